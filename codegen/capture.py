@@ -1,0 +1,243 @@
+"""torch.export → Graph IR. The only module in codegen that imports torch.
+
+The exported ATen graph is walked node by node; each supported ATen op maps to one IR op
+(views and no-ops map to nothing or to a reshape). A node whose tensor inputs are all
+constants is evaluated here with torch and becomes a constant, so the IR never sees
+arange/exp chains that only build buffers. Anything else is an UnsupportedOpError that
+names the op, the node and the line of model code that produced it.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from torch.export import ExportedProgram
+
+from codegen.ir import Graph, Node, Tensor
+
+CaptureResult = tuple[str, list[Any], dict[str, Any]]
+
+
+class UnsupportedOpError(Exception):
+    """The model uses an op EdgeDiff cannot lower; the message says where and what to do."""
+
+
+def _source_line(fx_node: torch.fx.Node) -> str:
+    """The innermost stack frame in the user's code (not in torch), as 'file:line: code'."""
+    trace = fx_node.meta.get("stack_trace") or ""
+    frames = re.findall(r'File "([^"]+)", line (\d+), in \w+\n\s*(.*)', trace)
+    user = [f for f in frames if "/torch/" not in f[0]] or frames
+    if not user:
+        return "unknown source line"
+    path, line, code = user[-1]
+    return f"{path}:{line}: {code.strip()}"
+
+
+def _pair(v) -> list[int]:
+    return [int(v), int(v)] if isinstance(v, int) else [int(x) for x in v]
+
+
+def _conv2d(args, kwargs, out_shape) -> CaptureResult:
+    x, w, b, stride, padding, dilation, groups = (list(args) + [None, 1, 0, 1, 1][len(args) - 2:])[:7]
+    if isinstance(padding, str):
+        raise UnsupportedOpError(f"padding={padding!r}")
+    return "conv2d", [x, w, b], {"stride": _pair(stride), "padding": _pair(padding),
+                                 "dilation": _pair(dilation), "groups": int(groups), "act": "none"}
+
+
+def _linear(args, kwargs, out_shape) -> CaptureResult:
+    x, w, b = (list(args) + [None])[:3]
+    return "linear", [x, w, b], {"act": "none"}
+
+
+def _group_norm(args, kwargs, out_shape) -> CaptureResult:
+    x, groups, gamma, beta, eps = (list(args) + [None, None, 1e-5])[:5]
+    return "group_norm", [x, gamma, beta], {"groups": int(groups), "eps": float(eps), "act": "none"}
+
+
+def _batch_norm(args, kwargs, out_shape) -> CaptureResult:
+    x, gamma, beta, mean, var, training, _momentum, eps = args[:8]
+    if training:
+        raise UnsupportedOpError("batch_norm in training mode: call model.eval() before building")
+    return "batch_norm", [x, mean, var, gamma, beta], {"eps": float(eps)}
+
+
+def _binary(op: str) -> Callable:
+    def capture(args, kwargs, out_shape) -> CaptureResult:
+        alpha = kwargs.get("alpha", args[2] if len(args) > 2 else 1)
+        if alpha != 1:
+            raise UnsupportedOpError(f"{op} with alpha={alpha}: write a * alpha explicitly")
+        return op, [args[0], args[1]], {"act": "none"}
+    return capture
+
+
+def _unary(op: str) -> Callable:
+    return lambda args, kwargs, out_shape: (op, [args[0]], {})
+
+
+def _cat(args, kwargs, out_shape) -> CaptureResult:
+    tensors = list(args[0])
+    axis = int(args[1] if len(args) > 1 else kwargs.get("dim", 0)) % len(out_shape)
+    return "concat", tensors, {"axis": axis}
+
+
+def _upsample_nearest2d(args, kwargs, out_shape) -> CaptureResult:
+    scales = args[2] if len(args) > 2 else kwargs.get("scale_factors")
+    if isinstance(scales, (list, tuple)) and any(float(s) != int(s) for s in scales):
+        # torch maps rows with 1/scale_factor here, the kernel with in/out sizes; they
+        # agree for integer factors only.
+        raise UnsupportedOpError(f"non-integer scale_factor {list(scales)}: pass size= instead")
+    return "upsample_nearest2d", [args[0]], {"size": [int(out_shape[2]), int(out_shape[3])]}
+
+
+def _reshape(args, kwargs, out_shape) -> CaptureResult:
+    return "reshape", [args[0]], {"shape": [int(s) for s in out_shape]}
+
+
+CAPTURERS: dict[str, Callable] = {
+    "aten.conv2d.default": _conv2d,
+    "aten.linear.default": _linear,
+    "aten.group_norm.default": _group_norm,
+    "aten.batch_norm.default": _batch_norm,
+    "aten.add.Tensor": _binary("add"),
+    "aten.sub.Tensor": _binary("sub"),
+    "aten.mul.Tensor": _binary("mul"),
+    "aten.silu.default": _unary("silu"),
+    "aten.silu_.default": _unary("silu"),
+    "aten.relu.default": _unary("relu"),
+    "aten.relu_.default": _unary("relu"),
+    "aten.sin.default": _unary("sin"),
+    "aten.cos.default": _unary("cos"),
+    "aten.cat.default": _cat,
+    "aten.upsample_nearest2d.vec": _upsample_nearest2d,
+    "aten.upsample_nearest2d.default": _upsample_nearest2d,
+    "aten.unsqueeze.default": _reshape,
+    "aten.squeeze.dim": _reshape,
+    "aten.squeeze.dims": _reshape,
+    "aten.view.default": _reshape,
+    "aten.reshape.default": _reshape,
+    "aten._unsafe_view.default": _reshape,
+    "aten.flatten.using_ints": _reshape,
+}
+
+# Ops that return their input unchanged in inference.
+IDENTITIES = {"aten.clone.default", "aten.contiguous.default", "aten.dropout.default",
+              "aten.alias.default", "aten.detach.default", "aten.feature_dropout.default"}
+
+HINT = ("rewrite that part of the model with supported ops ("
+        + ", ".join(sorted({k.split('.')[1] for k in CAPTURERS})) + "), or keep it on the host")
+
+
+def export_model(module: torch.nn.Module, example_inputs: tuple[torch.Tensor, ...]) -> ExportedProgram:
+    with torch.no_grad():
+        return torch.export.export(module.eval(), tuple(example_inputs))
+
+
+def capture(module: torch.nn.Module, example_inputs: tuple[torch.Tensor, ...]) -> Graph:
+    for i, x in enumerate(example_inputs):
+        if x.dtype != torch.float32:
+            raise UnsupportedOpError(f"input {i} is {x.dtype}; EdgeDiff models take float32 "
+                                     "inputs: pass e.g. t.float() and cast inside forward if needed")
+    return _Converter(export_model(module, example_inputs)).run()
+
+
+class _Converter:
+    def __init__(self, program: ExportedProgram):
+        self.program = program
+        self.graph = Graph(tensors={}, nodes=[], inputs=[], outputs=[])
+        self.names: dict[str, str] = {}  # fx node name -> IR tensor name
+        self.torch_constants: dict[str, torch.Tensor] = {}
+
+    def run(self) -> Graph:
+        sig = self.program.graph_signature
+        lifted = {**sig.inputs_to_parameters, **sig.inputs_to_buffers,
+                  **sig.inputs_to_lifted_tensor_constants}
+        state = {**self.program.state_dict, **self.program.constants}
+        for fx_node in self.program.graph.nodes:
+            if fx_node.op == "placeholder":
+                if fx_node.name in lifted:
+                    self._add_constant(fx_node.name, lifted[fx_node.name], state[lifted[fx_node.name]])
+                else:
+                    shape = tuple(int(s) for s in fx_node.meta["val"].shape)
+                    self.graph.tensors[fx_node.name] = Tensor(fx_node.name, shape)
+                    self.graph.inputs.append(fx_node.name)
+                    self.names[fx_node.name] = fx_node.name
+            elif fx_node.op == "call_function":
+                self._convert(fx_node)
+            elif fx_node.op == "output":
+                outs = fx_node.args[0]
+                self.graph.outputs = [self._ensure_not_constant(o) for o in outs]
+        self.graph.remove_unused()
+        self.graph.validate()
+        return self.graph
+
+    def _add_constant(self, fx_name: str, name: str, value: torch.Tensor) -> None:
+        value = value.detach()
+        self.torch_constants[name] = value
+        array = value.float().numpy() if value.is_floating_point() else value.numpy().astype(np.int32)
+        self.graph.add_constant(name, array.copy())
+        self.names[fx_name] = name
+
+    def _ensure_not_constant(self, fx_node: torch.fx.Node) -> str:
+        name = self.names[fx_node.name]
+        if self.graph.is_constant(name):
+            raise UnsupportedOpError(f"output {fx_node.name} does not depend on any input")
+        return name
+
+    def _convert(self, fx_node: torch.fx.Node) -> None:
+        target = str(fx_node.target)
+        tensor_args = [a for a in fx_node.all_input_nodes]
+        if all(self.graph.is_constant(self.names.get(a.name, "")) for a in tensor_args):
+            self._fold_with_torch(fx_node)
+            return
+        if target in IDENTITIES or fx_node.target is operator.getitem:
+            self.names[fx_node.name] = self.names[fx_node.args[0].name]
+            return
+        if target == "aten.slice.Tensor" and self._is_full_slice(fx_node):
+            self.names[fx_node.name] = self.names[fx_node.args[0].name]
+            return
+        source = _source_line(fx_node)
+        capturer = CAPTURERS.get(target)
+        if capturer is None:
+            raise UnsupportedOpError(
+                f"unsupported op {target} at node '{fx_node.name}' ({source}): {HINT}")
+        out_shape = tuple(int(s) for s in fx_node.meta["val"].shape)
+        try:
+            op, inputs, attrs = capturer(fx_node.args, fx_node.kwargs, out_shape)
+        except UnsupportedOpError as e:
+            raise UnsupportedOpError(f"unsupported use of {target} at node '{fx_node.name}' "
+                                     f"({source}): {e}") from None
+        input_names = [self._operand(a, fx_node) for a in inputs]
+        self.graph.tensors[fx_node.name] = Tensor(fx_node.name, out_shape)
+        self.graph.nodes.append(Node(fx_node.name, op, input_names, [fx_node.name], attrs, source))
+        self.names[fx_node.name] = fx_node.name
+
+    def _operand(self, arg: Any, fx_node: torch.fx.Node) -> str:
+        if arg is None:
+            return ""
+        if isinstance(arg, torch.fx.Node):
+            return self.names[arg.name]
+        if isinstance(arg, (int, float)):
+            name = f"{fx_node.name}_scalar{len(self.graph.constants)}"
+            return self.graph.add_constant(name, np.array(arg, dtype=np.float32))
+        raise UnsupportedOpError(f"node '{fx_node.name}' has an operand of type {type(arg).__name__}")
+
+    def _is_full_slice(self, fx_node: torch.fx.Node) -> bool:
+        in_shape = fx_node.args[0].meta["val"].shape
+        return tuple(fx_node.meta["val"].shape) == tuple(in_shape)
+
+    def _fold_with_torch(self, fx_node: torch.fx.Node) -> None:
+        """Evaluate a node whose inputs are all constants: it only builds a buffer."""
+        def value(a):
+            if isinstance(a, torch.fx.Node):
+                return self.torch_constants[self.names[a.name]]
+            if isinstance(a, (list, tuple)):
+                return type(a)(value(x) for x in a)
+            return a
+        with torch.no_grad():
+            result = fx_node.target(*value(fx_node.args), **value(dict(fx_node.kwargs)))
+        self._add_constant(fx_node.name, f"const_{fx_node.name}", result)

@@ -1,0 +1,111 @@
+/*
+ * EdgeDiff kernel library: the one header generated model code includes.
+ *
+ * Every op has a portable reference kernel (codegen/kernels/ref/<name>.c), simple and
+ * obviously correct; optimized overrides for an ISA keep the same signature and live in
+ * their own files (<name>_<isa>.c), selected by the target's features at build time.
+ * Tensors are dense, row-major, NCHW for 4-D activations. Parameters come in const
+ * structs so generated code stays a flat list of calls. All math is float, never double:
+ * double is software-emulated on RV32IMAFC.
+ */
+#ifndef EDGEDIFF_KERNELS_H
+#define EDGEDIFF_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Activation fused into the producing op's output step. */
+typedef enum {
+    EDGEDIFF_ACT_NONE = 0,
+    EDGEDIFF_ACT_RELU = 1,
+    EDGEDIFF_ACT_SILU = 2,
+} edgediff_act_t;
+
+/* out[n][co][y][x] = act(bias[co] + sum over ci in group, ky, kx of
+ *   in[n][ci][y*stride - pad + ky*dilation][x*stride - pad + kx*dilation] * weight[co][ci'][ky][kx])
+ * Zero padding. weight is [c_out][c_in/groups][kernel_h][kernel_w]. bias may be NULL. */
+typedef struct {
+    int32_t n, c_in, h_in, w_in;
+    int32_t c_out, h_out, w_out;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t pad_h, pad_w;
+    int32_t dilation_h, dilation_w;
+    int32_t groups;
+    int32_t act; /* edgediff_act_t, stored as int32_t so the layout is the same on every ABI */
+} conv2d_params_t;
+void conv2d_f32(const conv2d_params_t *p, const float *in, const float *weight,
+                const float *bias, float *out);
+
+/* out[r][o] = act(bias[o] + sum_i in[r][i] * weight[o][i]); weight is [out_features][in_features].
+ * bias may be NULL. rows = product of all leading dimensions. */
+typedef struct {
+    int32_t rows, in_features, out_features;
+    int32_t act; /* edgediff_act_t, stored as int32_t so the layout is the same on every ABI */
+} linear_params_t;
+void linear_f32(const linear_params_t *p, const float *in, const float *weight,
+                const float *bias, float *out);
+
+/* Group norm over (channels/groups) x spatial elements per group and sample, then
+ * out = act(gamma[c] * (x - mean) / sqrt(var + eps) + beta[c]); biased variance as torch.
+ * spatial = product of all dims after the channel dim. gamma/beta may be NULL (1 and 0). */
+typedef struct {
+    int32_t n, channels, spatial, groups;
+    float eps;
+    int32_t act; /* edgediff_act_t, stored as int32_t so the layout is the same on every ABI */
+} group_norm_params_t;
+void group_norm_f32(const group_norm_params_t *p, const float *in, const float *gamma,
+                    const float *beta, float *out);
+
+/* Elementwise unary ops over count elements. out may equal in (in place). */
+void silu_f32(const float *in, float *out, int32_t count);
+void relu_f32(const float *in, float *out, int32_t count);
+void sin_f32(const float *in, float *out, int32_t count);
+void cos_f32(const float *in, float *out, int32_t count);
+
+/* Broadcasting binary ops, numpy rules, right-aligned to EDGEDIFF_MAX_RANK dims.
+ * Shapes are padded on the left with 1; a stride of 0 broadcasts that dim.
+ * out[i0][i1][i2][i3] = act(a[sum ik*a_strides[k]] OP b[sum ik*b_strides[k]]).
+ * out may equal a or b when that operand is not broadcast. */
+#define EDGEDIFF_MAX_RANK 4
+typedef struct {
+    int32_t out_shape[EDGEDIFF_MAX_RANK];
+    int32_t a_strides[EDGEDIFF_MAX_RANK];
+    int32_t b_strides[EDGEDIFF_MAX_RANK];
+    int32_t act; /* edgediff_act_t, stored as int32_t so the layout is the same on every ABI */
+} binary_params_t;
+void add_f32(const binary_params_t *p, const float *a, const float *b, float *out);
+void sub_f32(const binary_params_t *p, const float *a, const float *b, float *out);
+void mul_f32(const binary_params_t *p, const float *a, const float *b, float *out);
+
+/* Concatenate count inputs along one axis. With the tensor viewed as [outer][axis*inner],
+ * input k contributes inner_sizes[k] = (its axis length * product of dims after the axis)
+ * contiguous elements per outer index. */
+#define EDGEDIFF_MAX_CONCAT 8
+typedef struct {
+    int32_t outer;
+    int32_t count;
+    int32_t inner_sizes[EDGEDIFF_MAX_CONCAT];
+} concat_params_t;
+void concat_f32(const concat_params_t *p, const float *const *inputs, float *out);
+
+/* Nearest-neighbour 2-D resize, torch semantics for interpolate(size=...) with integer and
+ * non-integer factors: src_y = min((int)floorf((float)y * ((float)h_in / (float)h_out)),
+ * h_in - 1), same for x. The scale is rounded to float exactly as torch does; the exact
+ * integer ratio floor(y * h_in / h_out) picks different rows for some sizes (e.g. 26 -> 22). */
+typedef struct {
+    int32_t n, channels, h_in, w_in, h_out, w_out;
+} upsample_nearest2d_params_t;
+void upsample_nearest2d_f32(const upsample_nearest2d_params_t *p, const float *in, float *out);
+
+/* Plain copy, used when a graph output aliases a graph input or a constant. */
+void copy_f32(const float *in, float *out, int32_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EDGEDIFF_KERNELS_H */

@@ -1,0 +1,11 @@
+/* Reference broadcasting add; the loop lives in kernel_util.h, shared with its siblings. */
+#include "edgediff/kernel_util.h"
+#include "edgediff/kernels.h"
+
+static float add_op(float a, float b) {
+    return a + b;
+}
+
+void add_f32(const binary_params_t *p, const float *a, const float *b, float *out) {
+    edgediff_binary_broadcast(p, a, b, out, add_op);
+}

@@ -1,0 +1,11 @@
+/* Reference broadcasting mul; the loop lives in kernel_util.h, shared with its siblings. */
+#include "edgediff/kernel_util.h"
+#include "edgediff/kernels.h"
+
+static float mul_op(float a, float b) {
+    return a * b;
+}
+
+void mul_f32(const binary_params_t *p, const float *a, const float *b, float *out) {
+    edgediff_binary_broadcast(p, a, b, out, mul_op);
+}

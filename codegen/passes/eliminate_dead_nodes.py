@@ -1,0 +1,17 @@
+"""Remove nodes whose outputs nothing reads: they would cost time and arena for nothing."""
+
+from __future__ import annotations
+
+from codegen.ir import Graph
+
+
+def run(graph: Graph) -> Graph:
+    needed = set(graph.outputs)
+    kept = []
+    for node in reversed(graph.nodes):
+        if any(out in needed for out in node.outputs):
+            kept.append(node)
+            needed.update(name for name in node.inputs if name)
+    graph.nodes = kept[::-1]
+    graph.remove_unused()
+    return graph

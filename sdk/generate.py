@@ -1,0 +1,53 @@
+"""Model → C: capture, passes, memory plan, emitter; writes the generated sources.
+
+Everything a target build needs lands in one folder: model.c/model.h, the IR
+(graph.json, for inspection and replay) and the memory plan (plan.json).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen.capture import capture
+from codegen.emit_c import EmittedModel, emit_c
+from codegen.ir import Graph
+from codegen.passes import run_passes
+from codegen.plan import MemoryPlan, plan_memory
+from sdk.models.spec import ModelSpec
+
+
+@dataclass
+class GeneratedModel:
+    graph: Graph
+    plan: MemoryPlan
+    emitted: EmittedModel
+    model_hash: str
+    directory: Path
+
+    @property
+    def model_c(self) -> Path:
+        return self.directory / "model.c"
+
+
+def lower(spec: ModelSpec) -> tuple[Graph, MemoryPlan]:
+    graph = run_passes(capture(spec.module, spec.example_inputs))
+    return graph, plan_memory(graph)
+
+
+def generate_c(spec: ModelSpec, out_dir: Path) -> GeneratedModel:
+    graph, plan = lower(spec)
+    model_hash = graph.content_hash()
+    emitted = emit_c(graph, plan, model_hash)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "model.h").write_text(emitted.header)
+    (out_dir / "model.c").write_text(emitted.source)
+    graph.save(out_dir / "graph.json")
+    (out_dir / "plan.json").write_text(json.dumps({
+        "arena_bytes": plan.arena_bytes,
+        "lower_bound_bytes": plan.lower_bound_bytes,
+        "buffers": [{"name": b.name, "size": b.size, "first": b.first, "last": b.last,
+                     "offset": b.offset, "members": b.members} for b in plan.buffers],
+    }, indent=1, sort_keys=True))
+    return GeneratedModel(graph, plan, emitted, model_hash, out_dir)

@@ -1,0 +1,42 @@
+"""What the SDK needs to know about a model: the module, an example input, input samples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+
+InputSampler = Callable[[int, int], list]
+
+
+@dataclass
+class ModelSpec:
+    name: str
+    module: torch.nn.Module
+    example_inputs: tuple[torch.Tensor, ...]
+    sample_inputs: InputSampler
+
+    def reference(self, inputs: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        """The golden output: the PyTorch module in FP32 on the host."""
+        with torch.no_grad():
+            return self.module(*inputs)
+
+
+def gaussian_sampler(example_inputs: tuple[torch.Tensor, ...]) -> InputSampler:
+    """Inputs for a model that brings no sampler: Gaussian noise with each example's mean
+    and spread, so values stay in the range the model was built for."""
+
+    def sample(n: int, seed: int) -> list[tuple[torch.Tensor, ...]]:
+        gen = torch.Generator().manual_seed(seed)
+        out = []
+        for _ in range(n):
+            sample_i = []
+            for ex in example_inputs:
+                spread = ex.float().std() if ex.numel() > 1 else ex.float().abs().mean()
+                spread = float(spread) if float(spread) > 0 else 1.0
+                sample_i.append(ex.float().mean() + spread * torch.randn(ex.shape, generator=gen))
+            out.append(tuple(sample_i))
+        return out
+
+    return sample
