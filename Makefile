@@ -1,0 +1,41 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+# Both install what is missing (Debian packages, then .venv) before they run.
+
+PYTHON ?= python3
+VENV := .venv
+SDK := $(VENV)/bin/sdk
+APT_PACKAGES := clang lld llvm qemu-system-misc picolibc-riscv64-unknown-elf
+# A tool from each package above; apt runs only when one is missing.
+REQUIRED_TOOLS := clang ld.lld llvm-readelf qemu-system-riscv32
+PICOLIBC_RV := /usr/lib/picolibc/riscv64-unknown-elf
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup system-deps demo test clean
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@missing=""; \
+	for tool in $(REQUIRED_TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	[ -d $(PICOLIBC_RV) ] || missing="$$missing picolibc"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages (missing:$$missing)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[test]'
+	touch $@
+
+demo: setup
+	$(SDK) build --target rv32 --model examples/denoiser/model.py
+	$(SDK) flash --target rv32 --emulator
+	$(SDK) validate --target rv32 --emulator --samples 16
+
+test: setup
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile
+
+clean:
+	rm -rf build

@@ -1,0 +1,279 @@
+/* Command handlers; payload layouts are documented in sdk/runner/protocol.py. */
+#include "commands.h"
+
+#include <string.h>
+
+#include "bytes_le.h"
+#include "hal.h"
+#include "io_tensors.h"
+#include "layer_counters.h"
+#include "model.h"
+
+#ifndef EDGEDIFF_BUILD_ID
+#define EDGEDIFF_BUILD_ID "unversioned"
+#endif
+
+#define BYTES_PER_FLOAT 4u
+#define COUNTERS_HEADER_BYTES 6u
+
+static bool io_layout_ok;
+static bool outputs_valid;
+/* Accepted now, consumed by the diffusion sampler later. */
+static struct {
+    uint16_t steps;
+    uint32_t seed;
+} run_request;
+
+void commands_reset(void)
+{
+    io_layout_ok = io_tensors_init();
+    outputs_valid = false;
+    run_request.steps = 0;
+    run_request.seed = 0;
+    layer_counters_clear();
+}
+
+static void put_tensor_spec(reply_t *reply, const model_tensor_spec_t *spec)
+{
+    reply_put_str8(reply, spec->name);
+    reply_put_u8(reply, spec->dtype);
+    reply_put_u8(reply, spec->rank);
+    for (uint32_t d = 0; d < spec->rank; d++) {
+        reply_put_u32(reply, spec->dims[d]);
+    }
+}
+
+static void put_shape_text(reply_t *reply, const model_tensor_spec_t *spec)
+{
+    reply_put_text(reply, "[");
+    for (uint32_t d = 0; d < spec->rank; d++) {
+        if (d > 0) {
+            reply_put_text(reply, ",");
+        }
+        reply_put_decimal(reply, spec->dims[d]);
+    }
+    reply_put_text(reply, "]");
+}
+
+static void handle_hello(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 0) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "HELLO takes no payload");
+        return;
+    }
+    reply_ok(reply);
+    reply_put_u8(reply, PROTO_VERSION);
+    reply_put_u16(reply, PROTO_MAX_PAYLOAD);
+    reply_put_u32(reply, MODEL_ARENA_BYTES);
+    reply_put_u16(reply, MODEL_NUM_LAYERS);
+    reply_put_u8(reply, MODEL_NUM_INPUTS);
+    reply_put_u8(reply, MODEL_NUM_OUTPUTS);
+    reply_put_str8(reply, hal_target_name());
+    reply_put_str8(reply, EDGEDIFF_BUILD_ID);
+    reply_put_str8(reply, MODEL_HASH);
+    for (uint32_t i = 0; i < MODEL_NUM_INPUTS; i++) {
+        put_tensor_spec(reply, &model_input_specs[i]);
+    }
+    for (uint32_t i = 0; i < MODEL_NUM_OUTPUTS; i++) {
+        put_tensor_spec(reply, &model_output_specs[i]);
+    }
+    if (reply->overflow) {
+        reply_err(reply, ERR_INTERNAL, "HELLO reply exceeds the max payload");
+    }
+}
+
+static bool shape_matches(const model_tensor_spec_t *spec, uint8_t rank, const uint8_t *dims)
+{
+    if (rank != spec->rank) {
+        return false;
+    }
+    for (uint32_t d = 0; d < rank; d++) {
+        if (get_u32_le(&dims[4 * d]) != spec->dims[d]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* WRITE: index:u8 rank:u8 dims:u32[rank] offset:u32 data */
+static void handle_write(const frame_t *request, reply_t *reply)
+{
+    const uint8_t *p = request->payload;
+    if (request->len < 2) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "WRITE needs index, rank, dims, offset");
+        return;
+    }
+    uint8_t index = p[0];
+    uint8_t rank = p[1];
+    if (index >= MODEL_NUM_INPUTS) {
+        reply_err(reply, ERR_BAD_INDEX, "input index out of range, model has ");
+        reply_put_decimal(reply, MODEL_NUM_INPUTS);
+        return;
+    }
+    size_t header = 2u + 4u * rank + 4u;
+    if (rank > 4 || request->len < header) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "WRITE needs index, rank<=4, dims, offset");
+        return;
+    }
+    const model_tensor_spec_t *spec = &model_input_specs[index];
+    if (!shape_matches(spec, rank, &p[2])) {
+        reply_err(reply, ERR_SHAPE_MISMATCH, spec->name);
+        reply_put_text(reply, ": model expects shape ");
+        put_shape_text(reply, spec);
+        return;
+    }
+    uint32_t offset = get_u32_le(&p[2 + 4 * rank]);
+    uint32_t len = request->len - (uint32_t)header;
+    if (offset % BYTES_PER_FLOAT || len % BYTES_PER_FLOAT) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "offset and length must be whole floats");
+        return;
+    }
+    uint32_t tensor_bytes = spec->count * BYTES_PER_FLOAT;
+    if (offset > tensor_bytes || len > tensor_bytes - offset) {
+        reply_err(reply, ERR_OUT_OF_RANGE, spec->name);
+        reply_put_text(reply, ": offset+length beyond tensor of ");
+        reply_put_decimal(reply, tensor_bytes);
+        reply_put_text(reply, " bytes");
+        return;
+    }
+    memcpy((uint8_t *)io_input(index) + offset, &p[header], len);
+    io_mark_written(index, offset / BYTES_PER_FLOAT, len / BYTES_PER_FLOAT);
+    reply_ok(reply);
+}
+
+/* RUN: steps:u16 seed:u32 -> instructions:u64 */
+static void handle_run(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 6) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "RUN needs steps:u16 seed:u32");
+        return;
+    }
+    for (uint32_t i = 0; i < MODEL_NUM_INPUTS; i++) {
+        if (!io_input_complete(i)) {
+            reply_err(reply, ERR_INPUT_INCOMPLETE, model_input_specs[i].name);
+            reply_put_text(reply, ": not fully written since the last RUN");
+            return;
+        }
+    }
+    run_request.steps = get_u16_le(&request->payload[0]);
+    run_request.seed = get_u32_le(&request->payload[2]);
+
+    const float *inputs[MODEL_NUM_INPUTS];
+    float *outputs[MODEL_NUM_OUTPUTS];
+    for (uint32_t i = 0; i < MODEL_NUM_INPUTS; i++) {
+        inputs[i] = io_input(i);
+    }
+    for (uint32_t i = 0; i < MODEL_NUM_OUTPUTS; i++) {
+        outputs[i] = io_output(i);
+    }
+    layer_counters_clear();
+    uint64_t start = hal_instruction_count();
+    model_run_v(inputs, outputs);
+    uint64_t instructions = hal_instruction_count() - start;
+
+    io_forget_written();
+    outputs_valid = true;
+    reply_ok(reply);
+    reply_put_u64(reply, instructions);
+}
+
+/* READ: index:u8 offset:u32 length:u16 -> data */
+static void handle_read(const frame_t *request, reply_t *reply)
+{
+    const uint8_t *p = request->payload;
+    if (request->len != 7) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "READ needs index:u8 offset:u32 length:u16");
+        return;
+    }
+    uint8_t index = p[0];
+    if (index >= MODEL_NUM_OUTPUTS) {
+        reply_err(reply, ERR_BAD_INDEX, "output index out of range, model has ");
+        reply_put_decimal(reply, MODEL_NUM_OUTPUTS);
+        return;
+    }
+    if (!outputs_valid) {
+        reply_err(reply, ERR_NO_OUTPUT, "no RUN since boot or RESET");
+        return;
+    }
+    uint32_t offset = get_u32_le(&p[1]);
+    uint32_t len = get_u16_le(&p[5]);
+    uint32_t tensor_bytes = model_output_specs[index].count * BYTES_PER_FLOAT;
+    if (len > PROTO_MAX_PAYLOAD || offset > tensor_bytes || len > tensor_bytes - offset) {
+        reply_err(reply, ERR_OUT_OF_RANGE, "READ beyond tensor or max payload");
+        return;
+    }
+    reply_ok(reply);
+    reply_put_bytes(reply, (const uint8_t *)io_output(index) + offset, len);
+}
+
+/* COUNTERS: start:u16 -> total:u16 start:u16 count:u16 instructions:u64[count] */
+static void handle_counters(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 2) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "COUNTERS needs start:u16");
+        return;
+    }
+    if (!outputs_valid) {
+        reply_err(reply, ERR_NO_OUTPUT, "no RUN since boot or RESET");
+        return;
+    }
+    uint32_t start = get_u16_le(request->payload);
+    if (start > MODEL_NUM_LAYERS) {
+        reply_err(reply, ERR_OUT_OF_RANGE, "start beyond layer count ");
+        reply_put_decimal(reply, MODEL_NUM_LAYERS);
+        return;
+    }
+    uint32_t count = MODEL_NUM_LAYERS - start;
+    uint32_t fits = (PROTO_MAX_PAYLOAD - COUNTERS_HEADER_BYTES) / 8u;
+    if (count > fits) {
+        count = fits;
+    }
+    reply_ok(reply);
+    reply_put_u16(reply, MODEL_NUM_LAYERS);
+    reply_put_u16(reply, (uint16_t)start);
+    reply_put_u16(reply, (uint16_t)count);
+    for (uint32_t i = 0; i < count; i++) {
+        reply_put_u64(reply, layer_counters_get(start + i));
+    }
+}
+
+static void handle_reset(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 0) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "RESET takes no payload");
+        return;
+    }
+    commands_reset();
+    reply_ok(reply);
+}
+
+void commands_handle(const frame_t *request, reply_t *reply)
+{
+    if (!io_layout_ok) {
+        reply_err(reply, ERR_INTERNAL, "MODEL_IO_FLOATS is smaller than the tensor specs");
+        return;
+    }
+    switch (request->type) {
+    case MSG_HELLO:
+        handle_hello(request, reply);
+        break;
+    case MSG_WRITE:
+        handle_write(request, reply);
+        break;
+    case MSG_RUN:
+        handle_run(request, reply);
+        break;
+    case MSG_READ:
+        handle_read(request, reply);
+        break;
+    case MSG_COUNTERS:
+        handle_counters(request, reply);
+        break;
+    case MSG_RESET:
+        handle_reset(request, reply);
+        break;
+    default:
+        reply_err(reply, ERR_UNKNOWN_TYPE, "unknown request type");
+        break;
+    }
+}

@@ -1,0 +1,97 @@
+"""`sdk build`: model → generated C → firmware image for a target, plus a manifest.
+
+build/<target>/ holds gen/ (model.c, model.h, graph.json, plan.json), firmware.elf/.bin,
+size_report.json and build.json — the manifest every later command (flash, validate,
+bench) reads, so they act on exactly what was built.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from codegen.kernels.registry import INCLUDE_DIR, select_kernel_sources
+from sdk.errors import UserError
+from sdk.firmware_build import build_firmware
+from sdk.generate import generate_c
+from sdk.models import load_model
+from sdk.target import load_target
+
+DEFAULT_BUILD_ROOT = Path("build")
+
+
+@dataclass
+class BuildManifest:
+    target: str
+    model: str
+    model_name: str
+    model_hash: str
+    build_id: str
+    elf: str
+    arena_bytes: int
+    arena_lower_bound_bytes: int
+    flash_bytes: int
+    ram_bytes: int
+    text_bytes: int
+    rodata_bytes: int
+    data_bytes: int
+    bss_bytes: int
+    kernel_sources: list[str]
+    layers: list[dict]
+    inputs: list[dict]
+    outputs: list[dict]
+
+    @property
+    def total_macs(self) -> int:
+        return sum(layer["macs"] for layer in self.layers)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> BuildManifest:
+        return cls(**json.loads(path.read_text()))
+
+
+def build_dir(target: str, root: Path = DEFAULT_BUILD_ROOT) -> Path:
+    return Path(root) / target
+
+
+def load_manifest(target: str, root: Path = DEFAULT_BUILD_ROOT) -> BuildManifest:
+    path = build_dir(target, root) / "build.json"
+    if not path.is_file():
+        raise UserError(f"no build for target {target!r} in {path.parent}: "
+                        f"run `sdk build --target {target} --model <model>` first")
+    return BuildManifest.load(path)
+
+
+def model_reference(ref: str) -> str:
+    """How the manifest names the model: zoo names as they are, files as absolute paths."""
+    path = Path(ref)
+    return str(path.resolve()) if path.is_file() else ref
+
+
+def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT) -> BuildManifest:
+    target = load_target(target_name)
+    spec = load_model(model_ref)
+    out = build_dir(target_name, root)
+    generated = generate_c(spec, out / "gen")
+    kernels = select_kernel_sources(generated.emitted.kernel_functions, target.isa_features)
+    image = build_firmware(target, [generated.model_c, *kernels], [INCLUDE_DIR, generated.directory], out)
+    graph = generated.graph
+    manifest = BuildManifest(
+        target=target_name, model=model_reference(model_ref), model_name=spec.name,
+        model_hash=generated.model_hash, build_id=image.build_id, elf=str(image.elf.resolve()),
+        arena_bytes=generated.plan.arena_bytes,
+        arena_lower_bound_bytes=generated.plan.lower_bound_bytes,
+        flash_bytes=image.flash_bytes, ram_bytes=image.ram_bytes, text_bytes=image.text_bytes,
+        rodata_bytes=image.rodata_bytes, data_bytes=image.data_bytes, bss_bytes=image.bss_bytes,
+        kernel_sources=[str(k.relative_to(INCLUDE_DIR.parent)) for k in kernels],
+        layers=[{"name": layer.name, "op": layer.op, "macs": layer.macs}
+                for layer in generated.emitted.layers],
+        inputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.inputs],
+        outputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.outputs],
+    )
+    manifest.save(out / "build.json")
+    return manifest

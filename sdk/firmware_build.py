@@ -1,0 +1,161 @@
+"""Compile firmware/ + a target's HAL + generated model/kernel sources into one image.
+
+Builds are reproducible: sources are compiled in a fixed order, paths are mapped away with
+-ffile-prefix-map, and the build id is a hash of what went in (never a timestamp), so the
+same inputs give a byte-identical ELF wherever they live on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from sdk.target import Target
+from sdk.toolchain import require_tool
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIRMWARE_DIR = REPO_ROOT / "firmware"
+
+
+class BuildFailed(RuntimeError):
+    """The compiler or linker rejected the sources; the message carries its output."""
+
+
+@dataclass(frozen=True)
+class FirmwareImage:
+    elf: Path
+    bin: Path
+    size_report: Path
+    build_id: str
+    text_bytes: int
+    rodata_bytes: int
+    data_bytes: int
+    bss_bytes: int
+    stack_bytes: int
+
+    @property
+    def flash_bytes(self) -> int:
+        return self.text_bytes + self.rodata_bytes + self.data_bytes
+
+    @property
+    def ram_bytes(self) -> int:
+        return self.data_bytes + self.bss_bytes
+
+
+def firmware_sources() -> list[Path]:
+    return sorted(FIRMWARE_DIR.glob("*.c"))
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    return list(dict.fromkeys(p.resolve() for p in paths))
+
+
+def _prefix_maps(dirs: list[Path]) -> list[str]:
+    """Map the repo to 'edgediff' and every other directory to a stable 'srcN' label."""
+    maps = [f"-ffile-prefix-map={REPO_ROOT}=edgediff"]
+    outside = [d for d in dict.fromkeys(dirs) if not d.is_relative_to(REPO_ROOT)]
+    maps += [f"-ffile-prefix-map={d}=src{i}" for i, d in enumerate(outside)]
+    return maps
+
+
+def _build_id(target: Target, sources: list[Path], include_dirs: list[Path], defines: list[str]) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps([target.cflags, target.ldflags, defines, [p.name for p in target.libc_libs]]).encode())
+    digest.update(target.linker_script.read_bytes())
+    for src in sources:
+        digest.update(src.name.encode() + b"\0" + src.read_bytes() + b"\0")
+    for directory in include_dirs:
+        for header in sorted(directory.glob("*.h")):
+            digest.update(header.name.encode() + b"\0" + header.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _run(argv: list[str]) -> str:
+    result = subprocess.run(argv, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildFailed(f"{' '.join(argv)}\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+_SECTION_ROW = re.compile(
+    r"^\s*\[\s*\d+\]\s+(?P<name>\S+)\s+(?P<type>\S+)\s+[0-9a-f]+\s+[0-9a-f]+\s+(?P<size>[0-9a-f]+)\s+[0-9a-f]+\s+(?P<flags>[A-Za-z]*)\s"
+)
+
+
+def _section_sizes(readelf: str, elf: Path) -> dict[str, dict]:
+    """Allocated sections from the ELF section headers: {name: {size, kind}}."""
+    sections = {}
+    for line in _run([readelf, "-S", "-W", str(elf)]).splitlines():
+        row = _SECTION_ROW.match(line)
+        if not row or "A" not in row["flags"] or int(row["size"], 16) == 0:
+            continue
+        if row["name"] == ".stack":
+            kind = "stack"
+        elif "X" in row["flags"]:
+            kind = "text"
+        elif row["type"] == "NOBITS":
+            kind = "bss"
+        elif "W" in row["flags"]:
+            kind = "data"
+        else:
+            kind = "rodata"
+        sections[row["name"]] = {"size": int(row["size"], 16), "kind": kind}
+    return sections
+
+
+def build_firmware(target: Target, sources: list[Path], include_dirs: list[Path], out_dir: Path) -> FirmwareImage:
+    """Compile and link; writes firmware.elf, firmware.bin and size_report.json into out_dir."""
+    cc = require_tool(target.cc, target.toolchain_packages)
+    linker = require_tool(target.linker, target.toolchain_packages)
+    objcopy = require_tool(target.objcopy, target.toolchain_packages)
+    readelf = require_tool(target.readelf, target.toolchain_packages)
+
+    all_sources = _unique(firmware_sources() + target.hal_sources + list(sources))
+    all_includes = _unique([FIRMWARE_DIR, *target.hal_include_dirs, *include_dirs])
+    defines = [f'-DEDGEDIFF_TARGET_NAME="{target.name}"', f"-DEDGEDIFF_UART_BASE={target.uart_address:#x}u"]
+    build_id = _build_id(target, all_sources, all_includes, defines)
+
+    out_dir = Path(out_dir).resolve()
+    obj_dir = out_dir / "obj"
+    obj_dir.mkdir(parents=True, exist_ok=True)
+    cflags = [
+        *target.cflags,
+        *defines,
+        f'-DEDGEDIFF_BUILD_ID="{build_id}"',
+        *_prefix_maps([out_dir] + [s.parent for s in all_sources] + all_includes),
+        *(f"-I{d}" for d in all_includes),
+        *(f"-isystem{d}" for d in target.libc_include_dirs),
+    ]
+    objects = []
+    for i, src in enumerate(all_sources):
+        obj = obj_dir / f"{i:03d}_{src.stem}.o"
+        _run([cc, *cflags, "-c", str(src), "-o", str(obj)])
+        objects.append(str(obj))
+
+    elf = out_dir / "firmware.elf"
+    bin_path = out_dir / "firmware.bin"
+    _run([linker, *target.ldflags, "-T", str(target.linker_script), *objects,
+          "--start-group", *map(str, target.libc_libs), "--end-group", "-o", str(elf)])
+    _run([objcopy, "-O", "binary", str(elf), str(bin_path)])
+
+    sections = _section_sizes(readelf, elf)
+    totals = {kind: sum(s["size"] for s in sections.values() if s["kind"] == kind)
+              for kind in ("text", "rodata", "data", "bss", "stack")}
+    image = FirmwareImage(
+        elf=elf, bin=bin_path, size_report=out_dir / "size_report.json", build_id=build_id,
+        text_bytes=totals["text"], rodata_bytes=totals["rodata"], data_bytes=totals["data"],
+        bss_bytes=totals["bss"], stack_bytes=totals["stack"],
+    )
+    report = {
+        "target": target.name,
+        "build_id": build_id,
+        "sections": sections,
+        **{f"{kind}_bytes": size for kind, size in totals.items()},
+        "flash_bytes": image.flash_bytes,
+        "ram_bytes": image.ram_bytes,
+    }
+    image.size_report.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    return image

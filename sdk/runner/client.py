@@ -1,0 +1,135 @@
+"""Host side of the protocol: typed calls, per-request timeouts, retries with the same seq.
+
+A retry re-sends the identical frame; the device recognises it and answers from its saved
+reply, so a RUN whose reply was lost is not executed twice."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+import serial
+
+from sdk.runner import protocol as p
+from sdk.runner.transport import FramedPort, open_port
+
+
+class DeviceUnresponsive(p.ProtocolError):
+    """No valid reply after all retries."""
+
+
+class DeviceClient:
+    def __init__(self, port: str | serial.SerialBase, timeout: float = 2.0, retries: int = 3):
+        # The raw frame layer, public for tools and tests that need to send hand-made frames.
+        self.link = FramedPort(open_port(port, timeout) if isinstance(port, str) else port)
+        self.timeout = timeout
+        self.retries = retries
+        # A random first seq keeps a fresh client from matching the previous session's last request.
+        self._seq = random.randrange(256)
+        self._info: p.DeviceInfo | None = None
+        self._last_good = "none yet"
+
+    @property
+    def port_name(self) -> str:
+        return self.link.name
+
+    def __enter__(self) -> DeviceClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.link.close()
+
+    def request(self, msg_type: int, payload: bytes = b"", timeout: float | None = None) -> bytes:
+        """Send one request and return the OK payload; raises DeviceError on ERR."""
+        self._seq = (self._seq + 1) & 0xFF
+        seq = self._seq
+        # The leading delimiter ends whatever garbage the device may be holding.
+        wire = p.DELIMITER + p.encode_frame(msg_type, seq, payload)
+        timeout = self.timeout if timeout is None else timeout
+        failures = []
+        for _attempt in range(self.retries + 1):
+            self.link.send(wire)
+            reply, why = self._await_reply(seq, time.monotonic() + timeout)
+            if reply is not None:
+                break
+            failures.append(why)
+        else:
+            raise DeviceUnresponsive(
+                f"{self.port_name}: no valid reply to {p.type_name(msg_type)} seq={seq} after "
+                f"{len(failures)} attempts ({', '.join(failures)}); last good exchange: {self._last_good}")
+        self._last_good = f"{p.type_name(msg_type)} seq={seq} -> {p.type_name(reply.type)}"
+        if reply.type == p.MsgType.ERR:
+            raise p.parse_error(reply.payload)
+        if reply.type != p.MsgType.OK:
+            raise p.ProtocolError(f"{self.port_name}: unexpected reply type 0x{reply.type:02x}")
+        return reply.payload
+
+    def _await_reply(self, seq: int, deadline: float) -> tuple[p.Frame | None, str]:
+        while True:
+            raw = self.link.receive(deadline)
+            if raw is None:
+                return None, "timeout"
+            try:
+                frame = p.decode_frame(raw)
+            except p.FrameError as error:
+                return None, f"bad frame: {error}"
+            if frame.seq == seq:
+                return frame, ""
+            # A late reply to an earlier request: skip it.
+
+    def hello(self, timeout: float | None = None) -> p.DeviceInfo:
+        self._info = p.parse_hello(self.request(p.MsgType.HELLO, timeout=timeout))
+        return self._info
+
+    def wait_until_ready(self, deadline_s: float = 10.0, poll_s: float = 0.25) -> p.DeviceInfo:
+        """Poll HELLO until the device answers (a board or emulator that is still booting)."""
+        end = time.monotonic() + deadline_s
+        while True:
+            try:
+                return self.hello(timeout=poll_s)
+            except DeviceUnresponsive:
+                if time.monotonic() >= end:
+                    raise
+
+    @property
+    def info(self) -> p.DeviceInfo:
+        return self._info if self._info is not None else self.hello()
+
+    def write_input(self, index: int, array: np.ndarray) -> None:
+        """Stream a float32 tensor in chunks; each chunk states the shape the host believes."""
+        shape = tuple(int(d) for d in np.shape(array))
+        data = np.ascontiguousarray(array, dtype="<f4").tobytes()
+        chunk = (self.info.max_payload - p.write_header_bytes(len(shape))) // 4 * 4
+        for offset in range(0, max(len(data), 1), chunk):
+            self.request(p.MsgType.WRITE, p.write_payload(index, shape, offset, data[offset:offset + chunk]))
+
+    def run(self, steps: int = 1, seed: int = 0) -> int:
+        """Run one inference; returns the instructions it retired."""
+        return p.parse_run(self.request(p.MsgType.RUN, p.run_payload(steps, seed)))
+
+    def read_output(self, index: int) -> np.ndarray:
+        outputs = self.info.outputs
+        if not 0 <= index < len(outputs):
+            raise IndexError(f"output index {index} out of range, model has {len(outputs)}")
+        spec = outputs[index]
+        data = bytearray()
+        while len(data) < spec.nbytes:
+            length = min(self.info.max_payload, spec.nbytes - len(data))
+            data += self.request(p.MsgType.READ, p.read_payload(index, len(data), length))
+        return np.frombuffer(bytes(data), dtype="<f4").reshape(spec.shape).copy()
+
+    def counters(self) -> list[int]:
+        """Instructions per layer of the last RUN."""
+        counts: list[int] = []
+        while True:
+            total, _start, chunk = p.parse_counters(self.request(p.MsgType.COUNTERS, p.counters_payload(len(counts))))
+            counts += chunk
+            if len(counts) >= total or not chunk:
+                return counts
+
+    def reset(self) -> None:
+        self.request(p.MsgType.RESET)

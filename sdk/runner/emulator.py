@@ -1,0 +1,108 @@
+"""Run a target's emulator (QEMU) on a firmware ELF and expose its serial port.
+
+QEMU runs in its own process group and is always stopped: on leaving the context, on an
+exception, at interpreter exit, and (Linux) when the Python process dies, via PDEATHSIG.
+If SIGTERM does not end it, the whole group is killed."""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import ctypes
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from sdk.target import Target
+from sdk.toolchain import require_tool
+
+PTY_LINE = re.compile(r"char device redirected to (\S+)")
+_running: set[Emulator] = set()
+
+
+class EmulatorFailed(RuntimeError):
+    """The emulator exited or never reported its serial port; carries its last output."""
+
+
+def _die_with_parent() -> None:
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+class Emulator:
+    def __init__(self, target: Target, elf: Path, start_timeout: float = 10.0):
+        self.target = target
+        self.elf = Path(elf)
+        self.start_timeout = start_timeout
+        self.port: str | None = None
+        self.process: subprocess.Popen | None = None
+        self._output: collections.deque[str] = collections.deque(maxlen=50)
+        self._port_found = threading.Event()
+
+    def __enter__(self) -> Emulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def output(self) -> str:
+        """The emulator's last lines of stdout/stderr, for error messages."""
+        return "".join(self._output)
+
+    def start(self) -> None:
+        argv = self.target.emulator_argv(self.elf)
+        argv[0] = require_tool(argv[0], self.target.emulator_packages)
+        self.process = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        _running.add(self)
+        threading.Thread(target=self._drain_output, args=(self.process.stdout,), daemon=True).start()
+        if not self._port_found.wait(self.start_timeout) or self.port is None:
+            self.stop()
+            raise EmulatorFailed(f"{argv[0]} did not report a serial pty within {self.start_timeout}s:\n{self.output}")
+
+    def _drain_output(self, stream) -> None:
+        """Find the pty path, then keep reading so QEMU never blocks on a full pipe."""
+        for line in stream:
+            self._output.append(line)
+            match = PTY_LINE.search(line)
+            if match and self.port is None:
+                self.port = match.group(1)
+                self._port_found.set()
+        self._port_found.set()
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        _running.discard(self)
+        if process is None:
+            return
+        if process.poll() is None:
+            self._signal_group(process, signal.SIGTERM)
+            try:
+                process.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self._signal_group(process, signal.SIGKILL)
+                process.wait()
+        if process.stdout:
+            process.stdout.close()
+
+    @staticmethod
+    def _signal_group(process: subprocess.Popen, sig: int) -> None:
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+@atexit.register
+def _stop_all_emulators() -> None:
+    for emulator in list(_running):
+        emulator.stop()

@@ -1,0 +1,250 @@
+"""The EdgeDiff serial protocol, Python side: codes, COBS, CRC, frames, payload layouts.
+
+Numbers here mirror firmware/protocol.h (tests/test_protocol.py checks they agree).
+
+Frame on the wire: COBS(type:u8 seq:u8 len:u16 payload crc32:u32) 0x00, little-endian,
+crc32 (zlib) over type..payload. A reply carries its request's seq and type OK or ERR.
+
+Payloads (requests -> OK replies):
+  HELLO    ()                                   -> version:u8 max_payload:u16 arena_bytes:u32
+                                                   num_layers:u16 num_inputs:u8 num_outputs:u8
+                                                   target:str8 build_id:str8 model_hash:str8
+                                                   then per input, then per output tensor:
+                                                   name:str8 dtype:u8 rank:u8 dims:u32[rank]
+  WRITE    index:u8 rank:u8 dims:u32[rank] offset:u32 data  -> ()
+  RUN      steps:u16 seed:u32                   -> instructions:u64
+  READ     index:u8 offset:u32 length:u16       -> data
+  COUNTERS start:u16                            -> total:u16 start:u16 count:u16 u64[count]
+  RESET    ()                                   -> ()
+  ERR reply: code:u8 text (ASCII)
+str8 = length:u8 + bytes. Offsets are in bytes; WRITE offsets/lengths are whole float32s.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+from enum import IntEnum
+
+PROTO_VERSION = 1
+PROTO_MAX_PAYLOAD = 1024
+HEADER = struct.Struct("<BBH")
+CRC = struct.Struct("<I")
+DELIMITER = b"\x00"
+
+
+class MsgType(IntEnum):
+    HELLO = 0x01
+    WRITE = 0x02
+    RUN = 0x03
+    READ = 0x04
+    COUNTERS = 0x05
+    RESET = 0x06
+    OK = 0x80
+    ERR = 0x81
+
+
+def type_name(msg_type: int) -> str:
+    return MsgType(msg_type).name if msg_type in MsgType._value2member_map_ else f"0x{msg_type:02x}"
+
+
+class ErrorCode(IntEnum):
+    UNKNOWN_TYPE = 0x01
+    BAD_PAYLOAD = 0x02
+    BAD_INDEX = 0x03
+    SHAPE_MISMATCH = 0x04
+    OUT_OF_RANGE = 0x05
+    INPUT_INCOMPLETE = 0x06
+    NO_OUTPUT = 0x07
+    INTERNAL = 0x08
+
+
+class DType(IntEnum):
+    F32 = 1  # MODEL_DTYPE_F32 in the generated model.h
+
+
+class ProtocolError(Exception):
+    """Base of everything that can go wrong on the serial link."""
+
+
+class FrameError(ProtocolError):
+    """Bytes between two delimiters are not a valid frame (COBS, length or CRC)."""
+
+
+class DeviceError(ProtocolError):
+    """The device answered ERR: the request was understood and refused."""
+
+    def __init__(self, code: int, text: str):
+        self.code = ErrorCode(code) if code in ErrorCode._value2member_map_ else code
+        self.text = text
+        name = self.code.name if isinstance(self.code, ErrorCode) else f"0x{code:02x}"
+        super().__init__(f"device error {name}: {text}")
+
+
+@dataclass(frozen=True)
+class Frame:
+    type: int
+    seq: int
+    payload: bytes
+
+
+def cobs_encode(data: bytes) -> bytes:
+    """Same algorithm as firmware/cobs.c, so both sides produce identical bytes."""
+    out = bytearray(b"\x00")
+    code_at, code = 0, 1
+    for byte in data:
+        if byte == 0:
+            out[code_at] = code
+            code_at, code = len(out), 1
+            out.append(0)
+            continue
+        out.append(byte)
+        code += 1
+        if code == 0xFF:
+            out[code_at] = code
+            code_at, code = len(out), 1
+            out.append(0)
+    out[code_at] = code
+    return bytes(out)
+
+
+def cobs_decode(data: bytes) -> bytes:
+    out = bytearray()
+    i = 0
+    while i < len(data):
+        code = data[i]
+        i += 1
+        block = data[i:i + code - 1]
+        if code == 0 or len(block) != code - 1 or 0 in block:
+            raise FrameError("malformed COBS block")
+        out += block
+        i += code - 1
+        if code != 0xFF and i < len(data):
+            out.append(0)
+    return bytes(out)
+
+
+def encode_frame(msg_type: int, seq: int, payload: bytes = b"") -> bytes:
+    """Wire bytes of one frame, delimiter included."""
+    if len(payload) > PROTO_MAX_PAYLOAD:
+        raise ValueError(f"payload of {len(payload)} bytes exceeds {PROTO_MAX_PAYLOAD}")
+    body = HEADER.pack(msg_type, seq & 0xFF, len(payload)) + payload
+    return cobs_encode(body + CRC.pack(zlib.crc32(body))) + DELIMITER
+
+
+def decode_frame(wire: bytes) -> Frame:
+    """Parse the bytes between two delimiters (delimiter excluded)."""
+    raw = cobs_decode(wire)
+    if len(raw) < HEADER.size + CRC.size:
+        raise FrameError(f"frame of {len(raw)} bytes is too short")
+    msg_type, seq, length = HEADER.unpack_from(raw)
+    if len(raw) != HEADER.size + length + CRC.size:
+        raise FrameError(f"length field {length} disagrees with frame size {len(raw)}")
+    body = raw[:HEADER.size + length]
+    (crc,) = CRC.unpack_from(raw, len(body))
+    if crc != zlib.crc32(body):
+        raise FrameError("CRC mismatch")
+    return Frame(msg_type, seq, body[HEADER.size:])
+
+
+# Request payloads -----------------------------------------------------------------------
+
+def write_payload(index: int, shape: tuple[int, ...], offset: int, data: bytes) -> bytes:
+    return struct.pack(f"<BB{len(shape)}II", index, len(shape), *shape, offset) + data
+
+
+def write_header_bytes(rank: int) -> int:
+    return 2 + 4 * rank + 4
+
+
+def run_payload(steps: int, seed: int) -> bytes:
+    return struct.pack("<HI", steps, seed)
+
+
+def read_payload(index: int, offset: int, length: int) -> bytes:
+    return struct.pack("<BIH", index, offset, length)
+
+
+def counters_payload(start: int) -> bytes:
+    return struct.pack("<H", start)
+
+
+# Reply payloads -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TensorSpec:
+    name: str
+    dtype: int
+    shape: tuple[int, ...]
+
+    @property
+    def nbytes(self) -> int:
+        count = 1
+        for dim in self.shape:
+            count *= dim
+        return 4 * count
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    protocol_version: int
+    max_payload: int
+    target: str
+    build_id: str
+    model_hash: str
+    arena_bytes: int
+    num_layers: int
+    inputs: list[TensorSpec]
+    outputs: list[TensorSpec]
+
+
+class _Reader:
+    """Sequential little-endian reads with a clear error when the payload is short."""
+
+    def __init__(self, data: bytes):
+        self.data, self.at = data, 0
+
+    def take(self, fmt: str):
+        size = struct.calcsize("<" + fmt)
+        if self.at + size > len(self.data):
+            raise ProtocolError("reply payload shorter than its layout")
+        values = struct.unpack_from("<" + fmt, self.data, self.at)
+        self.at += size
+        return values
+
+    def str8(self) -> str:
+        (length,) = self.take("B")
+        (raw,) = self.take(f"{length}s")
+        return raw.decode("ascii", errors="replace")
+
+    def tensor(self) -> TensorSpec:
+        name = self.str8()
+        dtype, rank = self.take("BB")
+        return TensorSpec(name, dtype, tuple(self.take(f"{rank}I")))
+
+
+def parse_hello(payload: bytes) -> DeviceInfo:
+    r = _Reader(payload)
+    version, max_payload, arena, layers, n_in, n_out = r.take("BHIHBB")
+    target, build_id, model_hash = r.str8(), r.str8(), r.str8()
+    inputs = [r.tensor() for _ in range(n_in)]
+    outputs = [r.tensor() for _ in range(n_out)]
+    return DeviceInfo(version, max_payload, target, build_id, model_hash, arena, layers, inputs, outputs)
+
+
+def parse_run(payload: bytes) -> int:
+    return _Reader(payload).take("Q")[0]
+
+
+def parse_counters(payload: bytes) -> tuple[int, int, list[int]]:
+    """(total layers, start, counts)."""
+    r = _Reader(payload)
+    total, start, count = r.take("HHH")
+    return total, start, list(r.take(f"{count}Q"))
+
+
+def parse_error(payload: bytes) -> DeviceError:
+    if not payload:
+        return DeviceError(0, "ERR reply without a code")
+    return DeviceError(payload[0], payload[1:].decode("ascii", errors="replace"))

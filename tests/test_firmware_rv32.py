@@ -1,0 +1,212 @@
+"""Host-in-the-loop: the firmware with the tiny fixture model (out = 2*x + t) on the emulated
+rv32 board, driven over QEMU's real pty exactly as a board on /dev/ttyUSB0 would be."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import struct
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sdk.firmware_build import build_firmware
+from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType
+from sdk.runner import protocol as p
+from sdk.target import UnknownTarget, load_target
+from sdk.toolchain import ToolMissing
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
+X_SHAPE = (1, 1, 16, 16)
+
+pytestmark = pytest.mark.skipif(shutil.which("qemu-system-riscv32") is None or shutil.which("clang") is None,
+                                reason="needs clang and qemu-system-riscv32")
+
+
+@pytest.fixture(scope="module")
+def target():
+    return load_target("rv32")
+
+
+@pytest.fixture(scope="module")
+def image(target, tmp_path_factory):
+    return build_firmware(target, [FIXTURE / "model.c"], [FIXTURE], tmp_path_factory.mktemp("fw"))
+
+
+@pytest.fixture(scope="module")
+def emulator(target, image):
+    with Emulator(target, image.elf) as emu:
+        yield emu
+    assert emu.process is None
+
+
+@pytest.fixture(scope="module")
+def board(emulator):
+    with DeviceClient(emulator.port, timeout=1.0, retries=2) as client:
+        client.wait_until_ready(deadline_s=15)
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def fresh_state(request):
+    if "board" in request.fixturenames:
+        request.getfixturevalue("board").reset()
+
+
+def inputs(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(X_SHAPE).astype(np.float32), rng.standard_normal(1).astype(np.float32)
+
+
+def write_both(board, x, t):
+    board.write_input(0, x)
+    board.write_input(1, t)
+
+
+def test_hello_describes_build_and_model(board, image):
+    info = board.hello()
+    assert (info.protocol_version, info.max_payload) == (p.PROTO_VERSION, p.PROTO_MAX_PAYLOAD)
+    assert info.target == "rv32"
+    assert info.build_id == image.build_id
+    assert info.model_hash == "0000000000f1c7e5"
+    assert (info.arena_bytes, info.num_layers) == (1024, 2)
+    assert info.inputs == [p.TensorSpec("x", p.DType.F32, X_SHAPE), p.TensorSpec("t", p.DType.F32, (1,))]
+    assert info.outputs == [p.TensorSpec("out", p.DType.F32, X_SHAPE)]
+
+
+def test_write_run_read_is_exact(board):
+    x, t = inputs(1)
+    write_both(board, x, t)
+    assert board.run(steps=4, seed=123) > 0
+    np.testing.assert_array_equal(board.read_output(0), 2 * x + t)
+
+
+def test_counters_cover_both_layers(board):
+    write_both(board, *inputs())
+    total = board.run()
+    counts = board.counters()
+    assert len(counts) == 2 and all(c > 0 for c in counts)
+    assert sum(counts) <= total
+
+
+def test_instruction_count_is_deterministic(board):
+    runs = []
+    for seed in (2, 3):
+        write_both(board, *inputs(seed))
+        runs.append((board.run(), board.counters()))
+    assert runs[0] == runs[1]
+
+
+def test_wrong_shape_is_refused_and_board_keeps_answering(board):
+    x, _ = inputs()
+    with pytest.raises(DeviceError) as error:
+        board.write_input(0, x.reshape(1, 16, 16))
+    assert error.value.code == ErrorCode.SHAPE_MISMATCH
+    assert "[1,1,16,16]" in error.value.text
+    assert board.hello().target == "rv32"
+
+
+def test_write_beyond_tensor_and_bad_index_are_refused(board):
+    beyond = p.write_payload(1, (1,), 4, bytes(4))
+    with pytest.raises(DeviceError) as error:
+        board.request(MsgType.WRITE, beyond)
+    assert error.value.code == ErrorCode.OUT_OF_RANGE
+    with pytest.raises(DeviceError) as error:
+        board.write_input(7, np.zeros(1, np.float32))
+    assert error.value.code == ErrorCode.BAD_INDEX
+
+
+def test_read_before_run_and_run_before_full_write_are_refused(board):
+    with pytest.raises(DeviceError) as error:
+        board.read_output(0)
+    assert error.value.code == ErrorCode.NO_OUTPUT
+    x, t = inputs()
+    board.request(MsgType.WRITE, p.write_payload(0, X_SHAPE, 0, x.tobytes()[:512]))
+    board.write_input(1, t)
+    with pytest.raises(DeviceError) as error:
+        board.run()
+    assert error.value.code == ErrorCode.INPUT_INCOMPLETE and "x" in error.value.text
+    board.write_input(0, x)
+    board.run()
+    with pytest.raises(DeviceError) as error:
+        board.run()  # inputs are consumed by a RUN
+    assert error.value.code == ErrorCode.INPUT_INCOMPLETE
+
+
+def test_garbage_and_overlong_junk_then_valid_request(board):
+    rng = np.random.default_rng(7)
+    board.link.send(rng.integers(0, 256, 3000, dtype=np.uint8).tobytes())
+    board.link.send(rng.integers(1, 256, 5000, dtype=np.uint8).tobytes())
+    body = p.HEADER.pack(MsgType.HELLO, 9, p.PROTO_MAX_PAYLOAD + 1) + bytes(p.PROTO_MAX_PAYLOAD + 1)
+    board.link.send(p.cobs_encode(body + p.CRC.pack(0)))  # oversize frame, no delimiter yet
+    saved = board.retries
+    board.retries = 0  # the first attempt must succeed: resync, not retries
+    try:
+        assert board.hello().target == "rv32"
+    finally:
+        board.retries = saved
+
+
+def test_max_size_frames_arrive_intact(board):
+    x, _ = inputs(5)
+    data = x.tobytes()
+    chunk = (p.PROTO_MAX_PAYLOAD - p.write_header_bytes(4)) // 4 * 4
+    first = p.write_payload(0, X_SHAPE, 0, data[:chunk])
+    assert len(first) >= p.PROTO_MAX_PAYLOAD - 3
+    board.request(MsgType.WRITE, first)
+    board.request(MsgType.WRITE, p.write_payload(0, X_SHAPE, chunk, data[chunk:]))
+    board.write_input(1, np.zeros(1, np.float32))
+    board.run()
+    out = board.request(MsgType.READ, p.read_payload(0, 0, p.PROTO_MAX_PAYLOAD))
+    np.testing.assert_array_equal(np.frombuffer(out, "<f4").reshape(X_SHAPE), 2 * x)
+
+
+def test_repeated_seq_is_answered_from_saved_reply_without_running_again(board):
+    write_both(board, *inputs())
+    run_frame = p.encode_frame(MsgType.RUN, 0xA5, p.run_payload(1, 0))
+    replies = []
+    for _ in range(2):
+        board.link.send(p.DELIMITER + run_frame)
+        replies.append(board.link.receive(time.monotonic() + 2.0))
+    first, again = (p.decode_frame(r) for r in replies)
+    assert first.type == MsgType.OK and first.seq == 0xA5
+    assert again == first
+    # Had the retry executed, it would have failed: the first RUN consumed the inputs.
+    with pytest.raises(DeviceError) as error:
+        board.run()
+    assert error.value.code == ErrorCode.INPUT_INCOMPLETE
+
+
+def test_missing_emulator_names_the_apt_command(target, image):
+    missing = dataclasses.replace(target, emulator_command=["qemu-system-edgediff-absent", "{elf}"])
+    with pytest.raises(ToolMissing, match=r"apt-get update && apt-get install -y qemu-system-misc"):
+        Emulator(missing, image.elf).start()
+
+
+def test_emulator_is_reaped_even_on_exception(target, image):
+    with pytest.raises(RuntimeError, match="boom"):
+        with Emulator(target, image.elf) as emu:
+            pid = emu.process.pid
+            raise RuntimeError("boom")
+    assert emu.process is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_unknown_target_lists_known_ones():
+    with pytest.raises(UnknownTarget, match="rv32"):
+        load_target("no-such-board")
+
+
+def test_build_is_reproducible_and_reports_sizes(target, image, tmp_path):
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(FIXTURE, moved)
+    again = build_firmware(target, [moved / "model.c"], [moved], tmp_path / "out")
+    assert again.build_id == image.build_id
+    assert again.elf.read_bytes() == image.elf.read_bytes()
+    assert image.text_bytes > 0 and image.bss_bytes >= 4 * 513
+    assert image.flash_bytes == image.text_bytes + image.rodata_bytes + image.data_bytes
+    assert struct.unpack("<I", image.bin.read_bytes()[:4])[0] != 0
