@@ -1,0 +1,60 @@
+"""`sdk bench`: instructions per inference and per layer on the emulated board.
+
+Speed is instructions retired under QEMU `-icount shift=0`, read by the firmware around
+every layer (rdinstret on RISC-V): deterministic for a given image and input, unlike
+wall-clock time on a shared machine. MACs per layer come from the IR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sdk.board import open_board
+from sdk.build import build
+from sdk.metrics import compare
+from sdk.models import load_model
+from sdk.validate import run_sample
+
+BENCH_SEED = 0
+
+
+@dataclass
+class BenchResult:
+    model: str
+    target: str
+    precision: str
+    instructions: int
+    macs: int
+    arena_bytes: int
+    arena_lower_bound_bytes: int
+    flash_bytes: int
+    ram_bytes: int
+    max_rel_error: float
+    layers: list[dict]
+
+    @property
+    def macs_per_instruction(self) -> float:
+        return self.macs / self.instructions if self.instructions else 0.0
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "macs_per_instruction": self.macs_per_instruction}
+
+
+def bench(model_ref: str, target: str, build_root: Path) -> BenchResult:
+    manifest = build(model_ref, target, build_root)
+    spec = load_model(manifest.model)
+    inputs = spec.sample_inputs(1, BENCH_SEED)[0]
+    with open_board(manifest, emulator=True, port=None) as client:
+        output, instructions = run_sample(client, [x.numpy() for x in inputs])
+        counts = client.counters()
+    layers = [{**layer, "instructions": count,
+               "macs_per_instruction": layer["macs"] / count if count else 0.0}
+              for layer, count in zip(manifest.layers, counts)]
+    return BenchResult(
+        model=manifest.model_name, target=target, precision="fp32", instructions=instructions,
+        macs=manifest.total_macs, arena_bytes=manifest.arena_bytes,
+        arena_lower_bound_bytes=manifest.arena_lower_bound_bytes,
+        flash_bytes=manifest.flash_bytes, ram_bytes=manifest.ram_bytes,
+        max_rel_error=compare(output, spec.reference(inputs).numpy())["max_rel_error"],
+        layers=layers)

@@ -1,0 +1,201 @@
+"""The `sdk` command: build, flash, validate, bench.
+
+Errors a user can act on (bad model, unsupported op, missing tool, board not answering)
+print one clear message and exit with status 2; a failed validation exits with 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from codegen.capture import UnsupportedOpError
+from sdk.build import DEFAULT_BUILD_ROOT, build, build_dir, load_manifest
+from sdk.errors import UserError
+from sdk.firmware_build import BuildFailed
+from sdk.runner.emulator import EmulatorFailed
+from sdk.runner.protocol import ProtocolError
+from sdk.target import UnknownTarget, known_targets, load_target
+from sdk.toolchain import ToolMissing
+
+console = Console()
+MATRIX_MODELS = ["unet", "dncnn"]
+ACTIONABLE = (UserError, UnsupportedOpError, ToolMissing, UnknownTarget, BuildFailed,
+              EmulatorFailed, ProtocolError)
+
+
+def _board_args(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--emulator", action="store_true", help="start the target's emulated board")
+    where.add_argument("--port", help="serial port of a real board (/dev/ttyUSB0, socket://host:port)")
+
+
+def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
+    table = Table(title=title, show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for key, value in rows:
+        table.add_row(key, value)
+    return table
+
+
+def cmd_build(args) -> int:
+    load_target(args.target)  # unknown target: fail before the slow capture
+    with console.status(f"building {args.model} for {args.target}"):
+        m = build(args.model, args.target, args.build_dir)
+    console.print(_kv_table(f"sdk build: {m.model_name} → {args.target}", [
+        ("model hash", m.model_hash), ("build id", m.build_id),
+        ("layers", str(len(m.layers))), ("MACs per inference", f"{m.total_macs:,}"),
+        ("arena bytes", f"{m.arena_bytes:,}"),
+        ("arena lower bound bytes", f"{m.arena_lower_bound_bytes:,}"),
+        ("flash bytes (text+rodata+data)", f"{m.flash_bytes:,}"),
+        ("RAM bytes (data+bss)", f"{m.ram_bytes:,}"),
+        ("image", m.elf)]))
+    return 0
+
+
+def cmd_flash(args) -> int:
+    from sdk.board import open_board
+
+    manifest = load_manifest(args.target, args.build_dir)
+    with console.status("starting the board and waiting for it to answer"):
+        with open_board(manifest, args.emulator, args.port) as client:
+            info = client.info
+    console.print(f"[green]board {client.port_name} runs build {info.build_id} "
+                  f"(model {info.model_hash}, target {info.target}, arena {info.arena_bytes:,} B)")
+    if args.emulator:
+        console.print("The emulated board loads the image at start; every --emulator command "
+                      "starts it again from build/" + args.target + ".")
+    return 0
+
+
+def _print_validation(report) -> None:
+    console.print(_kv_table(f"sdk validate: {Path(report.model).name} on {report.target} "
+                            f"({report.samples} samples, port {report.port})", [
+        ("max abs error", f"{report.max_abs_error:.3e}"),
+        ("mean abs error", f"{report.mean_abs_error:.3e}"),
+        ("max error / output scale", f"{report.max_rel_error:.3e} (limit {report.tolerance_rel:.0e})"),
+        ("PSNR vs torch (worst sample)",
+         "inf" if math.isinf(report.min_psnr_db) else f"{report.min_psnr_db:.1f} dB"),
+        ("instructions per inference", f"{report.instructions_per_inference:,}"),
+        ("MACs per inference", f"{report.macs_per_inference:,}"),
+        ("arena bytes (lower bound)", f"{report.arena_bytes:,} ({report.arena_lower_bound_bytes:,})"),
+        ("flash bytes", f"{report.flash_bytes:,}"),
+        ("RAM bytes", f"{report.ram_bytes:,}"),
+        ("result", "[green]PASS" if report.passed else "[red]FAIL")]))
+
+
+def cmd_validate(args) -> int:
+    from sdk.board import open_board
+    from sdk.plots import save_validation_grid
+    from sdk.validate import validate
+
+    manifest = load_manifest(args.target, args.build_dir)
+    with open_board(manifest, args.emulator, args.port) as client:
+        report, records = validate(manifest, client, args.samples, args.seed)
+    _print_validation(report)
+    out = build_dir(args.target, args.build_dir)
+    json_path = Path(args.json or out / "validate.json")
+    json_path.write_text(json.dumps(report.to_dict(), indent=1) + "\n")
+    png = save_validation_grid(records, Path(args.png or out / "validate.png"))
+    console.print(f"report: {json_path}" + (f", picture: {png}" if png else ""))
+    return 0 if report.passed else 1
+
+
+def _print_bench(result) -> None:
+    table = Table(title=f"sdk bench: {result.model} on {result.target} ({result.precision})")
+    for col in ("#", "layer", "op", "MACs", "instructions", "MAC/instr"):
+        table.add_column(col, justify="left" if col in ("layer", "op") else "right")
+    for i, layer in enumerate(result.layers):
+        table.add_row(str(i), layer["name"], layer["op"], f"{layer['macs']:,}",
+                      f"{layer['instructions']:,}", f"{layer['macs_per_instruction']:.3f}")
+    table.add_row("", "total", "", f"{result.macs:,}", f"{result.instructions:,}",
+                  f"{result.macs_per_instruction:.3f}", style="bold")
+    console.print(table)
+    console.print(f"arena {result.arena_bytes:,} B (lower bound {result.arena_lower_bound_bytes:,}), "
+                  f"flash {result.flash_bytes:,} B, RAM {result.ram_bytes:,} B, "
+                  f"max rel. error vs torch {result.max_rel_error:.1e}")
+
+
+def cmd_bench(args) -> int:
+    from sdk.bench import bench
+    from sdk.bench_doc import render
+
+    if args.matrix:
+        targets = [t for t in known_targets() if load_target(t).emulator_command]
+        results = []
+        for model in MATRIX_MODELS:
+            for target in targets:
+                with console.status(f"bench {model} on {target}"):
+                    results.append(bench(model, target, Path(args.build_dir) / "bench" / model))
+                _print_bench(results[-1])
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(render(results))
+        console.print(f"wrote {args.output}")
+        payload = [r.to_dict() for r in results]
+    else:
+        if not args.target or not args.model:
+            raise UserError("sdk bench needs --target and --model (or --matrix)")
+        with console.status(f"bench {args.model} on {args.target}"):
+            result = bench(args.model, args.target, args.build_dir)
+        _print_bench(result)
+        payload = result.to_dict()
+    if args.json:
+        Path(args.json).write_text(json.dumps(payload, indent=1) + "\n")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sdk", description=__doc__.splitlines()[0])
+    parser.add_argument("--build-dir", type=Path, default=DEFAULT_BUILD_ROOT,
+                        help="where builds go (default: build/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="compile a model to C and firmware for a target")
+    p.add_argument("--target", required=True, help=f"one of: {', '.join(known_targets())}")
+    p.add_argument("--model", required=True, help="a zoo name (unet, dncnn) or a .py file "
+                   "defining `model` and `example_input`")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("flash", help="bring the board up with the built image and check it answers")
+    p.add_argument("--target", required=True)
+    _board_args(p)
+    p.set_defaults(func=cmd_flash)
+
+    p = sub.add_parser("validate", help="stream inputs to the board and compare with torch")
+    p.add_argument("--target", required=True)
+    _board_args(p)
+    p.add_argument("--samples", type=int, default=16)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", help="report path (default build/<target>/validate.json)")
+    p.add_argument("--png", help="picture path (default build/<target>/validate.png)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("bench", help="instructions per inference and per layer on the emulator")
+    p.add_argument("--target")
+    p.add_argument("--model")
+    p.add_argument("--matrix", action="store_true",
+                   help="all example models on all emulated targets; writes --output")
+    p.add_argument("--output", default="docs/BENCHMARKS.md")
+    p.add_argument("--json", help="also write the results as JSON")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ACTIONABLE as e:
+        console.print(f"[red]error:[/red] {e}", highlight=False)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
