@@ -10,7 +10,7 @@ REQUIRED_TOOLS := clang ld.lld llvm-readelf qemu-system-riscv32
 PICOLIBC_RV := /usr/lib/picolibc/riscv64-unknown-elf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps demo test clean
+.PHONY: setup system-deps demo test bench clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -36,6 +36,9 @@ demo: setup
 
 test: setup
 	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile
+
+bench: setup
+	$(SDK) bench --matrix --output docs/BENCHMARKS.md
 
 clean:
 	rm -rf build

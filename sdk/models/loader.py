@@ -39,4 +39,5 @@ def _load_file(path: Path) -> ModelSpec:
     if not all(isinstance(e, torch.Tensor) for e in example):
         raise UserError(f"{path}: `example_input` must be a tensor or a tuple of tensors")
     sampler = getattr(module, "sample_inputs", None) or gaussian_sampler(example)
-    return ModelSpec(path.stem, model.eval(), example, sampler)
+    name = path.parent.name if path.stem == "model" else path.stem  # examples/denoiser/model.py
+    return ModelSpec(name, model.eval(), example, sampler)
