@@ -143,5 +143,10 @@ class Graph:
         return cls.from_dict(json.loads(Path(path).read_text()))
 
     def content_hash(self) -> str:
-        """16 hex chars identifying the model: same graph and weights, same hash."""
-        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
+        """16 hex chars identifying the model: same graph and weights, same hash, wherever
+        the model's source file lives (source locations are left out)."""
+        d = self.to_dict()
+        for node in d["nodes"]:
+            node["source"] = ""
+        text = json.dumps(d, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]

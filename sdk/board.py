@@ -31,6 +31,7 @@ def open_board(manifest: BuildManifest, emulator: bool, port: str | None,
         if info.model_hash != manifest.model_hash or info.build_id != manifest.build_id:
             raise UserError(
                 f"the board on {port} runs build {info.build_id} (model {info.model_hash}), "
-                f"but build/{manifest.target} is build {manifest.build_id} (model "
-                f"{manifest.model_hash}): run `sdk flash --target {manifest.target}` first")
+                f"but {manifest.directory} holds build {manifest.build_id} (model "
+                f"{manifest.model_hash}): program {manifest.elf} onto the board with the "
+                "vendor's tool, then run the command again")
         yield client

@@ -43,6 +43,17 @@ class BuildManifest:
     outputs: list[dict]
 
     @property
+    def directory(self) -> Path:
+        return Path(self.elf).parent
+
+    def command(self, name: str) -> str:
+        """The `sdk` command line that acts on this build (for messages that say what to run)."""
+        root = self.directory.parent
+        build_dir = "" if root.resolve() == DEFAULT_BUILD_ROOT.resolve() else f" --build-dir {root}"
+        model = f" --model {self.model}" if name in ("build", "bench") else ""
+        return f"sdk{build_dir} {name} --target {self.target}{model}"
+
+    @property
     def total_macs(self) -> int:
         return sum(layer["macs"] for layer in self.layers)
 

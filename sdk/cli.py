@@ -70,13 +70,13 @@ def cmd_flash(args) -> int:
     console.print(f"[green]board {client.port_name} runs build {info.build_id} "
                   f"(model {info.model_hash}, target {info.target}, arena {info.arena_bytes:,} B)")
     if args.emulator:
-        console.print("The emulated board loads the image at start; every --emulator command "
-                      "starts it again from build/" + args.target + ".")
+        console.print(f"The emulated board loads the image at start; every --emulator command "
+                      f"starts it again from {manifest.directory}.")
     return 0
 
 
 def _print_validation(report) -> None:
-    console.print(_kv_table(f"sdk validate: {Path(report.model).name} on {report.target} "
+    console.print(_kv_table(f"sdk validate: {report.model_name} on {report.target} "
                             f"({report.samples} samples, port {report.port})", [
         ("max abs error", f"{report.max_abs_error:.3e}"),
         ("mean abs error", f"{report.mean_abs_error:.3e}"),

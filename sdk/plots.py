@@ -30,7 +30,7 @@ def save_validation_grid(records: list[SampleRecord], path: Path, rows: int = 4)
         error = np.abs(rec.output - rec.reference)
         panels = [("input", _image(rec.inputs[0]), "gray"), ("torch", _image(rec.reference), "gray"),
                   ("device", _image(rec.output), "gray"),
-                  (f"|error| max {error.max():.1e}", _image(error), "magma")]
+                  (f"|device - torch|, max {error.max():.0e}", _image(error), "magma")]
         for ax, (title, img, cmap) in zip(row, panels):
             im = ax.imshow(img, cmap=cmap)
             ax.set_title(title, fontsize=8)

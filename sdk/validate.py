@@ -31,6 +31,7 @@ FP32_TOLERANCE_REL = 1e-4
 class ValidationReport:
     target: str
     model: str
+    model_name: str
     model_hash: str
     build_id: str
     port: str
@@ -70,7 +71,7 @@ def check_model_unchanged(spec: ModelSpec, manifest: BuildManifest) -> None:
     if graph.content_hash() != manifest.model_hash:
         raise UserError(f"the model {manifest.model} changed since it was built "
                         f"(hash {graph.content_hash()} vs {manifest.model_hash}): "
-                        f"run `sdk build --target {manifest.target}` again")
+                        f"run `{manifest.command('build')}` again")
 
 
 def run_sample(client: DeviceClient, inputs) -> tuple[np.ndarray, int]:
@@ -96,7 +97,8 @@ def validate(manifest: BuildManifest, client: DeviceClient, samples: int, seed: 
             progress.advance(task)
     worst_rel = max(s["max_rel_error"] for s in per_sample)
     report = ValidationReport(
-        target=manifest.target, model=manifest.model, model_hash=manifest.model_hash,
+        target=manifest.target, model=manifest.model, model_name=manifest.model_name,
+        model_hash=manifest.model_hash,
         build_id=manifest.build_id, port=client.port_name, samples=samples, seed=seed,
         tolerance_rel=tolerance_rel,
         max_abs_error=max(s["max_abs_error"] for s in per_sample),
