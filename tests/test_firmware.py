@@ -1,5 +1,6 @@
-"""Host-in-the-loop: the firmware with the tiny fixture model (out = 2*x + t) on the emulated
-rv32 board, driven over QEMU's real pty exactly as a board on /dev/ttyUSB0 would be."""
+"""Host-in-the-loop: the firmware with the tiny fixture model (out = 2*x + t) on every
+emulated board, driven over the emulator's real pty exactly as a board on /dev/ttyUSB0
+would be."""
 
 from __future__ import annotations
 
@@ -16,19 +17,20 @@ import pytest
 from sdk.firmware_build import build_firmware
 from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType
 from sdk.runner import protocol as p
-from sdk.target import UnknownTarget, load_target
+from sdk.target import UnknownTarget, known_targets, load_target
 from sdk.toolchain import ToolMissing
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
 
-pytestmark = pytest.mark.skipif(shutil.which("qemu-system-riscv32") is None or shutil.which("clang") is None,
-                                reason="needs clang and qemu-system-riscv32")
-
-
-@pytest.fixture(scope="module")
-def target():
-    return load_target("rv32")
+@pytest.fixture(scope="module", params=known_targets())
+def target(request):
+    target = load_target(request.param)
+    missing = [tool for tool in (target.cc, target.emulator_command[0]) if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"{request.param} needs {', '.join(missing)}: "
+                    f"apt-get install -y {' '.join(target.toolchain_packages + target.emulator_packages)}")
+    return target
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +68,10 @@ def write_both(board, x, t):
     board.write_input(1, t)
 
 
-def test_hello_describes_build_and_model(board, image):
+def test_hello_describes_build_and_model(board, image, target):
     info = board.hello()
     assert (info.protocol_version, info.max_payload) == (p.PROTO_VERSION, p.PROTO_MAX_PAYLOAD)
-    assert info.target == "rv32"
+    assert info.target == target.name
     assert info.build_id == image.build_id
     assert info.model_hash == "0000000000f1c7e5"
     assert (info.arena_bytes, info.num_layers) == (1024, 2)
@@ -100,13 +102,13 @@ def test_instruction_count_is_deterministic(board):
     assert runs[0] == runs[1]
 
 
-def test_wrong_shape_is_refused_and_board_keeps_answering(board):
+def test_wrong_shape_is_refused_and_board_keeps_answering(board, target):
     x, _ = inputs()
     with pytest.raises(DeviceError) as error:
         board.write_input(0, x.reshape(1, 16, 16))
     assert error.value.code == ErrorCode.SHAPE_MISMATCH
     assert "[1,1,16,16]" in error.value.text
-    assert board.hello().target == "rv32"
+    assert board.hello().target == target.name
 
 
 def test_write_beyond_tensor_and_bad_index_are_refused(board):
@@ -136,7 +138,7 @@ def test_read_before_run_and_run_before_full_write_are_refused(board):
     assert error.value.code == ErrorCode.INPUT_INCOMPLETE
 
 
-def test_garbage_and_overlong_junk_then_valid_request(board):
+def test_garbage_and_overlong_junk_then_valid_request(board, target):
     rng = np.random.default_rng(7)
     board.link.send(rng.integers(0, 256, 3000, dtype=np.uint8).tobytes())
     board.link.send(rng.integers(1, 256, 5000, dtype=np.uint8).tobytes())
@@ -146,7 +148,7 @@ def test_garbage_and_overlong_junk_then_valid_request(board):
     board.retries = 0  # the first attempt must succeed: resync, not retries
     try:
         # A generous deadline: the board chews through 8 KB of junk first, slower on a busy host.
-        assert board.hello(timeout=15.0).target == "rv32"
+        assert board.hello(timeout=15.0).target == target.name
     finally:
         board.retries = saved
 
