@@ -104,6 +104,37 @@ void upsample_nearest2d_f32(const upsample_nearest2d_params_t *p, const float *i
 /* Plain copy, used when a graph output aliases a graph input or a constant. */
 void copy_f32(const float *in, float *out, int32_t count);
 
+/* ---- FP16 --------------------------------------------------------------------------
+ * IEEE binary16 storage for weights and activations (half the flash and arena). Every
+ * target compiler has _Float16 (Arm gcc needs -mfp16-format=ieee; on Cortex-M4 it is
+ * storage only and converts with vcvtb). The reference kernels load halves, compute in
+ * float (FP32 accumulation) and round once on store; optimized overrides state their
+ * accumulation precision in their file comment. Same parameter structs as FP32. */
+typedef _Float16 edgediff_f16_t;
+
+void conv2d_f16(const conv2d_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *weight,
+                const edgediff_f16_t *bias, edgediff_f16_t *out);
+void linear_f16(const linear_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *weight,
+                const edgediff_f16_t *bias, edgediff_f16_t *out);
+void group_norm_f16(const group_norm_params_t *p, const edgediff_f16_t *in,
+                    const edgediff_f16_t *gamma, const edgediff_f16_t *beta, edgediff_f16_t *out);
+void silu_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void relu_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void add_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+             edgediff_f16_t *out);
+void sub_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+             edgediff_f16_t *out);
+void mul_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+             edgediff_f16_t *out);
+void concat_f16(const concat_params_t *p, const edgediff_f16_t *const *inputs, edgediff_f16_t *out);
+void upsample_nearest2d_f16(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
+                            edgediff_f16_t *out);
+void copy_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+
+/* Precision boundaries: round to nearest even (f32 -> f16; overflow gives +-inf), exact widening. */
+void cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count);
+void cast_f16_to_f32(const edgediff_f16_t *in, float *out, int32_t count);
+
 #ifdef __cplusplus
 }
 #endif
