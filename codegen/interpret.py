@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from codegen.ir import Graph
+from codegen.ir import DTYPES, Graph
 from codegen.ops import evaluate
 
 
@@ -13,8 +13,11 @@ def run_graph(graph: Graph, inputs: list[np.ndarray]) -> list[np.ndarray]:
         raise ValueError(f"graph takes {len(graph.inputs)} inputs, got {len(inputs)}")
     values: dict[str, np.ndarray] = dict(graph.constants)
     for name, value in zip(graph.inputs, inputs):
-        values[name] = np.asarray(value, dtype=np.float32).reshape(graph.tensors[name].shape)
+        tensor = graph.tensors[name]
+        values[name] = np.asarray(value, dtype=DTYPES[tensor.dtype]).reshape(tensor.shape)
     for node in graph.nodes:
         args = [values[name] if name else None for name in node.inputs]
-        values[node.outputs[0]] = evaluate(node.op, args, node.attrs)
+        out = node.outputs[0]
+        # Round to the tensor's storage type: an FP16 tensor holds what the device stores.
+        values[out] = evaluate(node.op, args, node.attrs).astype(DTYPES[graph.tensors[out].dtype])
     return [values[name] for name in graph.outputs]

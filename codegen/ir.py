@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-DTYPES = {"f32": np.float32, "i32": np.int32}
+DTYPES = {"f32": np.float32, "f16": np.float16, "i32": np.int32}
 FORMAT_VERSION = 1
 
 

@@ -13,6 +13,8 @@ from typing import Callable
 
 import numpy as np
 
+from codegen.ir import DTYPES
+
 ACTIVATIONS = ("none", "relu", "silu")
 
 
@@ -140,13 +142,16 @@ OPS: dict[str, OpDef] = {
     "concat": OpDef(1, None),  # variadic; evaluated in evaluate() below
     "upsample_nearest2d": OpDef(1, _upsample_nearest2d),
     "reshape": OpDef(1, lambda x, a: x.reshape(a["shape"])),
+    "cast": OpDef(1, lambda x, a: x.astype(DTYPES[a["to"]]), elementwise=False),
 }
 
 MAC_COUNTERS = {"conv2d": _macs_conv2d, "linear": _macs_linear}
 
 
 def evaluate(op: str, inputs: list[np.ndarray | None], attrs: dict) -> np.ndarray:
-    """Run one op in numpy (float64 inside, float32 out)."""
+    """Run one op in numpy (float64 inside, float32 out); FP16 operands are widened first,
+    as the reference kernels do."""
+    inputs = [x.astype(np.float32) if x is not None and x.dtype == np.float16 else x for x in inputs]
     if op == "concat":
         return np.concatenate(inputs, axis=attrs["axis"])
     return OPS[op].evaluate(*inputs, attrs)

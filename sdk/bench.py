@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from codegen.passes import PrecisionPolicy
 from sdk.board import open_board
 from sdk.build import build
 from sdk.metrics import compare
@@ -24,6 +25,7 @@ class BenchResult:
     model: str
     target: str
     precision: str
+    kernels: str
     instructions: int
     macs: int
     arena_bytes: int
@@ -41,20 +43,50 @@ class BenchResult:
         return {**asdict(self), "macs_per_instruction": self.macs_per_instruction}
 
 
-def bench(model_ref: str, target: str, build_root: Path) -> BenchResult:
-    manifest = build(model_ref, target, build_root)
+def bench(model_ref: str, target: str, build_root: Path, precision: PrecisionPolicy | None = None,
+          reference_kernels: bool = False) -> BenchResult:
+    manifest = build(model_ref, target, build_root, precision, reference_kernels)
     spec = load_model(manifest.model)
     inputs = spec.sample_inputs(1, BENCH_SEED)[0]
     with open_board(manifest, emulator=True, port=None) as client:
         output, instructions = run_sample(client, [x.numpy() for x in inputs])
         counts = client.counters()
-    layers = [{**layer, "instructions": count,
+    layers = [{"name": layer["name"], "op": layer["op"], "function": layer["function"],
+               "macs": layer["macs"], "instructions": count,
                "macs_per_instruction": layer["macs"] / count if count else 0.0}
               for layer, count in zip(manifest.layers, counts)]
     return BenchResult(
-        model=manifest.model_name, target=target, precision="fp32", instructions=instructions,
+        model=manifest.model_name, target=target, precision=manifest.precision,
+        kernels=manifest.kernels, instructions=instructions,
         macs=manifest.total_macs, arena_bytes=manifest.arena_bytes,
         arena_lower_bound_bytes=manifest.arena_lower_bound_bytes,
         flash_bytes=manifest.flash_bytes, ram_bytes=manifest.ram_bytes,
         max_rel_error=compare(output, spec.reference(inputs).numpy())["max_rel_error"],
         layers=layers)
+
+
+MATRIX_MODELS = ["unet", "dncnn"]
+
+
+def has_overrides(isa_features: list[str]) -> bool:
+    from codegen.kernels.catalog import OVERRIDES
+
+    return any(o.feature in isa_features for lst in OVERRIDES.values() for o in lst)
+
+
+def matrix_configs(isa_features: list[str]) -> list[tuple[str, bool]]:
+    """(precision, reference_kernels) per target: the portable FP32 baseline (only when the
+    target has optimized kernels to compare), then FP32 and FP16 with the target's kernels."""
+    baseline = [("fp32", True)] if has_overrides(isa_features) else []
+    return baseline + [("fp32", False), ("fp16", False)]
+
+
+def bench_matrix(build_root: Path, targets, on_result=lambda r: None) -> list[BenchResult]:
+    results = []
+    for model in MATRIX_MODELS:
+        for target in targets:
+            for precision, reference in matrix_configs(target.isa_features):
+                root = Path(build_root) / "bench" / model / f"{precision}-{'ref' if reference else 'isa'}"
+                results.append(bench(model, target.name, root, PrecisionPolicy(precision), reference))
+                on_result(results[-1])
+    return results

@@ -11,11 +11,13 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from codegen.kernels.registry import INCLUDE_DIR, select_kernel_sources
+from codegen.kernels.registry import INCLUDE_DIR, kernel_sources
+from codegen.passes import PrecisionPolicy
 from sdk.errors import UserError
 from sdk.firmware_build import build_firmware
 from sdk.generate import generate_c
 from sdk.models import load_model
+from sdk.precision import describe
 from sdk.target import load_target
 
 DEFAULT_BUILD_ROOT = Path("build")
@@ -27,6 +29,9 @@ class BuildManifest:
     model: str
     model_name: str
     model_hash: str
+    precision: str
+    precision_policy: dict
+    kernels: str
     build_id: str
     elf: str
     arena_bytes: int
@@ -52,6 +57,10 @@ class BuildManifest:
         build_dir = "" if root.resolve() == DEFAULT_BUILD_ROOT.resolve() else f" --build-dir {root}"
         model = f" --model {self.model}" if name in ("build", "bench") else ""
         return f"sdk{build_dir} {name} --target {self.target}{model}"
+
+    @property
+    def policy(self) -> PrecisionPolicy:
+        return PrecisionPolicy(**self.precision_policy)
 
     @property
     def total_macs(self) -> int:
@@ -83,23 +92,35 @@ def model_reference(ref: str) -> str:
     return str(path.resolve()) if path.is_file() else ref
 
 
-def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT) -> BuildManifest:
+def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
+          precision: PrecisionPolicy | None = None, reference_kernels: bool = False) -> BuildManifest:
+    """reference_kernels: use only the portable kernels (the baseline benchmarks compare to)."""
     target = load_target(target_name)
+    precision = precision or PrecisionPolicy()
     spec = load_model(model_ref)
     out = build_dir(target_name, root)
-    generated = generate_c(spec, out / "gen")
-    kernels = select_kernel_sources(generated.emitted.kernel_functions, target.isa_features)
+    features = [] if reference_kernels else target.isa_features
+    generated = generate_c(spec, out / "gen", precision, features)
+    unmatched = precision.unmatched_patterns(generated.graph)
+    if unmatched:
+        raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; layer names "
+                        f"are in {out / 'gen' / 'graph.json'} and in `sdk bench` tables")
+    kernels = kernel_sources(generated.emitted.kernel_functions)
     image = build_firmware(target, [generated.model_c, *kernels], [INCLUDE_DIR, generated.directory], out)
     graph = generated.graph
     manifest = BuildManifest(
         target=target_name, model=model_reference(model_ref), model_name=spec.name,
-        model_hash=generated.model_hash, build_id=image.build_id, elf=str(image.elf.resolve()),
+        model_hash=generated.model_hash, precision=describe(precision),
+        precision_policy={"default": precision.default, "layers": precision.layers},
+        kernels="reference" if reference_kernels else "target",
+        build_id=image.build_id, elf=str(image.elf.resolve()),
         arena_bytes=generated.plan.arena_bytes,
         arena_lower_bound_bytes=generated.plan.lower_bound_bytes,
         flash_bytes=image.flash_bytes, ram_bytes=image.ram_bytes, text_bytes=image.text_bytes,
         rodata_bytes=image.rodata_bytes, data_bytes=image.data_bytes, bss_bytes=image.bss_bytes,
         kernel_sources=[str(k.relative_to(INCLUDE_DIR.parent)) for k in kernels],
-        layers=[{"name": layer.name, "op": layer.op, "macs": layer.macs}
+        layers=[{"name": layer.name, "op": layer.op, "macs": layer.macs, "dtype": layer.dtype,
+                 "function": layer.function, "accumulation": layer.accumulation}
                 for layer in generated.emitted.layers],
         inputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.inputs],
         outputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.outputs],

@@ -18,6 +18,7 @@ from rich.table import Table
 from codegen.capture import UnsupportedOpError
 from sdk.build import DEFAULT_BUILD_ROOT, build, build_dir, load_manifest
 from sdk.errors import UserError
+from sdk.precision import load_policy
 from sdk.firmware_build import BuildFailed
 from sdk.runner.emulator import EmulatorFailed
 from sdk.runner.protocol import ProtocolError
@@ -25,7 +26,6 @@ from sdk.target import UnknownTarget, known_targets, load_target
 from sdk.toolchain import ToolMissing
 
 console = Console()
-MATRIX_MODELS = ["unet", "dncnn"]
 ACTIONABLE = (UserError, UnsupportedOpError, ToolMissing, UnknownTarget, BuildFailed,
               EmulatorFailed, ProtocolError)
 
@@ -45,11 +45,22 @@ def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
     return table
 
 
+def _precision_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--precision", choices=["fp32", "fp16"],
+                        help="weights and activations (default fp32, or the config file's default)")
+    parser.add_argument("--precision-config", type=Path,
+                        help="TOML file: `default` and per-layer overrides under [layers]")
+
+
 def cmd_build(args) -> int:
-    load_target(args.target)  # unknown target: fail before the slow capture
+    target = load_target(args.target)  # unknown target: fail before the slow capture
+    policy = load_policy(args.precision, args.precision_config)
+    note = target.fp16_note(policy.default)
+    if note:
+        console.print(f"[yellow]note:[/yellow] {note}")
     with console.status(f"building {args.model} for {args.target}"):
-        m = build(args.model, args.target, args.build_dir)
-    console.print(_kv_table(f"sdk build: {m.model_name} → {args.target}", [
+        m = build(args.model, args.target, args.build_dir, policy)
+    console.print(_kv_table(f"sdk build: {m.model_name} → {args.target} ({m.precision})", [
         ("model hash", m.model_hash), ("build id", m.build_id),
         ("layers", str(len(m.layers))), ("MACs per inference", f"{m.total_macs:,}"),
         ("arena bytes", f"{m.arena_bytes:,}"),
@@ -76,11 +87,11 @@ def cmd_flash(args) -> int:
 
 
 def _print_validation(report) -> None:
-    console.print(_kv_table(f"sdk validate: {report.model_name} on {report.target} "
+    console.print(_kv_table(f"sdk validate: {report.model_name} ({report.precision}) on {report.target} "
                             f"({report.samples} samples, port {report.port})", [
         ("max abs error", f"{report.max_abs_error:.3e}"),
         ("mean abs error", f"{report.mean_abs_error:.3e}"),
-        ("max error / output scale", f"{report.max_rel_error:.3e} (limit {report.tolerance_rel:.0e})"),
+        ("max error / output scale", f"{report.max_rel_error:.3e} (limit {report.tolerance_rel:.1e})"),
         ("PSNR vs torch (worst sample)",
          "inf" if math.isinf(report.min_psnr_db) else f"{report.min_psnr_db:.1f} dB"),
         ("instructions per inference", f"{report.instructions_per_inference:,}"),
@@ -109,7 +120,8 @@ def cmd_validate(args) -> int:
 
 
 def _print_bench(result) -> None:
-    table = Table(title=f"sdk bench: {result.model} on {result.target} ({result.precision})")
+    table = Table(title=f"sdk bench: {result.model} on {result.target} "
+                        f"({result.precision}, {result.kernels} kernels)")
     for col in ("#", "layer", "op", "MACs", "instructions", "MAC/instr"):
         table.add_column(col, justify="left" if col in ("layer", "op") else "right")
     for i, layer in enumerate(result.layers):
@@ -124,17 +136,14 @@ def _print_bench(result) -> None:
 
 
 def cmd_bench(args) -> int:
-    from sdk.bench import bench
+    from sdk.bench import bench, bench_matrix
     from sdk.bench_doc import render
 
     if args.matrix:
-        targets = [t for t in known_targets() if load_target(t).emulator_command]
-        results = []
-        for model in MATRIX_MODELS:
-            for target in targets:
-                with console.status(f"bench {model} on {target}"):
-                    results.append(bench(model, target, Path(args.build_dir) / "bench" / model))
-                _print_bench(results[-1])
+        targets = [load_target(t) for t in known_targets()]
+        targets = [t for t in targets if t.counter_deterministic]
+        with console.status("benchmarking every example model on every emulated target"):
+            results = bench_matrix(args.build_dir, targets, on_result=_print_bench)
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(render(results))
         console.print(f"wrote {args.output}")
@@ -143,7 +152,8 @@ def cmd_bench(args) -> int:
         if not args.target or not args.model:
             raise UserError("sdk bench needs --target and --model (or --matrix)")
         with console.status(f"bench {args.model} on {args.target}"):
-            result = bench(args.model, args.target, args.build_dir)
+            result = bench(args.model, args.target, args.build_dir,
+                           load_policy(args.precision, args.precision_config), args.reference_kernels)
         _print_bench(result)
         payload = result.to_dict()
     if args.json:
@@ -161,6 +171,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", required=True, help=f"one of: {', '.join(known_targets())}")
     p.add_argument("--model", required=True, help="a zoo name (unet, dncnn) or a .py file "
                    "defining `model` and `example_input`")
+    _precision_args(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("flash", help="bring the board up with the built image and check it answers")
@@ -181,7 +192,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--target")
     p.add_argument("--model")
     p.add_argument("--matrix", action="store_true",
-                   help="all example models on all emulated targets; writes --output")
+                   help="all example models × emulated targets × precisions; writes --output")
+    p.add_argument("--reference-kernels", action="store_true",
+                   help="use only the portable kernels (the baseline for speed-ups)")
+    _precision_args(p)
     p.add_argument("--output", default="docs/BENCHMARKS.md")
     p.add_argument("--json", help="also write the results as JSON")
     p.set_defaults(func=cmd_bench)

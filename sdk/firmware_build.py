@@ -63,8 +63,10 @@ def _prefix_maps(dirs: list[Path]) -> list[str]:
 
 def _build_id(target: Target, sources: list[Path], include_dirs: list[Path], defines: list[str]) -> str:
     digest = hashlib.sha256()
-    digest.update(json.dumps([target.cflags, target.ldflags, defines, [p.name for p in target.libc_libs]]).encode())
-    digest.update(target.linker_script.read_bytes())
+    link_inputs = [p.name for p in target.libc_libs] + list(target.ldlibs)
+    digest.update(json.dumps([target.cflags, target.ldflags, defines, link_inputs]).encode())
+    if target.linker_script is not None:
+        digest.update(target.linker_script.read_bytes())
     for src in sources:
         digest.update(src.name.encode() + b"\0" + src.read_bytes() + b"\0")
     for directory in include_dirs:
@@ -137,8 +139,9 @@ def build_firmware(target: Target, sources: list[Path], include_dirs: list[Path]
 
     elf = out_dir / "firmware.elf"
     bin_path = out_dir / "firmware.bin"
-    _run([linker, *target.ldflags, "-T", str(target.linker_script), *objects,
-          "--start-group", *map(str, target.libc_libs), "--end-group", "-o", str(elf)])
+    script = ["-T", str(target.linker_script)] if target.linker_script is not None else []
+    libs = ["--start-group", *map(str, target.libc_libs), "--end-group"] if target.libc_libs else []
+    _run([linker, *target.ldflags, *script, *objects, *libs, *target.ldlibs, "-o", str(elf)])
     _run([objcopy, "-O", "binary", str(elf), str(bin_path)])
 
     sections = _section_sizes(readelf, elf)

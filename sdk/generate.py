@@ -13,7 +13,7 @@ from pathlib import Path
 from codegen.capture import capture
 from codegen.emit_c import EmittedModel, emit_c
 from codegen.ir import Graph
-from codegen.passes import run_passes
+from codegen.passes import PrecisionPolicy, run_passes
 from codegen.plan import MemoryPlan, plan_memory
 from sdk.models.spec import ModelSpec
 
@@ -31,15 +31,22 @@ class GeneratedModel:
         return self.directory / "model.c"
 
 
-def lower(spec: ModelSpec) -> tuple[Graph, MemoryPlan]:
-    graph = run_passes(capture(spec.module, spec.example_inputs))
+def lower(spec: ModelSpec, precision: PrecisionPolicy | None = None) -> tuple[Graph, MemoryPlan]:
+    graph = run_passes(capture(spec.module, spec.example_inputs), precision)
     return graph, plan_memory(graph)
 
 
-def generate_c(spec: ModelSpec, out_dir: Path) -> GeneratedModel:
-    graph, plan = lower(spec)
+def generate_c(spec: ModelSpec, out_dir: Path, precision: PrecisionPolicy | None = None,
+               isa_features: list[str] = ()) -> GeneratedModel:
+    graph, plan = lower(spec, precision)
+    return emit_graph(graph, plan, out_dir, isa_features)
+
+
+def emit_graph(graph: Graph, plan: MemoryPlan, out_dir: Path,
+               isa_features: list[str] = ()) -> GeneratedModel:
+    """Write the C for an already lowered graph (also used for hand-built kernel-test graphs)."""
     model_hash = graph.content_hash()
-    emitted = emit_c(graph, plan, model_hash)
+    emitted = emit_c(graph, plan, model_hash, isa_features)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "model.h").write_text(emitted.header)
     (out_dir / "model.c").write_text(emitted.source)

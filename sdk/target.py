@@ -30,7 +30,7 @@ class Target:
     readelf: str
     cflags: list[str]
     ldflags: list[str]
-    linker_script: Path
+    linker_script: Path | None  # None: the linker's default layout (host)
     toolchain_packages: list[str]
     libc_include_dirs: list[Path]
     libc_libs: list[Path]
@@ -38,6 +38,16 @@ class Target:
     hal_include_dirs: list[Path]
     emulator_command: list[str]
     emulator_packages: list[str]
+    ldlibs: tuple[str, ...] = ()  # linker arguments after the objects and libc, e.g. -lm
+    counter_deterministic: bool = True  # False where the counter is a clock (host: ns)
+    fp16_arithmetic: str = "native"  # native | vector | storage (no FP16 ALU: convert, compute FP32)
+
+    def fp16_note(self, precision: str) -> str | None:
+        """What FP16 means on this target, when it is not plain FP16 arithmetic."""
+        if precision == "fp16" and self.fp16_arithmetic == "storage":
+            return (f"{self.name} has no FP16 arithmetic: FP16 weights and activations are stored "
+                    "as halves (half the flash and RAM) and computed in FP32")
+        return None
 
     def emulator_argv(self, elf: Path) -> list[str]:
         """The emulator command line with {elf} filled in."""
@@ -55,6 +65,7 @@ def load_target(name: str) -> Target:
     spec = tomllib.loads(path.read_text())
     here = path.parent
     toolchain = spec["toolchain"]
+    libc = spec.get("libc", {})
     return Target(
         name=spec["name"],
         description=spec["description"],
@@ -70,12 +81,15 @@ def load_target(name: str) -> Target:
         readelf=toolchain["readelf"],
         cflags=list(toolchain["cflags"]),
         ldflags=list(toolchain["ldflags"]),
-        linker_script=here / toolchain["linker_script"],
+        linker_script=here / toolchain["linker_script"] if toolchain.get("linker_script") else None,
         toolchain_packages=list(toolchain["packages"]),
-        libc_include_dirs=[Path(p) for p in spec["libc"]["include_dirs"]],
-        libc_libs=[Path(p) for p in spec["libc"]["libs"]],
+        libc_include_dirs=[Path(p) for p in libc.get("include_dirs", [])],
+        libc_libs=[Path(p) for p in libc.get("libs", [])],
         hal_sources=[here / p for p in spec["hal"]["sources"]],
         hal_include_dirs=[here / p for p in spec["hal"]["include_dirs"]],
         emulator_command=list(spec["emulator"]["command"]),
         emulator_packages=list(spec["emulator"]["packages"]),
+        ldlibs=tuple(toolchain.get("ldlibs", ())),
+        counter_deterministic=spec.get("counter_deterministic", True),
+        fp16_arithmetic=spec.get("fp16_arithmetic", "native"),
     )

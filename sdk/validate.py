@@ -19,13 +19,7 @@ from sdk.generate import lower
 from sdk.metrics import compare
 from sdk.models import ModelSpec, load_model
 from sdk.runner.client import DeviceClient
-
-# FP32 C kernels differ from torch only in summation order: for a dot product of length K
-# the float32 rounding error is bounded by K*eps*sum|a*b| (eps = 6e-8); for K ≤ ~600 per
-# layer and a few dozen layers this stays orders of magnitude under 1e-4 of the output
-# scale. A larger error means a wrong kernel, not rounding.
-FP32_TOLERANCE_REL = 1e-4
-
+from sdk.tolerance import output_tolerance
 
 @dataclass
 class ValidationReport:
@@ -33,6 +27,7 @@ class ValidationReport:
     model: str
     model_name: str
     model_hash: str
+    precision: str
     build_id: str
     port: str
     samples: int
@@ -67,7 +62,7 @@ class SampleRecord:
 
 
 def check_model_unchanged(spec: ModelSpec, manifest: BuildManifest) -> None:
-    graph, _ = lower(spec)
+    graph, _ = lower(spec, manifest.policy)
     if graph.content_hash() != manifest.model_hash:
         raise UserError(f"the model {manifest.model} changed since it was built "
                         f"(hash {graph.content_hash()} vs {manifest.model_hash}): "
@@ -81,9 +76,10 @@ def run_sample(client: DeviceClient, inputs) -> tuple[np.ndarray, int]:
     return client.read_output(0), instructions
 
 
-def validate(manifest: BuildManifest, client: DeviceClient, samples: int, seed: int = 0,
-             tolerance_rel: float = FP32_TOLERANCE_REL) -> tuple[ValidationReport, list[SampleRecord]]:
+def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
+             seed: int = 0) -> tuple[ValidationReport, list[SampleRecord]]:
     spec = load_model(manifest.model)
+    tolerance_rel = output_tolerance(manifest.layers)
     check_model_unchanged(spec, manifest)
     records, per_sample, instructions = [], [], []
     with Progress(transient=True) as progress:
@@ -98,7 +94,7 @@ def validate(manifest: BuildManifest, client: DeviceClient, samples: int, seed: 
     worst_rel = max(s["max_rel_error"] for s in per_sample)
     report = ValidationReport(
         target=manifest.target, model=manifest.model, model_name=manifest.model_name,
-        model_hash=manifest.model_hash,
+        model_hash=manifest.model_hash, precision=manifest.precision,
         build_id=manifest.build_id, port=client.port_name, samples=samples, seed=seed,
         tolerance_rel=tolerance_rel,
         max_abs_error=max(s["max_abs_error"] for s in per_sample),

@@ -7,7 +7,7 @@ import ctypes
 import numpy as np
 import pytest
 
-from codegen.kernels.registry import INCLUDE_DIR, select_kernel_sources
+from codegen.kernels.registry import INCLUDE_DIR, kernel_sources
 from sdk.generate import generate_c
 from sdk.models import load_model
 from tests.host_build import build_shared_library
@@ -18,7 +18,7 @@ HARNESS = "#include <stdint.h>\nvoid model_layer_mark(int32_t layer) { (void)lay
 def _compile(generated, tmp_path):
     harness = tmp_path / "harness.c"
     harness.write_text(HARNESS)
-    sources = [generated.model_c, harness, *select_kernel_sources(generated.emitted.kernel_functions)]
+    sources = [generated.model_c, harness, *kernel_sources(generated.emitted.kernel_functions)]
     return ctypes.CDLL(str(build_shared_library(sources, [INCLUDE_DIR, generated.directory],
                                                 tmp_path / "model.so")))
 

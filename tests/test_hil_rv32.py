@@ -12,7 +12,8 @@ from sdk.board import open_board
 from sdk.build import build
 from sdk.models import load_model
 from sdk.runner.protocol import DeviceError, ErrorCode
-from sdk.validate import FP32_TOLERANCE_REL, run_sample, validate
+from sdk.tolerance import FP32_TOLERANCE_REL
+from sdk.validate import run_sample, validate
 
 EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "denoiser" / "model.py")
 

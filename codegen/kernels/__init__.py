@@ -1,20 +1,10 @@
 """EdgeDiff C kernel library: headers, reference kernels and per-ISA overrides.
 
-Pure Python on purpose (no torch): the code generator only needs file paths from here.
+Pure Python on purpose (no torch): the code generator only needs names and paths here.
 """
 
-from codegen.kernels.registry import (
-    INCLUDE_DIR,
-    KERNEL_ROOT,
-    REF_DIR,
-    all_reference_functions,
-    select_kernel_sources,
-)
+from codegen.kernels.registry import (INCLUDE_DIR, KERNEL_ROOT, REF_DIR, all_reference_functions,
+                                      kernel_source, kernel_sources)
 
-__all__ = [
-    "INCLUDE_DIR",
-    "KERNEL_ROOT",
-    "REF_DIR",
-    "all_reference_functions",
-    "select_kernel_sources",
-]
+__all__ = ["INCLUDE_DIR", "KERNEL_ROOT", "REF_DIR", "all_reference_functions", "kernel_source",
+           "kernel_sources"]

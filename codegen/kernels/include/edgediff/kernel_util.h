@@ -34,15 +34,180 @@ static inline float edgediff_apply_act(float x, int32_t act) {
     }
 }
 
+/* ---- Element access ----------------------------------------------------------------------
+ * The loops that FP32 and FP16 kernels share are written once, below, over untyped tensors
+ * addressed by element index through these functions: a load widens an element to float, a
+ * store rounds a float result once (a plain store for FP32), and a move copies one element
+ * bit for bit (data movement never goes through float). Kernel files pass constant
+ * functions, so once a loop is inlined into its kernel the compiler sees plain typed loads
+ * and stores, with no call per element. */
+typedef float (*edgediff_load_t)(const void *tensor, int32_t index);
+typedef void (*edgediff_store_t)(void *tensor, int32_t index, float value);
+typedef void (*edgediff_move_t)(void *dst, int32_t dst_index, const void *src, int32_t src_index);
+
+static inline float edgediff_load_f32(const void *tensor, int32_t index) {
+    return ((const float *)tensor)[index];
+}
+
+static inline void edgediff_store_f32(void *tensor, int32_t index, float value) {
+    ((float *)tensor)[index] = value;
+}
+
+static inline void edgediff_move_f32(void *dst, int32_t dst_index, const void *src,
+                                     int32_t src_index) {
+    ((float *)dst)[dst_index] = ((const float *)src)[src_index];
+}
+
+/* Widening half to float is exact. */
+static inline float edgediff_load_f16(const void *tensor, int32_t index) {
+    return (float)((const edgediff_f16_t *)tensor)[index];
+}
+
+/* The one rounding of an FP16 kernel: float to half, to nearest even; overflow gives +-inf. */
+static inline void edgediff_store_f16(void *tensor, int32_t index, float value) {
+    ((edgediff_f16_t *)tensor)[index] = (edgediff_f16_t)value;
+}
+
+static inline void edgediff_move_f16(void *dst, int32_t dst_index, const void *src,
+                                     int32_t src_index) {
+    ((edgediff_f16_t *)dst)[dst_index] = ((const edgediff_f16_t *)src)[src_index];
+}
+
+/* ---- Shared loops ------------------------------------------------------------------------
+ * Each is the body of the reference kernel of the same op (see kernels.h for semantics),
+ * for any element type: operands are loaded to float, all arithmetic and accumulation is
+ * float, and each output element is stored once. Optional operands (bias, gamma, beta) may
+ * be NULL. */
+
+/* First and one-past-last kernel tap whose input coordinate origin + k*dilation lies in
+ * [0, size). */
+static inline void edgediff_clip_taps(int32_t origin, int32_t dilation, int32_t taps,
+                                      int32_t size, int32_t *first, int32_t *end) {
+    int32_t lo = 0, hi = taps;
+    while (lo < hi && origin + lo * dilation < 0) {
+        ++lo;
+    }
+    while (hi > lo && origin + (hi - 1) * dilation >= size) {
+        --hi;
+    }
+    *first = lo;
+    *end = hi;
+}
+
+/* Direct convolution, zero padding, grouped and dilated. For each output pixel the kernel
+ * window is first clipped to the input, so the inner loops carry no bounds checks; the
+ * parameters are read into locals once, so the compiler need not reload them after every
+ * store to out. Offsets are element indices into in, weight and out. */
+static inline void edgediff_conv2d(const conv2d_params_t *p, const void *in, const void *weight,
+                                   const void *bias, void *out, edgediff_load_t load,
+                                   edgediff_store_t store) {
+    const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
+    const int32_t kh = p->kernel_h, kw = p->kernel_w;
+    const int32_t stride_h = p->stride_h, stride_w = p->stride_w;
+    const int32_t dil_h = p->dilation_h, dil_w = p->dilation_w;
+    const int32_t cin_per_group = p->c_in / p->groups;
+    const int32_t cout_per_group = p->c_out / p->groups;
+    const int32_t act = p->act;
+    for (int32_t n = 0; n < p->n; ++n) {
+        for (int32_t co = 0; co < p->c_out; ++co) {
+            const int32_t ci_first = (co / cout_per_group) * cin_per_group;
+            const int32_t w_co = co * cin_per_group * kh * kw;
+            const int32_t in_group = (n * p->c_in + ci_first) * h_in * w_in;
+            const int32_t out_plane = (n * p->c_out + co) * h_out * w_out;
+            const float b = bias ? load(bias, co) : 0.0f;
+            for (int32_t y = 0; y < h_out; ++y) {
+                const int32_t iy0 = y * stride_h - p->pad_h;
+                int32_t ky_first, ky_end;
+                edgediff_clip_taps(iy0, dil_h, kh, h_in, &ky_first, &ky_end);
+                for (int32_t x = 0; x < w_out; ++x) {
+                    const int32_t ix0 = x * stride_w - p->pad_w;
+                    int32_t kx_first, kx_end;
+                    edgediff_clip_taps(ix0, dil_w, kw, w_in, &kx_first, &kx_end);
+                    float acc = b;
+                    for (int32_t ci = 0; ci < cin_per_group; ++ci) {
+                        const int32_t in_plane = in_group + ci * h_in * w_in;
+                        const int32_t w_ci = w_co + ci * kh * kw;
+                        for (int32_t ky = ky_first; ky < ky_end; ++ky) {
+                            const int32_t in_row = in_plane + (iy0 + ky * dil_h) * w_in + ix0;
+                            const int32_t w_row = w_ci + ky * kw;
+                            for (int32_t kx = kx_first; kx < kx_end; ++kx) {
+                                acc += load(in, in_row + kx * dil_w) * load(weight, w_row + kx);
+                            }
+                        }
+                    }
+                    store(out, out_plane + y * w_out + x, edgediff_apply_act(acc, act));
+                }
+            }
+        }
+    }
+}
+
+/* Fully connected layer: one dot product per output. */
+static inline void edgediff_linear(const linear_params_t *p, const void *in, const void *weight,
+                                   const void *bias, void *out, edgediff_load_t load,
+                                   edgediff_store_t store) {
+    for (int32_t r = 0; r < p->rows; ++r) {
+        const int32_t in_row = r * p->in_features;
+        for (int32_t o = 0; o < p->out_features; ++o) {
+            const int32_t w_row = o * p->in_features;
+            float acc = bias ? load(bias, o) : 0.0f;
+            for (int32_t i = 0; i < p->in_features; ++i) {
+                acc += load(in, in_row + i) * load(weight, w_row + i);
+            }
+            store(out, r * p->out_features + o, edgediff_apply_act(acc, p->act));
+        }
+    }
+}
+
+/* Group norm with float statistics. Two passes (mean, then mean of squared deviations)
+ * rather than E[x^2] - E[x]^2, which cancels catastrophically in float when |mean| >> std. */
+static inline void edgediff_group_norm(const group_norm_params_t *p, const void *in,
+                                       const void *gamma, const void *beta, void *out,
+                                       edgediff_load_t load, edgediff_store_t store) {
+    const int32_t channels_per_group = p->channels / p->groups;
+    const int32_t group_size = channels_per_group * p->spatial;
+    const float inv_group_size = 1.0f / (float)group_size;
+    for (int32_t n = 0; n < p->n; ++n) {
+        for (int32_t g = 0; g < p->groups; ++g) {
+            const int32_t c_first = g * channels_per_group;
+            const int32_t base = (n * p->channels + c_first) * p->spatial;
+
+            float sum = 0.0f;
+            for (int32_t i = 0; i < group_size; ++i) {
+                sum += load(in, base + i);
+            }
+            const float mean = sum * inv_group_size;
+
+            float sq_sum = 0.0f;
+            for (int32_t i = 0; i < group_size; ++i) {
+                const float d = load(in, base + i) - mean;
+                sq_sum += d * d;
+            }
+            const float rstd = 1.0f / sqrtf(sq_sum * inv_group_size + p->eps);
+
+            for (int32_t c = 0; c < channels_per_group; ++c) {
+                const int32_t ch = c_first + c;
+                const float scale = gamma ? load(gamma, ch) * rstd : rstd;
+                const float shift = beta ? load(beta, ch) : 0.0f;
+                const int32_t first = base + c * p->spatial;
+                for (int32_t i = first; i < first + p->spatial; ++i) {
+                    const float y = (load(in, i) - mean) * scale + shift;
+                    store(out, i, edgediff_apply_act(y, p->act));
+                }
+            }
+        }
+    }
+}
+
 typedef float (*edgediff_binary_op_t)(float a, float b);
 
 /* The broadcasting loop shared by add/sub/mul. out is dense in out_shape; a and b are
  * addressed through their strides (0 on broadcast dims). Each out element is written only
  * after its operands are read, so out may alias an operand that is not broadcast.
  * Called with a constant op, the compiler inlines it, so there is no call per element. */
-static inline void edgediff_binary_broadcast(const binary_params_t *p, const float *a,
-                                             const float *b, float *out,
-                                             edgediff_binary_op_t op) {
+static inline void edgediff_binary(const binary_params_t *p, const void *a, const void *b,
+                                   void *out, edgediff_binary_op_t op, edgediff_load_t load,
+                                   edgediff_store_t store) {
     const int32_t *shape = p->out_shape;
     const int32_t *as = p->a_strides;
     const int32_t *bs = p->b_strides;
@@ -53,9 +218,56 @@ static inline void edgediff_binary_broadcast(const binary_params_t *p, const flo
                 const int32_t a_row = i0 * as[0] + i1 * as[1] + i2 * as[2];
                 const int32_t b_row = i0 * bs[0] + i1 * bs[1] + i2 * bs[2];
                 for (int32_t i3 = 0; i3 < shape[3]; ++i3) {
-                    const float v = op(a[a_row + i3 * as[3]], b[b_row + i3 * bs[3]]);
-                    out[o++] = edgediff_apply_act(v, p->act);
+                    const float v = op(load(a, a_row + i3 * as[3]), load(b, b_row + i3 * bs[3]));
+                    store(out, o++, edgediff_apply_act(v, p->act));
                 }
+            }
+        }
+    }
+}
+
+/* The FP32 form of edgediff_binary, kept for the FP32 kernels' existing calls. */
+static inline void edgediff_binary_broadcast(const binary_params_t *p, const float *a,
+                                             const float *b, float *out,
+                                             edgediff_binary_op_t op) {
+    edgediff_binary(p, a, b, out, op, edgediff_load_f32, edgediff_store_f32);
+}
+
+/* Concat: for each outer index, append each input's contiguous slab in turn. */
+static inline void edgediff_concat(const concat_params_t *p, const void *const *inputs,
+                                   void *out, edgediff_move_t move) {
+    int32_t dst = 0;
+    for (int32_t o = 0; o < p->outer; ++o) {
+        for (int32_t k = 0; k < p->count; ++k) {
+            const int32_t size = p->inner_sizes[k];
+            for (int32_t i = 0; i < size; ++i) {
+                move(out, dst++, inputs[k], o * size + i);
+            }
+        }
+    }
+}
+
+/* Nearest-neighbour source index exactly like torch (float scale = in/out,
+ * floorf(dst * scale)), not the exact integer ratio: the two disagree for some sizes
+ * (e.g. 26 -> 22) because the float scale is rounded. */
+static inline int32_t edgediff_nearest_source_index(int32_t dst, float scale, int32_t in_size) {
+    const int32_t src = (int32_t)floorf((float)dst * scale);
+    return src < in_size - 1 ? src : in_size - 1;
+}
+
+static inline void edgediff_upsample_nearest2d(const upsample_nearest2d_params_t *p,
+                                               const void *in, void *out, edgediff_move_t move) {
+    const float scale_h = (float)p->h_in / (float)p->h_out;
+    const float scale_w = (float)p->w_in / (float)p->w_out;
+    const int32_t planes = p->n * p->channels;
+    int32_t dst = 0;
+    for (int32_t plane = 0; plane < planes; ++plane) {
+        const int32_t in_plane = plane * p->h_in * p->w_in;
+        for (int32_t y = 0; y < p->h_out; ++y) {
+            const int32_t in_row =
+                in_plane + edgediff_nearest_source_index(y, scale_h, p->h_in) * p->w_in;
+            for (int32_t x = 0; x < p->w_out; ++x) {
+                move(out, dst++, in, in_row + edgediff_nearest_source_index(x, scale_w, p->w_in));
             }
         }
     }

@@ -1,0 +1,45 @@
+"""Which kernel function runs an op: the reference, or an ISA-specific override.
+
+Every op and dtype has a portable reference function `<op>_<dtype>` in ref/. An override
+is a function with the same signature, `<op>_<dtype>_<isa>`, in `<isa>/`, listed here with
+the ISA feature a target must declare in its target.toml and a predicate on the kernel's
+parameters (the C struct's fields) saying which shapes it handles. The first override
+whose feature the target has and whose predicate holds wins; otherwise the reference runs.
+So a target is data, and an override need not handle every corner (dilation, groups):
+those cases keep the reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+Params = dict
+
+
+@dataclass(frozen=True)
+class Override:
+    """half_accumulation: the kernel sums products in FP16 (faster SIMD, larger error);
+    reference kernels always accumulate in FP32. Validation tolerances use it."""
+
+    function: str
+    feature: str
+    applies: Callable[[Params], bool] = lambda params: True
+    half_accumulation: bool = False
+
+
+# base function -> overrides in order of preference. Filled in as optimized kernels land.
+OVERRIDES: dict[str, list[Override]] = {}
+
+
+def choose_function(base: str, params: Params, isa_features: Iterable[str]) -> str:
+    features = set(isa_features)
+    for override in OVERRIDES.get(base, []):
+        if override.feature in features and override.applies(params):
+            return override.function
+    return base
+
+
+def accumulates_in_half(function: str) -> bool:
+    return any(o.function == function and o.half_accumulation
+               for overrides in OVERRIDES.values() for o in overrides)

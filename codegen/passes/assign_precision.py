@@ -1,0 +1,114 @@
+"""Assign each op its precision (FP32 or FP16) and insert casts where precisions meet.
+
+Why: FP16 halves weight flash and arena RAM and doubles SIMD lanes, but not every op can
+take it. The policy names a default and per-layer overrides (node names or glob
+patterns, as `sdk bench` lists them). Two rules hold whatever the policy says, because
+FP16 would break the math rather than round it:
+- sin/cos run in FP32, and so does the op that computes their argument: a timestep
+  embedding takes sin(t * f) with t up to ~1000, where an FP16 argument is off by up to
+  0.25 rad;
+- a reshape keeps its input's precision (it is an alias, not a computation).
+Graph inputs and outputs stay FP32 (the model_run() API and the wire format): a cast
+follows an input that feeds FP16 ops, and an FP16 result is cast back before it leaves,
+keeping the output's name. Constants are stored in the precision of the op that reads
+them, so FP16 weights land in flash as halves.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+
+from codegen.ir import DTYPES, Graph, Node, Tensor
+
+PRECISIONS = {"fp32": "f32", "fp16": "f16"}
+PINNED_FP32_OPS = {"sin", "cos"}
+
+
+@dataclass
+class PrecisionPolicy:
+    default: str = "fp32"
+    layers: dict[str, str] = field(default_factory=dict)  # node name or glob -> fp32|fp16
+
+    def __post_init__(self):
+        for where, value in [("default", self.default), *self.layers.items()]:
+            if value not in PRECISIONS:
+                raise ValueError(f"precision {value!r} for {where} is not one of {', '.join(PRECISIONS)}")
+
+    def for_node(self, name: str) -> str:
+        for pattern, value in self.layers.items():
+            if name == pattern or fnmatch.fnmatchcase(name, pattern):
+                return PRECISIONS[value]
+        return PRECISIONS[self.default]
+
+    def unmatched_patterns(self, graph: Graph) -> list[str]:
+        """Overrides that name no node: almost always a typo the user wants to hear about."""
+        names = [n.name for n in graph.nodes]
+        return [p for p in self.layers if not any(fnmatch.fnmatchcase(n, p) for n in names)]
+
+
+def _pinned_fp32(graph: Graph) -> set[str]:
+    pinned = set()
+    for node in graph.nodes:
+        if node.op in PINNED_FP32_OPS:
+            pinned.add(node.name)
+            producer = graph.producer(node.inputs[0])
+            if producer is not None:
+                pinned.add(producer.name)
+    return pinned
+
+
+def run(graph: Graph, policy: PrecisionPolicy) -> Graph:
+    pinned = _pinned_fp32(graph)
+    casts: dict[tuple[str, str], str] = {}
+    converted: dict[tuple[str, str], str] = {}
+    nodes: list[Node] = []
+
+    def as_dtype(tensor: str, dtype: str) -> str:
+        """The name of `tensor` in `dtype`: itself, a converted constant or a cast's output."""
+        if not tensor or graph.tensors[tensor].dtype == dtype:
+            return tensor
+        if graph.is_constant(tensor):
+            key = (tensor, dtype)
+            if key not in converted:
+                converted[key] = graph.add_constant(
+                    f"{tensor}.{dtype}", graph.constants[tensor].astype(DTYPES[dtype]))
+            return converted[key]
+        key = (tensor, dtype)
+        if key not in casts:
+            casts[key] = _cast(graph, nodes, tensor, dtype, f"{tensor}_{dtype}")
+        return casts[key]
+
+    for node in graph.nodes:
+        if node.op == "reshape":
+            dtype = graph.tensors[node.inputs[0]].dtype
+        else:
+            dtype = "f32" if node.name in pinned else policy.for_node(node.name)
+        node.inputs = [as_dtype(t, dtype) for t in node.inputs]
+        graph.tensors[node.outputs[0]].dtype = dtype
+        nodes.append(node)
+
+    for name in graph.outputs:
+        dtype = graph.tensors[name].dtype
+        if dtype != "f32":
+            _rename(graph, nodes, name, f"{name}_{dtype}")
+            _cast(graph, nodes, f"{name}_{dtype}", "f32", name)
+    graph.nodes = nodes
+    graph.remove_unused()
+    return graph
+
+
+def _rename(graph: Graph, nodes: list[Node], old: str, new: str) -> None:
+    tensor = graph.tensors.pop(old)
+    tensor.name = new
+    graph.tensors[new] = tensor
+    for node in nodes:
+        node.inputs = [new if t == old else t for t in node.inputs]
+        node.outputs = [new if t == old else t for t in node.outputs]
+
+
+def _cast(graph: Graph, nodes: list[Node], tensor: str, dtype: str, out_name: str) -> str:
+    source = graph.tensors[tensor]
+    graph.tensors[out_name] = Tensor(out_name, source.shape, dtype, source.layout)
+    nodes.append(Node(f"cast_{out_name}", "cast", [tensor], [out_name], {"to": dtype}))
+    return out_name

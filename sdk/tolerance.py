@@ -1,0 +1,42 @@
+"""How far a device output may be from torch FP32, derived from the arithmetic used.
+
+FP32 builds: the C kernels differ from torch only in summation order. For a dot product of
+K terms float32 rounding is bounded by K * 2^-24 * sum|a*b|; with K ≤ ~500 per layer and a
+few dozen layers that stays far below 1e-4 of the output scale, so 1e-4 separates rounding
+from a wrong kernel.
+
+FP16 builds: each rounding to binary16 is modelled as an independent relative error,
+uniform in ±u (u = 2^-11, standard deviation u/sqrt(3)). Every FP16 layer rounds its
+output once; a kernel that also accumulates in FP16 rounds each of its K partial sums.
+Normalisation keeps layer gains near 1, so the errors add in quadrature over the network:
+sigma = u/sqrt(3) * sqrt(sum over FP16 layers of (1 + K if FP16 accumulation else 1)).
+The bound is 5 sigma (the largest of a few thousand outputs stays within ~4.5 sigma).
+"""
+
+from __future__ import annotations
+
+import math
+
+from codegen.kernels.catalog import accumulates_in_half
+
+FP32_TOLERANCE_REL = 1e-4
+HALF_UNIT_ROUNDOFF = 2.0 ** -11
+SIGMAS = 5.0
+
+
+def roundings(layers: list[dict]) -> int:
+    """How many FP16 roundings an output goes through, summed over the FP16 layers."""
+    total = 0
+    for layer in layers:
+        if layer["dtype"] == "f16":
+            half_acc = accumulates_in_half(layer["function"])
+            total += 1 + (layer["accumulation"] if half_acc else 0)
+    return total
+
+
+def output_tolerance(layers: list[dict]) -> float:
+    """Max |device - torch| allowed, relative to max |torch|, for a build's layers."""
+    count = roundings(layers)
+    if count == 0:
+        return FP32_TOLERANCE_REL
+    return max(FP32_TOLERANCE_REL, SIGMAS * HALF_UNIT_ROUNDOFF / math.sqrt(3) * math.sqrt(count))
