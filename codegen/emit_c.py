@@ -283,9 +283,10 @@ void model_layer_mark(int32_t layer);
                          + [f"outputs[{i}]" for i in range(len(self.graph.outputs))])
         names = ",\n".join(f'    "{node.name}"' for node, _ in layers)
         layer_macs = ",\n".join(f"    {layer.macs}u" for _, layer in layers)
-        arena_bytes = max(self.plan.arena_bytes, 16)
+        arena = (f"static uint8_t model_arena[{self.plan.arena_bytes}] __attribute__((aligned(16)));\n\n"
+                 if self.plan.arena_bytes else "")
         return (HEADER_NOTE + '#include <stddef.h>\n\n#include "edgediff/kernels.h"\n#include "model.h"\n\n'
-                f"static uint8_t model_arena[{arena_bytes}] __attribute__((aligned(16)));\n\n"
+                + arena
                 + self.weights() + "\n"
                 + self.spec_table("model_input_specs", self.graph.inputs)
                 + self.spec_table("model_output_specs", self.graph.outputs)

@@ -71,14 +71,26 @@ static void handle_hello(const frame_t *request, reply_t *reply)
     reply_put_str8(reply, hal_target_name());
     reply_put_str8(reply, EDGEDIFF_BUILD_ID);
     reply_put_str8(reply, MODEL_HASH);
-    for (uint32_t i = 0; i < MODEL_NUM_INPUTS; i++) {
-        put_tensor_spec(reply, &model_input_specs[i]);
+}
+
+/* TENSOR: kind:u8 (0 input, 1 output) index:u8 -> one tensor spec. Asked per tensor, so a
+ * model with many inputs and outputs never outgrows one frame. */
+static void handle_tensor(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 2 || request->payload[0] > 1) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "TENSOR takes kind:u8 (0 input, 1 output) index:u8");
+        return;
     }
-    for (uint32_t i = 0; i < MODEL_NUM_OUTPUTS; i++) {
-        put_tensor_spec(reply, &model_output_specs[i]);
+    const bool output = request->payload[0] == 1;
+    const uint32_t index = request->payload[1];
+    if (index >= (output ? MODEL_NUM_OUTPUTS : MODEL_NUM_INPUTS)) {
+        reply_err(reply, ERR_BAD_INDEX, output ? "no such output" : "no such input");
+        return;
     }
+    reply_ok(reply);
+    put_tensor_spec(reply, output ? &model_output_specs[index] : &model_input_specs[index]);
     if (reply->overflow) {
-        reply_err(reply, ERR_INTERNAL, "HELLO reply exceeds the max payload");
+        reply_err(reply, ERR_INTERNAL, "tensor spec exceeds the max payload");
     }
 }
 
@@ -271,6 +283,9 @@ void commands_handle(const frame_t *request, reply_t *reply)
         break;
     case MSG_RESET:
         handle_reset(request, reply);
+        break;
+    case MSG_TENSOR:
+        handle_tensor(request, reply);
         break;
     default:
         reply_err(reply, ERR_UNKNOWN_TYPE, "unknown request type");

@@ -14,6 +14,7 @@
 #define MSG_READ 0x04
 #define MSG_COUNTERS 0x05
 #define MSG_RESET 0x06
+#define MSG_TENSOR 0x07
 
 /* Reply types (device -> host); a reply carries the seq of its request. */
 #define MSG_OK 0x80

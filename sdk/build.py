@@ -14,11 +14,13 @@ from pathlib import Path
 from codegen.kernels.registry import INCLUDE_DIR, kernel_sources
 from codegen.passes import PrecisionPolicy
 from sdk.errors import UserError
-from sdk.firmware_build import build_firmware
-from sdk.generate import generate_c
+from codegen.ir import Graph
+from codegen.plan import plan_memory
+from sdk.firmware_build import FirmwareImage, build_firmware
+from sdk.generate import GeneratedModel, emit_graph, lower
 from sdk.models import load_model
 from sdk.precision import describe
-from sdk.target import load_target
+from sdk.target import Target, load_target
 
 DEFAULT_BUILD_ROOT = Path("build")
 
@@ -92,6 +94,15 @@ def model_reference(ref: str) -> str:
     return str(path.resolve()) if path.is_file() else ref
 
 
+def build_graph(graph: Graph, target: Target, out: Path,
+                isa_features: list[str]) -> tuple[GeneratedModel, FirmwareImage]:
+    """Plan, emit and compile a lowered graph into an image for target in out/."""
+    generated = emit_graph(graph, plan_memory(graph), out / "gen", isa_features)
+    kernels = kernel_sources(generated.emitted.kernel_functions)
+    image = build_firmware(target, [generated.model_c, *kernels], [INCLUDE_DIR, generated.directory], out)
+    return generated, image
+
+
 def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
           precision: PrecisionPolicy | None = None, reference_kernels: bool = False) -> BuildManifest:
     """reference_kernels: use only the portable kernels (the baseline benchmarks compare to)."""
@@ -99,15 +110,13 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
     precision = precision or PrecisionPolicy()
     spec = load_model(model_ref)
     out = build_dir(target_name, root)
-    features = [] if reference_kernels else target.isa_features
-    generated = generate_c(spec, out / "gen", precision, features)
-    unmatched = precision.unmatched_patterns(generated.graph)
+    graph, _ = lower(spec, precision)
+    unmatched = precision.unmatched_patterns(graph)
     if unmatched:
-        raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; layer names "
-                        f"are in {out / 'gen' / 'graph.json'} and in `sdk bench` tables")
+        raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; the layer "
+                        f"names are the ones `sdk bench` prints")
+    generated, image = build_graph(graph, target, out, [] if reference_kernels else target.isa_features)
     kernels = kernel_sources(generated.emitted.kernel_functions)
-    image = build_firmware(target, [generated.model_c, *kernels], [INCLUDE_DIR, generated.directory], out)
-    graph = generated.graph
     manifest = BuildManifest(
         target=target_name, model=model_reference(model_ref), model_name=spec.name,
         model_hash=generated.model_hash, precision=describe(precision),

@@ -4,6 +4,10 @@ The kernels are compiled once into a host shared library and called through ctyp
 the same parameter structs the generated code uses. Random cases are seeded so failures
 reproduce. Tolerances are derived from float32 error analysis, never tuned; the
 derivations sit next to the helpers that compute them.
+
+Every op test runs for FP32 and FP16 (parametrized by the numpy dtype). An FP16 kernel
+computes exactly like the FP32 one on the widened halves and rounds once on store, so the
+same float32 error bound applies before that rounding; assert_result adds the rounding.
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ RISCV_FLAGS = [
     "-isystem",
     "/usr/lib/picolibc/riscv64-unknown-elf/include",
 ]
+ARM_PICOLIBC = ["-ffreestanding", "-isystem", "/usr/lib/picolibc/arm-none-eabi/include"]
+CORTEX_M4_FLAGS = ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard", "-mthumb",
+                   "-mfp16-format=ieee", *ARM_PICOLIBC]
+CORTEX_M55_FLAGS = ["-mcpu=cortex-m55", "-mfloat-abi=hard", "-mthumb", *ARM_PICOLIBC]
 
 # Unit roundoff u = 2^-24; EPS32 = 2u is the float32 machine epsilon. Using EPS32 where the
 # first-order analysis gives u leaves a factor 2 for the neglected O(u^2) terms.
@@ -51,8 +59,14 @@ MAX_RANK = 4
 MAX_CONCAT = 8
 
 c_float_p = ctypes.POINTER(ctypes.c_float)
+c_half_p = ctypes.POINTER(ctypes.c_uint16)  # edgediff_f16_t *: ctypes has no half type
 i32 = ctypes.c_int32
 act_t = ctypes.c_int  # edgediff_act_t: a plain int-sized enum on the host ABI
+
+# The element types every op kernel exists for, by the suffix of its C name.
+SUFFIX = {np.float32: "f32", np.float16: "f16"}
+POINTER_TYPE = {np.float32: c_float_p, np.float16: c_half_p}
+DTYPES = [pytest.param(dtype, id=suffix) for dtype, suffix in SUFFIX.items()]
 
 
 class Conv2dParams(ctypes.Structure):
@@ -84,18 +98,27 @@ class UpsampleParams(ctypes.Structure):
     _fields_ = [(name, i32) for name in ("n", "channels", "h_in", "w_in", "h_out", "w_out")]
 
 
+def typed_signatures(suffix: str, tensor_p) -> dict[str, list]:
+    """ctypes argument types of the kernels that exist for every element type."""
+    return {
+        f"conv2d_{suffix}": [ctypes.POINTER(Conv2dParams), *[tensor_p] * 4],
+        f"linear_{suffix}": [ctypes.POINTER(LinearParams), *[tensor_p] * 4],
+        f"group_norm_{suffix}": [ctypes.POINTER(GroupNormParams), *[tensor_p] * 4],
+        **{f"{op}_{suffix}": [ctypes.POINTER(BinaryParams), *[tensor_p] * 3]
+           for op in ("add", "sub", "mul")},
+        f"concat_{suffix}": [ctypes.POINTER(ConcatParams), ctypes.POINTER(tensor_p), tensor_p],
+        f"upsample_nearest2d_{suffix}": [ctypes.POINTER(UpsampleParams), tensor_p, tensor_p],
+        **{f"{op}_{suffix}": [tensor_p, tensor_p, i32] for op in ("silu", "relu", "copy")},
+    }
+
+
 SIGNATURES = {
-    "conv2d_f32": [ctypes.POINTER(Conv2dParams), c_float_p, c_float_p, c_float_p, c_float_p],
-    "linear_f32": [ctypes.POINTER(LinearParams), c_float_p, c_float_p, c_float_p, c_float_p],
-    "group_norm_f32": [ctypes.POINTER(GroupNormParams), c_float_p, c_float_p, c_float_p,
-                       c_float_p],
-    "add_f32": [ctypes.POINTER(BinaryParams), c_float_p, c_float_p, c_float_p],
-    "sub_f32": [ctypes.POINTER(BinaryParams), c_float_p, c_float_p, c_float_p],
-    "mul_f32": [ctypes.POINTER(BinaryParams), c_float_p, c_float_p, c_float_p],
-    "concat_f32": [ctypes.POINTER(ConcatParams), ctypes.POINTER(c_float_p), c_float_p],
-    "upsample_nearest2d_f32": [ctypes.POINTER(UpsampleParams), c_float_p, c_float_p],
-    **{name: [c_float_p, c_float_p, i32]
-       for name in ("silu_f32", "relu_f32", "sin_f32", "cos_f32", "copy_f32")},
+    **{name: argtypes for dtype, suffix in SUFFIX.items()
+       for name, argtypes in typed_signatures(suffix, POINTER_TYPE[dtype]).items()},
+    "sin_f32": [c_float_p, c_float_p, i32],
+    "cos_f32": [c_float_p, c_float_p, i32],
+    "cast_f32_to_f16": [c_float_p, c_half_p, i32],
+    "cast_f16_to_f32": [c_half_p, c_float_p, i32],
 }
 
 
@@ -116,21 +139,37 @@ def lib(tmp_path_factory):
     return library
 
 
-def f32(array) -> np.ndarray:
-    return np.ascontiguousarray(array, dtype=np.float32)
+def kernel(lib, op: str, dtype):
+    """The reference kernel of `op` for elements of numpy type `dtype`."""
+    return getattr(lib, f"{op}_{SUFFIX[dtype]}")
+
+
+def tensor(values, dtype) -> np.ndarray:
+    """A contiguous array of `dtype`: the values rounded to nearest in that format."""
+    return np.ascontiguousarray(values, dtype=dtype)
+
+
+def f32(values) -> np.ndarray:
+    return tensor(values, np.float32)
 
 
 def ptr(array: np.ndarray | None):
-    """A float* into a contiguous float32 array, or NULL for None."""
+    """A float* / edgediff_f16_t* into a contiguous array, or NULL for None."""
     if array is None:
         return None
-    assert array.dtype == np.float32 and array.flags.c_contiguous
-    return array.ctypes.data_as(c_float_p)
+    assert array.flags.c_contiguous
+    return array.ctypes.data_as(POINTER_TYPE[array.dtype.type])
 
 
 def t64(array: np.ndarray | None) -> torch.Tensor | None:
-    """Exact float64 copy of float32 data, for references with negligible rounding."""
+    """Exact float64 copy of float32 or float16 data, for references with negligible rounding."""
     return None if array is None else torch.from_numpy(array).double()
+
+
+def t32(array: np.ndarray) -> torch.Tensor:
+    """Exact float32 copy (every half is a float), for ops torch should round like a float32
+    kernel, and for data movement, which is exact in any format."""
+    return torch.from_numpy(array.astype(np.float32))
 
 
 def act64(x: torch.Tensor, act: int) -> torch.Tensor:
@@ -177,10 +216,42 @@ def assert_within(got: np.ndarray, ref: np.ndarray, tol: np.ndarray, what: str) 
     )
 
 
+def assert_rounded_within(got: np.ndarray, ref: np.ndarray, bound, what: str) -> None:
+    """A float16 result fl16(y) of a float computation y with |y - ref| <= bound.
+
+    One final rounding to nearest on top of the float32 bound: the tolerance is bound plus
+    half an f16 ulp of the result (u16 = 2^-11 relative for normal halves, 2^-25 absolute
+    for subnormals). Rounding is monotonic, so that is checked exactly, as
+    fl16(ref - bound) <= got <= fl16(ref + bound) with numpy's correctly rounded float64 ->
+    float16; with bound 0 it demands got == fl16(ref), bit for bit up to the sign of zero.
+    """
+    lo = (ref - bound).astype(np.float16)
+    hi = (ref + bound).astype(np.float16)
+    bad = ~((lo <= got) & (got <= hi))
+    assert np.all(np.isfinite(got)), f"{what}: non-finite output"
+    if np.any(bad):
+        at = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise AssertionError(
+            f"{what}: {np.count_nonzero(bad)} results outside [fl16(ref - bound), fl16(ref + "
+            f"bound)], first at {at}: got {got[at]!r}, want {ref[at]!r} within "
+            f"[{lo[at]!r}, {hi[at]!r}]")
+
+
+def assert_result(got: np.ndarray, ref: np.ndarray, bound, what: str) -> None:
+    """Checks a kernel output against the float64 reference, given the error bound of the
+    kernel's float computation: float32 kernels store that result, float16 kernels round it
+    once more."""
+    if got.dtype == np.float16:
+        assert_rounded_within(got, ref, bound, what)
+    else:
+        assert_within(got, ref, bound, what)
+
+
 # ---------------------------------------------------------------------------- conv2d / linear
 
 
-def test_conv2d_matches_torch(lib):
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_conv2d_matches_torch(lib, dtype):
     rng = np.random.default_rng(1)
     cases = itertools.product(
         (1, 3),                      # kernel size
@@ -190,8 +261,8 @@ def test_conv2d_matches_torch(lib):
         (False, True),               # bias
         ACTS,
     )
-    for kernel, stride, pad, grouping, has_bias, act in cases:
-        dilation = int(rng.choice((1, 2))) if kernel == 3 else 1
+    for kernel_size, stride, pad, grouping, has_bias, act in cases:
+        dilation = int(rng.choice((1, 2))) if kernel_size == 3 else 1
         n = int(rng.integers(1, 3))
         if grouping == "dense":
             groups, c_in, c_out = 1, int(rng.integers(1, 9)), int(rng.integers(1, 9))
@@ -201,47 +272,49 @@ def test_conv2d_matches_torch(lib):
         else:  # depthwise, optionally with a channel multiplier
             groups = c_in = int(rng.integers(1, 9))
             c_out = c_in * int(rng.choice((1, 2)))
-        span = dilation * (kernel - 1) + 1
+        span = dilation * (kernel_size - 1) + 1
         h_in, w_in = (int(rng.integers(max(span - 2 * pad, 1), 12)) for _ in range(2))
         h_out = (h_in + 2 * pad - span) // stride + 1
         w_out = (w_in + 2 * pad - span) // stride + 1
-        x = f32(rng.standard_normal((n, c_in, h_in, w_in)))
-        w = f32(rng.standard_normal((c_out, c_in // groups, kernel, kernel)))
-        b = f32(rng.standard_normal(c_out)) if has_bias else None
-        out = np.full((n, c_out, h_out, w_out), np.nan, dtype=np.float32)
+        x = tensor(rng.standard_normal((n, c_in, h_in, w_in)), dtype)
+        w = tensor(rng.standard_normal((c_out, c_in // groups, kernel_size, kernel_size)), dtype)
+        b = tensor(rng.standard_normal(c_out), dtype) if has_bias else None
+        out = np.full((n, c_out, h_out, w_out), np.nan, dtype=dtype)
 
-        params = Conv2dParams(n, c_in, h_in, w_in, c_out, h_out, w_out, kernel, kernel,
-                              stride, stride, pad, pad, dilation, dilation, groups, act)
-        lib.conv2d_f32(ctypes.byref(params), ptr(x), ptr(w), ptr(b), ptr(out))
+        params = Conv2dParams(n, c_in, h_in, w_in, c_out, h_out, w_out, kernel_size,
+                              kernel_size, stride, stride, pad, pad, dilation, dilation, groups,
+                              act)
+        kernel(lib, "conv2d", dtype)(ctypes.byref(params), ptr(x), ptr(w), ptr(b), ptr(out))
 
         conv = dict(stride=stride, padding=pad, dilation=dilation, groups=groups)
         pre = F.conv2d(t64(x), t64(w), t64(b), **conv)
         abs_sum = F.conv2d(t64(x).abs(), t64(w).abs(), None if b is None else t64(b).abs(),
                            **conv)
         ref = act64(pre, act).numpy()
-        terms = c_in // groups * kernel * kernel + 1
-        tol = act_tolerance(dot_bound(abs_sum, terms), ref, act)
-        assert_within(out, ref, tol, f"conv2d {params_repr(params)} bias={has_bias}")
+        terms = c_in // groups * kernel_size * kernel_size + 1
+        bound = act_tolerance(dot_bound(abs_sum, terms), ref, act)
+        assert_result(out, ref, bound, f"conv2d {params_repr(params)} bias={has_bias}")
 
 
-def test_linear_matches_torch(lib):
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_linear_matches_torch(lib, dtype):
     rng = np.random.default_rng(2)
     for case in range(36):
         act = ACTS[case % 3]
         has_bias = case % 2 == 0
         rows, in_f, out_f = int(rng.integers(1, 6)), int(rng.integers(1, 80)), int(rng.integers(1, 33))
-        x = f32(rng.standard_normal((rows, in_f)))
-        w = f32(rng.standard_normal((out_f, in_f)))
-        b = f32(rng.standard_normal(out_f)) if has_bias else None
-        out = np.full((rows, out_f), np.nan, dtype=np.float32)
+        x = tensor(rng.standard_normal((rows, in_f)), dtype)
+        w = tensor(rng.standard_normal((out_f, in_f)), dtype)
+        b = tensor(rng.standard_normal(out_f), dtype) if has_bias else None
+        out = np.full((rows, out_f), np.nan, dtype=dtype)
 
         params = LinearParams(rows, in_f, out_f, act)
-        lib.linear_f32(ctypes.byref(params), ptr(x), ptr(w), ptr(b), ptr(out))
+        kernel(lib, "linear", dtype)(ctypes.byref(params), ptr(x), ptr(w), ptr(b), ptr(out))
 
         ref = act64(F.linear(t64(x), t64(w), t64(b)), act).numpy()
         abs_sum = F.linear(t64(x).abs(), t64(w).abs(), None if b is None else t64(b).abs())
-        tol = act_tolerance(dot_bound(abs_sum, in_f + 1), ref, act)
-        assert_within(out, ref, tol, f"linear {params_repr(params)} bias={has_bias}")
+        bound = act_tolerance(dot_bound(abs_sum, in_f + 1), ref, act)
+        assert_result(out, ref, bound, f"linear {params_repr(params)} bias={has_bias}")
 
 
 # ---------------------------------------------------------------------------- group norm
@@ -275,7 +348,8 @@ def group_norm_bound(x: torch.Tensor, groups: int, gamma, eps: float) -> np.ndar
     return (gamma_abs.view(1, -1, 1) * per_elem).numpy()
 
 
-def test_group_norm_matches_torch(lib):
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_group_norm_matches_torch(lib, dtype):
     rng = np.random.default_rng(3)
     for case in range(36):
         act = ACTS[case % 3]
@@ -287,13 +361,14 @@ def test_group_norm_matches_torch(lib):
         eps = float(rng.choice((1e-6, 1e-5, 1e-3)))
         # Every third case sits on a large offset, where a one-pass variance would cancel.
         offset = 200.0 if case % 3 == 1 else 0.0
-        x = f32(offset + 2 * rng.standard_normal((n, channels, spatial)))
-        gamma = f32(rng.standard_normal(channels)) if affine else None
-        beta = f32(rng.standard_normal(channels)) if affine else None
+        x = tensor(offset + 2 * rng.standard_normal((n, channels, spatial)), dtype)
+        gamma = tensor(rng.standard_normal(channels), dtype) if affine else None
+        beta = tensor(rng.standard_normal(channels), dtype) if affine else None
         out = np.full_like(x, np.nan)
 
         params = GroupNormParams(n, channels, spatial, groups, eps, act)
-        lib.group_norm_f32(ctypes.byref(params), ptr(x), ptr(gamma), ptr(beta), ptr(out))
+        kernel(lib, "group_norm", dtype)(ctypes.byref(params), ptr(x), ptr(gamma), ptr(beta),
+                                         ptr(out))
 
         # eps as torch would see it after the float32 round trip through the struct.
         eps32 = float(np.float32(eps))
@@ -301,23 +376,30 @@ def test_group_norm_matches_torch(lib):
         ref = act64(pre, act).numpy()
         bound = group_norm_bound(t64(x), groups, t64(gamma), eps32)
         bound = bound + EPS32 * np.abs(pre.numpy())
-        tol = act_tolerance(bound, ref, act)
-        assert_within(out, ref, tol, f"group_norm {params_repr(params)} affine={affine}")
+        bound = act_tolerance(bound, ref, act)
+        assert_result(out, ref, bound, f"group_norm {params_repr(params)} affine={affine}")
 
 
 # ---------------------------------------------------------------------------- unary
 
 
-def unary_inputs(rng: np.random.Generator) -> np.ndarray:
-    """Moderate values, large magnitudes, and the edges where silu's expf over/underflows."""
+def unary_inputs(rng: np.random.Generator, dtype=np.float32) -> np.ndarray:
+    """Moderate values, large magnitudes, and the edges where silu's expf over/underflows,
+    clipped to the format's range; plus magnitudes spread over the whole format, from the
+    smallest subnormal to the largest finite value."""
+    info = np.finfo(dtype)
+    big, tiny, smallest = float(info.max), float(info.tiny), float(info.smallest_subnormal)
     edges = [0.0, -0.0, 1e-30, -1e-30, 88.0, -88.0, 88.8, -88.8, 100.0, -100.0, 1e4, -1e4,
-             1e6, -1e6, 3.4e38, -3.4e38]
-    return f32(np.concatenate([
+             1e6, -1e6, 3.4e38, -3.4e38, big, -big, tiny, -tiny, smallest, -smallest]
+    log_spread = 2.0 ** rng.uniform(math.log2(smallest), math.log2(big), 200)
+    values = np.concatenate([
         rng.standard_normal(500) * 4,
         rng.uniform(-1e5, 1e5, 500),
         rng.standard_normal(200) * 1e20,
+        log_spread * rng.choice((-1.0, 1.0), 200),
         edges,
-    ]))
+    ])
+    return tensor(np.clip(values, -big, big), dtype)
 
 
 def ulp32(values: np.ndarray) -> np.ndarray:
@@ -335,43 +417,103 @@ def test_sin_cos_within_two_ulp(lib, name, reference):
     assert_within(out, ref, 2 * ulp32(ref), name)
 
 
-def test_silu_matches_torch_and_stays_finite(lib):
-    x = unary_inputs(np.random.default_rng(5))
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_silu_matches_torch_and_stays_finite(lib, dtype):
+    x = unary_inputs(np.random.default_rng(5), dtype)
     out = np.full_like(x, np.nan)
-    lib.silu_f32(ptr(x), ptr(out), x.size)
+    kernel(lib, "silu", dtype)(ptr(x), ptr(out), x.size)
     ref = F.silu(t64(x)).numpy()
-    assert_within(out, ref, SILU_REL * np.abs(ref) + SILU_ABS, "silu")
+    assert_result(out, ref, SILU_REL * np.abs(ref) + SILU_ABS, "silu")
     assert out[x == 100.0][0] == 100.0
     assert out[x == -100.0][0] == 0.0
 
 
-def test_relu_is_exact(lib):
-    x = unary_inputs(np.random.default_rng(6))
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_relu_is_exact(lib, dtype):
+    x = unary_inputs(np.random.default_rng(6), dtype)
     out = np.full_like(x, np.nan)
-    lib.relu_f32(ptr(x), ptr(out), x.size)
-    np.testing.assert_array_equal(out, torch.relu(torch.from_numpy(x)).numpy())
+    kernel(lib, "relu", dtype)(ptr(x), ptr(out), x.size)
+    np.testing.assert_array_equal(out, torch.relu(t32(x)).numpy().astype(dtype))
 
 
-@pytest.mark.parametrize("name", ["silu_f32", "relu_f32", "sin_f32", "cos_f32", "copy_f32"])
-def test_unary_in_place(lib, name):
-    x = f32(np.random.default_rng(7).standard_normal(97) * 10)
+@pytest.mark.parametrize("name, dtype", [
+    *[(op, np.float32) for op in ("silu_f32", "relu_f32", "sin_f32", "cos_f32", "copy_f32")],
+    *[(op, np.float16) for op in ("silu_f16", "relu_f16", "copy_f16")],
+])
+def test_unary_in_place(lib, name, dtype):
+    x = tensor(np.random.default_rng(7).standard_normal(97) * 10, dtype)
     expected = np.full_like(x, np.nan)
     getattr(lib, name)(ptr(x), ptr(expected), x.size)
     getattr(lib, name)(ptr(x), ptr(x), x.size)
     np.testing.assert_array_equal(x, expected)
 
 
-def test_copy_is_exact(lib):
-    x = f32(np.random.default_rng(8).standard_normal(1000))
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_copy_is_exact(lib, dtype):
+    x = tensor(np.random.default_rng(8).standard_normal(1000), dtype)
     out = np.full_like(x, np.nan)
-    lib.copy_f32(ptr(x), ptr(out), x.size)
+    kernel(lib, "copy", dtype)(ptr(x), ptr(out), x.size)
     np.testing.assert_array_equal(out, x)
+
+
+# ---------------------------------------------------------------------------- casts
+
+
+def test_cast_f32_to_f16_matches_numpy_bit_for_bit(lib):
+    """Round to nearest even, overflow to +-inf, subnormal halves, +-0: identical to numpy's
+    astype(float16) on random bit patterns (every exponent), random floats in and just around
+    the half range, exact ties between adjacent halves (and one float ulp either side of
+    them), and the special values. NaN input must give NaN; its payload is the hardware's."""
+    rng = np.random.default_rng(13)
+    n = 100_000
+    any_bits = rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32)
+    # sign | exponent from 2^-27 (below the smallest half) to 2^16 (above the largest) | mantissa
+    near_bits = ((rng.integers(0, 2, n, dtype=np.uint32) << 31)
+                 | (rng.integers(127 - 27, 127 + 17, n, dtype=np.uint32) << 23)
+                 | rng.integers(0, 2**23, n, dtype=np.uint32))
+    # Midpoints between a finite half and the next one up in magnitude (exact in float32).
+    halves = rng.integers(0, 0x7BFF, n, dtype=np.uint16)
+    low = halves.view(np.float16).astype(np.float64)
+    high = (halves + 1).view(np.float16).astype(np.float64)
+    ties = ((low + high) / 2 * rng.choice((-1.0, 1.0), n)).astype(np.float32)
+    around_ties = np.concatenate([np.nextafter(ties, np.float32(np.inf)),
+                                  np.nextafter(ties, np.float32(-np.inf))])
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 65504.0, -65504.0,
+                         65519.996, 65520.0, -65520.0, 2.0**-14, 2.0**-14 * (1 - 2.0**-24),
+                         2.0**-24, 2.0**-25, 2.0**-25 * (1 + 2.0**-23), 3 * 2.0**-26,
+                         np.finfo(np.float32).max, np.finfo(np.float32).smallest_subnormal],
+                        dtype=np.float32)
+    signalling_nan = np.array([0x7F800001, 0xFFA00000], dtype=np.uint32).view(np.float32)
+    x = np.concatenate([any_bits.view(np.float32), near_bits.view(np.float32), ties,
+                        around_ties, specials, signalling_nan])
+    out = np.full(x.size, 0x5555, dtype=np.uint16).view(np.float16)
+    lib.cast_f32_to_f16(ptr(x), ptr(out), x.size)
+    with np.errstate(over="ignore", invalid="ignore"):
+        expected = x.astype(np.float16)
+
+    nan_in = np.isnan(x)
+    assert np.all(np.isnan(out[nan_in])), "NaN input did not give NaN"
+    got_bits, want_bits = out[~nan_in].view(np.uint16), expected[~nan_in].view(np.uint16)
+    mismatch = np.flatnonzero(got_bits != want_bits)
+    assert mismatch.size == 0, (
+        f"{mismatch.size} mismatches, first: {x[~nan_in][mismatch[0]]!r} -> "
+        f"{got_bits[mismatch[0]]:#06x}, numpy {want_bits[mismatch[0]]:#06x}")
+
+
+def test_cast_f16_to_f32_is_exact_for_every_half(lib):
+    x = np.arange(2**16, dtype=np.uint32).astype(np.uint16).view(np.float16)
+    out = np.full(x.size, np.nan, dtype=np.float32)
+    lib.cast_f16_to_f32(ptr(x), ptr(out), x.size)
+    nan_in = np.isnan(x)
+    assert np.all(np.isnan(out[nan_in]))
+    np.testing.assert_array_equal(out[~nan_in].view(np.uint32),
+                                  x[~nan_in].astype(np.float32).view(np.uint32))
 
 
 # ---------------------------------------------------------------------------- binary
 
 
-BINARY_OPS = {"add_f32": torch.add, "sub_f32": torch.sub, "mul_f32": torch.mul}
+BINARY_OPS = {"add": torch.add, "sub": torch.sub, "mul": torch.mul}
 
 BROADCAST_SHAPES = [
     ((1, 5, 6, 7), (1, 5, 1, 1)),   # per-channel bias
@@ -412,46 +554,48 @@ def binary_params(a_shape, b_shape, act) -> tuple[BinaryParams, tuple[int, ...]]
     return params, tuple(out_shape)
 
 
-@pytest.mark.parametrize("name", sorted(BINARY_OPS))
-def test_binary_broadcasting_matches_torch(lib, name):
-    """One float32 rounding, exactly like torch: bit-exact without silu. With silu, the
-    kernel applies silu to that same rounded value, so only silu's own error remains."""
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("op", sorted(BINARY_OPS))
+def test_binary_broadcasting_matches_torch(lib, op, dtype):
+    """One float32 rounding, exactly like torch's float32 op: bit-exact without silu. With
+    silu, the kernel applies silu to that same rounded value, so only silu's own error
+    remains. FP16 rounds that once more; for + - * on halves, float32 (24 >= 2*11 + 2 bits)
+    makes the double rounding innocuous (Figueroa), so without silu the result is the
+    correctly rounded half."""
     rng = np.random.default_rng(9)
     for (a_shape, b_shape), act in itertools.product(BROADCAST_SHAPES, ACTS):
-        a = f32(rng.standard_normal(a_shape))
-        b = f32(rng.standard_normal(b_shape))
+        a = tensor(rng.standard_normal(a_shape), dtype)
+        b = tensor(rng.standard_normal(b_shape), dtype)
         params, out_shape = binary_params(a_shape, b_shape, act)
-        out = np.full(out_shape, np.nan, dtype=np.float32)
-        getattr(lib, name)(ctypes.byref(params), ptr(a), ptr(b), ptr(out))
+        out = np.full(out_shape, np.nan, dtype=dtype)
+        kernel(lib, op, dtype)(ctypes.byref(params), ptr(a), ptr(b), ptr(out))
 
-        rounded = BINARY_OPS[name](torch.from_numpy(a), torch.from_numpy(b))
-        what = f"{name} {a_shape} {b_shape} act={act}"
-        if act == ACT_SILU:
-            ref = F.silu(rounded.double()).numpy()
-            assert_within(out, ref, SILU_REL * np.abs(ref) + SILU_ABS, what)
-        else:
-            np.testing.assert_array_equal(out, act64(rounded, act).numpy(), err_msg=what)
+        ref = act64(BINARY_OPS[op](t32(a), t32(b)).double(), act).numpy()
+        bound = SILU_REL * np.abs(ref) + SILU_ABS if act == ACT_SILU else 0.0
+        assert_result(out, ref, bound, f"{op} {SUFFIX[dtype]} {a_shape} {b_shape} act={act}")
 
 
-@pytest.mark.parametrize("name", sorted(BINARY_OPS))
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("op", sorted(BINARY_OPS))
 @pytest.mark.parametrize("alias", ["a", "b"])
-def test_binary_in_place(lib, name, alias):
+def test_binary_in_place(lib, op, alias, dtype):
     """out may alias the operand that is not broadcast (the other one is)."""
     rng = np.random.default_rng(10)
     full, bcast = (2, 5, 4, 3), (1, 5, 1, 1)
-    x = f32(rng.standard_normal(full))
-    y = f32(rng.standard_normal(bcast))
+    x = tensor(rng.standard_normal(full), dtype)
+    y = tensor(rng.standard_normal(bcast), dtype)
     a, b = (x, y) if alias == "a" else (y, x)
     params, _ = binary_params(a.shape, b.shape, ACT_RELU)
-    expected = torch.relu(BINARY_OPS[name](torch.from_numpy(a), torch.from_numpy(b))).numpy()
-    getattr(lib, name)(ctypes.byref(params), ptr(a), ptr(b), ptr(x))
+    expected = torch.relu(BINARY_OPS[op](t32(a), t32(b))).numpy().astype(dtype)
+    kernel(lib, op, dtype)(ctypes.byref(params), ptr(a), ptr(b), ptr(x))
     np.testing.assert_array_equal(x, expected)
 
 
 # ---------------------------------------------------------------------------- concat / upsample
 
 
-def test_concat_matches_torch(lib):
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_concat_matches_torch(lib, dtype):
     rng = np.random.default_rng(11)
     for _ in range(40):
         rank = int(rng.integers(1, 5))
@@ -461,19 +605,20 @@ def test_concat_matches_torch(lib):
         for _ in range(int(rng.integers(2, 5))):
             shape = list(base)
             shape[axis] = int(rng.integers(1, 5))
-            inputs.append(f32(rng.standard_normal(shape)))
+            inputs.append(tensor(rng.standard_normal(shape), dtype))
         inner = math.prod(base[axis + 1:])
         sizes = [x.shape[axis] * inner for x in inputs]
         params = ConcatParams(math.prod(base[:axis]), len(inputs),
                               (i32 * MAX_CONCAT)(*sizes))
-        pointers = (c_float_p * len(inputs))(*(ptr(x) for x in inputs))
-        expected = torch.cat([torch.from_numpy(x) for x in inputs], dim=axis).numpy()
-        out = np.full(expected.shape, np.nan, dtype=np.float32)
-        lib.concat_f32(ctypes.byref(params), pointers, ptr(out))
+        pointers = (POINTER_TYPE[dtype] * len(inputs))(*(ptr(x) for x in inputs))
+        expected = torch.cat([t32(x) for x in inputs], dim=axis).numpy().astype(dtype)
+        out = np.full(expected.shape, np.nan, dtype=dtype)
+        kernel(lib, "concat", dtype)(ctypes.byref(params), pointers, ptr(out))
         np.testing.assert_array_equal(out, expected, err_msg=f"axis={axis} {base}")
 
 
-def test_upsample_nearest_matches_torch(lib):
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_upsample_nearest_matches_torch(lib, dtype):
     """Factor 2 and arbitrary sizes, including 26->22 and 14->46 where torch's float scale
     and the exact integer ratio floor(y * in / out) pick different source rows."""
     rng = np.random.default_rng(12)
@@ -483,37 +628,59 @@ def test_upsample_nearest_matches_torch(lib):
                tuple(int(v) for v in rng.integers(1, 50, 2))) for _ in range(30)]
     for (h_in, w_in), (h_out, w_out) in sizes:
         n, channels = int(rng.integers(1, 3)), int(rng.integers(1, 4))
-        x = f32(rng.standard_normal((n, channels, h_in, w_in)))
-        out = np.full((n, channels, h_out, w_out), np.nan, dtype=np.float32)
+        x = tensor(rng.standard_normal((n, channels, h_in, w_in)), dtype)
+        out = np.full((n, channels, h_out, w_out), np.nan, dtype=dtype)
         params = UpsampleParams(n, channels, h_in, w_in, h_out, w_out)
-        lib.upsample_nearest2d_f32(ctypes.byref(params), ptr(x), ptr(out))
-        expected = F.interpolate(torch.from_numpy(x), size=(h_out, w_out), mode="nearest")
-        np.testing.assert_array_equal(out, expected.numpy(), err_msg=params_repr(params))
+        kernel(lib, "upsample_nearest2d", dtype)(ctypes.byref(params), ptr(x), ptr(out))
+        expected = F.interpolate(t32(x), size=(h_out, w_out), mode="nearest")
+        np.testing.assert_array_equal(out, expected.numpy().astype(dtype),
+                                      err_msg=params_repr(params))
 
 
 # ---------------------------------------------------------------------------- builds
 
 
-# libm symbols the float-only kernels may call; anything else (sin, exp, __muldf3, ...) would
-# mean double math crept in, which RV32IMAFC emulates in software.
-ALLOWED_EXTERNALS = {"expf", "sinf", "cosf", "sqrtf", "floorf"}
+# libm symbols the float-only kernels may call, and the compiler's half <-> float helpers
+# (where a target converts in software). Anything else (sin, exp, __muldf3, ...) would mean
+# double math crept in, which RV32IMAFC and Cortex-M4 emulate in software.
+ALLOWED_EXTERNALS = {"expf", "sinf", "cosf", "sqrtf", "floorf", "__extendhfsf2", "__truncsfhf2",
+                     "__gnu_h2f_ieee", "__gnu_f2h_ieee", "__aeabi_h2f", "__aeabi_f2h"}
+# Double-precision soft-float helpers: libgcc/compiler-rt (__adddf3, __muldf3, __extendsfdf2,
+# __truncdfhf2, __fixdfsi, __floatsidf, ...) and the Arm EABI ones (__aeabi_dadd, __aeabi_f2d,
+# __aeabi_d2h, __aeabi_cdcmple, ...).
+DOUBLE_HELPER = re.compile(r"__\w*df\w*|__aeabi_(c?d\w+|\w+2d)")
+
+CROSS_TARGETS = {
+    "riscv32": (["clang", *RISCV_FLAGS], ["llvm-nm", "llvm-nm-14"],
+                "apt-get install -y clang lld llvm picolibc-riscv64-unknown-elf"),
+    "cortex-m4": (["arm-none-eabi-gcc", *CORTEX_M4_FLAGS], ["arm-none-eabi-nm"],
+                  "apt-get install -y gcc-arm-none-eabi picolibc-arm-none-eabi"),
+    "cortex-m55": (["arm-none-eabi-gcc", *CORTEX_M55_FLAGS], ["arm-none-eabi-nm"],
+                   "apt-get install -y gcc-arm-none-eabi picolibc-arm-none-eabi"),
+}
 
 
-def test_reference_kernels_compile_for_riscv32(tmp_path):
-    if shutil.which("clang") is None:
-        pytest.skip("clang not installed: apt-get install -y clang lld llvm")
+@pytest.mark.parametrize("target", sorted(CROSS_TARGETS))
+def test_reference_kernels_cross_compile_float_only(tmp_path, target):
+    """Every reference kernel, FP32 and FP16, builds warning-free for each MCU target and
+    calls no double-precision helper."""
+    compile_cmd, nm_names, install = CROSS_TARGETS[target]
+    headers = Path(compile_cmd[compile_cmd.index("-isystem") + 1])
+    nm = next(filter(None, map(shutil.which, nm_names)), None)
+    if shutil.which(compile_cmd[0]) is None or not headers.is_dir() or nm is None:
+        pytest.skip(f"{target} toolchain not installed: {install}")
     sources = sorted(str(path) for path in REF_DIR.glob("*.c"))
-    cmd = ["clang", *RISCV_FLAGS, *C_FLAGS, "-I", str(INCLUDE_DIR), "-c", *sources]
+    cmd = [*compile_cmd, *C_FLAGS, "-I", str(INCLUDE_DIR), "-c", *sources]
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
-    assert result.returncode == 0, f"riscv32 build failed:\n{' '.join(cmd)}\n{result.stderr}"
+    assert result.returncode == 0, f"{target} build failed:\n{' '.join(cmd)}\n{result.stderr}"
 
-    nm = shutil.which("llvm-nm") or shutil.which("llvm-nm-14")
-    if nm is None:
-        return  # the compile check above is the contract; the symbol audit is a bonus
     for obj in sorted(tmp_path.glob("*.o")):
-        undefined = subprocess.run([nm, "-u", "--just-symbol-name", str(obj)],
-                                   capture_output=True, text=True, check=True).stdout.split()
-        assert set(undefined) <= ALLOWED_EXTERNALS, f"{obj.name} calls {undefined}"
+        listing = subprocess.run([nm, "-u", "-P", str(obj)], capture_output=True, text=True,
+                                 check=True).stdout
+        undefined = {line.split()[0] for line in listing.splitlines() if line.strip()}
+        doubles = sorted(s for s in undefined if DOUBLE_HELPER.fullmatch(s))
+        assert not doubles, f"{target} {obj.name} uses double precision: {doubles}"
+        assert undefined <= ALLOWED_EXTERNALS, f"{target} {obj.name} calls {sorted(undefined)}"
 
 
 # ---------------------------------------------------------------------------- source selection

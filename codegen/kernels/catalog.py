@@ -1,7 +1,8 @@
 """Which kernel function runs an op: the reference, or an ISA-specific override.
 
 Every op and dtype has a portable reference function `<op>_<dtype>` in ref/. An override
-is a function with the same signature, `<op>_<dtype>_<isa>`, in `<isa>/`, listed here with
+is a function with the same signature, `<op>_<dtype>_<isa>`, in `<isa>/`, listed in
+`overrides/<isa>.py` with
 the ISA feature a target must declare in its target.toml and a predicate on the kernel's
 parameters (the C struct's fields) saying which shapes it handles. The first override
 whose feature the target has and whose predicate holds wins; otherwise the reference runs.
@@ -11,28 +12,25 @@ those cases keep the reference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-Params = dict
-
-
-@dataclass(frozen=True)
-class Override:
-    """half_accumulation: the kernel sums products in FP16 (faster SIMD, larger error);
-    reference kernels always accumulate in FP32. Validation tolerances use it."""
-
-    function: str
-    feature: str
-    applies: Callable[[Params], bool] = lambda params: True
-    half_accumulation: bool = False
+from codegen.kernels.catalog_types import Override
+from codegen.kernels.overrides import mve, rvv
 
 
-# base function -> overrides in order of preference. Filled in as optimized kernels land.
-OVERRIDES: dict[str, list[Override]] = {}
+def _merged_overrides() -> dict[str, list[Override]]:
+    merged: dict[str, list[Override]] = {}
+    for table in (rvv.OVERRIDES, mve.OVERRIDES):
+        for base, overrides in table.items():
+            merged.setdefault(base, []).extend(overrides)
+    return merged
 
 
-def choose_function(base: str, params: Params, isa_features: Iterable[str]) -> str:
+# base function -> overrides in order of preference.
+OVERRIDES: dict[str, list[Override]] = _merged_overrides()
+
+
+def choose_function(base: str, params: dict, isa_features: Iterable[str]) -> str:
     features = set(isa_features)
     for override in OVERRIDES.get(base, []):
         if override.feature in features and override.applies(params):

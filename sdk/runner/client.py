@@ -82,8 +82,12 @@ class DeviceClient:
             # A late reply to an earlier request: skip it.
 
     def hello(self, timeout: float | None = None) -> p.DeviceInfo:
-        self._info = p.parse_hello(self.request(p.MsgType.HELLO, timeout=timeout))
-        return self._info
+        info, n_inputs, n_outputs = p.parse_hello(self.request(p.MsgType.HELLO, timeout=timeout))
+        for count, output, specs in ((n_inputs, False, info.inputs), (n_outputs, True, info.outputs)):
+            specs.extend(p.parse_tensor(self.request(p.MsgType.TENSOR, p.tensor_payload(output, i),
+                                                     timeout=timeout)) for i in range(count))
+        self._info = info
+        return info
 
     def wait_until_ready(self, deadline_s: float = 10.0, poll_s: float = 0.25) -> p.DeviceInfo:
         """Poll HELLO until the device answers (a board or emulator that is still booting)."""

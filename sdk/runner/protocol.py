@@ -9,8 +9,7 @@ Payloads (requests -> OK replies):
   HELLO    ()                                   -> version:u8 max_payload:u16 arena_bytes:u32
                                                    num_layers:u16 num_inputs:u8 num_outputs:u8
                                                    target:str8 build_id:str8 model_hash:str8
-                                                   then per input, then per output tensor:
-                                                   name:str8 dtype:u8 rank:u8 dims:u32[rank]
+  TENSOR   kind:u8 (0 input, 1 output) index:u8 -> name:str8 dtype:u8 rank:u8 dims:u32[rank]
   WRITE    index:u8 rank:u8 dims:u32[rank] offset:u32 data  -> ()
   RUN      steps:u16 seed:u32                   -> instructions:u64
   READ     index:u8 offset:u32 length:u16       -> data
@@ -41,6 +40,7 @@ class MsgType(IntEnum):
     READ = 0x04
     COUNTERS = 0x05
     RESET = 0x06
+    TENSOR = 0x07
     OK = 0x80
     ERR = 0x81
 
@@ -224,13 +224,20 @@ class _Reader:
         return TensorSpec(name, dtype, tuple(self.take(f"{rank}I")))
 
 
-def parse_hello(payload: bytes) -> DeviceInfo:
+def parse_hello(payload: bytes) -> tuple[DeviceInfo, int, int]:
+    """The device info without tensor specs, and how many inputs and outputs to ask for."""
     r = _Reader(payload)
     version, max_payload, arena, layers, n_in, n_out = r.take("BHIHBB")
     target, build_id, model_hash = r.str8(), r.str8(), r.str8()
-    inputs = [r.tensor() for _ in range(n_in)]
-    outputs = [r.tensor() for _ in range(n_out)]
-    return DeviceInfo(version, max_payload, target, build_id, model_hash, arena, layers, inputs, outputs)
+    return DeviceInfo(version, max_payload, target, build_id, model_hash, arena, layers, [], []), n_in, n_out
+
+
+def tensor_payload(output: bool, index: int) -> bytes:
+    return struct.pack("<BB", int(output), index)
+
+
+def parse_tensor(payload: bytes) -> TensorSpec:
+    return _Reader(payload).tensor()
 
 
 def parse_run(payload: bytes) -> int:

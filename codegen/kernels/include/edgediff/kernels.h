@@ -135,6 +135,10 @@ void copy_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
 void cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count);
 void cast_f16_to_f32(const edgediff_f16_t *in, float *out, int32_t count);
 
+/* ISA overrides (declarations only; their sources build only for targets with the feature). */
+#include "edgediff/kernels_mve.h"
+#include "edgediff/kernels_rvv.h"
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,19 @@
+"""The Override record, in its own module so the per-ISA tables and the catalog share it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Override:
+    """An ISA-specific kernel with the reference's signature. applies: does it handle
+    these parameters (the C struct's fields)? half_accumulation: it sums products in FP16
+    (faster SIMD, larger error); reference kernels always accumulate in FP32, and
+    validation tolerances use this flag."""
+
+    function: str
+    feature: str
+    applies: Callable[[dict], bool] = lambda params: True
+    half_accumulation: bool = False

@@ -1,0 +1,110 @@
+"""Every kernel × precision × target: one firmware image per target and precision carries
+all the cases of tests/kernel_cases.py, runs them once on the (emulated) board and sends
+each result back over serial; each is checked against float64 numpy on the same stored
+inputs with a bound derived from the arithmetic the selected kernel does."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from codegen.ir import Graph
+from codegen.kernels.catalog import accumulates_in_half
+from codegen.ops import evaluate
+from codegen.passes import PrecisionPolicy, run_passes
+from sdk.build import build_graph
+from sdk.runner import DeviceClient, Emulator
+from sdk.target import known_targets, load_target
+from tests.kernel_cases import case_accumulation, expected_outputs, kernel_case_graph
+
+UNIT_ROUNDOFF = {"f32": 2.0 ** -24, "f16": 2.0 ** -11}
+EXACT_OPS = {"relu", "concat", "upsample_nearest2d"}  # data movement: no arithmetic at all
+# expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
+TRANSCENDENTAL_ULPS = 4
+
+
+def _target_or_skip(name: str):
+    target = load_target(name)
+    missing = [t for t in (target.cc, target.emulator_command[0]) if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"{name} needs {', '.join(missing)}: apt-get install -y "
+                    + " ".join(target.toolchain_packages + target.emulator_packages))
+    return target
+
+
+@pytest.fixture(scope="module", params=[(t, p) for t in known_targets() for p in ("fp32", "fp16")],
+                ids=lambda tp: f"{tp[0]}-{tp[1]}")
+def results(request, tmp_path_factory):
+    """Build the case image, run it once, return (graph, functions per case, outputs)."""
+    target = _target_or_skip(request.param[0])
+    graph, inputs = kernel_case_graph(seed=1)
+    lowered = run_passes(Graph.from_dict(graph.to_dict()), PrecisionPolicy(request.param[1]))
+    generated, image = build_graph(lowered, target, tmp_path_factory.mktemp("cases"), target.isa_features)
+    dtype = "f16" if request.param[1] == "fp16" else "f32"
+    stored = [x.astype(np.float16).astype(np.float32) if dtype == "f16" else x for x in inputs]
+    with Emulator(target, image.elf) as board, DeviceClient(board.port, timeout=10.0) as client:
+        client.wait_until_ready(deadline_s=20)
+        for index, value in enumerate(stored):
+            client.write_input(index, value)
+        client.run()
+        outputs = {name: client.read_output(i) for i, name in enumerate(lowered.outputs)}
+    functions = {layer.name: layer.function for layer in generated.emitted.layers}
+    return graph, inputs, dtype, functions, outputs
+
+
+def _abs_products(graph, node, inputs, dtype):
+    """sum |a*b| (+|bias|) per output of a dot-product case, from the stored values."""
+    store = np.float16 if dtype == "f16" else np.float32
+    values = {n: np.abs(v.astype(store).astype(np.float32)) for n, v in zip(graph.inputs, inputs)}
+    values.update({n: np.abs(v.astype(store).astype(np.float32)) for n, v in graph.constants.items()})
+    attrs = {**node.attrs, "act": "none"}
+    return evaluate(node.op, [values[t] if t else None for t in node.inputs], attrs).astype(np.float64)
+
+
+def bound(graph, node, inputs, dtype, function, expected):
+    """Largest |device - exact| the kernel's arithmetic allows, per output element.
+
+    Dot products (conv, linear): FP32 accumulation of K terms errs by at most
+    (K+1) * 2^-24 * sum|a*b| (Higham's gamma_K); an FP16-accumulating kernel by
+    (K+1) * 2^-11 * sum|a*b|. An FP16 result is then rounded once more (2^-11 * |y|).
+    A fused SiLU adds its own few-ulp error on top. Group norm: mean and variance of M
+    elements in FP32 err by ~M * 2^-24 relative, which the normalised output inherits.
+    """
+    y = np.abs(expected.astype(np.float64))
+    u_out = UNIT_ROUNDOFF[dtype]
+    out_rounding = u_out * y if dtype == "f16" else 0.0
+    act_error = TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"] * y
+    if node.op in ("conv2d", "linear"):
+        k = case_accumulation(graph, node.outputs[0])
+        u_acc = UNIT_ROUNDOFF["f16" if accumulates_in_half(function) else "f32"]
+        return (k + 1) * u_acc * _abs_products(graph, node, inputs, dtype) + out_rounding + act_error \
+            + (TRANSCENDENTAL_ULPS * u_out * y if node.attrs.get("act") == "silu" else 0.0)
+    if node.op == "group_norm":
+        shape = graph.tensors[node.inputs[0]].shape
+        m = int(np.prod(shape[1:])) // node.attrs["groups"]
+        return (4 * m * UNIT_ROUNDOFF["f32"] + 2 * u_out) * (y + 1.0) + TRANSCENDENTAL_ULPS * u_out * y
+    # elementwise: one or two roundings, plus the transcendental error of SiLU
+    return (2 * u_out + TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"]) * y + TRANSCENDENTAL_ULPS * u_out * y \
+        + 1e-30
+
+
+def test_every_case_matches_exact_arithmetic(results):
+    graph, inputs, dtype, functions, outputs = results
+    expected = expected_outputs(graph, inputs, dtype)
+    failures = []
+    for node in graph.nodes:
+        name = node.outputs[0]
+        got, want = outputs[name].astype(np.float64), expected[name].astype(np.float64)
+        if node.op in EXACT_OPS:
+            if not np.array_equal(got, want.astype(np.float16 if dtype == "f16" else np.float32)):
+                failures.append(f"{name} ({functions[name]}): not bit-exact")
+            continue
+        limit = bound(graph, node, inputs, dtype, functions[name], want)
+        excess = np.abs(got - want) - limit
+        if excess.max() > 0:
+            i = int(np.argmax(excess))
+            failures.append(f"{name} ({functions[name]}): error {np.abs(got - want).flat[i]:.3e} "
+                            f"> bound {np.broadcast_to(limit, got.shape).flat[i]:.3e}")
+    assert not failures, "\n".join(failures)
