@@ -4,10 +4,12 @@
 PYTHON ?= python3
 VENV := .venv
 SDK := $(VENV)/bin/sdk
-APT_PACKAGES := clang lld llvm qemu-system-misc picolibc-riscv64-unknown-elf
+APT_PACKAGES := clang lld llvm qemu-system-misc picolibc-riscv64-unknown-elf \
+	gcc-arm-none-eabi qemu-system-arm picolibc-arm-none-eabi
 # A tool from each package above; apt runs only when one is missing.
-REQUIRED_TOOLS := clang ld.lld llvm-readelf qemu-system-riscv32
+REQUIRED_TOOLS := clang ld.lld llvm-readelf qemu-system-riscv32 arm-none-eabi-gcc qemu-system-arm
 PICOLIBC_RV := /usr/lib/picolibc/riscv64-unknown-elf
+PICOLIBC_ARM := /usr/lib/picolibc/arm-none-eabi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-deps demo test bench clean
@@ -17,7 +19,7 @@ setup: system-deps $(VENV)/.installed
 system-deps:
 	@missing=""; \
 	for tool in $(REQUIRED_TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
-	[ -d $(PICOLIBC_RV) ] || missing="$$missing picolibc"; \
+	for dir in $(PICOLIBC_RV) $(PICOLIBC_ARM); do [ -d $$dir ] || missing="$$missing $$dir"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages (missing:$$missing)"; \
 	  $(SUDO) apt-get update -qq && \
@@ -35,7 +37,7 @@ demo: setup
 	$(SDK) validate --target rv32 --emulator --samples 16
 
 test: setup
-	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup
 
 bench: setup
 	$(SDK) bench --matrix --output docs/BENCHMARKS.md

@@ -257,7 +257,7 @@ def test_user_model_builds_flashes_and_validates_on_emulator(capsys, user_build,
     assert report["arena_bytes"] >= report["arena_lower_bound_bytes"] > 0
     assert (report["model_hash"], report["build_id"]) == (manifest.model_hash, manifest.build_id)
     # The table is printed.
-    assert re.search(r"sdk validate: my_net(\.py)? on rv32", out)
+    assert re.search(r"sdk validate: my_net \(fp32\) on rv32", out)
     for row in ("max error / output scale", "instructions per inference", "arena bytes (lower bound)"):
         assert row in out
     assert re.search(rf"instructions per inference\W+{report['instructions_per_inference']:,}\s", out)

@@ -1,4 +1,4 @@
-"""Reference C kernels checked against torch, plus kernel source selection.
+"""Reference C kernels checked against torch, plus kernel source lookup.
 
 The kernels are compiled once into a host shared library and called through ctypes with
 the same parameter structs the generated code uses. Random cases are seeded so failures
@@ -25,7 +25,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from codegen.kernels import INCLUDE_DIR, REF_DIR, all_reference_functions, select_kernel_sources
+from codegen.kernels import (INCLUDE_DIR, REF_DIR, all_reference_functions, kernel_source,
+                             kernel_sources)
 
 C_FLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-Wdouble-promotion"]
 RISCV_FLAGS = [
@@ -694,38 +695,30 @@ def test_every_declared_kernel_has_a_reference():
 
 @pytest.fixture
 def fake_root(tmp_path: Path) -> Path:
-    for rel in ("ref/conv2d_f32.c", "ref/add_f32.c", "ref/relu_f32.c",
-                "rvv/conv2d_f32_rvv.c", "rvv/add_f32_rvv.c", "zbb/add_f32_zbb.c",
-                "dsp/relu_f32_dsp.c"):
+    for rel in ("ref/conv2d_f32.c", "ref/add_f32.c", "ref/relu_f32.c", "rvv/conv2d_f32_rvv.c",
+                "mve/add_f16_mve.c", "include/relu_f32.c", "ref/dup_f32.c", "rvv/dup_f32.c"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("/* fake */\n")
     return tmp_path
 
 
-def test_select_uses_reference_without_features(fake_root):
-    got = select_kernel_sources(["relu_f32", "conv2d_f32", "relu_f32"], kernel_root=fake_root)
-    assert got == [fake_root / "ref/conv2d_f32.c", fake_root / "ref/relu_f32.c"]
+def test_kernel_source_finds_reference_or_override(fake_root):
+    assert kernel_source("conv2d_f32", fake_root) == fake_root / "ref/conv2d_f32.c"
+    assert kernel_source("conv2d_f32_rvv", fake_root) == fake_root / "rvv/conv2d_f32_rvv.c"
+    assert kernel_source("add_f16_mve", fake_root) == fake_root / "mve/add_f16_mve.c"
+    assert kernel_source("relu_f32", fake_root) == fake_root / "ref/relu_f32.c"  # not include/
 
 
-def test_select_uses_override_only_for_present_features(fake_root):
-    got = select_kernel_sources(["conv2d_f32", "add_f32", "relu_f32"], ["rvv", "zfh"],
-                                kernel_root=fake_root)
-    assert got == sorted([fake_root / "rvv/conv2d_f32_rvv.c", fake_root / "rvv/add_f32_rvv.c",
-                          fake_root / "ref/relu_f32.c"])
+def test_kernel_sources_deduplicated_and_sorted(fake_root):
+    got = kernel_sources(["relu_f32", "conv2d_f32_rvv", "relu_f32", "add_f32"], fake_root)
+    assert got == sorted([fake_root / "ref/relu_f32.c", fake_root / "rvv/conv2d_f32_rvv.c",
+                          fake_root / "ref/add_f32.c"])
 
 
-def test_select_prefers_earlier_feature(fake_root):
-    def add_source(features):
-        return select_kernel_sources(["add_f32"], features, kernel_root=fake_root)
-
-    assert add_source(["zbb", "rvv"]) == [fake_root / "zbb/add_f32_zbb.c"]
-    assert add_source(["rvv", "zbb"]) == [fake_root / "rvv/add_f32_rvv.c"]
-
-
-def test_select_rejects_unknown_and_malformed_names(fake_root):
+def test_kernel_source_rejects_unknown_ambiguous_and_malformed_names(fake_root):
     with pytest.raises(ValueError, match="softmax_f32"):
-        select_kernel_sources(["add_f32", "softmax_f32"], kernel_root=fake_root)
-    with pytest.raises(ValueError, match="kernel function"):
-        select_kernel_sources(["../ref/add_f32"], kernel_root=fake_root)
-    with pytest.raises(ValueError, match="ISA feature"):
-        select_kernel_sources(["add_f32"], ["../rvv"], kernel_root=fake_root)
+        kernel_sources(["add_f32", "softmax_f32"], fake_root)
+    with pytest.raises(ValueError, match="exactly one source file"):
+        kernel_source("dup_f32", fake_root)
+    with pytest.raises(ValueError, match="invalid kernel function name"):
+        kernel_source("../ref/add_f32", fake_root)

@@ -64,7 +64,8 @@ class Emulator:
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         _running.add(self)
-        threading.Thread(target=self._drain_output, args=(self.process.stdout,), daemon=True).start()
+        self._drain = threading.Thread(target=self._drain_output, args=(self.process.stdout,), daemon=True)
+        self._drain.start()
         if not self._port_found.wait(self.start_timeout) or self.port is None:
             self.stop()
             raise EmulatorFailed(f"{argv[0]} did not report a serial pty within {self.start_timeout}s:\n{self.output}")
@@ -91,6 +92,8 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 self._signal_group(process, signal.SIGKILL)
                 process.wait()
+        # The reader sees end-of-file once the process is gone; close the pipe only after it.
+        self._drain.join(timeout=3)
         if process.stdout:
             process.stdout.close()
 

@@ -1,4 +1,5 @@
-/* Reference broadcasting sub; the loop lives in kernel_util.h, shared with its siblings. */
+/* Reference broadcasting sub; the loop lives in kernel_util.h, shared with its siblings
+ * and the FP16 kernels. */
 #include "edgediff/kernel_util.h"
 #include "edgediff/kernels.h"
 
@@ -7,5 +8,5 @@ static float sub_op(float a, float b) {
 }
 
 void sub_f32(const binary_params_t *p, const float *a, const float *b, float *out) {
-    edgediff_binary_broadcast(p, a, b, out, sub_op);
+    edgediff_binary(p, a, b, out, sub_op, edgediff_load_f32, edgediff_store_f32);
 }

@@ -36,13 +36,15 @@ static inline float edgediff_apply_act(float x, int32_t act) {
 
 /* ---- Element access ----------------------------------------------------------------------
  * The loops that FP32 and FP16 kernels share are written once, below, over untyped tensors
- * addressed by element index through these functions: a load widens an element to float, a
- * store rounds a float result once (a plain store for FP32), and a move copies one element
- * bit for bit (data movement never goes through float). Kernel files pass constant
+ * accessed through these functions: a load widens one element to float, a store rounds a
+ * float result once (a plain store for FP32), `at` offsets a tensor pointer by a number of
+ * elements (so hot loops walk row pointers, as typed code would), and a move copies one
+ * element bit for bit (data movement never goes through float). Kernel files pass constant
  * functions, so once a loop is inlined into its kernel the compiler sees plain typed loads
  * and stores, with no call per element. */
 typedef float (*edgediff_load_t)(const void *tensor, int32_t index);
 typedef void (*edgediff_store_t)(void *tensor, int32_t index, float value);
+typedef const void *(*edgediff_at_t)(const void *tensor, int32_t index);
 typedef void (*edgediff_move_t)(void *dst, int32_t dst_index, const void *src, int32_t src_index);
 
 static inline float edgediff_load_f32(const void *tensor, int32_t index) {
@@ -51,6 +53,10 @@ static inline float edgediff_load_f32(const void *tensor, int32_t index) {
 
 static inline void edgediff_store_f32(void *tensor, int32_t index, float value) {
     ((float *)tensor)[index] = value;
+}
+
+static inline const void *edgediff_at_f32(const void *tensor, int32_t index) {
+    return (const float *)tensor + index;
 }
 
 static inline void edgediff_move_f32(void *dst, int32_t dst_index, const void *src,
@@ -66,6 +72,10 @@ static inline float edgediff_load_f16(const void *tensor, int32_t index) {
 /* The one rounding of an FP16 kernel: float to half, to nearest even; overflow gives +-inf. */
 static inline void edgediff_store_f16(void *tensor, int32_t index, float value) {
     ((edgediff_f16_t *)tensor)[index] = (edgediff_f16_t)value;
+}
+
+static inline const void *edgediff_at_f16(const void *tensor, int32_t index) {
+    return (const edgediff_f16_t *)tensor + index;
 }
 
 static inline void edgediff_move_f16(void *dst, int32_t dst_index, const void *src,
@@ -97,10 +107,10 @@ static inline void edgediff_clip_taps(int32_t origin, int32_t dilation, int32_t 
 /* Direct convolution, zero padding, grouped and dilated. For each output pixel the kernel
  * window is first clipped to the input, so the inner loops carry no bounds checks; the
  * parameters are read into locals once, so the compiler need not reload them after every
- * store to out. Offsets are element indices into in, weight and out. */
+ * store to out. */
 static inline void edgediff_conv2d(const conv2d_params_t *p, const void *in, const void *weight,
                                    const void *bias, void *out, edgediff_load_t load,
-                                   edgediff_store_t store) {
+                                   edgediff_store_t store, edgediff_at_t at) {
     const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
     const int32_t kh = p->kernel_h, kw = p->kernel_w;
     const int32_t stride_h = p->stride_h, stride_w = p->stride_w;
@@ -111,8 +121,8 @@ static inline void edgediff_conv2d(const conv2d_params_t *p, const void *in, con
     for (int32_t n = 0; n < p->n; ++n) {
         for (int32_t co = 0; co < p->c_out; ++co) {
             const int32_t ci_first = (co / cout_per_group) * cin_per_group;
-            const int32_t w_co = co * cin_per_group * kh * kw;
-            const int32_t in_group = (n * p->c_in + ci_first) * h_in * w_in;
+            const void *w_co = at(weight, co * cin_per_group * kh * kw);
+            const void *in_group = at(in, (n * p->c_in + ci_first) * h_in * w_in);
             const int32_t out_plane = (n * p->c_out + co) * h_out * w_out;
             const float b = bias ? load(bias, co) : 0.0f;
             for (int32_t y = 0; y < h_out; ++y) {
@@ -125,13 +135,13 @@ static inline void edgediff_conv2d(const conv2d_params_t *p, const void *in, con
                     edgediff_clip_taps(ix0, dil_w, kw, w_in, &kx_first, &kx_end);
                     float acc = b;
                     for (int32_t ci = 0; ci < cin_per_group; ++ci) {
-                        const int32_t in_plane = in_group + ci * h_in * w_in;
-                        const int32_t w_ci = w_co + ci * kh * kw;
+                        const void *in_plane = at(in_group, ci * h_in * w_in);
+                        const void *w_ci = at(w_co, ci * kh * kw);
                         for (int32_t ky = ky_first; ky < ky_end; ++ky) {
-                            const int32_t in_row = in_plane + (iy0 + ky * dil_h) * w_in + ix0;
-                            const int32_t w_row = w_ci + ky * kw;
+                            const void *in_row = at(in_plane, (iy0 + ky * dil_h) * w_in + ix0);
+                            const void *w_row = at(w_ci, ky * kw);
                             for (int32_t kx = kx_first; kx < kx_end; ++kx) {
-                                acc += load(in, in_row + kx * dil_w) * load(weight, w_row + kx);
+                                acc += load(in_row, kx * dil_w) * load(w_row, kx);
                             }
                         }
                     }
@@ -145,14 +155,14 @@ static inline void edgediff_conv2d(const conv2d_params_t *p, const void *in, con
 /* Fully connected layer: one dot product per output. */
 static inline void edgediff_linear(const linear_params_t *p, const void *in, const void *weight,
                                    const void *bias, void *out, edgediff_load_t load,
-                                   edgediff_store_t store) {
+                                   edgediff_store_t store, edgediff_at_t at) {
     for (int32_t r = 0; r < p->rows; ++r) {
-        const int32_t in_row = r * p->in_features;
+        const void *in_row = at(in, r * p->in_features);
         for (int32_t o = 0; o < p->out_features; ++o) {
-            const int32_t w_row = o * p->in_features;
+            const void *w_row = at(weight, o * p->in_features);
             float acc = bias ? load(bias, o) : 0.0f;
             for (int32_t i = 0; i < p->in_features; ++i) {
-                acc += load(in, in_row + i) * load(weight, w_row + i);
+                acc += load(in_row, i) * load(w_row, i);
             }
             store(out, r * p->out_features + o, edgediff_apply_act(acc, p->act));
         }
@@ -224,13 +234,6 @@ static inline void edgediff_binary(const binary_params_t *p, const void *a, cons
             }
         }
     }
-}
-
-/* The FP32 form of edgediff_binary, kept for the FP32 kernels' existing calls. */
-static inline void edgediff_binary_broadcast(const binary_params_t *p, const float *a,
-                                             const float *b, float *out,
-                                             edgediff_binary_op_t op) {
-    edgediff_binary(p, a, b, out, op, edgediff_load_f32, edgediff_store_f32);
 }
 
 /* Concat: for each outer index, append each input's contiguous slab in turn. */

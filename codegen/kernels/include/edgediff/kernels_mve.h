@@ -1,8 +1,161 @@
 /* MVE overrides: same signatures as the reference kernels in kernels.h, suffix _mve.
- * Declared for every target (plain C types), defined only in codegen/kernels/mve/. */
+ * Declared for every target (plain C types), defined only in codegen/kernels/mve/.
+ *
+ * The second half of this header (compiled only when a kernel source defines
+ * EDGEDIFF_MVE_IMPL before including it) holds the vector helpers the MVE kernel files
+ * share: exp, SiLU and activation epilogues on float32x4_t / float16x8_t. */
 #ifndef EDGEDIFF_KERNELS_MVE_H
 #define EDGEDIFF_KERNELS_MVE_H
 
 #include "edgediff/kernels.h"
 
+/* Scratch the 3x3 convolutions keep on the stack for zero-padded input rows (bytes); the
+ * override predicate in codegen/kernels/overrides/mve.py checks a layer fits. */
+#define EDGEDIFF_MVE_CONV_SCRATCH_BYTES 12288
+
+void conv2d_f32_mve(const conv2d_params_t *p, const float *in, const float *weight,
+                    const float *bias, float *out);
+void conv2d_f16_mve(const conv2d_params_t *p, const edgediff_f16_t *in,
+                    const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                    edgediff_f16_t *out);
+void linear_f32_mve(const linear_params_t *p, const float *in, const float *weight,
+                    const float *bias, float *out);
+void linear_f16_mve(const linear_params_t *p, const edgediff_f16_t *in,
+                    const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                    edgediff_f16_t *out);
+void group_norm_f32_mve(const group_norm_params_t *p, const float *in, const float *gamma,
+                        const float *beta, float *out);
+void group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
+                        const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                        edgediff_f16_t *out);
+void silu_f32_mve(const float *in, float *out, int32_t count);
+void silu_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void add_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
+void sub_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
+void mul_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
+void add_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+                 edgediff_f16_t *out);
+void sub_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+                 edgediff_f16_t *out);
+void mul_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+                 edgediff_f16_t *out);
+void concat_f32_mve(const concat_params_t *p, const float *const *inputs, float *out);
+void concat_f16_mve(const concat_params_t *p, const edgediff_f16_t *const *inputs,
+                    edgediff_f16_t *out);
+void upsample_nearest2d_f32_mve(const upsample_nearest2d_params_t *p, const float *in,
+                                float *out);
+void upsample_nearest2d_f16_mve(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
+                                edgediff_f16_t *out);
+void cast_f32_to_f16_mve(const float *in, edgediff_f16_t *out, int32_t count);
+void cast_f16_to_f32_mve(const edgediff_f16_t *in, float *out, int32_t count);
+
 #endif /* EDGEDIFF_KERNELS_MVE_H */
+
+/* ---- Internal helpers of the MVE kernel sources ------------------------------------------ */
+#if defined(EDGEDIFF_MVE_IMPL) && !defined(EDGEDIFF_KERNELS_MVE_IMPL_H)
+#define EDGEDIFF_KERNELS_MVE_IMPL_H
+
+#include <arm_mve.h>
+
+#define EDGEDIFF_MVE_INLINE static inline __attribute__((always_inline))
+
+/* e^x for x <= 0, FP32, about 1.5 ulp: n = round(x / ln 2), r = x - n ln 2 (Cody-Waite,
+ * two constants), e^r by a degree-6 polynomial fitted on [-ln2/2, ln2/2], scaled by 2^n
+ * through the exponent field. x is clamped to -86.5 (e^x is then ~2.6e-38 instead of a
+ * smaller or subnormal value), so the exponent arithmetic never leaves the normal range. */
+EDGEDIFF_MVE_INLINE float32x4_t edgediff_mve_exp_neg_f32(float32x4_t x) {
+    x = vmaxnmq_f32(x, vdupq_n_f32(-86.5f));
+    const float32x4_t n = vrndnq_f32(vmulq_n_f32(x, 1.44269504f));
+    float32x4_t r = vfmaq_n_f32(x, n, -0.693145751953125f);
+    r = vfmaq_n_f32(r, n, -1.42860677e-06f);
+    float32x4_t q = vdupq_n_f32(1.35867088e-03f);
+    q = vfmasq_n_f32(q, r, 8.37127957e-03f);
+    q = vfmasq_n_f32(q, r, 4.16729748e-02f);
+    q = vfmasq_n_f32(q, r, 1.66664943e-01f);
+    q = vfmasq_n_f32(q, r, 4.99999702e-01f);
+    q = vfmasq_n_f32(q, r, 1.0f);
+    q = vfmasq_n_f32(q, r, 1.0f);
+    const int32x4_t scale = vshlq_n_s32(vcvtq_s32_f32(n), 23);
+    return vreinterpretq_f32_s32(vaddq_s32(vreinterpretq_s32_f32(q), scale));
+}
+
+/* silu(x) = x * sigmoid(x), FP32, within ~3 ulp: e = e^-|x| (never overflows), then
+ * sigmoid = 1/(1+e) for x >= 0 and e/(1+e) for x < 0. MVE has no divide or reciprocal
+ * estimate: 1/(1+e) starts from the linear minimax 24/17 - 8/17 d on [1, 2] (error 1/17)
+ * and takes three Newton steps; the final quotient gets one residual correction, so the
+ * division is nearly correctly rounded. */
+EDGEDIFF_MVE_INLINE float32x4_t edgediff_mve_silu_f32(float32x4_t x) {
+    const float32x4_t e = edgediff_mve_exp_neg_f32(vnegq_f32(vabsq_f32(x)));
+    const float32x4_t d = vaddq_n_f32(e, 1.0f);
+    const float32x4_t nd = vnegq_f32(d);
+    float32x4_t r = vfmaq_n_f32(vdupq_n_f32(24.0f / 17.0f), d, -8.0f / 17.0f);
+    r = vmulq_f32(r, vfmaq_f32(vdupq_n_f32(2.0f), nd, r));
+    r = vmulq_f32(r, vfmaq_f32(vdupq_n_f32(2.0f), nd, r));
+    r = vmulq_f32(r, vfmaq_f32(vdupq_n_f32(2.0f), nd, r));
+    /* numerator: x for x >= 0, x * e for x < 0 */
+    const mve_pred16_t neg = vcmpltq_n_f32(x, 0.0f);
+    const float32x4_t num = vpselq_f32(vmulq_f32(x, e), x, neg);
+    float32x4_t q = vmulq_f32(num, r);
+    const float32x4_t res = vfmaq_f32(num, nd, q); /* num - q * d, exact-ish residual */
+    return vfmaq_f32(q, res, r);
+}
+
+/* FP16 SiLU through FP32: widen the even and odd lanes, silu_f32, narrow once. Accurate to
+ * the one rounding to half plus ~3 FP32 ulp. */
+EDGEDIFF_MVE_INLINE float16x8_t edgediff_mve_silu_f16_accurate(float16x8_t x) {
+    const float32x4_t lo = edgediff_mve_silu_f32(vcvtbq_f32_f16(x));
+    const float32x4_t hi = edgediff_mve_silu_f32(vcvttq_f32_f16(x));
+    float16x8_t y = vcvtbq_f16_f32(vuninitializedq_f16(), lo);
+    return vcvttq_f16_f32(y, hi);
+}
+
+/* FP16 SiLU in FP16 arithmetic (8 lanes per instruction), for outputs that tolerate a few
+ * FP16 ulp (group norm's fused activation): e = e^-|x| by a degree-4 polynomial and 2^n built
+ * in the exponent field (n = -15 gives 0, so e flushes to 0 below x ~ -10: silu(x) is then
+ * -0 instead of a value < 4.4e-4 in magnitude), reciprocal of 1+e by a linear start and two
+ * Newton steps. Relative error a few FP16 ulp for |x| < 10. */
+EDGEDIFF_MVE_INLINE float16x8_t edgediff_mve_silu_f16_fast(float16x8_t x) {
+    const float16x8_t t = vmaxnmq_f16(vnegq_f16(vabsq_f16(x)), vdupq_n_f16((_Float16)-10.25f));
+    const float16x8_t n = vrndnq_f16(vmulq_n_f16(t, (_Float16)1.442695f));
+    float16x8_t r = vfmaq_n_f16(t, n, (_Float16)-0.693359375f);
+    r = vfmaq_n_f16(r, n, (_Float16)2.12192535e-4f);
+    float16x8_t q = vdupq_n_f16((_Float16)0.041917530f);
+    q = vfmasq_n_f16(q, r, (_Float16)0.167921610f);
+    q = vfmasq_n_f16(q, r, (_Float16)0.499988691f);
+    q = vfmasq_n_f16(q, r, (_Float16)0.999962278f);
+    q = vfmasq_n_f16(q, r, (_Float16)1.0f);
+    const int16x8_t bits = vshlq_n_s16(vaddq_n_s16(vcvtq_s16_f16(n), 15), 10);
+    const float16x8_t e = vmulq_f16(q, vreinterpretq_f16_s16(bits));
+    const float16x8_t d = vaddq_n_f16(e, (_Float16)1.0f);
+    const float16x8_t nd = vnegq_f16(d);
+    float16x8_t rc = vfmaq_n_f16(vdupq_n_f16((_Float16)(24.0f / 17.0f)), d,
+                                 (_Float16)(-8.0f / 17.0f));
+    rc = vmulq_f16(rc, vfmaq_f16(vdupq_n_f16((_Float16)2.0f), nd, rc));
+    rc = vmulq_f16(rc, vfmaq_f16(vdupq_n_f16((_Float16)2.0f), nd, rc));
+    const mve_pred16_t neg = vcmpltq_n_f16(x, (_Float16)0.0f);
+    const float16x8_t num = vpselq_f16(vmulq_f16(x, e), x, neg);
+    return vmulq_f16(num, rc);
+}
+
+/* The fused activation of an output vector (act is loop-invariant; the branch predicts). */
+EDGEDIFF_MVE_INLINE float32x4_t edgediff_mve_act_f32(float32x4_t v, int32_t act) {
+    if (act == EDGEDIFF_ACT_RELU) {
+        return vmaxnmq_f32(v, vdupq_n_f32(0.0f));
+    }
+    if (act == EDGEDIFF_ACT_SILU) {
+        return edgediff_mve_silu_f32(v);
+    }
+    return v;
+}
+
+EDGEDIFF_MVE_INLINE float16x8_t edgediff_mve_act_f16(float16x8_t v, int32_t act) {
+    if (act == EDGEDIFF_ACT_RELU) {
+        return vmaxnmq_f16(v, vdupq_n_f16((_Float16)0.0f));
+    }
+    if (act == EDGEDIFF_ACT_SILU) {
+        return edgediff_mve_silu_f16_accurate(v);
+    }
+    return v;
+}
+
+#endif /* EDGEDIFF_MVE_IMPL */
