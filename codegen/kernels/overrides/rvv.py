@@ -37,5 +37,6 @@ def conv2d_applies(p: dict) -> bool:
 
 
 OVERRIDES: dict[str, list[Override]] = {
+    "conv2d_f32": [Override("conv2d_f32_rvv", FEATURE, conv2d_applies)],
     "conv2d_f16": [Override("conv2d_f16_rvv", FEATURE, conv2d_applies, half_accumulation=True)],
 }

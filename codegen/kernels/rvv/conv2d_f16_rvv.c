@@ -46,22 +46,27 @@ typedef vfloat16m2_t vec_t;
 /* The inner loop of a block is written as asm: clang 14 gives the vfmacc intrinsic a
  * tail-undisturbed policy and loads a tail-agnostic one, and puts a vsetvli between every
  * load and multiply-add (and after any asm). Every vector instruction of a block runs with
- * the same SEW/LMUL/vl, which the block's intrinsics (the accumulator set-up) have set
- * before the loop; the tail past vl is never read. The loads name the bytes they read
- * (one LMUL-2 register's worth) so the compiler orders them after the buffer is filled. */
+ * the same SEW/LMUL/vl, set by a vsetvli at the top of each input-channel iteration whose
+ * result every load takes as an input, so nothing the compiler schedules in between can
+ * leave another vtype behind. The tail past vl is never read. The loads name the bytes
+ * they read so the compiler orders them after the buffer is filled. */
 typedef struct {
     elem_t e[16];
 } vchunk_t;
+#define VSETVL_ASM(tok, vl)                                                                \
+    __asm__ volatile("vsetvli %0, %1, e16, m2, ta, mu" : "=r"(tok) : "r"(vl))
 #define VFMACC_ASM(acc, w, x) __asm__("vfmacc.vf %0, %1, %2" : "+vr"(acc) : "f"(w), "vr"(x))
 #define VLOAD_ASM(x, ptr)                                                                  \
-    __asm__("vle16.v %0, (%1)" : "=vr"(x) : "r"(ptr), "m"(*(const vchunk_t *)(ptr)))
+    __asm__("vle16.v %0, (%1)"                                                              \
+            : "=vr"(x)                                                                     \
+            : "r"(ptr), "r"(tok), "m"(*(const vchunk_t *)(ptr)))
 /* Indexed (gather) load for strided convolutions: byte offsets in idx, 16-bit indices. */
 typedef vuint16m2_t idx_t;
 typedef struct {
     elem_t e[SCRATCH_ELEMS];
 } scratch_t;
 #define VGATHER_ASM(x, ptr, idx)                                                           \
-    __asm__("vluxei16.v %0, (%1), %2" : "=vr"(x) : "r"(ptr), "vr"(idx), "m"(*region))
+    __asm__("vluxei16.v %0, (%1), %2" : "=vr"(x) : "r"(ptr), "vr"(idx), "r"(tok), "m"(*region))
 #define VID() vid_v_u16m2(vl)
 #define VIDX_DIV vdivu_vx_u16m2
 #define VIDX_MUL vmul_vx_u16m2
@@ -129,6 +134,8 @@ EDGEDIFF_RVV_INLINE void conv3x3_block(const int cb, const int two, const int ga
     FOR_CB(INIT_ACC)
     const int32_t row2 = 2 * row;
     for (int32_t ci = 0; ci < n_ci; ++ci) {
+        size_t tok;
+        VSETVL_ASM(tok, vl);
         const elem_t *sa = s;                       /* left taps: last column zeroed */
         const elem_t *sc = s + copy_stride + 1;     /* centre taps */
         const elem_t *sb = s + 2 * copy_stride + 2; /* right taps: first column zeroed */
@@ -154,6 +161,8 @@ EDGEDIFF_RVV_INLINE void conv1x1_block(const int cb, const int two, const elem_t
     FOR_CB(DECL_ACC)
     FOR_CB(INIT_ACC)
     for (int32_t ci = 0; ci < n_ci; ++ci) {
+        size_t tok;
+        VSETVL_ASM(tok, vl);
         TAP(src, 0)
         src += plane;
         wk += cb;

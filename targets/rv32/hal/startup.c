@@ -1,7 +1,15 @@
 /* Reset entry for the QEMU virt board: linked first at 0x80000000, where QEMU jumps with
  * -bios none. The image is loaded straight into RAM, so .data is already in place and only
- * .bss needs zeroing. The FPU is off at reset (mstatus.FS = 0): it must be switched on before
- * the first float instruction, including any the compiler puts in main's prologue. */
+ * .bss needs zeroing. The FPU (mstatus.FS) and, on rv32v, the vector unit (mstatus.VS) are
+ * off at reset and trap until switched on, which must happen before the first float or
+ * vector instruction, including any the compiler puts in main's prologue or in memset. */
+
+/* mstatus bits to set: FS = Initial (bits 14:13); rv32v's target.toml adds VS (10:9). */
+#ifndef EDGEDIFF_MSTATUS_ENABLE
+#define EDGEDIFF_MSTATUS_ENABLE 0x2000
+#endif
+#define EDGEDIFF_STR2(x) #x
+#define EDGEDIFF_STR(x) EDGEDIFF_STR2(x)
 
 __attribute__((naked, noreturn, section(".text.start"))) void _start(void)
 {
@@ -13,7 +21,7 @@ __attribute__((naked, noreturn, section(".text.start"))) void _start(void)
         "la sp, __stack_top\n"
         "la t0, 3f\n"
         "csrw mtvec, t0\n"
-        "li t0, 0x2000\n" /* mstatus.FS = Initial */
+        "li t0, " EDGEDIFF_STR(EDGEDIFF_MSTATUS_ENABLE) "\n"
         "csrs mstatus, t0\n"
         "fscsr zero\n"
         "la t0, __bss_start\n"

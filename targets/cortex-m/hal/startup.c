@@ -62,7 +62,7 @@ __attribute__((section(".vectors"), used)) const vector_t vector_table[16] = {
     Default_Handler, /* MemManage */
     Default_Handler, /* BusFault */
     Default_Handler, /* UsageFault */
-    Default_Handler, /* SecureFault (Armv8-M) */
+    Default_Handler, /* SecureFault on Armv8-M; reserved (never taken) on Armv7-M */
     0,
     0,
     0,

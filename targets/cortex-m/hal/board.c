@@ -1,0 +1,18 @@
+/* Board bring-up and identity for the Cortex-M boards (QEMU mps3-an547, mps2-an386).
+ * EDGEDIFF_CPU_HZ comes from the board's target.toml. */
+#include "hal.h"
+#include "systick.h"
+#include "uart_cmsdk.h"
+
+#define BOARD_UART_BAUD 115200u
+
+void hal_init(void)
+{
+    uart_cmsdk_init(EDGEDIFF_CPU_HZ / BOARD_UART_BAUD);
+    systick_start();
+}
+
+const char *hal_target_name(void)
+{
+    return EDGEDIFF_TARGET_NAME;
+}
