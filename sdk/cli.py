@@ -94,7 +94,7 @@ def _print_validation(report) -> None:
         ("max error / output scale", f"{report.max_rel_error:.3e} (limit {report.tolerance_rel:.1e})"),
         ("PSNR vs torch (worst sample)",
          "inf" if math.isinf(report.min_psnr_db) else f"{report.min_psnr_db:.1f} dB"),
-        ("instructions per inference", f"{report.instructions_per_inference:,}"),
+        (f"{report.counter_unit} per inference", f"{report.instructions_per_inference:,}"),
         ("MACs per inference", f"{report.macs_per_inference:,}"),
         ("arena bytes (lower bound)", f"{report.arena_bytes:,} ({report.arena_lower_bound_bytes:,})"),
         ("flash bytes", f"{report.flash_bytes:,}"),

@@ -19,6 +19,7 @@ from sdk.generate import lower
 from sdk.metrics import compare
 from sdk.models import ModelSpec, load_model
 from sdk.runner.client import DeviceClient
+from sdk.target import load_target
 from sdk.tolerance import output_tolerance
 
 @dataclass
@@ -37,7 +38,8 @@ class ValidationReport:
     mean_abs_error: float
     max_rel_error: float
     min_psnr_db: float
-    instructions_per_inference: int
+    instructions_per_inference: int  # in counter_unit
+    counter_unit: str
     instructions_min: int
     instructions_max: int
     macs_per_inference: int
@@ -59,6 +61,12 @@ class SampleRecord:
     inputs: tuple[np.ndarray, ...]
     reference: np.ndarray
     output: np.ndarray
+
+
+def counter_unit(target_name: str) -> str:
+    """What the board's counter counts: instructions, or (host) nanoseconds of a clock."""
+    target = load_target(target_name)
+    return "instructions" if target.counter_deterministic else target.counter
 
 
 def check_model_unchanged(spec: ModelSpec, manifest: BuildManifest) -> None:
@@ -102,6 +110,7 @@ def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
         max_rel_error=worst_rel,
         min_psnr_db=min(s["psnr_db"] for s in per_sample),
         instructions_per_inference=int(statistics.median(instructions)),
+        counter_unit=counter_unit(manifest.target),
         instructions_min=min(instructions), instructions_max=max(instructions),
         macs_per_inference=manifest.total_macs,
         arena_bytes=manifest.arena_bytes, arena_lower_bound_bytes=manifest.arena_lower_bound_bytes,

@@ -306,3 +306,23 @@ def test_validate_refuses_model_changed_since_build(capsys, tmp_path):
     # The suggested command must be runnable as printed: build dir and model included.
     assert f"sdk --build-dir {tmp_path / 'b'} build --target {TARGET} --model {model.resolve()}" in out
     assert not (tmp_path / "r.json").exists()
+
+
+def test_fp16_on_a_target_without_fp16_arithmetic_says_what_it_does(capsys, tmp_path):
+    if shutil.which("arm-none-eabi-gcc") is None:
+        pytest.skip("needs arm-none-eabi-gcc: apt-get install -y gcc-arm-none-eabi picolibc-arm-none-eabi")
+    model = write_net(tmp_path / "model")
+    code, out = sdk(capsys, "--build-dir", tmp_path / "b", "build", "--target", "cortex-m4",
+                    "--model", model, "--precision", "fp16")
+    assert code == 0, out
+    assert "cortex-m4 has no FP16 arithmetic" in out and "computed in FP32" in out
+    assert load_manifest("cortex-m4", tmp_path / "b").precision == "fp16"
+
+
+def test_precision_override_naming_no_layer_is_refused(capsys, tmp_path):
+    model = write_net(tmp_path / "model")
+    config = tmp_path / "precision.toml"
+    config.write_text('default = "fp16"\n[layers]\n"conv9" = "fp32"\n')
+    code, out = sdk(capsys, "--build-dir", tmp_path / "b", "build", "--target", TARGET,
+                    "--model", model, "--precision-config", config)
+    assert code == 2 and "match no layer: conv9" in out
