@@ -48,6 +48,62 @@ def _conv_applies(dtype: str):
     return applies
 
 
+def _inner_dense(shape, strides) -> bool:
+    """The two innermost dims are contiguous (row-major in out_shape)."""
+    return ((shape[3] == 1 or strides[3] == 1)
+            and (shape[2] == 1 or strides[2] == shape[3]))
+
+
+def _inner_constant(shape, strides) -> bool:
+    """The operand does not vary over the two innermost dims ([1,C,1,1], a scalar)."""
+    return (shape[3] == 1 or strides[3] == 0) and (shape[2] == 1 or strides[2] == 0)
+
+
+def _binary_applies(p: dict) -> bool:
+    """add/sub/mul_<dtype>_mve: each operand dense or constant over the two inner dims
+    (same shape, or the UNet's [1,C,H,W] op [1,C,1,1]); outer strides are free."""
+    shape = p["out_shape"]
+    if len(shape) != 4:
+        return False
+    return all(_inner_dense(shape, p[k]) or _inner_constant(shape, p[k])
+               for k in ("a_strides", "b_strides"))
+
+
+def _upsample_applies(p: dict) -> bool:
+    """Exact 2x in both dims (torch's float scale 0.5 is exact there)."""
+    return p["h_out"] == 2 * p["h_in"] and p["w_out"] == 2 * p["w_in"]
+
+
+def _always(p: dict) -> bool:
+    return True
+
+
+def _mve(function: str, applies=_always, half_accumulation: bool = False) -> list[Override]:
+    return [Override(function, "mve", applies, half_accumulation)]
+
+
 OVERRIDES: dict[str, list[Override]] = {
-    "conv2d_f16": [Override("conv2d_f16_mve", "mve", _conv_applies("f16"), half_accumulation=True)],
+    # FP16 accumulation (8 lanes per FMA), flagged so validation bounds widen.
+    "conv2d_f16": _mve("conv2d_f16_mve", _conv_applies("f16"), half_accumulation=True),
+    "conv2d_f32": _mve("conv2d_f32_mve", _conv_applies("f32")),
+    # FP32 accumulation for both precisions (widened halves): the layers are tiny.
+    "linear_f16": _mve("linear_f16_mve"),
+    "linear_f32": _mve("linear_f32_mve"),
+    # FP32 statistics always; the FP16 kernel's fused SiLU runs in FP16 arithmetic.
+    "group_norm_f16": _mve("group_norm_f16_mve"),
+    "group_norm_f32": _mve("group_norm_f32_mve"),
+    "silu_f16": _mve("silu_f16_mve"),
+    "silu_f32": _mve("silu_f32_mve"),
+    "add_f16": _mve("add_f16_mve", _binary_applies),
+    "add_f32": _mve("add_f32_mve", _binary_applies),
+    "sub_f16": _mve("sub_f16_mve", _binary_applies),
+    "sub_f32": _mve("sub_f32_mve", _binary_applies),
+    "mul_f16": _mve("mul_f16_mve", _binary_applies),
+    "mul_f32": _mve("mul_f32_mve", _binary_applies),
+    "concat_f16": _mve("concat_f16_mve"),
+    "concat_f32": _mve("concat_f32_mve"),
+    "upsample_nearest2d_f16": _mve("upsample_nearest2d_f16_mve", _upsample_applies),
+    "upsample_nearest2d_f32": _mve("upsample_nearest2d_f32_mve", _upsample_applies),
+    "cast_f32_to_f16": _mve("cast_f32_to_f16_mve"),
+    "cast_f16_to_f32": _mve("cast_f16_to_f32_mve"),
 }

@@ -59,6 +59,38 @@ void cast_f16_to_f32_mve(const edgediff_f16_t *in, float *out, int32_t count);
 
 #define EDGEDIFF_MVE_INLINE static inline __attribute__((always_inline))
 
+/* Vector FP16 <-> FP32 conversions (VCVTB/VCVTT). The assembler shipped with Debian's
+ * arm-none-eabi binutils encodes the MVE forms of these with doubled Q register numbers
+ * (invalid or wrong instructions; QEMU raises UNDEFINED), so vcvtbq_* / vcvttq_* from
+ * arm_mve.h cannot be used. These emit the architectural encoding
+ * base | Qd << 13 | Qm << 1 themselves, the register numbers found by the assembler's
+ * string compare on the operands the compiler allocated. */
+#define EDGEDIFF_MVE_QQ_INST(base)                                                         \
+    ".irp qd,0,1,2,3,4,5,6,7\n.ifc %q0,q\\qd\n.irp qm,0,1,2,3,4,5,6,7\n.ifc %q1,q\\qm\n"   \
+    ".inst.w " base " | (\\qd << 13) | (\\qm << 1)\n.endif\n.endr\n.endif\n.endr\n"
+
+/* Even (bottom) lanes of an FP16 vector widened to FP32. */
+EDGEDIFF_MVE_INLINE float32x4_t edgediff_mve_widen_b(float16x8_t x) {
+    float32x4_t y;
+    __asm__(EDGEDIFF_MVE_QQ_INST("0xFE3F0E01") : "=&w"(y) : "w"(x)); /* vcvtb.f32.f16 */
+    return y;
+}
+
+/* Odd (top) lanes of an FP16 vector widened to FP32. */
+EDGEDIFF_MVE_INLINE float32x4_t edgediff_mve_widen_t(float16x8_t x) {
+    float32x4_t y;
+    __asm__(EDGEDIFF_MVE_QQ_INST("0xFE3F1E01") : "=&w"(y) : "w"(x)); /* vcvtt.f32.f16 */
+    return y;
+}
+
+/* Two FP32 vectors rounded to nearest even into the even / odd lanes of one FP16 vector. */
+EDGEDIFF_MVE_INLINE float16x8_t edgediff_mve_narrow(float32x4_t even, float32x4_t odd) {
+    float16x8_t y = vreinterpretq_f16_f32(even); /* every lane is overwritten */
+    __asm__(EDGEDIFF_MVE_QQ_INST("0xEE3F0E01") : "+&w"(y) : "w"(even)); /* vcvtb.f16.f32 */
+    __asm__(EDGEDIFF_MVE_QQ_INST("0xEE3F1E01") : "+w"(y) : "w"(odd));   /* vcvtt.f16.f32 */
+    return y;
+}
+
 /* e^x for x <= 0, FP32, about 1.5 ulp: n = round(x / ln 2), r = x - n ln 2 (Cody-Waite,
  * two constants), e^r by a degree-6 polynomial fitted on [-ln2/2, ln2/2], scaled by 2^n
  * through the exponent field. x is clamped to -86.5 (e^x is then ~2.6e-38 instead of a
@@ -103,10 +135,9 @@ EDGEDIFF_MVE_INLINE float32x4_t edgediff_mve_silu_f32(float32x4_t x) {
 /* FP16 SiLU through FP32: widen the even and odd lanes, silu_f32, narrow once. Accurate to
  * the one rounding to half plus ~3 FP32 ulp. */
 EDGEDIFF_MVE_INLINE float16x8_t edgediff_mve_silu_f16_accurate(float16x8_t x) {
-    const float32x4_t lo = edgediff_mve_silu_f32(vcvtbq_f32_f16(x));
-    const float32x4_t hi = edgediff_mve_silu_f32(vcvttq_f32_f16(x));
-    float16x8_t y = vcvtbq_f16_f32(vuninitializedq_f16(), lo);
-    return vcvttq_f16_f32(y, hi);
+    const float32x4_t lo = edgediff_mve_silu_f32(edgediff_mve_widen_b(x));
+    const float32x4_t hi = edgediff_mve_silu_f32(edgediff_mve_widen_t(x));
+    return edgediff_mve_narrow(lo, hi);
 }
 
 /* FP16 SiLU in FP16 arithmetic (8 lanes per instruction), for outputs that tolerate a few
