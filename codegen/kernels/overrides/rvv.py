@@ -4,14 +4,18 @@ Each entry: base function -> [Override(function, feature, applies, half_accumula
 in order of preference; `applies` gets the kernel's parameter fields (the C struct).
 
 RVV 1.0, VLEN=128, LMUL <= 2 (8 floats or 16 halves per instruction). Shapes a predicate
-rejects keep the portable reference kernel.
+rejects keep the portable reference kernel. Only conv2d_f16_rvv accumulates in FP16; every
+other override sums in FP32 (statistics, dot products) or is exact data movement.
 """
 
 from __future__ import annotations
 
+from math import prod
+
 from codegen.kernels.catalog_types import Override
 
 FEATURE = "rvv"
+MAX_RANK = 4
 
 
 def _conv_3x3_pad1(p: dict) -> bool:
@@ -29,14 +33,67 @@ def _conv_1x1(p: dict) -> bool:
 
 
 def conv2d_applies(p: dict) -> bool:
-    """conv2d_*_rvv: 3x3 pad 1 stride 1 or 2, or 1x1 pointwise; dilation 1, groups 1. The 3x3 kernel copies
-    input rows into an 8 KiB stack buffer (3 copies per channel, a band of at least one
-    row plus two border rows), so rows are limited to 128 elements."""
+    """conv2d_*_rvv: 3x3 pad 1 stride 1 or 2, or 1x1 pointwise; dilation 1, groups 1. The 3x3
+    kernel copies input rows into an 8 KiB stack buffer (3 copies per channel, a band of at
+    least one output row's worth of input rows), so rows are limited to 128 elements."""
     return (p["groups"] == 1 and p["dilation_h"] == 1 and p["dilation_w"] == 1
             and p["w_in"] <= 128 and (_conv_3x3_pad1(p) or _conv_1x1(p)))
+
+
+def _dense(shape, strides) -> bool:
+    """Row-major in shape (dims of length 1 may have any stride), as the C kernels test."""
+    expect = 1
+    for size, stride in zip(reversed(shape), reversed(strides)):
+        if size > 1 and stride != expect:
+            return False
+        expect *= size
+    return True
+
+
+def _per_plane(shape, strides) -> bool:
+    """Constant over the last two dims (a [N, C, 1, 1] operand broadcast over H, W)."""
+    return all(size == 1 or stride == 0 for size, stride in zip(shape[2:], strides[2:]))
+
+
+def binary_applies(p: dict) -> bool:
+    """add/sub/mul_*_rvv: both operands dense, or one dense and the other one scalar per
+    (dim 0, dim 1) plane, the per-channel broadcast of a bias or scale."""
+    shape, a, b = list(p["out_shape"]), list(p["a_strides"]), list(p["b_strides"])
+    if len(shape) != MAX_RANK or prod(shape) == 0:
+        return False
+    if _dense(shape, a) and _dense(shape, b):
+        return True
+    return (_dense(shape, a) and _per_plane(shape, b)) or (_dense(shape, b) and _per_plane(shape, a))
+
+
+def upsample_applies(p: dict) -> bool:
+    """upsample_nearest2d_*_rvv: exactly 2x in both directions (torch's float scale 0.5 then
+    picks dst // 2, so the copy pattern is fixed)."""
+    return p["h_out"] == 2 * p["h_in"] and p["w_out"] == 2 * p["w_in"]
+
+
+def _always(p: dict) -> bool:
+    return True
 
 
 OVERRIDES: dict[str, list[Override]] = {
     "conv2d_f32": [Override("conv2d_f32_rvv", FEATURE, conv2d_applies)],
     "conv2d_f16": [Override("conv2d_f16_rvv", FEATURE, conv2d_applies, half_accumulation=True)],
+    "linear_f32": [Override("linear_f32_rvv", FEATURE, _always)],
+    "linear_f16": [Override("linear_f16_rvv", FEATURE, _always)],
+    "group_norm_f32": [Override("group_norm_f32_rvv", FEATURE, _always)],
+    "group_norm_f16": [Override("group_norm_f16_rvv", FEATURE, _always)],
+    "silu_f32": [Override("silu_f32_rvv", FEATURE, _always)],
+    "silu_f16": [Override("silu_f16_rvv", FEATURE, _always)],
+    "relu_f32": [Override("relu_f32_rvv", FEATURE, _always)],
+    "relu_f16": [Override("relu_f16_rvv", FEATURE, _always)],
+    "concat_f32": [Override("concat_f32_rvv", FEATURE, _always)],
+    "concat_f16": [Override("concat_f16_rvv", FEATURE, _always)],
+    "upsample_nearest2d_f32": [Override("upsample_nearest2d_f32_rvv", FEATURE, upsample_applies)],
+    "upsample_nearest2d_f16": [Override("upsample_nearest2d_f16_rvv", FEATURE, upsample_applies)],
+    "cast_f32_to_f16": [Override("cast_f32_to_f16_rvv", FEATURE, _always)],
+    "cast_f16_to_f32": [Override("cast_f16_to_f32_rvv", FEATURE, _always)],
 }
+for _op in ("add", "sub", "mul"):
+    for _dtype in ("f32", "f16"):
+        OVERRIDES[f"{_op}_{_dtype}"] = [Override(f"{_op}_{_dtype}_rvv", FEATURE, binary_applies)]

@@ -37,8 +37,7 @@ typedef vfloat16m2_t vec_t;
 #define VSPLAT vfmv_v_f_f16m2
 #define VUNDEF vundefined_f16m2
 #define VRELU(v, vl) vfmax_vf_f16m2(v, (elem_t)0.0f, vl)
-#define VSILU edgediff_rvv_silu_f16m2
-#define SCRATCH_BYTES 8192
+#define SCRATCH_BYTES 16384
 #define SCRATCH_ELEMS ((int32_t)(SCRATCH_BYTES / sizeof(elem_t)))
 #define CB_MAX 6
 #define PACK_CI 32 /* input channels (x 9 taps) of packed weights per block */
@@ -395,9 +394,10 @@ void conv2d_f16_rvv(const conv2d_params_t *p, const edgediff_f16_t *in,
     }
     if (p->act == EDGEDIFF_ACT_SILU) {
         const int32_t count = p->n * p->c_out * p->h_out * p->w_out;
+        EDGEDIFF_RVV_SILU_SETUP();
         for (int32_t i = 0; i < count;) {
-            const size_t vl = VSETVL((size_t)(count - i));
-            VSTORE(out + i, VSILU(VLOAD(out + i, vl), vl), vl);
+            const size_t vl = vsetvl_e16m1((size_t)(count - i));
+            vse16_v_f16m1(out + i, EDGEDIFF_RVV_SILU_F16M1(vle16_v_f16m1(out + i, vl), vl), vl);
             i += (int32_t)vl;
         }
     }

@@ -71,17 +71,25 @@ void cast_f16_to_f32_rvv(const edgediff_f16_t *in, float *out, int32_t count);
 
 #define EDGEDIFF_RVV_INLINE static inline __attribute__((always_inline))
 
-/* e^t for a vector of floats, t clamped to [-87, 88] (so 2^n stays a normal float; the
- * callers below only need e^t to saturate, not to reach 0 or inf).
- * Range reduction t = n*ln2 + r with n = round(t/ln2) and ln2 split in a high part with 8
- * significant bits (n*ln2_hi is exact for |n| <= 127) and a low part, so |r| <= ln2/2 with
- * an error of about 2^-32. e^r: degree-6 polynomial 1 + r + c2 r^2 + ... + c6 r^6 whose
- * coefficients were fitted here (iteratively reweighted least squares on relative error
- * over [-ln2/2, ln2/2], 0.07 ulp of approximation error); Horner in float adds about one
- * ulp. 2^n is built in the exponent field. The constant vectors are splatted with VLMAX so
- * a loop that inlines this hoists them. */
+/* SiLU of a vector of floats: silu(x) = x / (1 + e^-x), as the reference writes it.
+ *
+ * e^t, t = -x clamped to [-87, 88] (so 2^n below stays a normal float; for x < -87 the
+ * result is below 1e-36 where the reference gives -0, for x > 87 it is x): range
+ * reduction t = n*ln2 + r with n = round(t/ln2) and ln2 split in a high part with 9
+ * significant bits (n*ln2_hi exact for |n| <= 127) and a low part, so |r| <= ln2/2 with
+ * an error near 2^-32. e^r: degree-6 polynomial 1 + r + c2 r^2 + ... + c6 r^6 whose
+ * coefficients were fitted for this kernel (iteratively reweighted least squares on the
+ * relative error over [-ln2/2, ln2/2]: 0.07 ulp of approximation error), Horner in float
+ * (about one ulp); 2^n is built in the exponent field. Then one add and one divide.
+ *
+ * The sequence is one asm block: clang 14 gives multiply-add intrinsics a tail-undisturbed
+ * policy and the others tail-agnostic, and would put a vsetvli between most of these 20
+ * instructions. The asm runs with the vector state the compiler left, which is e32/m2 and
+ * the caller's vl because its input t is the result of the vfneg intrinsic just before it
+ * (the compiler's idea of the state after it stays true). The polynomial's constants are
+ * vector registers set up once per loop (EDGEDIFF_RVV_SILU_SETUP in the caller's scope). */
 #define EDGEDIFF_RVV_LOG2E 1.44269504089f
-#define EDGEDIFF_RVV_LN2_HI 0.693359375f            /* 355/512, 8 significant bits */
+#define EDGEDIFF_RVV_LN2_HI 0.693359375f               /* 355/512 */
 #define EDGEDIFF_RVV_LN2_LO (-2.12194440054690583e-4f) /* ln2 - LN2_HI */
 #define EDGEDIFF_RVV_EXP_C2 0.4999999403953552f
 #define EDGEDIFF_RVV_EXP_C3 0.1666652113199234f
@@ -89,53 +97,62 @@ void cast_f16_to_f32_rvv(const edgediff_f16_t *in, float *out, int32_t count);
 #define EDGEDIFF_RVV_EXP_C5 0.008368710987269878f
 #define EDGEDIFF_RVV_EXP_C6 0.0013814629055559635f
 
-EDGEDIFF_RVV_INLINE vfloat32m2_t edgediff_rvv_exp_f32m2(vfloat32m2_t t, size_t vl) {
-    const size_t vlmax = vsetvlmax_e32m2();
-    const vfloat32m2_t c5 = vfmv_v_f_f32m2(EDGEDIFF_RVV_EXP_C5, vlmax);
-    const vfloat32m2_t c4 = vfmv_v_f_f32m2(EDGEDIFF_RVV_EXP_C4, vlmax);
-    const vfloat32m2_t c3 = vfmv_v_f_f32m2(EDGEDIFF_RVV_EXP_C3, vlmax);
-    const vfloat32m2_t c2 = vfmv_v_f_f32m2(EDGEDIFF_RVV_EXP_C2, vlmax);
-    const vfloat32m2_t one = vfmv_v_f_f32m2(1.0f, vlmax);
-    t = vfmin_vf_f32m2(t, 88.0f, vl);
-    t = vfmax_vf_f32m2(t, -87.0f, vl);
-    const vint32m2_t n = vfcvt_x_f_v_i32m2(vfmul_vf_f32m2(t, EDGEDIFF_RVV_LOG2E, vl), vl);
-    const vfloat32m2_t nf = vfcvt_f_x_v_f32m2(n, vl);
-    vfloat32m2_t r = vfnmsac_vf_f32m2(t, EDGEDIFF_RVV_LN2_HI, nf, vl);
-    r = vfnmsac_vf_f32m2(r, EDGEDIFF_RVV_LN2_LO, nf, vl);
-    vfloat32m2_t q = vfmv_v_f_f32m2(EDGEDIFF_RVV_EXP_C6, vl);
-    q = vfmadd_vv_f32m2(q, r, c5, vl); /* q = q * r + c5 */
-    q = vfmadd_vv_f32m2(q, r, c4, vl);
-    q = vfmadd_vv_f32m2(q, r, c3, vl);
-    q = vfmadd_vv_f32m2(q, r, c2, vl);
-    q = vfmadd_vv_f32m2(q, r, one, vl); /* c1 = 1 */
-    q = vfmadd_vv_f32m2(q, r, one, vl); /* c0 = 1 */
-    const vint32m2_t bits = vsll_vx_i32m2(vadd_vx_i32m2(n, 127, vl), 23, vl);
-    return vfmul_vv_f32m2(q, vreinterpret_v_i32m2_f32m2(bits), vl);
-}
+#define EDGEDIFF_RVV_SILU_SETUP()                                                          \
+    const size_t silu_vlmax_ = vsetvlmax_e32m2();                                          \
+    const vfloat32m2_t silu_c2_ = vfmv_v_f_f32m2(EDGEDIFF_RVV_EXP_C2, silu_vlmax_);        \
+    const vfloat32m2_t silu_c3_ = vfmv_v_f_f32m2(EDGEDIFF_RVV_EXP_C3, silu_vlmax_);        \
+    const vfloat32m2_t silu_c4_ = vfmv_v_f_f32m2(EDGEDIFF_RVV_EXP_C4, silu_vlmax_);        \
+    const vfloat32m2_t silu_c5_ = vfmv_v_f_f32m2(EDGEDIFF_RVV_EXP_C5, silu_vlmax_);        \
+    const vfloat32m2_t silu_one_ = vfmv_v_f_f32m2(1.0f, silu_vlmax_);                      \
+    float silu_k_[7] = {88.0f, -87.0f, EDGEDIFF_RVV_LOG2E, EDGEDIFF_RVV_LN2_HI,              \
+                        EDGEDIFF_RVV_LN2_LO, EDGEDIFF_RVV_EXP_C6, 1.0f};                   \
+    /* opaque to the compiler, so it keeps them in registers instead of reloading them \
+     * from the constant pool in the loop */                                               \
+    __asm__("" : "+f"(silu_k_[0]), "+f"(silu_k_[1]), "+f"(silu_k_[2]), "+f"(silu_k_[3]),  \
+            "+f"(silu_k_[4]), "+f"(silu_k_[5]), "+f"(silu_k_[6]))
 
-/* silu(x) = x / (1 + e^-x), as the reference writes it. For x < -87 the clamped e^-x
- * (about 1e38) gives a result below 1e-36 where the reference gives -0; for x > 87 it
- * gives x. */
-EDGEDIFF_RVV_INLINE vfloat32m2_t edgediff_rvv_silu_f32m2(vfloat32m2_t x, size_t vl) {
-    const vfloat32m2_t e = edgediff_rvv_exp_f32m2(vfneg_v_f32m2(x, vl), vl);
-    return vfdiv_vv_f32m2(x, vfadd_vf_f32m2(e, 1.0f, vl), vl);
-}
+/* silu of x (vl floats); needs EDGEDIFF_RVV_SILU_SETUP() in scope. */
+#define EDGEDIFF_RVV_SILU(x, vl)                                                           \
+    edgediff_rvv_silu_f32m2((x), (vl), silu_c2_, silu_c3_, silu_c4_, silu_c5_, silu_one_, \
+                            silu_k_)
 
-/* SiLU of up to 16 halves: each half of the register group widened to float (exact),
- * computed as above, rounded once to half. */
-EDGEDIFF_RVV_INLINE vfloat16m2_t edgediff_rvv_silu_f16m2(vfloat16m2_t x, size_t vl) {
-    const size_t half = vsetvlmax_e16m1();
-    const size_t vl0 = vl < half ? vl : half;
-    const size_t vl1 = vl - vl0;
-    vfloat16m2_t y = x;
-    y = vset_v_f16m1_f16m2(y, 0, vfncvt_f_f_w_f16m1(edgediff_rvv_silu_f32m2(
-            vfwcvt_f_f_v_f32m2(vget_v_f16m2_f16m1(x, 0), vl0), vl0), vl0));
-    if (vl1 > 0) {
-        y = vset_v_f16m1_f16m2(y, 1, vfncvt_f_f_w_f16m1(edgediff_rvv_silu_f32m2(
-                vfwcvt_f_f_v_f32m2(vget_v_f16m2_f16m1(x, 1), vl1), vl1), vl1));
-    }
+EDGEDIFF_RVV_INLINE vfloat32m2_t edgediff_rvv_silu_f32m2(vfloat32m2_t x, size_t vl,
+                                                         vfloat32m2_t c2, vfloat32m2_t c3,
+                                                         vfloat32m2_t c4, vfloat32m2_t c5,
+                                                         vfloat32m2_t one, const float *k) {
+    const vfloat32m2_t t = vfneg_v_f32m2(x, vl); /* also sets e32/m2/vl for the asm */
+    vfloat32m2_t y, r, q, nf;
+    vint32m2_t n;
+    __asm__("vfmin.vf    %[r], %[t], %[hi]\n\t"
+            "vfmax.vf    %[r], %[r], %[lo]\n\t"
+            "vfmul.vf    %[nf], %[r], %[log2e]\n\t"
+            "vfcvt.x.f.v %[n], %[nf]\n\t"
+            "vfcvt.f.x.v %[nf], %[n]\n\t"
+            "vfnmsac.vf  %[r], %[ln2hi], %[nf]\n\t"
+            "vfnmsac.vf  %[r], %[ln2lo], %[nf]\n\t"
+            "vfmv.v.f    %[q], %[c6]\n\t"
+            "vfmadd.vv   %[q], %[r], %[c5]\n\t"
+            "vfmadd.vv   %[q], %[r], %[c4]\n\t"
+            "vfmadd.vv   %[q], %[r], %[c3]\n\t"
+            "vfmadd.vv   %[q], %[r], %[c2]\n\t"
+            "vfmadd.vv   %[q], %[r], %[one]\n\t"
+            "vfmadd.vv   %[q], %[r], %[one]\n\t"
+            "vadd.vx     %[n], %[n], %[bias]\n\t"
+            "vsll.vi     %[n], %[n], 23\n\t"
+            "vfmul.vv    %[q], %[q], %[n]\n\t"
+            "vfadd.vf    %[q], %[q], %[fone]\n\t"
+            "vfdiv.vv    %[y], %[x], %[q]"
+            : [y] "=&vr"(y), [r] "=&vr"(r), [q] "=&vr"(q), [nf] "=&vr"(nf), [n] "=&vr"(n)
+            : [x] "vr"(x), [t] "vr"(t), [c2] "vr"(c2), [c3] "vr"(c3), [c4] "vr"(c4),
+              [c5] "vr"(c5), [one] "vr"(one), [hi] "f"(k[0]), [lo] "f"(k[1]),
+              [log2e] "f"(k[2]), [ln2hi] "f"(k[3]), [ln2lo] "f"(k[4]), [c6] "f"(k[5]),
+              [fone] "f"(k[6]), [bias] "r"(127));
     return y;
 }
+
+/* silu of vl halves given as floats widened from f16 m1; result rounded once to half. */
+#define EDGEDIFF_RVV_SILU_F16M1(h, vl)                                                     \
+    vfncvt_f_f_w_f16m1(EDGEDIFF_RVV_SILU(vfwcvt_f_f_v_f32m2((h), (vl)), (vl)), (vl))
 
 #endif /* EDGEDIFF_RVV_INTERNAL && __riscv_vector */
 
