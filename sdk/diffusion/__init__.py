@@ -1,0 +1,1 @@
+"""Diffusion: noise schedule, samplers, training and distillation of small denoisers."""

@@ -1,0 +1,119 @@
+"""Train a diffusion teacher: a TinyUNet predicting ε or v under the cosine schedule.
+
+Single process by default; under torchrun (WORLD_SIZE > 1) the same loop runs data
+parallel with DistributedDataParallel on gloo. Every rank draws the same global batch
+(samples, timesteps and noise from a generator seeded by seed and step) and takes its own
+slice, so N ranks compute the gradient one process computes on the whole batch.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from sdk.data.datasets import load_dataset
+from sdk.diffusion.schedule import PREDICTIONS, CosineSchedule
+from sdk.errors import UserError
+from sdk.models.unet import TinyUNet
+
+
+@dataclass
+class TeacherConfig:
+    dataset: str = "digits16"
+    prediction: str = "eps"
+    width: int = 32
+    mults: list[int] = field(default_factory=lambda: [1, 2])
+    emb_dim: int = 64
+    groups: int = 8
+    steps: int = 3000
+    batch: int = 128
+    lr: float = 2e-3
+    ema_decay: float = 0.995
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.prediction not in PREDICTIONS:
+            raise UserError(f"prediction {self.prediction!r} is not one of {', '.join(PREDICTIONS)}")
+
+    def make_model(self) -> TinyUNet:
+        return TinyUNet(in_channels=1, width=self.width, mults=tuple(self.mults),
+                        emb_dim=self.emb_dim, groups=self.groups,
+                        signal_1d=self.dataset == "mnist1d")
+
+
+def world() -> tuple[int, int]:
+    """(rank, world size), initialising the process group when launched by torchrun."""
+    size = int(os.environ.get("WORLD_SIZE", "1"))
+    if size > 1 and not dist.is_initialized():
+        dist.init_process_group("gloo")
+    return (dist.get_rank(), size) if size > 1 else (0, 1)
+
+
+def global_batch(data: torch.Tensor, batch: int, steps: int, seed: int, step: int):
+    """(x0, t, noise) of the whole batch of one step, identical on every rank: a rank then
+    takes its slice, so the split never changes what is computed."""
+    gen = torch.Generator().manual_seed(seed * 100003 + step)
+    x0 = data[torch.randint(len(data), (batch,), generator=gen)]
+    t = torch.randint(0, steps, (batch,), generator=gen).float()
+    return x0, t, torch.randn(x0.shape, generator=gen)
+
+
+def diffusion_loss(model, schedule: CosineSchedule, prediction: str, x0: torch.Tensor,
+                   t: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+    x_t = schedule.add_noise(x0, t, noise)
+    return torch.mean((model(x_t, t) - schedule.target(prediction, x0, t, noise)) ** 2)
+
+
+def train_step(model, optimizer, schedule, config: TeacherConfig, data: torch.Tensor, step: int,
+               rank: int, size: int) -> float:
+    """One optimizer step on this rank's slice of the global batch; returns the local loss."""
+    x0, t, noise = (v[rank::size] for v in global_batch(data, config.batch, schedule.steps,
+                                                         config.seed, step))
+    loss = diffusion_loss(model, schedule, config.prediction, x0, t, noise)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return float(loss)
+
+
+def save_checkpoint(path: Path, config, model: torch.nn.Module, kind: str, **extra) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"kind": kind, "config": asdict(config), "state_dict": model.state_dict(), **extra}, path)
+    return path
+
+
+def train_teacher(config: TeacherConfig, out: Path) -> Path:
+    rank, size = world()
+    if config.batch % size:
+        raise UserError(f"--batch {config.batch} must divide evenly over {size} processes")
+    torch.manual_seed(config.seed)
+    data, _ = load_dataset(config.dataset)
+    model = config.make_model()
+    ema = copy.deepcopy(model).eval()
+    net = torch.nn.parallel.DistributedDataParallel(model) if size > 1 else model
+    optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
+    lr_decay = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, config.steps)
+    schedule = CosineSchedule()
+    columns = [TextColumn("training teacher"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TextColumn("loss {task.fields[loss]:.4f}"), TimeRemainingColumn()]
+    with Progress(*columns, disable=rank != 0) as progress:
+        task = progress.add_task("train", total=config.steps, loss=float("nan"))
+        for step in range(config.steps):
+            loss = train_step(net, optimizer, schedule, config, data, step, rank, size)
+            lr_decay.step()
+            with torch.no_grad():
+                for e, p in zip(ema.parameters(), model.parameters()):
+                    e.lerp_(p, 1 - config.ema_decay)
+            progress.update(task, advance=1, loss=loss)
+    if rank == 0:
+        save_checkpoint(out, config, ema, "teacher")
+    if size > 1:
+        dist.barrier()
+    return Path(out)
