@@ -32,6 +32,8 @@ def _conv_applies(dtype: str):
     lanes, size = _LANES[dtype], _BYTES[dtype]
 
     def applies(p: dict) -> bool:
+        """conv2d_<dtype>_mve: 1x1 stride 1 pad 0, or 3x3 pad 1 stride 1 or 2; groups 1,
+        dilation 1; the zero-padded band of input rows must fit the stack scratch buffer."""
         if p["groups"] != 1 or p["dilation_h"] != 1 or p["dilation_w"] != 1:
             return False
         if p["kernel_h"] == 1 and p["kernel_w"] == 1:

@@ -34,7 +34,7 @@ def _conv_1x1(p: dict) -> bool:
 
 def conv2d_applies(p: dict) -> bool:
     """conv2d_*_rvv: 3x3 pad 1 stride 1 or 2, or 1x1 pointwise; dilation 1, groups 1. The 3x3
-    kernel copies input rows into an 8 KiB stack buffer (3 copies per channel, a band of at
+    kernel copies input rows into a 16 KiB stack buffer (3 copies per channel, a band of at
     least one output row's worth of input rows), so rows are limited to 128 elements."""
     return (p["groups"] == 1 and p["dilation_h"] == 1 and p["dilation_w"] == 1
             and p["w_in"] <= 128 and (_conv_3x3_pad1(p) or _conv_1x1(p)))
