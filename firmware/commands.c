@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "boot_handoff.h"
 #include "bytes_le.h"
 #include "hal.h"
 #include "io_tensors.h"
@@ -17,6 +18,7 @@
 #define COUNTERS_HEADER_BYTES 6u
 
 static bool io_layout_ok;
+static bool enter_bootloader; /* after the reply to BOOTLOADER is sent */
 static bool outputs_valid;
 /* Accepted now, consumed by the diffusion sampler later. */
 static struct {
@@ -107,7 +109,21 @@ static bool shape_matches(const model_tensor_spec_t *spec, uint8_t rank, const u
     return true;
 }
 
-/* WRITE: index:u8 rank:u8 dims:u32[rank] offset:u32 data */
+/* Index (within the chunk of count floats) of the first NaN or infinity, or count if none.
+ * Tested on the bits (exponent all ones) so it needs no libm and no FPU. */
+static uint32_t first_non_finite(const uint8_t *data, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        if ((get_u32_le(&data[BYTES_PER_FLOAT * i]) & 0x7F800000u) == 0x7F800000u) {
+            return i;
+        }
+    }
+    return count;
+}
+
+/* WRITE: index:u8 rank:u8 dims:u32[rank] offset:u32 data
+ * A chunk holding a NaN or infinity is refused whole (ERR_NOT_FINITE naming the input and the
+ * flat element index), so RUN never computes on it and then reports INPUT_INCOMPLETE. */
 static void handle_write(const frame_t *request, reply_t *reply)
 {
     const uint8_t *p = request->payload;
@@ -146,6 +162,14 @@ static void handle_write(const frame_t *request, reply_t *reply)
         reply_put_text(reply, ": offset+length beyond tensor of ");
         reply_put_decimal(reply, tensor_bytes);
         reply_put_text(reply, " bytes");
+        return;
+    }
+    uint32_t bad = first_non_finite(&p[header], len / BYTES_PER_FLOAT);
+    if (bad < len / BYTES_PER_FLOAT) {
+        uint32_t bits = get_u32_le(&p[header + BYTES_PER_FLOAT * bad]);
+        reply_err(reply, ERR_NOT_FINITE, spec->name);
+        reply_put_text(reply, (bits & 0x007FFFFFu) ? ": NaN at element " : ": infinity at element ");
+        reply_put_decimal(reply, offset / BYTES_PER_FLOAT + bad);
         return;
     }
     memcpy((uint8_t *)io_input(index) + offset, &p[header], len);
@@ -259,6 +283,29 @@ static void handle_reset(const frame_t *request, reply_t *reply)
     reply_ok(reply);
 }
 
+/* BOOTLOADER: () -> (); then the board leaves for the bootloader, which stays there. */
+static void handle_bootloader(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 0) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "BOOTLOADER takes no payload");
+        return;
+    }
+    if (!boot_handoff_bootloader_present()) {
+        reply_err(reply, ERR_NO_BOOTLOADER, "this image was not started by the bootloader");
+        return;
+    }
+    enter_bootloader = true;
+    reply_ok(reply);
+}
+
+void commands_after_reply(void)
+{
+    if (enter_bootloader) {
+        enter_bootloader = false;
+        boot_handoff_enter_bootloader();
+    }
+}
+
 void commands_handle(const frame_t *request, reply_t *reply)
 {
     if (!io_layout_ok) {
@@ -286,6 +333,9 @@ void commands_handle(const frame_t *request, reply_t *reply)
         break;
     case MSG_TENSOR:
         handle_tensor(request, reply);
+        break;
+    case MSG_BOOTLOADER:
+        handle_bootloader(request, reply);
         break;
     default:
         reply_err(reply, ERR_UNKNOWN_TYPE, "unknown request type");

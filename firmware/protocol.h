@@ -15,10 +15,23 @@
 #define MSG_COUNTERS 0x05
 #define MSG_RESET 0x06
 #define MSG_TENSOR 0x07
+/* Flashing: the app answers BOOTLOADER (acknowledge, then jump back to the bootloader); the
+ * bootloader answers HELLO, RESET and BOOTLOADER too, so a host can always find out where it is. */
+#define MSG_INFO 0x10
+#define MSG_ERASE 0x11
+#define MSG_PROGRAM 0x12
+#define MSG_VERIFY 0x13
+#define MSG_COMMIT 0x14
+#define MSG_BOOT 0x15
+#define MSG_BOOTLOADER 0x16
 
 /* Reply types (device -> host); a reply carries the seq of its request. */
 #define MSG_OK 0x80
 #define MSG_ERR 0x81
+/* Link-level, not a reply: the device received bytes up to a 0x00 that were not a valid frame
+ * (COBS, length or CRC), so the host may re-send at once instead of waiting for its timeout.
+ * Its seq is 0 and its payload the frame_status_t code; a host that ignores it still works. */
+#define MSG_NAK 0x82
 
 /* ERR payload: code:u8 followed by short ASCII text. */
 #define ERR_UNKNOWN_TYPE 0x01
@@ -29,5 +42,11 @@
 #define ERR_INPUT_INCOMPLETE 0x06
 #define ERR_NO_OUTPUT 0x07
 #define ERR_INTERNAL 0x08
+#define ERR_NOT_FINITE 0x09
+/* Bootloader errors. */
+#define ERR_FLASH 0x10
+#define ERR_VERIFY 0x11
+#define ERR_NO_IMAGE 0x12
+#define ERR_NO_BOOTLOADER 0x13
 
 #endif

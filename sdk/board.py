@@ -5,13 +5,16 @@ checked the board runs the build it is about to use."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from sdk.board_files import start_board
 from sdk.build import BuildManifest
 from sdk.errors import UserError
+from sdk.flash import app_image, flash_app
 from sdk.runner.client import DeviceClient
 from sdk.runner.emulator import Emulator
+from sdk.runner.flasher import BOOTLOADER_MODEL_HASH
 from sdk.target import load_target
 
 BOOT_DEADLINE_S = 15.0
@@ -19,19 +22,35 @@ BOOT_DEADLINE_S = 15.0
 
 @contextlib.contextmanager
 def open_board(manifest: BuildManifest, emulator: bool, port: str | None,
-               timeout: float = 5.0) -> Iterator[DeviceClient]:
+               timeout: float = 5.0, via_bootloader: bool = False,
+               on_flash: Callable[[str], None] | None = None) -> Iterator[DeviceClient]:
+    """via_bootloader (sdk validate): an emulated board powers up in its bootloader from its
+    flash (build/<target>/board/) and boots the stored app; if that is not this build (or the
+    board keeps no flash, as on the Arm boards), the app is flashed over serial first, and
+    on_flash is told why. Without it (sdk bench, tests) QEMU loads the ELF with -kernel."""
     if emulator == bool(port):
         raise UserError("say where the board is: --emulator or --port DEVICE (not both)")
+    target = load_target(manifest.target)
     with contextlib.ExitStack() as stack:
-        if emulator:
-            board = stack.enter_context(Emulator(load_target(manifest.target), Path(manifest.elf)))
-            port = board.port
-        client = stack.enter_context(DeviceClient(port, timeout=timeout))
+        if emulator and via_bootloader and target.bootloader is not None:
+            board = stack.enter_context(start_board(target, manifest.directory))
+            client = stack.enter_context(DeviceClient(board.port, timeout=timeout))
+            info = client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
+            if info.build_id != manifest.build_id:
+                if on_flash:
+                    held = "only its bootloader" if info.model_hash == BOOTLOADER_MODEL_HASH else f"build {info.build_id}"
+                    on_flash(f"the emulated {target.name} board holds {held}: flashing build {manifest.build_id}")
+                flash_app(client, app_image(manifest))
+        else:
+            if emulator:
+                board = stack.enter_context(Emulator(target, Path(manifest.elf)))
+                port = board.port
+            client = stack.enter_context(DeviceClient(port, timeout=timeout))
         info = client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
         if info.model_hash != manifest.model_hash or info.build_id != manifest.build_id:
             raise UserError(
                 f"the board on {port} runs build {info.build_id} (model {info.model_hash}), "
                 f"but {manifest.directory} holds build {manifest.build_id} (model "
-                f"{manifest.model_hash}): program {manifest.elf} onto the board with the "
-                "vendor's tool, then run the command again")
+                f"{manifest.model_hash}): program {manifest.elf} onto the board with "
+                f"`{manifest.command('flash')} --port {port}`, then run the command again")
         yield client

@@ -7,6 +7,7 @@ print one clear message and exit with status 2; a failed validation exits with 1
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
@@ -17,11 +18,13 @@ from rich.table import Table
 
 from codegen.capture import UnsupportedOpError
 from sdk.build import DEFAULT_BUILD_ROOT, build, build_dir, load_manifest
+from sdk.cli_diffusion import register as register_diffusion_commands
 from sdk.errors import UserError
 from sdk.precision import load_policy
 from sdk.firmware_build import BuildFailed
 from sdk.runner.emulator import EmulatorFailed
 from sdk.runner.protocol import ProtocolError
+from sdk.runner.transport import BAUDRATE
 from sdk.target import UnknownTarget, known_targets, load_target
 from sdk.toolchain import ToolMissing
 
@@ -72,17 +75,58 @@ def cmd_build(args) -> int:
 
 
 def cmd_flash(args) -> int:
-    from sdk.board import open_board
+    """Write the built app into the board's flash through its serial bootloader, then boot it."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+
+    from sdk.board_files import board_dir, start_board
+    from sdk.flash import app_image, flash_app, open_link
+    from sdk.runner.client import DeviceClient
 
     manifest = load_manifest(args.target, args.build_dir)
-    with console.status("starting the board and waiting for it to answer"):
-        with open_board(manifest, args.emulator, args.port) as client:
-            info = client.info
+    target = load_target(args.target)
+    if target.bootloader is None:
+        raise UserError(f"target {target.name} has no serial bootloader (it runs the built program "
+                        f"directly): use `{manifest.command('validate')} --emulator`")
+    image = app_image(manifest)
+    with contextlib.ExitStack() as stack:
+        port = args.port
+        if args.emulator:
+            with console.status(f"powering up the emulated {target.name} board in its bootloader"):
+                port = stack.enter_context(start_board(target, manifest.directory)).port
+        client = stack.enter_context(DeviceClient(open_link(port, args.baud, args.emulator), timeout=5.0))
+        with console.status("waiting for the board to answer"):
+            before = client.wait_until_ready(deadline_s=15.0)
+        console.print(f"board on {client.port_name}: "
+                      + ("bootloader" if before.model_hash == "bootloader" else f"app build {before.build_id}")
+                      + f"; flashing build {image.build_id} ({len(image.body):,} bytes)")
+        columns = ("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                   TransferSpeedColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=console, transient=False) as bar:
+            task = bar.add_task("flash", total=len(image.body))
+            report = flash_app(client, image, progress=lambda done, total: bar.update(task, completed=done),
+                               on_resume=lambda e: console.print(f"[yellow]link broke ({e}); resuming"))
+        info = client.hello()
+    baud = f"{args.baud:,} (paced)" if args.emulator and args.baud else (
+        f"{args.baud or 115200:,}" if args.port else "unpaced (emulator pty)")
+    console.print(_kv_table(f"sdk flash: {manifest.model_name} → {target.name} ({client.port_name})", [
+        ("image bytes (body + header)", f"{report.image_bytes:,}"),
+        ("programmed bytes", f"{report.programmed_bytes:,}"),
+        ("already on the board (skipped)", f"{report.skipped_bytes:,}"),
+        ("sectors erased", str(report.erased_sectors)),
+        ("time", f"{report.seconds:.2f} s"),
+        ("bytes/s", f"{report.bytes_per_second:,.0f}"),
+        ("baud", baud),
+        ("booted build", report.build_id)]))
+    if report.already_current:
+        console.print("the board already held this image: nothing written")
     console.print(f"[green]board {client.port_name} runs build {info.build_id} "
                   f"(model {info.model_hash}, target {info.target}, arena {info.arena_bytes:,} B)")
-    if args.emulator:
-        console.print(f"The emulated board loads the image at start; every --emulator command "
-                      f"starts it again from {manifest.directory}.")
+    if args.emulator and target.bootloader.persistent:
+        console.print(f"board state kept in {board_dir(manifest.directory)}; "
+                      f"`{manifest.command('validate')} --emulator` boots it from there")
+    elif args.emulator:
+        console.print(f"the emulated {target.name} has no persistent flash: `sdk validate --emulator` "
+                      "flashes it again in its own session")
     return 0
 
 
@@ -107,8 +151,18 @@ def cmd_validate(args) -> int:
     from sdk.plots import save_validation_grid
     from sdk.validate import validate
 
+    if args.boards:
+        return cmd_validate_farm(args)
+    if not args.target:
+        raise UserError("sdk validate needs --target with --emulator or --port (or --boards FILE)")
     manifest = load_manifest(args.target, args.build_dir)
-    with open_board(manifest, args.emulator, args.port) as client:
+    port = args.port
+    if port and args.baud != BAUDRATE:
+        import serial
+
+        port = serial.serial_for_url(port, baudrate=args.baud, timeout=5, write_timeout=5)
+    with open_board(manifest, args.emulator, port, via_bootloader=True,
+                    on_flash=lambda why: console.print(f"[yellow]{why}")) as client:
         report, records = validate(manifest, client, args.samples, args.seed)
     _print_validation(report)
     out = build_dir(args.target, args.build_dir)
@@ -117,6 +171,69 @@ def cmd_validate(args) -> int:
     png = save_validation_grid(records, Path(args.png or out / "validate.png"))
     console.print(f"report: {json_path}" + (f", picture: {png}" if png else ""))
     return 0 if report.passed else 1
+
+
+def cmd_validate_farm(args) -> int:
+    """Every board of a board map at once; one merged table and JSON report."""
+    from sdk.boardmap import load_board_map
+    from sdk.farm import validate_farm
+
+    boards = load_board_map(args.boards)
+    if args.target:
+        boards = [b for b in boards if b.target == args.target]
+        if not boards:
+            raise UserError(f"{args.boards} names no board with target {args.target}")
+    with console.status(f"validating on {len(boards)} boards in parallel"):
+        rows = validate_farm(boards, args.build_dir, args.samples, args.seed)
+    table = Table(title=f"sdk validate: {len(boards)} boards from {args.boards} ({args.samples} samples each)")
+    for col in ("board", "target", "reached by", "port", "max error / scale", "instructions", "result"):
+        table.add_column(col, justify="right" if col in ("max error / scale", "instructions") else "left")
+    for row in rows:
+        r = row.report
+        table.add_row(row.board, row.target, row.how, row.port,
+                      f"{r['max_rel_error']:.2e}" if r else "-",
+                      f"{r['instructions_per_inference']:,}" if r else "-",
+                      "[green]PASS" if row.passed else f"[red]FAIL[/red] {row.error or ''}")
+    console.print(table)
+    json_path = Path(args.json or Path(args.build_dir) / "farm-validate.json")
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps({"board_map": str(args.boards), "samples": args.samples,
+                                     "seed": args.seed, "passed": all(r.passed for r in rows),
+                                     "boards": [r.to_dict() for r in rows]}, indent=1) + "\n")
+    console.print(f"report: {json_path}")
+    return 0 if all(r.passed for r in rows) else 1
+
+
+def cmd_devices(args) -> int:
+    """Serial ports on this host, and the boards of a board map with where each is now."""
+    from serial.tools import list_ports
+
+    from sdk.boardmap import find_port_by_serial, load_board_map
+
+    ports = sorted(list_ports.comports(), key=lambda info: info.device)
+    table = Table(title=f"serial ports on this host ({len(ports)})")
+    for col in ("port", "description", "serial number", "USB VID:PID"):
+        table.add_column(col)
+    for info in ports:
+        vid_pid = f"{info.vid:04x}:{info.pid:04x}" if info.vid is not None else "-"
+        table.add_row(info.device, info.description or "-", info.serial_number or "-", vid_pid)
+    console.print(table)
+    if args.boards:
+        boards = load_board_map(args.boards)
+        table = Table(title=f"boards in {args.boards} ({len(boards)})")
+        for col in ("board", "target", "reached by", "status"):
+            table.add_column(col)
+        for board in boards:
+            if board.serial_number:
+                device = find_port_by_serial(board.serial_number)
+                status = f"[green]on {device}" if device else "[red]not connected"
+            elif board.port and board.port.startswith("/dev/"):
+                status = "[green]present" if Path(board.port).exists() else f"[red]{board.port} missing"
+            else:
+                status = "checked when used"
+            table.add_row(board.name, board.target, board.how, status)
+        console.print(table)
+    return 0
 
 
 def _print_bench(result) -> None:
@@ -138,6 +255,7 @@ def _print_bench(result) -> None:
 def cmd_bench(args) -> int:
     from sdk.bench import bench, bench_matrix
     from sdk.bench_doc import render
+    from sdk.kernel_doc import render as render_kernels
 
     if args.matrix:
         targets = [load_target(t) for t in known_targets()]
@@ -146,7 +264,9 @@ def cmd_bench(args) -> int:
             results = bench_matrix(args.build_dir, targets, on_result=_print_bench)
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(render(results))
-        console.print(f"wrote {args.output}")
+        kernels_doc = Path(args.output).with_name("KERNELS.md")
+        kernels_doc.write_text(render_kernels())
+        console.print(f"wrote {args.output} and {kernels_doc}")
         payload = [r.to_dict() for r in results]
     else:
         if not args.target or not args.model:
@@ -174,19 +294,32 @@ def make_parser() -> argparse.ArgumentParser:
     _precision_args(p)
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("flash", help="bring the board up with the built image and check it answers")
+    p = sub.add_parser("flash", help="write the built image through the board's serial bootloader and boot it")
     p.add_argument("--target", required=True)
     _board_args(p)
+    p.add_argument("--baud", type=int, help="UART baud rate; with --emulator, pace the pty to it "
+                   "(default: the board's 115200, or unpaced on the emulator)")
     p.set_defaults(func=cmd_flash)
 
     p = sub.add_parser("validate", help="stream inputs to the board and compare with torch")
-    p.add_argument("--target", required=True)
-    _board_args(p)
+    p.add_argument("--target", help="the build to validate (with --boards: only that target's boards)")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--emulator", action="store_true", help="start the target's emulated board")
+    where.add_argument("--port", help="serial port of a real board (/dev/ttyUSB0, socket://host:port)")
+    where.add_argument("--boards", type=Path,
+                       help="board map (TOML): validate on all its boards in parallel, one merged report")
+    p.add_argument("--baud", type=int, default=BAUDRATE,
+                   help=f"with --port: the board's UART baud rate (default {BAUDRATE})")
     p.add_argument("--samples", type=int, default=16)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", help="report path (default build/<target>/validate.json)")
+    p.add_argument("--json", help="report path (default build/<target>/validate.json, "
+                   "with --boards build/farm-validate.json)")
     p.add_argument("--png", help="picture path (default build/<target>/validate.png)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("devices", help="list serial ports and the boards a board map names")
+    p.add_argument("--boards", type=Path, help="board map (TOML), e.g. boards.toml")
+    p.set_defaults(func=cmd_devices)
 
     p = sub.add_parser("bench", help="instructions per inference and per layer on the emulator")
     p.add_argument("--target")
@@ -199,6 +332,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default="docs/BENCHMARKS.md")
     p.add_argument("--json", help="also write the results as JSON")
     p.set_defaults(func=cmd_bench)
+    register_diffusion_commands(sub)
     return parser
 
 

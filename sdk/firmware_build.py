@@ -61,12 +61,13 @@ def _prefix_maps(dirs: list[Path]) -> list[str]:
     return maps
 
 
-def _build_id(target: Target, sources: list[Path], include_dirs: list[Path], defines: list[str]) -> str:
+def _build_id(target: Target, sources: list[Path], include_dirs: list[Path], defines: list[str],
+              linker_script: Path | None) -> str:
     digest = hashlib.sha256()
     link_inputs = [p.name for p in target.libc_libs] + list(target.ldlibs)
     digest.update(json.dumps([target.cflags, target.ldflags, defines, link_inputs]).encode())
-    if target.linker_script is not None:
-        digest.update(target.linker_script.read_bytes())
+    if linker_script is not None:
+        digest.update(linker_script.read_bytes())
     for src in sources:
         digest.update(src.name.encode() + b"\0" + src.read_bytes() + b"\0")
     for directory in include_dirs:
@@ -108,19 +109,55 @@ def _section_sizes(readelf: str, elf: Path) -> dict[str, dict]:
     return sections
 
 
-def build_firmware(target: Target, sources: list[Path], include_dirs: list[Path], out_dir: Path) -> FirmwareImage:
-    """Compile and link; writes firmware.elf, firmware.bin and size_report.json into out_dir."""
+def _previous_image(out_dir: Path, name: str, build_id: str, binary: bool) -> FirmwareImage | None:
+    """The image a previous build with the same build id left in out_dir, if it is complete."""
+    report_path = out_dir / "size_report.json"
+    elf, bin_path = out_dir / f"{name}.elf", out_dir / f"{name}.bin"
+    if not (report_path.is_file() and elf.is_file() and (bin_path.is_file() or not binary)):
+        return None
+    report = json.loads(report_path.read_text())
+    if report.get("build_id") != build_id:
+        return None
+    return FirmwareImage(
+        elf=elf, bin=bin_path, size_report=report_path, build_id=build_id,
+        **{f"{kind}_bytes": report[f"{kind}_bytes"] for kind in ("text", "rodata", "data", "bss", "stack")})
+
+
+def app_defines(target: Target) -> list[str]:
+    """Defines every image for target gets: its name, UART, and where a bootloader's handoff
+    block is (so the app can find its way back to the bootloader)."""
+    defines = [f'-DEDGEDIFF_TARGET_NAME="{target.name}"', f"-DEDGEDIFF_UART_BASE={target.uart_address:#x}u"]
+    if target.bootloader is not None:
+        defines.append(f"-DEDGEDIFF_BOOT_HANDOFF={target.bootloader.handoff:#x}u")
+    return defines
+
+
+def build_firmware(target: Target, sources: list[Path], include_dirs: list[Path], out_dir: Path, *,
+                   portable_sources: list[Path] | None = None, linker_script: Path | None = None,
+                   extra_defines: tuple[str, ...] = (), name: str = "firmware",
+                   reuse: bool = False, binary: bool = True) -> FirmwareImage:
+    """Compile and link; writes <name>.elf, <name>.bin and size_report.json into out_dir.
+    The keyword arguments exist for the bootloader (sdk/bootloader_build.py): other portable
+    sources than firmware/*.c, its own linker script, its flash geometry, and reuse (skip the
+    compiler when out_dir already holds an image with the same build id), binary=False (no .bin:
+    objcopy would fill the gap between sections at 0x0 and 0x21000000 with half a GB of zeros)."""
     cc = require_tool(target.cc, target.toolchain_packages)
     linker = require_tool(target.linker, target.toolchain_packages)
     objcopy = require_tool(target.objcopy, target.toolchain_packages)
     readelf = require_tool(target.readelf, target.toolchain_packages)
 
-    all_sources = _unique(firmware_sources() + target.hal_sources + list(sources))
+    portable = firmware_sources() if portable_sources is None else list(portable_sources)
+    all_sources = _unique(portable + target.hal_sources + list(sources))
     all_includes = _unique([FIRMWARE_DIR, *target.hal_include_dirs, *include_dirs])
-    defines = [f'-DEDGEDIFF_TARGET_NAME="{target.name}"', f"-DEDGEDIFF_UART_BASE={target.uart_address:#x}u"]
-    build_id = _build_id(target, all_sources, all_includes, defines)
+    defines = [*app_defines(target), *extra_defines]
+    script_path = linker_script if linker_script is not None else target.linker_script
+    build_id = _build_id(target, all_sources, all_includes, defines, script_path)
 
     out_dir = Path(out_dir).resolve()
+    if reuse:
+        previous = _previous_image(out_dir, name, build_id, binary)
+        if previous is not None:
+            return previous
     obj_dir = out_dir / "obj"
     obj_dir.mkdir(parents=True, exist_ok=True)
     cflags = [
@@ -137,12 +174,13 @@ def build_firmware(target: Target, sources: list[Path], include_dirs: list[Path]
         _run([cc, *cflags, "-c", str(src), "-o", str(obj)])
         objects.append(str(obj))
 
-    elf = out_dir / "firmware.elf"
-    bin_path = out_dir / "firmware.bin"
-    script = ["-T", str(target.linker_script)] if target.linker_script is not None else []
+    elf = out_dir / f"{name}.elf"
+    bin_path = out_dir / f"{name}.bin"
+    script = ["-T", str(script_path)] if script_path is not None else []
     libs = ["--start-group", *map(str, target.libc_libs), "--end-group"] if target.libc_libs else []
     _run([linker, *target.ldflags, *script, *objects, *libs, *target.ldlibs, "-o", str(elf)])
-    _run([objcopy, "-O", "binary", str(elf), str(bin_path)])
+    if binary:
+        _run([objcopy, "-O", "binary", str(elf), str(bin_path)])
 
     sections = _section_sizes(readelf, elf)
     totals = {kind: sum(s["size"] for s in sections.values() if s["kind"] == kind)

@@ -15,6 +15,26 @@ class UnknownTarget(ValueError):
 
 
 @dataclass(frozen=True)
+class BootloaderSpec:
+    """A target's [bootloader] table: what to add to its HAL to build the serial bootloader,
+    where the app flash is, and how the emulated board starts with the bootloader instead of
+    an app (emulator_args replace "-kernel {elf}")."""
+    sources: list[Path]
+    linker_script: Path
+    entry_symbol: str
+    handoff: int
+    flash_origin: int
+    flash_length: int
+    flash_sector: int
+    persistent: bool
+    emulator_args: list[str]
+
+    @property
+    def body_capacity(self) -> int:
+        return self.flash_length - self.flash_sector
+
+
+@dataclass(frozen=True)
 class Target:
     name: str
     description: str
@@ -41,6 +61,7 @@ class Target:
     ldlibs: tuple[str, ...] = ()  # linker arguments after the objects and libc, e.g. -lm
     counter_deterministic: bool = True  # False where the counter is a clock (host: ns)
     fp16_arithmetic: str = "native"  # native | vector | storage (no FP16 ALU: convert, compute FP32)
+    bootloader: BootloaderSpec | None = None  # None: no serial bootloader (host)
 
     def fp16_note(self, precision: str) -> str | None:
         """What FP16 means on this target, when it is not plain FP16 arithmetic."""
@@ -53,9 +74,40 @@ class Target:
         """The emulator command line with {elf} filled in."""
         return [arg.format(elf=elf) for arg in self.emulator_command]
 
+    def app_regions(self) -> list[tuple[int, int]]:
+        """(origin, length) of every memory region an app image may load into."""
+        return [(r["origin"], r["length"]) for r in self.memory.values()
+                if isinstance(r, dict) and "origin" in r]
+
+    def bootloader_argv(self, **paths: Path) -> list[str]:
+        """The emulator command that starts the board with its bootloader: "-kernel {elf}"
+        replaced by the [bootloader] emulator_args, with {flash0}, {flash1}, {bootloader} filled in."""
+        if self.bootloader is None:
+            raise ValueError(f"target {self.name} has no bootloader")
+        argv = list(self.emulator_command)
+        at = argv.index("-kernel")
+        argv[at:at + 2] = self.bootloader.emulator_args
+        return [arg.format(**paths) for arg in argv]
+
 
 def known_targets() -> list[str]:
     return sorted(p.parent.name for p in TARGETS_DIR.glob("*/target.toml"))
+
+
+def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
+    if spec is None:
+        return None
+    return BootloaderSpec(
+        sources=[here / p for p in spec["sources"]],
+        linker_script=here / spec["linker_script"],
+        entry_symbol=spec["entry_symbol"],
+        handoff=spec["handoff"],
+        flash_origin=spec["flash"]["origin"],
+        flash_length=spec["flash"]["length"],
+        flash_sector=spec["flash"]["sector"],
+        persistent=spec["persistent"],
+        emulator_args=list(spec["emulator_args"]),
+    )
 
 
 def load_target(name: str) -> Target:
@@ -92,4 +144,5 @@ def load_target(name: str) -> Target:
         ldlibs=tuple(toolchain.get("ldlibs", ())),
         counter_deterministic=spec.get("counter_deterministic", True),
         fp16_arithmetic=spec.get("fp16_arithmetic", "native"),
+        bootloader=_bootloader(spec.get("bootloader"), here),
     )

@@ -221,8 +221,13 @@ def test_missing_compiler_prints_install_command(tmp_path):
 
 
 @needs_tools
-def test_missing_emulator_prints_install_command(user_build):
-    bare_path = str(Path(sys.executable).parent)
+def test_missing_emulator_prints_install_command(user_build, tmp_path):
+    # The toolchain stays reachable (validate may build the bootloader first); QEMU does not.
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("clang", "ld.lld", "llvm-objcopy", "llvm-readelf"):
+        (tools / tool).symlink_to(shutil.which(tool))
+    bare_path = f"{tools}:{Path(sys.executable).parent}"
     assert shutil.which("qemu-system-riscv32", path=bare_path) is None
     code, out = sdk_subprocess("--build-dir", user_build, "validate", "--target", TARGET, "--emulator",
                                "--samples", 1, path=bare_path)

@@ -5,6 +5,7 @@ reply, so a RUN whose reply was lost is not executed twice."""
 
 from __future__ import annotations
 
+import collections
 import random
 import time
 
@@ -19,20 +20,43 @@ class DeviceUnresponsive(p.ProtocolError):
     """No valid reply after all retries."""
 
 
+# A NAK re-sends at once without using up an attempt (it may answer junk sent before the
+# request) this many times per request; after that each NAK counts as a failed attempt, so a
+# stream of junk cannot keep us busy for ever.
+NAK_RESENDS = 16
+
+
 class DeviceClient:
-    def __init__(self, port: str | serial.SerialBase, timeout: float = 2.0, retries: int = 3):
+    def __init__(self, port: str | serial.SerialBase, timeout: float = 2.0, retries: int = 3,
+                 board: str | None = None, chunk_bytes: int | None = None,
+                 run_timeout: float | None = None):
+        """timeout: seconds to wait for each reply (run_timeout for RUN, default the same);
+        retries: re-sends of the same frame after a timeout or a damaged reply;
+        board: a name for error messages (a boards.toml entry), the port is named anyway;
+        chunk_bytes: cap on the tensor bytes per WRITE/READ frame — smaller frames get through
+        a noisy link more often (default: the device's max payload)."""
         # The raw frame layer, public for tools and tests that need to send hand-made frames.
         self.link = FramedPort(open_port(port, timeout) if isinstance(port, str) else port)
         self.timeout = timeout
+        self.run_timeout = run_timeout
         self.retries = retries
+        self.board = board
+        self.chunk_bytes = chunk_bytes
         # A random first seq keeps a fresh client from matching the previous session's last request.
         self._seq = random.randrange(256)
         self._info: p.DeviceInfo | None = None
         self._last_good = "none yet"
+        self._last_good_at: float | None = None
+        self.stats = {"requests": 0, "resends": 0, "naks": 0, "bad_frames": 0, "timeouts": 0}
 
     @property
     def port_name(self) -> str:
         return self.link.name
+
+    @property
+    def where(self) -> str:
+        """'board NAME on PORT' or just the port, for messages."""
+        return f"board {self.board!r} on {self.port_name}" if self.board else self.port_name
 
     def __enter__(self) -> DeviceClient:
         return self
@@ -44,29 +68,58 @@ class DeviceClient:
         self.link.close()
 
     def request(self, msg_type: int, payload: bytes = b"", timeout: float | None = None) -> bytes:
-        """Send one request and return the OK payload; raises DeviceError on ERR."""
+        """Send one request and return the OK payload; raises DeviceError on ERR.
+
+        Every send of this request is the identical frame (same seq), so the device answers a
+        copy it already executed from its saved reply instead of executing it again."""
         self._seq = (self._seq + 1) & 0xFF
         seq = self._seq
         # The leading delimiter ends whatever garbage the device may be holding.
         wire = p.DELIMITER + p.encode_frame(msg_type, seq, payload)
         timeout = self.timeout if timeout is None else timeout
-        failures = []
-        for _attempt in range(self.retries + 1):
+        failures: list[str] = []
+        naks = 0
+        self.stats["requests"] += 1
+        reply = None
+        while len(failures) <= self.retries:
             self.link.send(wire)
             reply, why = self._await_reply(seq, time.monotonic() + timeout)
             if reply is not None:
                 break
+            if why.startswith("NAK"):
+                self.stats["naks"] += 1
+                naks += 1
+                if naks <= NAK_RESENDS:
+                    self.stats["resends"] += 1
+                    continue
+                # Past the free NAK re-sends, a NAK is a failed attempt: re-send at once.
+            else:
+                self.stats["timeouts" if why == "timeout" else "bad_frames"] += 1
             failures.append(why)
+            if len(failures) <= self.retries:
+                self.stats["resends"] += 1
         else:
-            raise DeviceUnresponsive(
-                f"{self.port_name}: no valid reply to {p.type_name(msg_type)} seq={seq} after "
-                f"{len(failures)} attempts ({', '.join(failures)}); last good exchange: {self._last_good}")
+            raise DeviceUnresponsive(self._unresponsive_message(msg_type, seq, timeout, failures, naks))
         self._last_good = f"{p.type_name(msg_type)} seq={seq} -> {p.type_name(reply.type)}"
+        self._last_good_at = time.monotonic()
         if reply.type == p.MsgType.ERR:
             raise p.parse_error(reply.payload)
         if reply.type != p.MsgType.OK:
-            raise p.ProtocolError(f"{self.port_name}: unexpected reply type 0x{reply.type:02x}")
+            raise p.ProtocolError(f"{self.where}: unexpected reply type 0x{reply.type:02x}")
         return reply.payload
+
+    def _unresponsive_message(self, msg_type: int, seq: int, timeout: float,
+                              failures: list[str], naks: int) -> str:
+        counts = collections.Counter(failures)
+        why = ", ".join(f"{n}× {reason}" for reason, n in counts.most_common())
+        if naks:
+            why += f"; {naks} NAKs in all"
+        if self._last_good_at is None:
+            last = "none since the port was opened (is the board powered, flashed, on this port and baud?)"
+        else:
+            last = f"{self._last_good}, {time.monotonic() - self._last_good_at:.1f} s ago"
+        return (f"{self.where}: no valid reply to {p.type_name(msg_type)} seq={seq} after "
+                f"{len(failures)} attempts of {timeout:g} s ({why}); last good exchange: {last}")
 
     def _await_reply(self, seq: int, deadline: float) -> tuple[p.Frame | None, str]:
         while True:
@@ -77,9 +130,11 @@ class DeviceClient:
                 frame = p.decode_frame(raw)
             except p.FrameError as error:
                 return None, f"bad frame: {error}"
+            if frame.type == p.MsgType.NAK:
+                return None, "NAK (device saw a damaged frame)"
             if frame.seq == seq:
                 return frame, ""
-            # A late reply to an earlier request: skip it.
+            # A late reply to an earlier request (or a second answer to a re-send): skip it.
 
     def hello(self, timeout: float | None = None) -> p.DeviceInfo:
         info, n_inputs, n_outputs = p.parse_hello(self.request(p.MsgType.HELLO, timeout=timeout))
@@ -108,12 +163,14 @@ class DeviceClient:
         shape = tuple(int(d) for d in np.shape(array))
         data = np.ascontiguousarray(array, dtype="<f4").tobytes()
         chunk = (self.info.max_payload - p.write_header_bytes(len(shape))) // 4 * 4
+        if self.chunk_bytes:
+            chunk = max(4, min(chunk, self.chunk_bytes // 4 * 4))
         for offset in range(0, max(len(data), 1), chunk):
             self.request(p.MsgType.WRITE, p.write_payload(index, shape, offset, data[offset:offset + chunk]))
 
     def run(self, steps: int = 1, seed: int = 0) -> int:
         """Run one inference; returns the instructions it retired."""
-        return p.parse_run(self.request(p.MsgType.RUN, p.run_payload(steps, seed)))
+        return p.parse_run(self.request(p.MsgType.RUN, p.run_payload(steps, seed), self.run_timeout))
 
     def read_output(self, index: int) -> np.ndarray:
         outputs = self.info.outputs
@@ -122,7 +179,8 @@ class DeviceClient:
         spec = outputs[index]
         data = bytearray()
         while len(data) < spec.nbytes:
-            length = min(self.info.max_payload, spec.nbytes - len(data))
+            length = min(self.chunk_bytes or self.info.max_payload, self.info.max_payload,
+                         spec.nbytes - len(data))
             data += self.request(p.MsgType.READ, p.read_payload(index, len(data), length))
         return np.frombuffer(bytes(data), dtype="<f4").reshape(spec.shape).copy()
 

@@ -34,9 +34,13 @@ def _die_with_parent() -> None:
 
 
 class Emulator:
-    def __init__(self, target: Target, elf: Path, start_timeout: float = 10.0):
+    def __init__(self, target: Target, elf: Path | None, start_timeout: float = 10.0,
+                 argv: list[str] | None = None):
+        """Runs the target's emulator on elf (QEMU -kernel), or, given argv, that exact command
+        line (a board started with its bootloader: sdk/board_files.py)."""
         self.target = target
-        self.elf = Path(elf)
+        self.elf = Path(elf) if elf is not None else None
+        self.argv = list(argv) if argv is not None else None
         self.start_timeout = start_timeout
         self.port: str | None = None
         self.process: subprocess.Popen | None = None
@@ -56,7 +60,7 @@ class Emulator:
         return "".join(self._output)
 
     def start(self) -> None:
-        argv = self.target.emulator_argv(self.elf)
+        argv = list(self.argv) if self.argv is not None else self.target.emulator_argv(self.elf)
         argv[0] = require_tool(argv[0], self.target.emulator_packages)
         self.process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -15,7 +15,14 @@ Payloads (requests -> OK replies):
   READ     index:u8 offset:u32 length:u16       -> data
   COUNTERS start:u16                            -> total:u16 start:u16 count:u16 u64[count]
   RESET    ()                                   -> ()
+  BOOTLOADER ()                                 -> () then the app jumps to its bootloader
+                                                   (ERR NO_BOOTLOADER if none started it)
+  Bootloader only (layouts in firmware/bootloader/loader_commands.c; offsets in the flash
+  body): INFO, ERASE offset:u32 length:u32, PROGRAM offset:u32 data, VERIFY offset:u32
+  length:u32 -> crc32:u32, COMMIT header[64], BOOT; its HELLO has model hash "bootloader".
   ERR reply: code:u8 text (ASCII)
+  NAK (device -> host, not a reply): seq 0, status:u8; the bytes up to a 0x00 were no valid
+      frame, so the host re-sends its request now instead of after the timeout.
 str8 = length:u8 + bytes. Offsets are in bytes; WRITE offsets/lengths are whole float32s.
 """
 
@@ -41,8 +48,16 @@ class MsgType(IntEnum):
     COUNTERS = 0x05
     RESET = 0x06
     TENSOR = 0x07
+    INFO = 0x10
+    ERASE = 0x11
+    PROGRAM = 0x12
+    VERIFY = 0x13
+    COMMIT = 0x14
+    BOOT = 0x15
+    BOOTLOADER = 0x16
     OK = 0x80
     ERR = 0x81
+    NAK = 0x82  # link level: the device got a damaged frame; seq 0, payload frame status
 
 
 def type_name(msg_type: int) -> str:
@@ -58,6 +73,11 @@ class ErrorCode(IntEnum):
     INPUT_INCOMPLETE = 0x06
     NO_OUTPUT = 0x07
     INTERNAL = 0x08
+    NOT_FINITE = 0x09
+    FLASH = 0x10
+    VERIFY = 0x11
+    NO_IMAGE = 0x12
+    NO_BOOTLOADER = 0x13
 
 
 class DType(IntEnum):

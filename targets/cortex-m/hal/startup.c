@@ -1,5 +1,6 @@
 /* Vector table and reset entry for Armv7-M / Armv8-M boards loaded by QEMU -kernel.
- * The core reads the initial SP and PC from the vector table. Before any C code runs, the
+ * The core reads the initial SP and PC from the vector table; SP is set again here because the
+ * bootloader and the app also enter each other's Reset_Handler by a jump. Before any C code runs, the
  * reset handler grants full access to CP10/CP11 in CPACR (the FPU, and on Armv8.1-M also
  * MVE, are off at reset and the compiler may use them anywhere, even in a prologue), points
  * VTOR at this table, copies .data from its load address and zeroes .bss. */
@@ -16,6 +17,8 @@ void Default_Handler(void);
 __attribute__((naked, noreturn)) void Reset_Handler(void)
 {
     __asm__ volatile(
+        "ldr r0, =__stack_top\n" /* as after reset, also when jumped to (bootloader <-> app) */
+        "mov sp, r0\n"
         "ldr r0, =0xE000ED88\n" /* CPACR: CP10 and CP11 full access */
         "ldr r1, [r0]\n"
         "orr r1, r1, #(0xF << 20)\n"

@@ -1,0 +1,48 @@
+"""`sdk flash` as a library: the app image of a build, the serial link to the board (paced to
+a baud rate on an emulator, whose pty has none), and one flashing run that resumes once by
+itself if the link breaks mid-way (the flasher skips what already reached the board)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import serial
+
+from sdk.build import BuildManifest
+from sdk.runner import protocol as p
+from sdk.runner.client import DeviceClient
+from sdk.runner.flasher import FlashError, Flasher, FlashReport, Progress
+from sdk.runner.image import FlashImage, make_image
+from sdk.runner.pacing import PacedPort
+from sdk.runner.transport import BAUDRATE
+
+FLASH_TIMEOUT_S = 5.0
+ATTEMPTS = 2  # the second one resumes where the first broke off
+
+
+def app_image(manifest: BuildManifest) -> FlashImage:
+    return make_image(Path(manifest.elf), manifest.target, manifest.build_id)
+
+
+def open_link(port: str, baud: int | None, emulated: bool):
+    """A real port runs at baud (its UART paces it); an emulator's pty is paced in software
+    when a baud is asked for, and runs as fast as QEMU takes bytes otherwise."""
+    link = serial.serial_for_url(port, baudrate=baud or BAUDRATE, timeout=FLASH_TIMEOUT_S,
+                                 write_timeout=FLASH_TIMEOUT_S)
+    return PacedPort(link, baud) if emulated and baud else link
+
+
+def flash_app(client: DeviceClient, image: FlashImage, progress: Progress | None = None,
+              on_resume=None) -> FlashReport:
+    """Flash and boot image; a transfer broken by the link (not a refusal) is resumed once."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return Flasher(client, progress).flash(image)
+        except FlashError:
+            raise
+        except p.ProtocolError as error:
+            if attempt + 1 == ATTEMPTS or isinstance(error, p.DeviceError):
+                raise
+            if on_resume:
+                on_resume(error)
+    raise AssertionError("unreachable")

@@ -1,0 +1,192 @@
+"""Flashing an app through the serial bootloader: reach the bootloader, write only what the
+board does not already hold, verify, commit the header, boot, and check the app answers with
+the expected build id.
+
+Resume is built in rather than bolted on: before touching a sector the flasher asks the board
+for the CRC of what is there (VERIFY). A sector that already matches is skipped; in one that
+does not, each chunk is checked, and the sector is erased only if a chunk holds something that
+is neither the new data nor erased flash. So a transfer broken by a cable, a timeout or a power
+cut continues where it stopped, and re-flashing the same image writes nothing."""
+
+from __future__ import annotations
+
+import struct
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sdk.runner import protocol as p
+from sdk.runner.client import DeviceClient
+from sdk.runner.image import FlashImage
+
+BOOTLOADER_MODEL_HASH = "bootloader"  # what the bootloader's HELLO says in place of a model hash
+BOOT_DEADLINE_S = 15.0
+ERASE_TIMEOUT_S = 10.0
+
+
+class FlashError(p.ProtocolError):
+    """Flashing cannot go on: no bootloader, the image does not fit, or what was written does
+    not read back (VERIFY mismatch)."""
+
+
+@dataclass(frozen=True)
+class BootloaderInfo:
+    capacity: int
+    sector: int
+    state: int  # 0: a valid image is stored
+    body_bytes: int
+    body_crc: int
+    build_id: str
+    state_text: str
+
+    @property
+    def has_image(self) -> bool:
+        return self.state == 0
+
+
+def parse_info(payload: bytes) -> BootloaderInfo:
+    capacity, sector, state, body_bytes, body_crc = struct.unpack_from("<IIBII", payload)
+    at = 17
+    texts = []
+    for _ in range(2):
+        n = payload[at]
+        texts.append(payload[at + 1:at + 1 + n].decode("ascii", errors="replace"))
+        at += 1 + n
+    return BootloaderInfo(capacity, sector, state, body_bytes, body_crc, *texts)
+
+
+@dataclass
+class FlashReport:
+    image_bytes: int  # body + header
+    programmed_bytes: int  # sent in PROGRAM requests this time
+    skipped_bytes: int  # already on the board (resume, or the same image)
+    erased_sectors: int
+    seconds: float
+    build_id: str
+    already_current: bool = False
+
+    @property
+    def bytes_per_second(self) -> float:
+        return self.programmed_bytes / self.seconds if self.seconds > 0 else 0.0
+
+
+Progress = Callable[[int, int], None]  # (bytes done, bytes total)
+
+
+class Flasher:
+    def __init__(self, client: DeviceClient, progress: Progress | None = None, chunk: int | None = None):
+        self.client = client
+        self.progress = progress or (lambda done, total: None)
+        self.chunk = chunk
+
+    # -- the board's side of things --------------------------------------------------------
+
+    def in_bootloader(self) -> bool:
+        return self.client.hello().model_hash == BOOTLOADER_MODEL_HASH
+
+    def enter_bootloader(self) -> BootloaderInfo:
+        """Ask a running app to return to the bootloader (no power cycle), then describe it."""
+        if not self.in_bootloader():
+            try:
+                self.client.request(p.MsgType.BOOTLOADER)
+            except p.DeviceError as error:
+                raise FlashError(f"{self.client.port_name}: the board runs an app that cannot return to a "
+                                 f"bootloader ({error.text}); put the bootloader on it first") from error
+            info = self.client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
+            if info.model_hash != BOOTLOADER_MODEL_HASH:
+                raise FlashError(f"{self.client.port_name}: asked to enter the bootloader, the board "
+                                 f"still runs build {info.build_id}")
+        return self.info()
+
+    def info(self) -> BootloaderInfo:
+        return parse_info(self.client.request(p.MsgType.INFO))
+
+    def verify(self, offset: int, length: int) -> int:
+        return struct.unpack("<I", self.client.request(p.MsgType.VERIFY, struct.pack("<II", offset, length)))[0]
+
+    def erase(self, offset: int, length: int) -> None:
+        self.client.request(p.MsgType.ERASE, struct.pack("<II", offset, length), timeout=ERASE_TIMEOUT_S)
+
+    def program(self, offset: int, data: bytes) -> None:
+        self.client.request(p.MsgType.PROGRAM, struct.pack("<I", offset) + data)
+
+    def commit(self, header: bytes) -> None:
+        self.client.request(p.MsgType.COMMIT, header, timeout=ERASE_TIMEOUT_S)
+
+    def boot(self, expected_build_id: str) -> p.DeviceInfo:
+        """BOOT, then wait for the app's HELLO and check it is the build we flashed."""
+        self.client.request(p.MsgType.BOOT)
+        info = self.client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
+        if info.build_id != expected_build_id:
+            raise FlashError(f"{self.client.port_name}: after BOOT the board runs build {info.build_id} "
+                             f"({info.model_hash}), expected {expected_build_id}")
+        return info
+
+    # -- the whole job ---------------------------------------------------------------------
+
+    def flash(self, image: FlashImage, boot: bool = True) -> FlashReport:
+        start = time.monotonic()
+        info = self.enter_bootloader()
+        body = image.body
+        if len(body) > info.capacity:
+            raise FlashError(f"image body of {len(body):,} bytes exceeds the board's flash of {info.capacity:,} bytes")
+        report = FlashReport(len(body) + len(image.header), 0, 0, 0, 0.0, image.build_id)
+        total = len(body)
+        if info.has_image and info.build_id == image.build_id and info.body_crc == image.body_crc \
+                and info.body_bytes == len(body):
+            report.already_current = True
+            report.skipped_bytes = total
+            self.progress(total, total)
+        else:
+            self._write_body(body, info.sector, report)
+            crc = self.verify(0, len(body))
+            if crc != image.body_crc:
+                raise FlashError(f"VERIFY mismatch: the board's flash holds CRC {crc:#010x} over "
+                                 f"{len(body):,} bytes, the image has {image.body_crc:#010x}")
+            self.commit(image.header)
+        report.seconds = time.monotonic() - start
+        if boot:
+            self.boot(image.build_id)
+        return report
+
+    def _chunk_bytes(self) -> int:
+        if self.chunk is not None:
+            return self.chunk
+        return (p.PROTO_MAX_PAYLOAD - 4) // 4 * 4
+
+    def _write_body(self, body: bytes, sector: int, report: FlashReport) -> None:
+        chunk = self._chunk_bytes()
+        done = 0
+        for start in range(0, len(body), sector):
+            part = body[start:start + sector]
+            if self.verify(start, len(part)) == zlib.crc32(part):
+                todo = []
+            else:
+                todo = self._sector_plan(body, start, len(part), chunk, report)
+            skipped = len(part) - sum(len(data) for _, data in todo)
+            report.skipped_bytes += skipped
+            done += skipped
+            self.progress(done, len(body))
+            for offset, data in todo:
+                self.program(offset, data)
+                report.programmed_bytes += len(data)
+                done += len(data)
+                self.progress(done, len(body))
+
+    def _sector_plan(self, body: bytes, start: int, length: int, chunk: int,
+                     report: FlashReport) -> list[tuple[int, bytes]]:
+        """The chunks of one sector still to program; erases the sector when a chunk holds
+        something that is neither the new data nor erased flash."""
+        pieces = [(o, body[o:min(o + chunk, start + length)]) for o in range(start, start + length, chunk)]
+        todo = []
+        for offset, data in pieces:
+            crc = self.verify(offset, len(data))
+            if crc == zlib.crc32(data):
+                continue
+            if crc != zlib.crc32(b"\xff" * len(data)):
+                self.erase(start, length)
+                report.erased_sectors += 1
+                return pieces
+            todo.append((offset, data))
+        return todo
