@@ -3,6 +3,7 @@ means adding a folder, never an `if target == ...` in the SDK."""
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,14 @@ class Target:
             return (f"{self.name} has no FP16 arithmetic: FP16 weights and activations are stored "
                     "as halves (half the flash and RAM) and computed in FP32")
         return None
+
+    def missing_tools(self) -> list[str]:
+        """Compiler and emulator commands not on PATH (host: the built program is the board)."""
+        tools = [self.cc] + [a for a in self.emulator_command[:1] if "{elf}" not in a]
+        return [t for t in tools if shutil.which(t) is None]
+
+    def install_command(self) -> str:
+        return "apt-get install -y " + " ".join(self.toolchain_packages + self.emulator_packages)
 
     def emulator_argv(self, elf: Path) -> list[str]:
         """The emulator command line with {elf} filled in."""

@@ -27,11 +27,8 @@ X_SHAPE = (1, 1, 16, 16)
 @pytest.fixture(scope="module", params=known_targets())
 def target(request):
     target = load_target(request.param)
-    tools = [target.cc] + [arg for arg in target.emulator_command[:1] if "{elf}" not in arg]  # host: the ELF is the board
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"{request.param} needs {', '.join(missing)}: "
-                    f"apt-get install -y {' '.join(target.toolchain_packages + target.emulator_packages)}")
+    if target.missing_tools():
+        pytest.skip(f"{target.name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
     return target
 
 

@@ -38,9 +38,8 @@ CUT_SEED = int(os.environ.get("EDGEDIFF_CUT_SEED", "4"))  # another seed: other 
 
 def need(target_name: str):
     target = load_target(target_name)
-    missing = [t for t in (target.cc, target.emulator_command[0]) if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)}")
+    if target.missing_tools():
+        pytest.skip(f"{target.name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
     return target
 
 

@@ -3,7 +3,6 @@ real serial path (emulator pty or host pty, pyserial, framed protocol), against 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +26,8 @@ FP16_MIN_PSNR_DB = 40.0
                 ids=lambda tp: f"{tp[0]}-{tp[1]}")
 def config(request):
     target = load_target(request.param[0])
-    missing = [t for t in (target.cc, target.emulator_command[0]) if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"{target.name} needs {', '.join(missing)}: apt-get install -y "
-                    + " ".join(target.toolchain_packages + target.emulator_packages))
+    if target.missing_tools():
+        pytest.skip(f"{target.name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
     return target, request.param[1]
 
 

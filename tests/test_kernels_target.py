@@ -5,7 +5,6 @@ inputs with a bound derived from the arithmetic the selected kernel does."""
 
 from __future__ import annotations
 
-import shutil
 
 import numpy as np
 import pytest
@@ -27,10 +26,8 @@ TRANSCENDENTAL_ULPS = 4
 
 def _target_or_skip(name: str):
     target = load_target(name)
-    missing = [t for t in (target.cc, target.emulator_command[0]) if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"{name} needs {', '.join(missing)}: apt-get install -y "
-                    + " ".join(target.toolchain_packages + target.emulator_packages))
+    if target.missing_tools():
+        pytest.skip(f"{name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
     return target
 
 
