@@ -70,9 +70,13 @@ def _build_id(target: Target, sources: list[Path], include_dirs: list[Path], def
         digest.update(linker_script.read_bytes())
     for src in sources:
         digest.update(src.name.encode() + b"\0" + src.read_bytes() + b"\0")
-    for directory in include_dirs:
-        for header in sorted(directory.glob("*.h")):
-            digest.update(header.name.encode() + b"\0" + header.read_bytes() + b"\0")
+    # Every header a source can reach: under the include dirs (recursively: edgediff/*.h)
+    # and beside the sources themselves (quote includes, e.g. codegen/kernels/mve/*.h).
+    header_dirs = list(dict.fromkeys([*include_dirs, *(src.parent for src in sources)]))
+    # Keyed by name and content, not path, so the same tree elsewhere on disk hashes the same.
+    headers = sorted({(h.name, h.read_bytes()) for d in header_dirs for h in d.rglob("*.h")})
+    for name, content in headers:
+        digest.update(name.encode() + b"\0" + content + b"\0")
     return digest.hexdigest()[:16]
 
 

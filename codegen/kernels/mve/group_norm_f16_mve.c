@@ -26,11 +26,6 @@ EDGEDIFF_MVE_INLINE float16x8_t identity(float16x8_t v) {
     return v;
 }
 
-static float sum_lanes(float32x4_t v) {
-    return (vgetq_lane_f32(v, 0) + vgetq_lane_f32(v, 1)) +
-           (vgetq_lane_f32(v, 2) + vgetq_lane_f32(v, 3));
-}
-
 void group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
                         const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
                         edgediff_f16_t *out) {
@@ -49,7 +44,7 @@ void group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
                 acc0 = vaddq_f32(acc0, edgediff_mve_widen_b(v));
                 acc1 = vaddq_f32(acc1, edgediff_mve_widen_t(v));
             }
-            float sum = sum_lanes(vaddq_f32(acc0, acc1));
+            float sum = edgediff_mve_sum_lanes_f32(vaddq_f32(acc0, acc1));
             for (int32_t i = full; i < size; ++i) {
                 sum += (float)x[i];
             }
@@ -63,7 +58,7 @@ void group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
                 acc0 = vfmaq_f32(acc0, d0, d0);
                 acc1 = vfmaq_f32(acc1, d1, d1);
             }
-            float sq = sum_lanes(vaddq_f32(acc0, acc1));
+            float sq = edgediff_mve_sum_lanes_f32(vaddq_f32(acc0, acc1));
             for (int32_t i = full; i < size; ++i) {
                 const float d = (float)x[i] - mean;
                 sq += d * d;

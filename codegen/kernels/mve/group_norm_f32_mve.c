@@ -14,11 +14,6 @@
 
 #define LANES 4
 
-static float sum_lanes(float32x4_t v) {
-    return (vgetq_lane_f32(v, 0) + vgetq_lane_f32(v, 1)) +
-           (vgetq_lane_f32(v, 2) + vgetq_lane_f32(v, 3));
-}
-
 void group_norm_f32_mve(const group_norm_params_t *p, const float *in, const float *gamma,
                         const float *beta, float *out) {
     const int32_t cpg = p->channels / p->groups, spatial = p->spatial, act = p->act;
@@ -34,7 +29,7 @@ void group_norm_f32_mve(const group_norm_params_t *p, const float *in, const flo
             for (int32_t i = 0; i < full; i += LANES) {
                 acc = vaddq_f32(acc, vld1q_f32(x + i));
             }
-            float sum = sum_lanes(acc);
+            float sum = edgediff_mve_sum_lanes_f32(acc);
             for (int32_t i = full; i < size; ++i) {
                 sum += x[i];
             }
@@ -45,7 +40,7 @@ void group_norm_f32_mve(const group_norm_params_t *p, const float *in, const flo
                 const float32x4_t d = vsubq_n_f32(vld1q_f32(x + i), mean);
                 acc = vfmaq_f32(acc, d, d);
             }
-            float sq = sum_lanes(acc);
+            float sq = edgediff_mve_sum_lanes_f32(acc);
             for (int32_t i = full; i < size; ++i) {
                 const float d = x[i] - mean;
                 sq += d * d;
