@@ -18,6 +18,7 @@ from sdk.diffusion.checkpoint import load_checkpoint
 from sdk.diffusion.quality import evaluate_samples, save_grid
 from sdk.diffusion.schedule import CosineSchedule
 from sdk.diffusion.train import TeacherConfig, train_teacher
+from sdk.errors import UserError
 
 console = Console()
 EVAL_CACHE = Path("build") / "eval"
@@ -50,7 +51,8 @@ def cmd_train(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    _, config, model = load_checkpoint(args.checkpoint)
+    ckpt, config, model = load_checkpoint(args.checkpoint)
+    args.steps = args.steps or ckpt.get("sampling_steps", 50)
     gen = torch.Generator().manual_seed(args.seed)
     noise = torch.randn((args.n, *model_input_shape(config.dataset)), generator=gen)
     samples = ddim.sample(model, CosineSchedule(), config.prediction, noise, args.steps)
@@ -70,6 +72,19 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_distill(args) -> int:
+    from sdk.diffusion.progressive import progressive_distill
+
+    try:
+        paths = progressive_distill(args.teacher, args.start_steps, args.steps, args.iterations,
+                                    args.out, batch=args.batch, seed=args.seed)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    for path in paths:
+        console.print(f"student: {path}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a diffusion teacher (TinyUNet) on bundled data")
     p.add_argument("--dataset", default="digits16", choices=["digits8", "digits16", "mnist1d"])
@@ -82,9 +97,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("build/teacher.pt"))
     p.set_defaults(func=cmd_train)
 
+    p = sub.add_parser("distill", help="progressive distillation: halve the DDIM steps per round")
+    p.add_argument("--teacher", type=Path, required=True)
+    p.add_argument("--steps", type=int, required=True, help="final sampling steps (power of two)")
+    p.add_argument("--start-steps", type=int, default=64, help="the teacher's DDIM steps")
+    p.add_argument("--iterations", type=int, default=1000, help="optimizer steps per round")
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, default=Path("build/students"))
+    p.set_defaults(func=cmd_distill)
+
     p = sub.add_parser("eval", help="sample a checkpoint and measure quality (FD, KID, ...)")
     p.add_argument("--checkpoint", type=Path, required=True)
-    p.add_argument("--steps", type=int, default=50, help="DDIM steps")
+    p.add_argument("--steps", type=int, help="DDIM steps (default: a student's own, else 50)")
     p.add_argument("--n", type=int, default=256, help="number of samples")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--png")

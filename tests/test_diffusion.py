@@ -76,3 +76,30 @@ def test_eval_cli_prints_the_metric_and_writes_a_grid(tmp_path, monkeypatch, cap
                  "--png", str(tmp_path / "g.png"), "--json", str(tmp_path / "q.json")])
     assert code == 0
     assert (tmp_path / "g.png").stat().st_size > 0 and "fd" in (tmp_path / "q.json").read_text()
+
+
+def test_progressive_target_makes_one_step_land_on_the_teacher():
+    from sdk.diffusion.progressive import _ddim_to, distillation_target
+
+    schedule = CosineSchedule()
+    x_t, x_next = torch.randn(3, 1, 8, 8), torch.randn(3, 1, 8, 8)
+    t, t_next = torch.tensor([999.0, 499.0, 249.0]), torch.tensor([499.0, 249.0, -1.0])
+    x0 = distillation_target(schedule, x_t, x_next, t, t_next)
+    # Express that x0 as an ε-prediction and take the student's single DDIM step.
+    ab = schedule.alpha_bar(t).view(-1, 1, 1, 1)
+    eps_output = (x_t - ab.sqrt() * x0) / (1 - ab).sqrt()
+    torch.testing.assert_close(_ddim_to(schedule, "eps", eps_output, x_t, t, t_next), x_next,
+                               rtol=1e-4, atol=1e-4)
+
+
+def test_progressive_distillation_halves_steps_round_by_round(tmp_path):
+    from sdk.diffusion.progressive import progressive_distill
+
+    teacher = train_teacher(TeacherConfig(steps=2, prediction="v", **TINY), tmp_path / "t.pt")
+    paths = progressive_distill(teacher, start_steps=8, final_steps=2, iterations=2,
+                                out_dir=tmp_path / "pd", batch=8)
+    assert [p.name for p in paths] == ["student_4steps.pt", "student_2steps.pt"]
+    ckpt, _, student = load_checkpoint(paths[-1])
+    assert ckpt["kind"] == "student" and ckpt["sampling_steps"] == 2
+    with pytest.raises(ValueError, match="powers of two"):
+        progressive_distill(teacher, start_steps=6, final_steps=2, iterations=1, out_dir=tmp_path)

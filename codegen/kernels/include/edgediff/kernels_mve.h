@@ -91,6 +91,12 @@ EDGEDIFF_MVE_INLINE float16x8_t edgediff_mve_narrow(float32x4_t even, float32x4_
     return y;
 }
 
+/* Sum of the 4 lanes, pairwise: (l0 + l1) + (l2 + l3). */
+static inline float edgediff_mve_sum_lanes_f32(float32x4_t v) {
+    return (vgetq_lane_f32(v, 0) + vgetq_lane_f32(v, 1)) +
+           (vgetq_lane_f32(v, 2) + vgetq_lane_f32(v, 3));
+}
+
 /* e^x for x <= 0, FP32, about 1.5 ulp: n = round(x / ln 2), r = x - n ln 2 (Cody-Waite,
  * two constants), e^r by a degree-6 polynomial fitted on [-ln2/2, ln2/2], scaled by 2^n
  * through the exponent field. x is clamped to -86.5 (e^x is then ~2.6e-38 instead of a

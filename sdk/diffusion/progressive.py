@@ -1,0 +1,102 @@
+"""Progressive distillation (Salimans & Ho 2022): halve the DDIM step count round by round.
+
+In a round the student (initialised from the current teacher) learns to land, in one DDIM
+step from t to t'', where the teacher lands in two steps t -> t' -> t''. Since a DDIM step
+is x'' = α''·x̂0 + σ''·(x_t - α·x̂0)/σ, the x̂0 that makes one step hit the teacher's x''
+has a closed form; the student is trained towards it in its own parametrisation, weighted
+by max(SNR, 1) ("truncated SNR") so that nearly-pure-noise timesteps still count.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import torch
+from rich.progress import Progress
+
+from sdk.data.datasets import load_dataset
+from sdk.diffusion import ddim
+from sdk.diffusion.checkpoint import load_checkpoint
+from sdk.diffusion.schedule import CosineSchedule
+from sdk.diffusion.train import save_checkpoint
+
+
+def _alpha_sigma(schedule: CosineSchedule, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    ab = torch.where(t >= 0, schedule.alpha_bar(t.clamp(min=0)), torch.ones_like(t))
+    return ab.sqrt(), (1 - ab).sqrt()
+
+
+def distillation_target(schedule: CosineSchedule, x_t: torch.Tensor, x_next: torch.Tensor,
+                        t: torch.Tensor, t_next: torch.Tensor) -> torch.Tensor:
+    """The x̂0 for which one DDIM step from (x_t, t) lands on x_next at t_next."""
+    view = (-1,) + (1,) * (x_t.dim() - 1)
+    a, s = (v.view(view) for v in _alpha_sigma(schedule, t))
+    a2, s2 = (v.view(view) for v in _alpha_sigma(schedule, t_next))
+    ratio = s2 / s
+    return (x_next - ratio * x_t) / (a2 - ratio * a)
+
+
+def _ddim_to(schedule: CosineSchedule, prediction: str, output: torch.Tensor, x_t: torch.Tensor,
+             t: torch.Tensor, t_next: torch.Tensor) -> torch.Tensor:
+    """A DDIM step with a timestep per sample (t_next = -1 means the clean end)."""
+    x0, eps = schedule.to_x0_eps(prediction, output, x_t, t)
+    view = (-1,) + (1,) * (x_t.dim() - 1)
+    a2, s2 = (v.view(view) for v in _alpha_sigma(schedule, t_next))
+    return a2 * x0 + s2 * eps
+
+
+@torch.no_grad()
+def _teacher_two_steps(teacher, schedule, prediction, x_t, t, t_mid, t_next):
+    x_mid = _ddim_to(schedule, prediction, teacher(x_t, t), x_t, t, t_mid)
+    return _ddim_to(schedule, prediction, teacher(x_mid, t_mid), x_mid, t_mid, t_next)
+
+
+def distill_round(teacher, schedule: CosineSchedule, prediction: str, data: torch.Tensor,
+                  student_steps: int, iterations: int, batch: int, lr: float, seed: int,
+                  progress: Progress | None = None) -> torch.nn.Module:
+    """One round: a student doing in `student_steps` what the teacher does in twice as many."""
+    student = copy.deepcopy(teacher).train()
+    grid = torch.tensor(ddim.timesteps(schedule, 2 * student_steps) + [-1.0])
+    optimizer = torch.optim.Adam(student.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed)
+    task = progress.add_task(f"distill {2 * student_steps}→{student_steps} steps",
+                             total=iterations) if progress else None
+    for _ in range(iterations):
+        x0 = data[torch.randint(len(data), (batch,), generator=gen)]
+        i = 2 * torch.randint(student_steps, (batch,), generator=gen)
+        t, t_mid, t_next = grid[i], grid[i + 1], grid[i + 2]
+        noise = torch.randn(x0.shape, generator=gen)
+        x_t = schedule.add_noise(x0, t, noise)
+        x_next = _teacher_two_steps(teacher, schedule, prediction, x_t, t, t_mid, t_next)
+        target_x0 = distillation_target(schedule, x_t, x_next, t, t_next)
+        pred_x0, _ = schedule.to_x0_eps(prediction, student(x_t, t), x_t, t)
+        a, s = _alpha_sigma(schedule, t)
+        weight = torch.clamp((a / s) ** 2, min=1.0).view(-1, *([1] * (x0.dim() - 1)))
+        loss = torch.mean(weight * (pred_x0 - target_x0) ** 2)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        if progress:
+            progress.advance(task)
+    return student.eval()
+
+
+def progressive_distill(teacher_path: Path, start_steps: int, final_steps: int, iterations: int,
+                        out_dir: Path, batch: int = 64, lr: float = 1e-4, seed: int = 0) -> list[Path]:
+    """Rounds start_steps -> start_steps/2 -> ... -> final_steps; one checkpoint per round."""
+    if start_steps & (start_steps - 1) or final_steps & (final_steps - 1) or final_steps >= start_steps:
+        raise ValueError(f"progressive distillation halves the step count: {start_steps} → {final_steps} "
+                         "needs powers of two with final < start")
+    _, config, teacher = load_checkpoint(teacher_path)
+    data, _ = load_dataset(config.dataset)
+    schedule = CosineSchedule()
+    paths, steps = [], start_steps
+    with Progress() as progress:
+        while steps > final_steps:
+            steps //= 2
+            teacher = distill_round(teacher, schedule, config.prediction, data, steps, iterations,
+                                    batch, lr, seed + steps, progress)
+            paths.append(save_checkpoint(Path(out_dir) / f"student_{steps}steps.pt", config, teacher,
+                                         "student", sampling_steps=steps, method="progressive"))
+    return paths
