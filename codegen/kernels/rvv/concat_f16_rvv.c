@@ -4,12 +4,10 @@
 #include "edgediff/kernels.h"
 #include "concat_rvv.h"
 
+static const void *input(const void *inputs, int32_t k) {
+    return ((const edgediff_f16_t *const *)inputs)[k];
+}
+
 void concat_f16_rvv(const concat_params_t *p, const edgediff_f16_t *const *inputs, edgediff_f16_t *out) {
-    /* The shared loop takes untyped input pointers; a pointer array cannot be reinterpreted
-     * portably, so convert each pointer (as the reference kernels do). */
-    const void *slabs[EDGEDIFF_MAX_CONCAT];
-    for (int32_t k = 0; k < p->count; ++k) {
-        slabs[k] = inputs[k];
-    }
-    edgediff_rvv_concat_bytes(p, slabs, out, (int32_t)sizeof(edgediff_f16_t));
+    edgediff_rvv_concat_bytes(p, inputs, input, out, (int32_t)sizeof(edgediff_f16_t));
 }

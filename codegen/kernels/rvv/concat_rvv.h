@@ -7,13 +7,18 @@
 
 #include "edgediff/kernels.h"
 
-static inline void edgediff_rvv_concat_bytes(const concat_params_t *p, const void *const *inputs,
-                                             void *out, int32_t elem_bytes) {
+/* The k-th pointer of the kernel's typed input array, which is passed untyped (a pointer
+ * array cannot be reinterpreted portably; a constant accessor, inlined, costs nothing). */
+typedef const void *(*edgediff_rvv_input_t)(const void *inputs, int32_t k);
+
+static inline void edgediff_rvv_concat_bytes(const concat_params_t *p, const void *inputs,
+                                             edgediff_rvv_input_t input, void *out,
+                                             int32_t elem_bytes) {
     uint8_t *dst = (uint8_t *)out;
     for (int32_t o = 0; o < p->outer; ++o) {
         for (int32_t k = 0; k < p->count; ++k) {
             const int32_t bytes = p->inner_sizes[k] * elem_bytes;
-            const uint8_t *src = (const uint8_t *)inputs[k] + o * bytes;
+            const uint8_t *src = (const uint8_t *)input(inputs, k) + o * bytes;
             for (int32_t i = 0; i < bytes;) {
                 const size_t vl = vsetvl_e8m2((size_t)(bytes - i));
                 vse8_v_u8m2(dst + i, vle8_v_u8m2(src + i, vl), vl);
