@@ -80,7 +80,7 @@ def train_step(model, optimizer, schedule, config: TeacherConfig, data: torch.Te
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     optimizer.step()
-    return float(loss)
+    return loss.item()
 
 
 def save_checkpoint(path: Path, config, model: torch.nn.Module, kind: str, **extra) -> Path:
