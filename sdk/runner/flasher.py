@@ -75,10 +75,9 @@ Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
 
 class Flasher:
-    def __init__(self, client: DeviceClient, progress: Progress | None = None, chunk: int | None = None):
+    def __init__(self, client: DeviceClient, progress: Progress | None = None):
         self.client = client
         self.progress = progress or (lambda done, total: None)
-        self.chunk = chunk
 
     # -- the board's side of things --------------------------------------------------------
 
@@ -150,9 +149,9 @@ class Flasher:
             self.boot(image.build_id)
         return report
 
-    def _chunk_bytes(self) -> int:
-        if self.chunk is not None:
-            return self.chunk
+    @staticmethod
+    def _chunk_bytes() -> int:
+        """The largest PROGRAM data that fits a frame beside its 4-byte address."""
         return (p.PROTO_MAX_PAYLOAD - 4) // 4 * 4
 
     def _write_body(self, body: bytes, sector: int, report: FlashReport) -> None:
