@@ -8,17 +8,12 @@ tests/test_kernels_target.py."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from codegen.ir import Graph
 from codegen.kernels.catalog import choose_function
 from codegen.kernels.overrides.rvv import binary_applies, conv2d_applies, upsample_applies
-from codegen.passes import PrecisionPolicy, run_passes
-from sdk.build import build_graph
-from sdk.runner import DeviceClient, Emulator
 from tests.kernel_cases import CaseBuilder, _conv
-from tests.test_kernels_target import _target_or_skip, case_failures
+from tests.test_kernels_target import _target_or_skip, case_failures, run_case_image
 
 RVV = ["rv32imafc", "zfh", "zbb", "rvv", "zvfh"]
 
@@ -102,20 +97,9 @@ def rvv_case_graph(seed: int = 3):
 
 @pytest.fixture(scope="module", params=["fp32", "fp16"])
 def rvv_results(request, tmp_path_factory):
-    target = _target_or_skip("rv32v")
     graph, inputs = rvv_case_graph()
-    lowered = run_passes(Graph.from_dict(graph.to_dict()), PrecisionPolicy(request.param))
-    generated, image = build_graph(lowered, target, tmp_path_factory.mktemp("rvv"), target.isa_features)
-    dtype = "f16" if request.param == "fp16" else "f32"
-    stored = [x.astype(np.float16).astype(np.float32) if dtype == "f16" else x for x in inputs]
-    with Emulator(target, image.elf) as board, DeviceClient(board.port, timeout=10.0) as client:
-        client.wait_until_ready(deadline_s=20)
-        for index, value in enumerate(stored):
-            client.write_input(index, value)
-        client.run()
-        outputs = {name: client.read_output(i) for i, name in enumerate(lowered.outputs)}
-    functions = {layer.name: layer.function for layer in generated.emitted.layers}
-    return graph, inputs, dtype, functions, outputs
+    return run_case_image(_target_or_skip("rv32v"), graph, inputs, request.param,
+                          tmp_path_factory.mktemp("rvv"))
 
 
 def test_rvv_corner_cases(rvv_results):

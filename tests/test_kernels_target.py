@@ -34,12 +34,17 @@ def _target_or_skip(name: str):
 @pytest.fixture(scope="module", params=[(t, p) for t in known_targets() for p in ("fp32", "fp16")],
                 ids=lambda tp: f"{tp[0]}-{tp[1]}")
 def results(request, tmp_path_factory):
-    """Build the case image, run it once, return (graph, functions per case, outputs)."""
     target = _target_or_skip(request.param[0])
     graph, inputs = kernel_case_graph(seed=1)
-    lowered = run_passes(Graph.from_dict(graph.to_dict()), PrecisionPolicy(request.param[1]))
-    generated, image = build_graph(lowered, target, tmp_path_factory.mktemp("cases"), target.isa_features)
-    dtype = "f16" if request.param[1] == "fp16" else "f32"
+    return run_case_image(target, graph, inputs, request.param[1], tmp_path_factory.mktemp("cases"))
+
+
+def run_case_image(target, graph, inputs, precision: str, out_dir):
+    """Build the case image, run it once on the board, return
+    (graph, inputs, dtype, kernel function per case, outputs)."""
+    lowered = run_passes(Graph.from_dict(graph.to_dict()), PrecisionPolicy(precision))
+    generated, image = build_graph(lowered, target, out_dir, target.isa_features)
+    dtype = "f16" if precision == "fp16" else "f32"
     stored = [x.astype(np.float16).astype(np.float32) if dtype == "f16" else x for x in inputs]
     with Emulator(target, image.elf) as board, DeviceClient(board.port, timeout=10.0) as client:
         client.wait_until_ready(deadline_s=20)

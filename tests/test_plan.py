@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codegen.plan import Buffer, lower_bound, place_greedy, plan_memory
+from codegen.plan import Buffer, lower_bound, place_greedy
 from sdk.generate import lower
 from sdk.models import load_model
 
