@@ -138,6 +138,9 @@ class _Emitter:
             n, c, h_in, w_in = self.shape(node.inputs[0])
             return "upsample_nearest2d_params_t", dict(n=n, channels=c, h_in=h_in, w_in=w_in,
                                                        h_out=a["size"][0], w_out=a["size"][1])
+        if node.op == "table_row":
+            table = self.shape(node.inputs[0])
+            return "table_row_params_t", dict(rows=table[0], row_size=int(np.prod(table[1:])))
         if node.op in UNARY or node.op == "cast":
             return None
         raise ValueError(f"no C lowering for op {node.op} (node {node.name})")

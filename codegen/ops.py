@@ -107,6 +107,12 @@ def _upsample_nearest2d(x, attrs):
     return x[:, :, ys][:, :, :, xs]
 
 
+def _table_row(table, index, attrs):
+    """The row a float index selects, clamped as the C kernel clamps it."""
+    row = min(max(int(np.asarray(index).ravel()[0]), 0), table.shape[0] - 1)
+    return table[row].reshape(attrs["shape"])
+
+
 @dataclass(frozen=True)
 class OpDef:
     """arity: required inputs; optional: trailing inputs that may be "" (absent)."""
@@ -143,6 +149,7 @@ OPS: dict[str, OpDef] = {
     "upsample_nearest2d": OpDef(1, _upsample_nearest2d),
     "reshape": OpDef(1, lambda x, a: x.reshape(a["shape"])),
     "cast": OpDef(1, lambda x, a: x.astype(DTYPES[a["to"]]), elementwise=False),
+    "table_row": OpDef(2, _table_row),
 }
 
 MAC_COUNTERS = {"conv2d": _macs_conv2d, "linear": _macs_linear}

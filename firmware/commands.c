@@ -9,6 +9,8 @@
 #include "io_tensors.h"
 #include "layer_counters.h"
 #include "model.h"
+#include "noise.h"
+#include "sampler.h"
 
 #ifndef EDGEDIFF_BUILD_ID
 #define EDGEDIFF_BUILD_ID "unversioned"
@@ -20,18 +22,11 @@
 static bool io_layout_ok;
 static bool enter_bootloader; /* after the reply to BOOTLOADER is sent */
 static bool outputs_valid;
-/* Accepted now, consumed by the diffusion sampler later. */
-static struct {
-    uint16_t steps;
-    uint32_t seed;
-} run_request;
 
 void commands_reset(void)
 {
     io_layout_ok = io_tensors_init();
     outputs_valid = false;
-    run_request.steps = 0;
-    run_request.seed = 0;
     layer_counters_clear();
 }
 
@@ -177,22 +172,29 @@ static void handle_write(const frame_t *request, reply_t *reply)
     reply_ok(reply);
 }
 
-/* RUN: steps:u16 seed:u32 -> instructions:u64 */
+static bool inputs_complete(uint32_t count, reply_t *reply)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        if (!io_input_complete(i)) {
+            reply_err(reply, ERR_INPUT_INCOMPLETE, model_input_specs[i].name);
+            reply_put_text(reply, ": not fully written since the last RUN");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* RUN: steps:u16 seed:u32 (reserved, the layout of the architecture sketch) -> instructions:u64
+ * One model call on the inputs the host wrote; SAMPLE runs a whole sampler. */
 static void handle_run(const frame_t *request, reply_t *reply)
 {
     if (request->len != 6) {
         reply_err(reply, ERR_BAD_PAYLOAD, "RUN needs steps:u16 seed:u32");
         return;
     }
-    for (uint32_t i = 0; i < MODEL_NUM_INPUTS; i++) {
-        if (!io_input_complete(i)) {
-            reply_err(reply, ERR_INPUT_INCOMPLETE, model_input_specs[i].name);
-            reply_put_text(reply, ": not fully written since the last RUN");
-            return;
-        }
+    if (!inputs_complete(MODEL_NUM_INPUTS, reply)) {
+        return;
     }
-    run_request.steps = get_u16_le(&request->payload[0]);
-    run_request.seed = get_u32_le(&request->payload[2]);
 
     const float *inputs[MODEL_NUM_INPUTS];
     float *outputs[MODEL_NUM_OUTPUTS];
@@ -211,6 +213,36 @@ static void handle_run(const frame_t *request, reply_t *reply)
     outputs_valid = true;
     reply_ok(reply);
     reply_put_u64(reply, instructions);
+}
+
+/* SAMPLE: noise:u8 (0: input 0 as the host wrote it, 1: the on-device generator) seed:u32
+ *   -> instructions:u64; the sample is output 0. The model's step input is the sampler's. */
+static void handle_sample(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 5 || request->payload[0] > 1) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "SAMPLE needs noise:u8 (0 host, 1 device) seed:u32");
+        return;
+    }
+#if MODEL_SAMPLER_STEPS > 0
+    const bool device_noise = request->payload[0] == 1;
+    if (!device_noise && !inputs_complete(1, reply)) {
+        return;
+    }
+    if (device_noise) {
+        noise_fill_gaussian(get_u32_le(&request->payload[1]), io_input(0), MODEL_SAMPLER_VALUES);
+    }
+    layer_counters_clear();
+    uint64_t start = hal_instruction_count();
+    model_sample(io_input(0), io_output(0));
+    uint64_t instructions = hal_instruction_count() - start;
+
+    io_forget_written();
+    outputs_valid = true;
+    reply_ok(reply);
+    reply_put_u64(reply, instructions);
+#else
+    reply_err(reply, ERR_NO_SAMPLER, "this image has no sampler: build a diffusion checkpoint (.pt)");
+#endif
 }
 
 /* READ: index:u8 offset:u32 length:u16 -> data */
@@ -321,6 +353,9 @@ void commands_handle(const frame_t *request, reply_t *reply)
         break;
     case MSG_RUN:
         handle_run(request, reply);
+        break;
+    case MSG_SAMPLE:
+        handle_sample(request, reply);
         break;
     case MSG_READ:
         handle_read(request, reply);

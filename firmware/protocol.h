@@ -15,6 +15,7 @@
 #define MSG_COUNTERS 0x05
 #define MSG_RESET 0x06
 #define MSG_TENSOR 0x07
+#define MSG_SAMPLE 0x08
 /* Flashing: the app answers BOOTLOADER (acknowledge, then jump back to the bootloader); the
  * bootloader answers HELLO, RESET and BOOTLOADER too, so a host can always find out where it is. */
 #define MSG_INFO 0x10
@@ -43,6 +44,7 @@
 #define ERR_NO_OUTPUT 0x07
 #define ERR_INTERNAL 0x08
 #define ERR_NOT_FINITE 0x09
+#define ERR_NO_SAMPLER 0x0A
 /* Bootloader errors. */
 #define ERR_FLASH 0x10
 #define ERR_VERIFY 0x11

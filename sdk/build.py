@@ -48,6 +48,7 @@ class BuildManifest:
     layers: list[dict]
     inputs: list[dict]
     outputs: list[dict]
+    sampler: dict | None = None  # a diffusion build's SamplerPlan (sdk/diffusion/sampling.py)
 
     @property
     def directory(self) -> Path:
@@ -94,12 +95,12 @@ def model_reference(ref: str) -> str:
     return str(path.resolve()) if path.is_file() else ref
 
 
-def build_graph(graph: Graph, target: Target, out: Path,
-                isa_features: list[str]) -> tuple[GeneratedModel, FirmwareImage]:
-    """Plan, emit and compile a lowered graph into an image for target in out/."""
-    generated = emit_graph(graph, plan_memory(graph), out / "gen", isa_features)
+def build_graph(graph: Graph, target: Target, out: Path, isa_features: list[str],
+                sampler=None) -> tuple[GeneratedModel, FirmwareImage]:
+    """Plan, emit and compile a lowered graph (and its sampler, if any) into an image in out/."""
+    generated = emit_graph(graph, plan_memory(graph), out / "gen", isa_features, sampler)
     kernels = kernel_sources(generated.emitted.kernel_functions)
-    image = build_firmware(target, [generated.model_c, *kernels], [INCLUDE_DIR, generated.directory], out)
+    image = build_firmware(target, [*generated.sources, *kernels], [INCLUDE_DIR, generated.directory], out)
     return generated, image
 
 
@@ -115,7 +116,8 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
     if unmatched:
         raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; the layer "
                         f"names are the ones `sdk bench` prints")
-    generated, image = build_graph(graph, target, out, [] if reference_kernels else target.isa_features)
+    generated, image = build_graph(graph, target, out, [] if reference_kernels else target.isa_features,
+                                   spec.sampler)
     kernels = kernel_sources(generated.emitted.kernel_functions)
     manifest = BuildManifest(
         target=target_name, model=model_reference(model_ref), model_name=spec.name,
@@ -133,6 +135,7 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
                 for layer in generated.emitted.layers],
         inputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.inputs],
         outputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.outputs],
+        sampler=spec.sampler.to_dict() if spec.sampler else None,
     )
     manifest.save(out / "build.json")
     return manifest

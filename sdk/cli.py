@@ -143,7 +143,16 @@ def _print_validation(report) -> None:
         ("arena bytes (lower bound)", f"{report.arena_bytes:,} ({report.arena_lower_bound_bytes:,})"),
         ("flash bytes", f"{report.flash_bytes:,}"),
         ("RAM bytes", f"{report.ram_bytes:,}"),
+        *_sampler_rows(report.sampler),
         ("result", "[green]PASS" if report.passed else "[red]FAIL")]))
+
+
+def _sampler_rows(check: dict | None) -> list[tuple[str, str]]:
+    if not check:
+        return []
+    return [(f"on-board sampler ({check['kind']}, {check['steps']} steps, {check['samples']} images)",
+             f"max |board - host| {check['max_abs_error']:.2e} (limit ≥ {check['tolerance_min']:.1e})"),
+            ("instructions per image", f"{check['instructions_per_image']:,}")]
 
 
 def cmd_validate(args) -> int:
@@ -171,6 +180,42 @@ def cmd_validate(args) -> int:
     png = save_validation_grid(records, Path(args.png or out / "validate.png"))
     console.print(f"report: {json_path}" + (f", picture: {png}" if png else ""))
     return 0 if report.passed else 1
+
+
+def cmd_generate(args) -> int:
+    """Samples made on the board by its own sampler, as a PNG grid (and .npy)."""
+    import numpy as np
+    import torch
+
+    from sdk.board import open_board
+    from sdk.board_sampling import board_samples, host_sample
+    from sdk.diffusion.quality import save_grid
+    from sdk.models import load_model
+
+    manifest = load_manifest(args.target, args.build_dir)
+    if not manifest.sampler:
+        raise UserError(f"the {args.target} build ({manifest.model_name}) has no sampler: build a "
+                        f"diffusion checkpoint, e.g. `sdk build --target {args.target} --model "
+                        "build/students/student_4steps.pt`")
+    steps = manifest.sampler["steps"]
+    with open_board(manifest, not args.port, args.port, via_bootloader=True,
+                    on_flash=lambda why: console.print(f"[yellow]{why}")) as client:
+        made = board_samples(client, steps, args.n, args.seed)
+    samples = np.stack([m.sample[0] for m in made])
+    spec = load_model(manifest.model)
+    shape = tuple(manifest.inputs[0]["shape"])
+    host = [host_sample(spec.module, spec.sampler, m.seed, shape).sample for m in made]
+    error = max(float(np.abs(m.sample - h).max()) for m, h in zip(made, host))
+    out = build_dir(args.target, args.build_dir)
+    png = save_grid(torch.from_numpy(samples), Path(args.png or out / "samples.png"))
+    np.save(png.with_suffix(".npy"), samples)
+    console.print(_kv_table(f"sdk generate: {manifest.model_name} ({manifest.precision}) on {args.target}", [
+        ("sampler", f"{manifest.sampler['kind']}, {manifest.sampler['prediction']}-prediction, {steps} steps"),
+        ("images (seeds)", f"{args.n} ({args.seed}..{args.seed + args.n - 1}, on-board noise)"),
+        ("instructions per image", f"{int(np.median([m.instructions for m in made])):,}"),
+        ("max |board − host sampler|", f"{error:.2e}"),
+        ("grid", str(png))]))
+    return 0
 
 
 def cmd_validate_farm(args) -> int:
@@ -316,6 +361,16 @@ def make_parser() -> argparse.ArgumentParser:
                    "with --boards build/farm-validate.json)")
     p.add_argument("--png", help="picture path (default build/<target>/validate.png)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("generate", help="make samples on the board with its own sampler (PNG grid)")
+    p.add_argument("--target", required=True)
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--emulator", action="store_true", help="the target's emulated board (default)")
+    where.add_argument("--port", help="serial port of a real board (/dev/ttyUSB0, socket://host:port)")
+    p.add_argument("--n", type=int, default=16, help="number of images")
+    p.add_argument("--seed", type=int, default=0, help="noise seed of the first image (+1 per image)")
+    p.add_argument("--png", help="grid path (default build/<target>/samples.png; the samples also as .npy)")
+    p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("devices", help="list serial ports and the boards a board map names")
     p.add_argument("--boards", type=Path, help="board map (TOML), e.g. boards.toml")

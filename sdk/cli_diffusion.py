@@ -13,10 +13,9 @@ import torch
 from rich.console import Console
 from rich.table import Table
 
-from sdk.diffusion import ddim
+from sdk.diffusion import sampling
 from sdk.diffusion.checkpoint import load_checkpoint
 from sdk.diffusion.quality import evaluate_samples, save_grid
-from sdk.diffusion.schedule import CosineSchedule
 from sdk.diffusion.train import TeacherConfig, train_teacher
 from sdk.errors import UserError
 
@@ -25,8 +24,8 @@ EVAL_CACHE = Path("build") / "eval"
 
 
 def model_input_shape(dataset: str) -> tuple[int, ...]:
-    """[C, H, W] the UNet sees: images, or 1-D signals stored as [1, 1, W]."""
-    return {"digits8": (1, 8, 8), "digits16": (1, 16, 16), "mnist1d": (1, 1, 40)}[dataset]
+    """[C, H, W] the UNet sees for a dataset."""
+    return TeacherConfig(dataset=dataset).sample_shape
 
 
 def _relaunch_with_torchrun(nproc: int) -> int:
@@ -54,12 +53,16 @@ def cmd_eval(args) -> int:
     ckpt, config, model = load_checkpoint(args.checkpoint)
     args.steps = args.steps or ckpt.get("sampling_steps", 50)
     gen = torch.Generator().manual_seed(args.seed)
-    noise = torch.randn((args.n, *model_input_shape(config.dataset)), generator=gen)
-    samples = ddim.sample(model, CosineSchedule(), config.prediction, noise, args.steps)
+    noise = torch.randn((args.n, *config.sample_shape), generator=gen)
+    try:
+        plan = sampling.plan_for(config.prediction, args.steps)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    samples = sampling.sample(model, plan, noise)
     if config.dataset == "mnist1d":
         samples = samples[:, :, 0, :]
     report = evaluate_samples(samples, config.dataset, EVAL_CACHE)
-    table = Table(title=f"sdk eval: {args.checkpoint} ({args.steps} DDIM steps, N={args.n}, seed {args.seed})",
+    table = Table(title=f"sdk eval: {args.checkpoint} ({args.steps} {plan.kind} steps, N={args.n}, seed {args.seed})",
                   show_header=False)
     for key, value in report.to_dict().items():
         table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))
@@ -73,15 +76,34 @@ def cmd_eval(args) -> int:
 
 
 def cmd_distill(args) -> int:
-    from sdk.diffusion.progressive import progressive_distill
-
+    if args.nproc > 1 and "WORLD_SIZE" not in os.environ:
+        return _relaunch_with_torchrun(args.nproc)
+    if args.method != "width" and not args.steps:
+        raise UserError(f"--method {args.method} needs --steps (the student's sampling steps)")
+    if args.method == "width" and not args.width:
+        raise UserError("--method width needs --width (the student's base channel count)")
     try:
-        paths = progressive_distill(args.teacher, args.start_steps, args.steps, args.iterations,
-                                    args.out, batch=args.batch, seed=args.seed)
+        if args.method == "progressive":
+            from sdk.diffusion.progressive import progressive_distill
+
+            paths = progressive_distill(args.teacher, args.start_steps, args.steps, args.iterations,
+                                        args.out, batch=args.batch, seed=args.seed)
+        elif args.method == "reflow":
+            from sdk.diffusion.reflow import reflow_distill
+
+            paths = reflow_distill(args.teacher, args.steps, args.iterations, args.out,
+                                   batch=args.batch, seed=args.seed, pairs=args.pairs,
+                                   teacher_steps=args.start_steps)
+        else:
+            from sdk.diffusion.width import width_distill
+
+            paths = width_distill(args.teacher, args.width, args.iterations, args.out,
+                                  batch=args.batch, seed=args.seed, spectral=args.spectral)
     except ValueError as e:
         raise UserError(str(e)) from None
-    for path in paths:
-        console.print(f"student: {path}")
+    if int(os.environ.get("RANK", "0")) == 0:
+        for path in paths:
+            console.print(f"student: {path}")
     return 0
 
 
@@ -97,13 +119,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("build/teacher.pt"))
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("distill", help="progressive distillation: halve the DDIM steps per round")
+    p = sub.add_parser("distill", help="distill a teacher: fewer sampling steps or fewer channels")
     p.add_argument("--teacher", type=Path, required=True)
-    p.add_argument("--steps", type=int, required=True, help="final sampling steps (power of two)")
-    p.add_argument("--start-steps", type=int, default=64, help="the teacher's DDIM steps")
-    p.add_argument("--iterations", type=int, default=1000, help="optimizer steps per round")
+    p.add_argument("--method", default="progressive", choices=["progressive", "reflow", "width"],
+                   help="progressive: halve DDIM steps per round; reflow: a rectified-flow student "
+                        "on teacher (noise, sample) pairs, Euler steps; width: a slimmer student at "
+                        "the teacher's step count")
+    p.add_argument("--steps", type=int, help="final sampling steps (progressive: a power of two)")
+    p.add_argument("--start-steps", type=int, default=64,
+                   help="the teacher's DDIM steps (progressive: first round; reflow: pair generation)")
+    p.add_argument("--width", type=int, help="width: the student's base channel count")
+    p.add_argument("--spectral", type=float, default=0.0,
+                   help="width: weight of the spectrum-aware (inverse-amplitude) frequency loss")
+    p.add_argument("--pairs", type=int, default=4096, help="reflow: (noise, sample) pairs to draw")
+    p.add_argument("--iterations", type=int, default=1000, help="optimizer steps (per round)")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--nproc", type=int, default=1, help="data-parallel processes (torchrun + DDP)")
     p.add_argument("--out", type=Path, default=Path("build/students"))
     p.set_defaults(func=cmd_distill)
 

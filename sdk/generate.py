@@ -1,7 +1,8 @@
 """Model → C: capture, passes, memory plan, emitter; writes the generated sources.
 
-Everything a target build needs lands in one folder: model.c/model.h, the IR
-(graph.json, for inspection and replay) and the memory plan (plan.json).
+Everything a target build needs lands in one folder: model.c/model.h, sampler.h (and
+sampler.c for a diffusion model built with its sampler), the IR (graph.json, for
+inspection and replay) and the memory plan (plan.json).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from pathlib import Path
 
 from codegen.capture import capture
 from codegen.emit_c import EmittedModel, emit_c
+from codegen.emit_sampler import emit_sampler
 from codegen.ir import Graph
-from codegen.passes import PrecisionPolicy, run_passes
+from codegen.passes import PrecisionPolicy, run_passes, tabulate_time
 from codegen.plan import MemoryPlan, plan_memory
 from sdk.models.spec import ModelSpec
 
@@ -25,31 +27,42 @@ class GeneratedModel:
     emitted: EmittedModel
     model_hash: str
     directory: Path
+    has_sampler: bool = False
 
     @property
-    def model_c(self) -> Path:
-        return self.directory / "model.c"
+    def sources(self) -> list[Path]:
+        """The generated C files a firmware build compiles."""
+        return [self.directory / "model.c"] + ([self.directory / "sampler.c"] if self.has_sampler else [])
 
 
 def lower(spec: ModelSpec, precision: PrecisionPolicy | None = None) -> tuple[Graph, MemoryPlan]:
-    graph = run_passes(capture(spec.module, spec.example_inputs), precision)
+    graph = capture(spec.module, spec.example_inputs)
+    if spec.sampler is not None:  # the time input becomes a step index into the plan's times
+        graph = tabulate_time.run(graph, graph.inputs[1], spec.sampler.times)
+    graph = run_passes(graph, precision)
     return graph, plan_memory(graph)
 
 
 def generate_c(spec: ModelSpec, out_dir: Path, precision: PrecisionPolicy | None = None,
                isa_features: list[str] = ()) -> GeneratedModel:
     graph, plan = lower(spec, precision)
-    return emit_graph(graph, plan, out_dir, isa_features)
+    return emit_graph(graph, plan, out_dir, isa_features, spec.sampler)
 
 
 def emit_graph(graph: Graph, plan: MemoryPlan, out_dir: Path,
-               isa_features: list[str] = ()) -> GeneratedModel:
-    """Write the C for an already lowered graph (also used for hand-built kernel-test graphs)."""
+               isa_features: list[str] = (), sampler=None) -> GeneratedModel:
+    """Write the C for an already lowered graph (also used for hand-built kernel-test graphs).
+    sampler: the SamplerPlan to emit model_sample() for, or None."""
     model_hash = graph.content_hash()
     emitted = emit_c(graph, plan, model_hash, isa_features)
+    emitted_sampler = emit_sampler(graph, sampler)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "model.h").write_text(emitted.header)
     (out_dir / "model.c").write_text(emitted.source)
+    (out_dir / "sampler.h").write_text(emitted_sampler.header)
+    (out_dir / "sampler.c").unlink(missing_ok=True)
+    if emitted_sampler.source:
+        (out_dir / "sampler.c").write_text(emitted_sampler.source)
     graph.save(out_dir / "graph.json")
     (out_dir / "plan.json").write_text(json.dumps({
         "arena_bytes": plan.arena_bytes,
@@ -57,4 +70,4 @@ def emit_graph(graph: Graph, plan: MemoryPlan, out_dir: Path,
         "buffers": [{"name": b.name, "size": b.size, "first": b.first, "last": b.last,
                      "offset": b.offset, "members": b.members} for b in plan.buffers],
     }, indent=1, sort_keys=True))
-    return GeneratedModel(graph, plan, emitted, model_hash, out_dir)
+    return GeneratedModel(graph, plan, emitted, model_hash, out_dir, emitted_sampler.source is not None)

@@ -40,3 +40,24 @@ def output_tolerance(layers: list[dict]) -> float:
     if count == 0:
         return FP32_TOLERANCE_REL
     return max(FP32_TOLERANCE_REL, SIGMAS * HALF_UNIT_ROUNDOFF / math.sqrt(3) * math.sqrt(count))
+
+
+def sampler_step_gain(plan, step: int) -> float:
+    """|∂x_next/∂output| of one sampler update (sdk/diffusion/sampling.py): how much of an
+    error in the model's output reaches the next state."""
+    c0, c1, c2, c3 = plan.coefficients[step]
+    if plan.kind == "euler":
+        return abs(c0)
+    if plan.prediction == "v":
+        return abs(c3 * c0 - c2 * c1)
+    return abs(c3 - c2 * c1 / c0)
+
+
+def sample_tolerance(layers: list[dict], plan, output_scales: list[float]) -> float:
+    """Max |device sample − host sample| for one sample, from the per-call output tolerance:
+    each step's model error (tolerance × that step's output scale on the host) passes into
+    the state with the update's gain, and the steps' contributions add. It assumes a later
+    model call does not amplify an earlier error — the sampler's ODE maps nearby states to
+    nearby samples; validation against real checkpoints is what checks that assumption."""
+    per_call = output_tolerance(layers)
+    return sum(sampler_step_gain(plan, k) * per_call * scale for k, scale in enumerate(output_scales))

@@ -3,6 +3,8 @@
 The golden model is the PyTorch module in FP32 on the host. Each sample's inputs are
 written over serial, RUN on the device, the output read back and compared; the report
 has errors, PSNR, instructions retired per inference and the image's RAM and flash.
+A diffusion build is also checked whole: the board samples with its own sampler and noise
+generator, and each sample is compared with the host sampler's from the same noise.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from rich.progress import Progress
 
+from sdk.board_sampling import board_samples, host_sample
 from sdk.build import BuildManifest
 from sdk.errors import UserError
 from sdk.generate import lower
@@ -20,7 +23,7 @@ from sdk.metrics import compare
 from sdk.models import ModelSpec, load_model
 from sdk.runner.client import DeviceClient
 from sdk.target import load_target
-from sdk.tolerance import output_tolerance
+from sdk.tolerance import output_tolerance, sample_tolerance
 
 @dataclass
 class ValidationReport:
@@ -49,6 +52,7 @@ class ValidationReport:
     ram_bytes: int
     passed: bool
     per_sample: list[dict] = field(default_factory=list)
+    sampler: dict | None = None  # diffusion builds: the on-board sampler check (SamplerCheck)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -84,6 +88,25 @@ def run_sample(client: DeviceClient, inputs) -> tuple[np.ndarray, int]:
     return client.read_output(0), instructions
 
 
+def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient, samples: int,
+                  seed: int) -> dict:
+    """Board samples vs host samples from the same noise, each within its derived tolerance."""
+    plan = spec.sampler
+    shape = tuple(manifest.inputs[0]["shape"])
+    rows = []
+    for board in board_samples(client, plan.steps, samples, seed):
+        host = host_sample(spec.module, plan, board.seed, shape)
+        error = float(np.abs(board.sample.astype(np.float64) - host.sample).max())
+        limit = sample_tolerance(manifest.layers, plan, host.output_scales)
+        rows.append({"seed": board.seed, "max_abs_error": error, "tolerance": limit,
+                     "instructions": board.instructions})
+    return {"kind": plan.kind, "prediction": plan.prediction, "steps": plan.steps,
+            "samples": samples, "max_abs_error": max(r["max_abs_error"] for r in rows),
+            "instructions_per_image": int(statistics.median(r["instructions"] for r in rows)),
+            "passed": all(r["max_abs_error"] <= r["tolerance"] for r in rows),
+            "tolerance_min": min(r["tolerance"] for r in rows), "per_sample": rows}
+
+
 def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
              seed: int = 0) -> tuple[ValidationReport, list[SampleRecord]]:
     spec = load_model(manifest.model)
@@ -116,4 +139,7 @@ def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
         arena_bytes=manifest.arena_bytes, arena_lower_bound_bytes=manifest.arena_lower_bound_bytes,
         flash_bytes=manifest.flash_bytes, ram_bytes=manifest.ram_bytes,
         passed=worst_rel <= tolerance_rel, per_sample=per_sample)
+    if spec.sampler is not None:
+        report.sampler = check_sampler(manifest, spec, client, samples, seed)
+        report.passed = report.passed and report.sampler["passed"]
     return report, records

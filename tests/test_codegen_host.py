@@ -18,7 +18,7 @@ HARNESS = "#include <stdint.h>\nvoid model_layer_mark(int32_t layer) { (void)lay
 def _compile(generated, tmp_path):
     harness = tmp_path / "harness.c"
     harness.write_text(HARNESS)
-    sources = [generated.model_c, harness, *kernel_sources(generated.emitted.kernel_functions)]
+    sources = [*generated.sources, harness, *kernel_sources(generated.emitted.kernel_functions)]
     return ctypes.CDLL(str(build_shared_library(sources, [INCLUDE_DIR, generated.directory],
                                                 tmp_path / "model.so")))
 
@@ -54,7 +54,7 @@ def test_generated_sources_are_byte_identical_across_builds(tmp_path):
 
 def test_generated_code_has_no_malloc_and_reports_arena(tmp_path):
     generated = generate_c(load_model("unet"), tmp_path / "gen")
-    source = generated.model_c.read_text()
+    source = (generated.directory / "model.c").read_text()
     assert "malloc" not in source and "double" not in source
     header = (generated.directory / "model.h").read_text()
     assert f"#define MODEL_ARENA_BYTES {generated.plan.arena_bytes}u" in header

@@ -7,7 +7,7 @@ import torch
 
 from sdk.cli import main
 from sdk.data.datasets import load_dataset
-from sdk.diffusion import ddim
+from sdk.diffusion import ddim, sampling
 from sdk.diffusion.checkpoint import load_checkpoint
 from sdk.diffusion.quality import evaluate_samples
 from sdk.diffusion.schedule import CosineSchedule
@@ -51,7 +51,7 @@ def test_train_writes_a_checkpoint_that_samples(tmp_path):
     out = train_teacher(TeacherConfig(steps=3, **TINY), tmp_path / "teacher.pt")
     ckpt, config, model = load_checkpoint(out)
     assert ckpt["kind"] == "teacher" and config.steps == 3
-    samples = ddim.sample(model, CosineSchedule(), config.prediction, torch.randn(2, 1, 16, 16), 4)
+    samples = sampling.sample(model, sampling.plan_for(config.prediction, 4), torch.randn(2, 1, 16, 16))
     assert samples.shape == (2, 1, 16, 16) and samples.abs().max() <= 1
 
 

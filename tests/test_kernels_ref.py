@@ -27,6 +27,7 @@ import torch.nn.functional as F
 
 from codegen.kernels import (INCLUDE_DIR, REF_DIR, all_reference_functions, kernel_source,
                              kernel_sources)
+from codegen.ops import evaluate
 
 C_FLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-Wdouble-promotion"]
 RISCV_FLAGS = [
@@ -99,6 +100,10 @@ class UpsampleParams(ctypes.Structure):
     _fields_ = [(name, i32) for name in ("n", "channels", "h_in", "w_in", "h_out", "w_out")]
 
 
+class TableRowParams(ctypes.Structure):
+    _fields_ = [("rows", i32), ("row_size", i32)]
+
+
 def typed_signatures(suffix: str, tensor_p) -> dict[str, list]:
     """ctypes argument types of the kernels that exist for every element type."""
     return {
@@ -110,6 +115,7 @@ def typed_signatures(suffix: str, tensor_p) -> dict[str, list]:
         f"concat_{suffix}": [ctypes.POINTER(ConcatParams), ctypes.POINTER(tensor_p), tensor_p],
         f"upsample_nearest2d_{suffix}": [ctypes.POINTER(UpsampleParams), tensor_p, tensor_p],
         **{f"{op}_{suffix}": [tensor_p, tensor_p, i32] for op in ("silu", "relu", "copy")},
+        f"table_row_{suffix}": [ctypes.POINTER(TableRowParams), tensor_p, c_float_p, tensor_p],
     }
 
 
@@ -455,6 +461,17 @@ def test_copy_is_exact(lib, dtype):
     out = np.full_like(x, np.nan)
     kernel(lib, "copy", dtype)(ptr(x), ptr(out), x.size)
     np.testing.assert_array_equal(out, x)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_table_row_copies_the_indexed_row_and_clamps_bad_indices(lib, dtype):
+    table = tensor(np.random.default_rng(9).standard_normal((5, 7)), dtype)
+    params = TableRowParams(rows=5, row_size=7)
+    for index, row in [(0.0, 0), (3.0, 3), (4.0, 4), (-2.0, 0), (9.0, 4)]:
+        out = np.full(7, np.nan, dtype=dtype)
+        kernel(lib, "table_row", dtype)(ctypes.byref(params), ptr(table), ptr(f32([index])), ptr(out))
+        np.testing.assert_array_equal(out, table[row], err_msg=f"index {index}")
+        np.testing.assert_array_equal(out, evaluate("table_row", [table, f32([index])], {"shape": [7]}))
 
 
 # ---------------------------------------------------------------------------- casts

@@ -7,7 +7,8 @@ FP16 would break the math rather than round it:
 - sin/cos run in FP32, and so does the op that computes their argument: a timestep
   embedding takes sin(t * f) with t up to ~1000, where an FP16 argument is off by up to
   0.25 rad;
-- a reshape keeps its input's precision (it is an alias, not a computation).
+- a reshape keeps its input's precision (it is an alias, not a computation);
+- a table lookup's row index stays FP32 (it selects, it is not computed with).
 Graph inputs and outputs stay FP32 (the model_run() API and the wire format): a cast
 follows an input that feeds FP16 ops, and an FP16 result is cast back before it leaves,
 keeping the output's name. Constants are stored in the precision of the op that reads
@@ -23,6 +24,7 @@ from codegen.ir import DTYPES, Graph, Node, Tensor
 
 PRECISIONS = {"fp32": "f32", "fp16": "f16"}
 PINNED_FP32_OPS = {"sin", "cos"}
+FP32_OPERANDS = {"table_row": {1}}  # a table's row index stays float32 in every precision
 
 
 @dataclass
@@ -84,7 +86,8 @@ def run(graph: Graph, policy: PrecisionPolicy) -> Graph:
             dtype = graph.tensors[node.inputs[0]].dtype
         else:
             dtype = "f32" if node.name in pinned else policy.for_node(node.name)
-        node.inputs = [as_dtype(t, dtype) for t in node.inputs]
+        keep = FP32_OPERANDS.get(node.op, set())
+        node.inputs = [t if i in keep else as_dtype(t, dtype) for i, t in enumerate(node.inputs)]
         graph.tensors[node.outputs[0]].dtype = dtype
         nodes.append(node)
 

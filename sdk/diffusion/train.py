@@ -42,6 +42,11 @@ class TeacherConfig:
         if self.prediction not in PREDICTIONS:
             raise UserError(f"prediction {self.prediction!r} is not one of {', '.join(PREDICTIONS)}")
 
+    @property
+    def sample_shape(self) -> tuple[int, ...]:
+        """[C, H, W] of one sample as the UNet sees it (1-D signals are [1, 1, W])."""
+        return {"digits8": (1, 8, 8), "digits16": (1, 16, 16), "mnist1d": (1, 1, 40)}[self.dataset]
+
     def make_model(self) -> TinyUNet:
         return TinyUNet(in_channels=1, width=self.width, mults=tuple(self.mults),
                         emb_dim=self.emb_dim, groups=self.groups,

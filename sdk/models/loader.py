@@ -17,6 +17,10 @@ def load_model(ref: str) -> ModelSpec:
     if ref in ZOO:
         return ZOO[ref]()
     path = Path(ref)
+    if path.suffix == ".pt":  # a diffusion checkpoint from `sdk train` / `sdk distill`
+        from sdk.diffusion.device_model import checkpoint_spec
+
+        return checkpoint_spec(path)
     if not path.is_file():
         raise UserError(f"--model {ref!r} is neither a file nor a zoo model; "
                         f"zoo models: {', '.join(sorted(ZOO))}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import torch
 
@@ -12,13 +12,21 @@ InputSampler = Callable[[int, int], list]
 
 @dataclass
 class ModelSpec:
+    """sampler: for a diffusion model built with its on-device sampler, the SamplerPlan
+    (sdk/diffusion/sampling.py); the module's second input, the timestep, then becomes a
+    step index into sampler.times on the device and in sample_inputs."""
+
     name: str
     module: torch.nn.Module
     example_inputs: tuple[torch.Tensor, ...]
     sample_inputs: InputSampler
+    sampler: Any = None
 
     def reference(self, inputs: tuple[torch.Tensor, ...]) -> torch.Tensor:
         """The golden output: the PyTorch module in FP32 on the host."""
+        if self.sampler is not None:
+            x, step = inputs
+            inputs = (x, torch.tensor([self.sampler.times[int(step.reshape(-1)[0])]]))
         with torch.no_grad():
             return self.module(*inputs)
 

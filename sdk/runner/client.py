@@ -172,6 +172,13 @@ class DeviceClient:
         """Run one inference; returns the instructions it retired."""
         return p.parse_run(self.request(p.MsgType.RUN, p.run_payload(steps, seed), self.run_timeout))
 
+    def sample(self, seed: int = 0, device_noise: bool = True, steps: int = 1) -> int:
+        """Run the image's whole sampler (output 0 then holds the sample): noise from the
+        board's generator seeded with `seed`, or (device_noise False) input 0 as written.
+        steps scales the wait: a sampler takes as long as that many RUNs."""
+        return p.parse_run(self.request(p.MsgType.SAMPLE, p.sample_payload(device_noise, seed),
+                                        (self.run_timeout or self.timeout) * max(steps, 1)))
+
     def read_output(self, index: int) -> np.ndarray:
         outputs = self.info.outputs
         if not 0 <= index < len(outputs):

@@ -11,7 +11,11 @@ Payloads (requests -> OK replies):
                                                    target:str8 build_id:str8 model_hash:str8
   TENSOR   kind:u8 (0 input, 1 output) index:u8 -> name:str8 dtype:u8 rank:u8 dims:u32[rank]
   WRITE    index:u8 rank:u8 dims:u32[rank] offset:u32 data  -> ()
-  RUN      steps:u16 seed:u32                   -> instructions:u64
+  RUN      steps:u16 seed:u32 (reserved)        -> instructions:u64  (one model call)
+  SAMPLE   noise:u8 seed:u32                    -> instructions:u64  (the whole on-device
+           sampler; noise 0: input 0 as written, 1: the board's generator seeded with seed,
+           twin in sdk/diffusion/device_noise.py; the sample is output 0; ERR NO_SAMPLER
+           when the image has none)
   READ     index:u8 offset:u32 length:u16       -> data
   COUNTERS start:u16                            -> total:u16 start:u16 count:u16 u64[count]
   RESET    ()                                   -> ()
@@ -48,6 +52,7 @@ class MsgType(IntEnum):
     COUNTERS = 0x05
     RESET = 0x06
     TENSOR = 0x07
+    SAMPLE = 0x08
     INFO = 0x10
     ERASE = 0x11
     PROGRAM = 0x12
@@ -74,6 +79,7 @@ class ErrorCode(IntEnum):
     NO_OUTPUT = 0x07
     INTERNAL = 0x08
     NOT_FINITE = 0x09
+    NO_SAMPLER = 0x0A
     FLASH = 0x10
     VERIFY = 0x11
     NO_IMAGE = 0x12
@@ -180,6 +186,10 @@ def write_header_bytes(rank: int) -> int:
 
 def run_payload(steps: int, seed: int) -> bytes:
     return struct.pack("<HI", steps, seed)
+
+
+def sample_payload(device_noise: bool, seed: int) -> bytes:
+    return struct.pack("<BI", int(device_noise), seed)
 
 
 def read_payload(index: int, offset: int, length: int) -> bytes:

@@ -276,4 +276,15 @@ static inline void edgediff_upsample_nearest2d(const upsample_nearest2d_params_t
     }
 }
 
+/* The row of a table that a float index selects, clamped to the table: a bad index reads a
+ * valid row instead of memory past the table. */
+static inline void edgediff_table_row(const table_row_params_t *p, const void *table,
+                                      const float *index, void *out, edgediff_move_t move) {
+    int32_t row = (int32_t)index[0];
+    row = row < 0 ? 0 : (row >= p->rows ? p->rows - 1 : row);
+    for (int32_t i = 0; i < p->row_size; ++i) {
+        move(out, i, table, row * p->row_size + i);
+    }
+}
+
 #endif /* EDGEDIFF_KERNEL_UTIL_H */

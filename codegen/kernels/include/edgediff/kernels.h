@@ -104,6 +104,14 @@ void upsample_nearest2d_f32(const upsample_nearest2d_params_t *p, const float *i
 /* Plain copy, used when a graph output aliases a graph input or a constant. */
 void copy_f32(const float *in, float *out, int32_t count);
 
+/* out = table[row], row = (int)index[0] clamped to [0, rows): a build-time table looked up
+ * at run time (e.g. a diffusion model's time embedding for each step of a fixed schedule).
+ * The index stays float32 in every precision (an exact small integer). */
+typedef struct {
+    int32_t rows, row_size;
+} table_row_params_t;
+void table_row_f32(const table_row_params_t *p, const float *table, const float *index, float *out);
+
 /* ---- FP16 --------------------------------------------------------------------------
  * IEEE binary16 storage for weights and activations (half the flash and arena). Every
  * target compiler has _Float16 (Arm gcc needs -mfp16-format=ieee; on Cortex-M4 it is
@@ -130,6 +138,8 @@ void concat_f16(const concat_params_t *p, const edgediff_f16_t *const *inputs, e
 void upsample_nearest2d_f16(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
                             edgediff_f16_t *out);
 void copy_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void table_row_f16(const table_row_params_t *p, const edgediff_f16_t *table, const float *index,
+                   edgediff_f16_t *out);
 
 /* Precision boundaries: round to nearest even (f32 -> f16; overflow gives +-inf), exact widening. */
 void cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count);
