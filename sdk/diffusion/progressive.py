@@ -5,6 +5,9 @@ step from t to t'', where the teacher lands in two steps t -> t' -> t''. Since a
 is x'' = α''·x̂0 + σ''·(x_t - α·x̂0)/σ, the x̂0 that makes one step hit the teacher's x''
 has a closed form; the student is trained towards it in its own parametrisation, weighted
 by max(SNR, 1) ("truncated SNR") so that nearly-pure-noise timesteps still count.
+
+Under torchrun the rounds run data parallel as in train.py: every rank draws the same
+global batch and trains on its slice; DistributedDataParallel averages the gradients.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import copy
 from pathlib import Path
 
 import torch
+import torch.distributed as dist
 from rich.progress import Progress
 
 from sdk.data.datasets import load_dataset
 from sdk.diffusion import ddim
 from sdk.diffusion.checkpoint import load_checkpoint
 from sdk.diffusion.schedule import CosineSchedule
-from sdk.diffusion.train import save_checkpoint
+from sdk.diffusion.train import save_checkpoint, world
 
 
 def _alpha_sigma(schedule: CosineSchedule, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -52,31 +56,43 @@ def _teacher_two_steps(teacher, schedule, prediction, x_t, t, t_mid, t_next):
     return _ddim_to(schedule, prediction, teacher(x_mid, t_mid), x_mid, t_mid, t_next)
 
 
+def distill_step(teacher, net, optimizer, schedule: CosineSchedule, prediction: str,
+                 data: torch.Tensor, student_steps: int, batch: int, gen: torch.Generator,
+                 rank: int = 0, size: int = 1) -> float:
+    """One optimizer step on this rank's slice of the global batch; returns the local loss."""
+    grid = torch.tensor(ddim.timesteps(schedule, 2 * student_steps) + [-1.0])
+    x0 = data[torch.randint(len(data), (batch,), generator=gen)]
+    i = 2 * torch.randint(student_steps, (batch,), generator=gen)
+    noise = torch.randn(x0.shape, generator=gen)
+    x0, i, noise = x0[rank::size], i[rank::size], noise[rank::size]
+    t, t_mid, t_next = grid[i], grid[i + 1], grid[i + 2]
+    x_t = schedule.add_noise(x0, t, noise)
+    x_next = _teacher_two_steps(teacher, schedule, prediction, x_t, t, t_mid, t_next)
+    target_x0 = distillation_target(schedule, x_t, x_next, t, t_next)
+    pred_x0, _ = schedule.to_x0_eps(prediction, net(x_t, t), x_t, t)
+    a, s = _alpha_sigma(schedule, t)
+    weight = torch.clamp((a / s) ** 2, min=1.0).view(-1, *([1] * (x0.dim() - 1)))
+    loss = torch.mean(weight * (pred_x0 - target_x0) ** 2)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
 def distill_round(teacher, schedule: CosineSchedule, prediction: str, data: torch.Tensor,
                   student_steps: int, iterations: int, batch: int, lr: float, seed: int,
                   progress: Progress | None = None) -> torch.nn.Module:
     """One round: a student doing in `student_steps` what the teacher does in twice as many."""
+    rank, size = world()
     student = copy.deepcopy(teacher).train()
-    grid = torch.tensor(ddim.timesteps(schedule, 2 * student_steps) + [-1.0])
-    optimizer = torch.optim.Adam(student.parameters(), lr=lr)
+    net = torch.nn.parallel.DistributedDataParallel(student) if size > 1 else student
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
     gen = torch.Generator().manual_seed(seed)
     task = progress.add_task(f"distill {2 * student_steps}→{student_steps} steps",
                              total=iterations) if progress else None
     for _ in range(iterations):
-        x0 = data[torch.randint(len(data), (batch,), generator=gen)]
-        i = 2 * torch.randint(student_steps, (batch,), generator=gen)
-        t, t_mid, t_next = grid[i], grid[i + 1], grid[i + 2]
-        noise = torch.randn(x0.shape, generator=gen)
-        x_t = schedule.add_noise(x0, t, noise)
-        x_next = _teacher_two_steps(teacher, schedule, prediction, x_t, t, t_mid, t_next)
-        target_x0 = distillation_target(schedule, x_t, x_next, t, t_next)
-        pred_x0, _ = schedule.to_x0_eps(prediction, student(x_t, t), x_t, t)
-        a, s = _alpha_sigma(schedule, t)
-        weight = torch.clamp((a / s) ** 2, min=1.0).view(-1, *([1] * (x0.dim() - 1)))
-        loss = torch.mean(weight * (pred_x0 - target_x0) ** 2)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        distill_step(teacher, net, optimizer, schedule, prediction, data, student_steps, batch, gen,
+                     rank, size)
         if progress:
             progress.advance(task)
     return student.eval()
@@ -88,15 +104,22 @@ def progressive_distill(teacher_path: Path, start_steps: int, final_steps: int, 
     if start_steps & (start_steps - 1) or final_steps & (final_steps - 1) or final_steps >= start_steps:
         raise ValueError(f"progressive distillation halves the step count: {start_steps} → {final_steps} "
                          "needs powers of two with final < start")
+    rank, size = world()
+    if batch % size:
+        raise ValueError(f"--batch {batch} must divide evenly over {size} processes")
     _, config, teacher = load_checkpoint(teacher_path)
     data, _ = load_dataset(config.dataset)
     schedule = CosineSchedule()
     paths, steps = [], start_steps
-    with Progress() as progress:
+    with Progress(disable=rank != 0) as progress:
         while steps > final_steps:
             steps //= 2
             teacher = distill_round(teacher, schedule, config.prediction, data, steps, iterations,
                                     batch, lr, seed + steps, progress)
-            paths.append(save_checkpoint(Path(out_dir) / f"student_{steps}steps.pt", config, teacher,
-                                         "student", sampling_steps=steps, method="progressive"))
+            path = Path(out_dir) / f"student_{steps}steps.pt"
+            if rank == 0:
+                save_checkpoint(path, config, teacher, "student", sampling_steps=steps, method="progressive")
+            paths.append(path)
+    if size > 1:
+        dist.barrier()
     return paths
