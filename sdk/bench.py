@@ -34,6 +34,7 @@ class BenchResult:
     ram_bytes: int
     max_rel_error: float
     layers: list[dict]
+    instructions_per_image: int | None = None  # diffusion builds: the whole on-board sampler
 
     @property
     def macs_per_instruction(self) -> float:
@@ -51,6 +52,8 @@ def bench(model_ref: str, target: str, build_root: Path, precision: PrecisionPol
     with open_board(manifest, emulator=True, port=None) as client:
         output, instructions = run_sample(client, [x.numpy() for x in inputs])
         counts = client.counters()
+        per_image = (client.sample(BENCH_SEED, steps=manifest.sampler["steps"])
+                     if manifest.sampler else None)
     layers = [{"name": layer["name"], "op": layer["op"], "function": layer["function"],
                "macs": layer["macs"], "instructions": count,
                "macs_per_instruction": layer["macs"] / count if count else 0.0}
@@ -62,7 +65,7 @@ def bench(model_ref: str, target: str, build_root: Path, precision: PrecisionPol
         arena_lower_bound_bytes=manifest.arena_lower_bound_bytes,
         flash_bytes=manifest.flash_bytes, ram_bytes=manifest.ram_bytes,
         max_rel_error=compare(output, spec.reference(inputs).numpy())["max_rel_error"],
-        layers=layers)
+        layers=layers, instructions_per_image=per_image)
 
 
 MATRIX_MODELS = ["unet", "dncnn"]

@@ -152,7 +152,7 @@ def _sampler_rows(check: dict | None) -> list[tuple[str, str]]:
         return []
     return [(f"on-board sampler ({check['kind']}, {check['steps']} steps, {check['samples']} images)",
              f"max |board - host| {check['max_abs_error']:.2e} (limit ≥ {check['tolerance_min']:.1e})"),
-            ("instructions per image", f"{check['instructions_per_image']:,}")]
+            (f"{check['counter_unit']} per image", f"{check['instructions_per_image']:,}")]
 
 
 def cmd_validate(args) -> int:
@@ -191,6 +191,7 @@ def cmd_generate(args) -> int:
     from sdk.board_sampling import board_samples, host_sample
     from sdk.diffusion.quality import save_grid
     from sdk.models import load_model
+    from sdk.validate import counter_unit
 
     manifest = load_manifest(args.target, args.build_dir)
     if not manifest.sampler:
@@ -212,7 +213,7 @@ def cmd_generate(args) -> int:
     console.print(_kv_table(f"sdk generate: {manifest.model_name} ({manifest.precision}) on {args.target}", [
         ("sampler", f"{manifest.sampler['kind']}, {manifest.sampler['prediction']}-prediction, {steps} steps"),
         ("images (seeds)", f"{args.n} ({args.seed}..{args.seed + args.n - 1}, on-board noise)"),
-        ("instructions per image", f"{int(np.median([m.instructions for m in made])):,}"),
+        (f"{counter_unit(args.target)} per image", f"{int(np.median([m.instructions for m in made])):,}"),
         ("max |board − host sampler|", f"{error:.2e}"),
         ("grid", str(png))]))
     return 0
@@ -295,6 +296,9 @@ def _print_bench(result) -> None:
     console.print(f"arena {result.arena_bytes:,} B (lower bound {result.arena_lower_bound_bytes:,}), "
                   f"flash {result.flash_bytes:,} B, RAM {result.ram_bytes:,} B, "
                   f"max rel. error vs torch {result.max_rel_error:.1e}")
+    if result.instructions_per_image is not None:
+        console.print(f"one image with the on-board sampler: {result.instructions_per_image:,} "
+                      "instructions (all steps, update included)")
 
 
 def cmd_bench(args) -> int:

@@ -103,6 +103,7 @@ def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient
     return {"kind": plan.kind, "prediction": plan.prediction, "steps": plan.steps,
             "samples": samples, "max_abs_error": max(r["max_abs_error"] for r in rows),
             "instructions_per_image": int(statistics.median(r["instructions"] for r in rows)),
+            "counter_unit": counter_unit(manifest.target),
             "passed": all(r["max_abs_error"] <= r["tolerance"] for r in rows),
             "tolerance_min": min(r["tolerance"] for r in rows), "per_sample": rows}
 
