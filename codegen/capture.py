@@ -94,6 +94,10 @@ def _upsample_nearest2d(args, kwargs, out_shape) -> CaptureResult:
     return "upsample_nearest2d", [args[0]], {"size": [int(out_shape[2]), int(out_shape[3])]}
 
 
+def _prelu(args, kwargs, out_shape) -> CaptureResult:
+    return "prelu", [args[0], args[1]], {}
+
+
 def _reshape(args, kwargs, out_shape) -> CaptureResult:
     return "reshape", [args[0]], {"shape": [int(s) for s in out_shape]}
 
@@ -113,6 +117,9 @@ CAPTURERS: dict[str, Callable] = {
     "aten.sin.default": _unary("sin"),
     "aten.cos.default": _unary("cos"),
     "aten.cat.default": _cat,
+    "aten.prelu.default": _prelu,
+    "aten._prelu_kernel.default": _prelu,
+    "edgediff.sign.default": _unary("sign"),  # sdk/compress: the binarized layers' activations
     "aten.upsample_nearest2d.vec": _upsample_nearest2d,
     "aten.upsample_nearest2d.default": _upsample_nearest2d,
     "aten.unsqueeze.default": _reshape,

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-DTYPES = {"f32": np.float32, "f16": np.float16, "i32": np.int32}
+# u32: 1-bit sign tensors packed 32 per word (codegen/binary.py).
+DTYPES = {"f32": np.float32, "f16": np.float16, "i32": np.int32, "u32": np.uint32}
 FORMAT_VERSION = 1
 
 

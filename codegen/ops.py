@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 
+from codegen import binary
 from codegen.ir import DTYPES
 
 ACTIVATIONS = ("none", "relu", "silu")
@@ -107,6 +108,27 @@ def _upsample_nearest2d(x, attrs):
     return x[:, :, ys][:, :, :, xs]
 
 
+def _prelu(x, slope, attrs):
+    """x where positive, slope[c] · x elsewhere (channel dim 1, as torch.prelu)."""
+    s = slope.astype(np.float64).reshape((1, -1) + (1,) * (x.ndim - 2))
+    x64 = x.astype(np.float64)
+    return np.where(x64 > 0, x64, s * x64).astype(np.float32)
+
+
+def _binary_conv2d(packed, packed_weight, scale, bias, attrs):
+    dot = binary.binary_dot(packed, packed_weight, attrs["channels"], attrs["stride"],
+                            attrs["padding"], attrs["out_size"])
+    return binary.scale_output(dot, scale, bias)
+
+
+def _binary_weight_conv2d(x, packed_weight, scale, bias, attrs):
+    """A float convolution with ±1 weights, then · scale[c] + bias[c] (float64 inside)."""
+    signs = binary.unpack_signs(packed_weight, x.shape[1]).astype(np.float64)
+    conv_attrs = dict(stride=attrs["stride"], padding=attrs["padding"], dilation=[1, 1], groups=1)
+    y = _conv2d(x, signs, None, conv_attrs).astype(np.float64) * scale.astype(np.float64).reshape(1, -1, 1, 1)
+    return (y if bias is None else y + bias.astype(np.float64).reshape(1, -1, 1, 1)).astype(np.float32)
+
+
 def _table_row(table, index, attrs):
     """The row a float index selects, clamped as the C kernel clamps it."""
     row = min(max(int(np.asarray(index).ravel()[0]), 0), table.shape[0] - 1)
@@ -150,9 +172,21 @@ OPS: dict[str, OpDef] = {
     "reshape": OpDef(1, lambda x, a: x.reshape(a["shape"])),
     "cast": OpDef(1, lambda x, a: x.astype(DTYPES[a["to"]]), elementwise=False),
     "table_row": OpDef(2, _table_row),
+    "sign": OpDef(1, lambda x, a: np.where(x >= 0, 1, -1).astype(np.float32), elementwise=True),
+    "prelu": OpDef(2, _prelu),
+    "sign_pack": OpDef(1, lambda x, t, a: binary.sign_pack(x, t), optional=1),
+    "binary_conv2d": OpDef(3, _binary_conv2d, optional=1),
+    "binary_weight_conv2d": OpDef(3, _binary_weight_conv2d, optional=1),
 }
 
-MAC_COUNTERS = {"conv2d": _macs_conv2d, "linear": _macs_linear}
+def _macs_binary_conv2d(inputs, output_shape, attrs):
+    """Binary MACs: one ±1 product per input channel and tap (32 per XOR-popcount word)."""
+    _, kh, kw, _ = inputs[1]
+    return int(np.prod(output_shape)) * attrs["channels"] * kh * kw
+
+
+MAC_COUNTERS = {"conv2d": _macs_conv2d, "linear": _macs_linear,
+                "binary_conv2d": _macs_binary_conv2d, "binary_weight_conv2d": _macs_binary_conv2d}
 
 
 def evaluate(op: str, inputs: list[np.ndarray | None], attrs: dict) -> np.ndarray:

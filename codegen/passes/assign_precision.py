@@ -8,7 +8,8 @@ FP16 would break the math rather than round it:
   embedding takes sin(t * f) with t up to ~1000, where an FP16 argument is off by up to
   0.25 rad;
 - a reshape keeps its input's precision (it is an alias, not a computation);
-- a table lookup's row index stays FP32 (it selects, it is not computed with).
+- a table lookup's row index stays FP32 (it selects, it is not computed with);
+- packed 1-bit tensors (u32) are bits, not numbers: never cast.
 Graph inputs and outputs stay FP32 (the model_run() API and the wire format): a cast
 follows an input that feeds FP16 ops, and an FP16 result is cast back before it leaves,
 keeping the output's name. Constants are stored in the precision of the op that reads
@@ -25,6 +26,7 @@ from codegen.ir import DTYPES, Graph, Node, Tensor
 PRECISIONS = {"fp32": "f32", "fp16": "f16"}
 PINNED_FP32_OPS = {"sin", "cos"}
 FP32_OPERANDS = {"table_row": {1}}  # a table's row index stays float32 in every precision
+FIXED_OUTPUT = {"sign_pack": "u32"}  # packed signs are bits in every precision
 
 
 @dataclass
@@ -68,7 +70,7 @@ def run(graph: Graph, policy: PrecisionPolicy) -> Graph:
 
     def as_dtype(tensor: str, dtype: str) -> str:
         """The name of `tensor` in `dtype`: itself, a converted constant or a cast's output."""
-        if not tensor or graph.tensors[tensor].dtype == dtype:
+        if not tensor or graph.tensors[tensor].dtype in (dtype, "u32"):
             return tensor
         if graph.is_constant(tensor):
             key = (tensor, dtype)
@@ -88,7 +90,7 @@ def run(graph: Graph, policy: PrecisionPolicy) -> Graph:
             dtype = "f32" if node.name in pinned else policy.for_node(node.name)
         keep = FP32_OPERANDS.get(node.op, set())
         node.inputs = [t if i in keep else as_dtype(t, dtype) for i, t in enumerate(node.inputs)]
-        graph.tensors[node.outputs[0]].dtype = dtype
+        graph.tensors[node.outputs[0]].dtype = FIXED_OUTPUT.get(node.op, dtype)
         nodes.append(node)
 
     for name in graph.outputs:

@@ -50,18 +50,19 @@ def _resolve_concat(graph: Graph, node) -> None:
                                  for name in node.inputs]
 
 
-def _resolve_group_norm(graph: Graph, node) -> None:
+def _resolve_spatial(graph: Graph, node) -> None:
     shape = graph.tensors[node.inputs[0]].shape
     node.attrs["spatial"] = int(np.prod(shape[2:], dtype=np.int64))
 
 
 RESOLVERS = {"add": _resolve_binary, "sub": _resolve_binary, "mul": _resolve_binary,
-             "concat": _resolve_concat, "group_norm": _resolve_group_norm}
+             "concat": _resolve_concat, "group_norm": _resolve_spatial, "prelu": _resolve_spatial}
 
 
 def run(graph: Graph) -> Graph:
     for tensor in graph.tensors.values():
-        tensor.layout = LAYOUTS.get(len(tensor.shape), "dense")
+        # Packed sign tensors (u32) are [N, H, W, words]: channels innermost, as bits.
+        tensor.layout = "NHWC1" if tensor.dtype == "u32" else LAYOUTS.get(len(tensor.shape), "dense")
     for node in graph.nodes:
         resolver = RESOLVERS.get(node.op)
         if resolver:

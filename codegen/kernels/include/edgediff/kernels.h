@@ -112,6 +112,52 @@ typedef struct {
 } table_row_params_t;
 void table_row_f32(const table_row_params_t *p, const float *table, const float *index, float *out);
 
+/* out = in where in > 0, else slope[c] * in; c is the channel (dim 1), spatial = the product
+ * of the dims after it (torch.prelu with one slope per channel). out may equal in. */
+typedef struct {
+    int32_t n, channels, spatial;
+} prelu_params_t;
+void prelu_f32(const prelu_params_t *p, const float *in, const float *slope, float *out);
+
+/* +1 where in >= 0, else -1 (the binarized layers' activation when it is not packed). */
+void sign_f32(const float *in, float *out, int32_t count);
+
+/* ---- 1-bit (binary) layers --------------------------------------------------------------
+ * A sign tensor stores +-1 as bits (1 = -1, 0 = +1) packed along channels: for pixel
+ * (n, y, x), channel c is bit c % 32 of word c / 32, words = ceil(channels / 32), unused
+ * high bits 0; the tensor is uint32_t [n][h][w][words]. codegen/binary.py is the numpy
+ * reference every kernel below equals bit for bit. */
+
+/* out[n][y][x] = the signs of in[n][.][y][x] - threshold[c] (bit 1 where in < threshold,
+ * compared in float). threshold may be NULL (0). */
+typedef struct {
+    int32_t n, channels, h, w, words;
+} sign_pack_params_t;
+void sign_pack_f32(const sign_pack_params_t *p, const float *in, const float *threshold, uint32_t *out);
+
+/* Binary convolution of packed signs with packed weights [c_out][kernel_h][kernel_w][words]:
+ *   dot = sum over taps inside the input of (c_in - 2 * popcount(in XOR weight)) over words
+ * (a tap in the zero padding contributes 0: zero is neither +1 nor -1), then
+ *   out[n][co][y][x] = (float)dot * scale[co] + bias[co]   (bias may be NULL),
+ * rounded after the product and after the sum (never an FMA), so every target gives the
+ * same bits. Same parameters serve binary_weight_conv2d, whose input is float NCHW. */
+typedef struct {
+    int32_t n, c_in, h_in, w_in;
+    int32_t c_out, h_out, w_out;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t pad_h, pad_w;
+    int32_t words;
+} binary_conv2d_params_t;
+void binary_conv2d_f32(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
+                       const float *scale, const float *bias, float *out);
+
+/* W1A16: a float input [n][c_in][h_in][w_in] with 1-bit weights (packed as above, bit 1 =
+ * -1): out = scale[co] * sum over valid taps and channels of (+-in) + bias[co], float
+ * accumulation. bias may be NULL. */
+void binary_weight_conv2d_f32(const binary_conv2d_params_t *p, const float *in, const uint32_t *weight,
+                              const float *scale, const float *bias, float *out);
+
 /* ---- FP16 --------------------------------------------------------------------------
  * IEEE binary16 storage for weights and activations (half the flash and arena). Every
  * target compiler has _Float16 (Arm gcc needs -mfp16-format=ieee; on Cortex-M4 it is
@@ -140,6 +186,16 @@ void upsample_nearest2d_f16(const upsample_nearest2d_params_t *p, const edgediff
 void copy_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
 void table_row_f16(const table_row_params_t *p, const edgediff_f16_t *table, const float *index,
                    edgediff_f16_t *out);
+void prelu_f16(const prelu_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *slope,
+               edgediff_f16_t *out);
+void sign_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void sign_pack_f16(const sign_pack_params_t *p, const edgediff_f16_t *in,
+                   const edgediff_f16_t *threshold, uint32_t *out);
+void binary_conv2d_f16(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
+                       const edgediff_f16_t *scale, const edgediff_f16_t *bias, edgediff_f16_t *out);
+void binary_weight_conv2d_f16(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
+                              const uint32_t *weight, const edgediff_f16_t *scale,
+                              const edgediff_f16_t *bias, edgediff_f16_t *out);
 
 /* Precision boundaries: round to nearest even (f32 -> f16; overflow gives +-inf), exact widening. */
 void cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count);

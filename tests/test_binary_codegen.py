@@ -1,0 +1,83 @@
+"""1-bit layers in the compiler: the packed-sign reference arithmetic, and the pass that
+lowers binarized convolutions (±alpha weights, sign inputs) to XOR-popcount ops."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from codegen import binary
+from codegen.interpret import run_graph
+from codegen.ir import Graph, Node, Tensor
+from codegen.passes import lower_binary_conv
+
+
+def random_signs(rng, shape) -> np.ndarray:
+    return np.where(rng.standard_normal(shape) < 0, -1.0, 1.0).astype(np.float32)
+
+
+@pytest.mark.parametrize("channels", [1, 31, 32, 33, 70])
+def test_packing_round_trips_and_leaves_unused_bits_zero(channels):
+    rng = np.random.default_rng(channels)
+    signs = random_signs(rng, (2, channels, 3, 4))
+    packed = binary.pack_signs(signs < 0)
+    assert packed.shape == (2, 3, 4, binary.words_for(channels)) and packed.dtype == np.uint32
+    np.testing.assert_array_equal(binary.unpack_signs(packed, channels), signs)
+    if channels % 32:
+        assert not (packed[..., -1] >> np.uint32(channels % 32)).any()
+
+
+@pytest.mark.parametrize("stride, padding", [((1, 1), (1, 1)), ((2, 1), (1, 0)), ((2, 2), (0, 0))])
+def test_binary_dot_is_the_float_convolution_of_signs_with_zero_padding(stride, padding):
+    rng = np.random.default_rng(1)
+    a, w = random_signs(rng, (2, 37, 7, 6)), random_signs(rng, (5, 37, 3, 3))
+    want = torch.nn.functional.conv2d(torch.from_numpy(a), torch.from_numpy(w), stride=stride,
+                                      padding=padding).numpy()
+    got = binary.binary_dot(binary.pack_signs(a < 0), binary.pack_weights(w), 37, stride, padding,
+                            want.shape[2:])
+    np.testing.assert_array_equal(got, want)  # small integers: exact in float32 too
+
+
+def _binarized_conv_graph(rng, with_sign: bool) -> Graph:
+    """x → [sub(beta) → sign] → conv2d(±alpha weights, bias), as a binarized layer exports."""
+    c = 40
+    g = Graph(tensors={"x": Tensor("x", (1, c, 6, 6))}, nodes=[], inputs=["x"], outputs=["y"])
+    alpha = rng.uniform(0.1, 1.0, (8, 1, 1, 1)).astype(np.float32)
+    g.add_constant("w", alpha * random_signs(rng, (8, c, 3, 3)))
+    g.add_constant("b", rng.standard_normal(8).astype(np.float32))
+    x = "x"
+    if with_sign:
+        g.add_constant("beta", (0.1 * rng.standard_normal((1, c, 1, 1))).astype(np.float32))
+        g.tensors["shifted"] = Tensor("shifted", (1, c, 6, 6))
+        g.tensors["signs"] = Tensor("signs", (1, c, 6, 6))
+        g.nodes += [Node("sub", "sub", ["x", "beta"], ["shifted"], {"act": "none"}),
+                    Node("sign", "sign", ["shifted"], ["signs"])]
+        x = "signs"
+    g.tensors["y"] = Tensor("y", (1, 8, 3, 3))
+    g.nodes.append(Node("conv", "conv2d", [x, "w", "b"], ["y"],
+                        {"stride": [2, 2], "padding": [1, 1], "dilation": [1, 1], "groups": 1, "act": "none"}))
+    return g
+
+
+@pytest.mark.parametrize("with_sign, ops", [(True, ["sign_pack", "binary_conv2d"]),
+                                            (False, ["binary_weight_conv2d"])])
+def test_binarized_conv_is_lowered_and_computes_the_same(with_sign, ops):
+    rng = np.random.default_rng(2)
+    graph = _binarized_conv_graph(rng, with_sign)
+    x = rng.standard_normal((1, 40, 6, 6)).astype(np.float32)
+    before = run_graph(graph, [x])[0]
+    lowered = lower_binary_conv.run(graph)
+    lowered.validate()
+    assert [n.op for n in lowered.nodes] == ops
+    assert lowered.constants["conv_weight_bits"].dtype == np.uint32  # 1 bit per weight
+    after = run_graph(lowered, [x])[0]
+    # float32(dot)·alpha + bias rounds twice where the float graph rounds once
+    np.testing.assert_allclose(after, before, rtol=0, atol=4 * np.finfo(np.float32).eps * np.abs(before).max())
+
+
+def test_convs_that_are_not_binary_stay_float():
+    rng = np.random.default_rng(3)
+    graph = _binarized_conv_graph(rng, with_sign=True)
+    graph.constants["w"][0, 0, 0, 0] *= 1.5  # one weight off ±alpha: a float conv
+    assert [n.op for n in lower_binary_conv.run(graph).nodes] == ["sub", "sign", "conv2d"]
