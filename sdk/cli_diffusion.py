@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 from rich.console import Console
 from rich.table import Table
@@ -51,19 +52,26 @@ def cmd_train(args) -> int:
 
 def cmd_eval(args) -> int:
     ckpt, config, model = load_checkpoint(args.checkpoint)
-    args.steps = args.steps or ckpt.get("sampling_steps", 50)
-    gen = torch.Generator().manual_seed(args.seed)
-    noise = torch.randn((args.n, *config.sample_shape), generator=gen)
-    try:
-        plan = sampling.plan_for(config.prediction, args.steps)
-    except ValueError as e:
-        raise UserError(str(e)) from None
-    samples = sampling.sample(model, plan, noise)
+    if args.samples:  # e.g. made on a board by `sdk generate` (its .npy)
+        samples = torch.from_numpy(np.load(args.samples)).float()
+        if tuple(samples.shape[1:]) != config.sample_shape:
+            raise UserError(f"{args.samples} holds samples shaped {tuple(samples.shape[1:])}, "
+                            f"{args.checkpoint} makes {config.sample_shape}")
+        args.n, how = len(samples), f"samples from {args.samples}"
+    else:
+        args.steps = args.steps or ckpt.get("sampling_steps", 50)
+        gen = torch.Generator().manual_seed(args.seed)
+        noise = torch.randn((args.n, *config.sample_shape), generator=gen)
+        try:
+            plan = sampling.plan_for(config.prediction, args.steps)
+        except ValueError as e:
+            raise UserError(str(e)) from None
+        samples = sampling.sample(model, plan, noise)
+        how = f"{args.checkpoint} ({args.steps} {plan.kind} steps, seed {args.seed})"
     if config.dataset == "mnist1d":
         samples = samples[:, :, 0, :]
     report = evaluate_samples(samples, config.dataset, EVAL_CACHE)
-    table = Table(title=f"sdk eval: {args.checkpoint} ({args.steps} {plan.kind} steps, N={args.n}, seed {args.seed})",
-                  show_header=False)
+    table = Table(title=f"sdk eval: {how}, N={args.n}", show_header=False)
     for key, value in report.to_dict().items():
         table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))
     console.print(table)
@@ -107,6 +115,22 @@ def cmd_distill(args) -> int:
     return 0
 
 
+def cmd_binarize(args) -> int:
+    if args.nproc > 1 and "WORLD_SIZE" not in os.environ:
+        return _relaunch_with_torchrun(args.nproc)
+    from sdk.compress.binarize import binarize_distill
+
+    try:
+        path = binarize_distill(args.teacher, args.mode, args.iterations, args.out, batch=args.batch,
+                                seed=args.seed, layers=args.layers, lr=args.lr,
+                                dmd_weight=args.dmd_weight)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    if int(os.environ.get("RANK", "0")) == 0:
+        console.print(f"binarized student: {path}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a diffusion teacher (TinyUNet) on bundled data")
     p.add_argument("--dataset", default="digits16", choices=["digits8", "digits16", "mnist1d"])
@@ -144,6 +168,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=int, help="DDIM steps (default: a student's own, else 50)")
     p.add_argument("--n", type=int, default=256, help="number of samples")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--samples", type=Path,
+                   help="measure these samples (.npy, e.g. from `sdk generate`) instead of sampling")
     p.add_argument("--png")
     p.add_argument("--json")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("binarize", help="1-bit quantization-aware distillation of a diffusion model")
+    p.add_argument("--teacher", type=Path, required=True, help="float checkpoint (e.g. a 4-step student)")
+    p.add_argument("--mode", required=True, choices=["w1a1", "w1a16"],
+                   help="w1a1: binary weights and activations; w1a16: binary weights only")
+    p.add_argument("--layers", nargs="+", metavar="PATTERN",
+                   help="module-name globs of the layers to binarize (default: every ResBlock 3x3 "
+                        "conv and downsample conv)")
+    p.add_argument("--iterations", type=int, default=1000, help="optimizer steps")
+    p.add_argument("--batch", type=int, default=64, help="sampler states per step")
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--dmd-weight", type=float, default=1.0,
+                   help="weight of the patch Gram direction-matching loss")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--nproc", type=int, default=1, help="data-parallel processes (torchrun + DDP)")
+    p.add_argument("--out", type=Path, default=Path("build/binary"))
+    p.set_defaults(func=cmd_binarize)

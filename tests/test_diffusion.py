@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
 import torch
 
@@ -76,6 +79,14 @@ def test_eval_cli_prints_the_metric_and_writes_a_grid(tmp_path, monkeypatch, cap
                  "--png", str(tmp_path / "g.png"), "--json", str(tmp_path / "q.json")])
     assert code == 0
     assert (tmp_path / "g.png").stat().st_size > 0 and "fd" in (tmp_path / "q.json").read_text()
+    # Samples made elsewhere (a board's .npy) are measured the same way; a wrong shape is refused.
+    np.save(tmp_path / "s.npy", np.zeros((32, 1, 16, 16), np.float32))
+    assert main(["eval", "--checkpoint", str(ckpt), "--samples", str(tmp_path / "s.npy"),
+                 "--png", str(tmp_path / "s.png"), "--json", str(tmp_path / "s.json")]) == 0
+    assert json.loads((tmp_path / "s.json").read_text())["samples"] == 32
+    np.save(tmp_path / "bad.npy", np.zeros((4, 1, 8, 8), np.float32))
+    assert main(["eval", "--checkpoint", str(ckpt), "--samples", str(tmp_path / "bad.npy")]) == 2
+    assert "shaped (1, 8, 8)" in capsys.readouterr().out
 
 
 def test_progressive_target_makes_one_step_land_on_the_teacher():

@@ -27,7 +27,10 @@ def load_checkpoint(path: Path) -> tuple[dict, TeacherConfig, torch.nn.Module]:
     if "config" not in ckpt or unknown:
         raise UserError(f"{path} is not an EdgeDiff checkpoint (config keys {sorted(unknown)} unknown)")
     config = TeacherConfig(**ckpt["config"])
-    model = config.make_model()
+    try:
+        model = config.make_model()
+    except (ValueError, KeyError, AttributeError) as e:  # e.g. a `binary` entry naming no layer
+        raise UserError(f"{path}: its model config cannot be rebuilt ({e})") from None
     expected = model.state_dict()
     got = ckpt["state_dict"]
     problems = [f"missing {k}" for k in expected if k not in got]

@@ -17,6 +17,7 @@ import torch
 import torch.distributed as dist
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from sdk.compress.binary_layers import apply_binary
 from sdk.data.datasets import load_dataset
 from sdk.diffusion.schedule import PREDICTIONS, CosineSchedule
 from sdk.errors import UserError
@@ -37,6 +38,9 @@ class TeacherConfig:
     lr: float = 2e-3
     ema_decay: float = 0.995
     seed: int = 0
+    # A binarized model (`sdk binarize`): {"mode": "w1a1" | "w1a16", "layers": [module names]};
+    # make_model rebuilds those layers as BinaryConv2d. None: a float model.
+    binary: dict | None = None
 
     def __post_init__(self):
         if self.prediction not in PREDICTIONS:
@@ -48,9 +52,12 @@ class TeacherConfig:
         return {"digits8": (1, 8, 8), "digits16": (1, 16, 16), "mnist1d": (1, 1, 40)}[self.dataset]
 
     def make_model(self) -> TinyUNet:
-        return TinyUNet(in_channels=1, width=self.width, mults=tuple(self.mults),
-                        emb_dim=self.emb_dim, groups=self.groups,
-                        signal_1d=self.dataset == "mnist1d")
+        model = TinyUNet(in_channels=1, width=self.width, mults=tuple(self.mults),
+                         emb_dim=self.emb_dim, groups=self.groups,
+                         signal_1d=self.dataset == "mnist1d")
+        if self.binary:
+            apply_binary(model, self.binary["mode"], self.binary["layers"])
+        return model
 
 
 def world() -> tuple[int, int]:

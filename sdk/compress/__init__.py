@@ -1,0 +1,1 @@
+"""Model compression for microcontrollers: 1-bit (binary) quantization-aware training."""
