@@ -106,7 +106,8 @@ def cmd_distill(args) -> int:
             from sdk.diffusion.width import width_distill
 
             paths = width_distill(args.teacher, args.width, args.iterations, args.out,
-                                  batch=args.batch, seed=args.seed, spectral=args.spectral)
+                                  batch=args.batch, seed=args.seed, spectral=args.spectral,
+                                  feature_weight=args.feature_weight)
     except ValueError as e:
         raise UserError(str(e)) from None
     if int(os.environ.get("RANK", "0")) == 0:
@@ -155,6 +156,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--width", type=int, help="width: the student's base channel count")
     p.add_argument("--spectral", type=float, default=0.0,
                    help="width: weight of the spectrum-aware (inverse-amplitude) frequency loss")
+    p.add_argument("--feature-weight", type=float, default=0.0,
+                   help="width: weight of the normalised feature distillation loss (0 = off)")
     p.add_argument("--pairs", type=int, default=4096, help="reflow: (noise, sample) pairs to draw")
     p.add_argument("--iterations", type=int, default=1000, help="optimizer steps (per round)")
     p.add_argument("--batch", type=int, default=64)
