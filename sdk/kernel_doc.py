@@ -13,6 +13,7 @@ from codegen.kernels.registry import KERNEL_ROOT, kernel_source
 
 COMMAND = "sdk bench --matrix"
 DOT_OPS = {"conv2d", "linear", "group"}  # ops that sum many terms (group = group_norm statistics)
+INTEGER_OPS = {"binary"}  # binary_conv2d: XOR-popcount sums, exact in integers
 
 
 def _first_comment(function: str) -> str:
@@ -37,7 +38,9 @@ def render() -> str:
     for base in sorted(OVERRIDES):
         for o in OVERRIDES[base]:
             handles = " ".join((o.applies.__doc__ or "any shape").split())
-            sums = ("FP16" if o.half_accumulation else "FP32") if base.split("_")[0] in DOT_OPS else "—"
+            op = base.split("_")[0]
+            sums = (("FP16" if o.half_accumulation else "FP32") if op in DOT_OPS
+                    else "integers (exact)" if op in INTEGER_OPS else "—")
             lines.append(f"| `{base}` | `{o.function}` | {o.feature} | {handles} | {sums} |")
     lines += ["", "## What each override does", ""]
     for base in sorted(OVERRIDES):

@@ -2,15 +2,18 @@
 every kernel through the real build, board and serial path.
 
 Each case is an independent op reading graph inputs (and constant weights) and writing
-its own graph output. Shapes are chosen to reach the corners optimized kernels special-
-case: widths that are not a multiple of the vector length, borders, stride 2, depthwise,
-broadcasting, fused activations.
+its own graph output; a 1-bit case is a chain (sign_pack, then binary_conv2d) whose last
+op writes the output, since packed signs are no graph output. Shapes are chosen to reach
+the corners optimized kernels special-case: widths that are not a multiple of the vector
+length, borders, stride 2, depthwise, broadcasting, fused activations, channel counts that
+leave a partial last word of packed signs.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from codegen.binary import pack_signs, words_for
 from codegen.ir import Graph, Node, Tensor
 from codegen.ops import evaluate, macs
 
@@ -31,10 +34,17 @@ class CaseBuilder:
     def weight(self, name: str, shape, scale: float) -> str:
         return self.graph.add_constant(name, (self.rng.standard_normal(shape) * scale).astype(np.float32))
 
-    def op(self, name: str, op: str, inputs: list[str], out_shape, **attrs) -> str:
-        self.graph.tensors[name] = Tensor(name, tuple(out_shape))
+    def packed_weight(self, name: str, shape) -> str:
+        """Random ±1 conv weights [c_out, c_in, kh, kw], packed to [c_out, kh, kw, words]."""
+        return self.graph.add_constant(name, pack_signs(self.rng.standard_normal(shape) < 0))
+
+    def op(self, name: str, op: str, inputs: list[str], out_shape, dtype: str = "f32",
+           output: bool = True, **attrs) -> str:
+        """output=False: an intermediate of a chained case (e.g. packed signs), no graph output."""
+        self.graph.tensors[name] = Tensor(name, tuple(out_shape), dtype)
         self.graph.nodes.append(Node(name, op, inputs, [name], attrs))
-        self.graph.outputs.append(name)
+        if output:
+            self.graph.outputs.append(name)
         return name
 
 
@@ -46,6 +56,43 @@ def _conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, groups=1,
     h_out, w_out = (h + 2 * pad - k) // stride + 1, (w + 2 * pad - k) // stride + 1
     b.op(name, "conv2d", [x, wt, bs], (1, c_out, h_out, w_out), stride=[stride, stride],
          padding=[pad, pad], dilation=[1, 1], groups=groups, act=act)
+
+
+def _out_size(size: int, k: int, stride: int, pad: int) -> int:
+    return (size + 2 * pad - k) // stride + 1
+
+
+def _pair(v) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def _binary_conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, threshold=True,
+                 bias=True, scale=(0.05, 1.0)):
+    """W1A1: sign_pack(x, threshold) then binary_conv2d; k and pad: int or (h, w) pair.
+    scale: the range the per-channel scales are drawn from."""
+    (kh, kw), (ph, pw) = _pair(k), _pair(pad)
+    x = b.input(f"{name}_x", (1, c_in, h, w))
+    t = b.weight(f"{name}_t", (c_in,), 0.3) if threshold else ""
+    signs = b.op(f"{name}_signs", "sign_pack", [x, t], (1, h, w, words_for(c_in)), dtype="u32",
+                 output=False)
+    wt = b.packed_weight(f"{name}_w", (c_out, c_in, kh, kw))
+    alpha = b.graph.add_constant(f"{name}_scale", b.rng.uniform(*scale, c_out).astype(np.float32))
+    bs = b.weight(f"{name}_b", (c_out,), 0.1 * scale[1]) if bias else ""
+    out_size = [_out_size(h, kh, stride, ph), _out_size(w, kw, stride, pw)]
+    b.op(name, "binary_conv2d", [signs, wt, alpha, bs], (1, c_out, *out_size), channels=c_in,
+         stride=[stride, stride], padding=[ph, pw], out_size=out_size)
+
+
+def _binary_weight_conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, bias=True):
+    """W1A16: float input, constant packed ±1 weights."""
+    x = b.input(f"{name}_x", (1, c_in, h, w))
+    wt = b.packed_weight(f"{name}_w", (c_out, c_in, k, k))
+    scales = b.rng.uniform(0.05, 0.5, c_out).astype(np.float32)
+    alpha = b.graph.add_constant(f"{name}_scale", scales)
+    bs = b.weight(f"{name}_b", (c_out,), 0.1) if bias else ""
+    out_size = [_out_size(h, k, stride, pad), _out_size(w, k, stride, pad)]
+    b.op(name, "binary_weight_conv2d", [x, wt, alpha, bs], (1, c_out, *out_size), channels=c_in,
+         stride=[stride, stride], padding=[pad, pad], out_size=out_size)
 
 
 def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
@@ -88,18 +135,43 @@ def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
     b.op("concat", "concat", [x, y], (1, 24, 8, 8), axis=1)
     x = b.input("up_x", (1, 8, 5, 7))
     b.op("upsample", "upsample_nearest2d", [x], (1, 8, 10, 14), size=[10, 14])
+
+    _binary_conv(b, "bconv3x3", 32, 8, 8, 8, 3)
+    # rows of 20 fields of 28 words: the MVE kernel's 8 KiB buffer takes 3 rows at a time
+    _binary_conv(b, "bconv3x3_odd", 70, 7, 7, 20, 3, threshold=False, bias=False)
+    _binary_conv(b, "bconv3x3_s2", 64, 5, 9, 10, 3, stride=2)
+    _binary_conv(b, "bconv3x3_p0", 33, 3, 6, 5, 3, pad=0)  # fewer channels than a block
+    _binary_conv(b, "bconv1x1", 33, 6, 5, 6, 1, pad=0)
+    _binary_conv(b, "bconv1x3", 16, 4, 1, 12, (1, 3), pad=(0, 1))  # the 1-D UNet's convs
+    # scales ~1e-6: the FP16 outputs are subnormal halves, which a flushing vector unit loses
+    _binary_conv(b, "bconv_tiny", 48, 8, 6, 6, 3, scale=(1e-7, 4e-6))
+    # subnormal FP32 scales and biases (the MVE kernel's reference path); 0 in FP16
+    _binary_conv(b, "bconv_subnormal", 16, 4, 4, 5, 3, scale=(1e-39, 1e-38))
+    _binary_weight_conv(b, "bwconv3x3", 12, 5, 6, 7, 3)
+    _binary_weight_conv(b, "bwconv1x1_s2", 40, 6, 7, 7, 1, stride=2, pad=0, bias=False)
     return b.graph, b.input_values
 
 
+def stored(value: np.ndarray, dtype: str) -> np.ndarray:
+    """A value as the device stores it: rounded to FP16 in an FP16 build; packed signs
+    (uint32) are bits, the same in every build."""
+    if value.dtype == np.uint32:
+        return value
+    return value.astype(np.float16 if dtype == "f16" else np.float32)
+
+
 def expected_outputs(graph: Graph, inputs: list[np.ndarray], dtype: str) -> dict[str, np.ndarray]:
-    """Each case in float64 from its inputs and weights as the device stores them
-    (rounded to FP16 for an FP16 build): what an exact kernel would produce."""
-    store = np.float16 if dtype == "f16" else np.float32
-    values = {name: v.astype(store) for name, v in zip(graph.inputs, inputs)}
-    values.update({name: v.astype(store) for name, v in graph.constants.items()})
-    return {node.outputs[0]: evaluate(node.op, [values[t].astype(np.float32) if t else None
-                                               for t in node.inputs], node.attrs)
-            for node in graph.nodes}
+    """Each case's output in float64 (or as codegen/binary.py computes it, for the 1-bit ops)
+    from its inputs, weights and intermediates as the device stores them: what an exact
+    kernel would produce."""
+    values = {name: stored(v, dtype) for name, v in zip(graph.inputs, inputs)}
+    values.update({name: stored(v, dtype) for name, v in graph.constants.items()})
+    exact = {}
+    for node in graph.nodes:
+        exact[node.outputs[0]] = evaluate(node.op, [values[t] if t else None for t in node.inputs],
+                                          node.attrs)
+        values[node.outputs[0]] = stored(exact[node.outputs[0]], dtype)
+    return {name: exact[name] for name in graph.outputs}
 
 
 def case_accumulation(graph: Graph, output: str) -> int:

@@ -25,6 +25,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from codegen import binary
 from codegen.kernels import (INCLUDE_DIR, REF_DIR, all_reference_functions, kernel_source,
                              kernel_sources)
 from codegen.ops import evaluate
@@ -62,12 +63,13 @@ MAX_CONCAT = 8
 
 c_float_p = ctypes.POINTER(ctypes.c_float)
 c_half_p = ctypes.POINTER(ctypes.c_uint16)  # edgediff_f16_t *: ctypes has no half type
+c_u32_p = ctypes.POINTER(ctypes.c_uint32)  # packed sign words
 i32 = ctypes.c_int32
 act_t = ctypes.c_int  # edgediff_act_t: a plain int-sized enum on the host ABI
 
 # The element types every op kernel exists for, by the suffix of its C name.
 SUFFIX = {np.float32: "f32", np.float16: "f16"}
-POINTER_TYPE = {np.float32: c_float_p, np.float16: c_half_p}
+POINTER_TYPE = {np.float32: c_float_p, np.float16: c_half_p, np.uint32: c_u32_p}
 DTYPES = [pytest.param(dtype, id=suffix) for dtype, suffix in SUFFIX.items()]
 
 
@@ -104,6 +106,21 @@ class TableRowParams(ctypes.Structure):
     _fields_ = [("rows", i32), ("row_size", i32)]
 
 
+class PreluParams(ctypes.Structure):
+    _fields_ = [(name, i32) for name in ("n", "channels", "spatial")]
+
+
+class SignPackParams(ctypes.Structure):
+    _fields_ = [(name, i32) for name in ("n", "channels", "h", "w", "words")]
+
+
+class BinaryConv2dParams(ctypes.Structure):
+    _fields_ = [(name, i32) for name in (
+        "n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel_h", "kernel_w",
+        "stride_h", "stride_w", "pad_h", "pad_w", "words",
+    )]
+
+
 def typed_signatures(suffix: str, tensor_p) -> dict[str, list]:
     """ctypes argument types of the kernels that exist for every element type."""
     return {
@@ -116,6 +133,13 @@ def typed_signatures(suffix: str, tensor_p) -> dict[str, list]:
         f"upsample_nearest2d_{suffix}": [ctypes.POINTER(UpsampleParams), tensor_p, tensor_p],
         **{f"{op}_{suffix}": [tensor_p, tensor_p, i32] for op in ("silu", "relu", "copy")},
         f"table_row_{suffix}": [ctypes.POINTER(TableRowParams), tensor_p, c_float_p, tensor_p],
+        f"prelu_{suffix}": [ctypes.POINTER(PreluParams), *[tensor_p] * 3],
+        f"sign_{suffix}": [tensor_p, tensor_p, i32],
+        f"sign_pack_{suffix}": [ctypes.POINTER(SignPackParams), tensor_p, tensor_p, c_u32_p],
+        f"binary_conv2d_{suffix}": [ctypes.POINTER(BinaryConv2dParams), c_u32_p, c_u32_p,
+                                    *[tensor_p] * 3],
+        f"binary_weight_conv2d_{suffix}": [ctypes.POINTER(BinaryConv2dParams), tensor_p, c_u32_p,
+                                           *[tensor_p] * 3],
     }
 
 
@@ -161,7 +185,7 @@ def f32(values) -> np.ndarray:
 
 
 def ptr(array: np.ndarray | None):
-    """A float* / edgediff_f16_t* into a contiguous array, or NULL for None."""
+    """A float* / edgediff_f16_t* / uint32_t* into a contiguous array, or NULL for None."""
     if array is None:
         return None
     assert array.flags.c_contiguous
@@ -653,6 +677,148 @@ def test_upsample_nearest_matches_torch(lib, dtype):
         expected = F.interpolate(t32(x), size=(h_out, w_out), mode="nearest")
         np.testing.assert_array_equal(out, expected.numpy().astype(dtype),
                                       err_msg=params_repr(params))
+
+
+# ---------------------------------------------------------------------------- 1-bit layers
+
+
+def bits_equal(got: np.ndarray, want: np.ndarray) -> bool:
+    """Same dtype, shape and bits (so -0 != +0 and NaNs compare by payload)."""
+    view = {2: np.uint16, 4: np.uint32}[got.itemsize]
+    return got.dtype == want.dtype and np.array_equal(got.view(view), want.view(view))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("channels", [1, 31, 32, 33, 70])
+def test_sign_pack_equals_numpy(lib, dtype, channels):
+    """Bit c % 32 of word c // 32 is set where x < threshold[c] (no threshold: 0), compared
+    in float, unused high bits 0. Values equal to their threshold, -0, +-inf and NaN (never
+    below anything) are included."""
+    rng = np.random.default_rng(channels)
+    n, h, w = 2, 3, 5
+    for with_threshold in (False, True):
+        threshold = tensor(0.3 * rng.standard_normal(channels), dtype) if with_threshold else None
+        x = tensor(rng.standard_normal((n, channels, h, w)), dtype)
+        x.flat[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, 1.0]
+        if threshold is not None:
+            x[0, :, 0, 1] = threshold  # exactly at the threshold: not below it
+        words = binary.words_for(channels)
+        out = np.full((n, h, w, words), 0xDEADBEEF, dtype=np.uint32)
+        params = SignPackParams(n, channels, h, w, words)
+        kernel(lib, "sign_pack", dtype)(ctypes.byref(params), ptr(x), ptr(threshold), ptr(out))
+        np.testing.assert_array_equal(out, binary.sign_pack(x, threshold),
+                                      err_msg=f"channels={channels} threshold={with_threshold}")
+
+
+def random_packed(rng, shape_nchw) -> np.ndarray:
+    return binary.pack_signs(rng.standard_normal(shape_nchw) < 0)
+
+
+# (c_in, c_out, h, w, kernel (kh, kw), stride, padding): odd channel counts (partial last
+# words), stride 2 with odd sizes, 1x1, 3x3, the 1-D UNet's 1x3, padding 0 and 1.
+BINARY_CONV_CASES = [
+    (1, 3, 5, 6, (3, 3), (1, 1), (1, 1)),
+    (33, 5, 7, 6, (3, 3), (1, 1), (1, 1)),
+    (70, 4, 6, 7, (3, 3), (2, 2), (1, 1)),
+    (32, 6, 5, 5, (3, 3), (1, 1), (0, 0)),
+    (64, 2, 9, 4, (3, 3), (2, 1), (1, 0)),
+    (33, 7, 4, 5, (1, 1), (1, 1), (0, 0)),
+    (70, 3, 5, 5, (1, 1), (2, 2), (0, 0)),
+    (5, 4, 1, 9, (1, 3), (1, 1), (0, 1)),
+    (2, 3, 2, 2, (3, 3), (1, 1), (1, 1)),  # every pixel on the border
+]
+
+
+def binary_conv_id(case) -> str:
+    c_in, c_out, h, w, (kh, kw), stride, padding = case
+    return f"{c_in}to{c_out}-{h}x{w}-k{kh}x{kw}-s{stride[0]}{stride[1]}-p{padding[0]}{padding[1]}"
+
+
+def binary_conv_setup(rng, case, dtype):
+    c_in, c_out, h, w, (kh, kw), stride, padding = case
+    h_out = (h + 2 * padding[0] - kh) // stride[0] + 1
+    w_out = (w + 2 * padding[1] - kw) // stride[1] + 1
+    words = binary.words_for(c_in)
+    params = BinaryConv2dParams(2, c_in, h, w, c_out, h_out, w_out, kh, kw, *stride, *padding,
+                                words)
+    weight = random_packed(rng, (c_out, c_in, kh, kw))
+    scale = tensor(rng.uniform(0.01, 1.0, c_out), dtype)
+    return params, weight, scale, (h_out, w_out)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", BINARY_CONV_CASES, ids=binary_conv_id)
+def test_binary_conv2d_equals_numpy_bit_for_bit(lib, dtype, case):
+    """The integer XOR-popcount dot (zero padding contributing 0) and the output step
+    float32(dot) * scale + bias, rounded after each operation (then once to half): exactly
+    codegen/binary.py, with and without bias."""
+    rng = np.random.default_rng(sum(case[:4]))
+    params, weight, scale, out_hw = binary_conv_setup(rng, case, dtype)
+    packed = random_packed(rng, (params.n, params.c_in, params.h_in, params.w_in))
+    for bias in (None, tensor(rng.standard_normal(params.c_out), dtype)):
+        out = np.full((params.n, params.c_out, *out_hw), np.nan, dtype=dtype)
+        kernel(lib, "binary_conv2d", dtype)(ctypes.byref(params), ptr(packed), ptr(weight),
+                                            ptr(scale), ptr(bias), ptr(out))
+        dot = binary.binary_dot(packed, weight, params.c_in, case[5], case[6], out_hw)
+        want = binary.scale_output(dot, scale, bias).astype(dtype)
+        assert bits_equal(out, want), f"binary_conv2d {params_repr(params)} bias={bias is not None}"
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", BINARY_CONV_CASES, ids=binary_conv_id)
+def test_binary_weight_conv2d_matches_torch(lib, dtype, case):
+    """W1A16: float input, ±1 weights, float32 accumulation of the K = c_in*kh*kw signed
+    inputs, then * scale and + bias (one rounding each). As for conv2d (dot_bound): the sum
+    errs by (K-1) u sum|x|, scaled by |scale|; the product and the add round once each, so
+    |err| <= (K+1) u (|scale| sum|x| + |bias|), doubled to EPS32 for O(u^2)."""
+    rng = np.random.default_rng(sum(case[:4]) + 1)
+    params, weight, scale, out_hw = binary_conv_setup(rng, case, dtype)
+    x = tensor(rng.standard_normal((params.n, params.c_in, params.h_in, params.w_in)), dtype)
+    signs = torch.from_numpy(binary.unpack_signs(weight, params.c_in)).double()
+    conv = dict(stride=case[5], padding=case[6])
+    for bias in (None, tensor(rng.standard_normal(params.c_out), dtype)):
+        out = np.full((params.n, params.c_out, *out_hw), np.nan, dtype=dtype)
+        kernel(lib, "binary_weight_conv2d", dtype)(ctypes.byref(params), ptr(x), ptr(weight),
+                                                   ptr(scale), ptr(bias), ptr(out))
+        s = t64(scale).view(1, -1, 1, 1)
+        b = 0.0 if bias is None else t64(bias).view(1, -1, 1, 1)
+        ref = F.conv2d(t64(x), signs, **conv) * s + b
+        abs_sum = F.conv2d(t64(x).abs(), signs.abs(), **conv) * s.abs() + abs(b)
+        terms = params.c_in * params.kernel_h * params.kernel_w + 1
+        assert_result(out, ref.numpy(), dot_bound(abs_sum, terms),
+                      f"binary_weight_conv2d {params_repr(params)} bias={bias is not None}")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_prelu_is_exact(lib, dtype):
+    """x where x > 0, else slope[c] * x: one rounding of the product (for halves the float
+    product is exact, so the one rounding to half is the correctly rounded result), in place
+    too. Inputs over the whole range: products overflow to inf and underflow as IEEE says."""
+    rng = np.random.default_rng(14)
+    x = unary_inputs(rng, dtype)[:1200].reshape(2, 3, 200)
+    slope = tensor(rng.uniform(-0.5, 2.0, 3), dtype)
+    x64, s64 = x.astype(np.float64), slope.astype(np.float64).reshape(1, 3, 1)
+    with np.errstate(over="ignore"):
+        want = np.where(x64 > 0, x64, s64 * x64).astype(np.float32).astype(dtype)
+    params = PreluParams(2, 3, 200)
+    out = np.full_like(x, np.nan)
+    kernel(lib, "prelu", dtype)(ctypes.byref(params), ptr(x), ptr(slope), ptr(out))
+    assert bits_equal(out, want)
+    kernel(lib, "prelu", dtype)(ctypes.byref(params), ptr(x), ptr(slope), ptr(x))
+    assert bits_equal(x, want)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sign_is_exact(lib, dtype):
+    """+1 where x >= 0 (both zeros included), -1 elsewhere (NaN too), in place too."""
+    x = unary_inputs(np.random.default_rng(15), dtype)
+    x = np.concatenate([x, tensor([0.0, -0.0, np.nan, -np.inf, np.inf], dtype)])
+    want = evaluate("sign", [x], {}).astype(dtype)
+    out = np.full_like(x, np.nan)
+    kernel(lib, "sign", dtype)(ptr(x), ptr(out), x.size)
+    assert bits_equal(out, want)
+    kernel(lib, "sign", dtype)(ptr(x), ptr(x), x.size)
+    assert bits_equal(x, want)
 
 
 # ---------------------------------------------------------------------------- builds

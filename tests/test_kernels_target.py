@@ -1,7 +1,9 @@
 """Every kernel × precision × target: one firmware image per target and precision carries
 all the cases of tests/kernel_cases.py, runs them once on the (emulated) board and sends
 each result back over serial; each is checked against float64 numpy on the same stored
-inputs with a bound derived from the arithmetic the selected kernel does."""
+inputs with a bound derived from the arithmetic the selected kernel does. The 1-bit
+convolutions (integer dot, fixed output rounding) must equal codegen/binary.py bit for bit,
+and run the target's ISA kernel where it has one."""
 
 from __future__ import annotations
 
@@ -16,10 +18,16 @@ from codegen.passes import PrecisionPolicy, run_passes
 from sdk.build import build_graph
 from sdk.runner import DeviceClient, Emulator
 from sdk.target import known_targets, load_target
-from tests.kernel_cases import case_accumulation, expected_outputs, kernel_case_graph
+from tests.kernel_cases import case_accumulation, expected_outputs, kernel_case_graph, stored
 
 UNIT_ROUNDOFF = {"f32": 2.0 ** -24, "f16": 2.0 ** -11}
 EXACT_OPS = {"relu", "concat", "upsample_nearest2d"}  # data movement: no arithmetic at all
+# Integer XOR-popcount dot, then the output step every target rounds the same way.
+BIT_EXACT_OPS = EXACT_OPS | {"binary_conv2d"}
+DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d"}
+# The binary_conv2d kernel each target must select (suffix of the reference's name).
+BINARY_CONV_KERNEL = {"rv32": "_zbb", "rv32v": "_rvv", "cortex-m55": "_mve", "cortex-m4": "",
+                      "host": ""}
 # expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
 TRANSCENDENTAL_ULPS = 4
 
@@ -56,11 +64,18 @@ def run_case_image(target, graph, inputs, precision: str, out_dir):
     return graph, inputs, dtype, functions, outputs
 
 
+def _magnitude(value: np.ndarray, dtype: str) -> np.ndarray:
+    """|value| as stored; packed ±1 weights (uint32) have magnitude 1: all bits 0 (+1)."""
+    if value.dtype == np.uint32:
+        return np.zeros_like(value)
+    return np.abs(stored(value, dtype).astype(np.float32))
+
+
 def _abs_products(graph, node, inputs, dtype):
-    """sum |a*b| (+|bias|) per output of a dot-product case, from the stored values."""
-    store = np.float16 if dtype == "f16" else np.float32
-    values = {n: np.abs(v.astype(store).astype(np.float32)) for n, v in zip(graph.inputs, inputs)}
-    values.update({n: np.abs(v.astype(store).astype(np.float32)) for n, v in graph.constants.items()})
+    """sum |a*b| (+|bias|) per output of a dot-product case, from the stored values (for
+    binary_weight_conv2d: |scale| * sum |x| + |bias|)."""
+    values = {n: _magnitude(v, dtype) for n, v in zip(graph.inputs, inputs)}
+    values.update({n: _magnitude(v, dtype) for n, v in graph.constants.items()})
     attrs = {**node.attrs, "act": "none"}
     return evaluate(node.op, [values[t] if t else None for t in node.inputs], attrs).astype(np.float64)
 
@@ -71,6 +86,8 @@ def bound(graph, node, inputs, dtype, function, expected):
     Dot products (conv, linear): FP32 accumulation of K terms errs by at most
     (K+1) * 2^-24 * sum|a*b| (Higham's gamma_K); an FP16-accumulating kernel by
     (K+1) * 2^-11 * sum|a*b|. An FP16 result is then rounded once more (2^-11 * |y|).
+    W1A16 (binary_weight_conv2d): K signed inputs summed in FP32, times scale, plus bias
+    (one rounding each): within (K+1) * 2^-24 * (|scale| sum|x| + |bias|), the same form.
     A fused SiLU adds its own few-ulp error on top. Group norm: mean and variance of M
     elements in FP32 err by ~M * 2^-24 relative, which the normalised output inherits.
     """
@@ -78,7 +95,7 @@ def bound(graph, node, inputs, dtype, function, expected):
     u_out = UNIT_ROUNDOFF[dtype]
     out_rounding = u_out * y if dtype == "f16" else 0.0
     act_error = TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"] * y
-    if node.op in ("conv2d", "linear"):
+    if node.op in DOT_OPS:
         k = case_accumulation(graph, node.outputs[0])
         u_acc = UNIT_ROUNDOFF["f16" if accumulates_in_half(function) else "f32"]
         return (k + 1) * u_acc * _abs_products(graph, node, inputs, dtype) + out_rounding + act_error \
@@ -99,11 +116,17 @@ def case_failures(results) -> list[str]:
     failures = []
     for node in graph.nodes:
         name = node.outputs[0]
-        got, want = outputs[name].astype(np.float64), expected[name].astype(np.float64)
-        if node.op in EXACT_OPS:
-            if not np.array_equal(got, want.astype(np.float16 if dtype == "f16" else np.float32)):
-                failures.append(f"{name} ({functions[name]}): not bit-exact")
+        if name not in graph.outputs:  # an intermediate of a chained case
             continue
+        if node.op in BIT_EXACT_OPS:
+            # the device's output, cast exactly to float32, against the value it must store
+            want = stored(expected[name], dtype).astype(np.float32)
+            bad = outputs[name].astype(np.float32).view(np.uint32) != want.view(np.uint32)
+            if bad.any():
+                failures.append(f"{name} ({functions[name]}): not bit-exact at {int(bad.sum())} "
+                                f"of {bad.size} elements")
+            continue
+        got, want = outputs[name].astype(np.float64), expected[name].astype(np.float64)
         limit = bound(graph, node, inputs, dtype, functions[name], want)
         excess = np.abs(got - want) - limit
         if excess.max() > 0:
@@ -116,3 +139,11 @@ def case_failures(results) -> list[str]:
 def test_every_case_matches_exact_arithmetic(results):
     failures = case_failures(results)
     assert not failures, "\n".join(failures)
+
+
+def test_binary_convolutions_run_the_isa_kernel(results, request):
+    target = request.node.callspec.params["results"][0]
+    graph, _, dtype, functions, _ = results
+    want = f"binary_conv2d_{dtype}{BINARY_CONV_KERNEL[target]}"
+    ran = {n.name: functions[n.name] for n in graph.nodes if n.op == "binary_conv2d"}
+    assert ran and set(ran.values()) == {want}, ran

@@ -15,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from codegen.kernels.catalog_types import Override
-from codegen.kernels.overrides import mve, rvv
+from codegen.kernels.overrides import mve, rvv, zbb
 
 
 def _merged_overrides() -> dict[str, list[Override]]:
     merged: dict[str, list[Override]] = {}
-    for table in (rvv.OVERRIDES, mve.OVERRIDES):
+    # Vector ISAs first: on a RISC-V target with both, an RVV kernel wins and the scalar
+    # Zbb one takes the layers its predicate rejects.
+    for table in (rvv.OVERRIDES, mve.OVERRIDES, zbb.OVERRIDES):
         for base, overrides in table.items():
             merged.setdefault(base, []).extend(overrides)
     return merged

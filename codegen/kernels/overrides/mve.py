@@ -76,6 +76,24 @@ def _upsample_applies(p: dict) -> bool:
     return p["h_out"] == 2 * p["h_in"] and p["w_out"] == 2 * p["w_in"]
 
 
+# Must match MAX_FIELD_WORDS, MAX_C_OUT and BAND_WORDS in mve/binary_conv2d_mve.h.
+BINARY_MAX_FIELD_WORDS = 256
+BINARY_MAX_C_OUT = 512
+BINARY_BAND_WORDS = 2048
+
+
+def _binary_conv_applies(p: dict) -> bool:
+    """binary_conv2d_<dtype>_mve: any kernel size, stride and padding whose receptive field
+    (kernel_h * kernel_w * words, padded to whole 4-word vectors) is at most 256 words (3x3
+    up to 896 input channels) and whose output row of fields fits the kernel's 8 KiB stack
+    buffer (3x3 x 64 channels: rows up to 102 pixels); up to 512 output channels (scales
+    and biases kept as floats on the stack). The integer dot is exact, so the result equals
+    the reference's bit for bit."""
+    field = p["kernel_h"] * p["kernel_w"] * p["words"]
+    return (field <= BINARY_MAX_FIELD_WORDS and p["c_out"] <= BINARY_MAX_C_OUT
+            and p["w_out"] * -(-field // 4) * 4 <= BINARY_BAND_WORDS)
+
+
 def _always(p: dict) -> bool:
     return True
 
@@ -108,4 +126,6 @@ OVERRIDES: dict[str, list[Override]] = {
     "upsample_nearest2d_f32": _mve("upsample_nearest2d_f32_mve", _upsample_applies),
     "cast_f32_to_f16": _mve("cast_f32_to_f16_mve"),
     "cast_f16_to_f32": _mve("cast_f16_to_f32_mve"),
+    "binary_conv2d_f16": _mve("binary_conv2d_f16_mve", _binary_conv_applies),
+    "binary_conv2d_f32": _mve("binary_conv2d_f32_mve", _binary_conv_applies),
 }

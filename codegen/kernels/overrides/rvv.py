@@ -5,7 +5,8 @@ in order of preference; `applies` gets the kernel's parameter fields (the C stru
 
 RVV 1.0, VLEN=128, LMUL <= 2 (8 floats or 16 halves per instruction). Shapes a predicate
 rejects keep the portable reference kernel. Only conv2d_f16_rvv accumulates in FP16; every
-other override sums in FP32 (statistics, dot products) or is exact data movement.
+other override sums in FP32 (statistics, dot products), in integers (the binary
+convolutions, exact) or is exact data movement.
 """
 
 from __future__ import annotations
@@ -72,6 +73,21 @@ def upsample_applies(p: dict) -> bool:
     return p["h_out"] == 2 * p["h_in"] and p["w_out"] == 2 * p["w_in"]
 
 
+# Must match MAX_MASKS and MAX_C_OUT in rvv/binary_conv2d_rvv.h.
+BINARY_MAX_FIELD_WORDS = 9 * 4
+BINARY_MAX_C_OUT = 512
+
+
+def binary_conv_applies(p: dict) -> bool:
+    """binary_conv2d_*_rvv: any kernel size, stride and padding whose receptive field
+    (kernel_h * kernel_w * words) fits the 9 mask registers it keeps (1152 bits: 3x3 up to
+    128 input channels), and up to 512 output channels (its stack buffer of counts); the
+    integer dot is exact, so the result equals the reference's bit for bit. Larger layers
+    keep the Zbb kernel."""
+    return (p["kernel_h"] * p["kernel_w"] * p["words"] <= BINARY_MAX_FIELD_WORDS
+            and p["c_out"] <= BINARY_MAX_C_OUT)
+
+
 def _always(p: dict) -> bool:
     return True
 
@@ -93,6 +109,8 @@ OVERRIDES: dict[str, list[Override]] = {
     "upsample_nearest2d_f16": [Override("upsample_nearest2d_f16_rvv", FEATURE, upsample_applies)],
     "cast_f32_to_f16": [Override("cast_f32_to_f16_rvv", FEATURE, _always)],
     "cast_f16_to_f32": [Override("cast_f16_to_f32_rvv", FEATURE, _always)],
+    "binary_conv2d_f32": [Override("binary_conv2d_f32_rvv", FEATURE, binary_conv_applies)],
+    "binary_conv2d_f16": [Override("binary_conv2d_f16_rvv", FEATURE, binary_conv_applies)],
 }
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):

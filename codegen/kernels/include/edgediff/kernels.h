@@ -204,6 +204,7 @@ void cast_f16_to_f32(const edgediff_f16_t *in, float *out, int32_t count);
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"
 #include "edgediff/kernels_rvv.h"
+#include "edgediff/kernels_zbb.h"
 
 #ifdef __cplusplus
 }

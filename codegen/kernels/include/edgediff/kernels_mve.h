@@ -46,6 +46,14 @@ void upsample_nearest2d_f32_mve(const upsample_nearest2d_params_t *p, const floa
                                 float *out);
 void upsample_nearest2d_f16_mve(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
                                 edgediff_f16_t *out);
+/* Any kernel size, stride and padding within stack buffers (overrides/mve.py); equal to
+ * the reference bit for bit. */
+void binary_conv2d_f32_mve(const binary_conv2d_params_t *p, const uint32_t *in,
+                           const uint32_t *weight, const float *scale, const float *bias,
+                           float *out);
+void binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in,
+                           const uint32_t *weight, const edgediff_f16_t *scale,
+                           const edgediff_f16_t *bias, edgediff_f16_t *out);
 void cast_f32_to_f16_mve(const float *in, edgediff_f16_t *out, int32_t count);
 void cast_f16_to_f32_mve(const edgediff_f16_t *in, float *out, int32_t count);
 

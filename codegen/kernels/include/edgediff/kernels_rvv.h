@@ -58,6 +58,15 @@ void upsample_nearest2d_f32_rvv(const upsample_nearest2d_params_t *p, const floa
 void upsample_nearest2d_f16_rvv(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
                                 edgediff_f16_t *out);
 
+/* Any kernel size, stride and padding with a receptive field up to 1152 bits
+ * (overrides/rvv.py); equal to the reference bit for bit. */
+void binary_conv2d_f32_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
+                           const uint32_t *weight, const float *scale, const float *bias,
+                           float *out);
+void binary_conv2d_f16_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
+                           const uint32_t *weight, const edgediff_f16_t *scale,
+                           const edgediff_f16_t *bias, edgediff_f16_t *out);
+
 void cast_f32_to_f16_rvv(const float *in, edgediff_f16_t *out, int32_t count);
 void cast_f16_to_f32_rvv(const edgediff_f16_t *in, float *out, int32_t count);
 

@@ -1,0 +1,16 @@
+/* RVV binary convolution (f16 output): XOR and popcount of up to 128 channel-taps per
+ * three mask instructions (vlm.v, vmxor.mm, vcpop.m); each pixel's receptive field stays
+ * in mask registers while every output channel's weights stream past (binary_conv2d_rvv.h).
+ * The integer dot is exact and the output step is the reference's (FP32, rounded once to
+ * half), so the result equals binary_conv2d_f16 bit for bit. Receptive fields up to 1152
+ * bits (overrides/rvv.py). */
+#define EDGEDIFF_RVV_INTERNAL
+#include "edgediff/kernels.h"
+
+#include "binary_conv2d_rvv.h"
+
+void binary_conv2d_f16_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
+                           const uint32_t *weight, const edgediff_f16_t *scale,
+                           const edgediff_f16_t *bias, edgediff_f16_t *out) {
+    binary_conv2d_rvv(p, in, weight, scale, bias, out, 1);
+}

@@ -1,0 +1,173 @@
+/* Internal to binary_conv2d_f16_rvv.c and binary_conv2d_f32_rvv.c; not part of the API.
+ * The loop both output types share (the kernel files pass a constant `half` flag).
+ *
+ * RVV 1.0 without Zvbb has no per-element popcount, but its mask instructions count bits:
+ * vlm.v loads up to VLEN bits as a mask, vmxor.mm XORs two masks and vcpop.m counts the set
+ * bits of one, so 128 channel-taps cost one load of the weights, one XOR and one count.
+ * Mask lengths are in bits (vl), so a receptive field of any number of words is cut into
+ * 128-bit masks and one shorter last mask, with no padding bits. vtype is e8/m8 only
+ * because a mask then spans a whole register (VLMAX = VLEN * LMUL / SEW = 128 bits); every
+ * instruction still touches one register, as an LMUL 1 one.
+ *
+ * Work: per output pixel, its receptive field is copied to a buffer in the weights' order
+ * ([kh][kw][words], the layout of one output channel's weights) and loaded once as up to
+ * MAX_MASKS mask registers, which stay in registers while every output channel's weights
+ * stream past: per channel and 128 bits, one vlm.v, one vmxor.mm, one vcpop.m. A tap in the
+ * zero padding must count nothing: it is 0 in the buffer and, for border pixels only, the
+ * XOR is ANDed with a mask of the valid bits (one more instruction per 128 bits). The
+ * number of masks is a constant in each instantiation of differ() (one per count), so the
+ * compiler can keep them in registers (RVV types cannot live in arrays). The output step
+ * then runs for all channels of the pixel at once (output_step). */
+#ifndef EDGEDIFF_RVV_BINARY_CONV2D_RVV_H
+#define EDGEDIFF_RVV_BINARY_CONV2D_RVV_H
+
+#include "edgediff/binary_util.h"
+
+#define MASK_BITS 128 /* one mask register at VLEN 128 */
+#define MASK_BYTES (MASK_BITS / 8)
+#define MASK_WORDS (MASK_BITS / EDGEDIFF_WORD_BITS)
+/* Limits of the stack buffers, checked by overrides/rvv.py: receptive fields up to 1152
+ * bits (3x3 x 128 channels), counts of up to 512 output channels. */
+#define MAX_MASKS 9
+#define MAX_C_OUT 512
+
+/* Declares mask k of the receptive field (and of its valid bits when masked) and loads it;
+ * the last mask is tail bits long. Unused ones are cleared, which the compiler drops. */
+#define LOAD_MASK(k)                                                                       \
+    const size_t vl##k = (k) + 1 == masks ? tail : MASK_BITS;                              \
+    const vbool1_t r##k = (k) < masks ? vlm_v_b1(field + (k) * MASK_BYTES, vl##k) : vmclr_m_b1(1); \
+    const vbool1_t v##k = (k) < masks && masked ? vlm_v_b1(valid + (k) * MASK_BYTES, vl##k)       \
+                                                : vmclr_m_b1(1)
+
+/* Adds to d the bits where mask k of the field and of the weights at w differ. */
+#define COUNT(k)                                                                           \
+    if ((k) < masks) {                                                                     \
+        vbool1_t x = vmxor_mm_b1(r##k, vlm_v_b1(w + (k) * MASK_BYTES, vl##k), vl##k);              \
+        if (masked) {                                                                      \
+            x = vmand_mm_b1(x, v##k, vl##k);                                               \
+        }                                                                                  \
+        d += (int32_t)vcpop_m_b1(x, vl##k);                                                \
+    }
+
+/* differs[co] = bits where the receptive field (masks of 128 bits, the last tail bits) and
+ * output channel co's weights differ, counting only the valid bits when masked. */
+static inline __attribute__((always_inline)) void differ(
+    const int32_t masks, const int32_t masked, const uint8_t *field, const uint8_t *valid,
+    size_t tail, const uint8_t *w, int32_t channel_bytes, int32_t c_out, int32_t *differs) {
+    LOAD_MASK(0);
+    LOAD_MASK(1);
+    LOAD_MASK(2);
+    LOAD_MASK(3);
+    LOAD_MASK(4);
+    LOAD_MASK(5);
+    LOAD_MASK(6);
+    LOAD_MASK(7);
+    LOAD_MASK(8);
+    for (int32_t co = 0; co < c_out; ++co, w += channel_bytes) {
+        int32_t d = 0;
+        COUNT(0) COUNT(1) COUNT(2) COUNT(3) COUNT(4) COUNT(5) COUNT(6) COUNT(7) COUNT(8)
+        differs[co] = d;
+    }
+}
+
+/* differ() with the mask count and border flag as constants. */
+#define DIFFER_CASE(k)                                                                     \
+    case k:                                                                                \
+        if (masked) {                                                                      \
+            differ(k, 1, field, valid, tail, w, channel_bytes, c_out, differs);            \
+        } else {                                                                           \
+            differ(k, 0, field, valid, tail, w, channel_bytes, c_out, differs);            \
+        }                                                                                  \
+        break;
+
+static void differ_all(int32_t masks, int32_t masked, const uint8_t *field, const uint8_t *valid,
+                       size_t tail, const uint8_t *w, int32_t channel_bytes, int32_t c_out,
+                       int32_t *differs) {
+    switch (masks) {
+        DIFFER_CASE(1) DIFFER_CASE(2) DIFFER_CASE(3) DIFFER_CASE(4) DIFFER_CASE(5)
+        DIFFER_CASE(6) DIFFER_CASE(7) DIFFER_CASE(8) DIFFER_CASE(9)
+    default:
+        break;
+    }
+}
+
+/* vl scales or biases from co on, as floats (halves widen exactly). */
+static inline vfloat32m2_t load_f32(const void *values, int32_t co, size_t vl, int32_t half) {
+    return half ? vfwcvt_f_f_v_f32m2(vle16_v_f16m1((const edgediff_f16_t *)values + co, vl), vl)
+                : vle32_v_f32m2((const float *)values + co, vl);
+}
+
+/* One output pixel of every channel, `plane` elements apart: edgediff_binary_output lane-wise,
+ * float(dot) * scale, then + bias (two instructions, each rounded, never a multiply-add;
+ * no add without bias, as there), then one rounding to half when half. */
+static inline void output_step(int32_t c_out, const int32_t *differs, int32_t agree,
+                               const void *scale, const void *bias, void *out, int32_t plane,
+                               int32_t half) {
+    for (int32_t co = 0; co < c_out;) {
+        const size_t vl = vsetvl_e32m2((size_t)(c_out - co));
+        const vint32m2_t twice = vsll_vx_i32m2(vle32_v_i32m2(differs + co, vl), 1, vl);
+        const vint32m2_t dot = vrsub_vx_i32m2(twice, agree, vl); /* exact in float */
+        const vfloat32m2_t dot_f = vfcvt_f_x_v_f32m2(dot, vl);
+        vfloat32m2_t y = vfmul_vv_f32m2(dot_f, load_f32(scale, co, vl, half), vl);
+        if (bias) {
+            y = vfadd_vv_f32m2(y, load_f32(bias, co, vl, half), vl);
+        }
+        if (half) {
+            vsse16_v_f16m1((edgediff_f16_t *)out + co * plane, plane * 2,
+                           vfncvt_f_f_w_f16m1(y, vl), vl);
+        } else {
+            vsse32_v_f32m2((float *)out + co * plane, plane * 4, y, vl);
+        }
+        co += (int32_t)vl;
+    }
+}
+
+/* The kernel (half: f16 scale, bias and output, else f32). */
+static inline void binary_conv2d_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
+                                     const uint32_t *weight, const void *scale,
+                                     const void *bias, void *out, int32_t half) {
+    const int32_t words = p->words, kh = p->kernel_h, kw = p->kernel_w;
+    const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
+    const int32_t plane = h_out * w_out;
+    const int32_t field_words = kh * kw * words; /* also one output channel's weight words */
+    const int32_t masks = (field_words + MASK_WORDS - 1) / MASK_WORDS;
+    const size_t tail = (size_t)(field_words - (masks - 1) * MASK_WORDS) * EDGEDIFF_WORD_BITS;
+    const size_t out_bytes = half ? sizeof(edgediff_f16_t) : sizeof(float);
+    uint32_t field[MAX_MASKS * MASK_WORDS], valid[MAX_MASKS * MASK_WORDS];
+    int32_t differs[MAX_C_OUT];
+    for (int32_t n = 0; n < p->n; ++n) {
+        for (int32_t y = 0; y < h_out; ++y) {
+            const int32_t iy0 = y * p->stride_h - p->pad_h;
+            int32_t ky_first, ky_end;
+            edgediff_clip_taps(iy0, 1, kh, h_in, &ky_first, &ky_end);
+            for (int32_t x = 0; x < w_out; ++x) {
+                const int32_t ix0 = x * p->stride_w - p->pad_w;
+                int32_t kx_first, kx_end;
+                edgediff_clip_taps(ix0, 1, kw, w_in, &kx_first, &kx_end);
+                const int32_t border = ky_end - ky_first < kh || kx_end - kx_first < kw;
+                if (border) {
+                    for (int32_t i = 0; i < field_words; ++i) {
+                        field[i] = 0;
+                        valid[i] = 0;
+                    }
+                }
+                for (int32_t ky = ky_first; ky < ky_end; ++ky) {
+                    const uint32_t *a = in + ((n * h_in + iy0 + ky) * w_in + ix0) * words;
+                    for (int32_t i = kx_first * words; i < kx_end * words; ++i) {
+                        field[ky * kw * words + i] = a[i];
+                        valid[ky * kw * words + i] = ~0u;
+                    }
+                }
+                differ_all(masks, border, (const uint8_t *)field, (const uint8_t *)valid, tail,
+                           (const uint8_t *)weight, field_words * 4, p->c_out, differs);
+                /* each valid tap adds c_in - 2 * (differing bits) */
+                const int32_t agree = (ky_end - ky_first) * (kx_end - kx_first) * p->c_in;
+                const int32_t first = n * p->c_out * plane + y * w_out + x; /* channel 0's */
+                output_step(p->c_out, differs, agree, scale, bias,
+                            (uint8_t *)out + (size_t)first * out_bytes, plane, half);
+            }
+        }
+    }
+}
+
+#endif /* EDGEDIFF_RVV_BINARY_CONV2D_RVV_H */
