@@ -58,6 +58,13 @@ def test_train_writes_a_checkpoint_that_samples(tmp_path):
     assert samples.shape == (2, 1, 16, 16) and samples.abs().max() <= 1
 
 
+def test_mnist1d_teacher_trains_on_signals_and_samples_them(tmp_path):
+    ckpt, config, model = load_checkpoint(train_teacher(TeacherConfig(dataset="mnist1d", steps=2, **TINY),
+                                                        tmp_path / "m.pt"))
+    samples = sampling.sample(model, sampling.plan_for(config.prediction, 2), torch.randn(3, *config.sample_shape))
+    assert config.sample_shape == (1, 1, 40) and samples.shape == (3, 1, 1, 40)
+
+
 def test_quality_metric_orders_real_noisy_and_noise(tmp_path):
     data, _ = load_dataset("digits16")
     gen = torch.Generator().manual_seed(0)

@@ -19,11 +19,10 @@ import torch
 import torch.distributed as dist
 from rich.progress import Progress
 
-from sdk.data.datasets import load_dataset
 from sdk.diffusion import ddim
 from sdk.diffusion.checkpoint import load_checkpoint
 from sdk.diffusion.schedule import CosineSchedule
-from sdk.diffusion.train import save_checkpoint, world
+from sdk.diffusion.train import save_checkpoint, training_data, world
 
 
 def _alpha_sigma(schedule: CosineSchedule, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -108,7 +107,7 @@ def progressive_distill(teacher_path: Path, start_steps: int, final_steps: int, 
     if batch % size:
         raise ValueError(f"--batch {batch} must divide evenly over {size} processes")
     _, config, teacher = load_checkpoint(teacher_path)
-    data, _ = load_dataset(config.dataset)
+    data = training_data(config)
     schedule = CosineSchedule()
     paths, steps = [], start_steps
     with Progress(disable=rank != 0) as progress:

@@ -60,6 +60,12 @@ class TeacherConfig:
         return model
 
 
+def training_data(config: TeacherConfig) -> torch.Tensor:
+    """The dataset shaped as the UNet sees one sample (1-D signals as [N, 1, 1, W])."""
+    data, _ = load_dataset(config.dataset)
+    return data.reshape(len(data), *config.sample_shape)
+
+
 def world() -> tuple[int, int]:
     """(rank, world size), initialising the process group when launched by torchrun."""
     size = int(os.environ.get("WORLD_SIZE", "1"))
@@ -107,7 +113,7 @@ def train_teacher(config: TeacherConfig, out: Path) -> Path:
     if config.batch % size:
         raise UserError(f"--batch {config.batch} must divide evenly over {size} processes")
     torch.manual_seed(config.seed)
-    data, _ = load_dataset(config.dataset)
+    data = training_data(config)
     model = config.make_model()
     ema = copy.deepcopy(model).eval()
     net = torch.nn.parallel.DistributedDataParallel(model) if size > 1 else model
