@@ -24,11 +24,6 @@ console = Console()
 EVAL_CACHE = Path("build") / "eval"
 
 
-def model_input_shape(dataset: str) -> tuple[int, ...]:
-    """[C, H, W] the UNet sees for a dataset."""
-    return TeacherConfig(dataset=dataset).sample_shape
-
-
 def _relaunch_with_torchrun(nproc: int) -> int:
     """Run this same command under torchrun on nproc local processes (DDP, gloo)."""
     argv = list(sys.argv[1:])

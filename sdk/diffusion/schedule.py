@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 import torch
 
-PREDICTIONS = ("eps", "v")
+PREDICTIONS = ("eps", "v", "flow")  # flow: see sdk/diffusion/reflow.py, not this schedule
+
+
+def _not_flow(prediction: str) -> None:
+    if prediction == "flow":
+        raise ValueError("a flow model (x_s = (1−s)·x0 + s·z, output z − x0) is not on the cosine "
+                         "schedule: sample it with sampling.euler_plan, not DDIM")
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,7 @@ class CosineSchedule:
     def target(self, prediction: str, x0: torch.Tensor, t: torch.Tensor,
                noise: torch.Tensor) -> torch.Tensor:
         """What the network is trained to output."""
+        _not_flow(prediction)
         if prediction == "eps":
             return noise
         ab = self.alpha_bar(t).view(-1, *([1] * (x0.dim() - 1)))
@@ -40,6 +47,7 @@ class CosineSchedule:
 
     def to_x0_eps(self, prediction: str, output: torch.Tensor, x_t: torch.Tensor,
                   t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        _not_flow(prediction)
         ab = self.alpha_bar(t).view(-1, *([1] * (x_t.dim() - 1)))
         if prediction == "eps":
             eps = output
