@@ -47,7 +47,8 @@ def app(target, out: Path, variant: int = 0):
     """The fixture app; variant > 0 changes one source byte-wise, so its build id differs."""
     src = out / "src"
     src.mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURE / "model.h", src / "model.h")
+    for header in ("model.h", "sampler.h"):
+        shutil.copy(FIXTURE / header, src / header)
     (src / "model.c").write_text((FIXTURE / "model.c").read_text() + f"\n/* variant {variant} */\n")
     image = build_firmware(target, [src / "model.c"], [src], out / "fw", reuse=True)
     return image, make_image(image.elf, target.name, image.build_id)
