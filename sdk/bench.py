@@ -68,7 +68,7 @@ def bench(model_ref: str, target: str, build_root: Path, precision: PrecisionPol
         layers=layers, instructions_per_image=per_image)
 
 
-MATRIX_MODELS = ["unet", "dncnn"]
+MATRIX_MODELS = ["unet", "unet_w1a1", "unet_w1a16", "dncnn"]
 
 
 def has_overrides(isa_features: list[str]) -> bool:

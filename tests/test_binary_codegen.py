@@ -81,3 +81,16 @@ def test_convs_that_are_not_binary_stay_float():
     graph = _binarized_conv_graph(rng, with_sign=True)
     graph.constants["w"][0, 0, 0, 0] *= 1.5  # one weight off ±alpha: a float conv
     assert [n.op for n in lower_binary_conv.run(graph).nodes] == ["sub", "sign", "conv2d"]
+
+
+@pytest.mark.parametrize("name, binary_op", [("unet_w1a1", "binary_conv2d"),
+                                             ("unet_w1a16", "binary_weight_conv2d")])
+def test_binarized_zoo_unet_lowers_every_binarized_conv(name, binary_op):
+    from sdk.generate import lower
+    from sdk.models import load_model
+
+    graph, _ = lower(load_model(name))
+    ops = [n.op for n in graph.nodes]
+    # 11 binarized convs (ResBlock 3x3 and downsample); stem, out conv and 1x1 skips stay float
+    assert ops.count(binary_op) == 11 and ops.count("conv2d") == 5
+    assert ops.count("sign_pack") == (11 if binary_op == "binary_conv2d" else 0)

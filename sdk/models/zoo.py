@@ -57,6 +57,22 @@ def unet() -> ModelSpec:
     return ModelSpec("unet", model, sample_inputs(1, 0)[0], sample_inputs)
 
 
+def unet_binary(mode: str) -> Callable[[], ModelSpec]:
+    """The zoo UNet with its ResBlock and downsample convs binarized (`sdk binarize`'s
+    default layers), untrained: for benchmarks of the 1-bit kernels next to FP32 and FP16."""
+
+    def make() -> ModelSpec:
+        from sdk.compress.binary_layers import binarize_model
+
+        spec = unet()
+        binarize_model(spec.module, mode)
+        spec.module.eval()
+        spec.name = f"unet_{mode}"
+        return spec
+
+    return make
+
+
 def dncnn() -> ModelSpec:
     torch.manual_seed(0)
     model = DnCNN(channels=1, features=16, depth=5)
@@ -70,4 +86,6 @@ def dncnn() -> ModelSpec:
     return ModelSpec("dncnn", model, sample_inputs(1, 0)[0], sample_inputs)
 
 
-ZOO: dict[str, Callable[[], ModelSpec]] = {"unet": unet, "dncnn": dncnn}
+ZOO: dict[str, Callable[[], ModelSpec]] = {"unet": unet, "dncnn": dncnn,
+                                           "unet_w1a1": unet_binary("w1a1"),
+                                           "unet_w1a16": unet_binary("w1a16")}
