@@ -67,12 +67,18 @@ def _pair(v) -> tuple[int, int]:
 
 
 def _binary_conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, threshold=True,
-                 bias=True, scale=(0.05, 1.0)):
+                 bias=True, scale=(0.05, 1.0), specials=False):
     """W1A1: sign_pack(x, threshold) then binary_conv2d; k and pad: int or (h, w) pair.
-    scale: the range the per-channel scales are drawn from."""
+    scale: the range the per-channel scales are drawn from. specials: the first pixels of
+    the first channel hold 0, -0, +-inf and NaN (NaN is below nothing), and
+    the last pixel of every channel equals its threshold (not below it)."""
     (kh, kw), (ph, pw) = _pair(k), _pair(pad)
     x = b.input(f"{name}_x", (1, c_in, h, w))
     t = b.weight(f"{name}_t", (c_in,), 0.3) if threshold else ""
+    if specials:
+        value = b.input_values[-1]
+        value.flat[:5] = [0.0, -0.0, np.inf, -np.inf, np.nan]
+        value[0, :, -1, -1] = b.graph.constants[t] if threshold else 0.0
     signs = b.op(f"{name}_signs", "sign_pack", [x, t], (1, h, w, words_for(c_in)), dtype="u32",
                  output=False)
     wt = b.packed_weight(f"{name}_w", (c_out, c_in, kh, kw))
@@ -147,6 +153,9 @@ def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
     _binary_conv(b, "bconv_tiny", 48, 8, 6, 6, 3, scale=(1e-7, 4e-6))
     # subnormal FP32 scales and biases (the MVE kernel's reference path); 0 in FP16
     _binary_conv(b, "bconv_subnormal", 16, 4, 4, 5, 3, scale=(1e-39, 1e-38))
+    # pixels not a multiple of the MVE kernel's 8 (3x13), a partial second word, specials
+    _binary_conv(b, "bconv_specials", 40, 4, 3, 13, 1, pad=0, specials=True)
+    _binary_conv(b, "bconv_specials_t0", 20, 3, 5, 3, 1, pad=0, threshold=False, specials=True)
     _binary_weight_conv(b, "bwconv3x3", 12, 5, 6, 7, 3)
     _binary_weight_conv(b, "bwconv1x1_s2", 40, 6, 7, 7, 1, stride=2, pad=0, bias=False)
     return b.graph, b.input_values

@@ -28,6 +28,8 @@ DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d"}
 # The binary_conv2d kernel each target must select (suffix of the reference's name).
 BINARY_CONV_KERNEL = {"rv32": "_zbb", "rv32v": "_rvv", "cortex-m55": "_mve", "cortex-m4": "",
                       "host": ""}
+# The sign_pack kernel each (target, dtype) must select; anything not listed: the reference.
+SIGN_PACK_KERNEL = {("cortex-m55", "f16"): "_mve"}
 # expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
 TRANSCENDENTAL_ULPS = 4
 
@@ -146,4 +148,7 @@ def test_binary_convolutions_run_the_isa_kernel(results, request):
     graph, _, dtype, functions, _ = results
     want = f"binary_conv2d_{dtype}{BINARY_CONV_KERNEL[target]}"
     ran = {n.name: functions[n.name] for n in graph.nodes if n.op == "binary_conv2d"}
+    assert ran and set(ran.values()) == {want}, ran
+    want = f"sign_pack_{dtype}{SIGN_PACK_KERNEL.get((target, dtype), '')}"
+    ran = {n.name: functions[n.name] for n in graph.nodes if n.op == "sign_pack"}
     assert ran and set(ran.values()) == {want}, ran

@@ -128,4 +128,6 @@ OVERRIDES: dict[str, list[Override]] = {
     "cast_f16_to_f32": _mve("cast_f16_to_f32_mve"),
     "binary_conv2d_f16": _mve("binary_conv2d_f16_mve", _binary_conv_applies),
     "binary_conv2d_f32": _mve("binary_conv2d_f32_mve", _binary_conv_applies),
+    # Bit logic on 8 pixels per vector: exact, any shape.
+    "sign_pack_f16": _mve("sign_pack_f16_mve"),
 }
