@@ -70,14 +70,15 @@ def _binary_conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, th
                  bias=True, scale=(0.05, 1.0), specials=False):
     """W1A1: sign_pack(x, threshold) then binary_conv2d; k and pad: int or (h, w) pair.
     scale: the range the per-channel scales are drawn from. specials: the first pixels of
-    the first channel hold 0, -0, +-inf and NaN (NaN is below nothing), and
-    the last pixel of every channel equals its threshold (not below it)."""
+    the first channel hold 0, -0 (not below 0) and +-1e-7 (subnormal halves, which a
+    flushing vector compare would see as 0; the device takes no inf or NaN), and the last
+    pixel of every channel equals its threshold (not below it)."""
     (kh, kw), (ph, pw) = _pair(k), _pair(pad)
     x = b.input(f"{name}_x", (1, c_in, h, w))
     t = b.weight(f"{name}_t", (c_in,), 0.3) if threshold else ""
     if specials:
         value = b.input_values[-1]
-        value.flat[:5] = [0.0, -0.0, np.inf, -np.inf, np.nan]
+        value.flat[:4] = [0.0, -0.0, -1e-7, 1e-7]
         value[0, :, -1, -1] = b.graph.constants[t] if threshold else 0.0
     signs = b.op(f"{name}_signs", "sign_pack", [x, t], (1, h, w, words_for(c_in)), dtype="u32",
                  output=False)

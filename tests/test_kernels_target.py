@@ -29,7 +29,7 @@ DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d"}
 BINARY_CONV_KERNEL = {"rv32": "_zbb", "rv32v": "_rvv", "cortex-m55": "_mve", "cortex-m4": "",
                       "host": ""}
 # The sign_pack kernel each (target, dtype) must select; anything not listed: the reference.
-SIGN_PACK_KERNEL = {("cortex-m55", "f16"): "_mve"}
+SIGN_PACK_KERNEL = {("cortex-m55", "f16"): "_mve", ("rv32v", "f16"): "_rvv"}
 # expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
 TRANSCENDENTAL_ULPS = 4
 

@@ -111,6 +111,8 @@ OVERRIDES: dict[str, list[Override]] = {
     "cast_f16_to_f32": [Override("cast_f16_to_f32_rvv", FEATURE, _always)],
     "binary_conv2d_f32": [Override("binary_conv2d_f32_rvv", FEATURE, binary_conv_applies)],
     "binary_conv2d_f16": [Override("binary_conv2d_f16_rvv", FEATURE, binary_conv_applies)],
+    # Bit logic on 16 pixels per instruction: exact, any shape.
+    "sign_pack_f16": [Override("sign_pack_f16_rvv", FEATURE, _always)],
 }
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):

@@ -66,6 +66,9 @@ void binary_conv2d_f32_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
 void binary_conv2d_f16_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
                            const uint32_t *weight, const edgediff_f16_t *scale,
                            const edgediff_f16_t *bias, edgediff_f16_t *out);
+/* 16 pixels per instruction, any shape; equal to the reference bit for bit. */
+void sign_pack_f16_rvv(const sign_pack_params_t *p, const edgediff_f16_t *in,
+                       const edgediff_f16_t *threshold, uint32_t *out);
 
 void cast_f32_to_f16_rvv(const float *in, edgediff_f16_t *out, int32_t count);
 void cast_f16_to_f32_rvv(const edgediff_f16_t *in, float *out, int32_t count);
