@@ -18,6 +18,7 @@ from sdk.diffusion import sampling
 from sdk.diffusion.checkpoint import load_checkpoint
 from sdk.diffusion.quality import evaluate_samples, save_grid
 from sdk.diffusion.train import TeacherConfig, train_teacher
+from sdk.diffusion.trajectories import DEFAULT_STEPS
 from sdk.errors import UserError
 
 console = Console()
@@ -54,7 +55,7 @@ def cmd_eval(args) -> int:
                             f"{args.checkpoint} makes {config.sample_shape}")
         args.n, how = len(samples), f"samples from {args.samples}"
     else:
-        args.steps = args.steps or ckpt.get("sampling_steps", 50)
+        args.steps = args.steps or ckpt.get("sampling_steps", DEFAULT_STEPS)
         gen = torch.Generator().manual_seed(args.seed)
         noise = torch.randn((args.n, *config.sample_shape), generator=gen)
         try:

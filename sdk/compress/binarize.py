@@ -32,7 +32,6 @@ own slice of the trajectories, and DistributedDataParallel averages the gradient
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,13 +42,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from torch import nn
 
 from sdk.compress.binary_layers import MODES, BinaryConv2d, binarize_model
-from sdk.diffusion import sampling
-from sdk.diffusion.checkpoint import load_checkpoint
-from sdk.diffusion.schedule import CosineSchedule
 from sdk.diffusion.train import save_checkpoint, world
+from sdk.diffusion.trajectories import (FeatureTap, checkpoint_plan, predicted_x0, teacher_states,
+                                        trajectories_per_iteration)
 from sdk.models.unet import ResBlock
 
-UNDISTILLED_STEPS = 50  # a teacher without sampling_steps is sampled like `sdk eval` does
 O_FINAL = 3.0  # ReSTE o at the last iteration
 PATCH = 4  # DMD patch side (clipped to the feature map's height/width, so 1-D signals work)
 
@@ -80,45 +77,6 @@ def feature_blocks(model: nn.Module, names: list[str]) -> list[str]:
     return blocks
 
 
-class FeatureTap:
-    """Collects the outputs of named modules over forward passes (hooks leave the model as is)."""
-
-    def __init__(self, model: nn.Module, names: list[str]):
-        self.names = names
-        self.outputs: dict[str, list[torch.Tensor]] = {name: [] for name in names}
-        for name in names:
-            model.get_submodule(name).register_forward_hook(
-                lambda module, inputs, output, name=name: self.outputs[name].append(output))
-
-    def take(self) -> list[torch.Tensor]:
-        """Every tapped output since the last take, concatenated over passes, in `names` order."""
-        features = [torch.cat(self.outputs[name]) for name in self.names]
-        self.outputs = {name: [] for name in self.names}
-        return features
-
-
-def predicted_x0(prediction: str, output: torch.Tensor, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-    """The clean-image estimate behind a model output (unclipped, so gradients always flow)."""
-    if prediction == "flow":
-        return x - (t / sampling.FLOW_TIME_SCALE).view(-1, *([1] * (x.dim() - 1))) * output
-    return CosineSchedule().to_x0_eps(prediction, output, x, t)[0]
-
-
-@torch.no_grad()
-def teacher_states(teacher: nn.Module, plan: sampling.SamplerPlan,
-                   noise: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Run the teacher's sampler from noise: (every state visited, its model time, the
-    teacher's output there), steps × len(noise) rows each."""
-    xs, ts, outs = [], [], []
-    x = noise
-    for step, time in enumerate(plan.times):
-        t = torch.full((len(x),), float(time))
-        out = teacher(x, t)
-        xs.append(x), ts.append(t), outs.append(out)
-        x = sampling.update(plan, step, x, out)
-    return torch.cat(xs), torch.cat(ts), torch.cat(outs)
-
-
 def binarize_distill(teacher_path: Path, mode: str, iterations: int, out_dir: Path, batch: int = 64,
                      seed: int = 0, layers: list[str] | None = None, lr: float = 2e-3,
                      dmd_weight: float = 1.0, patch: int = PATCH) -> Path:
@@ -128,17 +86,13 @@ def binarize_distill(teacher_path: Path, mode: str, iterations: int, out_dir: Pa
     """
     if mode not in MODES:
         raise ValueError(f"--mode {mode!r} is not one of {', '.join(MODES)}")
-    ckpt, config, teacher = load_checkpoint(teacher_path)
+    ckpt, config, teacher, plan = checkpoint_plan(teacher_path)
     if config.binary:
         raise ValueError(f"{teacher_path} is already binarized ({config.binary['mode']}): "
                          "binarize its float teacher instead")
-    steps = ckpt.get("sampling_steps", UNDISTILLED_STEPS)
-    plan = sampling.plan_for(config.prediction, steps)
+    steps = plan.steps
     rank, size = world()
-    trajectories = math.ceil(batch / steps)
-    if trajectories % size:
-        raise ValueError(f"--batch {batch} gives {trajectories} trajectories of {steps} steps per "
-                         f"iteration, which do not divide evenly over {size} processes")
+    trajectories = trajectories_per_iteration(batch, steps, size)
     torch.manual_seed(seed)
     student = copy.deepcopy(teacher)
     names = binarize_model(student, mode, layers)

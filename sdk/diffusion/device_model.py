@@ -1,8 +1,8 @@
 """A diffusion checkpoint as a model `sdk build` compiles: the denoiser plus its sampler.
 
 `--model student_4steps.pt` builds the network with its time path tabulated for the
-checkpoint's own sampling steps (a teacher without them: DEFAULT_STEPS) and the C sampler
-for its plan. Validation inputs are states on the sampler's own trajectories — what the
+checkpoint's own sampling steps (a teacher without them: trajectories.DEFAULT_STEPS) and
+the C sampler for its plan. Validation inputs are states on the sampler's own trajectories — what the
 board will see — at every step of the plan in turn.
 """
 
@@ -13,21 +13,8 @@ from pathlib import Path
 import torch
 
 from sdk.diffusion import sampling
-from sdk.diffusion.checkpoint import load_checkpoint
-from sdk.errors import UserError
+from sdk.diffusion.trajectories import checkpoint_plan
 from sdk.models.spec import ModelSpec
-
-DEFAULT_STEPS = 50  # a teacher's DDIM steps (tables hold one row per step)
-
-
-def checkpoint_plan(path: Path) -> tuple[dict, object, torch.nn.Module, sampling.SamplerPlan]:
-    """(checkpoint, config, model, the plan it samples with)."""
-    ckpt, config, model = load_checkpoint(path)
-    try:
-        plan = sampling.plan_for(config.prediction, int(ckpt.get("sampling_steps", DEFAULT_STEPS)))
-    except ValueError as e:
-        raise UserError(f"{path}: {e}") from None
-    return ckpt, config, model, plan
 
 
 def trajectory_states(model: torch.nn.Module, plan: sampling.SamplerPlan, noise: torch.Tensor,

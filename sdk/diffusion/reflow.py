@@ -25,7 +25,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sdk.diffusion import sampling
 from sdk.diffusion.checkpoint import load_checkpoint
-from sdk.diffusion.train import save_checkpoint, world
+from sdk.diffusion.train import save_checkpoint, update_ema, world
 
 # Density of s ∝ cosh(a·(2s − 1)): U-shaped, ~3.8× denser at the ends than in the middle.
 # The Euler sampler queries s = 1 at every step count (at one step that query is the whole
@@ -96,9 +96,7 @@ def train_flow(student: torch.nn.Module, z: torch.Tensor, x0: torch.Tensor, iter
             loss.backward()
             optimizer.step()
             lr_decay.step()
-            with torch.no_grad():
-                for e, p in zip(ema.parameters(), student.parameters()):
-                    e.lerp_(p, 1 - ema_decay)
+            update_ema(ema, student, ema_decay)
             progress.update(task, advance=1, loss=loss.item())
     return ema
 

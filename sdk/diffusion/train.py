@@ -101,6 +101,13 @@ def train_step(model, optimizer, schedule, config: TeacherConfig, data: torch.Te
     return loss.item()
 
 
+@torch.no_grad()
+def update_ema(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> None:
+    """ema ← decay·ema + (1 − decay)·model, parameter by parameter."""
+    for e, p in zip(ema.parameters(), model.parameters()):
+        e.lerp_(p, 1 - decay)
+
+
 def save_checkpoint(path: Path, config, model: torch.nn.Module, kind: str, **extra) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,9 +134,7 @@ def train_teacher(config: TeacherConfig, out: Path) -> Path:
         for step in range(config.steps):
             loss = train_step(net, optimizer, schedule, config, data, step, rank, size)
             lr_decay.step()
-            with torch.no_grad():
-                for e, p in zip(ema.parameters(), model.parameters()):
-                    e.lerp_(p, 1 - config.ema_decay)
+            update_ema(ema, model, config.ema_decay)
             progress.update(task, advance=1, loss=loss)
     if rank == 0:
         save_checkpoint(out, config, ema, "teacher")

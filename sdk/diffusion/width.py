@@ -34,7 +34,6 @@ which keeps whole GroupNorm groups together and follows channel concatenations.
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,23 +42,13 @@ import torch.distributed as dist
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from torch import nn
 
-from sdk.diffusion import sampling
-from sdk.diffusion.checkpoint import load_checkpoint
-from sdk.diffusion.schedule import CosineSchedule
-from sdk.diffusion.train import save_checkpoint, world
+from sdk.diffusion.train import save_checkpoint, update_ema, world
+from sdk.diffusion.trajectories import (FeatureTap, checkpoint_plan, predicted_x0, teacher_states,
+                                        trajectories_per_iteration)
+from sdk.models.unet import ResBlock
 
-UNDISTILLED_STEPS = 50  # a teacher without sampling_steps is sampled like `sdk eval` does
 SPECTRAL_ALPHA = 1.0  # weight ∝ 1 / (|F_teacher| + ε)^α
 SPECTRAL_EPS = 0.1  # in orthonormal-FFT amplitude units; keeps empty bins from dominating
-
-
-def predicted_x0(prediction: str, output: torch.Tensor, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-    """The clean-image estimate behind an output, clipped to [−1, 1] as the sampler clips it."""
-    if prediction == "flow":
-        x0 = x - (t / sampling.FLOW_TIME_SCALE).view(-1, *([1] * (x.dim() - 1))) * output
-    else:
-        x0, _ = CosineSchedule().to_x0_eps(prediction, output, x, t)
-    return x0.clamp(-1, 1)
 
 
 def feature_loss(projected: list[torch.Tensor], teacher: list[torch.Tensor]) -> torch.Tensor:
@@ -85,21 +74,9 @@ def spectral_loss(student_x0: torch.Tensor, teacher_x0: torch.Tensor, alpha: flo
     return torch.mean(w * (f_s - f_t).abs() ** 2)
 
 
-def _blocks(unet: nn.Module) -> list[nn.Module]:
-    return [*unet.down_blocks, unet.mid, *unet.up_blocks]
-
-
-class _FeatureTap:
-    """Collects every ResBlock's output during a forward pass (hooks leave TinyUNet as is)."""
-
-    def __init__(self, unet: nn.Module):
-        self.features: list[torch.Tensor] = []
-        for block in _blocks(unet):
-            block.register_forward_hook(lambda module, inputs, output: self.features.append(output))
-
-    def take(self) -> list[torch.Tensor]:
-        features, self.features = self.features, []
-        return features
+def _blocks(unet: nn.Module) -> list[str]:
+    """The ResBlocks' names, in forward order (down, mid, up): the points features are matched."""
+    return [name for name, module in unet.named_modules() if isinstance(module, ResBlock)]
 
 
 class _Student(nn.Module):
@@ -109,9 +86,11 @@ class _Student(nn.Module):
     def __init__(self, unet: nn.Module, teacher: nn.Module, project: bool):
         super().__init__()
         self.unet = unet
-        self.proj = nn.ModuleList(nn.Conv2d(s.conv2.out_channels, t.conv2.out_channels, 1)
-                                  for s, t in zip(_blocks(unet), _blocks(teacher)) if project)
-        self.tap = _FeatureTap(unet)
+        self.proj = nn.ModuleList(
+            nn.Conv2d(unet.get_submodule(name).conv2.out_channels,
+                      teacher.get_submodule(name).conv2.out_channels, 1)
+            for name in _blocks(unet) if project)
+        self.tap = FeatureTap(unet, _blocks(unet))
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
         output = self.unet(x, t)
@@ -133,22 +112,6 @@ def _slice_init(student: nn.Module, teacher: nn.Module) -> None:
         value.copy_(weight)
 
 
-@torch.no_grad()
-def _teacher_states(teacher: nn.Module, tap: _FeatureTap, plan: sampling.SamplerPlan,
-                   noise: torch.Tensor) -> tuple[torch.Tensor, ...]:
-    """Run the teacher's sampler from noise; returns every state it visits, its model time,
-    the teacher's output there and its ResBlock features (steps × len(noise) rows each)."""
-    xs, ts, outs, feats = [], [], [], []
-    x = noise
-    for step, time in enumerate(plan.times):
-        t = torch.full((len(x),), float(time))
-        out = teacher(x, t)
-        xs.append(x), ts.append(t), outs.append(out), feats.append(tap.take())
-        x = sampling.update(plan, step, x, out)
-    return (torch.cat(xs), torch.cat(ts), torch.cat(outs),
-            [torch.cat(layer) for layer in zip(*feats)])
-
-
 def _check_width(width: int, config) -> None:
     if not 0 < width < config.width:
         raise ValueError(f"--width {width}: a width-distilled student must be narrower than its "
@@ -168,22 +131,18 @@ def width_distill(teacher_path: Path, width: int, iterations: int, out_dir: Path
     torchrun every rank draws the same noise (seeded by seed and iteration) and follows its
     own slice of the trajectories.
     """
-    ckpt, config, teacher = load_checkpoint(teacher_path)
+    _, config, teacher, plan = checkpoint_plan(teacher_path)
     _check_width(width, config)
-    steps = ckpt.get("sampling_steps", UNDISTILLED_STEPS)
-    plan = sampling.plan_for(config.prediction, steps)
+    steps = plan.steps
     rank, size = world()
-    trajectories = math.ceil(batch / steps)
-    if trajectories % size:
-        raise ValueError(f"--batch {batch} gives {trajectories} trajectories of {steps} steps per "
-                         f"iteration, which do not divide evenly over {size} processes")
+    trajectories = trajectories_per_iteration(batch, steps, size)
     torch.manual_seed(seed)
     student_config = replace(config, width=width)
     unet = student_config.make_model()
     _slice_init(unet, teacher)
     ema = copy.deepcopy(unet).eval()
     teacher.requires_grad_(False)
-    teacher_tap = _FeatureTap(teacher)
+    teacher_tap = FeatureTap(teacher, _blocks(teacher))
     student = _Student(unet, teacher, project=feature_weight > 0).train()
     net = nn.parallel.DistributedDataParallel(student) if size > 1 else student
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
@@ -197,21 +156,20 @@ def width_distill(teacher_path: Path, width: int, iterations: int, out_dir: Path
         for it in range(iterations):
             gen = torch.Generator().manual_seed(seed * 100003 + it)
             noise = torch.randn((trajectories, *shape), generator=gen)[rank::size]
-            x, t, target, target_features = _teacher_states(teacher, teacher_tap, plan, noise)
+            x, t, target = teacher_states(teacher, plan, noise)
+            target_features = teacher_tap.take()
             output, projected = net(x, t)
             loss = torch.mean((output - target) ** 2)
             if feature_weight:
                 loss = loss + feature_weight * feature_loss(projected, target_features)
             if spectral:
-                loss = loss + spectral * spectral_loss(predicted_x0(config.prediction, output, x, t),
-                                                       predicted_x0(config.prediction, target, x, t))
+                loss = loss + spectral * spectral_loss(predicted_x0(config.prediction, output, x, t, clip=True),
+                                                       predicted_x0(config.prediction, target, x, t, clip=True))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             lr_decay.step()
-            with torch.no_grad():
-                for e, p in zip(ema.parameters(), unet.parameters()):
-                    e.lerp_(p, 1 - ema_decay)
+            update_ema(ema, unet, ema_decay)
             progress.update(task, advance=1, loss=loss.item())
     path = Path(out_dir) / f"width{width}_{steps}steps.pt"
     if rank == 0:
