@@ -276,6 +276,21 @@ static inline void edgediff_upsample_nearest2d(const upsample_nearest2d_params_t
     }
 }
 
+/* PReLU with one slope per channel: float arithmetic, one rounding on store. */
+static inline void edgediff_prelu(const prelu_params_t *p, const void *in, const void *slope,
+                                  void *out, edgediff_load_t load, edgediff_store_t store) {
+    for (int32_t n = 0; n < p->n; ++n) {
+        for (int32_t c = 0; c < p->channels; ++c) {
+            const float s = load(slope, c);
+            const int32_t base = (n * p->channels + c) * p->spatial;
+            for (int32_t i = 0; i < p->spatial; ++i) {
+                const float v = load(in, base + i);
+                store(out, base + i, v > 0.0f ? v : s * v);
+            }
+        }
+    }
+}
+
 /* The row of a table that a float index selects, clamped to the table: a bad index reads a
  * valid row instead of memory past the table. */
 static inline void edgediff_table_row(const table_row_params_t *p, const void *table,
