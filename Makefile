@@ -28,7 +28,7 @@ system-deps:
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[test,data]'
+	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[test,data,mobile]'
 	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[farm]' || \
 	  echo "note: labgrid (extra 'farm') did not install; the labgrid farm test will say so and skip"
 	touch $@
