@@ -13,11 +13,13 @@ import statistics
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+import torch
 from rich.progress import Progress
 
 from sdk.board_sampling import board_samples, host_sample
 from sdk.build import BuildManifest
 from sdk.errors import UserError
+from sdk.flip_envelope import call_envelope, envelope, takes_half_signs
 from sdk.generate import lower
 from sdk.metrics import compare
 from sdk.models import ModelSpec, load_model
@@ -88,16 +90,38 @@ def run_sample(client: DeviceClient, inputs) -> tuple[np.ndarray, int]:
     return client.read_output(0), instructions
 
 
+def call_tolerance(manifest: BuildManifest, spec: ModelSpec, inputs: list) -> float:
+    """Max |device − torch| / output scale for one model call: rounding (sdk/tolerance.py),
+    plus, when the build takes signs of FP16 values, the sign-flip envelope
+    (sdk/flip_envelope.py) over the validation inputs."""
+    rounding = output_tolerance(manifest.layers)
+    if not takes_half_signs(manifest.layers):
+        return rounding
+    return rounding + call_envelope([lambda x=x: spec.reference(x) for x in inputs], rounding)
+
+
+def sample_flip_envelope(manifest: BuildManifest, spec: ModelSpec, seeds: list[int],
+                         shape: tuple[int, ...]) -> float:
+    """The sign-flip envelope of whole samples (0 when the build has no FP16 signs)."""
+    if not takes_half_signs(manifest.layers):
+        return 0.0
+    margin = output_tolerance(manifest.layers)
+    return max(envelope(lambda s=s: torch.from_numpy(host_sample(spec.module, spec.sampler, s, shape).sample),
+                        margin, seed=s) for s in seeds)
+
+
 def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient, samples: int,
                   seed: int) -> dict:
     """Board samples vs host samples from the same noise, each within its derived tolerance."""
     plan = spec.sampler
     shape = tuple(manifest.inputs[0]["shape"])
     rows = []
-    for board in board_samples(client, plan.steps, samples, seed):
+    boards = board_samples(client, plan.steps, samples, seed)
+    flips = sample_flip_envelope(manifest, spec, [b.seed for b in boards], shape)
+    for board in boards:
         host = host_sample(spec.module, plan, board.seed, shape)
         error = float(np.abs(board.sample.astype(np.float64) - host.sample).max())
-        limit = sample_tolerance(manifest.layers, plan, host.output_scales)
+        limit = sample_tolerance(manifest.layers, plan, host.output_scales) + flips
         rows.append({"seed": board.seed, "max_abs_error": error, "tolerance": limit,
                      "instructions": board.instructions})
     return {"kind": plan.kind, "prediction": plan.prediction, "steps": plan.steps,
@@ -111,12 +135,13 @@ def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient
 def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
              seed: int = 0) -> tuple[ValidationReport, list[SampleRecord]]:
     spec = load_model(manifest.model)
-    tolerance_rel = output_tolerance(manifest.layers)
     check_model_unchanged(spec, manifest)
+    sample_inputs = spec.sample_inputs(samples, seed)
+    tolerance_rel = call_tolerance(manifest, spec, sample_inputs)
     records, per_sample, instructions = [], [], []
     with Progress(transient=True) as progress:
         task = progress.add_task(f"validating on {client.port_name}", total=samples)
-        for i, inputs in enumerate(spec.sample_inputs(samples, seed)):
+        for i, inputs in enumerate(sample_inputs):
             output, count = run_sample(client, [x.numpy() for x in inputs])
             reference = spec.reference(inputs).numpy()
             per_sample.append({"index": i, "instructions": count, **compare(output, reference)})
