@@ -29,6 +29,7 @@ from sdk.target import UnknownTarget, known_targets, load_target
 from sdk.toolchain import ToolMissing
 
 console = Console()
+MOBILE_TARGETS = ("onnx", "tflite")  # sdk/mobile: model files for phone runtimes, not firmware
 ACTIONABLE = (UserError, UnsupportedOpError, ToolMissing, UnknownTarget, BuildFailed,
               EmulatorFailed, ProtocolError)
 
@@ -49,13 +50,47 @@ def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
 
 
 def _precision_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--precision", choices=["fp32", "fp16"],
-                        help="weights and activations (default fp32, or the config file's default)")
+    parser.add_argument("--precision", choices=["fp32", "fp16", "int8"],
+                        help="weights and activations (default fp32, or the config file's default); "
+                             "int8: --target tflite only")
     parser.add_argument("--precision-config", type=Path,
                         help="TOML file: `default` and per-layer overrides under [layers]")
 
 
+def _mcu_precision(args) -> None:
+    if args.precision == "int8":
+        raise UserError(f"--precision int8 is for --target tflite; {args.target} builds take fp32 or fp16")
+
+
+def cmd_build_mobile(args) -> int:
+    from sdk.mobile.export import export
+
+    if args.precision_config:
+        raise UserError(f"--precision-config is for MCU targets; --target {args.target} takes --precision")
+    with console.status(f"exporting {args.model} to {args.target}"):
+        card = export(args.model, args.target, args.precision or "fp32", args.build_dir)
+    io = [f"{t['name']} {t['dtype']}{t['shape']}" for t in card["inputs"] + card["outputs"]]
+    rows = [("model hash", card["model_hash"]), ("file", str(build_dir(args.target, args.build_dir) / card["file"])),
+            ("file bytes", f"{card['file_bytes']:,}"), ("inputs → output", ", ".join(io[:-1]) + " → " + io[-1])]
+    if card["sampler"]:
+        rows.append(("sampler", f"{card['sampler']['kind']}, {card['sampler']['prediction']}-prediction, "
+                                f"{card['sampler']['steps']} steps (schedule in the card)"))
+    if "int8" in card:
+        rows.append(("ops left in float", ", ".join(card["int8"]["float_ops"]) or "none"))
+    rows.append(("model card", str(build_dir(args.target, args.build_dir) / "model_card.json")))
+    console.print(_kv_table(f"sdk build: {card['model_name']} → {args.target} ({card['precision']})", rows))
+    console.print(f"[yellow]note:[/yellow] {card['precision_notes']}", highlight=False)
+    if "int8" in card and not card["sampler"] and len(card["inputs"]) > 1:
+        console.print("[yellow]warning:[/yellow] every input of this model is quantized to int8, a float "
+                      "timestep too (rounded to 1/255 of its range): build a diffusion checkpoint "
+                      "(--model student.pt), whose step index stays int32, for int8 (docs/MOBILE.md)")
+    return 0
+
+
 def cmd_build(args) -> int:
+    if args.target in MOBILE_TARGETS:
+        return cmd_build_mobile(args)
+    _mcu_precision(args)
     target = load_target(args.target)  # unknown target: fail before the slow capture
     policy = load_policy(args.precision, args.precision_config)
     note = target.fp16_note(policy.default)
@@ -139,20 +174,32 @@ def _print_validation(report) -> None:
         ("PSNR vs torch (worst sample)",
          "inf" if math.isinf(report.min_psnr_db) else f"{report.min_psnr_db:.1f} dB"),
         (f"{report.counter_unit} per inference", f"{report.instructions_per_inference:,}"),
-        ("MACs per inference", f"{report.macs_per_inference:,}"),
-        ("arena bytes (lower bound)", f"{report.arena_bytes:,} ({report.arena_lower_bound_bytes:,})"),
-        ("flash bytes", f"{report.flash_bytes:,}"),
-        ("RAM bytes", f"{report.ram_bytes:,}"),
+        *_memory_rows(report),
         *_sampler_rows(report.sampler),
         ("result", "[green]PASS" if report.passed else "[red]FAIL")]))
+
+
+def _memory_rows(report) -> list[tuple[str, str]]:
+    if report.target in MOBILE_TARGETS:  # a model file: no arena or RAM of ours to report
+        return [("model file bytes", f"{report.flash_bytes:,}")]
+    return [("MACs per inference", f"{report.macs_per_inference:,}"),
+            ("arena bytes (lower bound)", f"{report.arena_bytes:,} ({report.arena_lower_bound_bytes:,})"),
+            ("flash bytes", f"{report.flash_bytes:,}"),
+            ("RAM bytes", f"{report.ram_bytes:,}")]
 
 
 def _sampler_rows(check: dict | None) -> list[tuple[str, str]]:
     if not check:
         return []
-    return [(f"on-board sampler ({check['kind']}, {check['steps']} steps, {check['samples']} images)",
-             f"max |board - host| {check['max_abs_error']:.2e} (limit ≥ {check['tolerance_min']:.1e})"),
+    where = check.get("where", "on-board sampler")
+    rows = [(f"{where} ({check['kind']}, {check['steps']} steps, {check['samples']} images)",
+             f"max |{'app loop - torch' if 'where' in check else 'board - host'}| {check['max_abs_error']:.2e} "
+             f"(limit ≥ {check['tolerance_min']:.1e})"),
             (f"{check['counter_unit']} per image", f"{check['instructions_per_image']:,}")]
+    if "fd_runtime" in check:
+        rows.append((f"FD (N={check['samples']}, same noise)",
+                     f"{check['fd_runtime']:.3f} runtime vs {check['fd_torch']:.3f} torch"))
+    return rows
 
 
 def cmd_validate(args) -> int:
@@ -162,7 +209,9 @@ def cmd_validate(args) -> int:
 
     if args.boards:
         return cmd_validate_farm(args)
-    if not args.target:
+    if args.target in MOBILE_TARGETS:
+        return cmd_validate_mobile(args)
+    if not args.target or not (args.emulator or args.port):
         raise UserError("sdk validate needs --target with --emulator or --port (or --boards FILE)")
     manifest = load_manifest(args.target, args.build_dir)
     port = args.port
@@ -180,6 +229,31 @@ def cmd_validate(args) -> int:
     png = save_validation_grid(records, Path(args.png or out / "validate.png"))
     console.print(f"report: {json_path}" + (f", picture: {png}" if png else ""))
     return 0 if report.passed else 1
+
+
+def cmd_validate_mobile(args) -> int:
+    """The exported file in onnxruntime / LiteRT vs torch (sdk/mobile/validate.py)."""
+    from sdk.mobile.validate import validate_export
+    from sdk.plots import save_validation_grid
+
+    if args.emulator or args.port:
+        raise UserError(f"--target {args.target} runs on this host's {args.target} runtime: "
+                        "drop --emulator/--port")
+    with console.status(f"validating the {args.target} export"):
+        result = validate_export(args.target, args.build_dir, args.samples, args.seed, args.quality_samples)
+    _print_validation(result.report)
+    micro = result.extra.get("tflite_micro")
+    if micro:
+        steps = [micro[f"max_abs_error_{k}_kernels"] / micro["output_step"] for k in ("reference", "default")]
+        console.print(f"TFLite Micro vs LiteRT: {steps[0]:.0f} output steps from its reference kernels ("
+                      + ("[green]identical[/green]" if micro["passed"] else "[red]differ[/red]")
+                      + f"), {steps[1]:.0f} from its default (XNNPack) kernels")
+    out = build_dir(args.target, args.build_dir)
+    json_path = Path(args.json or out / "validate.json")
+    json_path.write_text(json.dumps({**result.report.to_dict(), **result.extra}, indent=1) + "\n")
+    png = save_validation_grid(result.records, Path(args.png or out / "validate.png"))
+    console.print(f"report: {json_path}" + (f", picture: {png}" if png else ""))
+    return 0 if result.report.passed else 1
 
 
 def cmd_generate(args) -> int:
@@ -311,15 +385,19 @@ def cmd_bench(args) -> int:
         targets = [t for t in targets if t.counter_deterministic]
         with console.status("benchmarking every example model on every emulated target"):
             results = bench_matrix(args.build_dir, targets, on_result=_print_bench)
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(render(results))
-        kernels_doc = Path(args.output).with_name("KERNELS.md")
+        output = Path(args.output or "docs/BENCHMARKS.md")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(render(results))
+        kernels_doc = output.with_name("KERNELS.md")
         kernels_doc.write_text(render_kernels())
-        console.print(f"wrote {args.output} and {kernels_doc}")
+        console.print(f"wrote {output} and {kernels_doc}")
         payload = [r.to_dict() for r in results]
+    elif args.target and set(args.target.split(",")) <= set(MOBILE_TARGETS):
+        return cmd_bench_mobile(args)
     else:
         if not args.target or not args.model:
             raise UserError("sdk bench needs --target and --model (or --matrix)")
+        _mcu_precision(args)
         with console.status(f"bench {args.model} on {args.target}"):
             result = bench(args.model, args.target, args.build_dir,
                            load_policy(args.precision, args.precision_config), args.reference_kernels)
@@ -330,6 +408,33 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_bench_mobile(args) -> int:
+    """Latency per step of the exported files and of our host C (sdk/mobile/bench.py)."""
+    from sdk.mobile.bench import bench_mobile, render
+
+    if not args.model:
+        raise UserError("sdk bench --target onnx|tflite needs --model")
+    targets = args.target.split(",")
+    with console.status(f"timing {args.model} on {', '.join(targets)} and the host C build"):
+        rows = bench_mobile(args.model, targets, [args.precision] if args.precision else None, args.build_dir)
+    table = Table(title=f"sdk bench: {args.model}, one step on the host CPU (1 thread, median of 50)")
+    for col in ("engine", "precision", "file bytes", "median µs", "min–max µs", "error / scale"):
+        table.add_column(col, justify="left" if col in ("engine", "precision") else "right")
+    for r in rows:
+        table.add_row(r.engine, r.precision, f"{r.file_bytes:,}", f"{r.median_us:,.0f}",
+                      f"{r.min_us:,.0f}–{r.max_us:,.0f}", f"{r.max_rel_error:.1e}")
+    console.print(table)
+    if args.output:
+        command = " ".join(["sdk bench", f"--target {args.target}", f"--model {args.model}",
+                            *([f"--precision {args.precision}"] if args.precision else []), f"--output {args.output}"])
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(render(args.model, rows, command))
+        console.print(f"wrote {args.output}")
+    if args.json:
+        Path(args.json).write_text(json.dumps([r.to_dict() for r in rows], indent=1) + "\n")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sdk", description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", type=Path, default=DEFAULT_BUILD_ROOT,
@@ -337,7 +442,8 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="compile a model to C and firmware for a target")
-    p.add_argument("--target", required=True, help=f"one of: {', '.join(known_targets())}")
+    p.add_argument("--target", required=True,
+                   help=f"one of: {', '.join(known_targets())}; onnx or tflite for phone runtimes")
     p.add_argument("--model", required=True, help="a zoo name (unet, dncnn) or a .py file "
                    "defining `model` and `example_input`")
     _precision_args(p)
@@ -352,7 +458,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="stream inputs to the board and compare with torch")
     p.add_argument("--target", help="the build to validate (with --boards: only that target's boards)")
-    where = p.add_mutually_exclusive_group(required=True)
+    where = p.add_mutually_exclusive_group()  # one of them unless --target onnx|tflite
     where.add_argument("--emulator", action="store_true", help="start the target's emulated board")
     where.add_argument("--port", help="serial port of a real board (/dev/ttyUSB0, socket://host:port)")
     where.add_argument("--boards", type=Path,
@@ -364,6 +470,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="report path (default build/<target>/validate.json, "
                    "with --boards build/farm-validate.json)")
     p.add_argument("--png", help="picture path (default build/<target>/validate.png)")
+    p.add_argument("--quality-samples", type=int, default=64,
+                   help="--target onnx|tflite with a diffusion checkpoint: images sampled through the "
+                        "runtime for the FD check (0: skip)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("generate", help="make samples on the board with its own sampler (PNG grid)")
@@ -388,7 +497,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--reference-kernels", action="store_true",
                    help="use only the portable kernels (the baseline for speed-ups)")
     _precision_args(p)
-    p.add_argument("--output", default="docs/BENCHMARKS.md")
+    p.add_argument("--output", help="markdown report: with --matrix default docs/BENCHMARKS.md; "
+                   "with --target onnx|tflite (comma list allowed) e.g. docs/MOBILE_BENCHMARKS.md")
     p.add_argument("--json", help="also write the results as JSON")
     p.set_defaults(func=cmd_bench)
     register_diffusion_commands(sub)
