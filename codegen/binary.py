@@ -79,3 +79,25 @@ def scale_output(dot: np.ndarray, scale: np.ndarray, bias: np.ndarray | None) ->
     if bias is not None:
         y = y + bias.astype(np.float32).reshape(1, -1, 1, 1)
     return y.astype(np.float32)
+
+
+def post_output(y: np.ndarray, shift_in=None, slope=None, shift_out=None, res_scale=None,
+                residual=None) -> np.ndarray:
+    """The steps codegen/passes/fold_binary_output.py folds into a binary conv's output
+    step, on y [N, C, H, W] float32, each rounded to float32 as the unfused FP32 ops round
+    them (None skips a step): y − shift_in[c]; y if y > 0 else slope[c] · y; y + shift_out[c];
+    y + res_scale[c] · residual (res_scale None: y + residual)."""
+    def channel(v):
+        return v.astype(np.float32).reshape(1, -1, 1, 1)
+
+    y = y.astype(np.float32)
+    if shift_in is not None:
+        y = y - channel(shift_in)
+    if slope is not None:
+        y = np.where(y > 0, y, channel(slope) * y)
+    if shift_out is not None:
+        y = y + channel(shift_out)
+    if residual is not None:
+        r = residual.astype(np.float32)
+        y = y + (r if res_scale is None else channel(res_scale) * r)
+    return y.astype(np.float32)

@@ -15,7 +15,7 @@ import numpy as np
 
 from codegen.ir import Graph, Node
 from codegen.kernels.catalog import choose_function
-from codegen.ops import macs
+from codegen.ops import OPS, macs
 from codegen.plan import MemoryPlan
 
 ACT_ENUM = {"none": "EDGEDIFF_ACT_NONE", "relu": "EDGEDIFF_ACT_RELU", "silu": "EDGEDIFF_ACT_SILU"}
@@ -178,6 +178,8 @@ class _Emitter:
 
     def call(self, index: int, node: Node, layer: Layer) -> list[str]:
         ins = [self.pointer(t) for t in node.inputs]
+        if node.op in OPS:  # absent trailing optional operands are NULL arguments
+            ins += ["NULL"] * (OPS[node.op].arity + OPS[node.op].optional - len(ins))
         out = self.pointer(node.outputs[0])
         spec = self.params(node)
         fn = layer.function = self.function(node, spec[1] if spec else None)

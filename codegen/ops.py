@@ -115,18 +115,23 @@ def _prelu(x, slope, attrs):
     return np.where(x64 > 0, x64, s * x64).astype(np.float32)
 
 
-def _binary_conv2d(packed, packed_weight, scale, bias, attrs):
+def _binary_conv2d(packed, packed_weight, scale, bias, *post_and_attrs):
+    """post: shift_in, slope, shift_out, res_scale, residual (binary.post_output), any None."""
+    *post, attrs = post_and_attrs
     dot = binary.binary_dot(packed, packed_weight, attrs["channels"], attrs["stride"],
                             attrs["padding"], attrs["out_size"])
-    return binary.scale_output(dot, scale, bias)
+    return binary.post_output(binary.scale_output(dot, scale, bias), *post)
 
 
-def _binary_weight_conv2d(x, packed_weight, scale, bias, attrs):
-    """A float convolution with ±1 weights, then · scale[c] + bias[c] (float64 inside)."""
+def _binary_weight_conv2d(x, packed_weight, scale, bias, *post_and_attrs):
+    """A float convolution with ±1 weights, then · scale[c] + bias[c] (float64 inside,
+    rounded once to float32), then the folded steps (binary.post_output)."""
+    *post, attrs = post_and_attrs
     signs = binary.unpack_signs(packed_weight, x.shape[1]).astype(np.float64)
     conv_attrs = dict(stride=attrs["stride"], padding=attrs["padding"], dilation=[1, 1], groups=1)
     y = _conv2d(x, signs, None, conv_attrs).astype(np.float64) * scale.astype(np.float64).reshape(1, -1, 1, 1)
-    return (y if bias is None else y + bias.astype(np.float64).reshape(1, -1, 1, 1)).astype(np.float32)
+    y = (y if bias is None else y + bias.astype(np.float64).reshape(1, -1, 1, 1)).astype(np.float32)
+    return binary.post_output(y, *post)
 
 
 def _table_row(table, index, attrs):
@@ -175,8 +180,10 @@ OPS: dict[str, OpDef] = {
     "sign": OpDef(1, lambda x, a: np.where(x >= 0, 1, -1).astype(np.float32), elementwise=True),
     "prelu": OpDef(2, _prelu),
     "sign_pack": OpDef(1, lambda x, t, a: binary.sign_pack(x, t), optional=1),
-    "binary_conv2d": OpDef(3, _binary_conv2d, optional=1),
-    "binary_weight_conv2d": OpDef(3, _binary_weight_conv2d, optional=1),
+    # inputs: packed, weight bits, scale; optional bias and the folded output steps
+    # (shift_in, slope, shift_out, res_scale, residual: codegen/passes/fold_binary_output.py)
+    "binary_conv2d": OpDef(3, _binary_conv2d, optional=6),
+    "binary_weight_conv2d": OpDef(3, _binary_weight_conv2d, optional=6),
 }
 
 def _macs_binary_conv2d(inputs, output_shape, attrs):

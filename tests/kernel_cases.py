@@ -67,12 +67,14 @@ def _pair(v) -> tuple[int, int]:
 
 
 def _binary_conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, threshold=True,
-                 bias=True, scale=(0.05, 1.0), specials=False):
+                 bias=True, scale=(0.05, 1.0), specials=False, post=()):
     """W1A1: sign_pack(x, threshold) then binary_conv2d; k and pad: int or (h, w) pair.
     scale: the range the per-channel scales are drawn from. specials: the first pixels of
     the first channel hold 0, -0 (not below 0) and +-1e-7 (subnormal halves, which a
     flushing vector compare would see as 0; the device takes no inf or NaN), and the last
-    pixel of every channel equals its threshold (not below it)."""
+    pixel of every channel equals its threshold (not below it). post: the folded output
+    steps to give it (fold_binary_output.py), any of "shift_in", "slope", "shift_out",
+    "res_scale", "residual" (a graph input whose first values are subnormal halves)."""
     (kh, kw), (ph, pw) = _pair(k), _pair(pad)
     x = b.input(f"{name}_x", (1, c_in, h, w))
     t = b.weight(f"{name}_t", (c_in,), 0.3) if threshold else ""
@@ -86,8 +88,23 @@ def _binary_conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, th
     alpha = b.graph.add_constant(f"{name}_scale", b.rng.uniform(*scale, c_out).astype(np.float32))
     bs = b.weight(f"{name}_b", (c_out,), 0.1 * scale[1]) if bias else ""
     out_size = [_out_size(h, kh, stride, ph), _out_size(w, kw, stride, pw)]
-    b.op(name, "binary_conv2d", [signs, wt, alpha, bs], (1, c_out, *out_size), channels=c_in,
-         stride=[stride, stride], padding=[ph, pw], out_size=out_size)
+    folded = []
+    for step in POST_STEPS:
+        if step not in post:
+            folded.append("")
+        elif step == "residual":
+            folded.append(b.input(f"{name}_residual", (1, c_out, *out_size)))
+            b.input_values[-1].flat[:3] = [1e-7, -3e-7, 0.0]
+        elif step == "slope":
+            folded.append(b.graph.add_constant(f"{name}_slope",
+                                               b.rng.uniform(-0.5, 0.5, c_out).astype(np.float32)))
+        else:
+            folded.append(b.weight(f"{name}_{step}", (c_out,), 0.5 * scale[1]))
+    b.op(name, "binary_conv2d", [signs, wt, alpha, bs] + folded, (1, c_out, *out_size),
+         channels=c_in, stride=[stride, stride], padding=[ph, pw], out_size=out_size)
+
+
+POST_STEPS = ("shift_in", "slope", "shift_out", "res_scale", "residual")
 
 
 def _binary_weight_conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, bias=True):
@@ -157,6 +174,14 @@ def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
     # pixels not a multiple of the MVE kernel's 8 (3x13), a partial second word, specials
     _binary_conv(b, "bconv_specials", 40, 4, 3, 13, 1, pad=0, specials=True)
     _binary_conv(b, "bconv_specials_t0", 20, 3, 5, 3, 1, pad=0, threshold=False, specials=True)
+    # MVE: a field over 31 words (byte counts summed per row of taps), and input rows too
+    # many to copy padded (its predicated path)
+    _binary_conv(b, "bconv3x3_w4", 100, 3, 5, 5, 3, post=("slope", "shift_out"))
+    _binary_conv(b, "bconv_tall", 1, 3, 36, 60, 3)
+    # the folded RPReLU and scaled shortcut: whole blocks, a partial block, fewer than one
+    _binary_conv(b, "bconv_post", 16, 8, 8, 8, 3, post=POST_STEPS)
+    _binary_conv(b, "bconv_post_s2", 40, 5, 9, 10, 3, stride=2, post=("shift_in", "slope", "shift_out"))
+    _binary_conv(b, "bconv_slope_res", 20, 3, 5, 7, 3, bias=False, post=("slope", "residual"))
     _binary_weight_conv(b, "bwconv3x3", 12, 5, 6, 7, 3)
     _binary_weight_conv(b, "bwconv1x1_s2", 40, 6, 7, 7, 1, stride=2, pad=0, bias=False)
     return b.graph, b.input_values

@@ -94,3 +94,76 @@ def test_binarized_zoo_unet_lowers_every_binarized_conv(name, binary_op):
     # 11 binarized convs (ResBlock 3x3 and downsample); stem, out conv and 1x1 skips stay float
     assert ops.count(binary_op) == 11 and ops.count("conv2d") == 5
     assert ops.count("sign_pack") == (11 if binary_op == "binary_conv2d" else 0)
+
+
+def _rprelu_shortcut_graph(rng, second_reader: bool = False, with_sign: bool = True) -> Graph:
+    """A lowered binary conv (W1A1, or W1A16 without the sign) followed by RPReLU (sub,
+    prelu, add) and a learnable-scaled shortcut add(·, mul(scale, r)), as a binarized block
+    exports; second_reader: the prelu's output is also a graph output (so the chain may fold
+    only up to the prelu)."""
+    graph = lower_binary_conv.run(_binarized_conv_graph(rng, with_sign=with_sign))
+    shape = graph.tensors["y"].shape
+    graph.tensors["r"] = Tensor("r", shape)
+    graph.inputs.append("r")
+    for name, value in [("gamma", rng.standard_normal((1, 8, 1, 1))),
+                        ("slope", rng.uniform(-0.5, 0.5, 8)),
+                        ("zeta", rng.standard_normal((1, 8, 1, 1))),
+                        ("scale", rng.uniform(-1, 1, (1, 8, 1, 1)))]:
+        graph.add_constant(name, value.astype(np.float32))
+    chain = [("sub", ["y", "gamma"]), ("prelu", ["t_sub", "slope"]), ("add", ["t_prelu", "zeta"]),
+             ("mul", ["scale", "r"]), ("add", ["t_add", "t_mul"])]
+    outputs = ["t_sub", "t_prelu", "t_add", "t_mul", "out"]
+    for (op, inputs), out in zip(chain, outputs):
+        graph.tensors[out] = Tensor(out, shape)
+        attrs = {"spatial": shape[2] * shape[3]} if op == "prelu" else {"act": "none"}
+        graph.nodes.append(Node(out, op, inputs, [out], attrs))
+    graph.outputs = ["out"] + (["t_prelu"] if second_reader else [])
+    return graph
+
+
+@pytest.mark.parametrize("with_sign, ops", [(True, ["sign_pack", "binary_conv2d"]),
+                                            (False, ["binary_weight_conv2d"])])
+def test_rprelu_and_scaled_shortcut_fold_into_the_binary_conv_bit_for_bit(with_sign, ops):
+    """The folded output step rounds each step to float32 as the unfused ops do: the same
+    bits, and one node where there were six."""
+    from codegen.passes import fold_binary_output
+
+    rng = np.random.default_rng(4)
+    graph = _rprelu_shortcut_graph(rng, with_sign=with_sign)
+    inputs = [rng.standard_normal(graph.tensors[n].shape).astype(np.float32) for n in graph.inputs]
+    before = run_graph(graph, inputs)[0]
+    folded = fold_binary_output.run(graph)
+    folded.validate()
+    assert [n.op for n in folded.nodes] == ops
+    conv = folded.nodes[-1]
+    assert conv.outputs == ["out"] and conv.inputs[4:] == ["gamma_flat", "slope", "zeta_flat",
+                                                           "scale_flat", "r"]
+    np.testing.assert_array_equal(run_graph(folded, inputs)[0].view(np.uint32), before.view(np.uint32))
+
+
+def test_folding_stops_at_a_tensor_with_another_reader():
+    from codegen.passes import fold_binary_output
+
+    rng = np.random.default_rng(5)
+    graph = _rprelu_shortcut_graph(rng, second_reader=True)
+    inputs = [rng.standard_normal(graph.tensors[n].shape).astype(np.float32) for n in graph.inputs]
+    before = run_graph(graph, inputs)
+    folded = fold_binary_output.run(graph)
+    folded.validate()
+    assert [n.op for n in folded.nodes] == ["sign_pack", "binary_conv2d", "add", "mul", "add"]
+    assert folded.nodes[1].outputs == ["t_prelu"]  # the graph output ends the chain
+    assert folded.nodes[1].inputs[4:] == ["gamma_flat", "slope", "", "", ""]
+    for got, want in zip(run_graph(folded, inputs), before):
+        np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+
+
+def test_binarized_zoo_unet_folds_every_rprelu():
+    from sdk.generate import lower
+    from sdk.models import load_model
+
+    graph, _ = lower(load_model("unet_w1a1"))
+    ops = [n.op for n in graph.nodes]
+    assert "prelu" not in ops and "sub" not in ops
+    convs = [n for n in graph.nodes if n.op == "binary_conv2d"]
+    assert all(n.inputs[5] for n in convs)  # every one has its slope
+    assert sum(bool(n.inputs[8]) for n in convs) >= 7  # and the 7 scaled shortcuts

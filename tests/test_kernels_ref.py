@@ -136,10 +136,11 @@ def typed_signatures(suffix: str, tensor_p) -> dict[str, list]:
         f"prelu_{suffix}": [ctypes.POINTER(PreluParams), *[tensor_p] * 3],
         f"sign_{suffix}": [tensor_p, tensor_p, i32],
         f"sign_pack_{suffix}": [ctypes.POINTER(SignPackParams), tensor_p, tensor_p, c_u32_p],
+        # scale, bias, the 5 folded output steps (shift_in ... residual), out
         f"binary_conv2d_{suffix}": [ctypes.POINTER(BinaryConv2dParams), c_u32_p, c_u32_p,
-                                    *[tensor_p] * 3],
+                                    *[tensor_p] * 8],
         f"binary_weight_conv2d_{suffix}": [ctypes.POINTER(BinaryConv2dParams), tensor_p, c_u32_p,
-                                           *[tensor_p] * 3],
+                                           *[tensor_p] * 8],
     }
 
 
@@ -758,10 +759,58 @@ def test_binary_conv2d_equals_numpy_bit_for_bit(lib, dtype, case):
     for bias in (None, tensor(rng.standard_normal(params.c_out), dtype)):
         out = np.full((params.n, params.c_out, *out_hw), np.nan, dtype=dtype)
         kernel(lib, "binary_conv2d", dtype)(ctypes.byref(params), ptr(packed), ptr(weight),
-                                            ptr(scale), ptr(bias), ptr(out))
+                                            ptr(scale), ptr(bias), *[None] * 5, ptr(out))
         dot = binary.binary_dot(packed, weight, params.c_in, case[5], case[6], out_hw)
         want = binary.scale_output(dot, scale, bias).astype(dtype)
         assert bits_equal(out, want), f"binary_conv2d {params_repr(params)} bias={bias is not None}"
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", BINARY_CONV_CASES[:3], ids=binary_conv_id)
+@pytest.mark.parametrize("steps", ["rprelu", "rprelu_shortcut", "slope_residual"])
+def test_binary_conv2d_folded_output_step_bit_for_bit(lib, dtype, case, steps):
+    """The output step with the folded RPReLU and shortcut (fold_binary_output.py): each
+    step one FP32 rounding, then one rounding to half, exactly codegen/binary.post_output."""
+    rng = np.random.default_rng(sum(case[:4]) + 2)
+    params, weight, scale, out_hw = binary_conv_setup(rng, case, dtype)
+    packed = random_packed(rng, (params.n, params.c_in, params.h_in, params.w_in))
+    bias = tensor(rng.standard_normal(params.c_out), dtype)
+    shape = (params.n, params.c_out, *out_hw)
+    post = [tensor(rng.standard_normal(params.c_out), dtype),  # shift_in
+            tensor(rng.uniform(-0.5, 0.5, params.c_out), dtype),  # slope
+            tensor(rng.standard_normal(params.c_out), dtype),  # shift_out
+            tensor(rng.uniform(-1, 1, params.c_out), dtype),  # res_scale
+            tensor(rng.standard_normal(shape), dtype)]  # residual
+    keep = {"rprelu": (0, 1, 2), "rprelu_shortcut": (0, 1, 2, 3, 4), "slope_residual": (1, 4)}[steps]
+    post = [v if i in keep else None for i, v in enumerate(post)]
+    out = np.full(shape, np.nan, dtype=dtype)
+    kernel(lib, "binary_conv2d", dtype)(ctypes.byref(params), ptr(packed), ptr(weight),
+                                        ptr(scale), ptr(bias), *[ptr(v) for v in post], ptr(out))
+    dot = binary.binary_dot(packed, weight, params.c_in, case[5], case[6], out_hw)
+    want = binary.post_output(binary.scale_output(dot, scale, bias), *post).astype(dtype)
+    assert bits_equal(out, want), f"binary_conv2d {params_repr(params)} {steps}"
+
+
+@pytest.mark.parametrize("case", BINARY_CONV_CASES[:3], ids=binary_conv_id)
+def test_binary_weight_conv2d_folded_output_step_is_the_steps_on_its_output(lib, case):
+    """W1A16 (FP32): the folded steps act on the conv's float output exactly as
+    codegen/binary.post_output does on the output the unfolded kernel writes."""
+    rng = np.random.default_rng(sum(case[:4]) + 3)
+    params, weight, scale, out_hw = binary_conv_setup(rng, case, np.float32)
+    x = f32(rng.standard_normal((params.n, params.c_in, params.h_in, params.w_in)))
+    bias = f32(rng.standard_normal(params.c_out))
+    shape = (params.n, params.c_out, *out_hw)
+    post = [f32(rng.standard_normal(params.c_out)), f32(rng.uniform(-0.5, 0.5, params.c_out)),
+            f32(rng.standard_normal(params.c_out)), f32(rng.uniform(-1, 1, params.c_out)),
+            f32(rng.standard_normal(shape))]
+    outs = []
+    for steps in ([None] * 5, post):
+        out = np.full(shape, np.nan, dtype=np.float32)
+        kernel(lib, "binary_weight_conv2d", np.float32)(
+            ctypes.byref(params), ptr(x), ptr(weight), ptr(scale), ptr(bias),
+            *[ptr(v) for v in steps], ptr(out))
+        outs.append(out)
+    assert bits_equal(outs[1], binary.post_output(outs[0], *post))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -779,7 +828,7 @@ def test_binary_weight_conv2d_matches_torch(lib, dtype, case):
     for bias in (None, tensor(rng.standard_normal(params.c_out), dtype)):
         out = np.full((params.n, params.c_out, *out_hw), np.nan, dtype=dtype)
         kernel(lib, "binary_weight_conv2d", dtype)(ctypes.byref(params), ptr(x), ptr(weight),
-                                                   ptr(scale), ptr(bias), ptr(out))
+                                                   ptr(scale), ptr(bias), *[None] * 5, ptr(out))
         s = t64(scale).view(1, -1, 1, 1)
         b = 0.0 if bias is None else t64(bias).view(1, -1, 1, 1)
         ref = F.conv2d(t64(x), signs, **conv) * s + b

@@ -3,34 +3,48 @@
  * EDGEDIFF_MVE_IMPL, then defines
  *   elem_t                         the output, scale and bias element type;
  *   LOAD, STORE                    edgediff_load_<t> / edgediff_store_<t> (kernel_util.h);
- *   store4(out, offsets, y)        y rounded to elem_t, lane j stored at out + offsets[j]
- *                                  bytes;
- *   store4_p(out, offsets, y, m)   the same, lanes off in predicate m skipped;
+ *   store4_p(out, y, m)            y rounded to elem_t, lane j to out[j], lanes off in m
+ *                                  skipped;
+ *   load4_z(base, m)               base[0..3] as floats, lanes off in m 0;
+ *   VECTOR_POST                    1 when the folded steps may run on vectors (below);
  * and includes this header. binary_conv2d_mve() is then the kernel.
  *
  * MVE has no per-lane popcount (no VCNT as in Neon), and SWAR on uint8x16 lanes takes ten
  * instructions per 128 bits. A byte gather does it in one: VLDRB.U8 Qd, [table, Qm] loads
- * table[Qm[i]] for each of the 16 bytes, and table[b] is the popcount of b. So 128
- * channel-taps of one output channel cost one load of weights, one VEOR, one gather and
- * one VADDVA (the 16 byte counts added into a scalar). That is fewer instructions, which
- * `sdk bench` counts; it is not one cycle: each of the gather's 16 bytes is its own access.
+ * table[Qm[i]] for each of the 16 bytes, and table[b] is the popcount of b. That is fewer
+ * instructions, which `sdk bench` counts; it is not one cycle: each of the gather's 16
+ * bytes is its own access.
  *
- * Work: the receptive fields of a band of output rows are copied to a buffer, each in the
- * weights' order ([kh][kw][words], the layout of one output channel's weights) and
- * zero-padded to whole vectors, so a dot product is a flat run of 4-word vectors. Then, per
- * block of BLOCK = 4 output channels, every pixel of the band: the 4 channels share each
- * load of the field, and their 4 outputs are one vector in the output step. Lanes that must
- * count nothing (the tail past kh*kw*words, taps in the zero padding) are 0 in the buffer
- * and are dropped from the weights by a zeroing predicated load, so their XOR is 0:
- * interior pixels predicate only a partial last vector, border pixels all of them (one
- * VPST more per vector).
+ * Work: lanes are 4 neighbouring output pixels of one output channel, so the receptive
+ * fields are gathered straight from the packed input rows (no receptive-field copies): per
+ * tap and word, one word gather (VLDRW with shifted offsets: the 4 pixels' words are
+ * stride_w * words apart) reads the 4 pixels' activation words, one VEOR with the tap's
+ * weight word (replicated to 4 lanes once per pair of channels), the popcount gather and a
+ * VADD of the 16 byte counts into byte accumulators; two output channels share each
+ * activation gather (count_tap, written out: GCC 12 spills the C version's vectors). The
+ * byte counts move to 32-bit lanes (two widening steps) once per pixel when the field has
+ * at most 31 words, else after each row of taps: a byte never exceeds 31 * 8 = 248. Each
+ * valid tap adds c_in - 2 * (differing bits); rows of taps outside the input are skipped.
+ * Taps in the zero padding must count nothing. The padded path (the UNets' layers) copies
+ * the input rows once with zero words around them, so every gather reads inside the copy,
+ * unpredicated: a tap in the padding reads 0, and the few x-vectors with such taps (a row's
+ * ends) take a copy of the weights with 0 in those lanes, so their XOR is 0. Layers whose
+ * rows or fields do not fit its buffers take the predicated path: the lanes of those taps
+ * are off in a predicate, the gather zeroes them and a predicated VEOR keeps them 0.
  *
- * The output step is edgediff_binary_output lane-wise: float(dot) * scale, then + bias,
- * two instructions, each rounded. MVE's FP32 vector arithmetic may flush subnormals and
- * return the default NaN (QEMU runs it with the standard FPSCR value), so it equals the
- * scalar steps only where neither can occur: every scale and bias 0 or of magnitude in [2^-100, 2^100]. Then each product
- * (|dot| >= 1) and each nonzero sum (a multiple of 2^-123) is a normal float. Halves always
- * are; a layer with another float scale or bias runs the reference loop instead. */
+ * The output step, per vector of 4 pixels of one channel, is edgediff_binary_output
+ * lane-wise: float(dot) * scale, then + bias, two instructions, each rounded. MVE's FP32
+ * vector arithmetic may flush subnormals and return the default NaN (QEMU runs it with
+ * the standard FPSCR value), so it equals the scalar steps only where neither can occur:
+ * every scale and bias 0 or of magnitude in [2^-100, 2^100]. Then each product (|dot| >= 1)
+ * and each nonzero sum (a multiple of 2^-123) is a normal float. Halves always are; a layer
+ * with another float scale or bias runs the reference loop instead.
+ *
+ * The folded steps (edgediff_binary_post: RPReLU's shifts and slope, the scaled shortcut)
+ * run lane-wise on the output vector for f16 (VECTOR_POST): every operand is a half, so
+ * each exact intermediate is 0 or at least 2^-72 in magnitude (a product or sum of values
+ * whose ulps are no smaller) and none is subnormal; the vector steps then give the scalar
+ * bits. For f32 (any operand may be subnormal) they run in scalar code on the 4 dots. */
 #ifndef EDGEDIFF_MVE_BINARY_CONV2D_MVE_H
 #define EDGEDIFF_MVE_BINARY_CONV2D_MVE_H
 
@@ -38,11 +52,18 @@
 
 #include "edgediff/binary_util.h"
 
-#define BLOCK 4             /* output channels per step, one vector of outputs */
-#define LANES 4             /* words per vector */
-#define MAX_FIELD_WORDS 256 /* kh * kw * words; see overrides/mve.py */
-#define MAX_C_OUT 512       /* scales and biases kept as floats on the stack; same */
-#define BAND_WORDS 2048     /* receptive fields of a band of rows; one row must fit: same */
+#define LANES 4             /* output pixels per vector */
+#define MAX_FIELD_WORDS 256 /* kh * kw * words: a channel's replicated weights; overrides/mve.py */
+#define MAX_ROW_WORDS 31    /* kw * words: byte counts summed per row of taps stay <= 248 */
+#define MAX_KERNEL_W 8      /* predicates per x-vector; same */
+#define MAX_W_OUT 256       /* x-vectors of a row; same */
+#define MAX_X_VECTORS (MAX_W_OUT / LANES)
+#define MAX_PADDED_WORDS 2048 /* the padded path's copy of the input rows (8 KiB) */
+#define MAX_PADDED_FIELD 64   /* its weight tables: clean and per border x-vector */
+#define MAX_BORDERS 4
+/* replicated weights of two channels: the padded path's 1 + MAX_BORDERS tables, or the
+ * predicated path's one of up to MAX_FIELD_WORDS (fits: 2560 >= 2048) */
+#define WEIGHT_WORDS ((1 + MAX_BORDERS) * 2 * MAX_PADDED_FIELD * LANES)
 
 /* popcount of every byte value, as 4 bits, then 6, then 8 */
 #define POP2(n) n, n + 1, n + 1, n + 2
@@ -50,24 +71,16 @@
 #define POP6(n) POP4(n), POP4(n + 1), POP4(n + 1), POP4(n + 2)
 static const uint8_t popcount_table[256] = {POP6(0), POP6(1), POP6(1), POP6(2)};
 
-/* acc + the bits set in field ^ weights */
-EDGEDIFF_MVE_INLINE uint32_t count_differ(uint32_t acc, uint32x4_t field, uint32x4_t weights) {
-    const uint8x16_t x = vreinterpretq_u8_u32(veorq_u32(field, weights));
-    return vaddvaq_u8(acc, vldrbq_gather_offset_u8(popcount_table, x));
+/* The byte counts of the bits set in x. */
+EDGEDIFF_MVE_INLINE uint8x16_t count_bytes(uint32x4_t x) {
+    return vldrbq_gather_offset_u8(popcount_table, vreinterpretq_u8_u32(x));
 }
 
-/* d[j] += the bits where the next vector of the field (at[BLOCK]) and of channel j's
- * weights (at[j]) differ, then every pointer moves on a vector; when predicated, only the
- * lanes in m count. (Pointers, not indices: GCC then post-increments the loads.) */
-EDGEDIFF_MVE_INLINE void count_vector(uint32_t d[BLOCK], const uint32_t *at[BLOCK + 1],
-                                      int32_t predicated, mve_pred16_t m) {
-    const uint32x4_t f = vldrwq_u32(at[BLOCK]);
-    at[BLOCK] += LANES;
-#pragma GCC unroll 4
-    for (int32_t j = 0; j < BLOCK; ++j) {
-        d[j] = count_differ(d[j], f, predicated ? vldrwq_z_u32(at[j], m) : vldrwq_u32(at[j]));
-        at[j] += LANES;
-    }
+/* acc + the 4 byte counts of each 32-bit lane of bytes, summed (VMOVLB/VMOVLT widen the
+ * even / odd lanes: bytes to halfwords, then halfwords to words). */
+EDGEDIFF_MVE_INLINE uint32x4_t sum_lanes(uint32x4_t acc, uint8x16_t bytes) {
+    const uint16x8_t pairs = vaddq_u16(vmovlbq_u8(bytes), vmovltq_u8(bytes));
+    return vaddq_u32(acc, vaddq_u32(vmovlbq_u16(pairs), vmovltq_u16(pairs)));
 }
 
 /* Whether the vector output step computes the scalar one's bits for v (see above). */
@@ -76,135 +89,374 @@ static inline int32_t vector_exact(float v) {
     return a == 0.0f || (a >= 0x1p-100f && a <= 0x1p100f);
 }
 
-/* Copies scale and bias (NULL: 0, never added) to floats, padded with zeros to whole
- * vectors; 0 when one of them rules out the vector output step. */
-static inline int32_t load_params(int32_t c_out, const elem_t *scale, const elem_t *bias,
-                                  float *scales, float *biases) {
+static inline int32_t params_exact(int32_t c_out, const elem_t *scale, const elem_t *bias) {
     int32_t exact = 1;
-    for (int32_t co = 0; co < (c_out + BLOCK - 1) / BLOCK * BLOCK; ++co) {
-        scales[co] = co < c_out ? LOAD(scale, co) : 0.0f;
-        biases[co] = co < c_out && bias ? LOAD(bias, co) : 0.0f;
-        exact &= vector_exact(scales[co]) & vector_exact(biases[co]);
+    for (int32_t co = 0; co < c_out; ++co) {
+        exact &= vector_exact(LOAD(scale, co)) & (bias ? vector_exact(LOAD(bias, co)) : 1);
     }
     return exact;
 }
 
-/* The receptive fields of output rows [y, y_end) to band (pixel after pixel, `stride`
- * words each, zero where a tap is in the padding), with per pixel the number of agreeing
- * bits a dot starts from (each valid tap adds c_in - 2 * differing bits) and, for border
- * pixels, the predicates of their vectors (lanes: `vectors` per pixel). */
-static inline void load_band(const binary_conv2d_params_t *p, const uint32_t *in, int32_t n,
-                             int32_t y, int32_t y_end, int32_t stride, int32_t vectors,
-                             uint32_t *band, mve_pred16_t *lanes, int32_t *agree) {
-    const int32_t words = p->words, kh = p->kernel_h, kw = p->kernel_w;
-    for (int32_t i = 0; i < (y_end - y) * p->w_out * stride; ++i) {
-        band[i] = 0;
+/* One tap word of every lane, unpredicated: d0 (and d1 when two) += the byte counts of
+ * the differing bits of the 4 pixels' words (gathered at base + offsets words) and the
+ * weight word at *w0 (*w1), which move on a vector. Written out because GCC 12 spills the
+ * C version's vectors across the unrolled taps, doubling the instructions. */
+EDGEDIFF_MVE_INLINE void count_tap(const uint32_t *base, uint32x4_t offsets, const uint32_t **w0,
+                                   const uint32_t **w1, int32_t two, uint8x16_t *d0,
+                                   uint8x16_t *d1) {
+    uint32x4_t a, w, t;
+    uint8x16_t u;
+    if (!two) {
+        *w1 += LANES; /* as the caller's pointers move together */
     }
-    for (int32_t i = 0; i < (y_end - y) * p->w_out * vectors; ++i) {
-        lanes[i] = 0;
+    if (two) {
+        __asm__("vldrw.u32 %q[a], [%[base], %q[off], uxtw #2]\n\t"
+                "vldrw.u32 %q[w], [%[w0]], #16\n\t"
+                "veor %q[t], %q[a], %q[w]\n\t"
+                "vldrw.u32 %q[w], [%[w1]], #16\n\t"
+                "vldrb.u8 %q[u], [%[table], %q[t]]\n\t"
+                "veor %q[t], %q[a], %q[w]\n\t"
+                "vadd.i8 %q[d0], %q[d0], %q[u]\n\t"
+                "vldrb.u8 %q[u], [%[table], %q[t]]\n\t"
+                "vadd.i8 %q[d1], %q[d1], %q[u]"
+                : [a] "=&w"(a), [w] "=&w"(w), [t] "=&w"(t), [u] "=&w"(u), [d0] "+w"(*d0),
+                  [d1] "+w"(*d1), [w0] "+r"(*w0), [w1] "+r"(*w1)
+                : [base] "r"(base), [off] "w"(offsets), [table] "r"(popcount_table)
+                : "memory");
+    } else {
+        __asm__("vldrw.u32 %q[a], [%[base], %q[off], uxtw #2]\n\t"
+                "vldrw.u32 %q[w], [%[w0]], #16\n\t"
+                "veor %q[t], %q[a], %q[w]\n\t"
+                "vldrb.u8 %q[u], [%[table], %q[t]]\n\t"
+                "vadd.i8 %q[d0], %q[d0], %q[u]"
+                : [a] "=&w"(a), [w] "=&w"(w), [t] "=&w"(t), [u] "=&w"(u), [d0] "+w"(*d0),
+                  [w0] "+r"(*w0)
+                : [base] "r"(base), [off] "w"(offsets), [table] "r"(popcount_table)
+                : "memory");
     }
-    for (int32_t pixel = 0; y < y_end; ++y) {
+}
+
+/* One row of taps (input row `row`, weights of the row at w0 / w1, each word replicated to
+ * 4 lanes) for the x-vector whose 4 pixels' first words are `offsets` words into the row:
+ * byte counts of the differing bits added to d0 (channel 0) and d1 (channel 1, when two).
+ * whole: every lane of every tap valid; else lanes[kx] says which are. */
+EDGEDIFF_MVE_INLINE void count_row(const uint32_t *row, uint32x4_t offsets, const uint32_t **w0,
+                                   const uint32_t **w1, int32_t kw, int32_t words,
+                                   const mve_pred16_t *lanes, int32_t whole, int32_t two,
+                                   uint8x16_t *d0, uint8x16_t *d1) {
+    const uint32x4_t zero = vdupq_n_u32(0);
+#pragma GCC unroll 4
+    for (int32_t kx = 0; kx < kw; ++kx) {
+        const mve_pred16_t m = whole ? 0xFFFF : lanes[kx];
+#pragma GCC unroll 2
+        for (int32_t i = 0; i < words; ++i) {
+            /* the tap's word moves the base, not the offsets: fewer vector registers live */
+            const uint32_t *base = row + kx * words + i;
+            if (whole) {
+                count_tap(base, offsets, w0, w1, two, d0, d1);
+                continue;
+            }
+            if (m) {
+                const uint32x4_t a = vldrwq_gather_shifted_offset_z_u32(base, offsets, m);
+                *d0 = vaddq_u8(*d0, count_bytes(veorq_m_u32(zero, a, vldrwq_u32(*w0), m)));
+                if (two) {
+                    *d1 = vaddq_u8(*d1, count_bytes(veorq_m_u32(zero, a, vldrwq_u32(*w1), m)));
+                }
+            }
+            *w0 += LANES;
+            *w1 += LANES;
+        }
+    }
+}
+
+/* The differing bits of the x-vector's 4 pixels (lanes) for rows [ky_first, ky_end) of
+ * taps, per channel, added to differ0 / differ1. rows: input row iy0 + ky_first's first
+ * word. The byte counts move to 32-bit lanes once at the end when the whole field fits a
+ * byte (kh * kw * words <= 31 words: at most 248 bits per byte), else after every row. */
+EDGEDIFF_MVE_INLINE void count_field(const uint32_t *rows, int32_t row_words, int32_t ky_first,
+                                     int32_t ky_end, uint32x4_t offsets, const uint32_t *w0,
+                                     const uint32_t *w1, int32_t kw, int32_t words,
+                                     int32_t per_row, const mve_pred16_t *lanes, int32_t whole,
+                                     int32_t two, uint32x4_t *differ0, uint32x4_t *differ1) {
+    const int32_t tap_row = kw * words * LANES; /* replicated weight words per row of taps */
+    uint8x16_t d0 = vdupq_n_u8(0), d1 = vdupq_n_u8(0);
+    /* the rows' weights are consecutive: the pointers run on from row to row */
+    w0 += ky_first * tap_row;
+    w1 += ky_first * tap_row;
+    for (int32_t ky = ky_first; ky < ky_end; ++ky, rows += row_words) {
+        count_row(rows, offsets, &w0, &w1, kw, words, lanes, whole, two, &d0, &d1);
+        if (per_row) {
+            *differ0 = sum_lanes(*differ0, d0);
+            d0 = vdupq_n_u8(0);
+            if (two) {
+                *differ1 = sum_lanes(*differ1, d1);
+                d1 = vdupq_n_u8(0);
+            }
+        }
+    }
+    if (!per_row) {
+        *differ0 = sum_lanes(*differ0, d0);
+        if (two) {
+            *differ1 = sum_lanes(*differ1, d1);
+        }
+    }
+}
+
+/* One output channel's output step operands as floats. An absent step gets its exact
+ * identity, so the vector step runs without branches: bias and shift_out -0 (y + -0 = y
+ * for every y, -0 included), shift_in +0 (y - +0 = y), slope 1, res_scale 1. */
+typedef struct {
+    float scale, bias, shift_in, slope, shift_out, res_scale;
+} channel_t;
+
+static inline channel_t load_channel(int32_t co, const elem_t *scale, const elem_t *bias,
+                                     const edgediff_binary_post_t *post) {
+    channel_t c;
+    c.scale = LOAD(scale, co);
+    c.bias = bias ? LOAD(bias, co) : -0.0f;
+    c.shift_in = post->shift_in ? LOAD(post->shift_in, co) : 0.0f;
+    c.slope = post->slope ? LOAD(post->slope, co) : 1.0f;
+    c.shift_out = post->shift_out ? LOAD(post->shift_out, co) : -0.0f;
+    c.res_scale = post->res_scale ? LOAD(post->res_scale, co) : 1.0f;
+    return c;
+}
+
+/* The output step of 4 pixels of channel co (first: the first pixel's output index) from
+ * their dots; lanes off in m (past w_out) are not stored. The folded steps run one
+ * instruction each, each rounded (exact for halves: see above), when post (a constant in
+ * each instantiation) says any is there. */
+EDGEDIFF_MVE_INLINE void output4(int32x4_t dot, int32_t co, int32_t first, const channel_t *c,
+                                 const elem_t *bias, const edgediff_binary_post_t *post,
+                                 int32_t has_post, elem_t *out, mve_pred16_t m) {
+#if !VECTOR_POST
+    if (has_post) { /* scalar output step: see above */
+        int32_t dots[LANES];
+        vst1q_s32(dots, dot);
+        for (int32_t j = 0; j < LANES; ++j) {
+            if ((m >> (4 * j)) & 1) {
+                const float v = edgediff_binary_output(dots[j], c->scale, bias, co, LOAD);
+                STORE(out, first + j, edgediff_binary_post(v, co, first + j, post, LOAD));
+            }
+        }
+        return;
+    }
+#else
+    (void)bias;
+    (void)co;
+#endif
+    float32x4_t y = vaddq_n_f32(vmulq_n_f32(vcvtq_f32_s32(dot), c->scale), c->bias);
+#if VECTOR_POST
+    if (has_post) {
+        y = vsubq_n_f32(y, c->shift_in);
+        y = vpselq_f32(y, vmulq_n_f32(y, c->slope), vcmpgtq_n_f32(y, 0.0f));
+        y = vaddq_n_f32(y, c->shift_out);
+        if (post->residual) {
+            const float32x4_t r = load4_z((const elem_t *)post->residual + first, m);
+            y = vaddq_f32(y, vmulq_n_f32(r, c->res_scale));
+        }
+    }
+#endif
+    store4_p(out + first, y, m);
+}
+
+/* The weight words of channels co and co + 1 (two), each replicated to the 4 lanes of a
+ * vector, into `tables` tables [table][channel][field]; in table t only the lanes that
+ * word_lanes[t][i] has (the valid lanes of word i's tap), 0 in the others. */
+static inline void replicate(const uint32_t *weight, int32_t field_words, int32_t two,
+                             int32_t tables, const mve_pred16_t *word_lanes, uint32_t *to) {
+    const uint32x4_t zero = vdupq_n_u32(0);
+    const uint32_t *w1 = weight + (two ? field_words : 0);
+    for (int32_t t = 0; t < tables; ++t, word_lanes += MAX_FIELD_WORDS) {
+        uint32_t *to0 = to + t * 2 * field_words * LANES, *to1 = to0 + field_words * LANES;
+        for (int32_t i = 0; i < field_words; ++i) {
+            const mve_pred16_t m = word_lanes[i];
+            vstrwq_u32(to0 + i * LANES, vdupq_m_n_u32(zero, weight[i], m));
+            vstrwq_u32(to1 + i * LANES, vdupq_m_n_u32(zero, w1[i], m));
+        }
+    }
+}
+
+/* What the loops over output rows need, in one place. */
+typedef struct {
+    const binary_conv2d_params_t *p;
+    const uint32_t *source; /* input rows: the padded copy or the input (of batch n) */
+    int32_t row_words, per_row, x_vectors, table;
+    const uint32_t *offsets, *wbuf;
+    const int32_t *x_taps;
+    const mve_pred16_t *lanes;
+    const uint8_t *whole, *border;
+    const elem_t *bias;
+    const edgediff_binary_post_t *post;
+    elem_t *out;
+} conv_t;
+
+/* Every output row of channels co and co + 1 (two) of batch n. kw, words, padded, two and
+ * has_post are constants in each instantiation (see binary_conv2d_mve), so the loops over
+ * taps unroll and the output step has no branches. */
+EDGEDIFF_MVE_INLINE void conv_rows(const conv_t *k, int32_t n, int32_t co, int32_t kw,
+                                   int32_t words, int32_t padded, int32_t two, int32_t has_post,
+                                   const channel_t *c0, const channel_t *c1) {
+    const binary_conv2d_params_t *p = k->p;
+    const int32_t c_out = p->c_out, w_out = p->w_out, plane = p->h_out * w_out;
+    const int32_t field_words = p->kernel_h * kw * words;
+    for (int32_t y = 0; y < p->h_out; ++y) {
         const int32_t iy0 = y * p->stride_h - p->pad_h;
         int32_t ky_first, ky_end;
-        edgediff_clip_taps(iy0, 1, kh, p->h_in, &ky_first, &ky_end);
-        for (int32_t x = 0; x < p->w_out; ++x, ++pixel) {
-            const int32_t ix0 = x * p->stride_w - p->pad_w;
-            int32_t kx_first, kx_end;
-            edgediff_clip_taps(ix0, 1, kw, p->w_in, &kx_first, &kx_end);
-            agree[pixel] = (ky_end - ky_first) * (kx_end - kx_first) * p->c_in;
-            const int32_t border = ky_end - ky_first < kh || kx_end - kx_first < kw;
-            uint32_t *field = band + pixel * stride;
-            for (int32_t ky = ky_first; ky < ky_end; ++ky) {
-                const uint32_t *a = in + ((n * p->h_in + iy0 + ky) * p->w_in + ix0) * words;
-                for (int32_t i = kx_first * words; i < kx_end * words; ++i) {
-                    const int32_t at = ky * kw * words + i;
-                    field[at] = a[i];
-                    if (border) { /* 4 predicate bits per word */
-                        const mve_pred16_t word = (mve_pred16_t)(0xFu << (4 * (at % LANES)));
-                        lanes[pixel * vectors + at / LANES] |= word;
-                    }
-                }
+        edgediff_clip_taps(iy0, 1, p->kernel_h, p->h_in, &ky_first, &ky_end);
+        const uint32_t *rows = k->source + (iy0 + ky_first) * k->row_words;
+        /* each valid tap adds c_in - 2 * (differing bits) */
+        const int32_t agree_per_tap = (ky_end - ky_first) * p->c_in;
+        const int32_t first = (n * c_out + co) * plane + y * w_out;
+        for (int32_t v = 0; v < k->x_vectors; ++v) {
+            const uint32x4_t off = vldrwq_u32(k->offsets + v * LANES);
+            const uint32_t *w0 = k->wbuf + (padded ? k->border[v] * k->table : 0);
+            const uint32_t *w1 = w0 + field_words * LANES;
+            const mve_pred16_t *lanes = k->lanes + v * MAX_KERNEL_W;
+            uint32x4_t d0 = vdupq_n_u32(0), d1 = vdupq_n_u32(0);
+            if (padded || k->whole[v]) {
+                count_field(rows, k->row_words, ky_first, ky_end, off, w0, w1, kw, words,
+                            k->per_row, lanes, 1, two, &d0, &d1);
+            } else {
+                count_field(rows, k->row_words, ky_first, ky_end, off, w0, w1, kw, words,
+                            k->per_row, lanes, 0, two, &d0, &d1);
+            }
+            const int32x4_t agree = vmulq_n_s32(vldrwq_s32(k->x_taps + v * LANES), agree_per_tap);
+            const mve_pred16_t store = vctp32q((uint32_t)(w_out - v * LANES));
+            output4(vsubq_s32(agree, vreinterpretq_s32_u32(vshlq_n_u32(d0, 1))), co,
+                    first + v * LANES, c0, k->bias, k->post, has_post, k->out, store);
+            if (two) {
+                output4(vsubq_s32(agree, vreinterpretq_s32_u32(vshlq_n_u32(d1, 1))), co + 1,
+                        first + plane + v * LANES, c1, k->bias, k->post, has_post, k->out,
+                        store);
             }
         }
     }
 }
 
+/* conv_rows with two and has_post as constants. */
+EDGEDIFF_MVE_INLINE void conv_rows_any(const conv_t *k, int32_t n, int32_t co, int32_t kw,
+                                       int32_t words, int32_t padded, int32_t two,
+                                       int32_t has_post, const channel_t *c0,
+                                       const channel_t *c1) {
+    if (two && has_post) {
+        conv_rows(k, n, co, kw, words, padded, 1, 1, c0, c1);
+    } else if (two) {
+        conv_rows(k, n, co, kw, words, padded, 1, 0, c0, c1);
+    } else if (has_post) {
+        conv_rows(k, n, co, kw, words, padded, 0, 1, c0, c1);
+    } else {
+        conv_rows(k, n, co, kw, words, padded, 0, 0, c0, c1);
+    }
+}
+
+/* Instantiations: the padded path with a row of taps as constants for the UNets' 3x3
+ * layers (up to 64 input channels, the whole field in byte counts), else variables. */
+static void conv_pair(const conv_t *k, int32_t n, int32_t co, int32_t padded, int32_t two,
+                      int32_t has_post, const channel_t *c0, const channel_t *c1) {
+    const int32_t kw = k->p->kernel_w, words = k->p->words;
+    if (padded && kw == 3 && words == 1 && !k->per_row) {
+        conv_rows_any(k, n, co, 3, 1, 1, two, has_post, c0, c1);
+    } else if (padded && kw == 3 && words == 2 && !k->per_row) {
+        conv_rows_any(k, n, co, 3, 2, 1, two, has_post, c0, c1);
+    } else if (padded) {
+        conv_rows_any(k, n, co, kw, words, 1, two, has_post, c0, c1);
+    } else {
+        conv_rows_any(k, n, co, kw, words, 0, two, has_post, c0, c1);
+    }
+}
+
 static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint32_t *in,
                                      const uint32_t *weight, const elem_t *scale,
-                                     const elem_t *bias, elem_t *out) {
-    float scales[MAX_C_OUT] __attribute__((aligned(16)));
-    float biases[MAX_C_OUT] __attribute__((aligned(16)));
-    if (!load_params(p->c_out, scale, bias, scales, biases)) {
-        edgediff_binary_conv2d(p, in, weight, scale, bias, out, LOAD, STORE);
+                                     const elem_t *bias, const edgediff_binary_post_t *post,
+                                     elem_t *out) {
+    if (!params_exact(p->c_out, scale, bias)) {
+        edgediff_binary_conv2d(p, in, weight, scale, bias, post, out, LOAD, STORE);
         return;
     }
-    const int32_t c_out = p->c_out, h_out = p->h_out, w_out = p->w_out;
-    const int32_t plane = h_out * w_out;
-    const int32_t field_words = p->kernel_h * p->kernel_w * p->words; /* = a channel's weights */
-    const int32_t all_taps = p->kernel_h * p->kernel_w * p->c_in; /* an interior pixel's agree */
-    const int32_t vectors = (field_words + LANES - 1) / LANES;
-    const int32_t stride = vectors * LANES; /* words per field in the band */
-    /* interior pixels: every vector but a partial last one is read whole */
-    const int32_t whole = field_words % LANES ? vectors - 1 : vectors;
-    /* predicates are built as bits: GCC 12 fails on ones made by a vector compare here */
-    const uint32_t tail_words = (uint32_t)(field_words - whole * LANES);
-    const mve_pred16_t tail_lanes = (mve_pred16_t)((1u << (4 * tail_words)) - 1);
-    const int32_t band_rows = BAND_WORDS / (w_out * stride);
-    uint32_t band[BAND_WORDS] __attribute__((aligned(16)));
-    mve_pred16_t lanes[BAND_WORDS / LANES];
-    int32_t agree[BAND_WORDS / LANES];
-    /* Blocks of 4 channels; with fewer than 4 in all, the block repeats the last one (never
-     * read out of bounds). Otherwise a last partial block is moved back to end at c_out,
-     * overlapping the one before it, whose outputs it writes again with the same values. */
-    const int32_t block = c_out < BLOCK ? c_out : BLOCK;
-    const int32_t step1 = (block > 1) * field_words;
-    const int32_t step2 = (block > 2 ? 2 : block - 1) * field_words;
-    const int32_t step3 = (block - 1) * field_words;
-    const mve_pred16_t store_lanes = vctp32q((uint32_t)block);
-    /* output channel j of a block is j planes after the first */
-    const uint32x4_t offsets = vmulq_n_u32(vidupq_n_u32(0, 1), plane * (uint32_t)sizeof(elem_t));
+    const int32_t c_out = p->c_out, w_out = p->w_out, words = p->words;
+    const int32_t kh = p->kernel_h, kw = p->kernel_w, w_in = p->w_in;
+    const int32_t field_words = kh * kw * words; /* = a channel's weights */
+    const int32_t x_vectors = (w_out + LANES - 1) / LANES;
+    const int32_t per_row = field_words > MAX_ROW_WORDS; /* see count_field */
+    /* Per x-vector: valid taps per lane along x (0 past w_out), predicates of the valid
+     * lanes per kx, whether every lane before w_out has all its taps (clean) and, if not,
+     * which masked weight table it takes in the padded path (border). */
+    int32_t x_taps[MAX_X_VECTORS * LANES] __attribute__((aligned(16)));
+    mve_pred16_t lanes[MAX_X_VECTORS * MAX_KERNEL_W];
+    uint8_t whole[MAX_X_VECTORS], border[MAX_X_VECTORS];
+    int32_t borders = 0;
+    for (int32_t v = 0; v < x_vectors; ++v) {
+        int32_t clean = 1;
+        whole[v] = 1;
+        for (int32_t kx = 0; kx < kw; ++kx) {
+            lanes[v * MAX_KERNEL_W + kx] = 0;
+        }
+        for (int32_t j = 0; j < LANES; ++j) {
+            const int32_t x = v * LANES + j, ix0 = x * p->stride_w - p->pad_w;
+            int32_t kx_first, kx_end;
+            edgediff_clip_taps(ix0, 1, kw, w_in, &kx_first, &kx_end);
+            x_taps[v * LANES + j] = x < w_out ? kx_end - kx_first : 0;
+            whole[v] &= x < w_out && kx_end - kx_first == kw;
+            clean &= x >= w_out || kx_end - kx_first == kw;
+            for (int32_t kx = kx_first; kx < kx_end && x < w_out; ++kx) {
+                lanes[v * MAX_KERNEL_W + kx] |= (mve_pred16_t)(0xFu << (4 * j));
+            }
+        }
+        border[v] = (uint8_t)(clean ? 0 : ++borders);
+    }
+    /* The padded path: rows copied with pad_w zero pixels on the left and enough on the
+     * right for every lane's taps, so every gather reads inside the copy, unpredicated; a
+     * tap in the padding reads 0 and meets weights masked to 0 in its lane (a table per
+     * border x-vector), so it counts nothing. Lanes past w_out count garbage, never stored.
+     * Otherwise (large fields, many border vectors, wide inputs) the predicated path. */
+    int32_t right = (x_vectors * LANES - 1) * p->stride_w - p->pad_w + kw - w_in;
+    right = right > 0 ? right : 0;
+    const int32_t padded_row = (w_in + p->pad_w + right) * words;
+    const int32_t padded = field_words <= MAX_PADDED_FIELD && borders <= MAX_BORDERS
+                           && p->h_in * padded_row <= MAX_PADDED_WORDS;
+    const int32_t row_words = padded ? padded_row : w_in * words;
+    /* lane j's first-tap word in a row: in the copy pixel x * stride_w, in the input
+     * x * stride_w - pad_w (lanes left of the input wrap around; they are never valid) */
+    uint32_t offsets[MAX_X_VECTORS * LANES] __attribute__((aligned(16)));
+    for (int32_t x = 0; x < x_vectors * LANES; ++x) {
+        offsets[x] = (uint32_t)((x * p->stride_w - (padded ? 0 : p->pad_w)) * words);
+    }
+    /* per weight table (clean, then each border x-vector's) the lanes of each field word */
+    mve_pred16_t word_lanes[(1 + MAX_BORDERS) * MAX_FIELD_WORDS];
+    for (int32_t t = 0, v = 0; t <= (padded ? borders : 0); ++t) {
+        while (t && border[v] != t) {
+            ++v;
+        }
+        for (int32_t i = 0; i < field_words; ++i) {
+            const int32_t kx = i / words % kw;
+            word_lanes[t * MAX_FIELD_WORDS + i] = t ? lanes[v * MAX_KERNEL_W + kx] : 0xFFFF;
+        }
+    }
+    uint32_t copy[MAX_PADDED_WORDS] __attribute__((aligned(16)));
+    /* replicated weights of two channels: tables [clean, border 1 ...][channel][field] */
+    uint32_t wbuf[WEIGHT_WORDS] __attribute__((aligned(16)));
+    const int32_t has_post = edgediff_binary_has_post(post);
+    conv_t k = {p, in, row_words, per_row, x_vectors, 2 * field_words * LANES, offsets, wbuf,
+                x_taps, lanes, whole, border, bias, post, out};
     for (int32_t n = 0; n < p->n; ++n) {
-        for (int32_t y = 0; y < h_out; y += band_rows) {
-            const int32_t y_end = y + band_rows < h_out ? y + band_rows : h_out;
-            const int32_t pixels = (y_end - y) * w_out;
-            load_band(p, in, n, y, y_end, stride, vectors, band, lanes, agree);
-            for (int32_t first = 0; first < c_out; first += BLOCK) {
-                const int32_t co = first + block > c_out ? c_out - block : first;
-                const uint32_t *const w0 = weight + co * field_words;
-                const float32x4_t alpha = vldrwq_f32(scales + co), beta = vldrwq_f32(biases + co);
-                elem_t *o = out + (n * c_out + co) * plane + y * w_out;
-                for (int32_t pixel = 0; pixel < pixels; ++pixel) {
-                    const uint32_t *at[BLOCK + 1] = {w0, w0 + step1, w0 + step2, w0 + step3,
-                                                     band + pixel * stride};
-                    uint32_t d[BLOCK] = {0, 0, 0, 0}; /* differing bits per channel */
-                    if (agree[pixel] < all_taps) { /* a border pixel */
-                        for (int32_t v = 0; v < vectors; ++v) {
-                            count_vector(d, at, 1, lanes[pixel * vectors + v]);
-                        }
-                    } else {
-                        for (int32_t v = 0; v < whole; ++v) {
-                            count_vector(d, at, 0, 0);
-                        }
-                        if (whole < vectors) {
-                            count_vector(d, at, 1, tail_lanes);
-                        }
-                    }
-                    int32x4_t differ = vdupq_n_s32((int32_t)d[0]);
-                    differ = vsetq_lane_s32((int32_t)d[1], differ, 1);
-                    differ = vsetq_lane_s32((int32_t)d[2], differ, 2);
-                    differ = vsetq_lane_s32((int32_t)d[3], differ, 3);
-                    const int32x4_t dot = vaddq_n_s32(vmulq_n_s32(differ, -2), agree[pixel]);
-                    float32x4_t y4 = vmulq_f32(vcvtq_f32_s32(dot), alpha);
-                    if (bias) {
-                        y4 = vaddq_f32(y4, beta);
-                    }
-                    if (block == BLOCK) {
-                        store4(o + pixel, offsets, y4);
-                    } else {
-                        store4_p(o + pixel, offsets, y4, store_lanes);
-                    }
+        k.source = in + n * p->h_in * w_in * words;
+        if (padded) {
+            for (int32_t iy = 0; iy < p->h_in; ++iy) {
+                uint32_t *row = copy + iy * padded_row;
+                for (int32_t i = 0; i < padded_row; ++i) {
+                    const int32_t at = i - p->pad_w * words;
+                    row[i] = at >= 0 && at < w_in * words ? k.source[iy * w_in * words + at] : 0;
                 }
             }
+            k.source = copy;
+        }
+        for (int32_t co = 0; co < c_out; co += 2) {
+            const int32_t two = co + 1 < c_out;
+            replicate(weight + co * field_words, field_words, two, padded ? 1 + borders : 1,
+                      word_lanes, wbuf);
+            const channel_t c0 = load_channel(co, scale, bias, post);
+            const channel_t c1 = load_channel(two ? co + 1 : co, scale, bias, post);
+            conv_pair(&k, n, co, padded, two, has_post, &c0, &c1);
         }
     }
 }

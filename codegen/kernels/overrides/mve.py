@@ -76,22 +76,23 @@ def _upsample_applies(p: dict) -> bool:
     return p["h_out"] == 2 * p["h_in"] and p["w_out"] == 2 * p["w_in"]
 
 
-# Must match MAX_FIELD_WORDS, MAX_C_OUT and BAND_WORDS in mve/binary_conv2d_mve.h.
+# Must match MAX_FIELD_WORDS, MAX_ROW_WORDS, MAX_KERNEL_W and MAX_W_OUT in
+# mve/binary_conv2d_mve.h.
 BINARY_MAX_FIELD_WORDS = 256
-BINARY_MAX_C_OUT = 512
-BINARY_BAND_WORDS = 2048
+BINARY_MAX_ROW_WORDS = 31
+BINARY_MAX_KERNEL_W = 8
+BINARY_MAX_W_OUT = 256
 
 
 def _binary_conv_applies(p: dict) -> bool:
     """binary_conv2d_<dtype>_mve: any kernel size, stride and padding whose receptive field
-    (kernel_h * kernel_w * words, padded to whole 4-word vectors) is at most 256 words (3x3
-    up to 896 input channels) and whose output row of fields fits the kernel's 8 KiB stack
-    buffer (3x3 x 64 channels: rows up to 102 pixels); up to 512 output channels (scales
-    and biases kept as floats on the stack). The integer dot is exact, so the result equals
-    the reference's bit for bit."""
-    field = p["kernel_h"] * p["kernel_w"] * p["words"]
-    return (field <= BINARY_MAX_FIELD_WORDS and p["c_out"] <= BINARY_MAX_C_OUT
-            and p["w_out"] * -(-field // 4) * 4 <= BINARY_BAND_WORDS)
+    (kernel_h * kernel_w * words) is at most 256 words, with a row of taps (kernel_w *
+    words) of at most 31 words (3x3 up to 320 input channels), kernel_w up to 8 and output
+    rows up to 256 pixels (its stack tables); any number of output channels. The integer
+    dot is exact, so the result equals the reference's bit for bit."""
+    return (p["kernel_h"] * p["kernel_w"] * p["words"] <= BINARY_MAX_FIELD_WORDS
+            and p["kernel_w"] * p["words"] <= BINARY_MAX_ROW_WORDS
+            and p["kernel_w"] <= BINARY_MAX_KERNEL_W and p["w_out"] <= BINARY_MAX_W_OUT)
 
 
 def _always(p: dict) -> bool:

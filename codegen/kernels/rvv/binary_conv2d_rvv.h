@@ -97,12 +97,47 @@ static inline vfloat32m2_t load_f32(const void *values, int32_t co, size_t vl, i
                 : vle32_v_f32m2((const float *)values + co, vl);
 }
 
+/* vl elements `plane` apart from element i on, as floats. */
+static inline vfloat32m2_t load_strided_f32(const void *values, int32_t i, int32_t plane,
+                                            size_t vl, int32_t half) {
+    return half ? vfwcvt_f_f_v_f32m2(vlse16_v_f16m1((const edgediff_f16_t *)values + i,
+                                                    (ptrdiff_t)plane * 2, vl), vl)
+                : vlse32_v_f32m2((const float *)values + i, (ptrdiff_t)plane * 4, vl);
+}
+
+/* edgediff_binary_post lane-wise: each step one instruction, rounded as the scalar one. */
+static inline vfloat32m2_t post_step(vfloat32m2_t y, int32_t co, int32_t first, int32_t plane,
+                                     size_t vl, const edgediff_binary_post_t *post, int32_t half) {
+    if (post->shift_in) {
+        y = vfsub_vv_f32m2(y, load_f32(post->shift_in, co, vl, half), vl);
+    }
+    if (post->slope) { /* s * y where !(y > 0), as the scalar select (NaN included) */
+        const vbool16_t scaled = vmnot_m_b16(vmfgt_vf_f32m2_b16(y, 0.0f, vl), vl);
+        y = vfmul_vv_f32m2_m(scaled, y, y, load_f32(post->slope, co, vl, half), vl);
+    }
+    if (post->shift_out) {
+        y = vfadd_vv_f32m2(y, load_f32(post->shift_out, co, vl, half), vl);
+    }
+    if (post->residual) {
+        vfloat32m2_t r = load_strided_f32(post->residual, first + co * plane, plane, vl, half);
+        if (post->res_scale) {
+            r = vfmul_vv_f32m2(load_f32(post->res_scale, co, vl, half), r, vl);
+        }
+        y = vfadd_vv_f32m2(y, r, vl);
+    }
+    return y;
+}
+
 /* One output pixel of every channel, `plane` elements apart: edgediff_binary_output lane-wise,
  * float(dot) * scale, then + bias (two instructions, each rounded, never a multiply-add;
- * no add without bias, as there), then one rounding to half when half. */
+ * no add without bias, as there), the folded steps (post_step), then one rounding to half
+ * when half. first: the index of channel 0's output (and residual) element. */
 static inline void output_step(int32_t c_out, const int32_t *differs, int32_t agree,
-                               const void *scale, const void *bias, void *out, int32_t plane,
-                               int32_t half) {
+                               const void *scale, const void *bias,
+                               const edgediff_binary_post_t *post, int32_t has_post, void *out,
+                               int32_t first, int32_t plane, int32_t half) {
+    const size_t out_bytes = half ? sizeof(edgediff_f16_t) : sizeof(float);
+    out = (uint8_t *)out + (size_t)first * out_bytes;
     for (int32_t co = 0; co < c_out;) {
         const size_t vl = vsetvl_e32m2((size_t)(c_out - co));
         const vint32m2_t twice = vsll_vx_i32m2(vle32_v_i32m2(differs + co, vl), 1, vl);
@@ -111,6 +146,9 @@ static inline void output_step(int32_t c_out, const int32_t *differs, int32_t ag
         vfloat32m2_t y = vfmul_vv_f32m2(dot_f, load_f32(scale, co, vl, half), vl);
         if (bias) {
             y = vfadd_vv_f32m2(y, load_f32(bias, co, vl, half), vl);
+        }
+        if (has_post) {
+            y = post_step(y, co, first, plane, vl, post, half);
         }
         if (half) {
             vsse16_v_f16m1((edgediff_f16_t *)out + co * plane, plane * 2,
@@ -125,14 +163,15 @@ static inline void output_step(int32_t c_out, const int32_t *differs, int32_t ag
 /* The kernel (half: f16 scale, bias and output, else f32). */
 static inline void binary_conv2d_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
                                      const uint32_t *weight, const void *scale,
-                                     const void *bias, void *out, int32_t half) {
+                                     const void *bias, const edgediff_binary_post_t *post,
+                                     void *out, int32_t half) {
     const int32_t words = p->words, kh = p->kernel_h, kw = p->kernel_w;
     const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
     const int32_t plane = h_out * w_out;
     const int32_t field_words = kh * kw * words; /* also one output channel's weight words */
     const int32_t masks = (field_words + MASK_WORDS - 1) / MASK_WORDS;
     const size_t tail = (size_t)(field_words - (masks - 1) * MASK_WORDS) * EDGEDIFF_WORD_BITS;
-    const size_t out_bytes = half ? sizeof(edgediff_f16_t) : sizeof(float);
+    const int32_t has_post = edgediff_binary_has_post(post);
     uint32_t field[MAX_MASKS * MASK_WORDS], valid[MAX_MASKS * MASK_WORDS];
     int32_t differs[MAX_C_OUT];
     for (int32_t n = 0; n < p->n; ++n) {
@@ -163,8 +202,8 @@ static inline void binary_conv2d_rvv(const binary_conv2d_params_t *p, const uint
                 /* each valid tap adds c_in - 2 * (differing bits) */
                 const int32_t agree = (ky_end - ky_first) * (kx_end - kx_first) * p->c_in;
                 const int32_t first = n * p->c_out * plane + y * w_out + x; /* channel 0's */
-                output_step(p->c_out, differs, agree, scale, bias,
-                            (uint8_t *)out + (size_t)first * out_bytes, plane, half);
+                output_step(p->c_out, differs, agree, scale, bias, post, has_post, out, first,
+                            plane, half);
             }
         }
     }

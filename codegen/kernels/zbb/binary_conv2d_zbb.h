@@ -26,8 +26,8 @@ static inline int32_t popcount(uint32_t x) {
 
 static inline void binary_conv2d_zbb(const binary_conv2d_params_t *p, const uint32_t *in,
                                      const uint32_t *weight, const void *scale,
-                                     const void *bias, void *out, edgediff_load_t load,
-                                     edgediff_store_t store) {
+                                     const void *bias, const edgediff_binary_post_t *post,
+                                     void *out, edgediff_load_t load, edgediff_store_t store) {
     const int32_t words = p->words, kh = p->kernel_h, kw = p->kernel_w;
     const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
     const int32_t per_channel = kh * kw * words; /* weight words of one output channel */
@@ -65,9 +65,10 @@ static inline void binary_conv2d_zbb(const binary_conv2d_params_t *p, const uint
                     const int32_t agree = (ky_end - ky_first) * (kx_end - kx_first) * p->c_in;
                     const int32_t differ[BLOCK] = {d0, d1, d2, d3};
                     for (int32_t j = 0; j < block; ++j) {
-                        store(out, ((n * p->c_out + co + j) * h_out + y) * w_out + x,
-                              edgediff_binary_output(agree - 2 * differ[j], load(scale, co + j),
-                                                     bias, co + j, load));
+                        const int32_t i = ((n * p->c_out + co + j) * h_out + y) * w_out + x;
+                        const float v = edgediff_binary_output(agree - 2 * differ[j],
+                                                               load(scale, co + j), bias, co + j, load);
+                        store(out, i, edgediff_binary_post(v, co + j, i, post, load));
                     }
                 }
             }

@@ -32,6 +32,39 @@ static inline float edgediff_binary_output(int32_t dot, float scale, const void 
     return y;
 }
 
+/* The steps folded into the output step (kernels.h, fold_binary_output.py); NULL skips one. */
+typedef struct {
+    const void *shift_in, *slope, *shift_out, *res_scale, *residual;
+} edgediff_binary_post_t;
+
+static inline int32_t edgediff_binary_has_post(const edgediff_binary_post_t *post) {
+    return post->shift_in || post->slope || post->shift_out || post->residual;
+}
+
+/* The folded steps for output element i of channel co, one statement (one float rounding)
+ * each, as the unfused FP32 sub, prelu, add, mul and add kernels round them. */
+static inline float edgediff_binary_post(float y, int32_t co, int32_t i,
+                                         const edgediff_binary_post_t *post, edgediff_load_t load) {
+    if (post->shift_in) {
+        y = y - load(post->shift_in, co);
+    }
+    if (post->slope) {
+        const float s = load(post->slope, co);
+        y = y > 0.0f ? y : s * y;
+    }
+    if (post->shift_out) {
+        y = y + load(post->shift_out, co);
+    }
+    if (post->residual) {
+        float r = load(post->residual, i);
+        if (post->res_scale) {
+            r = load(post->res_scale, co) * r;
+        }
+        y = y + r;
+    }
+    return y;
+}
+
 static inline void edgediff_sign_pack(const sign_pack_params_t *p, const void *in,
                                       const void *threshold, uint32_t *out, edgediff_load_t load) {
     const int32_t plane = p->h * p->w;
@@ -58,7 +91,8 @@ static inline void edgediff_sign_pack(const sign_pack_params_t *p, const void *i
 
 static inline void edgediff_binary_conv2d(const binary_conv2d_params_t *p, const uint32_t *in,
                                           const uint32_t *weight, const void *scale,
-                                          const void *bias, void *out, edgediff_load_t load,
+                                          const void *bias, const edgediff_binary_post_t *post,
+                                          void *out, edgediff_load_t load,
                                           edgediff_store_t store) {
     const int32_t words = p->words, kh = p->kernel_h, kw = p->kernel_w;
     for (int32_t n = 0; n < p->n; ++n) {
@@ -84,8 +118,9 @@ static inline void edgediff_binary_conv2d(const binary_conv2d_params_t *p, const
                             dot += p->c_in - 2 * differ;
                         }
                     }
-                    store(out, ((n * p->c_out + co) * p->h_out + y) * p->w_out + x,
-                          edgediff_binary_output(dot, alpha, bias, co, load));
+                    const int32_t i = ((n * p->c_out + co) * p->h_out + y) * p->w_out + x;
+                    const float v = edgediff_binary_output(dot, alpha, bias, co, load);
+                    store(out, i, edgediff_binary_post(v, co, i, post, load));
                 }
             }
         }
@@ -94,7 +129,8 @@ static inline void edgediff_binary_conv2d(const binary_conv2d_params_t *p, const
 
 static inline void edgediff_binary_weight_conv2d(const binary_conv2d_params_t *p, const void *in,
                                                  const uint32_t *weight, const void *scale,
-                                                 const void *bias, void *out,
+                                                 const void *bias,
+                                                 const edgediff_binary_post_t *post, void *out,
                                                  edgediff_load_t load, edgediff_store_t store) {
     const int32_t words = p->words, kh = p->kernel_h, kw = p->kernel_w;
     for (int32_t n = 0; n < p->n; ++n) {
@@ -122,7 +158,8 @@ static inline void edgediff_binary_weight_conv2d(const binary_conv2d_params_t *p
                     if (bias) {
                         y_out = y_out + load(bias, co);
                     }
-                    store(out, ((n * p->c_out + co) * p->h_out + y) * p->w_out + x, y_out);
+                    const int32_t i = ((n * p->c_out + co) * p->h_out + y) * p->w_out + x;
+                    store(out, i, edgediff_binary_post(y_out, co, i, post, load));
                 }
             }
         }

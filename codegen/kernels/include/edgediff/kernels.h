@@ -140,7 +140,15 @@ void sign_pack_f32(const sign_pack_params_t *p, const float *in, const float *th
  * (a tap in the zero padding contributes 0: zero is neither +1 nor -1), then
  *   out[n][co][y][x] = (float)dot * scale[co] + bias[co]   (bias may be NULL),
  * rounded after the product and after the sum (never an FMA), so every target gives the
- * same bits. Same parameters serve binary_weight_conv2d, whose input is float NCHW. */
+ * same bits. Same parameters serve binary_weight_conv2d, whose input is float NCHW.
+ *
+ * The output step then applies what codegen/passes/fold_binary_output.py folded into it
+ * from the elementwise ops that followed the conv (RPReLU and a learnable-scaled shortcut);
+ * each pointer may be NULL, which skips its step:
+ *   y = y - shift_in[co];  y = y > 0 ? y : slope[co] * y;  y = y + shift_out[co];
+ *   y = y + res_scale[co] * residual[n][co][y][x]   (res_scale NULL: y + residual),
+ * every operation rounded to float (the bits the unfused FP32 ops give), then one rounding
+ * to the output type. residual has the output's shape and may not alias out. */
 typedef struct {
     int32_t n, c_in, h_in, w_in;
     int32_t c_out, h_out, w_out;
@@ -150,13 +158,17 @@ typedef struct {
     int32_t words;
 } binary_conv2d_params_t;
 void binary_conv2d_f32(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
-                       const float *scale, const float *bias, float *out);
+                       const float *scale, const float *bias, const float *shift_in,
+                       const float *slope, const float *shift_out, const float *res_scale,
+                       const float *residual, float *out);
 
 /* W1A16: a float input [n][c_in][h_in][w_in] with 1-bit weights (packed as above, bit 1 =
  * -1): out = scale[co] * sum over valid taps and channels of (+-in) + bias[co], float
  * accumulation. bias may be NULL. */
 void binary_weight_conv2d_f32(const binary_conv2d_params_t *p, const float *in, const uint32_t *weight,
-                              const float *scale, const float *bias, float *out);
+                              const float *scale, const float *bias, const float *shift_in,
+                              const float *slope, const float *shift_out, const float *res_scale,
+                              const float *residual, float *out);
 
 /* ---- FP16 --------------------------------------------------------------------------
  * IEEE binary16 storage for weights and activations (half the flash and arena). Every
@@ -192,10 +204,16 @@ void sign_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
 void sign_pack_f16(const sign_pack_params_t *p, const edgediff_f16_t *in,
                    const edgediff_f16_t *threshold, uint32_t *out);
 void binary_conv2d_f16(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
-                       const edgediff_f16_t *scale, const edgediff_f16_t *bias, edgediff_f16_t *out);
+                       const edgediff_f16_t *scale, const edgediff_f16_t *bias,
+                       const edgediff_f16_t *shift_in, const edgediff_f16_t *slope,
+                       const edgediff_f16_t *shift_out, const edgediff_f16_t *res_scale,
+                       const edgediff_f16_t *residual, edgediff_f16_t *out);
 void binary_weight_conv2d_f16(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
                               const uint32_t *weight, const edgediff_f16_t *scale,
-                              const edgediff_f16_t *bias, edgediff_f16_t *out);
+                              const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                              const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                              const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
+                              edgediff_f16_t *out);
 
 /* Precision boundaries: round to nearest even (f32 -> f16; overflow gives +-inf), exact widening. */
 void cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count);

@@ -62,10 +62,14 @@ void upsample_nearest2d_f16_rvv(const upsample_nearest2d_params_t *p, const edge
  * (overrides/rvv.py); equal to the reference bit for bit. */
 void binary_conv2d_f32_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
                            const uint32_t *weight, const float *scale, const float *bias,
-                           float *out);
+                           const float *shift_in, const float *slope, const float *shift_out,
+                           const float *res_scale, const float *residual, float *out);
 void binary_conv2d_f16_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
                            const uint32_t *weight, const edgediff_f16_t *scale,
-                           const edgediff_f16_t *bias, edgediff_f16_t *out);
+                           const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                           const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                           const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
+                           edgediff_f16_t *out);
 /* 16 pixels per instruction, any shape; equal to the reference bit for bit. */
 void sign_pack_f16_rvv(const sign_pack_params_t *p, const edgediff_f16_t *in,
                        const edgediff_f16_t *threshold, uint32_t *out);
