@@ -45,7 +45,13 @@ def board_samples(client: DeviceClient, steps: int, n: int, seed: int) -> list[B
 def host_sample(model: torch.nn.Module, plan: sampling.SamplerPlan, seed: int,
                 shape: tuple[int, ...]) -> HostSample:
     """The host sampler from the board's noise for `seed`."""
-    x = torch.from_numpy(device_noise.gaussian(seed, int(np.prod(shape))).reshape(shape))
+    noise = device_noise.gaussian(seed, int(np.prod(shape))).reshape(shape)
+    return sample_from(model, plan, torch.from_numpy(noise))
+
+
+@torch.no_grad()
+def sample_from(model: torch.nn.Module, plan: sampling.SamplerPlan, x: torch.Tensor) -> HostSample:
+    """The host sampler (torch FP32) from the noise x, with each step's output scale."""
     scales = []
     for k, t in enumerate(plan.times):
         output = model(x, torch.full((x.shape[0],), float(t)))

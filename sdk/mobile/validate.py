@@ -68,8 +68,8 @@ def timed(runtime, arrays) -> tuple[np.ndarray, int]:
 def check_sampler(card: dict, spec: ModelSpec, runtime, call_limit: Callable[[float], float], n: int) -> dict:
     """Runtime-driven app loop vs torch sampler from the same noise, and both sets' FD.
     call_limit: one model call's allowed max |runtime − torch| given torch's output scale."""
+    from sdk.board_sampling import sample_from
     from sdk.cli_diffusion import EVAL_CACHE
-    from sdk.diffusion import sampling
     from sdk.diffusion.quality import evaluate_samples
     from sdk.diffusion.trajectories import checkpoint_plan
 
@@ -81,14 +81,9 @@ def check_sampler(card: dict, spec: ModelSpec, runtime, call_limit: Callable[[fl
         start = time.perf_counter_ns()
         mine.append(mobile_sampler.sample(card, runtime, noise[i:i + 1].numpy()))
         times.append(time.perf_counter_ns() - start)
-        x, scales = noise[i:i + 1], []
-        with torch.no_grad():
-            for k, t in enumerate(plan.times):
-                output = spec.module(x, torch.full((1,), float(t)))
-                scales.append(float(output.abs().max()))
-                x = sampling.update(plan, k, x, output)
-        reference = x.clamp(-1, 1).numpy()
-        limit = sum(sampler_step_gain(plan, k) * call_limit(s) for k, s in enumerate(scales))
+        host = sample_from(spec.module, plan, noise[i:i + 1])
+        reference = host.sample
+        limit = sum(sampler_step_gain(plan, k) * call_limit(s) for k, s in enumerate(host.output_scales))
         rows.append({"index": i, "max_abs_error": float(np.abs(mine[-1] - reference).max()),
                      "tolerance": limit, "torch": reference})
     ours = torch.from_numpy(np.concatenate(mine))
