@@ -12,8 +12,9 @@ from codegen.kernels.catalog import OVERRIDES
 from codegen.kernels.registry import KERNEL_ROOT, kernel_source
 
 COMMAND = "sdk bench --matrix"
-DOT_OPS = {"conv2d", "linear", "group"}  # ops that sum many terms (group = group_norm statistics)
-INTEGER_OPS = {"binary"}  # binary_conv2d: XOR-popcount sums, exact in integers
+# Ops that sum many terms in float (group_norm: its statistics; binary_weight_conv2d: ±x).
+DOT_OPS = {"conv2d", "linear", "group_norm", "binary_weight_conv2d"}
+INTEGER_OPS = {"binary_conv2d"}  # XOR-popcount sums, exact in integers
 
 
 def _first_comment(function: str) -> str:
@@ -38,7 +39,7 @@ def render() -> str:
     for base in sorted(OVERRIDES):
         for o in OVERRIDES[base]:
             handles = " ".join((o.applies.__doc__ or "any shape").split())
-            op = base.split("_")[0]
+            op = re.sub(r"_f(16|32)$", "", base)
             sums = (("FP16" if o.half_accumulation else "FP32") if op in DOT_OPS
                     else "integers (exact)" if op in INTEGER_OPS else "—")
             lines.append(f"| `{base}` | `{o.function}` | {o.feature} | {handles} | {sums} |")

@@ -107,16 +107,30 @@ def _binary_conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, th
 POST_STEPS = ("shift_in", "slope", "shift_out", "res_scale", "residual")
 
 
-def _binary_weight_conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, bias=True):
-    """W1A16: float input, constant packed ±1 weights."""
+def _binary_weight_conv(b: CaseBuilder, name, c_in, c_out, h, w, k, stride=1, pad=1, bias=True,
+                        post=()):
+    """W1A16: float input, constant packed ±1 weights. post: the folded output steps, as in
+    _binary_conv (shift_in kept small against the sums, so the bound's magnitudes, which
+    subtract it, stay above the error)."""
     x = b.input(f"{name}_x", (1, c_in, h, w))
     wt = b.packed_weight(f"{name}_w", (c_out, c_in, k, k))
     scales = b.rng.uniform(0.05, 0.5, c_out).astype(np.float32)
     alpha = b.graph.add_constant(f"{name}_scale", scales)
     bs = b.weight(f"{name}_b", (c_out,), 0.1) if bias else ""
     out_size = [_out_size(h, k, stride, pad), _out_size(w, k, stride, pad)]
-    b.op(name, "binary_weight_conv2d", [x, wt, alpha, bs], (1, c_out, *out_size), channels=c_in,
-         stride=[stride, stride], padding=[pad, pad], out_size=out_size)
+    folded = []
+    for step in POST_STEPS:
+        if step not in post:
+            folded.append("")
+        elif step == "residual":
+            folded.append(b.input(f"{name}_residual", (1, c_out, *out_size)))
+        elif step == "slope":
+            folded.append(b.graph.add_constant(f"{name}_slope",
+                                               b.rng.uniform(-0.5, 0.5, c_out).astype(np.float32)))
+        else:
+            folded.append(b.weight(f"{name}_{step}", (c_out,), 1e-3 if step == "shift_in" else 0.5))
+    b.op(name, "binary_weight_conv2d", [x, wt, alpha, bs] + folded, (1, c_out, *out_size),
+         channels=c_in, stride=[stride, stride], padding=[pad, pad], out_size=out_size)
 
 
 def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
@@ -184,6 +198,15 @@ def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
     _binary_conv(b, "bconv_slope_res", 20, 3, 5, 7, 3, bias=False, post=("slope", "residual"))
     _binary_weight_conv(b, "bwconv3x3", 12, 5, 6, 7, 3)
     _binary_weight_conv(b, "bwconv1x1_s2", 40, 6, 7, 7, 1, stride=2, pad=0, bias=False)
+    # the MVE / RVV kernels: blocks of output channels (the last one partial), a partial
+    # second word of signs, stride 2 with odd sizes, widths not a multiple of the vector
+    # length, 1x1, and the folded steps
+    _binary_weight_conv(b, "bwconv3x3_blocks", 64, 13, 8, 8, 3)
+    _binary_weight_conv(b, "bwconv3x3_s2_post", 40, 7, 9, 11, 3, stride=2, post=POST_STEPS)
+    _binary_weight_conv(b, "bwconv3x3_wide_post", 8, 4, 5, 21, 3,
+                        post=("slope", "shift_out", "res_scale", "residual"))
+    _binary_weight_conv(b, "bwconv1x1_post", 33, 6, 5, 7, 1, pad=0, bias=False,
+                        post=("slope", "residual"))
     return b.graph, b.input_values
 
 

@@ -30,6 +30,7 @@ BINARY_CONV_KERNEL = {"rv32": "_zbb", "rv32v": "_rvv", "cortex-m55": "_mve", "co
                       "host": ""}
 # The sign_pack kernel each (target, dtype) must select; anything not listed: the reference.
 SIGN_PACK_KERNEL = {("cortex-m55", "f16"): "_mve", ("rv32v", "f16"): "_rvv"}
+BINARY_WEIGHT_CONV_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}  # elsewhere: the reference
 # expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
 TRANSCENDENTAL_ULPS = 4
 
@@ -152,3 +153,8 @@ def test_binary_convolutions_run_the_isa_kernel(results, request):
     want = f"sign_pack_{dtype}{SIGN_PACK_KERNEL.get((target, dtype), '')}"
     ran = {n.name: functions[n.name] for n in graph.nodes if n.op == "sign_pack"}
     assert ran and set(ran.values()) == {want}, ran
+    # W1A16: the SIMD conv's shapes take the override; a strided 1x1 stays on the reference.
+    isa = BINARY_WEIGHT_CONV_KERNEL.get(target, "")
+    ran = {n.name: functions[n.name] for n in graph.nodes if n.op == "binary_weight_conv2d"}
+    want = {name: f"binary_weight_conv2d_{dtype}{'' if name == 'bwconv1x1_s2' else isa}" for name in ran}
+    assert ran and ran == want, ran

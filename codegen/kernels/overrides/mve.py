@@ -95,6 +95,28 @@ def _binary_conv_applies(p: dict) -> bool:
             and p["kernel_w"] <= BINARY_MAX_KERNEL_W and p["w_out"] <= BINARY_MAX_W_OUT)
 
 
+# Must match BW_TABLE_BYTES in mve/binary_weight_conv2d_mve.h.
+BINARY_WEIGHT_TABLE_BYTES = 16384
+
+
+def _binary_weight_conv_applies(dtype: str):
+    conv = _conv_applies(dtype)
+    size = _BYTES[dtype]
+
+    def applies(p: dict) -> bool:
+        """binary_weight_conv2d_<dtype>_mve: the shapes conv2d_<dtype>_mve takes (1x1 stride 1
+        pad 0, or 3x3 pad 1 stride 1 or 2 whose zero-padded band of input rows fits its
+        stack scratch), with the +-1 weights of one output channel (c_in * kernel_h *
+        kernel_w elements) fitting its 16 KiB stack table. Sums sign * x with conv2d's
+        multiply-adds by +-1.0 (exact products), in the element precision; then scale, bias
+        and the folded steps per vector in FP32."""
+        q = {**p, "groups": 1, "dilation_h": 1, "dilation_w": 1}
+        return (conv(q) and p["c_in"] * p["kernel_h"] * p["kernel_w"] * size
+                <= BINARY_WEIGHT_TABLE_BYTES)
+
+    return applies
+
+
 def _always(p: dict) -> bool:
     return True
 
@@ -129,6 +151,11 @@ OVERRIDES: dict[str, list[Override]] = {
     "cast_f16_to_f32": _mve("cast_f16_to_f32_mve"),
     "binary_conv2d_f16": _mve("binary_conv2d_f16_mve", _binary_conv_applies),
     "binary_conv2d_f32": _mve("binary_conv2d_f32_mve", _binary_conv_applies),
+    # W1A16: the float convolution's loop on +-1 weights; FP16 sums in the f16 kernel.
+    "binary_weight_conv2d_f16": _mve("binary_weight_conv2d_f16_mve",
+                                     _binary_weight_conv_applies("f16"), half_accumulation=True),
+    "binary_weight_conv2d_f32": _mve("binary_weight_conv2d_f32_mve",
+                                     _binary_weight_conv_applies("f32")),
     # Bit logic on 8 pixels per vector: exact, any shape.
     "sign_pack_f16": _mve("sign_pack_f16_mve"),
 }

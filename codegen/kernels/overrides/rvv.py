@@ -88,6 +88,24 @@ def binary_conv_applies(p: dict) -> bool:
             and p["c_out"] <= BINARY_MAX_C_OUT)
 
 
+# Must match BW_TABLE_BYTES in rvv/binary_weight_conv2d_rvv.h.
+BINARY_WEIGHT_TABLE_BYTES = 16384
+
+
+def _binary_weight_conv_applies(size: int):
+    def applies(p: dict) -> bool:
+        """binary_weight_conv2d_*_rvv: the shapes conv2d_*_rvv takes (3x3 pad 1 stride 1 or 2
+        with rows up to 128 elements, or 1x1 pointwise), with the +-1 weights of one output
+        channel (c_in * kernel_h * kernel_w elements) fitting its 16 KiB stack table. Sums
+        sign * x with conv2d's vfmacc.vf by +-1.0 (exact products), in the element
+        precision; then scale, bias and the folded steps per vector in FP32."""
+        q = {**p, "groups": 1, "dilation_h": 1, "dilation_w": 1}
+        return (conv2d_applies(q)
+                and p["c_in"] * p["kernel_h"] * p["kernel_w"] * size <= BINARY_WEIGHT_TABLE_BYTES)
+
+    return applies
+
+
 def _always(p: dict) -> bool:
     return True
 
@@ -111,6 +129,11 @@ OVERRIDES: dict[str, list[Override]] = {
     "cast_f16_to_f32": [Override("cast_f16_to_f32_rvv", FEATURE, _always)],
     "binary_conv2d_f32": [Override("binary_conv2d_f32_rvv", FEATURE, binary_conv_applies)],
     "binary_conv2d_f16": [Override("binary_conv2d_f16_rvv", FEATURE, binary_conv_applies)],
+    # W1A16: the float convolution's loop on +-1 weights; FP16 sums in the f16 kernel.
+    "binary_weight_conv2d_f32": [Override("binary_weight_conv2d_f32_rvv", FEATURE,
+                                          _binary_weight_conv_applies(4))],
+    "binary_weight_conv2d_f16": [Override("binary_weight_conv2d_f16_rvv", FEATURE,
+                                          _binary_weight_conv_applies(2), half_accumulation=True)],
     # Bit logic on 16 pixels per instruction: exact, any shape.
     "sign_pack_f16": [Override("sign_pack_f16_rvv", FEATURE, _always)],
 }

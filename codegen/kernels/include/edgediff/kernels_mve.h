@@ -58,6 +58,20 @@ void binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in,
                            const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
                            const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
                            edgediff_f16_t *out);
+/* W1A16, 3x3 pad 1 stride 1 or 2 or 1x1 stride 1 (overrides/mve.py): the float convolution
+ * of conv2d_<dtype>_mve on +-1 weights expanded per block of output channels, then the
+ * output step; accumulates in the element precision. */
+void binary_weight_conv2d_f32_mve(const binary_conv2d_params_t *p, const float *in,
+                                  const uint32_t *weight, const float *scale, const float *bias,
+                                  const float *shift_in, const float *slope,
+                                  const float *shift_out, const float *res_scale,
+                                  const float *residual, float *out);
+void binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
+                                  const uint32_t *weight, const edgediff_f16_t *scale,
+                                  const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                                  const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                  const edgediff_f16_t *res_scale,
+                                  const edgediff_f16_t *residual, edgediff_f16_t *out);
 /* 8 pixels per vector, any shape; equal to the reference bit for bit. */
 void sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_t *in,
                        const edgediff_f16_t *threshold, uint32_t *out);

@@ -1,0 +1,154 @@
+/* The W1A16 loop of binary_weight_conv2d_f16_mve.c and binary_weight_conv2d_f32_mve.c,
+ * internal to codegen/kernels/mve/: include conv2d_mve.h (with mve_elem.h's element type)
+ * first. The input is float NCHW, as the float convolutions', so the work is theirs:
+ *
+ *   1. per block of output channels, the packed weight bits (bit 1 = -1) are expanded into
+ *      +-1.0 elements in conv2d's [c_out][c_in][kh][kw] layout in a stack table;
+ *   2. conv2d_mve (conv2d_mve.h: outputs vectorized along x, a zero-padded band of input
+ *      rows, 3 output channels x 2 vectors per tile) sums sign * x into out. A product by
+ *      +-1.0 is exact, so each fused multiply-add is one rounding of acc +- x: the
+ *      predicated add/subtract, at the cost of one FMA by a scalar and without a branch or
+ *      predicate per tap;
+ *   3. per output vector: * scale[co] once, + bias[co], then the folded steps of
+ *      edgediff_binary_post (binary_util.h), each one rounding, in FP32 (halves are widened
+ *      and rounded once on store, as the reference).
+ *
+ * Padding is conv2d_mve's zero padding: a tap outside the input adds +-0, the reference's
+ * skipped tap. The sums run in the element precision (FP16 for the f16 kernel, flagged in
+ * overrides/mve.py) and in another order than the reference's; the float steps are the
+ * reference's operations, except that MVE vector arithmetic may flush subnormals. */
+#ifndef EDGEDIFF_MVE_BINARY_WEIGHT_CONV2D_MVE_H
+#define EDGEDIFF_MVE_BINARY_WEIGHT_CONV2D_MVE_H
+
+#include "edgediff/binary_util.h"
+
+/* Must match BINARY_WEIGHT_TABLE_BYTES in overrides/mve.py: the +-1 weights of at least
+ * one output channel (c_in * kernel_h * kernel_w elements) must fit. */
+#define BW_TABLE_BYTES 16384
+#define BW_TABLE_ELEMS ((int32_t)(BW_TABLE_BYTES / sizeof(elem_t)))
+
+/* dst[j][c][t] = +-1 for output channels co0 .. co0 + cb - 1, input channel c, tap t. */
+static void bw_expand_signs(elem_t *dst, const uint32_t *weight, int32_t co0, int32_t cb,
+                            int32_t c_in, int32_t taps, int32_t words) {
+    const elem_t plus = (elem_t)1.0f, minus = (elem_t)-1.0f;
+    for (int32_t j = 0; j < cb; ++j) {
+        elem_t *d = dst + j * c_in * taps;
+        for (int32_t t = 0; t < taps; ++t) {
+            const uint32_t *w = weight + ((co0 + j) * taps + t) * words;
+            for (int32_t c = 0; c < c_in; ++c) {
+                const uint32_t bit = (w[c / EDGEDIFF_WORD_BITS] >> (c % EDGEDIFF_WORD_BITS)) & 1u;
+                d[c * taps + t] = bit ? minus : plus;
+            }
+        }
+    }
+}
+
+/* One convolution instance (not inlined per call site: conv2d_mve instantiates its 3x3
+ * loop for several widths). The widths are those of conv2d_<dtype>_mve.c. */
+static void __attribute__((noinline)) bw_conv(const conv2d_params_t *q, const elem_t *in,
+                                              const elem_t *table, elem_t *out) {
+#if defined(EDGEDIFF_MVE_ELEM_F32)
+    conv2d_mve(q, in, table, (const elem_t *)0, out, 2, 4, 2);
+#else
+    conv2d_mve(q, in, table, (const elem_t *)0, out, 1, 2, 1);
+#endif
+}
+
+/* The output step on 4 FP32 lanes of channel co: separate instructions, each rounded. */
+EDGEDIFF_MVE_INLINE float32x4_t bw_step(float32x4_t acc, float alpha, const float *k,
+                                        const int32_t *has, float32x4_t r) {
+    float32x4_t y = vmulq_n_f32(acc, alpha);
+    if (has[0]) {
+        y = vaddq_n_f32(y, k[0]);
+    }
+    if (has[1]) {
+        y = vsubq_n_f32(y, k[1]);
+    }
+    if (has[2]) {
+        y = vpselq_f32(y, vmulq_n_f32(y, k[2]), vcmpgtq_n_f32(y, 0.0f));
+    }
+    if (has[3]) {
+        y = vaddq_n_f32(y, k[3]);
+    }
+    if (has[5]) {
+        if (has[4]) {
+            r = vmulq_n_f32(r, k[4]);
+        }
+        y = vaddq_f32(y, r);
+    }
+    return y;
+}
+
+/* out[0 .. count-1] (raw sums of channel co) through the output step, in place. */
+static void bw_output(elem_t *out, int32_t count, int32_t co, const void *scale,
+                      const void *bias, const edgediff_binary_post_t *post, const elem_t *res) {
+    const edgediff_load_t load = LOAD;
+    const float alpha = load(scale, co);
+    const void *src[5] = {bias, post->shift_in, post->slope, post->shift_out, post->res_scale};
+    float k[5];
+    int32_t has[6];
+    for (int32_t s = 0; s < 5; ++s) {
+        has[s] = src[s] != 0;
+        k[s] = has[s] ? load(src[s], co) : 0.0f;
+    }
+    has[5] = res != 0;
+#if defined(EDGEDIFF_MVE_ELEM_F32)
+    for (int32_t i = 0; i < count; i += 4) {
+        const mve_pred16_t m = vctp32q((uint32_t)(count - i));
+        const float32x4_t r = has[5] ? vldrwq_z_f32(res + i, m) : vdupq_n_f32(0.0f);
+        vstrwq_p_f32(out + i, bw_step(vldrwq_z_f32(out + i, m), alpha, k, has, r), m);
+    }
+#else
+    for (int32_t i = 0; i < count; i += 8) {
+        const mve_pred16_t m = vctp16q((uint32_t)(count - i));
+        const float16x8_t v = vldrhq_z_f16(CH(out + i), m);
+        const float16x8_t rh = has[5] ? vldrhq_z_f16(CH(res + i), m) : vdupq_n_f16(0.0f);
+        const float32x4_t even = bw_step(edgediff_mve_widen_b(v), alpha, k, has,
+                                         edgediff_mve_widen_b(rh));
+        const float32x4_t odd = bw_step(edgediff_mve_widen_t(v), alpha, k, has,
+                                        edgediff_mve_widen_t(rh));
+        vstrhq_p_f16(H(out + i), edgediff_mve_narrow(even, odd), m);
+    }
+#endif
+}
+
+static void binary_weight_conv2d_mve(const binary_conv2d_params_t *p, const elem_t *in,
+                                     const uint32_t *weight, const void *scale,
+                                     const void *bias, const edgediff_binary_post_t *post,
+                                     elem_t *out) {
+    elem_t table[BW_TABLE_ELEMS] __attribute__((aligned(16)));
+    const int32_t taps = p->kernel_h * p->kernel_w, per = p->c_in * taps;
+    const int32_t plane = p->h_out * p->w_out, c_out = p->c_out;
+    /* channels per block: a multiple of the tile's 3 where possible, balanced */
+    int32_t cb_max = BW_TABLE_ELEMS / per;
+    if (cb_max > 3) {
+        cb_max -= cb_max % 3;
+    }
+    const int32_t blocks = (c_out + cb_max - 1) / cb_max;
+    int32_t cb = (c_out + blocks - 1) / blocks;
+    if (cb % 3 && cb + 3 - cb % 3 <= cb_max) {
+        cb += 3 - cb % 3;
+    }
+    conv2d_params_t q = {.n = 1, .c_in = p->c_in, .h_in = p->h_in, .w_in = p->w_in,
+                         .c_out = 0, .h_out = p->h_out, .w_out = p->w_out,
+                         .kernel_h = p->kernel_h, .kernel_w = p->kernel_w,
+                         .stride_h = p->stride_h, .stride_w = p->stride_w,
+                         .pad_h = p->pad_h, .pad_w = p->pad_w, .dilation_h = 1,
+                         .dilation_w = 1, .groups = 1, .act = EDGEDIFF_ACT_NONE};
+    for (int32_t n = 0; n < p->n; ++n) {
+        const elem_t *in_n = in + n * p->c_in * p->h_in * p->w_in;
+        elem_t *out_n = out + n * c_out * plane;
+        for (int32_t co0 = 0; co0 < c_out; co0 += cb) {
+            q.c_out = c_out - co0 < cb ? c_out - co0 : cb;
+            bw_expand_signs(table, weight, co0, q.c_out, p->c_in, taps, p->words);
+            bw_conv(&q, in_n, table, out_n + co0 * plane);
+        }
+        for (int32_t co = 0; co < c_out; ++co) {
+            const int32_t base = (n * c_out + co) * plane;
+            const elem_t *res = post->residual ? (const elem_t *)post->residual + base : 0;
+            bw_output(out + base, plane, co, scale, bias, post, res);
+        }
+    }
+}
+
+#endif /* EDGEDIFF_MVE_BINARY_WEIGHT_CONV2D_MVE_H */

@@ -1,0 +1,137 @@
+/* The W1A16 loop of binary_weight_conv2d_f16_rvv.c and binary_weight_conv2d_f32_rvv.c,
+ * internal to codegen/kernels/rvv/: the including file compiles conv2d_<dtype>_rvv.c in
+ * under another name (BW_CONV, the element and vector types of conv2d_rvv.h) first and
+ * defines HALF (1: f16 tensors, 0: f32). The input is float NCHW, as the float
+ * convolutions', so the work is theirs:
+ *
+ *   1. per block of output channels, the packed weight bits (bit 1 = -1) are expanded into
+ *      +-1.0 elements in conv2d's [c_out][c_in][kh][kw] layout in a stack table;
+ *   2. BW_CONV (conv2d_rvv.h: the output plane cut into chunks of vector lanes, 2 chunks x
+ *      up to 6 output channels per block, borders from zero-padded copies of the input
+ *      rows) sums sign * x into out with vfmacc.vf by +-1.0: the product is exact, so each
+ *      is one rounding of acc +- x, the predicated add/subtract without a branch or mask
+ *      per tap;
+ *   3. per vector of outputs of one channel: * scale[co] once, + bias[co], then the folded
+ *      steps of edgediff_binary_post (binary_util.h), each one instruction rounded as the
+ *      scalar step, in FP32 (halves widened exactly, rounded once to half on store).
+ *
+ * Padding is conv2d's zero padding: a tap outside the input adds +-0, the reference's
+ * skipped tap. The sums run in the element precision (FP16 for the f16 kernel, flagged in
+ * overrides/rvv.py) and in another order than the reference's. */
+#ifndef EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H
+#define EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H
+
+#include "edgediff/binary_util.h"
+
+/* Must match BINARY_WEIGHT_TABLE_BYTES in overrides/rvv.py: the +-1 weights of at least
+ * one output channel (c_in * kernel_h * kernel_w elements) must fit. */
+#define BW_TABLE_BYTES 16384
+#define BW_TABLE_ELEMS ((int32_t)(BW_TABLE_BYTES / sizeof(elem_t)))
+
+/* dst[j][c][t] = +-1 for output channels co0 .. co0 + cb - 1, input channel c, tap t. */
+static void bw_expand_signs(elem_t *dst, const uint32_t *weight, int32_t co0, int32_t cb,
+                            int32_t c_in, int32_t taps, int32_t words) {
+    const elem_t plus = (elem_t)1.0f, minus = (elem_t)-1.0f;
+    for (int32_t j = 0; j < cb; ++j) {
+        elem_t *d = dst + j * c_in * taps;
+        for (int32_t t = 0; t < taps; ++t) {
+            const uint32_t *w = weight + ((co0 + j) * taps + t) * words;
+            for (int32_t c = 0; c < c_in; ++c) {
+                const uint32_t bit = (w[c / EDGEDIFF_WORD_BITS] >> (c % EDGEDIFF_WORD_BITS)) & 1u;
+                d[c * taps + t] = bit ? minus : plus;
+            }
+        }
+    }
+}
+
+/* vl elements from p on, as floats (halves widen exactly). */
+static inline vfloat32m2_t bw_load(const elem_t *p, size_t vl) {
+#if HALF
+    return vfwcvt_f_f_v_f32m2(vle16_v_f16m1(p, vl), vl);
+#else
+    return vle32_v_f32m2(p, vl);
+#endif
+}
+
+/* out[0 .. count-1] (raw sums of channel co) through the output step, in place; res: the
+ * residual of the same elements or NULL. */
+static void bw_output(elem_t *out, int32_t count, int32_t co, const elem_t *scale,
+                      const elem_t *bias, const edgediff_binary_post_t *post, const elem_t *res) {
+    const float alpha = (float)scale[co];
+    const float b = bias ? (float)bias[co] : 0.0f;
+    const float si = post->shift_in ? (float)((const elem_t *)post->shift_in)[co] : 0.0f;
+    const float sl = post->slope ? (float)((const elem_t *)post->slope)[co] : 0.0f;
+    const float so = post->shift_out ? (float)((const elem_t *)post->shift_out)[co] : 0.0f;
+    const float rs = post->res_scale ? (float)((const elem_t *)post->res_scale)[co] : 0.0f;
+    for (int32_t i = 0; i < count;) {
+        const size_t vl = vsetvl_e32m2((size_t)(count - i));
+        vfloat32m2_t y = vfmul_vf_f32m2(bw_load(out + i, vl), alpha, vl);
+        if (bias) {
+            y = vfadd_vf_f32m2(y, b, vl);
+        }
+        if (post->shift_in) {
+            y = vfsub_vf_f32m2(y, si, vl);
+        }
+        if (post->slope) { /* s * y where !(y > 0), as the scalar select (NaN included) */
+            const vbool16_t scaled = vmnot_m_b16(vmfgt_vf_f32m2_b16(y, 0.0f, vl), vl);
+            y = vfmul_vf_f32m2_m(scaled, y, y, sl, vl);
+        }
+        if (post->shift_out) {
+            y = vfadd_vf_f32m2(y, so, vl);
+        }
+        if (res) {
+            vfloat32m2_t r = bw_load(res + i, vl);
+            if (post->res_scale) {
+                r = vfmul_vf_f32m2(r, rs, vl);
+            }
+            y = vfadd_vv_f32m2(y, r, vl);
+        }
+#if HALF
+        vse16_v_f16m1(out + i, vfncvt_f_f_w_f16m1(y, vl), vl);
+#else
+        vse32_v_f32m2(out + i, y, vl);
+#endif
+        i += (int32_t)vl;
+    }
+}
+
+static void binary_weight_conv2d_rvv(const binary_conv2d_params_t *p, const elem_t *in,
+                                     const uint32_t *weight, const elem_t *scale,
+                                     const elem_t *bias, const edgediff_binary_post_t *post,
+                                     elem_t *out) {
+    elem_t table[BW_TABLE_ELEMS];
+    const int32_t taps = p->kernel_h * p->kernel_w, per = p->c_in * taps;
+    const int32_t plane = p->h_out * p->w_out, c_out = p->c_out;
+    /* channels per block: a multiple of conv2d's CB_MAX where possible, balanced */
+    int32_t cb_max = BW_TABLE_ELEMS / per;
+    if (cb_max > CB_MAX) {
+        cb_max -= cb_max % CB_MAX;
+    }
+    const int32_t blocks = (c_out + cb_max - 1) / cb_max;
+    int32_t cb = (c_out + blocks - 1) / blocks;
+    if (cb % CB_MAX && cb + CB_MAX - cb % CB_MAX <= cb_max) {
+        cb += CB_MAX - cb % CB_MAX;
+    }
+    conv2d_params_t q = {.n = 1, .c_in = p->c_in, .h_in = p->h_in, .w_in = p->w_in,
+                         .c_out = 0, .h_out = p->h_out, .w_out = p->w_out,
+                         .kernel_h = p->kernel_h, .kernel_w = p->kernel_w,
+                         .stride_h = p->stride_h, .stride_w = p->stride_w,
+                         .pad_h = p->pad_h, .pad_w = p->pad_w, .dilation_h = 1,
+                         .dilation_w = 1, .groups = 1, .act = EDGEDIFF_ACT_NONE};
+    for (int32_t n = 0; n < p->n; ++n) {
+        const elem_t *in_n = in + n * p->c_in * p->h_in * p->w_in;
+        elem_t *out_n = out + n * c_out * plane;
+        for (int32_t co0 = 0; co0 < c_out; co0 += cb) {
+            q.c_out = c_out - co0 < cb ? c_out - co0 : cb;
+            bw_expand_signs(table, weight, co0, q.c_out, p->c_in, taps, p->words);
+            BW_CONV(&q, in_n, table, (const elem_t *)0, out_n + co0 * plane);
+        }
+        for (int32_t co = 0; co < c_out; ++co) {
+            const int32_t base = (n * c_out + co) * plane;
+            const elem_t *res = post->residual ? (const elem_t *)post->residual + base : 0;
+            bw_output(out + base, plane, co, scale, bias, post, res);
+        }
+    }
+}
+
+#endif /* EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H */
