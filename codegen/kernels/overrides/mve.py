@@ -7,6 +7,7 @@ Anything a predicate rejects keeps the portable reference kernel.
 
 from __future__ import annotations
 
+from codegen.binary import BINARY_WEIGHT_TABLE_BYTES
 from codegen.kernels.catalog_types import Override
 
 # Must match EDGEDIFF_MVE_CONV_SCRATCH_BYTES in include/edgediff/kernels_mve.h: the 3x3
@@ -93,10 +94,6 @@ def _binary_conv_applies(p: dict) -> bool:
     return (p["kernel_h"] * p["kernel_w"] * p["words"] <= BINARY_MAX_FIELD_WORDS
             and p["kernel_w"] * p["words"] <= BINARY_MAX_ROW_WORDS
             and p["kernel_w"] <= BINARY_MAX_KERNEL_W and p["w_out"] <= BINARY_MAX_W_OUT)
-
-
-# Must match BW_TABLE_BYTES in mve/binary_weight_conv2d_mve.h.
-BINARY_WEIGHT_TABLE_BYTES = 16384
 
 
 def _binary_weight_conv_applies(dtype: str):

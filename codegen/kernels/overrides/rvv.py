@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from math import prod
 
+from codegen.binary import BINARY_WEIGHT_TABLE_BYTES
 from codegen.kernels.catalog_types import Override
 
 FEATURE = "rvv"
@@ -86,10 +87,6 @@ def binary_conv_applies(p: dict) -> bool:
     keep the Zbb kernel."""
     return (p["kernel_h"] * p["kernel_w"] * p["words"] <= BINARY_MAX_FIELD_WORDS
             and p["c_out"] <= BINARY_MAX_C_OUT)
-
-
-# Must match BW_TABLE_BYTES in rvv/binary_weight_conv2d_rvv.h.
-BINARY_WEIGHT_TABLE_BYTES = 16384
 
 
 def _binary_weight_conv_applies(size: int):
