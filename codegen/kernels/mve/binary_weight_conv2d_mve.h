@@ -98,22 +98,8 @@ static void binary_weight_conv2d_mve(const binary_conv2d_params_t *p, const elem
     elem_t table[BW_TABLE_ELEMS] __attribute__((aligned(16)));
     const int32_t taps = p->kernel_h * p->kernel_w, per = p->c_in * taps;
     const int32_t plane = p->h_out * p->w_out, c_out = p->c_out;
-    /* channels per block: a multiple of the tile's 3 where possible, balanced */
-    int32_t cb_max = BW_TABLE_ELEMS / per;
-    if (cb_max > 3) {
-        cb_max -= cb_max % 3;
-    }
-    const int32_t blocks = (c_out + cb_max - 1) / cb_max;
-    int32_t cb = (c_out + blocks - 1) / blocks;
-    if (cb % 3 && cb + 3 - cb % 3 <= cb_max) {
-        cb += 3 - cb % 3;
-    }
-    conv2d_params_t q = {.n = 1, .c_in = p->c_in, .h_in = p->h_in, .w_in = p->w_in,
-                         .c_out = 0, .h_out = p->h_out, .w_out = p->w_out,
-                         .kernel_h = p->kernel_h, .kernel_w = p->kernel_w,
-                         .stride_h = p->stride_h, .stride_w = p->stride_w,
-                         .pad_h = p->pad_h, .pad_w = p->pad_w, .dilation_h = 1,
-                         .dilation_w = 1, .groups = 1, .act = EDGEDIFF_ACT_NONE};
+    const int32_t cb = bw_block_channels(c_out, per, 3);
+    conv2d_params_t q = bw_conv_params(p);
     for (int32_t n = 0; n < p->n; ++n) {
         const elem_t *in_n = in + n * p->c_in * p->h_in * p->w_in;
         elem_t *out_n = out + n * c_out * plane;

@@ -27,4 +27,31 @@ static void bw_expand_signs(elem_t *dst, const uint32_t *weight, int32_t co0, in
     }
 }
 
+/* Output channels per table fill: as many as the table holds (per = c_in * taps elements
+ * each), balanced over the fills, and a multiple of the conv loop's channel tile `tile`
+ * where the table allows, so no fill ends in a short tile. */
+static int32_t bw_block_channels(int32_t c_out, int32_t per, int32_t tile) {
+    int32_t cb_max = BW_TABLE_ELEMS / per;
+    if (cb_max > tile) {
+        cb_max -= cb_max % tile;
+    }
+    const int32_t blocks = (c_out + cb_max - 1) / cb_max;
+    int32_t cb = (c_out + blocks - 1) / blocks;
+    if (cb % tile && cb + tile - cb % tile <= cb_max) {
+        cb += tile - cb % tile;
+    }
+    return cb;
+}
+
+/* The float conv's parameters for one batch item of the layer; c_out is set per fill. */
+static conv2d_params_t bw_conv_params(const binary_conv2d_params_t *p) {
+    const conv2d_params_t q = {.n = 1, .c_in = p->c_in, .h_in = p->h_in, .w_in = p->w_in,
+                               .c_out = 0, .h_out = p->h_out, .w_out = p->w_out,
+                               .kernel_h = p->kernel_h, .kernel_w = p->kernel_w,
+                               .stride_h = p->stride_h, .stride_w = p->stride_w,
+                               .pad_h = p->pad_h, .pad_w = p->pad_w, .dilation_h = 1,
+                               .dilation_w = 1, .groups = 1, .act = EDGEDIFF_ACT_NONE};
+    return q;
+}
+
 #endif
