@@ -22,8 +22,8 @@ from sdk.diffusion import sampling
 from sdk.diffusion.checkpoint import load_checkpoint
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
 from sdk.errors import UserError
+from tests.tiny_unet import TINY, untrained_student
 
-TINY = dict(width=8, mults=[1, 2], emb_dim=16, groups=4, prediction="v")
 DEFAULT = {"down_blocks.0.conv1", "down_blocks.0.conv2", "down_blocks.1.conv1", "down_blocks.1.conv2",
            "downsamples.0", "mid.conv1", "mid.conv2", "up_blocks.0.conv1", "up_blocks.0.conv2",
            "up_blocks.1.conv1", "up_blocks.1.conv2"}
@@ -31,12 +31,7 @@ DEFAULT = {"down_blocks.0.conv1", "down_blocks.0.conv2", "down_blocks.1.conv1", 
 
 @pytest.fixture(scope="module")
 def teacher(tmp_path_factory):
-    """An untrained width-8 model saved as a 2-step distilled student (only shapes matter)."""
-    torch.manual_seed(0)
-    config = TeacherConfig(**TINY)
-    path = tmp_path_factory.mktemp("teacher") / "student_2steps.pt"
-    return save_checkpoint(path, config, config.make_model(), "student", sampling_steps=2,
-                           method="progressive")
+    return untrained_student(tmp_path_factory.mktemp("teacher"))
 
 
 def test_sign_is_plus_or_minus_one_and_sign_of_zero_is_plus_one():

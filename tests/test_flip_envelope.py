@@ -16,8 +16,7 @@ from sdk.precision import load_policy
 from sdk.runner.client import DeviceClient
 from sdk.tolerance import output_tolerance
 from sdk.validate import validate
-
-TINY = dict(width=8, mults=[1, 2], emb_dim=16, groups=4, prediction="v")
+from tests.tiny_unet import TINY
 
 
 def test_only_signs_within_the_margin_are_redrawn():

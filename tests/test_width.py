@@ -15,18 +15,12 @@ from sdk.diffusion import sampling
 from sdk.diffusion.checkpoint import load_checkpoint
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
 from sdk.diffusion.width import _slice_init, feature_loss, spectral_loss, width_distill
-
-TINY = dict(width=8, mults=[1, 2], emb_dim=16, groups=4, prediction="v")
+from tests.tiny_unet import TINY, untrained_student
 
 
 @pytest.fixture(scope="module")
 def teacher(tmp_path_factory):
-    """An untrained width-8 model saved as a 2-step distilled student (only shapes matter)."""
-    torch.manual_seed(0)
-    config = TeacherConfig(**TINY)
-    path = tmp_path_factory.mktemp("teacher") / "student_2steps.pt"
-    return save_checkpoint(path, config, config.make_model(), "student", sampling_steps=2,
-                           method="progressive")
+    return untrained_student(tmp_path_factory.mktemp("teacher"))
 
 
 def test_feature_loss_is_zero_on_a_match_and_invariant_to_the_teacher_scale():
