@@ -57,22 +57,18 @@ class BorderlineSigns(TorchDispatchMode):
 
 
 @torch.no_grad()
-def envelope(run: Callable[[], torch.Tensor], margin_rel: float, seed: int) -> float:
-    """Largest max |output − output with random borderline signs| over DRAWS draws."""
+def envelope(run: Callable[[], torch.Tensor], margin_rel: float, seed: int, relative: bool = False) -> float:
+    """Largest max |output − output with random borderline signs| over DRAWS draws
+    (relative: divided by the output's max |x|)."""
     reference = run()
     generator = torch.Generator().manual_seed(seed)
     largest = 0.0
     for _ in range(DRAWS):
         with BorderlineSigns(margin_rel, generator):
             largest = max(largest, float((run() - reference).abs().max()))
-    return largest
+    return largest / (float(reference.abs().max()) or 1.0) if relative else largest
 
 
-@torch.no_grad()
 def call_envelope(runs: Iterable[Callable[[], torch.Tensor]], margin_rel: float) -> float:
     """The envelope of one model call, relative to each call's output scale, over a set."""
-    largest = 0.0
-    for i, run in enumerate(runs):
-        scale = float(run().abs().max()) or 1.0
-        largest = max(largest, envelope(run, margin_rel, seed=i) / scale)
-    return largest
+    return max((envelope(run, margin_rel, seed=i, relative=True) for i, run in enumerate(runs)), default=0.0)
