@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import torch
 
 InputSampler = Callable[[int, int], list]
+INPUT_CHUNK = 256  # validation inputs made and held at a time
 
 
 @dataclass
@@ -29,6 +30,16 @@ class ModelSpec:
             inputs = (x, torch.tensor([self.sampler.times[int(step.reshape(-1)[0])]]))
         with torch.no_grad():
             return self.module(*inputs)
+
+    def input_chunks(self, n: int, seed: int) -> Iterator[list[tuple[torch.Tensor, ...]]]:
+        """n validation inputs in lists of at most INPUT_CHUNK, so a long run holds one list
+        at a time. Up to INPUT_CHUNK inputs this is sample_inputs(n, seed) itself; chunk
+        k ≥ 1 is sample_inputs(size, seed + k·2^32). It cannot be sample_inputs(n, seed)
+        cut in pieces: a sampler's draws depend on n (the zoo draws all n indices, then all
+        timesteps, then all noise), and a user's returns a list. The chunk seeds stay clear
+        of every --seed from 0 to 2^32 − 1, so no chunk repeats another run's first one."""
+        for k, start in enumerate(range(0, n, INPUT_CHUNK)):
+            yield self.sample_inputs(min(INPUT_CHUNK, n - start), seed + (k << 32))
 
 
 def gaussian_sampler(example_inputs: tuple[torch.Tensor, ...]) -> InputSampler:
