@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sdk.validate import SampleRecord
+from sdk.validate import PICTURE_ROWS, SampleRecord
 
 
 def _image(x: np.ndarray) -> np.ndarray | None:
@@ -14,7 +14,7 @@ def _image(x: np.ndarray) -> np.ndarray | None:
     return x[0, 0] if x.ndim == 4 and x.shape[2] > 1 and x.shape[3] > 1 else None
 
 
-def save_validation_grid(records: list[SampleRecord], path: Path, rows: int = 4) -> Path | None:
+def save_validation_grid(records: list[SampleRecord], path: Path, rows: int = PICTURE_ROWS) -> Path | None:
     """One row per sample: input, torch output, device output, |device - torch|.
     Returns None (and writes nothing) when the model's tensors are not images."""
     records = records[:rows]
