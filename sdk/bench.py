@@ -35,6 +35,7 @@ class BenchResult:
     max_rel_error: float
     layers: list[dict]
     instructions_per_image: int | None = None  # diffusion builds: the whole on-board sampler
+    nonfinite_elements: int = 0  # output elements NaN/±inf where torch is finite, or the reverse
 
     @property
     def macs_per_instruction(self) -> float:
@@ -58,14 +59,15 @@ def bench(model_ref: str, target: str, build_root: Path, precision: PrecisionPol
                "macs": layer["macs"], "instructions": count,
                "macs_per_instruction": layer["macs"] / count if count else 0.0}
               for layer, count in zip(manifest.layers, counts)]
+    errors = compare(output, spec.reference(inputs).numpy())  # NaN/inf: non-finite values torch lacks
     return BenchResult(
         model=manifest.model_name, target=target, precision=manifest.precision,
         kernels=manifest.kernels, instructions=instructions,
         macs=manifest.total_macs, arena_bytes=manifest.arena_bytes,
         arena_lower_bound_bytes=manifest.arena_lower_bound_bytes,
         flash_bytes=manifest.flash_bytes, ram_bytes=manifest.ram_bytes,
-        max_rel_error=compare(output, spec.reference(inputs).numpy())["max_rel_error"],
-        layers=layers, instructions_per_image=per_image)
+        max_rel_error=errors["max_rel_error"], layers=layers, instructions_per_image=per_image,
+        nonfinite_elements=errors["nonfinite_elements"])
 
 
 MATRIX_MODELS = ["unet", "unet_w1a1", "unet_w1a16", "dncnn"]

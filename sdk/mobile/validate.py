@@ -17,18 +17,19 @@ max |LiteRT − TFLite Micro| in output steps.
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
 
 from sdk.build import DEFAULT_BUILD_ROOT, build_dir
 from sdk.errors import UserError
-from sdk.metrics import compare
+from sdk.metrics import compare, first_nonfinite, nan_max, summarize
 from sdk.mobile import sampler as mobile_sampler
 from sdk.mobile.card import file_sha256, load_card
 from sdk.mobile.export import source_hash
@@ -37,7 +38,7 @@ from sdk.mobile.step import export_inputs
 from sdk.mobile.tolerance import int8_tolerance, mobile_tolerance
 from sdk.models import ModelSpec, load_model
 from sdk.tolerance import sampler_step_gain
-from sdk.validate import SampleRecord, ValidationReport
+from sdk.validate import PICTURE_ROWS, SampleRecord, ValidationReport
 
 QUALITY_SEED = 1000  # noise for the quality check, apart from the per-call inputs'
 
@@ -84,24 +85,26 @@ def check_sampler(card: dict, spec: ModelSpec, runtime, call_limit: Callable[[fl
         host = sample_from(spec.module, plan, noise[i:i + 1])
         reference = host.sample
         limit = sum(sampler_step_gain(plan, k) * call_limit(s) for k, s in enumerate(host.output_scales))
-        rows.append({"index": i, "max_abs_error": float(np.abs(mine[-1] - reference).max()),
-                     "tolerance": limit, "torch": reference})
+        rows.append({"index": i, **compare(mine[-1], reference), "tolerance": limit, "torch": reference})
     ours = torch.from_numpy(np.concatenate(mine))
     theirs = torch.from_numpy(np.concatenate([r.pop("torch") for r in rows]))
     if config.dataset == "mnist1d":
         ours, theirs = ours[:, :, 0, :], theirs[:, :, 0, :]
     return {"kind": plan.kind, "prediction": plan.prediction, "steps": plan.steps, "samples": n,
             "where": f"app loop on {runtime.name}",
-            "max_abs_error": max(r["max_abs_error"] for r in rows),
+            "max_abs_error": nan_max(r["max_abs_error"] for r in rows),
             "tolerance_min": min(r["tolerance"] for r in rows),
-            "passed": all(r["max_abs_error"] <= r["tolerance"] for r in rows),
+            "passed": all(not r["nonfinite_elements"] and r["max_abs_error"] <= r["tolerance"] for r in rows),
+            "nonfinite_elements": sum(r["nonfinite_elements"] for r in rows),
+            "first_nonfinite": first_nonfinite(rows, "sample"),
             "instructions_per_image": int(statistics.median(times)), "counter_unit": "ns",
-            "fd_runtime": evaluate_samples(ours, config.dataset, EVAL_CACHE).fd,
+            # a set with NaN/inf has no FD (scipy's sqrtm refuses it); such an image already fails
+            "fd_runtime": evaluate_samples(ours, config.dataset, EVAL_CACHE).fd if ours.isfinite().all() else math.nan,
             "fd_torch": evaluate_samples(theirs, config.dataset, EVAL_CACHE).fd,
             "per_sample": rows}
 
 
-def check_tflite_micro(path: Path, runtime, inputs: list[tuple[np.ndarray, ...]]) -> dict:
+def check_tflite_micro(path: Path, runtime, inputs: Iterator[tuple[np.ndarray, ...]]) -> dict:
     """max |LiteRT − TFLite Micro| over the validation inputs, in output quantization steps.
     Passing means identical to LiteRT's reference kernels (the same integer arithmetic as
     TFLite Micro's); the default optimized kernels (what an app gets) round some
@@ -113,23 +116,31 @@ def check_tflite_micro(path: Path, runtime, inputs: list[tuple[np.ndarray, ...]]
     worst_ref = worst_default = 0.0
     for arrays in inputs:
         micro = runtime.decode(run_tflite_micro(path, runtime.encode(*arrays))[0])
-        worst_ref = max(worst_ref, float(np.abs(reference(*arrays) - micro).max()))
-        worst_default = max(worst_default, float(np.abs(runtime(*arrays) - micro).max()))
+        worst_ref = nan_max([worst_ref, float(np.abs(reference(*arrays) - micro).max())])
+        worst_default = nan_max([worst_default, float(np.abs(runtime(*arrays) - micro).max())])
     return {"max_abs_error_reference_kernels": worst_ref, "max_abs_error_default_kernels": worst_default,
             "output_step": step, "passed": worst_ref == 0.0}
 
 
 def call_limits(path: Path, card: dict, runtime, per_sample: list[dict],
-                records: list[SampleRecord]) -> tuple[float, float, Callable[[float], float]]:
+                scale: float) -> tuple[float, float, Callable[[float], float]]:
     """(limit, worst error), both relative to the output scale, and the absolute limit of
     one call as a function of its output scale. int8's limit is absolute
-    (sdk/mobile/tolerance.py), so it is shown relative to the set's largest output."""
+    (sdk/mobile/tolerance.py), so it is shown relative to the set's largest output, scale
+    (max |torch| over the set). A NaN error stays NaN."""
     if card["precision"] != "int8":
         limit = mobile_tolerance(path, card["precision"])
-        return limit, max(s["max_rel_error"] for s in per_sample), lambda scale: limit * scale
-    scale = max(float(np.abs(r.reference).max()) for r in records)
+        return limit, nan_max(s["max_rel_error"] for s in per_sample), lambda scale: limit * scale
     absolute = int8_tolerance(path, runtime.outputs[0]["quantization"]["scale"])
-    return absolute / scale, max(s["max_abs_error"] for s in per_sample) / scale, lambda _: absolute
+    return absolute / scale, nan_max(s["max_abs_error"] for s in per_sample) / scale, lambda _: absolute
+
+
+def runtime_inputs(spec: ModelSpec, samples: int, seed: int) -> Iterator[tuple[tuple, tuple[np.ndarray, ...]]]:
+    """(spec inputs, the same in the exported dtypes) for each validation input, made
+    INPUT_CHUNK at a time (ModelSpec.input_chunks)."""
+    for chunk in spec.input_chunks(samples, seed):
+        for inputs in chunk:
+            yield inputs, tuple(x.numpy() for x in export_inputs(spec, inputs))
 
 
 def validate_export(target: str, root: Path = DEFAULT_BUILD_ROOT, samples: int = 16, seed: int = 0,
@@ -139,30 +150,30 @@ def validate_export(target: str, root: Path = DEFAULT_BUILD_ROOT, samples: int =
     spec = load_model(card["model"])
     check_unchanged(spec, card, path)
     runtime = open_runtime(path)
-    records, per_sample, times, runtime_inputs = [], [], [], []
-    for i, inputs in enumerate(spec.sample_inputs(samples, seed)):
-        arrays = tuple(x.numpy() for x in export_inputs(spec, inputs))
+    records, per_sample, times, scale = [], [], [], 0.0
+    for i, (inputs, arrays) in enumerate(runtime_inputs(spec, samples, seed)):
         output, ns = timed(runtime, arrays)
         reference = spec.reference(inputs).numpy()
         per_sample.append({"index": i, "ns": ns, **compare(output, reference)})
-        records.append(SampleRecord(tuple(x.numpy() for x in inputs), reference, output))
+        if len(records) < PICTURE_ROWS:
+            records.append(SampleRecord(tuple(x.numpy() for x in inputs), reference, output))
         times.append(ns)
-        runtime_inputs.append(arrays)
-    tolerance_rel, worst, call_limit = call_limits(path, card, runtime, per_sample, records)
+        scale = nan_max([scale, float(np.abs(reference).max())])
+    tolerance_rel, worst, call_limit = call_limits(path, card, runtime, per_sample, scale)
+    errors = {**summarize(per_sample, runtime.outputs[0]["name"]), "max_rel_error": worst}
     report = ValidationReport(
         target=target, model=card["model"], model_name=card["model_name"], model_hash=card["model_hash"],
         precision=card["precision"], build_id=card["file_sha256"][:16],
         port=f"{runtime.name} {runtime.version}, host CPU, 1 thread", samples=samples, seed=seed,
-        tolerance_rel=tolerance_rel, max_abs_error=max(s["max_abs_error"] for s in per_sample),
-        mean_abs_error=float(np.mean([s["mean_abs_error"] for s in per_sample])), max_rel_error=worst,
-        min_psnr_db=min(s["psnr_db"] for s in per_sample),
+        tolerance_rel=tolerance_rel, **errors,
         instructions_per_inference=int(statistics.median(times)), counter_unit="ns (wall clock)",
         instructions_min=min(times), instructions_max=max(times), macs_per_inference=0,
         arena_bytes=0, arena_lower_bound_bytes=0, flash_bytes=card["file_bytes"], ram_bytes=0,
-        passed=worst <= tolerance_rel, per_sample=per_sample)
+        passed=not errors["nonfinite_elements"] and worst <= tolerance_rel, per_sample=per_sample)
     result = MobileValidation(report, records)
     if card["precision"] == "int8":
-        result.extra["tflite_micro"] = check_tflite_micro(path, runtime, runtime_inputs)
+        arrays = (a for _, a in runtime_inputs(spec, samples, seed))  # made again: not held
+        result.extra["tflite_micro"] = check_tflite_micro(path, runtime, arrays)
         report.passed = report.passed and result.extra["tflite_micro"]["passed"]
     if card["sampler"] is not None and quality_samples > 0:
         report.sampler = check_sampler(card, spec, runtime, call_limit, quality_samples)
