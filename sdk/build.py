@@ -2,7 +2,10 @@
 
 build/<target>/ holds gen/ (model.c, model.h, graph.json, plan.json), firmware.elf/.bin,
 size_report.json and build.json — the manifest every later command (flash, validate,
-bench) reads, so they act on exactly what was built.
+bench) reads, so they act on exactly what was built. A build is written beside
+build/<target>/ and swapped in whole once complete, one build at a time (sdk/staging.py):
+a failed build leaves the previous one as it was; the board's flash files (board/) are
+carried over.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sdk.firmware_build import FirmwareImage, build_firmware
 from sdk.generate import GeneratedModel, emit_graph, lower
 from sdk.models import load_model
 from sdk.precision import describe
+from sdk.staging import staged_build
 from sdk.target import Target, load_target
 
 DEFAULT_BUILD_ROOT = Path("build")
@@ -109,8 +113,17 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
     """reference_kernels: use only the portable kernels (the baseline benchmarks compare to)."""
     target = load_target(target_name)
     precision = precision or PrecisionPolicy()
+    final = build_dir(target_name, root)
+    with staged_build(final) as out:
+        manifest = _build_into(out, final, model_ref, target, precision, reference_kernels)
+        manifest.save(out / "build.json")
+    return manifest
+
+
+def _build_into(out: Path, final: Path, model_ref: str, target: Target, precision: PrecisionPolicy,
+                reference_kernels: bool) -> BuildManifest:
+    """Build into out/, which becomes final/: every path the manifest records is under final."""
     spec = load_model(model_ref)
-    out = build_dir(target_name, root)
     graph, _ = lower(spec, precision)
     unmatched = precision.unmatched_patterns(graph)
     if unmatched:
@@ -119,12 +132,12 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
     generated, image = build_graph(graph, target, out, [] if reference_kernels else target.isa_features,
                                    spec.sampler)
     kernels = kernel_sources(generated.emitted.kernel_functions)
-    manifest = BuildManifest(
-        target=target_name, model=model_reference(model_ref), model_name=spec.name,
+    return BuildManifest(
+        target=final.name, model=model_reference(model_ref), model_name=spec.name,
         model_hash=generated.model_hash, precision=describe(precision),
         precision_policy={"default": precision.default, "layers": precision.layers},
         kernels="reference" if reference_kernels else "target",
-        build_id=image.build_id, elf=str(image.elf.resolve()),
+        build_id=image.build_id, elf=str((final / image.elf.name).resolve()),
         arena_bytes=generated.plan.arena_bytes,
         arena_lower_bound_bytes=generated.plan.lower_bound_bytes,
         flash_bytes=image.flash_bytes, ram_bytes=image.ram_bytes, text_bytes=image.text_bytes,
@@ -137,5 +150,3 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
         outputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.outputs],
         sampler=spec.sampler.to_dict() if spec.sampler else None,
     )
-    manifest.save(out / "build.json")
-    return manifest

@@ -26,6 +26,7 @@ from sdk.mobile.runtimes import open_runtime
 from sdk.mobile.step import StepFunction, example_inputs
 from sdk.mobile.unsupported import converter_error
 from sdk.models import ModelSpec, load_model
+from sdk.staging import staged_build
 
 PRECISIONS = {"onnx": ("fp32", "fp16"), "tflite": ("fp32", "fp16", "int8")}
 OPSET = 18
@@ -109,9 +110,12 @@ def export(model_ref: str, target: str, precision: str = "fp32",
     if precision not in PRECISIONS[target]:
         raise UserError(f"--target {target} takes --precision {' or '.join(PRECISIONS[target])}, "
                         f"not {precision}")
+    with staged_build(build_dir(target, root)) as out:  # replaced whole, or not at all
+        return _export_into(out, model_ref, target, precision)
+
+
+def _export_into(out: Path, model_ref: str, target: str, precision: str) -> dict:
     spec = load_model(model_ref)
-    out = build_dir(target, root)
-    out.mkdir(parents=True, exist_ok=True)
     path = out / f"model.{target}"
     extra = {}
     try:
