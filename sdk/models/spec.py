@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+import numpy as np
 import torch
 
 InputSampler = Callable[[int, int], list]
@@ -34,12 +35,17 @@ class ModelSpec:
     def input_chunks(self, n: int, seed: int) -> Iterator[list[tuple[torch.Tensor, ...]]]:
         """n validation inputs in lists of at most INPUT_CHUNK, so a long run holds one list
         at a time. Up to INPUT_CHUNK inputs this is sample_inputs(n, seed) itself; chunk
-        k ≥ 1 is sample_inputs(size, seed + k·2^32). It cannot be sample_inputs(n, seed)
+        k ≥ 1 is sample_inputs(size, chunk_seed(seed, k)). It cannot be sample_inputs(n, seed)
         cut in pieces: a sampler's draws depend on n (the zoo draws all n indices, then all
-        timesteps, then all noise), and a user's returns a list. The chunk seeds stay clear
-        of every --seed from 0 to 2^32 − 1, so no chunk repeats another run's first one."""
+        timesteps, then all noise), and a user's returns a list."""
         for k, start in enumerate(range(0, n, INPUT_CHUNK)):
-            yield self.sample_inputs(min(INPUT_CHUNK, n - start), seed + (k << 32))
+            yield self.sample_inputs(min(INPUT_CHUNK, n - start), chunk_seed(seed, k))
+
+
+def chunk_seed(seed: int, k: int) -> int:
+    """The seed of validation input chunk k: seed itself for the first, then a 32-bit hash
+    of (seed, k) — 32 bits because torch seeds its generator with the low 32 bits only."""
+    return seed if k == 0 else int(np.random.SeedSequence([seed % 2 ** 32, k]).generate_state(1)[0])
 
 
 def gaussian_sampler(example_inputs: tuple[torch.Tensor, ...]) -> InputSampler:
