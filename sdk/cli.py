@@ -24,7 +24,7 @@ from sdk.precision import load_policy
 from sdk.firmware_build import BuildFailed
 from sdk.runner.emulator import EmulatorFailed
 from sdk.runner.protocol import ProtocolError
-from sdk.runner.transport import BAUDRATE
+from sdk.runner.transport import BAUDRATE, open_port
 from sdk.target import UnknownTarget, known_targets, load_target
 from sdk.toolchain import ToolMissing
 
@@ -38,6 +38,20 @@ def _board_args(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--emulator", action="store_true", help="start the target's emulated board")
     where.add_argument("--port", help="serial port of a real board (/dev/ttyUSB0, socket://host:port)")
+
+
+@contextlib.contextmanager
+def _fresh_outputs(*paths: Path):
+    """Remove an earlier run's outputs before this run, and this run's own if it stops before
+    the end (error, Ctrl-C), so a file found there is always the whole result of the last run."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+    try:
+        yield
+    except BaseException:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
@@ -214,19 +228,18 @@ def cmd_validate(args) -> int:
     if not args.target or not (args.emulator or args.port):
         raise UserError("sdk validate needs --target with --emulator or --port (or --boards FILE)")
     manifest = load_manifest(args.target, args.build_dir)
-    port = args.port
-    if port and args.baud != BAUDRATE:
-        import serial
-
-        port = serial.serial_for_url(port, baudrate=args.baud, timeout=5, write_timeout=5)
-    with open_board(manifest, args.emulator, port, via_bootloader=True,
-                    on_flash=lambda why: console.print(f"[yellow]{why}")) as client:
-        report, records = validate(manifest, client, args.samples, args.seed)
-    _print_validation(report)
     out = build_dir(args.target, args.build_dir)
-    json_path = Path(args.json or out / "validate.json")
-    json_path.write_text(json.dumps(report.to_dict(), indent=1) + "\n")
-    png = save_validation_grid(records, Path(args.png or out / "validate.png"))
+    json_path, png_path = Path(args.json or out / "validate.json"), Path(args.png or out / "validate.png")
+    with _fresh_outputs(json_path, png_path):
+        port = args.port
+        if port and args.baud != BAUDRATE:
+            port = open_port(port, 5.0, args.baud)
+        with open_board(manifest, args.emulator, port, via_bootloader=True,
+                        on_flash=lambda why: console.print(f"[yellow]{why}")) as client:
+            report, records = validate(manifest, client, args.samples, args.seed)
+        _print_validation(report)
+        png = save_validation_grid(records, png_path)
+        json_path.write_text(json.dumps(report.to_dict(), indent=1) + "\n")  # last: marks a whole run
     console.print(f"report: {json_path}" + (f", picture: {png}" if png else ""))
     return 0 if report.passed else 1
 
@@ -273,17 +286,18 @@ def cmd_generate(args) -> int:
                         f"diffusion checkpoint, e.g. `sdk build --target {args.target} --model "
                         "build/students/student_4steps.pt`")
     steps = manifest.sampler["steps"]
-    with open_board(manifest, not args.port, args.port, via_bootloader=True,
-                    on_flash=lambda why: console.print(f"[yellow]{why}")) as client:
-        made = board_samples(client, steps, args.n, args.seed)
-    samples = np.stack([m.sample[0] for m in made])
-    spec = load_model(manifest.model)
-    shape = tuple(manifest.inputs[0]["shape"])
-    host = [host_sample(spec.module, spec.sampler, m.seed, shape).sample for m in made]
-    error = max(float(np.abs(m.sample - h).max()) for m, h in zip(made, host))
-    out = build_dir(args.target, args.build_dir)
-    png = save_grid(torch.from_numpy(samples), Path(args.png or out / "samples.png"))
-    np.save(png.with_suffix(".npy"), samples)
+    png = Path(args.png or build_dir(args.target, args.build_dir) / "samples.png")
+    with _fresh_outputs(png, png.with_suffix(".npy")):
+        with open_board(manifest, not args.port, args.port, via_bootloader=True,
+                        on_flash=lambda why: console.print(f"[yellow]{why}")) as client:
+            made = board_samples(client, steps, args.n, args.seed)
+        samples = np.stack([m.sample[0] for m in made])
+        spec = load_model(manifest.model)
+        shape = tuple(manifest.inputs[0]["shape"])
+        host = [host_sample(spec.module, spec.sampler, m.seed, shape).sample for m in made]
+        error = max(float(np.abs(m.sample - h).max()) for m, h in zip(made, host))
+        save_grid(torch.from_numpy(samples), png)
+        np.save(png.with_suffix(".npy"), samples)
     console.print(_kv_table(f"sdk generate: {manifest.model_name} ({manifest.precision}) on {args.target}", [
         ("sampler", f"{manifest.sampler['kind']}, {manifest.sampler['prediction']}-prediction, {steps} steps"),
         ("images (seeds)", f"{args.n} ({args.seed}..{args.seed + args.n - 1}, on-board noise)"),
@@ -512,6 +526,10 @@ def main(argv: list[str] | None = None) -> int:
     except ACTIONABLE as e:
         console.print(f"[red]error:[/red] {e}", highlight=False)
         return 2
+    except KeyboardInterrupt:  # context managers have stopped the board; reports are not written
+        console.print(f"[red]interrupted[/red] (Ctrl-C): sdk {args.command} stopped before finishing "
+                      "(no emulator left running, no report written); run it again", highlight=False)
+        return 130
 
 
 if __name__ == "__main__":

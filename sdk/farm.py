@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sdk.boardmap import BoardEntry, resolve_port
 from sdk.build import load_manifest
-from sdk.runner.transport import BAUDRATE
+from sdk.runner.transport import BAUDRATE, open_port
 
 
 @dataclass
@@ -39,8 +39,6 @@ class FarmRow:
 def _validate_on_board(board: BoardEntry, url: str | None, build_root: Path, samples: int,
                        seed: int) -> FarmRow:
     """Runs in a worker process: open the board, validate, return a picklable row."""
-    import serial
-
     from sdk.board import open_board
     from sdk.validate import validate
 
@@ -49,7 +47,7 @@ def _validate_on_board(board: BoardEntry, url: str | None, build_root: Path, sam
         manifest = load_manifest(board.target, build_root)
         port = url
         if url and board.baud != BAUDRATE:
-            port = serial.serial_for_url(url, baudrate=board.baud, timeout=5, write_timeout=5)
+            port = open_port(url, 5.0, board.baud)
         with open_board(manifest, board.emulator, port) as client:
             client.board = board.name
             port_label = client.port_name

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import serial
-
 from sdk.build import BuildManifest
 from sdk.runner import protocol as p
-from sdk.runner.client import DeviceClient
+from sdk.runner.client import DeviceClient, LinkLost
 from sdk.runner.flasher import FlashError, Flasher, FlashReport, Progress
 from sdk.runner.image import FlashImage, make_image
 from sdk.runner.pacing import PacedPort
-from sdk.runner.transport import BAUDRATE
+from sdk.runner.transport import BAUDRATE, open_port
 
 FLASH_TIMEOUT_S = 5.0
 ATTEMPTS = 2  # the second one resumes where the first broke off
@@ -27,21 +25,21 @@ def app_image(manifest: BuildManifest) -> FlashImage:
 def open_link(port: str, baud: int | None, emulated: bool):
     """A real port runs at baud (its UART paces it); an emulator's pty is paced in software
     when a baud is asked for, and runs as fast as QEMU takes bytes otherwise."""
-    link = serial.serial_for_url(port, baudrate=baud or BAUDRATE, timeout=FLASH_TIMEOUT_S,
-                                 write_timeout=FLASH_TIMEOUT_S)
+    link = open_port(port, FLASH_TIMEOUT_S, baud or BAUDRATE)
     return PacedPort(link, baud) if emulated and baud else link
 
 
 def flash_app(client: DeviceClient, image: FlashImage, progress: Progress | None = None,
               on_resume=None) -> FlashReport:
-    """Flash and boot image; a transfer broken by the link (not a refusal) is resumed once."""
+    """Flash and boot image; a transfer broken by the link (not a refusal, not a port that is
+    gone) is resumed once."""
     for attempt in range(ATTEMPTS):
         try:
             return Flasher(client, progress).flash(image)
         except FlashError:
             raise
         except p.ProtocolError as error:
-            if attempt + 1 == ATTEMPTS or isinstance(error, p.DeviceError):
+            if attempt + 1 == ATTEMPTS or isinstance(error, (p.DeviceError, LinkLost)):
                 raise
             if on_resume:
                 on_resume(error)

@@ -20,6 +20,10 @@ class DeviceUnresponsive(p.ProtocolError):
     """No valid reply after all retries."""
 
 
+class LinkLost(p.ProtocolError):
+    """The port itself failed (board unplugged, emulator gone, socket closed): no retry helps."""
+
+
 # A NAK re-sends at once without using up an attempt (it may answer junk sent before the
 # request) this many times per request; after that each NAK counts as a failed attempt, so a
 # stream of junk cannot keep us busy for ever.
@@ -82,8 +86,16 @@ class DeviceClient:
         self.stats["requests"] += 1
         reply = None
         while len(failures) <= self.retries:
-            self.link.send(wire)
-            reply, why = self._await_reply(seq, time.monotonic() + timeout)
+            try:
+                self.link.send(wire)
+                reply, why = self._await_reply(seq, time.monotonic() + timeout)
+            except serial.SerialTimeoutException:  # the write did not drain in time: retry
+                reply, why = None, "timeout"
+            except OSError as error:  # SerialException included: the port itself is gone
+                raise LinkLost(f"{self.where}: the link broke during {p.type_name(msg_type)} seq={seq} "
+                               f"({error}): the board was unplugged or powered off, or its emulator "
+                               f"stopped; last good exchange: {self._last_exchange()}. "
+                               "Reconnect the board, then run the command again") from None
             if reply is not None:
                 break
             if why.startswith("NAK"):
@@ -114,12 +126,13 @@ class DeviceClient:
         why = ", ".join(f"{n}× {reason}" for reason, n in counts.most_common())
         if naks:
             why += f"; {naks} NAKs in all"
-        if self._last_good_at is None:
-            last = "none since the port was opened (is the board powered, flashed, on this port and baud?)"
-        else:
-            last = f"{self._last_good}, {time.monotonic() - self._last_good_at:.1f} s ago"
         return (f"{self.where}: no valid reply to {p.type_name(msg_type)} seq={seq} after "
-                f"{len(failures)} attempts of {timeout:g} s ({why}); last good exchange: {last}")
+                f"{len(failures)} attempts of {timeout:g} s ({why}); last good exchange: {self._last_exchange()}")
+
+    def _last_exchange(self) -> str:
+        if self._last_good_at is None:
+            return "none since the port was opened (is the board powered, flashed, on this port and baud?)"
+        return f"{self._last_good}, {time.monotonic() - self._last_good_at:.1f} s ago"
 
     def _await_reply(self, seq: int, deadline: float) -> tuple[p.Frame | None, str]:
         while True:

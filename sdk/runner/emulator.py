@@ -46,6 +46,7 @@ class Emulator:
         self.process: subprocess.Popen | None = None
         self._output: collections.deque[str] = collections.deque(maxlen=50)
         self._port_found = threading.Event()
+        self._drain: threading.Thread | None = None
 
     def __enter__(self) -> Emulator:
         self.start()
@@ -68,9 +69,14 @@ class Emulator:
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         _running.add(self)
-        self._drain = threading.Thread(target=self._drain_output, args=(self.process.stdout,), daemon=True)
-        self._drain.start()
-        if not self._port_found.wait(self.start_timeout) or self.port is None:
+        try:  # a Ctrl-C while QEMU starts must not leave it running: __exit__ is not called yet
+            self._drain = threading.Thread(target=self._drain_output, args=(self.process.stdout,), daemon=True)
+            self._drain.start()
+            found = self._port_found.wait(self.start_timeout) and self.port is not None
+        except BaseException:
+            self.stop()
+            raise
+        if not found:
             self.stop()
             raise EmulatorFailed(f"{argv[0]} did not report a serial pty within {self.start_timeout}s:\n{self.output}")
 
@@ -97,7 +103,8 @@ class Emulator:
                 self._signal_group(process, signal.SIGKILL)
                 process.wait()
         # The reader sees end-of-file once the process is gone; close the pipe only after it.
-        self._drain.join(timeout=3)
+        if self._drain is not None:
+            self._drain.join(timeout=3)
         if process.stdout:
             process.stdout.close()
 

@@ -5,19 +5,44 @@ open through serial.serial_for_url, so the protocol code above never knows which
 
 from __future__ import annotations
 
+import errno
 import time
 
 import serial
 
-from sdk.runner.protocol import DELIMITER, PROTO_MAX_PAYLOAD
+from sdk.runner.protocol import DELIMITER, PROTO_MAX_PAYLOAD, ProtocolError
 
 BAUDRATE = 115200
 # Longest frame worth collecting: anything longer is garbage and is dropped up to the next 0x00.
 MAX_WIRE_BYTES = 2 * (PROTO_MAX_PAYLOAD + 16)
 
 
-def open_port(url: str, timeout: float) -> serial.SerialBase:
-    return serial.serial_for_url(url, baudrate=BAUDRATE, timeout=timeout, write_timeout=timeout)
+class PortUnavailable(ProtocolError):
+    """The port cannot be opened: no such device, refused connection, no permission, bad URL."""
+
+
+def open_port(url: str, timeout: float, baud: int = BAUDRATE) -> serial.SerialBase:
+    try:
+        return serial.serial_for_url(url, baudrate=baud, timeout=timeout, write_timeout=timeout)
+    except (OSError, ValueError) as error:  # serial.SerialException is an OSError
+        raise PortUnavailable(_unavailable_message(url, error)) from None
+
+
+def _unavailable_message(url: str, error: Exception) -> str:
+    code = getattr(error, "errno", None) or getattr(error.__context__, "errno", None)
+    if code == errno.ENOENT:
+        return (f"serial port {url} does not exist: is the board plugged in? `sdk devices` lists "
+                "the serial ports on this host")
+    if code == errno.ECONNREFUSED:
+        return (f"nothing accepts connections at {url} (connection refused): start the board's "
+                "TCP bridge (or the emulator serving that port) first, or check the host and port")
+    if code in (errno.EACCES, errno.EPERM):
+        return (f"no permission to open {url}: add your user to the port's group "
+                "(`sudo usermod -aG dialout $USER`, then log in again)")
+    if code == errno.EBUSY:
+        return f"{url} is busy: close the other program using it (a serial monitor?), then try again"
+    return (f"cannot open serial port {url} ({error}): pass a serial device (/dev/ttyUSB0), a pty "
+            "or a pyserial URL such as socket://host:port; `sdk devices` lists this host's ports")
 
 
 class FramedPort:
