@@ -4,12 +4,16 @@
 
 #define HANDOFF_PRESENT 0xB0071DADu
 #define HANDOFF_STAY 0x57A11B00u
+#define HANDOFF_IMAGE 0x1A6ECC0Du
 
 typedef struct {
     uint32_t present;
     uint32_t entry;
     uint32_t request;
     uint32_t check; /* ~entry: a stale or random block is not mistaken for a bootloader */
+    uint32_t image_bytes; /* the body the bootloader checked before starting this image */
+    uint32_t image_crc;
+    uint32_t image_check; /* image_bytes ^ image_crc ^ HANDOFF_IMAGE once an image is published */
 } boot_handoff_t;
 
 #ifdef EDGEDIFF_BOOT_HANDOFF
@@ -24,14 +28,34 @@ bool boot_handoff_take_stay_request(void)
 
 void boot_handoff_publish(uintptr_t bootloader_entry)
 {
+    HANDOFF->image_check = 0;
+    HANDOFF->image_bytes = 0;
+    HANDOFF->image_crc = 0;
     HANDOFF->entry = (uint32_t)bootloader_entry;
     HANDOFF->check = ~(uint32_t)bootloader_entry;
     HANDOFF->present = HANDOFF_PRESENT;
 }
 
+void boot_handoff_publish_image(uint32_t body_bytes, uint32_t body_crc)
+{
+    HANDOFF->image_bytes = body_bytes;
+    HANDOFF->image_crc = body_crc;
+    HANDOFF->image_check = body_bytes ^ body_crc ^ HANDOFF_IMAGE;
+}
+
 bool boot_handoff_bootloader_present(void)
 {
     return HANDOFF->present == HANDOFF_PRESENT && HANDOFF->check == ~HANDOFF->entry;
+}
+
+bool boot_handoff_image(uint32_t *body_bytes, uint32_t *body_crc)
+{
+    uint32_t bytes = HANDOFF->image_bytes;
+    uint32_t crc = HANDOFF->image_crc;
+    bool published = boot_handoff_bootloader_present() && HANDOFF->image_check == (bytes ^ crc ^ HANDOFF_IMAGE);
+    *body_bytes = published ? bytes : 0;
+    *body_crc = published ? crc : 0;
+    return published;
 }
 
 void boot_handoff_enter_bootloader(void)
@@ -56,8 +80,21 @@ void boot_handoff_publish(uintptr_t bootloader_entry)
     (void)bootloader_entry;
 }
 
+void boot_handoff_publish_image(uint32_t body_bytes, uint32_t body_crc)
+{
+    (void)body_bytes;
+    (void)body_crc;
+}
+
 bool boot_handoff_bootloader_present(void)
 {
+    return false;
+}
+
+bool boot_handoff_image(uint32_t *body_bytes, uint32_t *body_crc)
+{
+    *body_bytes = 0;
+    *body_crc = 0;
     return false;
 }
 

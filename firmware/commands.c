@@ -68,6 +68,13 @@ static void handle_hello(const frame_t *request, reply_t *reply)
     reply_put_str8(reply, hal_target_name());
     reply_put_str8(reply, EDGEDIFF_BUILD_ID);
     reply_put_str8(reply, MODEL_HASH);
+    /* What the bootloader checked before starting this image (booted 0 and zeros without one),
+     * so the host can compare it with the build's image, not only the build id. */
+    uint32_t image_bytes;
+    uint32_t image_crc;
+    reply_put_u8(reply, boot_handoff_image(&image_bytes, &image_crc) ? 1 : 0);
+    reply_put_u32(reply, image_bytes);
+    reply_put_u32(reply, image_crc);
 }
 
 /* TENSOR: kind:u8 (0 input, 1 output) index:u8 -> one tensor spec. Asked per tensor, so a

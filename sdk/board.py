@@ -1,6 +1,8 @@
 """Open the board a command talks to: the target's emulator running the built image, or a
 real board on a serial port. Either way the caller gets a DeviceClient that has already
-checked the board runs the build it is about to use."""
+checked the board runs the build it is about to use: its build id and model hash, and, when
+a bootloader started the app, the image the bootloader checked (body length and CRC) against
+the build's image, so a header naming this build over another or truncated body is caught."""
 
 from __future__ import annotations
 
@@ -15,9 +17,25 @@ from sdk.flash import app_image, flash_app
 from sdk.runner.client import DeviceClient
 from sdk.runner.emulator import Emulator
 from sdk.runner.flasher import BOOTLOADER_MODEL_HASH
+from sdk.runner.protocol import BootedImage, DeviceInfo
 from sdk.target import load_target
 
 BOOT_DEADLINE_S = 15.0
+
+
+def other_image(info: DeviceInfo, manifest: BuildManifest) -> str | None:
+    """What the board runs instead of this build's image, or None: another build id, or this
+    build id started from a body that is not the build's (another length or CRC). A program no
+    bootloader started (QEMU -kernel, the host target) is judged by its build id alone."""
+    if info.build_id != manifest.build_id:
+        return "only its bootloader" if info.model_hash == BOOTLOADER_MODEL_HASH else f"build {info.build_id}"
+    if info.booted_image is None:
+        return None
+    image = app_image(manifest)
+    built = BootedImage(len(image.body), image.body_crc)
+    if info.booted_image != built:
+        return f"an image with {info.booted_image} under build id {info.build_id}, the build's has {built}"
+    return None
 
 
 @contextlib.contextmanager
@@ -35,10 +53,9 @@ def open_board(manifest: BuildManifest, emulator: bool, port: str | None,
         if emulator and via_bootloader and target.bootloader is not None:
             board = stack.enter_context(start_board(target, manifest.directory))
             client = stack.enter_context(DeviceClient(board.port, timeout=timeout))
-            info = client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
-            if info.build_id != manifest.build_id:
+            held = other_image(client.wait_until_ready(deadline_s=BOOT_DEADLINE_S), manifest)
+            if held is not None:
                 if on_flash:
-                    held = "only its bootloader" if info.model_hash == BOOTLOADER_MODEL_HASH else f"build {info.build_id}"
                     on_flash(f"the emulated {target.name} board holds {held}: flashing build {manifest.build_id}")
                 flash_app(client, app_image(manifest))
         else:
@@ -53,4 +70,11 @@ def open_board(manifest: BuildManifest, emulator: bool, port: str | None,
                 f"but {manifest.directory} holds build {manifest.build_id} (model "
                 f"{manifest.model_hash}): program {manifest.elf} onto the board with "
                 f"`{manifest.command('flash')} --port {port}`, then run the command again")
+        held = other_image(info, manifest)
+        if held is not None:
+            how = "--emulator" if emulator else f"--port {client.port_name}"
+            raise UserError(
+                f"the board on {client.port_name} holds {held}: its flash holds another body under "
+                f"a header naming this build (altered or truncated). Flash it with "
+                f"`{manifest.command('flash')} {how}`, then run the command again")
         yield client

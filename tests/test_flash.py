@@ -1,39 +1,51 @@
 """Flashing through the serial bootloader on the emulated boards, over QEMU's real pty:
 end to end on rv32 (persistent CFI pflash files) and cortex-m55 (RAM stand-in), the app's way
 back to the bootloader, a corrupted body refused, a CRC mismatch reported, `sdk flash` output,
-and power cuts: QEMU killed at random points of a transfer, the board started again from its
-flash files, which must come back in the bootloader or in a complete old or new image.
+a body that is not the build's under a header naming the build (caught by the image CRC the
+app reports), lost replies to COMMIT and BOOT, and power cuts: QEMU killed at random points of
+a transfer, the board started again from its flash files, which must come back in the
+bootloader or in a complete old or new image.
 
 Images are the tiny fixture model (out = 2*x + t, exact), so a board that answers with an app
 build id is also made to compute, proving the image is complete, not merely its header."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import random
 import shutil
 import signal
+import struct
 import threading
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sdk import cli
-from sdk.board_files import board_dir, start_board
+from sdk.board import open_board
+from sdk.board_files import board_dir, prepare_board, start_board
 from sdk.build import BuildManifest
+from sdk.errors import UserError
 from sdk.firmware_build import build_firmware
-from sdk.runner import DeviceClient, DeviceError, ErrorCode, MsgType
-from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, Flasher
-from sdk.runner.image import make_image
+from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType
+from sdk.runner import flasher as flasher_module
+from sdk.runner.faulty import FaultRates, FaultyPort
+from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, FlashError, Flasher
+from sdk.runner.image import MAGIC, make_image, pack_header
+from sdk.runner.protocol import BootedImage
+from sdk.runner.transport import open_port
 from sdk.target import load_target
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
-POWER_CUTS = 6
 CUT_SEED = int(os.environ.get("EDGEDIFF_CUT_SEED", "4"))  # another seed: other cut points
+PAD_BYTES = 64 * 1024  # the power-cut apps' padding: ~70 PROGRAM chunks, so most cuts land mid-write
+MID_WRITE_CUTS = 6  # power cuts at a random PROGRAM of the body; one more each at ERASE, COMMIT, BOOT
 
 
 def need(target_name: str):
@@ -43,15 +55,36 @@ def need(target_name: str):
     return target
 
 
-def app(target, out: Path, variant: int = 0):
-    """The fixture app; variant > 0 changes one source byte-wise, so its build id differs."""
+def app(target, out: Path, variant: int = 0, model_source: str | None = None):
+    """The fixture app (or model_source in its place); variant > 0 changes one source byte-wise,
+    so its build id differs."""
     src = out / "src"
     src.mkdir(parents=True, exist_ok=True)
     for header in ("model.h", "sampler.h"):
         shutil.copy(FIXTURE / header, src / header)
-    (src / "model.c").write_text((FIXTURE / "model.c").read_text() + f"\n/* variant {variant} */\n")
+    source = (FIXTURE / "model.c").read_text() if model_source is None else model_source
+    (src / "model.c").write_text(source + f"\n/* variant {variant} */\n")
     image = build_firmware(target, [src / "model.c"], [src], out / "fw", reuse=True)
     return image, make_image(image.elf, target.name, image.build_id)
+
+
+def booted(image) -> BootedImage:
+    """What the app reports its bootloader checked, when it was started from image."""
+    return BootedImage(len(image.body), image.body_crc)
+
+
+def fixture_manifest(image, root: Path) -> BuildManifest:
+    """A build directory root/rv32 holding image (the fixture app) and its manifest."""
+    (root / "rv32").mkdir(parents=True)
+    shutil.copy(image.elf, root / "rv32" / "firmware.elf")
+    manifest = BuildManifest(
+        target="rv32", model="tiny", model_name="tiny", model_hash="0000000000f1c7e5",
+        precision="fp32", precision_policy={"default": "fp32", "layers": {}}, kernels="reference",
+        build_id=image.build_id, elf=str(root / "rv32" / "firmware.elf"), arena_bytes=1024,
+        arena_lower_bound_bytes=1024, flash_bytes=0, ram_bytes=0, text_bytes=0, rodata_bytes=0,
+        data_bytes=0, bss_bytes=0, kernel_sources=[], layers=[], inputs=[], outputs=[])
+    manifest.save(root / "rv32" / "build.json")
+    return manifest
 
 
 def client_for(emu) -> DeviceClient:
@@ -85,6 +118,7 @@ def test_flash_boots_and_board_keeps_the_app_across_restarts(rv32, rv32_apps, tm
         report = Flasher(client).flash(new)
         assert report.programmed_bytes == len(new.body) and report.skipped_bytes == 0
         assert client.hello().build_id == new.build_id
+        assert client.hello().booted_image == booted(new)  # what the bootloader checked and started
         computes_exactly(client)
     # Power up again from the same flash files: the bootloader boots the stored app by itself.
     with start_board(rv32, tmp_path) as emu, client_for(emu) as client:
@@ -144,19 +178,104 @@ def test_verify_mismatch_is_reported(rv32, rv32_apps, tmp_path):
         assert flasher.info().state_text == "no image header"
 
 
+def truncated_body(body: bytes) -> bytes:
+    """The body with its last record cut short by a trailing zero word: the app copied from it
+    runs as before (RAM is zero there at power-on), but it is not the build's body."""
+    at = last = 0
+    while at < len(body):
+        last = at
+        at += 8 + (struct.unpack_from("<II", body, at)[1] + 3) // 4 * 4
+    addr, length = struct.unpack_from("<II", body, last)
+    data = body[last + 8:last + 8 + length]
+    assert length % 4 == 0 and data.endswith(bytes(4)), "the fixture's last record should end in a zero word"
+    return body[:last] + struct.pack("<II", addr, length - 4) + data[:-4]
+
+
+def altered_body(body: bytes) -> bytes:
+    """The body with one letter of an error text changed: the app runs and says the same build id."""
+    text = b"unknown request type"
+    assert body.count(text) == 1
+    return body.replace(text, b"unknown request TYPE")
+
+
+def write_board_image(target, directory: Path, body: bytes, entry: int, build_id: str) -> None:
+    """Put body under a valid header naming build_id straight into the board's flash file, as a
+    stray tool or a bad copy would: the bootloader finds header and CRC right and boots it."""
+    prepare_board(target, directory)
+    with open(board_dir(directory) / "flash1.img", "r+b") as f:
+        f.write(pack_header(body, entry, target.name, build_id))
+        f.seek(target.bootloader.flash_sector)
+        f.write(body)
+
+
+@pytest.mark.parametrize("change", [truncated_body, altered_body], ids=["truncated", "altered"])
+def test_a_body_that_is_not_the_builds_is_caught_under_the_right_build_id(rv32, rv32_apps, tmp_path, change):
+    """The board answers HELLO with the right build id, but its bootloader started it from
+    another body: validate's open_board reflashes the emulated board and says why, a board on a
+    port is refused with what to run, and the flasher neither takes it as current nor as booted."""
+    (image, right), _ = rv32_apps
+    manifest = fixture_manifest(image, tmp_path / "build")
+    wrong = change(right.body)
+    held = BootedImage(len(wrong), zlib.crc32(wrong))
+    write_board_image(rv32, manifest.directory, wrong, right.entry, right.build_id)
+
+    told: list[str] = []
+    with open_board(manifest, emulator=True, port=None, via_bootloader=True, on_flash=told.append) as client:
+        info = client.hello()
+        assert info.booted_image == booted(right) and info.build_id == right.build_id
+    assert told == [f"the emulated rv32 board holds an image with {held} under build id {right.build_id}, "
+                    f"the build's has {booted(right)}: flashing build {right.build_id}"]
+
+    write_board_image(rv32, manifest.directory, wrong, right.entry, right.build_id)
+    with start_board(rv32, manifest.directory) as emu:
+        with pytest.raises(UserError) as error:
+            with open_board(manifest, emulator=False, port=emu.port):
+                pass
+        assert f"holds an image with {held} under build id {right.build_id}" in str(error.value)
+        assert f"`sdk --build-dir {tmp_path / 'build'} flash --target rv32 --port {emu.port}`" in str(error.value)
+        with client_for(emu) as client:
+            assert client.wait_until_ready(15).booted_image == held
+            client.request(MsgType.BOOTLOADER)
+            client.wait_until_ready(15)
+            flasher = Flasher(client)
+            with pytest.raises(FlashError) as error:  # BOOT starts it; its HELLO gives it away
+                flasher.boot(right)
+            assert f"from an image with {held}, but the flashed image has {booted(right)}" in str(error.value)
+            client.request(MsgType.BOOTLOADER)
+            client.wait_until_ready(15)
+            report = flasher.flash(right)  # INFO's build id alone does not make it current
+            assert not report.already_current and report.programmed_bytes > 0
+            assert client.hello().booted_image == booted(right)
+            computes_exactly(client)
+
+
+@pytest.mark.parametrize("retries", [3, 0], ids=["commit-resent", "commit-info"])
+def test_lost_commit_and_boot_replies_do_not_fail_the_flash(rv32, rv32_apps, tmp_path, monkeypatch, retries):
+    """The link loses the reply to COMMIT and the reply to BOOT. COMMIT: its re-send is answered
+    from the bootloader's saved reply (retries 3) or, with no re-send (retries 0), INFO shows the
+    header written. BOOT: the app it started answers HELLO with the flashed build and image."""
+    monkeypatch.setattr(flasher_module, "ERASE_TIMEOUT_S", 2.0)  # the wait a lost COMMIT reply costs
+    (_, old), _ = rv32_apps
+    with start_board(rv32, tmp_path) as emu:
+        faulty = FaultyPort(open_port(emu.port, 2.0), to_device=FaultRates())
+        faulty.lose_replies(MsgType.COMMIT)
+        faulty.lose_replies(MsgType.BOOT)
+        with DeviceClient(faulty, timeout=2.0, retries=retries) as client:
+            assert client.wait_until_ready(15).model_hash == BOOTLOADER_MODEL_HASH
+            report = Flasher(client).flash(old)
+            assert faulty.lost == [MsgType.COMMIT, MsgType.BOOT]
+            assert report.programmed_bytes == len(old.body)
+            info = client.hello()
+            assert info.build_id == old.build_id and info.booted_image == booted(old)
+            computes_exactly(client)
+
+
 def test_sdk_flash_reports_progress_bytes_and_rate(rv32, rv32_apps, tmp_path, capsys, monkeypatch):
     from rich.console import Console
     monkeypatch.setattr(cli, "console", Console(width=200, force_terminal=False))
     (image, flash_image), _ = rv32_apps
     root = tmp_path / "build"
-    (root / "rv32").mkdir(parents=True)
-    shutil.copy(image.elf, root / "rv32" / "firmware.elf")
-    BuildManifest(target="rv32", model="tiny", model_name="tiny", model_hash="0000000000f1c7e5",
-                  precision="fp32", precision_policy={"default": "fp32", "layers": {}}, kernels="reference",
-                  build_id=image.build_id, elf=str(root / "rv32" / "firmware.elf"), arena_bytes=1024,
-                  arena_lower_bound_bytes=1024, flash_bytes=0, ram_bytes=0, text_bytes=0, rodata_bytes=0,
-                  data_bytes=0, bss_bytes=0, kernel_sources=[], layers=[], inputs=[], outputs=[],
-                  ).save(root / "rv32" / "build.json")
+    fixture_manifest(image, root)
     argv = ["--build-dir", str(root), "flash", "--target", "rv32", "--emulator", "--baud", "921600"]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
@@ -182,74 +301,179 @@ def test_flash_end_to_end_on_cortex_m55(tmp_path):
         assert Flasher(client).flash(image).already_current
 
 
+def padded_model(variant: int) -> str:
+    """The fixture model made big and distinct per variant: PAD_BYTES of random bytes (read at an
+    index the compiler cannot know, so the linker keeps them) and other code (2*x as a product or
+    as a sum: the same results), so two variants differ in every chunk and in their code."""
+    source = (FIXTURE / "model.c").read_text()
+    double = ("2.0f * x[i]", "x[i] + x[i]")[variant % 2]
+    mark = "    model_layer_mark(0);\n"
+    assert "2.0f * x[i]" in source and mark in source
+    rng = random.Random(variant)
+    pad = ",".join(str(rng.randrange(256)) for _ in range(PAD_BYTES))
+    source = source.replace("2.0f * x[i]", double).replace(mark, "    pad_sink = pad[pad_at % sizeof pad];\n" + mark)
+    return source.replace('#include "model.h"\n', f'#include "model.h"\n\nstatic const unsigned char pad[{PAD_BYTES}] '
+                          f'= {{{pad}}};\nstatic volatile unsigned pad_at;\nstatic volatile unsigned char pad_sink;\n', 1)
+
+
+@pytest.fixture(scope="module")
+def big_apps(rv32, tmp_path_factory):
+    root = tmp_path_factory.mktemp("big")
+    return tuple(app(rv32, root / name, variant, padded_model(variant))[1]
+                 for name, variant in (("old", 1), ("new", 2)))
+
+
+def power_up(target, directory: Path) -> Emulator:
+    """The board started from its flash files as they are. Unlike start_board, the bootloader is
+    not installed again, so anything that damaged flash0.img would show."""
+    files = board_dir(directory)
+    return Emulator(target, None, argv=target.bootloader_argv(flash0=files / "flash0.img",
+                                                              flash1=files / "flash1.img"))
+
+
+def stored_image(target, directory: Path, old, new):
+    """old or new if flash1.img holds its header over exactly its body, None if it holds no valid
+    header; anything else (a valid header over other bytes) fails. Read from the file, so this
+    does not take the bootloader's word for it."""
+    with open(board_dir(directory) / "flash1.img", "rb") as f:
+        header = f.read(len(old.header))
+        image = {old.header: old, new.header: new}.get(header)
+        if image is None:
+            magic, = struct.unpack_from("<I", header)
+            valid = magic == MAGIC and struct.unpack_from("<I", header, 60)[0] == zlib.crc32(header[4:60])
+            assert not valid, "a valid header that names neither image"
+            return None
+        f.seek(target.bootloader.flash_sector)
+        assert f.read(len(image.body)) == image.body, "a valid header over a partial body"
+    return image
+
+
 def _power_up_state(target, directory: Path, old, new) -> str:
-    """Start the board from its flash files; 'bootloader', 'old' or 'new' (the app computes)."""
-    with start_board(target, directory) as emu, client_for(emu) as client:
+    """'bootloader', 'old' or 'new': the flash holds no valid header or one over its complete
+    body, and an app runs exactly that image (its bootloader checked that body) and computes."""
+    held = stored_image(target, directory, old, new)
+    with power_up(target, directory) as emu, client_for(emu) as client:
         info = client.wait_until_ready(15)  # DeviceUnresponsive here would be a bricked board
         if info.model_hash == BOOTLOADER_MODEL_HASH:
+            assert held is None, "the bootloader did not boot a complete image"
             return "bootloader"
-        assert info.build_id in (old.build_id, new.build_id), f"partial or unknown image {info.build_id}"
+        assert held is not None and info.build_id == held.build_id, f"runs {info.build_id} from no image"
+        assert info.booted_image == booted(held), f"partial image {info.booted_image} under {info.build_id}"
         computes_exactly(client)
-        return "old" if info.build_id == old.build_id else "new"
+        return "old" if held is old else "new"
 
 
-def _flash_in_thread(emu, want, progress: list[int]) -> tuple[threading.Thread, list]:
-    failure: list = []
+class CutFlasher(Flasher):
+    """Sets `reached` when the flash gets to the chosen point (the k-th PROGRAM sent, ERASE, COMMIT
+    or BOOT) and keeps count, so the test knows where its power cut landed."""
 
-    def flash():
-        try:
-            with client_for(emu) as client:
+    def __init__(self, client, cut_at: tuple[str, int], reached: threading.Event):
+        super().__init__(client)
+        self.cut_at, self.reached = cut_at, reached
+        self.phase, self.programs, self.acked = "reaching the bootloader", 0, 0
+        self.cut_phase, self.cut_acked = "", 0  # where the flash was when the power went
+
+    def _at(self, phase: str, count: int = 0) -> None:
+        self.phase = phase
+        if (phase, count) == self.cut_at:
+            self.reached.set()
+
+    def erase(self, offset: int, length: int) -> None:
+        self._at("erase")
+        super().erase(offset, length)
+
+    def program(self, offset: int, data: bytes) -> None:
+        self.programs += 1
+        self._at("program", self.programs)
+        super().program(offset, data)
+        self.acked += 1
+
+    def commit(self, header: bytes) -> None:
+        self._at("commit")
+        super().commit(header)
+
+    def boot(self, image):
+        self._at("boot")
+        return super().boot(image)
+
+
+def _cut_during_flash(target, directory: Path, want, cut_at, delay: float) -> CutFlasher:
+    """Power the board up, flash want, and kill QEMU `delay` s after the flash reaches cut_at
+    (or once it is over, if it never does)."""
+    reached = threading.Event()
+    with power_up(target, directory) as emu:
+        client = client_for(emu)
+        flasher = CutFlasher(client, cut_at, reached)
+
+        def flash():
+            try:
                 client.wait_until_ready(15)
-                Flasher(client, progress=lambda done, total: progress.append(done)).flash(want)
-        except Exception as error:  # noqa: BLE001 - a power cut is expected to break it
-            failure.append(error)
+                flasher.flash(want)
+            except Exception:  # noqa: BLE001 - the power cut breaks it
+                pass
 
-    worker = threading.Thread(target=flash)
-    worker.start()
-    return worker, failure
+        worker = threading.Thread(target=flash)
+        worker.start()
+        while not reached.wait(0.02) and worker.is_alive():
+            pass
+        time.sleep(delay)
+        flasher.cut_phase, flasher.cut_acked = flasher.phase, flasher.acked
+        os.killpg(emu.process.pid, signal.SIGKILL)  # the power cut: no chance to finish a write
+        worker.join(30)
+        client.close()
+        assert not worker.is_alive()
+    return flasher
 
 
-def test_power_cuts_during_flash_never_brick_the_board(rv32, rv32_apps, tmp_path):
-    """Cut times are stratified over one whole `flash` (reaching the bootloader, erase, program,
-    verify, commit, boot), so every phase gets cut; each run writes the image the board does
-    not hold, so every run has something to lose."""
-    (_, old), (_, new) = rv32_apps
+def test_power_cuts_during_flash_never_brick_the_board(rv32, big_apps, tmp_path):
+    """Old and new are different programs of ~70 KB (~70 PROGRAM chunks). Most cuts land at a
+    random PROGRAM (stratified over the body), one each at ERASE, COMMIT and BOOT, each a random
+    part of a chunk's time later; every run writes the image the board does not hold (after a
+    half-written one, the other image), so every run erases and rewrites the whole body. The
+    board is powered up from its flash files without reinstalling the bootloader."""
+    old, new = big_apps
     rng = random.Random(CUT_SEED)
-    with start_board(rv32, tmp_path) as emu:  # the time one full flash takes, this same way
-        begin = time.monotonic()
-        worker, failure = _flash_in_thread(emu, old, [])
-        worker.join(60)
-        span = time.monotonic() - begin
-        assert not failure
-    state, outcomes = "old", []
-    for cut in range(POWER_CUTS):
-        want = old if state == "new" else new
-        at = span * (cut + rng.random()) / POWER_CUTS
-        progress: list[int] = []
-        with start_board(rv32, tmp_path) as emu:
-            worker, failure = _flash_in_thread(emu, want, progress)
-            time.sleep(at)
-            os.killpg(emu.process.pid, signal.SIGKILL)  # the power cut: no chance to finish a write
-            worker.join(30)
-            assert not worker.is_alive()
-        state = _power_up_state(rv32, tmp_path, old, new)
-        outcomes.append((round(at, 2), progress[-1] if progress else None, len(want.body),
-                         "new" if want is new else "old", state))
-    print(f"\npower cuts (s into the flash, bytes done, of, writing, came back as): {outcomes}")
-    with start_board(rv32, tmp_path) as emu, client_for(emu) as client:  # and a full flash succeeds
+    prepare_board(rv32, tmp_path)  # the one-time bootloader install
+    flash0 = board_dir(tmp_path) / "flash0.img"
+    bootloader_hash = hashlib.sha256(flash0.read_bytes()).hexdigest()
+    with power_up(rv32, tmp_path) as emu, client_for(emu) as client:  # the old image, in full
+        client.wait_until_ready(15)
+        report = Flasher(client).flash(old)
+    chunks = -(-len(new.body) // Flasher._chunk_bytes())
+    chunk_s = report.seconds / chunks
+    cuts = [("program", 1 + int((i + rng.random()) * chunks / MID_WRITE_CUTS)) for i in range(MID_WRITE_CUTS)]
+    cuts += [("erase", 0), ("commit", 0), ("boot", 0)]
+    rng.shuffle(cuts)
+    state, last, outcomes = "old", old, []
+    for cut_at in cuts:
+        want = {"old": new, "new": old}.get(state, old if last is new else new)
+        flasher = _cut_during_flash(rv32, tmp_path, want, cut_at, rng.random() * chunk_s)
+        total = -(-len(want.body) // Flasher._chunk_bytes())
+        mid_write = flasher.cut_phase == "program" and flasher.cut_acked < total  # body partly written
+        state, last = _power_up_state(rv32, tmp_path, old, new), want
+        outcomes.append({"cut at": cut_at, "landed in": flasher.cut_phase, "chunks acked": f"{flasher.cut_acked}/{total}",
+                         "mid-write": mid_write, "writing": "new" if want is new else "old", "came back as": state})
+    mid = sum(o["mid-write"] for o in outcomes)
+    came_back = {k: sum(o["came back as"] == k for o in outcomes) for k in ("bootloader", "old", "new")}
+    print(f"\n{len(cuts)} power cuts over a {len(new.body):,}-byte body ({chunks} chunks, {chunk_s * 1000:.0f} ms "
+          f"each): {mid} mid-write; came back as {came_back}")
+    for outcome in outcomes:
+        print("  ", outcome)
+    assert mid > len(cuts) // 2, f"only {mid} of {len(cuts)} cuts landed mid-write"
+    assert hashlib.sha256(flash0.read_bytes()).hexdigest() == bootloader_hash  # the bootloader is intact
+    with power_up(rv32, tmp_path) as emu, client_for(emu) as client:  # and a full flash succeeds
         client.wait_until_ready(15)
         Flasher(client).flash(new)
-        assert client.hello().build_id == new.build_id
+        assert client.hello().booted_image == booted(new)
         computes_exactly(client, 2)
 
 
 def test_app_loaded_without_bootloader_says_so(rv32, rv32_apps):
     """The -kernel path (tests, sdk bench) has no bootloader to return to: a clear ERR."""
-    from sdk.runner import Emulator
-
     (image, _), _ = rv32_apps
     with Emulator(rv32, image.elf) as emu, client_for(emu) as client:
-        assert client.wait_until_ready(15).build_id == image.build_id
+        info = client.wait_until_ready(15)
+        assert info.build_id == image.build_id and info.booted_image is None  # HELLO: no bootloader
         with pytest.raises(DeviceError) as error:
             client.request(MsgType.BOOTLOADER)
         assert error.value.code == ErrorCode.NO_BOOTLOADER

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "boot_handoff.h"
 #include "bytes_le.h"
 #include "crc32.h"
 #include "hal.h"
@@ -168,6 +169,8 @@ void image_boot(void)
     uint8_t header[IMAGE_HEADER_BYTES];
     read_flash(IMAGE_HEADER_OFFSET, header, IMAGE_HEADER_BYTES);
     uint32_t body_bytes = get_u32_le(&header[IMAGE_OFF_BODY_BYTES]);
+    /* The caller checked this body against the header: tell the app what it is started from. */
+    boot_handoff_publish_image(body_bytes, get_u32_le(&header[IMAGE_OFF_BODY_CRC]));
     uint32_t at = 0;
     while (at < body_bytes) {
         uint8_t head[RECORD_HEADER_BYTES];

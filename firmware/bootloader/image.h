@@ -53,7 +53,8 @@ image_status_t image_check_body(const uint8_t *header);
 /* CRC-32 of len body bytes from offset (relative to the body start). */
 uint32_t image_body_crc(uint32_t offset, uint32_t len);
 
-/* Copy the stored image's records to RAM and jump to its entry; only after image_check_stored(). */
+/* Publish the stored body's length and CRC in the handoff block, copy its records to RAM and
+ * jump to its entry; only after image_check_stored(). */
 __attribute__((noreturn)) void image_boot(void);
 
 #endif

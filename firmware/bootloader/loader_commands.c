@@ -6,7 +6,7 @@
  * already holding the same value, so a retried chunk is harmless) and reads every word back;
  * COMMIT writes the header only after the body's CRC and records check, magic word last.
  * Payloads (offsets relative to the body, which starts at flash sector 1):
- *   HELLO   () -> as the app's, with 0 tensors and model hash "bootloader"
+ *   HELLO   () -> as the app's, with 0 tensors, model hash "bootloader" and booted 0 (no image)
  *   INFO    () -> capacity:u32 sector:u32 state:u8 body_bytes:u32 body_crc:u32 build_id:str8 state_text:str8
  *   ERASE   offset:u32 length:u32 -> ()     every sector touching the range
  *   PROGRAM offset:u32 data -> ()           offset and length multiples of 4
@@ -114,6 +114,9 @@ static void handle_hello(const frame_t *request, reply_t *reply)
     reply_put_str8(reply, hal_target_name());
     reply_put_str8(reply, EDGEDIFF_BUILD_ID);
     reply_put_str8(reply, "bootloader");
+    reply_put_u8(reply, 0); /* no image started: INFO describes the stored one */
+    reply_put_u32(reply, 0);
+    reply_put_u32(reply, 0);
 }
 
 static void handle_info(reply_t *reply)

@@ -6,7 +6,13 @@ Resume is built in rather than bolted on: before touching a sector the flasher a
 for the CRC of what is there (VERIFY). A sector that already matches is skipped; in one that
 does not, each chunk is checked, and the sector is erased only if a chunk holds something that
 is neither the new data nor erased flash. So a transfer broken by a cable, a timeout or a power
-cut continues where it stopped, and re-flashing the same image writes nothing."""
+cut continues where it stopped, and re-flashing the same image writes nothing.
+
+A lost reply does not fail a flash whose work is done: a COMMIT re-sent after a lost reply is
+answered from the bootloader's saved reply, and if no reply gets through, INFO shows whether the
+header is written; BOOT is sent once (a re-send would reach the app it started), and the app's
+HELLO proves the boot: its build id and the image its bootloader checked (length and CRC of the
+body) must be the flashed image's."""
 
 from __future__ import annotations
 
@@ -17,12 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sdk.runner import protocol as p
-from sdk.runner.client import DeviceClient
+from sdk.runner.client import DeviceClient, DeviceUnresponsive
 from sdk.runner.image import FlashImage
 
 BOOTLOADER_MODEL_HASH = "bootloader"  # what the bootloader's HELLO says in place of a model hash
 BOOT_DEADLINE_S = 15.0
 ERASE_TIMEOUT_S = 10.0
+BOOT_SENDS = 3  # BOOT frames sent while the board still answers from its bootloader
 
 
 class FlashError(p.ProtocolError):
@@ -43,6 +50,12 @@ class BootloaderInfo:
     @property
     def has_image(self) -> bool:
         return self.state == 0
+
+    def holds(self, image: FlashImage) -> bool:
+        """The bootloader checked a stored image whose header names this build over this very
+        body (its length and CRC), not only this build id."""
+        return (self.has_image and self.build_id == image.build_id and self.body_crc == image.body_crc
+                and self.body_bytes == len(image.body))
 
 
 def parse_info(payload: bytes) -> BootloaderInfo:
@@ -113,13 +126,43 @@ class Flasher:
     def commit(self, header: bytes) -> None:
         self.client.request(p.MsgType.COMMIT, header, timeout=ERASE_TIMEOUT_S)
 
-    def boot(self, expected_build_id: str) -> p.DeviceInfo:
-        """BOOT, then wait for the app's HELLO and check it is the build we flashed."""
-        self.client.request(p.MsgType.BOOT)
-        info = self.client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
-        if info.build_id != expected_build_id:
+    def _commit(self, image: FlashImage) -> None:
+        """COMMIT; if no reply to it (nor to its re-sends) got through, INFO tells whether the
+        header was written."""
+        try:
+            self.commit(image.header)
+        except DeviceUnresponsive:
+            if not self.info().holds(image):
+                raise
+
+    def _send_boot(self) -> None:
+        """One BOOT frame, never re-sent: once the bootloader has answered, it starts the app,
+        which would answer a re-send ERR UNKNOWN_TYPE. A lost reply is left for HELLO to settle."""
+        retries, self.client.retries = self.client.retries, 0
+        try:
+            self.client.request(p.MsgType.BOOT)
+        except DeviceUnresponsive:
+            pass
+        finally:
+            self.client.retries = retries
+
+    def boot(self, image: FlashImage) -> p.DeviceInfo:
+        """BOOT, then wait for the app's HELLO and check it is the image we flashed: its build
+        id, and the body (length, CRC) its bootloader checked before starting it."""
+        for _ in range(BOOT_SENDS):
+            self._send_boot()
+            info = self.client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
+            if info.model_hash != BOOTLOADER_MODEL_HASH:
+                break
+            # Still the bootloader: the BOOT frame itself was lost on the way (a refusal would
+            # have raised NO_IMAGE), so send it again.
+        if info.build_id != image.build_id:
             raise FlashError(f"{self.client.port_name}: after BOOT the board runs build {info.build_id} "
-                             f"({info.model_hash}), expected {expected_build_id}")
+                             f"({info.model_hash}), expected {image.build_id}")
+        flashed = p.BootedImage(len(image.body), image.body_crc)
+        if info.booted_image is not None and info.booted_image != flashed:
+            raise FlashError(f"{self.client.port_name}: after BOOT the board runs build {info.build_id} "
+                             f"from an image with {info.booted_image}, but the flashed image has {flashed}")
         return info
 
     # -- the whole job ---------------------------------------------------------------------
@@ -132,8 +175,7 @@ class Flasher:
             raise FlashError(f"image body of {len(body):,} bytes exceeds the board's flash of {info.capacity:,} bytes")
         report = FlashReport(len(body) + len(image.header), 0, 0, 0, 0.0, image.build_id)
         total = len(body)
-        if info.has_image and info.build_id == image.build_id and info.body_crc == image.body_crc \
-                and info.body_bytes == len(body):
+        if info.holds(image):
             report.already_current = True
             report.skipped_bytes = total
             self.progress(total, total)
@@ -143,10 +185,10 @@ class Flasher:
             if crc != image.body_crc:
                 raise FlashError(f"VERIFY mismatch: the board's flash holds CRC {crc:#010x} over "
                                  f"{len(body):,} bytes, the image has {image.body_crc:#010x}")
-            self.commit(image.header)
+            self._commit(image)
         report.seconds = time.monotonic() - start
         if boot:
-            self.boot(image.build_id)
+            self.boot(image)
         return report
 
     @staticmethod

@@ -9,6 +9,12 @@ Payloads (requests -> OK replies):
   HELLO    ()                                   -> version:u8 max_payload:u16 arena_bytes:u32
                                                    num_layers:u16 num_inputs:u8 num_outputs:u8
                                                    target:str8 build_id:str8 model_hash:str8
+                                                   booted:u8 image_bytes:u32 image_crc:u32
+           booted 1: the bootloader started this program after checking its image, whose body
+           is image_bytes long with CRC-32 image_crc (firmware/boot_handoff.h), so the host
+           can compare what the board runs with the build's image, not only the build id;
+           booted 0 (and zeros): no bootloader started it (QEMU -kernel, the host target,
+           the bootloader's own HELLO). Firmware older than these fields sends none: read as 0.
   TENSOR   kind:u8 (0 input, 1 output) index:u8 -> name:str8 dtype:u8 rank:u8 dims:u32[rank]
   WRITE    index:u8 rank:u8 dims:u32[rank] offset:u32 data  -> ()
   RUN      steps:u16 seed:u32 (reserved)        -> instructions:u64  (one model call)
@@ -227,6 +233,18 @@ class DeviceInfo:
     num_layers: int
     inputs: list[TensorSpec]
     outputs: list[TensorSpec]
+    booted_image: BootedImage | None = None  # None: no bootloader started this program
+
+
+@dataclass(frozen=True)
+class BootedImage:
+    """The image body the bootloader checked before starting the running program."""
+
+    body_bytes: int
+    body_crc: int
+
+    def __str__(self) -> str:
+        return f"CRC {self.body_crc:#010x} over {self.body_bytes:,} bytes"
 
 
 class _Reader:
@@ -259,7 +277,12 @@ def parse_hello(payload: bytes) -> tuple[DeviceInfo, int, int]:
     r = _Reader(payload)
     version, max_payload, arena, layers, n_in, n_out = r.take("BHIHBB")
     target, build_id, model_hash = r.str8(), r.str8(), r.str8()
-    return DeviceInfo(version, max_payload, target, build_id, model_hash, arena, layers, [], []), n_in, n_out
+    booted_image = None
+    if r.at < len(payload):
+        booted, image_bytes, image_crc = r.take("BII")
+        booted_image = BootedImage(image_bytes, image_crc) if booted else None
+    info = DeviceInfo(version, max_payload, target, build_id, model_hash, arena, layers, [], [], booted_image)
+    return info, n_in, n_out
 
 
 def tensor_payload(output: bool, index: int) -> bytes:
