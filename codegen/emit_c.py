@@ -145,7 +145,8 @@ class _Emitter:
                                                        h_out=a["size"][0], w_out=a["size"][1])
         if node.op == "prelu":
             shape = self.shape(node.inputs[0])
-            return "prelu_params_t", dict(n=shape[0], channels=shape[1], spatial=a["spatial"])
+            return "prelu_params_t", dict(n=shape[0], channels=shape[1], spatial=a["spatial"],
+                                          slope_stride=a["slope_stride"])
         if node.op == "sign_pack":
             n, c, h, w = self.shape(node.inputs[0])
             return "sign_pack_params_t", dict(n=n, channels=c, h=h, w=w, words=self.shape(node.outputs[0])[3])

@@ -174,6 +174,21 @@ def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
     x = b.input("up_x", (1, 8, 5, 7))
     b.op("upsample", "upsample_nearest2d", [x], (1, 8, 10, 14), size=[10, 14])
 
+    # torch.prelu's two forms: one slope per channel, one shared (nn.PReLU()'s default).
+    # Small: the image's I/O buffer leaves little RAM free on cortex-m55.
+    x = b.input("prelu_x", (2, 5, 1, 3))
+    b.op("prelu", "prelu", [x, b.weight("prelu_slope", (5,), 0.5)], (2, 5, 1, 3))
+    x = b.input("prelu_shared_x", (2, 3, 2, 2))
+    b.op("prelu_shared", "prelu", [x, b.weight("prelu_shared_slope", (1,), 0.5)], (2, 3, 2, 2))
+    x = b.input("prelu_shared_nc_x", (3, 5))
+    b.op("prelu_shared_nc", "prelu", [x, b.weight("prelu_shared_nc_slope", (1,), 0.5)], (3, 5))
+    # a batch norm not after a conv becomes x * scale[c] + shift[c] (lower_batch_norm.py):
+    # constants [C, 1, 1] broadcast over N, H, W; [C] over the N of an [N, C] input
+    x = b.input("mul_channel_x", (2, 3, 2, 3))
+    b.op("mul_channel", "mul", [x, b.weight("mul_channel_s", (3, 1, 1), 1.0)], (2, 3, 2, 3), act="none")
+    x = b.input("add_channel_nc_x", (3, 5))
+    b.op("add_channel_nc", "add", [x, b.weight("add_channel_nc_s", (5,), 1.0)], (3, 5), act="none")
+
     _binary_conv(b, "bconv3x3", 32, 8, 8, 8, 3)
     # rows of 20 fields of 28 words: the MVE kernel's 8 KiB buffer takes 3 rows at a time
     _binary_conv(b, "bconv3x3_odd", 70, 7, 7, 20, 3, threshold=False, bias=False)

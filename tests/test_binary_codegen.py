@@ -96,17 +96,18 @@ def test_binarized_zoo_unet_lowers_every_binarized_conv(name, binary_op):
     assert ops.count("sign_pack") == (11 if binary_op == "binary_conv2d" else 0)
 
 
-def _rprelu_shortcut_graph(rng, second_reader: bool = False, with_sign: bool = True) -> Graph:
+def _rprelu_shortcut_graph(rng, second_reader: bool = False, with_sign: bool = True,
+                           slopes: int = 8) -> Graph:
     """A lowered binary conv (W1A1, or W1A16 without the sign) followed by RPReLU (sub,
     prelu, add) and a learnable-scaled shortcut add(·, mul(scale, r)), as a binarized block
     exports; second_reader: the prelu's output is also a graph output (so the chain may fold
-    only up to the prelu)."""
+    only up to the prelu); slopes: 8 (one per channel) or 1 (shared, as nn.PReLU())."""
     graph = lower_binary_conv.run(_binarized_conv_graph(rng, with_sign=with_sign))
     shape = graph.tensors["y"].shape
     graph.tensors["r"] = Tensor("r", shape)
     graph.inputs.append("r")
     for name, value in [("gamma", rng.standard_normal((1, 8, 1, 1))),
-                        ("slope", rng.uniform(-0.5, 0.5, 8)),
+                        ("slope", rng.uniform(-0.5, 0.5, slopes)),
                         ("zeta", rng.standard_normal((1, 8, 1, 1))),
                         ("scale", rng.uniform(-1, 1, (1, 8, 1, 1)))]:
         graph.add_constant(name, value.astype(np.float32))
@@ -138,6 +139,20 @@ def test_rprelu_and_scaled_shortcut_fold_into_the_binary_conv_bit_for_bit(with_s
     conv = folded.nodes[-1]
     assert conv.outputs == ["out"] and conv.inputs[4:] == ["gamma_flat", "slope", "zeta_flat",
                                                            "scale_flat", "r"]
+    np.testing.assert_array_equal(run_graph(folded, inputs)[0].view(np.uint32), before.view(np.uint32))
+
+
+def test_a_shared_prelu_slope_folds_repeated_per_channel_bit_for_bit():
+    from codegen.passes import fold_binary_output
+
+    rng = np.random.default_rng(6)
+    graph = _rprelu_shortcut_graph(rng, slopes=1)
+    inputs = [rng.standard_normal(graph.tensors[n].shape).astype(np.float32) for n in graph.inputs]
+    before, shared = run_graph(graph, inputs)[0], graph.constants["slope"]
+    folded = fold_binary_output.run(graph)
+    folded.validate()
+    assert [n.op for n in folded.nodes] == ["sign_pack", "binary_conv2d"]
+    np.testing.assert_array_equal(folded.constants[folded.nodes[-1].inputs[5]], np.repeat(shared, 8))
     np.testing.assert_array_equal(run_graph(folded, inputs)[0].view(np.uint32), before.view(np.uint32))
 
 

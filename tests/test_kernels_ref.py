@@ -107,7 +107,7 @@ class TableRowParams(ctypes.Structure):
 
 
 class PreluParams(ctypes.Structure):
-    _fields_ = [(name, i32) for name in ("n", "channels", "spatial")]
+    _fields_ = [(name, i32) for name in ("n", "channels", "spatial", "slope_stride")]
 
 
 class SignPackParams(ctypes.Structure):
@@ -838,18 +838,23 @@ def test_binary_weight_conv2d_matches_torch(lib, dtype, case):
                       f"binary_weight_conv2d {params_repr(params)} bias={bias is not None}")
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["per_channel", "shared"])
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_prelu_is_exact(lib, dtype):
+def test_prelu_is_exact(lib, dtype, shared):
     """x where x > 0, else slope[c] * x: one rounding of the product (for halves the float
     product is exact, so the one rounding to half is the correctly rounded result), in place
-    too. Inputs over the whole range: products overflow to inf and underflow as IEEE says."""
+    too. Inputs over the whole range: products overflow to inf and underflow as IEEE says.
+    shared: one slope for all channels (slope_stride 0); the NaNs after it must not be read."""
     rng = np.random.default_rng(14)
     x = unary_inputs(rng, dtype)[:1200].reshape(2, 3, 200)
     slope = tensor(rng.uniform(-0.5, 2.0, 3), dtype)
-    x64, s64 = x.astype(np.float64), slope.astype(np.float64).reshape(1, 3, 1)
+    if shared:
+        slope[1:] = np.nan
+    x64 = x.astype(np.float64)
+    s64 = (slope[:1] if shared else slope).astype(np.float64).reshape(1, -1, 1)
     with np.errstate(over="ignore"):
         want = np.where(x64 > 0, x64, s64 * x64).astype(np.float32).astype(dtype)
-    params = PreluParams(2, 3, 200)
+    params = PreluParams(2, 3, 200, 0 if shared else 1)
     out = np.full_like(x, np.nan)
     kernel(lib, "prelu", dtype)(ctypes.byref(params), ptr(x), ptr(slope), ptr(out))
     assert bits_equal(out, want)

@@ -11,12 +11,15 @@ one FP32 rounding each, as the unfused FP32 ops do, so an FP32 build computes th
 bits as before; an FP16 build rounds once to half at the end instead of after every op.
 
 Folded only when each intermediate has this chain as its only reader and is not a graph
-output, each per-channel operand is a constant of c_out values ([C] or [1, C, 1, 1]), and
+output, each per-channel operand is a constant of c_out values ([C] or [1, C, 1, 1]; a
+prelu slope shared by all channels is repeated c_out times), and
 the residual is a tensor of the output's shape computed before the conv (a plain add of
 such a tensor folds as a residual with no scale). Runs after lower_binary_conv.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from codegen.ir import Graph, Node
 
@@ -35,12 +38,18 @@ def _sole_reader(graph: Graph, tensor: str) -> Node | None:
 def _per_channel(graph: Graph, name: str, channels: int, flat_ok: bool = False) -> str | None:
     """The constant as a flat [channels] array when it is one value per channel in NCHW
     broadcasting ([1, C, 1, 1] or [C, 1, 1]; a flat [C] only where the op means channels,
-    as prelu's slope does), else None."""
+    as prelu's slope does, which may also be one value shared by all channels), else None."""
     if not name or not graph.is_constant(name):
         return None
     shape = graph.constants[name].shape
     if shape == (channels,) and flat_ok:
         return name
+    if flat_ok and graph.constants[name].size == 1:
+        shared = f"{name}_x{channels}"
+        if shared not in graph.constants:
+            graph.add_constant(shared, np.full(channels, graph.constants[name].reshape(()),
+                                               dtype=graph.constants[name].dtype))
+        return shared
     if shape not in ((1, channels, 1, 1), (channels, 1, 1)):
         return None
     flat = f"{name}_flat"

@@ -4,8 +4,9 @@ its kernel walks.
 Activations are dense row-major (NCHW for 4-D), the layout torch uses, so a reshape is
 free (an alias in the memory plan). The pass then turns logical shapes into physical
 parameters: broadcast strides for add/sub/mul (right-aligned to 4 dims, stride 0 where a
-dim is broadcast), [outer][inner] blocks for concat, the spatial size of a norm. After it
-the emitter only prints numbers; it never reasons about shapes.
+dim is broadcast), [outer][inner] blocks for concat, the spatial size of a norm or prelu,
+whether prelu's slope is shared. After it the emitter only prints numbers; it never reasons
+about shapes.
 """
 
 from __future__ import annotations
@@ -55,8 +56,15 @@ def _resolve_spatial(graph: Graph, node) -> None:
     node.attrs["spatial"] = int(np.prod(shape[2:], dtype=np.int64))
 
 
+def _resolve_prelu(graph: Graph, node) -> None:
+    """The spatial size, and slope_stride 0 for one slope shared by all channels (nn.PReLU()'s
+    default), 1 for one per channel."""
+    _resolve_spatial(graph, node)
+    node.attrs["slope_stride"] = 0 if int(np.prod(graph.tensors[node.inputs[1]].shape)) == 1 else 1
+
+
 RESOLVERS = {"add": _resolve_binary, "sub": _resolve_binary, "mul": _resolve_binary,
-             "concat": _resolve_concat, "group_norm": _resolve_spatial, "prelu": _resolve_spatial}
+             "concat": _resolve_concat, "group_norm": _resolve_spatial, "prelu": _resolve_prelu}
 
 
 def run(graph: Graph) -> Graph:

@@ -276,12 +276,13 @@ static inline void edgediff_upsample_nearest2d(const upsample_nearest2d_params_t
     }
 }
 
-/* PReLU with one slope per channel: float arithmetic, one rounding on store. */
+/* PReLU, one slope per channel or one shared (slope_stride 0): float arithmetic, one
+ * rounding on store. */
 static inline void edgediff_prelu(const prelu_params_t *p, const void *in, const void *slope,
                                   void *out, edgediff_load_t load, edgediff_store_t store) {
     for (int32_t n = 0; n < p->n; ++n) {
         for (int32_t c = 0; c < p->channels; ++c) {
-            const float s = load(slope, c);
+            const float s = load(slope, c * p->slope_stride);
             const int32_t base = (n * p->channels + c) * p->spatial;
             for (int32_t i = 0; i < p->spatial; ++i) {
                 const float v = load(in, base + i);

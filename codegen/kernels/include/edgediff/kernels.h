@@ -112,10 +112,11 @@ typedef struct {
 } table_row_params_t;
 void table_row_f32(const table_row_params_t *p, const float *table, const float *index, float *out);
 
-/* out = in where in > 0, else slope[c] * in; c is the channel (dim 1), spatial = the product
- * of the dims after it (torch.prelu with one slope per channel). out may equal in. */
+/* out = in where in > 0, else slope[c * slope_stride] * in; c is the channel (dim 1),
+ * spatial = the product of the dims after it. slope_stride 1: one slope per channel;
+ * 0: one slope shared by all channels (torch.prelu's two forms). out may equal in. */
 typedef struct {
-    int32_t n, channels, spatial;
+    int32_t n, channels, spatial, slope_stride;
 } prelu_params_t;
 void prelu_f32(const prelu_params_t *p, const float *in, const float *slope, float *out);
 
