@@ -9,11 +9,11 @@ from __future__ import annotations
 from codegen.ir import Graph
 from codegen.passes import (assign_precision, eliminate_dead_nodes, fold_batch_norm,
                             fold_binary_output, fold_constants, fuse_activation,
-                            lower_binary_conv, resolve_layout)
+                            lower_batch_norm, lower_binary_conv, resolve_layout)
 from codegen.passes.assign_precision import PrecisionPolicy
 
-PIPELINE = [fold_constants, fold_batch_norm, lower_binary_conv, fold_binary_output, fuse_activation,
-            eliminate_dead_nodes, resolve_layout]
+PIPELINE = [fold_constants, fold_batch_norm, lower_batch_norm, lower_binary_conv, fold_binary_output,
+            fuse_activation, eliminate_dead_nodes, resolve_layout]
 
 
 def run_passes(graph: Graph, precision: PrecisionPolicy | None = None) -> Graph:
