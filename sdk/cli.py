@@ -32,6 +32,32 @@ console = Console()
 MOBILE_TARGETS = ("onnx", "tflite")  # sdk/mobile: model files for phone runtimes, not firmware
 ACTIONABLE = (UserError, UnsupportedOpError, ToolMissing, UnknownTarget, BuildFailed,
               EmulatorFailed, ProtocolError)
+MAX_SAMPLES = 100_000  # one board round trip and one report row each: hours on an emulator
+
+
+def _count(low: int = 1, high: int = MAX_SAMPLES):
+    """argparse type for --samples / --n: a whole number from low to high, refused (exit 2)
+    before anything is built, started or allocated."""
+
+    def count(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text!r}: give a whole number from {low} to {high:,}")
+        return value
+
+    return count
+
+
+def _nonfinite(first: dict | None) -> str:
+    """Where a NaN/±inf on one side only first showed, and how much (sdk/metrics.py first_nonfinite)."""
+    if not first:
+        return ""
+    where = f"seed {first['seed']}" if "seed" in first else f"sample {first['index']}"
+    return (f"{where}, output {first['output']}: {first['elements']:,} elements NaN/inf on one side only "
+            f"(device {first['device']:,}, torch {first['torch']:,}); {first['samples']:,} sample(s) with any")
 
 
 def _board_args(parser: argparse.ArgumentParser) -> None:
@@ -187,6 +213,7 @@ def _print_validation(report) -> None:
         ("max error / output scale", f"{report.max_rel_error:.3e} (limit {report.tolerance_rel:.1e})"),
         ("PSNR vs torch (worst sample)",
          "inf" if math.isinf(report.min_psnr_db) else f"{report.min_psnr_db:.1f} dB"),
+        *([("non-finite values", f"[red]{_nonfinite(report.first_nonfinite)}")] if report.first_nonfinite else []),
         (f"{report.counter_unit} per inference", f"{report.instructions_per_inference:,}"),
         *_memory_rows(report),
         *_sampler_rows(report.sampler),
@@ -210,6 +237,8 @@ def _sampler_rows(check: dict | None) -> list[tuple[str, str]]:
              f"max |{'app loop - torch' if 'where' in check else 'board - host'}| {check['max_abs_error']:.2e} "
              f"(limit ≥ {check['tolerance_min']:.1e})"),
             (f"{check['counter_unit']} per image", f"{check['instructions_per_image']:,}")]
+    if check.get("first_nonfinite"):
+        rows.append((f"non-finite values ({where})", f"[red]{_nonfinite(check['first_nonfinite'])}"))
     if "fd_runtime" in check:
         rows.append((f"FD (N={check['samples']}, same noise)",
                      f"{check['fd_runtime']:.3f} runtime vs {check['fd_torch']:.3f} torch"))
@@ -277,6 +306,7 @@ def cmd_generate(args) -> int:
     from sdk.board import open_board
     from sdk.board_sampling import board_samples, host_sample
     from sdk.diffusion.quality import save_grid
+    from sdk.metrics import compare, first_nonfinite, nan_max
     from sdk.models import load_model
     from sdk.validate import counter_unit
 
@@ -295,14 +325,15 @@ def cmd_generate(args) -> int:
         spec = load_model(manifest.model)
         shape = tuple(manifest.inputs[0]["shape"])
         host = [host_sample(spec.module, spec.sampler, m.seed, shape).sample for m in made]
-        error = max(float(np.abs(m.sample - h).max()) for m, h in zip(made, host))
+        compared = [{"seed": m.seed, **compare(m.sample, h)} for m, h in zip(made, host)]
+        error = nan_max(c["max_abs_error"] for c in compared)
         save_grid(torch.from_numpy(samples), png)
         np.save(png.with_suffix(".npy"), samples)
     console.print(_kv_table(f"sdk generate: {manifest.model_name} ({manifest.precision}) on {args.target}", [
         ("sampler", f"{manifest.sampler['kind']}, {manifest.sampler['prediction']}-prediction, {steps} steps"),
         ("images (seeds)", f"{args.n} ({args.seed}..{args.seed + args.n - 1}, on-board noise)"),
         (f"{counter_unit(args.target)} per image", f"{int(np.median([m.instructions for m in made])):,}"),
-        ("max |board − host sampler|", f"{error:.2e}"),
+        ("max |board − host sampler|", f"{error:.2e} {_nonfinite(first_nonfinite(compared, 'sample'))}"),
         ("grid", str(png))]))
     return 0
 
@@ -327,7 +358,7 @@ def cmd_validate_farm(args) -> int:
         table.add_row(row.board, row.target, row.how, row.port,
                       f"{r['max_rel_error']:.2e}" if r else "-",
                       f"{r['instructions_per_inference']:,}" if r else "-",
-                      "[green]PASS" if row.passed else f"[red]FAIL[/red] {row.error or ''}")
+                      "[green]PASS" if row.passed else f"[red]FAIL[/red] {row.error or _nonfinite((r or {}).get('first_nonfinite'))}")
     console.print(table)
     json_path = Path(args.json or Path(args.build_dir) / "farm-validate.json")
     json_path.parent.mkdir(parents=True, exist_ok=True)
@@ -383,7 +414,9 @@ def _print_bench(result) -> None:
     console.print(table)
     console.print(f"arena {result.arena_bytes:,} B (lower bound {result.arena_lower_bound_bytes:,}), "
                   f"flash {result.flash_bytes:,} B, RAM {result.ram_bytes:,} B, "
-                  f"max rel. error vs torch {result.max_rel_error:.1e}")
+                  f"max rel. error vs torch {result.max_rel_error:.1e}"
+                  + (f" ({result.nonfinite_elements:,} output elements NaN/inf where torch is finite, "
+                     "or the reverse)" if result.nonfinite_elements else ""))
     if result.instructions_per_image is not None:
         console.print(f"one image with the on-board sampler: {result.instructions_per_image:,} "
                       "instructions (all steps, update included)")
@@ -479,12 +512,12 @@ def make_parser() -> argparse.ArgumentParser:
                        help="board map (TOML): validate on all its boards in parallel, one merged report")
     p.add_argument("--baud", type=int, default=BAUDRATE,
                    help=f"with --port: the board's UART baud rate (default {BAUDRATE})")
-    p.add_argument("--samples", type=int, default=16)
+    p.add_argument("--samples", type=_count(), default=16, help=f"validation inputs (1 to {MAX_SAMPLES:,})")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", help="report path (default build/<target>/validate.json, "
                    "with --boards build/farm-validate.json)")
     p.add_argument("--png", help="picture path (default build/<target>/validate.png)")
-    p.add_argument("--quality-samples", type=int, default=64,
+    p.add_argument("--quality-samples", type=_count(0), default=64,
                    help="--target onnx|tflite with a diffusion checkpoint: images sampled through the "
                         "runtime for the FD check (0: skip)")
     p.set_defaults(func=cmd_validate)
@@ -494,7 +527,7 @@ def make_parser() -> argparse.ArgumentParser:
     where = p.add_mutually_exclusive_group()
     where.add_argument("--emulator", action="store_true", help="the target's emulated board (default)")
     where.add_argument("--port", help="serial port of a real board (/dev/ttyUSB0, socket://host:port)")
-    p.add_argument("--n", type=int, default=16, help="number of images")
+    p.add_argument("--n", type=_count(), default=16, help=f"number of images (1 to {MAX_SAMPLES:,})")
     p.add_argument("--seed", type=int, default=0, help="noise seed of the first image (+1 per image)")
     p.add_argument("--png", help="grid path (default build/<target>/samples.png; the samples also as .npy)")
     p.set_defaults(func=cmd_generate)

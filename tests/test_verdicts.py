@@ -1,0 +1,286 @@
+"""Verdicts a user can trust: a NaN or ±inf the reference does not have fails validation
+and is named (sample, output, element count), wherever errors are summarised (per-call
+validation, the on-board sampler check, mobile validation, bench, generate); --samples is
+checked before a board is touched; validation inputs are made in bounded chunks.
+
+The end-to-end cases run the `host` board (a native process) on an FP16 build whose
+activations overflow 65504 on some inputs while torch FP32 stays finite."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+from rich.console import Console
+
+from sdk import cli
+from sdk.board_sampling import BoardSample, host_sample
+from sdk.build import load_manifest
+from sdk.diffusion.device_model import checkpoint_spec
+from sdk.models import load_model
+from tests.tiny_unet import untrained_student
+
+# out = a(x) − b(x) = 1e4·x in FP32. In FP16 a(x) = 2e4·x overflows to inf once |x| > 3.3 and
+# b(x) once |x| > 6.6: x = 5 gives inf − 5e4 = inf, x = 10 gives inf − inf = NaN. The other
+# levels are exact in FP16 (x·1e4 and x·2e4 are small integers), so those samples agree exactly.
+OVERFLOW_SOURCE = """\
+import torch
+from torch import nn
+
+
+class Overflow(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(1, 1, 1, bias=False)
+        self.b = nn.Conv2d(1, 1, 1, bias=False)
+        with torch.no_grad():
+            self.a.weight.fill_(2e4)
+            self.b.weight.fill_(1e4)
+
+    def forward(self, x):
+        return self.a(x) - self.b(x)
+
+
+model = Overflow()
+example_input = torch.full((1, 1, 4, 4), 0.5)
+LEVELS = {levels}
+
+
+def sample_inputs(n, seed):
+    return [(torch.full((1, 1, 4, 4), LEVELS[i % len(LEVELS)]),) for i in range(n)]
+"""
+NAN_AT_1 = [0.5, 10.0, 5.0, 0.75]  # sample 1: NaN, sample 2: inf, on the device only
+ELEMENTS = 16  # every element of a 1x1x4x4 output
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    monkeypatch.setattr(cli, "console", Console(width=10_000))
+
+
+def sdk(capsys, *argv) -> tuple[int, str]:
+    capsys.readouterr()
+    code = cli.main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def overflow_model(directory: Path, levels: list[float]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "overflow.py"
+    path.write_text(OVERFLOW_SOURCE.format(levels=levels))
+    return path
+
+
+@pytest.fixture(scope="module")
+def overflow_build(tmp_path_factory) -> Path:
+    """The overflow model built in FP16 for the host board; returns the build root."""
+    root = tmp_path_factory.mktemp("build")
+    model = overflow_model(tmp_path_factory.mktemp("model"), NAN_AT_1)
+    assert cli.main(["--build-dir", str(root), "build", "--target", "host", "--model", str(model),
+                     "--precision", "fp16"]) == 0
+    return root
+
+
+# ------------------------------------------------------------------ the shared reductions
+
+def test_nan_after_finite_values_survives_the_reductions():
+    from sdk.metrics import compare, nan_max, nan_min, summarize
+
+    assert max([0.1, math.nan, 0.2]) == 0.2  # what used to hide a NaN sample
+    assert math.isnan(nan_max([0.1, math.nan, 0.2])) and math.isnan(nan_min([30.0, math.nan]))
+    assert nan_max([0.1, math.inf]) == math.inf and nan_min([30.0, 20.0]) == 20.0
+    reference = np.linspace(-1, 1, 8, dtype=np.float32)
+    broken = reference.copy()
+    broken[[2, 5]] = np.nan
+    per_sample = [{"index": i, **compare(out, reference)} for i, out in enumerate([reference, reference, broken])]
+    summary = summarize(per_sample, "y")
+    assert math.isnan(summary["max_rel_error"]) and math.isnan(summary["max_abs_error"])
+    assert math.isnan(summary["min_psnr_db"])
+    assert summary["nonfinite_elements"] == 2
+    assert summary["first_nonfinite"] == {"index": 2, "output": "y", "elements": 2, "device": 2,
+                                          "torch": 0, "samples": 1}
+
+
+def test_compare_counts_every_non_finite_disagreement():
+    from sdk.metrics import compare
+
+    reference = np.array([0.5, -0.25, 1.0, 2.0], dtype=np.float32)
+    device_inf = reference.copy()
+    device_inf[1] = np.inf
+    errors = compare(device_inf, reference)
+    assert errors["max_rel_error"] == math.inf and errors["nonfinite_elements"] == 1
+
+    torch_nan = reference.copy()
+    torch_nan[3] = np.nan  # torch non-finite where the device is finite
+    errors = compare(reference, torch_nan)
+    assert math.isnan(errors["max_rel_error"])
+    assert (errors["nonfinite_elements"], errors["nonfinite_device"], errors["nonfinite_torch"]) == (1, 0, 1)
+
+    both = np.array([np.inf, 0.0, np.nan, 1.0], dtype=np.float32)
+    other = np.array([-np.inf, np.nan, np.nan, 1.0], dtype=np.float32)  # other sign; other place
+    assert compare(other, both)["nonfinite_elements"] == 2
+    same = compare(both.copy(), both)  # the same non-finite values in the same places agree
+    assert same["nonfinite_elements"] == 0 and same["max_abs_error"] == 0.0
+
+
+# ------------------------------------------------------------- validate on the host board
+
+def test_validate_fails_and_names_a_sample_that_is_nan_on_the_board(capsys, overflow_build, tmp_path):
+    report_path = tmp_path / "report.json"
+    code, out = sdk(capsys, "--build-dir", overflow_build, "validate", "--target", "host", "--emulator",
+                    "--samples", 4, "--json", report_path, "--png", tmp_path / "v.png")
+    assert code == 1, out
+    report = json.loads(report_path.read_text())
+    per_sample = report["per_sample"]
+    assert per_sample[0]["max_rel_error"] == 0.0  # a finite sample first: max() kept it and dropped the NaN
+    assert math.isnan(per_sample[1]["max_abs_error"]) and per_sample[2]["max_abs_error"] == math.inf
+    assert report["passed"] is False and math.isnan(report["max_rel_error"])
+    output = load_manifest("host", overflow_build).outputs[0]["name"]
+    assert report["first_nonfinite"] == {"index": 1, "output": output, "elements": ELEMENTS,
+                                         "device": ELEMENTS, "torch": 0, "samples": 2}
+    assert report["nonfinite_elements"] == 2 * ELEMENTS
+    assert f"sample 1, output {output}: {ELEMENTS} elements NaN/inf on one side only (device {ELEMENTS}, torch 0)" in out
+    assert "FAIL" in out and "PASS" not in out
+
+
+def test_sampler_check_fails_on_a_nan_sample_and_names_its_seed(monkeypatch, tmp_path):
+    from sdk import validate
+
+    spec = checkpoint_spec(untrained_student(tmp_path))
+    shape = tuple(spec.example_inputs[0].shape)
+    manifest = SimpleNamespace(inputs=[{"shape": list(shape)}], layers=[], target="host")
+    asked = []
+
+    def board_samples(client, steps, n, seed):  # the host's own samples, seed 3 all NaN
+        asked.append(n)
+        return [BoardSample(s, np.full(shape, np.nan, np.float32) if s == 3 else
+                            host_sample(spec.module, spec.sampler, s, shape).sample, 1)
+                for s in range(seed, seed + n)]
+
+    monkeypatch.setattr(validate, "board_samples", board_samples)
+    check = validate.check_sampler(manifest, spec, client=None, samples=5, seed=2)
+    assert check["passed"] is False and math.isnan(check["max_abs_error"])
+    assert check["first_nonfinite"]["seed"] == 3
+    assert check["first_nonfinite"]["elements"] == int(np.prod(shape))
+    assert [r["max_abs_error"] for r in check["per_sample"] if r["seed"] != 3] == [0.0] * 4
+
+    monkeypatch.setattr(validate, "INPUT_CHUNK", 2)  # boards sampled a chunk at a time, same seeds
+    asked.clear()
+    check = validate.check_sampler(manifest, spec, client=None, samples=5, seed=2)
+    assert asked == [2, 2, 1] and [r["seed"] for r in check["per_sample"]] == [2, 3, 4, 5, 6]
+
+
+# --------------------------------------------------------------------------- mobile, bench
+
+def test_mobile_validate_fails_on_a_nan_runtime_output(monkeypatch, tmp_path):
+    from sdk.mobile import validate as mobile_validate
+    from sdk.mobile.export import export
+
+    model = overflow_model(tmp_path / "model", [0.5, 0.25, 0.75, 1.0])  # finite everywhere in FP32
+    card = export(str(model), "onnx", "fp32", tmp_path / "build")
+    real_open = mobile_validate.open_runtime
+
+    class NanOnSecondCall:
+        """The real onnxruntime session, except that its 2nd answer is all NaN."""
+
+        def __init__(self, runtime):
+            self.runtime, self.calls = runtime, 0
+            self.name, self.version, self.outputs = runtime.name, runtime.version, runtime.outputs
+
+        def __call__(self, *arrays):
+            self.calls += 1
+            output = self.runtime(*arrays)
+            return np.full_like(output, np.nan) if self.calls == 2 else output
+
+    monkeypatch.setattr(mobile_validate, "open_runtime", lambda *a, **k: NanOnSecondCall(real_open(*a, **k)))
+    result = mobile_validate.validate_export("onnx", tmp_path / "build", samples=4, seed=0, quality_samples=0)
+    report = result.report
+    assert report.passed is False and math.isnan(report.max_rel_error)
+    assert report.first_nonfinite["index"] == 1 and report.first_nonfinite["elements"] == ELEMENTS
+    assert report.first_nonfinite["output"] == card["outputs"][0]["name"]
+
+
+def test_bench_error_column_shows_non_finite_output(capsys, tmp_path):
+    model = overflow_model(tmp_path / "model", [10.0])  # the bench input: NaN on the device
+    code, out = sdk(capsys, "--build-dir", tmp_path / "b", "bench", "--target", "host", "--model", model,
+                    "--precision", "fp16", "--json", tmp_path / "bench.json")
+    assert code == 0, out
+    result = json.loads((tmp_path / "bench.json").read_text())
+    assert math.isnan(result["max_rel_error"]) and result["nonfinite_elements"] == ELEMENTS
+    assert f"max rel. error vs torch nan ({ELEMENTS} output elements NaN/inf where torch is finite" in out
+
+
+# ------------------------------------------------------------------------------ --samples
+
+@pytest.mark.parametrize("argv", [["validate", "--samples", "0"], ["validate", "--samples", "-1"],
+                                  ["validate", "--samples", "1000000"], ["validate", "--samples", "many"],
+                                  ["validate", "--quality-samples", "-1"], ["generate", "--n", "0"]])
+def test_bad_sample_count_exits_2_before_the_board_is_touched(capsys, monkeypatch, overflow_build, argv):
+    import sdk.board
+
+    opened = []
+    monkeypatch.setattr(sdk.board, "open_board", lambda *a, **k: opened.append(a) or pytest.fail("board opened"))
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--build-dir", str(overflow_build), argv[0], "--target", "host", "--emulator", *argv[1:]])
+    assert stop.value.code == 2 and not opened
+    err = capsys.readouterr().err
+    low = 0 if argv[1] == "--quality-samples" else 1
+    assert f"argument {argv[1]}: '{argv[2]}': give a whole number from {low} to 100,000" in err
+    assert "Traceback" not in err
+
+
+# ------------------------------------------------------------------- inputs in chunks
+
+def test_input_chunks_are_the_old_inputs_up_to_a_chunk_and_bounded_beyond():
+    from sdk.models.spec import INPUT_CHUNK
+
+    spec = load_model("dncnn")
+    n = INPUT_CHUNK
+    (only,) = list(spec.input_chunks(n, seed=3))
+    for got, want in zip(only, spec.sample_inputs(n, 3), strict=True):
+        torch.testing.assert_close(got, want, rtol=0, atol=0)
+    chunks = list(spec.input_chunks(2 * n + 5, seed=3))
+    assert [len(c) for c in chunks] == [n, n, 5]
+    torch.testing.assert_close(chunks[0][0], only[0], rtol=0, atol=0)
+    firsts = [c[0][0] for c in chunks]  # each chunk draws new inputs
+    assert not any(torch.equal(a, b) for i, a in enumerate(firsts) for b in firsts[i + 1:])
+
+
+def test_validate_asks_for_inputs_a_chunk_at_a_time_and_keeps_only_the_picture(monkeypatch, overflow_build):
+    from sdk import validate
+    from sdk.models.spec import INPUT_CHUNK
+
+    manifest = load_manifest("host", overflow_build)
+    spec = load_model(manifest.model)
+    asked = []
+    spec.sample_inputs = lambda n, seed, make=spec.sample_inputs: asked.append(n) or make(n, seed)
+    monkeypatch.setattr(validate, "load_model", lambda ref: spec)
+
+    class EchoBoard:
+        """Answers each RUN with torch's output for the inputs it was sent."""
+        port_name = "echo"
+
+        def __init__(self):
+            self.inputs = {}
+
+        def write_input(self, index, x):
+            self.inputs[index] = torch.from_numpy(x.copy())
+
+        def run(self):
+            self.output = spec.reference(tuple(self.inputs[i] for i in sorted(self.inputs))).numpy()
+            return 1
+
+        def read_output(self, index):
+            return self.output
+
+    samples = 2 * INPUT_CHUNK + 3
+    report, records = validate.validate(manifest, EchoBoard(), samples)
+    assert asked == [INPUT_CHUNK, INPUT_CHUNK, 3]
+    assert len(records) == validate.PICTURE_ROWS and len(report.per_sample) == samples
+    assert report.passed
