@@ -4,13 +4,15 @@ rv32 board, through QEMU's real pty, with the link damaged on purpose.
 - a link that corrupts, drops and duplicates bytes in both directions: every result exact;
 - replies lost on purpose: a re-sent WRITE or RUN is answered from the saved reply, never
   executed twice (a second RUN would answer INPUT_INCOMPLETE, so any ERR is a failure);
-- 10,000 random and mutated frames in bulk: exactly one answer (reply or NAK) per frame, then
-  HELLO and exact results;
+- 10,000 random and mutated frames in bulk, valid requests among them (WRITEs past the tensor
+  and past the frame maximum, whole samples): every answer is the one a model of the firmware
+  (tests/fixture_firmware_model.py) gives for that frame, then HELLO and exact results;
 - wrong shapes, NaN/Inf inputs, oversize WRITEs: error replies naming what is wrong.
 Each test is bounded in count and time (docs/RELIABILITY.md lists the rates measured here)."""
 
 from __future__ import annotations
 
+import collections
 import struct
 import threading
 import time
@@ -27,6 +29,7 @@ from sdk.runner import protocol as p
 from sdk.runner.faulty import FaultRates, FaultyPort
 from sdk.runner.transport import open_port
 from sdk.target import load_target
+from tests.fixture_firmware_model import FixtureFirmware
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
@@ -166,40 +169,103 @@ def frame_bytes(msg_type: int, seq: int, payload: bytes, length: int | None = No
 def fuzz_stream(rng: np.random.Generator, count: int) -> list[bytes]:
     """count items, each the bytes up to and including one 0x00 (random junk may hold more)."""
     types = [int(t) for t in p.MsgType if t < 0x80]
+    kinds = ["junk", "random", "random", "flips", "truncated", "length lies", "wrong crc", "shifted",
+             "twice", "oversize", "write", "exact size"]
     items = []
     for _ in range(count):
-        kind = rng.integers(10)
+        kind = kinds[int(rng.integers(len(kinds)))] if rng.random() > 0.003 else "sample"
         payload = rng.bytes(int(rng.integers(0, 24)))
         msg_type = int(rng.choice(types)) if rng.random() < 0.8 else int(rng.integers(256))
         seq = int(rng.integers(256))
-        if kind == 0:  # random junk, zeros included
+        if kind == "junk":  # random bytes, zeros included
             item = rng.bytes(int(rng.integers(1, 40)))
-        elif kind in (1, 2):  # a well-formed frame with a random payload: reaches the handlers
+        elif kind == "random":  # a well-formed frame with a random payload: reaches the handlers
             item = frame_bytes(msg_type, seq, payload)
-        elif kind == 3:  # bit flips
+        elif kind == "flips":
             wire = bytearray(frame_bytes(msg_type, seq, payload))
             for at in rng.integers(0, len(wire), int(rng.integers(1, 4))):
                 wire[at] ^= 1 << int(rng.integers(8))
             item = bytes(wire).replace(b"\x00", b"\x01")
-        elif kind == 4:  # truncated
+        elif kind == "truncated":
             wire = frame_bytes(msg_type, seq, payload)
             item = wire[:int(rng.integers(1, len(wire)))]
-        elif kind == 5:  # length field lies, CRC right for the lie
+        elif kind == "length lies":  # CRC right for the lie
             item = frame_bytes(msg_type, seq, payload, length=int(rng.integers(0x10000)))
-        elif kind == 6:  # wrong CRC
+        elif kind == "wrong crc":
             item = frame_bytes(msg_type, seq, payload, crc_delta=int(rng.integers(1, 1 << 32)))
-        elif kind == 7:  # plausible requests with shifted fields
+        elif kind == "shifted":  # plausible requests with shifted fields
             payload = struct.pack("<BB", int(rng.integers(4)), int(rng.integers(6))) + payload
             item = frame_bytes(int(rng.choice(types)), seq, payload)
-        elif kind == 8:  # the same frame twice: a host retry
+        elif kind == "twice":  # the same frame twice: a host retry
             item = frame_bytes(msg_type, seq, payload)
             items.append(item + b"\x00")
-        else:  # oversize, now and then far beyond the device's buffer
+        elif kind == "oversize":  # now and then far beyond the device's buffer
             size = int(rng.integers(p.PROTO_MAX_PAYLOAD + 1, 3 * p.PROTO_MAX_PAYLOAD)) if rng.random() < 0.03 else 60
             item = frame_bytes(MsgType.WRITE, seq, bytes([1]) * size) if size > 60 else frame_bytes(
                 MsgType.WRITE, seq, bytes(8), length=p.PROTO_MAX_PAYLOAD + 1 + int(rng.integers(1000)))
+        elif kind == "write":
+            item = frame_bytes(MsgType.WRITE, seq, bounded_write(rng))
+        elif kind == "exact size":
+            item = exact_size_frame(rng, seq)
+        else:  # a whole sample, as the runner sends it: every reply is known to the bit
+            items += [frame + b"\x00" for frame in sample_frames(rng)]
+            continue
         items.append(item + b"\x00")
     return items
+
+
+def finite_floats(rng: np.random.Generator, count: int) -> bytes:
+    return rng.standard_normal(count).astype("<f4").tobytes()
+
+
+def bounded_write(rng: np.random.Generator) -> bytes:
+    """A WRITE with a right header (index and shape), or one that is not quite: no such input,
+    a wrong shape, offsets up to 32 bytes past the tensor, now and then unaligned, data up to
+    1,120 bytes (past the tensor and, with its header, past the maximum payload), now and then a
+    NaN or an infinity."""
+    index = int(rng.integers(3))  # 2: no such input
+    shape = X_SHAPE if index != 1 else (1,)
+    if rng.random() < 0.1:
+        shape = (16, 16) if index != 1 else (2,)
+    tensor_bytes = 4 * int(np.prod(shape))
+    offset = 4 * int(rng.integers(0, tensor_bytes // 4 + 8)) + (int(rng.integers(1, 4)) if rng.random() < 0.1 else 0)
+    floats = int(rng.integers(0, 280)) if rng.random() < 0.1 else int(rng.integers(0, 17))
+    data = bytearray(finite_floats(rng, floats))
+    if floats and rng.random() < 0.05:
+        at = 4 * int(rng.integers(floats))
+        data[at:at + 4] = np.array([rng.choice([np.nan, np.inf, -np.inf])], "<f4").tobytes()
+    return p.write_payload(index, shape, offset, bytes(data))
+
+
+def exact_size_frame(rng: np.random.Generator, seq: int) -> bytes:
+    """A request with its payload's exact size and random fields, so it passes the length check."""
+    msg_type, payload = [
+        (MsgType.RUN, p.run_payload(int(rng.integers(4)), int(rng.integers(1 << 32)))),
+        (MsgType.READ, p.read_payload(int(rng.integers(2)), 4 * int(rng.integers(0, 280)), int(rng.integers(0, 1100)))),
+        (MsgType.COUNTERS, p.counters_payload(int(rng.integers(4)))),
+        (MsgType.TENSOR, struct.pack("<BB", int(rng.integers(3)), int(rng.integers(3)))),
+        (MsgType.SAMPLE, struct.pack("<BI", int(rng.integers(3)), int(rng.integers(1 << 32)))),
+        (MsgType.HELLO, b""), (MsgType.RESET, b""), (MsgType.BOOTLOADER, b""), (MsgType.INFO, b""),
+    ][int(rng.integers(9))]
+    return frame_bytes(msg_type, seq, payload)
+
+
+def sample_frames(rng: np.random.Generator) -> list[bytes]:
+    """x in up to four chunks, t, RUN, the output in random chunks, COUNTERS (what the runner
+    sends), then a READ at a random offset and length, mostly past the output."""
+    x, frames = finite_floats(rng, 256), []
+    cuts = sorted({0, 1024, *(4 * int(c) for c in rng.integers(1, 250, int(rng.integers(0, 4))))})
+    for start, end in zip(cuts, cuts[1:]):
+        frames.append((MsgType.WRITE, p.write_payload(0, X_SHAPE, start, x[start:end])))
+    frames += [(MsgType.WRITE, p.write_payload(1, (1,), 0, finite_floats(rng, 1))), (MsgType.RUN, p.run_payload(1, 0))]
+    at = 0
+    while at < 1024:
+        length = min(int(rng.integers(4, 1025)), 1024 - at)
+        frames.append((MsgType.READ, p.read_payload(0, at, length)))
+        at += length
+    frames.append((MsgType.COUNTERS, p.counters_payload(0)))
+    frames.append((MsgType.READ, p.read_payload(0, 4 * int(rng.integers(0, 280)), int(rng.integers(0, 1100)))))
+    return [frame_bytes(msg_type, int(rng.integers(256)), payload) for msg_type, payload in frames]
 
 
 class Drain(threading.Thread):
@@ -214,11 +280,26 @@ class Drain(threading.Thread):
             self.data += self.port.read(max(1, self.port.in_waiting))
 
 
-def test_ten_thousand_fuzzed_frames_each_get_one_answer_then_board_serves(emulator, board):
+def outcome(want) -> str:
+    """'NAK BAD_CRC', 'WRITE ERR OUT_OF_RANGE', 'READ OK', 'again': what one expected answer is."""
+    if want.kind == "nak":
+        return f"NAK {['', 'BAD_COBS', 'TOO_SHORT', 'TOO_LONG', 'BAD_LENGTH', 'BAD_CRC'][want.code]}"
+    if want.kind == "again":
+        return "again"
+    request = want.request.split()[0]
+    if request not in MsgType.__members__ or MsgType[request] >= MsgType.OK:
+        request = "other"
+    return f"{request} ERR {ErrorCode(want.code).name}" if want.kind == "err" else f"{request} OK"
+
+
+def test_ten_thousand_fuzzed_frames_each_get_the_answer_the_firmware_owes(emulator, image, board):
+    """Every answer is checked against the model's: NAK and its status for a damaged frame, the
+    saved reply for a repeat, the ERR code of the first check a request fails, the exact payload
+    of an OK (the output bytes of a READ; only the size of RUN's and COUNTERS' counts)."""
     rng = np.random.default_rng(11)
-    items = fuzz_stream(rng, FUZZ_FRAMES)
-    stream = b"\x00" + b"".join(items)
-    fragments = sum(1 for part in stream.split(b"\x00") if part)
+    # A RESET first, so the model starts where the device is: nothing written, no output.
+    stream = b"\x00" + frame_bytes(MsgType.RESET, 0, b"") + b"\x00" + b"".join(fuzz_stream(rng, FUZZ_FRAMES))
+    expected = FixtureFirmware(image.build_id).feed(stream)
     port = open_port(emulator.port, 0.05)
     drain = Drain(port)
     drain.start()
@@ -228,9 +309,8 @@ def test_ten_thousand_fuzzed_frames_each_get_one_answer_then_board_serves(emulat
         for at in range(0, len(stream), 4096):
             port.write(stream[at:at + 4096])
         port.flush()
-        # Every non-empty fragment is answered exactly once: a reply or a NAK.
-        deadline = time.monotonic() + 90
-        while drain.data.count(b"\x00") < fragments and time.monotonic() < deadline:
+        deadline = time.monotonic() + 150
+        while drain.data.count(b"\x00") < len(expected) and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.2)
     finally:
@@ -239,11 +319,18 @@ def test_ten_thousand_fuzzed_frames_each_get_one_answer_then_board_serves(emulat
         port.close()
     elapsed = time.monotonic() - start
     answers = [p.decode_frame(f) for f in bytes(drain.data).split(b"\x00") if f]
-    kinds = {name: sum(1 for a in answers if a.type == code) for name, code in
-             (("OK", MsgType.OK), ("ERR", MsgType.ERR), ("NAK", MsgType.NAK))}
-    print(f"\n{FUZZ_FRAMES} fuzz items, {len(stream)} bytes, {fragments} fragments in {elapsed:.1f} s: {kinds}")
-    assert len(answers) == fragments
-    assert min(kinds.values()) >= 10  # the mix reached the handlers and the frame checks alike
+    wrong = [f"answer {i} to {want.request}: expected {want}, got {got}"
+             for i, (got, want) in enumerate(zip(answers, expected)) if not want.matches(got, answers)]
+    seen = collections.Counter(outcome(want) for want in expected)
+    print(f"\n{FUZZ_FRAMES} fuzz items, {len(stream):,} bytes, {len(expected)} answers in {elapsed:.1f} s: "
+          f"{dict(sorted(seen.items()))}")
+    assert len(answers) == len(expected)
+    assert not wrong, f"{len(wrong)} answers differ from the firmware model's:\n" + "\n".join(wrong[:5])
+    # The mix reached the frame checks, the repeat check, and every bound WRITE and READ have.
+    for what in ("NAK BAD_CRC", "NAK TOO_LONG", "NAK BAD_LENGTH", "again", "WRITE OK", "WRITE ERR OUT_OF_RANGE",
+                 "WRITE ERR BAD_PAYLOAD", "WRITE ERR SHAPE_MISMATCH", "WRITE ERR NOT_FINITE", "RUN OK",
+                 "READ OK", "READ ERR OUT_OF_RANGE", "COUNTERS OK"):
+        assert seen[what] >= 5, f"only {seen[what]} × {what}"
     board.link.discard_input()
     assert board.hello(timeout=5.0).target == "rv32"
     board.reset()
