@@ -18,6 +18,7 @@ import torch
 from torch.export import ExportedProgram
 
 from codegen.ir import Graph, Node, Tensor
+from codegen.user_code import describe
 
 CaptureResult = tuple[str, list[Any], dict[str, Any]]
 
@@ -95,6 +96,9 @@ def _upsample_nearest2d(args, kwargs, out_shape) -> CaptureResult:
 
 
 def _prelu(args, kwargs, out_shape) -> CaptureResult:
+    if len(out_shape) < 2:
+        raise UnsupportedOpError(f"prelu of a {len(out_shape)}-D tensor (it has no channel dim): "
+                                 "reshape it to [1, N] first")
     return "prelu", [args[0], args[1]], {}
 
 
@@ -139,9 +143,18 @@ HINT = ("rewrite that part of the model with supported ops ("
         + ", ".join(sorted({k.split('.')[1] for k in CAPTURERS})) + "), or keep it on the host")
 
 
+EXPORT_HINT = ("EdgeDiff captures forward with torch.export, which traces it once: forward must not "
+               "branch on tensor values (if/while on a tensor, .item(), .tolist(), .numpy()) and "
+               "shapes may depend only on the input shapes")
+
+
 def export_model(module: torch.nn.Module, example_inputs: tuple[torch.Tensor, ...]) -> ExportedProgram:
-    with torch.no_grad():
-        return torch.export.export(module.eval(), tuple(example_inputs))
+    try:
+        with torch.no_grad():
+            return torch.export.export(module.eval(), tuple(example_inputs))
+    except Exception as e:  # the model's code cannot be traced: say where, not a stack trace
+        raise UnsupportedOpError(f"torch.export cannot capture the model: {describe(e)}\n"
+                                 f"{EXPORT_HINT}") from None
 
 
 def capture(module: torch.nn.Module, example_inputs: tuple[torch.Tensor, ...]) -> Graph:

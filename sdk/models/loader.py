@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import torch
 
+from codegen.user_code import describe
 from sdk.errors import UserError
+from sdk.models.output import single_output
 from sdk.models.spec import ModelSpec, gaussian_sampler
 
 
@@ -27,21 +30,51 @@ def load_model(ref: str) -> ModelSpec:
     return _load_file(path)
 
 
-def _load_file(path: Path) -> ModelSpec:
+def _import(path: Path):
+    """The model file as a module; its folder is on sys.path meanwhile, as `python file`
+    would have it, so it may import its neighbours."""
     spec = importlib.util.spec_from_file_location(f"edgediff_user_model_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    folder = str(path.resolve().parent)
+    sys.path.insert(0, folder)
+    try:
+        spec.loader.exec_module(module)
+    except (Exception, SystemExit) as e:  # the user's code failed: say where, not a stack trace
+        raise UserError(f"{path} failed to load: {describe(e)}\n"
+                        f"(`python {path}` shows the whole traceback)") from None
+    finally:
+        sys.path.remove(folder)
+    return module
+
+
+def _inference_module(model):
+    """model in eval mode. torch.export's ExportedProgram, and the GraphModule its .module()
+    returns, are accepted as the model they captured: a plain GraphModule of the same graph
+    (ep.module() itself refuses eval())."""
+    if isinstance(model, torch.export.ExportedProgram):
+        model = model.module()
+    if isinstance(model, torch.fx.GraphModule):
+        model = torch.fx.GraphModule(model, model.graph)
+    return model.eval() if isinstance(model, torch.nn.Module) else model
+
+
+def _load_file(path: Path) -> ModelSpec:
+    module = _import(path)
     for name in ("model", "example_input"):
         if not hasattr(module, name):
             raise UserError(f"{path} must define `{name}` "
                             "(model: an nn.Module, example_input: a tensor or tuple of tensors)")
-    model = module.model
+    model = _inference_module(module.model)
+    if isinstance(model, type) and issubclass(model, torch.nn.Module):
+        raise UserError(f"{path}: `model` is the class {model.__name__}, not a model: "
+                        f"create one, e.g. model = {model.__name__}()")
     if not isinstance(model, torch.nn.Module):
         raise UserError(f"{path}: `model` is a {type(model).__name__}, expected torch.nn.Module")
     example = module.example_input
     example = tuple(example) if isinstance(example, (tuple, list)) else (example,)
     if not all(isinstance(e, torch.Tensor) for e in example):
         raise UserError(f"{path}: `example_input` must be a tensor or a tuple of tensors")
+    model = single_output(model, example, str(path))
     sampler = getattr(module, "sample_inputs", None) or gaussian_sampler(example)
     name = path.parent.name if path.stem == "model" else path.stem  # examples/denoiser/model.py
-    return ModelSpec(name, model.eval(), example, sampler)
+    return ModelSpec(name, model, example, sampler)
