@@ -18,6 +18,7 @@ import torch
 from torch.export import ExportedProgram
 
 from codegen.ir import Graph, Node, Tensor
+from codegen.passes.resolve_layout import MAX_RANK
 from codegen.user_code import describe
 
 CaptureResult = tuple[str, list[Any], dict[str, Any]]
@@ -193,7 +194,21 @@ class _Converter:
                 self.graph.outputs = [self._ensure_not_constant(o) for o in outs]
         self.graph.remove_unused()
         self.graph.validate()
+        self._check_model_io()
         return self.graph
+
+    def _check_model_io(self) -> None:
+        """What the firmware's I/O tables and the layer loop need, said in the model's terms."""
+        for kind, names in (("input", self.graph.inputs), ("output", self.graph.outputs)):
+            for name in names:
+                rank = len(self.graph.tensors[name].shape)
+                if rank > MAX_RANK:
+                    raise UnsupportedOpError(
+                        f"model {kind} {name} has {rank} dims; model inputs and outputs have at most "
+                        f"{MAX_RANK}: reshape it in forward (e.g. merge two dims)")
+        if all(node.op == "reshape" for node in self.graph.nodes):
+            raise UnsupportedOpError("the model computes nothing: its output is its input (at most "
+                                     "reshaped), so there is nothing to run on the board")
 
     def _add_constant(self, fx_name: str, name: str, value: torch.Tensor) -> None:
         value = value.detach()

@@ -187,3 +187,24 @@ model = Flat()
     _assert_one_message(code, out, tmp_path)
     assert f"{model}:{_line(model, '        return self.act(x.reshape(-1))')}" in out
     assert "prelu of a 1-D tensor (it has no channel dim): reshape it to [1, N] first" in out
+
+
+def test_model_that_computes_nothing(capsys, tmp_path):
+    model = _write(tmp_path, "model = nn.Sequential(nn.Dropout(0.1), nn.Flatten(2))\n")
+    code, out = _build(capsys, tmp_path, model)
+    _assert_one_message(code, out, tmp_path)
+    assert "the model computes nothing: its output is its input (at most reshaped)" in out
+
+
+def test_output_of_more_than_4_dims(capsys, tmp_path):
+    model = _write(tmp_path, """\
+class Split(Net):
+    def forward(self, x):
+        return super().forward(x).reshape(1, 1, 2, 4, 8)
+
+
+model = Split()
+""")
+    code, out = _build(capsys, tmp_path, model)
+    _assert_one_message(code, out, tmp_path)
+    assert "model output reshape has 5 dims; model inputs and outputs have at most 4" in out
