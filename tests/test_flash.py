@@ -295,6 +295,7 @@ def test_flash_end_to_end_on_cortex_m55(tmp_path):
         report = Flasher(client).flash(image)
         assert report.programmed_bytes == len(image.body)
         assert client.hello().build_id == image.build_id
+        assert client.hello().booted_image == booted(image)  # the handoff block on the Arm HAL too
         computes_exactly(client)
         client.request(MsgType.BOOTLOADER)  # and back, on the Arm HAL too
         assert client.wait_until_ready(15).model_hash == BOOTLOADER_MODEL_HASH
