@@ -22,6 +22,7 @@ from codegen.plan import plan_memory
 from sdk.firmware_build import FirmwareImage, build_firmware
 from sdk.generate import GeneratedModel, emit_graph, lower
 from sdk.models import load_model
+from sdk.models.spec import ModelSpec
 from sdk.precision import describe
 from sdk.staging import staged_build
 from sdk.target import Target, load_target
@@ -113,17 +114,17 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
     """reference_kernels: use only the portable kernels (the baseline benchmarks compare to)."""
     target = load_target(target_name)
     precision = precision or PrecisionPolicy()
+    spec = load_model(model_ref)  # a bad --model is refused before the build directory is touched
     final = build_dir(target_name, root)
     with staged_build(final) as out:
-        manifest = _build_into(out, final, model_ref, target, precision, reference_kernels)
+        manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels)
         manifest.save(out / "build.json")
     return manifest
 
 
-def _build_into(out: Path, final: Path, model_ref: str, target: Target, precision: PrecisionPolicy,
-                reference_kernels: bool) -> BuildManifest:
+def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target: Target,
+                precision: PrecisionPolicy, reference_kernels: bool) -> BuildManifest:
     """Build into out/, which becomes final/: every path the manifest records is under final."""
-    spec = load_model(model_ref)
     graph, _ = lower(spec, precision)
     unmatched = precision.unmatched_patterns(graph)
     if unmatched:

@@ -42,7 +42,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from torch import nn
 
 from sdk.compress.binary_layers import MODES, BinaryConv2d, binarize_model
-from sdk.diffusion.train import save_checkpoint, world
+from sdk.diffusion.checkpoint import save_checkpoint
+from sdk.diffusion.train import world
 from sdk.diffusion.trajectories import (FeatureTap, checkpoint_plan, predicted_x0, teacher_states,
                                         trajectories_per_iteration)
 from sdk.models.unet import ResBlock

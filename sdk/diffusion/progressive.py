@@ -20,9 +20,9 @@ import torch.distributed as dist
 from rich.progress import Progress
 
 from sdk.diffusion import ddim
-from sdk.diffusion.checkpoint import load_checkpoint
+from sdk.diffusion.checkpoint import load_checkpoint, save_checkpoint
 from sdk.diffusion.schedule import CosineSchedule
-from sdk.diffusion.train import save_checkpoint, training_data, world
+from sdk.diffusion.train import training_data, world
 
 
 def _alpha_sigma(schedule: CosineSchedule, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

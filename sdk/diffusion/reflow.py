@@ -24,8 +24,8 @@ import torch.distributed as dist
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sdk.diffusion import sampling
-from sdk.diffusion.checkpoint import load_checkpoint
-from sdk.diffusion.train import save_checkpoint, update_ema, world
+from sdk.diffusion.checkpoint import load_checkpoint, save_checkpoint
+from sdk.diffusion.train import update_ema, world
 
 # Density of s ∝ cosh(a·(2s − 1)): U-shaped, ~3.8× denser at the ends than in the middle.
 # The Euler sampler queries s = 1 at every step count (at one step that query is the whole

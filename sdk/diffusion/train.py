@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sdk.compress.binary_layers import apply_binary
 from sdk.data.datasets import load_dataset
+from sdk.diffusion.checkpoint import save_checkpoint
 from sdk.diffusion.schedule import PREDICTIONS, CosineSchedule
 from sdk.errors import UserError
 from sdk.models.unet import TinyUNet
@@ -106,13 +107,6 @@ def update_ema(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> No
     """ema ← decay·ema + (1 − decay)·model, parameter by parameter."""
     for e, p in zip(ema.parameters(), model.parameters()):
         e.lerp_(p, 1 - decay)
-
-
-def save_checkpoint(path: Path, config, model: torch.nn.Module, kind: str, **extra) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"kind": kind, "config": asdict(config), "state_dict": model.state_dict(), **extra}, path)
-    return path
 
 
 def train_teacher(config: TeacherConfig, out: Path) -> Path:

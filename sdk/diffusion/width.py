@@ -42,7 +42,8 @@ import torch.distributed as dist
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from torch import nn
 
-from sdk.diffusion.train import save_checkpoint, update_ema, world
+from sdk.diffusion.checkpoint import save_checkpoint
+from sdk.diffusion.train import update_ema, world
 from sdk.diffusion.trajectories import (FeatureTap, checkpoint_plan, predicted_x0, teacher_states,
                                         trajectories_per_iteration)
 from sdk.models.unet import ResBlock

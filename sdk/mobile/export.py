@@ -110,12 +110,12 @@ def export(model_ref: str, target: str, precision: str = "fp32",
     if precision not in PRECISIONS[target]:
         raise UserError(f"--target {target} takes --precision {' or '.join(PRECISIONS[target])}, "
                         f"not {precision}")
-    with staged_build(build_dir(target, root)) as out:  # replaced whole, or not at all
-        return _export_into(out, model_ref, target, precision)
-
-
-def _export_into(out: Path, model_ref: str, target: str, precision: str) -> dict:
     spec = load_model(model_ref)
+    with staged_build(build_dir(target, root)) as out:  # replaced whole, or not at all
+        return _export_into(out, spec, model_ref, target, precision)
+
+
+def _export_into(out: Path, spec: ModelSpec, model_ref: str, target: str, precision: str) -> dict:
     path = out / f"model.{target}"
     extra = {}
     try:
