@@ -558,11 +558,19 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ACTIONABLE as e:
         console.print(f"[red]error:[/red] {e}", highlight=False)
+        _print_notes(e)
         return 2
-    except KeyboardInterrupt:  # context managers have stopped the board; reports are not written
+    except KeyboardInterrupt as e:  # context managers have stopped the board; reports are not written
         console.print(f"[red]interrupted[/red] (Ctrl-C): sdk {args.command} stopped before finishing "
                       "(no emulator left running, no report written); run it again", highlight=False)
+        _print_notes(e)
         return 130
+
+
+def _print_notes(e: BaseException) -> None:
+    """What was left as it was (e.g. sdk/staging.py: "the previous build in build/rv32 is unchanged")."""
+    for note in getattr(e, "__notes__", ()):
+        console.print(note, highlight=False)
 
 
 if __name__ == "__main__":
