@@ -94,34 +94,33 @@ def non_tensor_spans(path: Path) -> list[range]:
     return [s for s in spans + [range(at, size)] if len(s)]
 
 
-def test_a_flipped_byte_anywhere_is_refused_or_changes_nothing(capsys, tmp_path, good):
-    data, original = good.read_bytes(), torch.load(good, map_location="cpu", weights_only=True)
+def test_a_flipped_byte_anywhere_is_refused(capsys, tmp_path, good):
+    """Tensor data, zip and pickle structure, padding torch never reads, the trailer itself:
+    the file's own SHA-256 refuses every flipped bit; the first few go through the CLI."""
+    data = good.read_bytes()
     rng = random.Random(11)
     metadata = [i for span in non_tensor_spans(good) for i in span]
-    positions = [rng.randrange(len(data)) for _ in range(FLIPS)] + rng.sample(metadata, FLIPS)
-    refused = harmless = 0
+    trailer = range(len(data) - checkpoint.TRAILER_BYTES - 2, len(data))  # comment length + comment
+    positions = ([rng.randrange(len(data)) for _ in range(FLIPS)] + rng.sample(metadata, FLIPS)
+                 + rng.sample(trailer, 8))
     for n, position in enumerate(positions):
         flipped = bytearray(data)
         flipped[position] ^= 1 << rng.randrange(8)
         path = tmp_path / f"flip{n}.pt"
         path.write_bytes(flipped)
-        try:
-            loaded = read_checkpoint(path)
-        except UserError:
+        with pytest.raises(UserError, match="is damaged|cannot be read as a checkpoint"):
+            read_checkpoint(path)
+        if n % 16 == 0:
             code, out = sdk(capsys, *commands(path, tmp_path / "out")["--model"])
             assert_refused(code, out, path)
-            refused += 1
-            continue
-        # Loaded: then the flip touched nothing the checkpoint holds (zip padding, a name's
-        # directory prefix, an unused pickle memo slot): every entry is what was saved.
-        assert loaded.keys() == original.keys(), position
-        assert loaded["state_dict"].keys() == original["state_dict"].keys(), position
-        for name, tensor in original["state_dict"].items():
-            assert torch.equal(loaded["state_dict"][name], tensor), (position, name)
-        for key, value in original.items():  # config, kind, sampling steps, digest...
-            assert key == "state_dict" or loaded[key] == value, (position, key)
-        harmless += 1
-    assert refused + harmless == 2 * FLIPS and not (tmp_path / "out").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_checkpoint_saved_again_without_its_file_digest_is_refused(tmp_path, good):
+    ckpt = torch.load(good, map_location="cpu", weights_only=True)
+    torch.save(ckpt, tmp_path / "resaved.pt")  # entries intact, the file's own SHA-256 gone
+    with pytest.raises(UserError, match="SHA-256 of the whole file .* is missing"):
+        read_checkpoint(tmp_path / "resaved.pt")
 
 
 def test_an_entry_edited_after_saving_is_refused(tmp_path, good):
@@ -147,14 +146,13 @@ def test_a_checkpoint_from_before_digests_loads_with_a_warning(tmp_path, good, c
 def test_an_interrupted_save_keeps_the_previous_file(tmp_path, good, monkeypatch):
     path = tmp_path / "student.pt"
     path.write_bytes(good.read_bytes())
-    real_save = torch.save
+    real_write = Path.write_bytes
 
-    def interrupted(obj, f):
-        real_save(obj, f)
-        Path(f).write_bytes(Path(f).read_bytes()[:100])  # killed halfway through the write
+    def interrupted(self, data):
+        real_write(self, data[:100])  # killed halfway through the write
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(torch, "save", interrupted)
+    monkeypatch.setattr(Path, "write_bytes", interrupted)
     _, config, model = load_checkpoint(good)
     with pytest.raises(KeyboardInterrupt):
         save_checkpoint(path, config, model, "student")

@@ -6,8 +6,10 @@ from another run fails loudly instead of sampling noise.
 
 Every checkpoint is written through save_checkpoint, which stores a SHA-256 digest of its
 tensors (dtype, shape, bytes) and of every other entry (config, kind, sampling steps...),
-and writes the file under a temporary name first, so an interrupted save never leaves a
-half-written file. load_checkpoint refuses a file it cannot read (empty, truncated, not a
+and a SHA-256 of the whole file in the zip archive's comment (the last bytes of the file;
+torch ignores it), so a flipped byte anywhere, even in zip padding torch never reads, is
+refused. The file is written under a temporary name first, so an interrupted save never
+leaves a half-written file. load_checkpoint refuses a file it cannot read (empty, truncated, not a
 checkpoint, a directory) or whose contents no longer match its digest, with one message
 instead of torch's traceback. A file written before digests existed loads with a warning.
 """
@@ -15,10 +17,12 @@ instead of torch's traceback. A file written before digests existed loads with a
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
 import re
+import struct
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -33,6 +37,9 @@ DIGEST = "sha256"
 # other entry is damaged (e.g. a flipped byte in the name "sha256"), not old.
 UNDIGESTED_ENTRIES = {"kind", "config", "state_dict", "sampling_steps", "method", "teacher", "teacher_steps",
                       "pairs", "spectral", "feature_weight", "dmd_weight"}
+FILE_TAG = b"edgediff-sha256:"  # the zip comment: this tag, then the file's SHA-256 in hex
+TRAILER_BYTES = len(FILE_TAG) + 64
+EOCD_BYTES = 22  # zip's end-of-central-directory record, whose last field is the comment length
 AGAIN = "write it again with the command that made it (`sdk train`, `sdk distill` or `sdk binarize`) or copy it again"
 
 
@@ -61,6 +68,23 @@ def checkpoint_digest(ckpt: dict) -> str:
     return digest.hexdigest()
 
 
+def with_file_digest(data: bytes) -> bytes:
+    """torch.save's zip bytes with the SHA-256 of everything before it as the archive comment."""
+    eocd = len(data) - EOCD_BYTES
+    if data[eocd:eocd + 4] != b"PK\x05\x06" or data[-2:] != b"\0\0":
+        raise AssertionError("torch.save wrote no plain zip end record")
+    head = data[:-2] + struct.pack("<H", TRAILER_BYTES)
+    return head + FILE_TAG + hashlib.sha256(head).hexdigest().encode()
+
+
+def file_digest_ok(data: bytes) -> bool | None:
+    """True/False: the file's own SHA-256 trailer matches / does not; None: it has none."""
+    head, trailer = data[:-TRAILER_BYTES], data[-TRAILER_BYTES:]
+    if not trailer.startswith(FILE_TAG):
+        return None
+    return hashlib.sha256(head).hexdigest().encode() == trailer[len(FILE_TAG):]
+
+
 def save_checkpoint(path: Path, config, model: torch.nn.Module, kind: str, **extra) -> Path:
     """The one way the SDK writes a checkpoint: config, weights, extra entries and their digest."""
     path = Path(path)
@@ -68,8 +92,10 @@ def save_checkpoint(path: Path, config, model: torch.nn.Module, kind: str, **ext
     ckpt = {"kind": kind, "config": asdict(config), "state_dict": model.state_dict(), **extra}
     ckpt[DIGEST] = checkpoint_digest(ckpt)
     temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    data = io.BytesIO()
+    torch.save(ckpt, data)
     try:
-        torch.save(ckpt, temp)
+        temp.write_bytes(with_file_digest(data.getvalue()))
         temp.replace(path)
     finally:
         temp.unlink(missing_ok=True)
@@ -96,8 +122,12 @@ def read_checkpoint(path: Path) -> dict:
         raise UserError(f"checkpoint {path} does not exist: run `sdk train` first")
     if path.stat().st_size == 0:
         raise UserError(f"{path} is empty (0 bytes), not a checkpoint: {AGAIN}")
+    data = path.read_bytes()
+    sealed = file_digest_ok(data)
+    if sealed is False:
+        raise UserError(f"{path} is damaged: its bytes no longer match the SHA-256 written at its end; {AGAIN}")
     try:
-        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+        ckpt = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as e:  # zip, pickle and storage errors of every kind: the file is damaged
         raise UserError(f"{path} cannot be read as a checkpoint ({_unreadable(e)}): it is truncated "
                         f"or damaged; {AGAIN}") from None
@@ -110,6 +140,9 @@ def read_checkpoint(path: Path) -> dict:
         if ckpt[DIGEST] != checkpoint_digest(ckpt):
             raise UserError(f"{path} is damaged: its weights or config no longer match the SHA-256 "
                             f"digest written with them; {AGAIN}")
+        if sealed is None:  # the SDK writes both digests: the file's own is gone or damaged
+            raise UserError(f"{path} is damaged: the SHA-256 of the whole file that EdgeDiff writes at "
+                            f"its end is missing; {AGAIN}")
         return ckpt
     unknown = sorted(set(ckpt) - UNDIGESTED_ENTRIES, key=str)
     if unknown:
