@@ -75,6 +75,9 @@ def save_validation_grid(records: list[SampleRecord], path: Path, rows: int = PI
         # layout keeps the two-line title clear of the bar
         bar = fig.colorbar(im, ax=row[3], fraction=0.046, format=FormatStrFormatter("%.2g"))
         bar.ax.tick_params(labelsize=7)
+    if sampler is not None:
+        fig.suptitle(f"each row: a sample at one step of the {sampler.steps}-step sampler (from fresh noise) "
+                     "→ the clean digit torch and the device read from it", fontsize=9)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)
     plt.close(fig)

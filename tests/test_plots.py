@@ -63,16 +63,19 @@ def test_other_models_show_their_raw_tensors():
     np.testing.assert_array_equal(error, np.abs(rec.output - rec.reference)[0, 0])
 
 
+@pytest.mark.parametrize("diffusion", [False, True])
 @pytest.mark.parametrize("error", [1e-6, 1e-3, 1.0])
-def test_no_text_overlaps_in_the_picture(tmp_path, monkeypatch, error):
+def test_no_text_overlaps_in_the_picture(tmp_path, monkeypatch, error, diffusion):
     figures = []
     monkeypatch.setattr(plt, "close", figures.append)  # keep the figure save_validation_grid drew
-    assert save_validation_grid(_records(4, error), tmp_path / "v.png") == tmp_path / "v.png"
+    sampler = sampling.plan_for("v", 4) if diffusion else None
+    assert save_validation_grid(_records(4, error), tmp_path / "v.png", sampler=sampler) == tmp_path / "v.png"
     figure = figures[0]
     renderer = figure.canvas.get_renderer()
     drawn = [[ax.title] + ([ax.yaxis.get_offset_text(), *ax.get_yticklabels()] if ax.axison else [])
              for ax in figure.axes]  # images have their axes off: only the colour bars have ticks
     texts = [t for row in drawn for t in row if t.get_visible() and t.get_text()]
+    texts += [figure._suptitle] if figure._suptitle is not None else []
     boxes = [t.get_window_extent(renderer) for t in texts]
     clashes = [(texts[i].get_text(), texts[j].get_text()) for i in range(len(boxes))
                for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
