@@ -53,8 +53,10 @@ def params(graph, node):
                                    b_strides=a["b_strides"], act=act_field(node))
 
 
-def _spec(name: str, fn) -> OpSpec:
-    return OpSpec(name, 2, _reference(fn), captures={f"aten.{name}.Tensor": _capture(name)},
+def _spec(name: str, fn, targets: tuple[str, ...] = ()) -> OpSpec:
+    """One broadcasting binary op; captured from aten.<name>.Tensor unless targets are given."""
+    targets = targets or (f"aten.{name}.Tensor",)
+    return OpSpec(name, 2, _reference(fn), captures={t: _capture(name) for t in targets},
                   layout=layout, params=params, call=params_call,
                   fusable_activation=True, elementwise=True)
 
