@@ -19,7 +19,7 @@ import torch
 from torch.export import ExportedProgram
 
 from codegen.ir import Graph, Node, Tensor
-from codegen.ops import CAPTURERS
+from codegen.ops import CAPTURERS, OPS
 from codegen.ops.capture_util import UnsupportedOpError
 from codegen.ops.layout import MAX_RANK
 from codegen.user_code import describe
@@ -108,7 +108,7 @@ class _Converter:
                     raise UnsupportedOpError(
                         f"model {kind} {name} has {rank} dims; model inputs and outputs have at most "
                         f"{MAX_RANK}: reshape it in forward (e.g. merge two dims)")
-        if all(node.op == "reshape" for node in self.graph.nodes):
+        if all(OPS[node.op].alias for node in self.graph.nodes):
             raise UnsupportedOpError("the model computes nothing: its output is its input (at most "
                                      "reshaped), so there is nothing to run on the board")
 

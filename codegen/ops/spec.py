@@ -1,12 +1,13 @@
 """OpSpec: everything the compiler knows about one IR op, in one place.
 
-An op's entry says how it is captured (which ATen targets map to it), how big its output
-is computed and how many MACs that takes, which sizes and strides its kernel walks (its
-layout rule), what it computes (the numpy reference the interpreter, constant folding and
-the tests use), how its kernel call is emitted, and which precision it may run in. Each op
-(or small family) lives in one file under codegen/ops/ and is registered in
-codegen/ops/__init__.py; the passes and the emitter read these entries and hold no
-per-op tables or `if op == ...` chains of their own.
+An op's entry says how it is captured (which ATen targets map to it and with which
+attrs), how many MACs it performs, which sizes and strides its kernel walks (its layout
+rule), what it computes (the numpy reference the interpreter, tabulate_time and the tests
+use), how its kernel call is emitted, and which precision it may run in. Output shapes
+are not a rule here: capture takes them from torch.export's traced shapes, and a pass
+that builds a node states its output tensor. Each op (or small family) lives in one file
+under codegen/ops/ and is registered in codegen/ops/__init__.py; the passes and the
+emitter read these entries and hold no per-op tables or `if op == ...` chains of their own.
 """
 
 from __future__ import annotations
