@@ -94,8 +94,9 @@ class _Emitter:
         spec = op.params(self.graph, node) if op.params else None
         layer.function = self.function(node, spec[1] if spec else None)
         out = node.outputs[0]
-        site = CallSite(layer.function, f"p{index}", self._params(spec[0], f"p{index}", spec[1]) if spec else "",
-                        ins, self.pointer(out), C_TYPES[self.graph.tensors[out].dtype],
+        p = f"p{index}"
+        site = CallSite(layer.function, p, self._params(spec[0], p, spec[1]) if spec else "", ins,
+                        self.pointer(out), C_TYPES[self.graph.tensors[out].dtype],
                         int(np.prod(self.shape(out), dtype=np.int64)))
         return op.call(site)
 

@@ -55,5 +55,6 @@ def test_evaluate_widens_half_operands_like_the_reference_kernels():
 
 
 def test_options_without_a_schedule_leave_the_time_path_computed():
-    g = Graph({"x": Tensor("x", (1,)), "y": Tensor("y", (1,))}, [Node("s", "sin", ["x"], ["y"])], ["x"], ["y"])
+    g = Graph({"x": Tensor("x", (1,)), "y": Tensor("y", (1,))},
+              [Node("s", "sin", ["x"], ["y"])], ["x"], ["y"])
     assert [n.op for n in run_passes(g, CompileOptions()).nodes] == ["sin"]

@@ -32,7 +32,8 @@ def _binary_weight_conv2d(x, packed_weight, scale, bias, *post_and_attrs):
     *post, attrs = post_and_attrs
     signs = binary.unpack_signs(packed_weight, x.shape[1]).astype(np.float64)
     conv_attrs = dict(stride=attrs["stride"], padding=attrs["padding"], dilation=[1, 1], groups=1)
-    y = conv2d_reference(x, signs, None, conv_attrs).astype(np.float64) * scale.astype(np.float64).reshape(1, -1, 1, 1)
+    y = conv2d_reference(x, signs, None, conv_attrs).astype(np.float64)
+    y = y * scale.astype(np.float64).reshape(1, -1, 1, 1)
     y = (y if bias is None else y + bias.astype(np.float64).reshape(1, -1, 1, 1)).astype(np.float32)
     return binary.post_output(y, *post)
 
@@ -57,7 +58,8 @@ def _conv_params(graph, node):
 
 def _sign_pack_params(graph, node):
     n, c, h, w = graph.tensors[node.inputs[0]].shape
-    return "sign_pack_params_t", dict(n=n, channels=c, h=h, w=w, words=graph.tensors[node.outputs[0]].shape[3])
+    words = graph.tensors[node.outputs[0]].shape[3]
+    return "sign_pack_params_t", dict(n=n, channels=c, h=h, w=w, words=words)
 
 
 def _sign_pack_kernel(graph, node) -> str:
