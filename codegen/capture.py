@@ -1,9 +1,10 @@
 """torch.export → Graph IR. The only module in codegen that imports torch.
 
 The exported ATen graph is walked node by node; each supported ATen op maps to one IR op
-(views and no-ops map to nothing or to a reshape). A node whose tensor inputs are all
-constants is evaluated here with torch and becomes a constant, so the IR never sees
-arange/exp chains that only build buffers. Anything else is an UnsupportedOpError that
+(views and no-ops map to nothing or to a reshape) by the capturer its op's entry lists
+(codegen/ops/, `captures`). A node whose tensor inputs are all constants is evaluated here
+with torch and becomes a constant, so the IR never sees arange/exp chains that only build
+buffers (and no pass needs to fold constants). Anything else is an UnsupportedOpError that
 names the op, the node and the line of model code that produced it.
 """
 
@@ -11,21 +12,19 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
 from torch.export import ExportedProgram
 
 from codegen.ir import Graph, Node, Tensor
-from codegen.passes.resolve_layout import MAX_RANK
+from codegen.ops import CAPTURERS, OPS
+from codegen.ops.capture_util import UnsupportedOpError
+from codegen.ops.layout import MAX_RANK
 from codegen.user_code import describe
 
-CaptureResult = tuple[str, list[Any], dict[str, Any]]
-
-
-class UnsupportedOpError(Exception):
-    """The model uses an op EdgeDiff cannot lower; the message says where and what to do."""
+__all__ = ["UnsupportedOpError", "capture", "export_model"]
 
 
 def _source_line(fx_node: torch.fx.Node) -> str:
@@ -38,103 +37,6 @@ def _source_line(fx_node: torch.fx.Node) -> str:
     path, line, code = user[-1]
     return f"{path}:{line}: {code.strip()}"
 
-
-def _pair(v) -> list[int]:
-    return [int(v), int(v)] if isinstance(v, int) else [int(x) for x in v]
-
-
-def _conv2d(args, kwargs, out_shape) -> CaptureResult:
-    x, w, b, stride, padding, dilation, groups = (list(args) + [None, 1, 0, 1, 1][len(args) - 2:])[:7]
-    if isinstance(padding, str):
-        raise UnsupportedOpError(f"padding={padding!r}")
-    return "conv2d", [x, w, b], {"stride": _pair(stride), "padding": _pair(padding),
-                                 "dilation": _pair(dilation), "groups": int(groups), "act": "none"}
-
-
-def _linear(args, kwargs, out_shape) -> CaptureResult:
-    x, w, b = (list(args) + [None])[:3]
-    return "linear", [x, w, b], {"act": "none"}
-
-
-def _group_norm(args, kwargs, out_shape) -> CaptureResult:
-    x, groups, gamma, beta, eps = (list(args) + [None, None, 1e-5])[:5]
-    return "group_norm", [x, gamma, beta], {"groups": int(groups), "eps": float(eps), "act": "none"}
-
-
-def _batch_norm(args, kwargs, out_shape) -> CaptureResult:
-    x, gamma, beta, mean, var, training, _momentum, eps = args[:8]
-    if training:
-        raise UnsupportedOpError("batch_norm in training mode: call model.eval() before building")
-    return "batch_norm", [x, mean, var, gamma, beta], {"eps": float(eps)}
-
-
-def _binary(op: str) -> Callable:
-    def capture(args, kwargs, out_shape) -> CaptureResult:
-        alpha = kwargs.get("alpha", args[2] if len(args) > 2 else 1)
-        if alpha != 1:
-            raise UnsupportedOpError(f"{op} with alpha={alpha}: write a * alpha explicitly")
-        return op, [args[0], args[1]], {"act": "none"}
-    return capture
-
-
-def _unary(op: str) -> Callable:
-    return lambda args, kwargs, out_shape: (op, [args[0]], {})
-
-
-def _cat(args, kwargs, out_shape) -> CaptureResult:
-    tensors = list(args[0])
-    axis = int(args[1] if len(args) > 1 else kwargs.get("dim", 0)) % len(out_shape)
-    return "concat", tensors, {"axis": axis}
-
-
-def _upsample_nearest2d(args, kwargs, out_shape) -> CaptureResult:
-    scales = args[2] if len(args) > 2 else kwargs.get("scale_factors")
-    if isinstance(scales, (list, tuple)) and any(float(s) != int(s) for s in scales):
-        # torch maps rows with 1/scale_factor here, the kernel with in/out sizes; they
-        # agree for integer factors only.
-        raise UnsupportedOpError(f"non-integer scale_factor {list(scales)}: pass size= instead")
-    return "upsample_nearest2d", [args[0]], {"size": [int(out_shape[2]), int(out_shape[3])]}
-
-
-def _prelu(args, kwargs, out_shape) -> CaptureResult:
-    if len(out_shape) < 2:
-        raise UnsupportedOpError(f"prelu of a {len(out_shape)}-D tensor (it has no channel dim): "
-                                 "reshape it to [1, N] first")
-    return "prelu", [args[0], args[1]], {}
-
-
-def _reshape(args, kwargs, out_shape) -> CaptureResult:
-    return "reshape", [args[0]], {"shape": [int(s) for s in out_shape]}
-
-
-CAPTURERS: dict[str, Callable] = {
-    "aten.conv2d.default": _conv2d,
-    "aten.linear.default": _linear,
-    "aten.group_norm.default": _group_norm,
-    "aten.batch_norm.default": _batch_norm,
-    "aten.add.Tensor": _binary("add"),
-    "aten.sub.Tensor": _binary("sub"),
-    "aten.mul.Tensor": _binary("mul"),
-    "aten.silu.default": _unary("silu"),
-    "aten.silu_.default": _unary("silu"),
-    "aten.relu.default": _unary("relu"),
-    "aten.relu_.default": _unary("relu"),
-    "aten.sin.default": _unary("sin"),
-    "aten.cos.default": _unary("cos"),
-    "aten.cat.default": _cat,
-    "aten.prelu.default": _prelu,
-    "aten._prelu_kernel.default": _prelu,
-    "edgediff.sign.default": _unary("sign"),  # sdk/compress: the binarized layers' activations
-    "aten.upsample_nearest2d.vec": _upsample_nearest2d,
-    "aten.upsample_nearest2d.default": _upsample_nearest2d,
-    "aten.unsqueeze.default": _reshape,
-    "aten.squeeze.dim": _reshape,
-    "aten.squeeze.dims": _reshape,
-    "aten.view.default": _reshape,
-    "aten.reshape.default": _reshape,
-    "aten._unsafe_view.default": _reshape,
-    "aten.flatten.using_ints": _reshape,
-}
 
 # Ops that return their input unchanged in inference.
 IDENTITIES = {"aten.clone.default", "aten.contiguous.default", "aten.dropout.default",
@@ -206,7 +108,7 @@ class _Converter:
                     raise UnsupportedOpError(
                         f"model {kind} {name} has {rank} dims; model inputs and outputs have at most "
                         f"{MAX_RANK}: reshape it in forward (e.g. merge two dims)")
-        if all(node.op == "reshape" for node in self.graph.nodes):
+        if all(OPS[node.op].alias for node in self.graph.nodes):
             raise UnsupportedOpError("the model computes nothing: its output is its input (at most "
                                      "reshaped), so there is nothing to run on the board")
 

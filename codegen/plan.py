@@ -91,7 +91,7 @@ def _alias_groups(graph: Graph) -> dict[str, str]:
     for step, node in enumerate(graph.nodes):
         out = node.outputs[0]
         root[out] = out
-        if node.op == "reshape":
+        if OPS[node.op].alias:  # a reshape: the same bytes
             root[out] = root[node.inputs[0]]
             continue
         if not OPS[node.op].elementwise or out in external:

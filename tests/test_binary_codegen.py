@@ -10,7 +10,7 @@ import torch
 from codegen import binary
 from codegen.interpret import run_graph
 from codegen.ir import Graph, Node, Tensor
-from codegen.passes import lower_binary_conv
+from codegen.passes import CompileOptions, lower_binary_conv
 
 
 def random_signs(rng, shape) -> np.ndarray:
@@ -67,7 +67,7 @@ def test_binarized_conv_is_lowered_and_computes_the_same(with_sign, ops):
     graph = _binarized_conv_graph(rng, with_sign)
     x = rng.standard_normal((1, 40, 6, 6)).astype(np.float32)
     before = run_graph(graph, [x])[0]
-    lowered = lower_binary_conv.run(graph)
+    lowered = lower_binary_conv.run(graph, CompileOptions())
     lowered.validate()
     assert [n.op for n in lowered.nodes] == ops
     assert lowered.constants["conv_weight_bits"].dtype == np.uint32  # 1 bit per weight
@@ -80,7 +80,7 @@ def test_convs_that_are_not_binary_stay_float():
     rng = np.random.default_rng(3)
     graph = _binarized_conv_graph(rng, with_sign=True)
     graph.constants["w"][0, 0, 0, 0] *= 1.5  # one weight off ±alpha: a float conv
-    assert [n.op for n in lower_binary_conv.run(graph).nodes] == ["sub", "sign", "conv2d"]
+    assert [n.op for n in lower_binary_conv.run(graph, CompileOptions()).nodes] == ["sub", "sign", "conv2d"]
 
 
 @pytest.mark.parametrize("name, binary_op", [("unet_w1a1", "binary_conv2d"),
@@ -102,7 +102,7 @@ def _rprelu_shortcut_graph(rng, second_reader: bool = False, with_sign: bool = T
     prelu, add) and a learnable-scaled shortcut add(·, mul(scale, r)), as a binarized block
     exports; second_reader: the prelu's output is also a graph output (so the chain may fold
     only up to the prelu); slopes: 8 (one per channel) or 1 (shared, as nn.PReLU())."""
-    graph = lower_binary_conv.run(_binarized_conv_graph(rng, with_sign=with_sign))
+    graph = lower_binary_conv.run(_binarized_conv_graph(rng, with_sign=with_sign), CompileOptions())
     shape = graph.tensors["y"].shape
     graph.tensors["r"] = Tensor("r", shape)
     graph.inputs.append("r")
@@ -133,7 +133,7 @@ def test_rprelu_and_scaled_shortcut_fold_into_the_binary_conv_bit_for_bit(with_s
     graph = _rprelu_shortcut_graph(rng, with_sign=with_sign)
     inputs = [rng.standard_normal(graph.tensors[n].shape).astype(np.float32) for n in graph.inputs]
     before = run_graph(graph, inputs)[0]
-    folded = fold_binary_output.run(graph)
+    folded = fold_binary_output.run(graph, CompileOptions())
     folded.validate()
     assert [n.op for n in folded.nodes] == ops
     conv = folded.nodes[-1]
@@ -149,7 +149,7 @@ def test_a_shared_prelu_slope_folds_repeated_per_channel_bit_for_bit():
     graph = _rprelu_shortcut_graph(rng, slopes=1)
     inputs = [rng.standard_normal(graph.tensors[n].shape).astype(np.float32) for n in graph.inputs]
     before, shared = run_graph(graph, inputs)[0], graph.constants["slope"]
-    folded = fold_binary_output.run(graph)
+    folded = fold_binary_output.run(graph, CompileOptions())
     folded.validate()
     assert [n.op for n in folded.nodes] == ["sign_pack", "binary_conv2d"]
     np.testing.assert_array_equal(folded.constants[folded.nodes[-1].inputs[5]], np.repeat(shared, 8))
@@ -163,7 +163,7 @@ def test_folding_stops_at_a_tensor_with_another_reader():
     graph = _rprelu_shortcut_graph(rng, second_reader=True)
     inputs = [rng.standard_normal(graph.tensors[n].shape).astype(np.float32) for n in graph.inputs]
     before = run_graph(graph, inputs)
-    folded = fold_binary_output.run(graph)
+    folded = fold_binary_output.run(graph, CompileOptions())
     folded.validate()
     assert [n.op for n in folded.nodes] == ["sign_pack", "binary_conv2d", "add", "mul", "add"]
     assert folded.nodes[1].outputs == ["t_prelu"]  # the graph output ends the chain

@@ -13,7 +13,7 @@ import torch
 
 from codegen.capture import capture
 from codegen.interpret import run_graph
-from codegen.passes import tabulate_time
+from codegen.passes import run_passes, tabulate_time
 from sdk.board import open_board
 from sdk.board_sampling import board_samples, host_sample
 from sdk.build import build
@@ -54,6 +54,15 @@ def test_tabulated_graph_matches_torch_at_every_step_without_a_time_mlp(tmp_path
         got = run_graph(graph, [x.numpy(), np.array([step], np.float32)])[0]
         want = spec.reference((x, torch.tensor([float(step)]))).numpy()
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-4 * np.abs(want).max())
+
+
+def test_the_schedule_in_the_pipeline_tabulates_as_the_direct_call_does(tmp_path):
+    spec = checkpoint_spec(make_checkpoint(tmp_path / "s.pt", "v"))
+    direct = capture(spec.module, spec.example_inputs)
+    direct = run_passes(tabulate_time.run(direct, direct.inputs[1], spec.sampler.times))
+    piped = capture(spec.module, spec.example_inputs)
+    piped = run_passes(piped, None, piped.inputs[1], spec.sampler.times)
+    assert piped.to_json() == direct.to_json()
 
 
 def test_tabulating_needs_a_time_input_that_only_feeds_a_time_path():

@@ -3,13 +3,14 @@
 Why: FP16 halves weight flash and arena RAM and doubles SIMD lanes, but not every op can
 take it. The policy names a default and per-layer overrides (node names or glob
 patterns, as `sdk bench` lists them). Two rules hold whatever the policy says, because
-FP16 would break the math rather than round it:
-- sin/cos run in FP32, and so does the op that computes their argument: a timestep
-  embedding takes sin(t * f) with t up to ~1000, where an FP16 argument is off by up to
-  0.25 rad;
-- a reshape keeps its input's precision (it is an alias, not a computation);
-- a table lookup's row index stays FP32 (it selects, it is not computed with);
-- packed 1-bit tensors (u32) are bits, not numbers: never cast.
+FP16 would break the math rather than round it. Each op's entry states its own
+(codegen/ops/, `precision`):
+- pinned_fp32 (sin/cos): the op runs in FP32, and so does the op that computes its
+  argument: a timestep embedding takes sin(t * f) with t up to ~1000, where an FP16
+  argument is off by up to 0.25 rad;
+- follows_input (reshape): keeps its input's precision (an alias, not a computation);
+- fp32_operands (table_row's row index): stay FP32 (it selects, it is not computed with);
+- output_dtype (sign_pack: "u32"); packed 1-bit tensors are bits, not numbers: never cast.
 Graph inputs and outputs stay FP32 (the model_run() API and the wire format): a cast
 follows an input that feeds FP16 ops, and an FP16 result is cast back before it leaves,
 keeping the output's name. Constants are stored in the precision of the op that reads
@@ -18,43 +19,16 @@ them, so FP16 weights land in flash as halves.
 
 from __future__ import annotations
 
-import fnmatch
-from dataclasses import dataclass, field
-
 from codegen.ir import DTYPES, Graph, Node, Tensor
-
-PRECISIONS = {"fp32": "f32", "fp16": "f16"}
-PINNED_FP32_OPS = {"sin", "cos"}
-FP32_OPERANDS = {"table_row": {1}}  # a table's row index stays float32 in every precision
-FIXED_OUTPUT = {"sign_pack": "u32"}  # packed signs are bits in every precision
-
-
-@dataclass
-class PrecisionPolicy:
-    default: str = "fp32"
-    layers: dict[str, str] = field(default_factory=dict)  # node name or glob -> fp32|fp16
-
-    def __post_init__(self):
-        for where, value in [("default", self.default), *self.layers.items()]:
-            if value not in PRECISIONS:
-                raise ValueError(f"precision {value!r} for {where} is not one of {', '.join(PRECISIONS)}")
-
-    def for_node(self, name: str) -> str:
-        for pattern, value in self.layers.items():
-            if name == pattern or fnmatch.fnmatchcase(name, pattern):
-                return PRECISIONS[value]
-        return PRECISIONS[self.default]
-
-    def unmatched_patterns(self, graph: Graph) -> list[str]:
-        """Overrides that name no node: almost always a typo the user wants to hear about."""
-        names = [n.name for n in graph.nodes]
-        return [p for p in self.layers if not any(fnmatch.fnmatchcase(n, p) for n in names)]
+from codegen.ops import OPS
+from codegen.passes.options import CompileOptions
+from codegen.passes.precision_policy import PRECISIONS, PrecisionPolicy  # noqa: F401 (public here too)
 
 
 def _pinned_fp32(graph: Graph) -> set[str]:
     pinned = set()
     for node in graph.nodes:
-        if node.op in PINNED_FP32_OPS:
+        if OPS[node.op].precision.pinned_fp32:
             pinned.add(node.name)
             producer = graph.producer(node.inputs[0])
             if producer is not None:
@@ -62,7 +36,8 @@ def _pinned_fp32(graph: Graph) -> set[str]:
     return pinned
 
 
-def run(graph: Graph, policy: PrecisionPolicy) -> Graph:
+def run(graph: Graph, options: CompileOptions) -> Graph:
+    policy = options.precision
     pinned = _pinned_fp32(graph)
     casts: dict[tuple[str, str], str] = {}
     converted: dict[tuple[str, str], str] = {}
@@ -84,13 +59,14 @@ def run(graph: Graph, policy: PrecisionPolicy) -> Graph:
         return casts[key]
 
     for node in graph.nodes:
-        if node.op == "reshape":
+        rule = OPS[node.op].precision
+        if rule.follows_input:
             dtype = graph.tensors[node.inputs[0]].dtype
         else:
             dtype = "f32" if node.name in pinned else policy.for_node(node.name)
-        keep = FP32_OPERANDS.get(node.op, set())
+        keep = rule.fp32_operands
         node.inputs = [t if i in keep else as_dtype(t, dtype) for i, t in enumerate(node.inputs)]
-        graph.tensors[node.outputs[0]].dtype = FIXED_OUTPUT.get(node.op, dtype)
+        graph.tensors[node.outputs[0]].dtype = rule.output_dtype or dtype
         nodes.append(node)
 
     for name in graph.outputs:

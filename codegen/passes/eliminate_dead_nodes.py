@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from codegen.ir import Graph
+from codegen.passes.options import CompileOptions
 
 
-def run(graph: Graph) -> Graph:
+def run(graph: Graph, options: CompileOptions) -> Graph:
     needed = set(graph.outputs)
     kept = []
     for node in reversed(graph.nodes):

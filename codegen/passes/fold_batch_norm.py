@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from codegen.ir import Graph, Node
+from codegen.passes.options import CompileOptions
 
 
 def _foldable_producer(graph: Graph, node: Node) -> bool:
@@ -28,7 +29,7 @@ def scale_shift(graph: Graph, bn: Node) -> tuple[np.ndarray, np.ndarray]:
     return scale, b - graph.constants[mean].astype(np.float64) * scale
 
 
-def run(graph: Graph) -> Graph:
+def run(graph: Graph, options: CompileOptions) -> Graph:
     for bn in [n for n in graph.nodes if n.op == "batch_norm"]:
         x, mean, var, gamma, beta = bn.inputs
         conv = graph.producer(x)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from codegen.ir import Graph, Node
+from codegen.passes.options import CompileOptions
 
 POST_INPUTS = 5  # shift_in, slope, shift_out, res_scale, residual
 SHIFT_IN, SLOPE, SHIFT_OUT, RES_SCALE, RESIDUAL = range(POST_INPUTS)
@@ -154,7 +155,7 @@ def _fold(graph: Graph, conv: Node) -> None:
     conv.inputs = conv.inputs[:3] + [bias] + post
 
 
-def run(graph: Graph) -> Graph:
+def run(graph: Graph, options: CompileOptions) -> Graph:
     for conv in [n for n in graph.nodes if n.op in BINARY_CONVS]:
         if len(conv.inputs) > 4 and any(conv.inputs[4:]):
             continue  # already folded

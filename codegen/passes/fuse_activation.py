@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from codegen.ir import Graph
 from codegen.ops import OPS
+from codegen.passes.options import CompileOptions
 
 
-def run(graph: Graph) -> Graph:
-    for act in [n for n in graph.nodes if n.op in ("relu", "silu")]:
+def run(graph: Graph, options: CompileOptions) -> Graph:
+    for act in [n for n in graph.nodes if OPS[n.op].activation]:
         (x,) = act.inputs
         producer = graph.producer(x)
         if (producer is None or not OPS[producer.op].fusable_activation

@@ -15,9 +15,10 @@ import numpy as np
 
 from codegen.ir import Graph, Node, Tensor
 from codegen.passes.fold_batch_norm import scale_shift
+from codegen.passes.options import CompileOptions
 
 
-def run(graph: Graph) -> Graph:
+def run(graph: Graph, options: CompileOptions) -> Graph:
     for bn in [n for n in graph.nodes if n.op == "batch_norm"]:
         x, y = bn.inputs[0], bn.outputs[0]
         shape = graph.tensors[x].shape

@@ -18,6 +18,7 @@ import numpy as np
 
 from codegen.binary import pack_weights, words_for
 from codegen.ir import Graph, Node, Tensor
+from codegen.passes.options import CompileOptions
 
 
 def _binary_weight(graph: Graph, name: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -51,7 +52,7 @@ def _threshold(graph: Graph, sign: Node, channels: int) -> tuple[str, str, Node 
     return x, threshold, sub
 
 
-def run(graph: Graph) -> Graph:
+def run(graph: Graph, options: CompileOptions) -> Graph:
     for conv in [n for n in graph.nodes if n.op == "conv2d"]:
         a = conv.attrs
         if a["groups"] != 1 or a["dilation"] != [1, 1] or a.get("act", "none") != "none":

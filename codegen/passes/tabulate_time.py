@@ -7,9 +7,9 @@ This pass evaluates that subgraph once per timestep at build time, stores each v
 rest of the network reads as a [K, ...] constant table, and replaces the timestep input by
 a step index: at run time the time path is K-row table lookups, not an MLP.
 
-Not in the default pipeline: it needs the schedule, which only a sampler build has. Run
-it right after capture, so the folded tables go through precision assignment like any
-other weight.
+First in the pipeline, so the folded tables go through precision assignment like any other
+weight; it does nothing unless the options carry a schedule (time_input and timesteps),
+which only a sampler build has.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 
 from codegen.ir import Graph, Node, Tensor
 from codegen.ops import evaluate
+from codegen.passes.options import CompileOptions
 
 STEP_INPUT = "step"
 
@@ -35,7 +36,19 @@ def _time_nodes(graph: Graph, time_input: str) -> tuple[list[Node], set[str]]:
     return nodes, timed
 
 
-def run(graph: Graph, time_input: str, timesteps: Sequence[float]) -> Graph:
+def run(graph: Graph, options: CompileOptions | str, timesteps: Sequence[float] | None = None) -> Graph:
+    """The pipeline entry: tabulate options.time_input at options.timesteps, if set.
+
+    run(graph, time_input, timesteps) is the older direct call (sdk/generate.py lower()
+    makes it before run_passes); it is kept until that passes the schedule in the options."""
+    if isinstance(options, str):
+        return tabulate(graph, options, timesteps)
+    if options.time_input is None:
+        return graph
+    return tabulate(graph, options.time_input, options.timesteps)
+
+
+def tabulate(graph: Graph, time_input: str, timesteps: Sequence[float]) -> Graph:
     """Replace `time_input` by a float32 step index into `timesteps` (its [1] shape kept)."""
     if time_input not in graph.inputs:
         raise ValueError(f"{time_input!r} is not a graph input (inputs: {', '.join(graph.inputs)})")
