@@ -20,9 +20,10 @@ from sdk import staging
 from sdk.build import load_manifest
 from sdk.errors import UserError
 from sdk.firmware_build import BuildFailed
-from tests.test_cli import UNSUPPORTED_SOURCE, write_net
-from tests.test_cli import sdk as run_sdk
-from tests.test_cli import wide_console  # noqa: F401 - autouse: no message is wrapped
+from tests.helpers.cli import UNSUPPORTED_SOURCE, write_net
+from tests.helpers.cli import sdk as run_sdk
+
+pytestmark = pytest.mark.usefixtures("wide_console")  # no message is wrapped
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET = "host"

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_cli import sdk, wide_console  # noqa: F401 (wide_console: an autouse fixture)
+from tests.helpers.cli import sdk
+
+pytestmark = pytest.mark.usefixtures("wide_console")  # no message is wrapped
 
 TARGET = "host"
 

@@ -14,28 +14,16 @@ import time
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
-from sdk import cli
 from sdk.boardmap import BoardEntry, load_board_map
 from sdk.build import load_manifest
 from sdk.errors import UserError
 from sdk.labgrid_place import serial_url_from_env
-from tests.test_cli import TARGET, board_on_tcp, build_net, free_port, needs_tools, write_net
+from sdk.target import UnknownTarget
+from tests.helpers.cli import TARGET, board_on_tcp, build_net, free_port, sdk, write_net
 
 LABGRID_BIN = Path(sys.executable).parent
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setattr(cli, "console", Console(width=10_000))
-
-
-def sdk(capsys, *argv) -> tuple[int, str]:
-    capsys.readouterr()
-    code = cli.main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+pytestmark = pytest.mark.usefixtures("wide_console")  # no message is wrapped
 
 
 # ---------------------------------------------------------------------------- board map
@@ -66,20 +54,24 @@ labgrid_coordinator = "127.0.0.1:20408"
     assert remote.how == "labgrid place m55-a"
 
 
-@pytest.mark.parametrize("body, message", [
-    ('[[board]]\nname = "a"\ntarget = "rv32"\n', "give exactly one of port, serial_number, emulator, labgrid_place"),
-    ('[[board]]\nname = "a"\ntarget = "rv32"\nport = "/dev/x"\nemulator = true\n', "give exactly one of"),
-    ('[[board]]\nname = "a"\ntarget = "z80"\nemulator = true\n', "unknown target 'z80'"),
-    ('[[board]]\nname = "a"\ntarget = "rv32"\nemulator = true\nbuad = 9600\n', "unknown keys buad"),
-    ('[[board]]\nname = "a"\ntarget = "rv32"\nemulator = true\n' * 2, "name 'a' used twice"),
-    ('title = "no boards"\n', "no [[board]] entries"),
+@pytest.mark.parametrize("body, error, message", [
+    ('[[board]]\nname = "a"\ntarget = "rv32"\n', UserError,
+     "give exactly one of port, serial_number, emulator, labgrid_place"),
+    ('[[board]]\nname = "a"\ntarget = "rv32"\nport = "/dev/x"\nemulator = true\n', UserError,
+     "give exactly one of"),
+    ('[[board]]\nname = "a"\ntarget = "z80"\nemulator = true\n', UnknownTarget, "unknown target 'z80'"),
+    ('[[board]]\nname = "a"\ntarget = "rv32"\nemulator = true\nbuad = 9600\n', UserError,
+     "unknown keys buad"),
+    ('[[board]]\nname = "a"\ntarget = "rv32"\nemulator = true\n' * 2, UserError, "name 'a' used twice"),
+    ('title = "no boards"\n', UserError, "no [[board]] entries"),
 ])
-def test_board_map_mistakes_are_named(tmp_path, body, message):
+def test_board_map_mistakes_are_named(tmp_path, body, error, message):
     path = tmp_path / "boards.toml"
     path.write_text(body)
-    with pytest.raises(Exception, match=".*") as error:
+    with pytest.raises(error) as raised:
         load_board_map(path)
-    assert message in str(error.value)
+    assert type(raised.value) is error  # not some other error that happens to subclass it
+    assert message in str(raised.value)
 
 
 def test_devices_lists_ports_and_mapped_boards(capsys, tmp_path):
@@ -163,7 +155,7 @@ def farm_build(tmp_path_factory):
     return build_net(root, write_net(tmp_path_factory.mktemp("farm_model")))
 
 
-@needs_tools
+@pytest.mark.usefixtures("rv32_tools")
 def test_validate_across_emulator_labgrid_place_and_missing_board(capsys, farm_build, tmp_path):
     labgrid_tool("labgrid-client")
     manifest = load_manifest(TARGET, farm_build)

@@ -20,16 +20,14 @@ from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType
 from sdk.runner import protocol as p
 from sdk.target import UnknownTarget, known_targets, load_target
 from sdk.toolchain import ToolMissing
+from tests.helpers.tools import require_target
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
 
 @pytest.fixture(scope="module", params=known_targets())
 def target(request):
-    target = load_target(request.param)
-    if target.missing_tools():
-        pytest.skip(f"{target.name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
-    return target
+    return require_target(request.param)
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, FlashError, Flasher
 from sdk.runner.image import MAGIC, make_image, pack_header
 from sdk.runner.protocol import BootedImage
 from sdk.runner.transport import open_port
-from sdk.target import load_target
+from tests.helpers.tools import require_target
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
@@ -49,10 +49,7 @@ MID_WRITE_CUTS = 6  # power cuts at a random PROGRAM of the body; one more each 
 
 
 def need(target_name: str):
-    target = load_target(target_name)
-    if target.missing_tools():
-        pytest.skip(f"{target.name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
-    return target
+    return require_target(target_name)
 
 
 def app(target, out: Path, variant: int = 0, model_source: str | None = None):

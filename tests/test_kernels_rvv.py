@@ -4,7 +4,7 @@ reach: 3x3 planes too large for the stack buffer (bands of rows), more input cha
 one block of packed weights (partial sums through the output), odd stride-2 sizes, output
 channel counts that leave remainder blocks, broadcasting on either side, fused
 activations on elementwise ops. Checked against exact arithmetic with the bounds of
-tests/test_kernels_target.py."""
+tests/helpers/kernel_check.py."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 
 from codegen.kernels.catalog import choose_function
 from codegen.kernels.overrides.rvv import binary_applies, conv2d_applies, upsample_applies
+from tests.helpers.kernel_check import case_failures, run_case_image
+from tests.helpers.tools import require_target
 from tests.kernel_cases import CaseBuilder, _conv
-from tests.test_kernels_target import _target_or_skip, case_failures, run_case_image
 
 RVV = ["rv32imafc", "zfh", "zbb", "rvv", "zvfh"]
 
@@ -98,7 +99,7 @@ def rvv_case_graph(seed: int = 3):
 @pytest.fixture(scope="module", params=["fp32", "fp16"])
 def rvv_results(request, tmp_path_factory):
     graph, inputs = rvv_case_graph()
-    return run_case_image(_target_or_skip("rv32v"), graph, inputs, request.param,
+    return run_case_image(require_target("rv32v"), graph, inputs, request.param,
                           tmp_path_factory.mktemp("rvv"))
 
 

@@ -23,9 +23,9 @@ from sdk.diffusion.device_model import checkpoint_spec
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
 from sdk.precision import load_policy
 from sdk.runner.protocol import DeviceError, ErrorCode, MsgType
-from sdk.target import load_target
 from sdk.tolerance import sample_tolerance
 from sdk.validate import validate
+from tests.helpers.tools import require_target
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = str(REPO / "examples" / "denoiser" / "model.py")
@@ -82,9 +82,7 @@ def test_noise_twin_matches_the_firmware_generator_bit_for_bit(tmp_path):
 
 @pytest.fixture(scope="module", params=BOARDS, ids=lambda b: "-".join(b))
 def config(request):
-    target = load_target(request.param[0])
-    if target.missing_tools():
-        pytest.skip(f"{target.name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
+    require_target(request.param[0])
     return request.param
 
 

@@ -16,14 +16,16 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import torch
-from rich.console import Console
 
 from sdk import cli
 from sdk.board_sampling import BoardSample, host_sample
 from sdk.build import load_manifest
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.models import load_model
+from tests.helpers.cli import sdk
 from tests.tiny_unet import untrained_student
+
+pytestmark = pytest.mark.usefixtures("wide_console")  # no message is wrapped
 
 # out = a(x) − b(x) = 1e4·x in FP32. In FP16 a(x) = 2e4·x overflows to inf once |x| > 3.3 and
 # b(x) once |x| > 6.6: x = 5 gives inf − 5e4 = inf, x = 10 gives inf − inf = NaN. The other
@@ -56,18 +58,6 @@ def sample_inputs(n, seed):
 """
 NAN_AT_1 = [0.5, 10.0, 5.0, 0.75]  # sample 1: NaN, sample 2: inf, on the device only
 ELEMENTS = 16  # every element of a 1x1x4x4 output
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setattr(cli, "console", Console(width=10_000))
-
-
-def sdk(capsys, *argv) -> tuple[int, str]:
-    capsys.readouterr()
-    code = cli.main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
 
 
 def overflow_model(directory: Path, levels: list[float]) -> Path:
