@@ -24,6 +24,8 @@ from sdk.diffusion.train import TeacherConfig, save_checkpoint
 from sdk.errors import UserError
 from tests.tiny_unet import TINY, untrained_student
 
+pytestmark = pytest.mark.unit
+
 DEFAULT = {"down_blocks.0.conv1", "down_blocks.0.conv2", "down_blocks.1.conv1", "down_blocks.1.conv2",
            "downsamples.0", "mid.conv1", "mid.conv2", "up_blocks.0.conv1", "up_blocks.0.conv2",
            "up_blocks.1.conv1", "up_blocks.1.conv2"}

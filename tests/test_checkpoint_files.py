@@ -20,7 +20,7 @@ from sdk.errors import UserError
 from tests.helpers.cli import sdk
 from tests.tiny_unet import untrained_student
 
-pytestmark = pytest.mark.usefixtures("wide_console")  # no message is wrapped
+pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("wide_console")]  # no message is wrapped
 
 FLIPS = 64  # per region: the whole file, and the bytes that are not tensor data (zip + pickle)
 

@@ -25,7 +25,7 @@ from tests.helpers.cli import build_net, free_port, sdk, write_net
 from tests.tiny_unet import untrained_student
 
 # rv32_tools: the emulated rv32 board's compiler and QEMU; wide_console: no message is wrapped
-pytestmark = pytest.mark.usefixtures("rv32_tools", "wide_console")
+pytestmark = [pytest.mark.hil, pytest.mark.slow, pytest.mark.usefixtures("rv32_tools", "wide_console")]
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,8 @@ from sdk.generate import generate_c
 from sdk.models import load_model
 from tests.host_build import compile_model, run_model
 
+pytestmark = pytest.mark.kernel
+
 
 @pytest.mark.parametrize("name", ["unet", "dncnn"])
 def test_generated_model_matches_torch_on_host(name, tmp_path):

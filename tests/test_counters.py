@@ -22,6 +22,8 @@ from sdk.runner import DeviceClient, Emulator
 from sdk.target import known_targets, load_target
 from tests.helpers.tools import require_target
 
+pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
+
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "counter_loop"
 ITERATIONS = (1_000, 1_000_000, 10_000_000)
 INSTRUCTIONS_PER_ITERATION = 2

@@ -17,6 +17,8 @@ from sdk.diffusion.schedule import CosineSchedule
 from sdk.diffusion.train import TeacherConfig, save_checkpoint, train_teacher
 from sdk.errors import UserError
 
+pytestmark = pytest.mark.unit
+
 TINY = dict(width=8, mults=[1, 2], emb_dim=16, groups=4, batch=16)
 
 

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.usefixtures("wide_console")  # no message is wrapped
 
 # ---------------------------------------------------------------------------- board map
 
+@pytest.mark.unit
 def test_board_map_reads_every_way_to_reach_a_board(tmp_path):
     path = tmp_path / "boards.toml"
     path.write_text("""
@@ -54,6 +55,7 @@ labgrid_coordinator = "127.0.0.1:20408"
     assert remote.how == "labgrid place m55-a"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("body, error, message", [
     ('[[board]]\nname = "a"\ntarget = "rv32"\n', UserError,
      "give exactly one of port, serial_number, emulator, labgrid_place"),
@@ -74,6 +76,7 @@ def test_board_map_mistakes_are_named(tmp_path, body, error, message):
     assert message in str(raised.value)
 
 
+@pytest.mark.unit
 def test_devices_lists_ports_and_mapped_boards(capsys, tmp_path):
     path = tmp_path / "boards.toml"
     path.write_text('[[board]]\nname = "gone"\ntarget = "rv32"\nserial_number = "NOPE123"\n'
@@ -85,6 +88,7 @@ def test_devices_lists_ports_and_mapped_boards(capsys, tmp_path):
     assert "emu" in out and "emulator" in out
 
 
+@pytest.mark.unit
 def test_labgrid_env_yaml_gives_the_serial_url():
     env = ("targets:\n  m55-a:\n    resources:\n    - NetworkSerialPort:\n        protocol: raw\n"
            "        host: 10.0.0.5\n        port: 4001\n        speed: 115200\n")
@@ -155,6 +159,8 @@ def farm_build(tmp_path_factory):
     return build_net(root, write_net(tmp_path_factory.mktemp("farm_model")))
 
 
+@pytest.mark.hil
+@pytest.mark.slow
 @pytest.mark.usefixtures("rv32_tools")
 def test_validate_across_emulator_labgrid_place_and_missing_board(capsys, farm_build, tmp_path):
     labgrid_tool("labgrid-client")

@@ -31,6 +31,8 @@ from sdk.runner.transport import open_port
 from tests.fixture_firmware_model import FixtureFirmware
 from tests.helpers.tools import require_target
 
+pytestmark = [pytest.mark.hil, pytest.mark.slow]
+
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
 FUZZ_FRAMES = 10_000

@@ -41,6 +41,8 @@ from sdk.runner.protocol import BootedImage
 from sdk.runner.transport import open_port
 from tests.helpers.tools import require_target
 
+pytestmark = [pytest.mark.hil, pytest.mark.slow]
+
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
 CUT_SEED = int(os.environ.get("EDGEDIFF_CUT_SEED", "4"))  # another seed: other cut points

@@ -17,6 +17,8 @@ from sdk.target import known_targets
 from sdk.validate import run_sample, validate
 from tests.helpers.tools import require_target
 
+pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
+
 EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "denoiser" / "model.py")
 # Goal of the FP16 build: the denoised output within 40 dB of the FP32 output (PSNR over the
 # output's dynamic range), on top of the derived per-element tolerance validate() applies.

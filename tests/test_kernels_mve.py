@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from codegen.kernels.catalog import accumulates_in_half, choose_function
 from codegen.kernels.overrides import mve
 from codegen.kernels.registry import INCLUDE_DIR, kernel_source
+
+pytestmark = pytest.mark.unit
 
 MVE = ["mve"]
 

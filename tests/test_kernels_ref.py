@@ -31,6 +31,8 @@ from codegen.kernels import (INCLUDE_DIR, REF_DIR, all_reference_functions, kern
 from codegen.ops import evaluate
 from tests.helpers.tools import require_tools
 
+pytestmark = pytest.mark.kernel
+
 C_FLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-Wdouble-promotion"]
 RISCV_FLAGS = [
     "--target=riscv32-unknown-elf",

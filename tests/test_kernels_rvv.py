@@ -26,6 +26,7 @@ def _conv_params(**over):
     return p
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("params, taken", [
     (_conv_params(), True),
     (_conv_params(h_in=9, w_in=13, h_out=9, w_out=13), True),
@@ -46,6 +47,7 @@ def test_conv2d_predicate(params, taken):
     assert choose_function("conv2d_f16", params, ["rv32imafc", "zfh"]) == "conv2d_f16"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("shape, a, b, taken", [
     ((1, 16, 8, 8), (1024, 64, 8, 1), (1024, 64, 8, 1), True),   # same shape
     ((1, 16, 8, 8), (1024, 64, 8, 1), (16, 1, 0, 0), True),      # per-channel b
@@ -61,6 +63,7 @@ def test_binary_predicate(shape, a, b, taken):
                            "act": 0}) is taken
 
 
+@pytest.mark.unit
 def test_upsample_predicate():
     base = dict(n=1, channels=8, h_in=5, w_in=7)
     assert upsample_applies({**base, "h_out": 10, "w_out": 14})
@@ -103,6 +106,9 @@ def rvv_results(request, tmp_path_factory):
                           tmp_path_factory.mktemp("rvv"))
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_rvv_corner_cases(rvv_results):
     graph, _, _, functions, _ = rvv_results
     failures = [f"{n.outputs[0]}: ran {functions[n.outputs[0]]}, not an RVV override"

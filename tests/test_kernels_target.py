@@ -15,6 +15,8 @@ from tests.helpers.kernel_check import case_failures, run_case_image
 from tests.helpers.tools import require_target
 from tests.kernel_cases import kernel_case_graph
 
+pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
+
 # The binary_conv2d kernel each target must select (suffix of the reference's name).
 BINARY_CONV_KERNEL = {"rv32": "_zbb", "rv32v": "_rvv", "cortex-m55": "_mve", "cortex-m4": "",
                       "host": ""}

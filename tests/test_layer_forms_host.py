@@ -17,6 +17,8 @@ from sdk.models.spec import ModelSpec, gaussian_sampler
 from sdk.tolerance import output_tolerance
 from tests.host_build import compile_model, run_model
 
+pytestmark = pytest.mark.kernel
+
 
 def _trained_looking(model: nn.Module) -> nn.Module:
     """Running statistics and affine parameters away from the identity a fresh BatchNorm has."""

@@ -12,6 +12,8 @@ from codegen.plan import Buffer, lower_bound, place_greedy
 from sdk.generate import lower
 from sdk.models import load_model
 
+pytestmark = pytest.mark.unit
+
 
 @st.composite
 def buffer_sets(draw):

@@ -13,6 +13,8 @@ from sdk.diffusion.reflow import flow_loss, reflow_distill, sample_time
 from sdk.diffusion.schedule import CosineSchedule
 from sdk.diffusion.train import TeacherConfig, save_checkpoint, train_teacher
 
+pytestmark = pytest.mark.unit
+
 TINY = dict(width=8, mults=[1, 2], emb_dim=16, groups=4, batch=16)
 
 

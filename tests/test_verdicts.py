@@ -79,6 +79,7 @@ def overflow_build(tmp_path_factory) -> Path:
 
 # ------------------------------------------------------------------ the shared reductions
 
+@pytest.mark.unit
 def test_nan_after_finite_values_survives_the_reductions():
     from sdk.metrics import compare, nan_max, nan_min, summarize
 
@@ -97,6 +98,7 @@ def test_nan_after_finite_values_survives_the_reductions():
                                           "torch": 0, "samples": 1}
 
 
+@pytest.mark.unit
 def test_compare_counts_every_non_finite_disagreement():
     from sdk.metrics import compare
 
@@ -121,6 +123,8 @@ def test_compare_counts_every_non_finite_disagreement():
 
 # ------------------------------------------------------------- validate on the host board
 
+@pytest.mark.kernel
+@pytest.mark.hil
 def test_validate_fails_and_names_a_sample_that_is_nan_on_the_board(capsys, overflow_build, tmp_path):
     report_path = tmp_path / "report.json"
     code, out = sdk(capsys, "--build-dir", overflow_build, "validate", "--target", "host", "--emulator",
@@ -139,6 +143,7 @@ def test_validate_fails_and_names_a_sample_that_is_nan_on_the_board(capsys, over
     assert "FAIL" in out and "PASS" not in out
 
 
+@pytest.mark.unit
 def test_sampler_check_fails_on_a_nan_sample_and_names_its_seed(monkeypatch, tmp_path):
     from sdk import validate
 
@@ -168,6 +173,7 @@ def test_sampler_check_fails_on_a_nan_sample_and_names_its_seed(monkeypatch, tmp
 
 # --------------------------------------------------------------------------- mobile, bench
 
+@pytest.mark.unit
 def test_mobile_validate_fails_on_a_nan_runtime_output(monkeypatch, tmp_path):
     from sdk.mobile import validate as mobile_validate
     from sdk.mobile.export import export
@@ -196,6 +202,8 @@ def test_mobile_validate_fails_on_a_nan_runtime_output(monkeypatch, tmp_path):
     assert report.first_nonfinite["output"] == card["outputs"][0]["name"]
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
 def test_bench_error_column_shows_non_finite_output(capsys, tmp_path):
     model = overflow_model(tmp_path / "model", [10.0])  # the bench input: NaN on the device
     code, out = sdk(capsys, "--build-dir", tmp_path / "b", "bench", "--target", "host", "--model", model,
@@ -208,6 +216,8 @@ def test_bench_error_column_shows_non_finite_output(capsys, tmp_path):
 
 # ------------------------------------------------------------------------------ --samples
 
+@pytest.mark.kernel
+@pytest.mark.hil
 @pytest.mark.parametrize("argv", [["validate", "--samples", "0"], ["validate", "--samples", "-1"],
                                   ["validate", "--samples", "1000000"], ["validate", "--samples", "many"],
                                   ["validate", "--quality-samples", "-1"], ["generate", "--n", "0"]])
@@ -227,6 +237,7 @@ def test_bad_sample_count_exits_2_before_the_board_is_touched(capsys, monkeypatc
 
 # ------------------------------------------------------------------- inputs in chunks
 
+@pytest.mark.unit
 def test_input_chunks_are_the_old_inputs_up_to_a_chunk_and_bounded_beyond():
     from sdk.models.spec import INPUT_CHUNK
 
@@ -242,6 +253,8 @@ def test_input_chunks_are_the_old_inputs_up_to_a_chunk_and_bounded_beyond():
     assert not any(torch.equal(a, b) for i, a in enumerate(firsts) for b in firsts[i + 1:])
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
 def test_validate_asks_for_inputs_a_chunk_at_a_time_and_keeps_only_the_picture(monkeypatch, overflow_build):
     from sdk import validate
     from sdk.models.spec import INPUT_CHUNK

@@ -17,6 +17,8 @@ from sdk.diffusion.train import TeacherConfig, save_checkpoint
 from sdk.diffusion.width import _slice_init, feature_loss, spectral_loss, width_distill
 from tests.tiny_unet import TINY, untrained_student
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def teacher(tmp_path_factory):
