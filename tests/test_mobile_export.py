@@ -24,6 +24,8 @@ from sdk.mobile.step import export_inputs
 from sdk.mobile.tolerance import FP32_TOLERANCE_REL, fp16_roundings, mobile_tolerance
 from sdk.models import load_model
 
+pytestmark = pytest.mark.slow  # converters and runtimes: seconds each
+
 REPO = Path(__file__).resolve().parent.parent
 DENOISER = str(REPO / "examples" / "denoiser" / "model.py")
 STEPS = 4

@@ -173,6 +173,7 @@ def test_sampler_check_fails_on_a_nan_sample_and_names_its_seed(monkeypatch, tmp
 
 # --------------------------------------------------------------------------- mobile, bench
 
+@pytest.mark.slow  # exports to a mobile runtime
 @pytest.mark.unit
 def test_mobile_validate_fails_on_a_nan_runtime_output(monkeypatch, tmp_path):
     from sdk.mobile import validate as mobile_validate
