@@ -404,13 +404,14 @@ def _cut_during_flash(target, directory: Path, want, cut_at, delay: float) -> Cu
     with power_up(target, directory) as emu:
         client = client_for(emu)
         flasher = CutFlasher(client, cut_at, reached)
+        failures = []  # (when, error): the power cut breaks the flash; nothing else may
 
         def flash():
             try:
                 client.wait_until_ready(15)
                 flasher.flash(want)
-            except Exception:  # noqa: BLE001 - the power cut breaks it
-                pass
+            except Exception as error:  # noqa: BLE001 - checked against the time of the cut below
+                failures.append((time.monotonic(), error))
 
         worker = threading.Thread(target=flash)
         worker.start()
@@ -418,10 +419,13 @@ def _cut_during_flash(target, directory: Path, want, cut_at, delay: float) -> Cu
             pass
         time.sleep(delay)
         flasher.cut_phase, flasher.cut_acked = flasher.phase, flasher.acked
+        cut_time = time.monotonic()
         os.killpg(emu.process.pid, signal.SIGKILL)  # the power cut: no chance to finish a write
         worker.join(30)
         client.close()
         assert not worker.is_alive()
+        early = [error for when, error in failures if when < cut_time]
+        assert not early, f"the flash failed before the power cut ({cut_at}): {early[0]!r}"
     return flasher
 
 
