@@ -1,9 +1,13 @@
 # Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
-# Both install what is missing (Debian packages, then .venv) before they run.
+# Both install what is missing (Debian packages, then .venv) before they run: the demo only
+# torch (CPU) and this package; the tests also the extras test, data, mobile (about 1 GB) and farm.
 
 PYTHON ?= python3
 VENV := .venv
 SDK := $(VENV)/bin/sdk
+TARGET ?= rv32
+# A 4-step distilled digits diffusion model (350 KB; examples/demo/make_checkpoint.sh remakes it).
+DEMO_MODEL := examples/demo/digits_4steps.pt
 APT_PACKAGES := clang lld llvm qemu-system-misc picolibc-riscv64-unknown-elf \
 	gcc-arm-none-eabi qemu-system-arm picolibc-arm-none-eabi
 # A tool from each package above; apt runs only when one is missing.
@@ -12,9 +16,10 @@ PICOLIBC_RV := /usr/lib/picolibc/riscv64-unknown-elf
 PICOLIBC_ARM := /usr/lib/picolibc/arm-none-eabi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps demo test bench clean
+.PHONY: setup setup-demo system-deps demo test bench clean
 
 setup: system-deps $(VENV)/.installed
+setup-demo: system-deps $(VENV)/.base
 
 system-deps:
 	@missing=""; \
@@ -26,17 +31,24 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q torch==2.13.0 -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.base
 	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[test,data,mobile]'
 	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[farm]' || \
 	  echo "note: labgrid (extra 'farm') did not install; the labgrid farm test will say so and skip"
 	touch $@
 
-demo: setup
-	$(SDK) build --target rv32 --model examples/denoiser/model.py
-	$(SDK) flash --target rv32 --emulator
-	$(SDK) validate --target rv32 --emulator --samples 16
+demo: setup-demo
+	$(SDK) build --target $(TARGET) --model $(DEMO_MODEL)
+	$(SDK) flash --target $(TARGET) --emulator
+	$(SDK) validate --target $(TARGET) --emulator --samples 4
+	$(SDK) generate --target $(TARGET) --n 16
+	@echo "pictures: build/$(TARGET)/validate.png (each step's state → the clean digit torch and the board"
+	@echo "          make of it, and their difference) and build/$(TARGET)/samples.png (16 digits drawn on the board)"
 
 test: setup
 	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup

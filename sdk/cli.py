@@ -247,6 +247,7 @@ def _sampler_rows(check: dict | None) -> list[tuple[str, str]]:
 
 def cmd_validate(args) -> int:
     from sdk.board import open_board
+    from sdk.models import load_model
     from sdk.plots import save_validation_grid
     from sdk.validate import validate
 
@@ -267,7 +268,9 @@ def cmd_validate(args) -> int:
                         on_flash=lambda why: console.print(f"[yellow]{why}")) as client:
             report, records = validate(manifest, client, args.samples, args.seed)
         _print_validation(report)
-        png = save_validation_grid(records, png_path)
+        # a diffusion build's picture shows the clean digit behind each output (its sampler's x̂0)
+        sampler = load_model(manifest.model).sampler if manifest.sampler else None
+        png = save_validation_grid(records, png_path, sampler=sampler)
         json_path.write_text(json.dumps(report.to_dict(), indent=1) + "\n")  # last: marks a whole run
     console.print(f"report: {json_path}" + (f", picture: {png}" if png else ""))
     return 0 if report.passed else 1
