@@ -53,6 +53,12 @@ demo: setup-demo
 test: setup
 	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup
 
+# The fast tier: tests marked unit and not slow (IR, planner, protocol, tolerance, metrics,
+# the CLI's argument errors); no compiler, emulator or board. Under a minute on 2 cores.
+.PHONY: test-fast
+test-fast: setup
+	$(VENV)/bin/python -m pytest -q -m "unit and not slow"
+
 bench: setup
 	$(SDK) bench --matrix --output docs/BENCHMARKS.md
 

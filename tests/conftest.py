@@ -1,4 +1,11 @@
-"""Spread the suite over pytest-xdist workers without building anything twice.
+"""Suite-wide set-up: test tiers, shared fixtures, and spreading the suite over xdist workers.
+
+Tiers (registered in pyproject.toml, `--strict-markers`): every test is `unit`, `kernel` or
+`hil` (at least one), and `slow` when it takes seconds on its own; `make test-fast` runs
+`unit and not slow`. A test without a tier is a collection error, so none is forgotten.
+
+A missing compiler, emulator or cross toolchain skips locally and fails with CI=true
+(tests/helpers/tools.py).
 
 Each test joins an xdist group: its module, split further by the per-target fixture
 parameter where a module builds one firmware image per target (and precision). With
@@ -9,11 +16,21 @@ made once, while different targets build and run in parallel.
 from __future__ import annotations
 
 import pytest
+from rich.console import Console
+
+from sdk import cli
+from tests.helpers.tools import require_target
 
 PER_TARGET_FIXTURES = ("target", "config", "results")
+TIERS = ("unit", "kernel", "hil")
 
 
 def pytest_collection_modifyitems(items):
+    untiered = [item.nodeid for item in items
+                if not any(item.get_closest_marker(tier) for tier in TIERS)]
+    if untiered:
+        raise pytest.UsageError(f"tests without a tier marker ({', '.join(TIERS)}): "
+                                + ", ".join(untiered))
     for item in items:
         if item.get_closest_marker("xdist_group"):
             continue
@@ -24,3 +41,16 @@ def pytest_collection_modifyitems(items):
                 if name in callspec.params:
                     group += f"[{callspec.params[name]}]"
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture
+def wide_console(monkeypatch):
+    """A console wide enough that no message is wrapped (capsys sees sys.stdout)."""
+    monkeypatch.setattr(cli, "console", Console(width=10_000))
+
+
+@pytest.fixture(scope="session")
+def rv32_tools():
+    """The emulated rv32 board's compiler and QEMU (skip locally, fail with CI=true). Session
+    scope: it is set up before any module-scoped build that needs the tools."""
+    require_target("rv32")

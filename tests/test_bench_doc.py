@@ -3,8 +3,12 @@ the same target, precision and kernels, and nothing else."""
 
 from __future__ import annotations
 
+import pytest
+
 from sdk.bench import BenchResult
 from sdk.bench_doc import float_model, render
+
+pytestmark = pytest.mark.unit
 
 
 def result(model: str, precision: str, instructions: int, flash: int, target: str = "rv32") -> BenchResult:

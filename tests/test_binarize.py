@@ -24,6 +24,8 @@ from sdk.diffusion.train import TeacherConfig, save_checkpoint
 from sdk.errors import UserError
 from tests.tiny_unet import TINY, untrained_student
 
+pytestmark = pytest.mark.unit
+
 DEFAULT = {"down_blocks.0.conv1", "down_blocks.0.conv2", "down_blocks.1.conv1", "down_blocks.1.conv2",
            "downsamples.0", "mid.conv1", "mid.conv2", "up_blocks.0.conv1", "up_blocks.0.conv2",
            "up_blocks.1.conv1", "up_blocks.1.conv2"}
@@ -156,6 +158,7 @@ def test_dmd_loss_is_zero_on_a_match_and_blind_to_the_feature_scale():
     assert float(dmd_loss(student, teacher)) > 0.01
 
 
+@pytest.mark.slow  # trains and samples
 def test_binarized_checkpoint_rebuilds_its_model_and_samples(tmp_path):
     torch.manual_seed(1)
     model = TeacherConfig(**TINY).make_model()
@@ -188,6 +191,7 @@ def test_old_float_checkpoint_without_a_binary_entry_still_loads(teacher, tmp_pa
     assert load_checkpoint(tmp_path / "old.pt")[1].binary is None
 
 
+@pytest.mark.slow  # distils a student
 def test_binarize_cli_writes_a_binary_student_at_the_teachers_steps(teacher, tmp_path, capsys):
     assert main(["binarize", "--teacher", str(teacher), "--mode", "w1a1", "--iterations", "2",
                  "--batch", "8", "--out", str(tmp_path)]) == 0
@@ -219,6 +223,7 @@ def _ddp_worker(rank: int, size: int, port: int, teacher: str, out: str):
     dist.destroy_process_group()
 
 
+@pytest.mark.slow  # two gloo processes
 def test_two_gloo_processes_train_the_same_binary_student_as_one(tmp_path):
     config = TeacherConfig(**{**TINY, "groups": 2})
     teacher = save_checkpoint(tmp_path / "t.pt", config, config.make_model(), "student", sampling_steps=2)

@@ -12,6 +12,8 @@ from codegen.interpret import run_graph
 from codegen.ir import Graph, Node, Tensor
 from codegen.passes import CompileOptions, lower_binary_conv
 
+pytestmark = pytest.mark.unit
+
 
 def random_signs(rng, shape) -> np.ndarray:
     return np.where(rng.standard_normal(shape) < 0, -1.0, 1.0).astype(np.float32)

@@ -20,9 +20,10 @@ from sdk import staging
 from sdk.build import load_manifest
 from sdk.errors import UserError
 from sdk.firmware_build import BuildFailed
-from tests.test_cli import UNSUPPORTED_SOURCE, write_net
-from tests.test_cli import sdk as run_sdk
-from tests.test_cli import wide_console  # noqa: F401 - autouse: no message is wrapped
+from tests.helpers.cli import UNSUPPORTED_SOURCE, write_net
+from tests.helpers.cli import sdk as run_sdk
+
+pytestmark = pytest.mark.usefixtures("wide_console")  # no message is wrapped
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET = "host"
@@ -59,6 +60,8 @@ def half_written_link(exception: BaseException):
     return fail
 
 
+@pytest.mark.kernel
+@pytest.mark.slow
 @pytest.mark.parametrize("failure, code, message", [
     (BuildFailed("ld: injected link failure"), 2, "ld: injected link failure"),
     (OSError(errno.ENOSPC, "No space left on device", "firmware.elf"), 2, "no space left on the device holding"),
@@ -82,6 +85,7 @@ def test_a_failed_build_leaves_the_previous_build_unchanged(capsys, tmp_path, mo
     assert leftovers(tmp_path) == []  # the temporary build is gone
 
 
+@pytest.mark.kernel
 def test_a_failed_first_build_leaves_nothing(tmp_path, monkeypatch, models):
     monkeypatch.setattr(sdk.build, "build_firmware", half_written_link(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt) as failed:
@@ -90,6 +94,8 @@ def test_a_failed_first_build_leaves_nothing(tmp_path, monkeypatch, models):
     assert not (tmp_path / TARGET).exists() and leftovers(tmp_path) == []
 
 
+@pytest.mark.kernel
+@pytest.mark.slow
 def test_the_board_state_survives_a_rebuild_and_the_manifest_names_the_final_directory(capsys, tmp_path,
                                                                                       models):
     assert build(capsys, tmp_path, models["a"])[0] == 0
@@ -135,6 +141,8 @@ def wait_for(condition, what: str, process: subprocess.Popen, timeout: float = 1
         time.sleep(0.1)
 
 
+@pytest.mark.kernel
+@pytest.mark.slow
 def test_two_builds_into_one_directory_take_turns(tmp_path, models):
     script, gate, root = tmp_path / "held_build.py", tmp_path / "gate", tmp_path / "build"
     script.write_text(HELD_BUILD)
@@ -172,6 +180,7 @@ def test_two_builds_into_one_directory_take_turns(tmp_path, models):
     assert leftovers(root) == []
 
 
+@pytest.mark.unit
 def test_a_build_waiting_too_long_for_the_lock_says_who_holds_it(tmp_path, caplog):
     final = tmp_path / TARGET
     with staging.build_lock(final):
@@ -183,6 +192,8 @@ def test_a_build_waiting_too_long_for_the_lock_says_who_holds_it(tmp_path, caplo
         pass
 
 
+@pytest.mark.kernel
+@pytest.mark.slow
 def test_a_builder_killed_between_the_renames_loses_nothing(tmp_path):
     """SIGKILL after build/host was renamed to build/.host.old, before the new build moved in:
     the next build puts the previous one (and its board) back before it starts."""

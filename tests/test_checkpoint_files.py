@@ -17,9 +17,10 @@ import torch
 from sdk.diffusion import checkpoint
 from sdk.diffusion.checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
 from sdk.errors import UserError
-from tests.test_cli import sdk
-from tests.test_cli import wide_console  # noqa: F401 - autouse: no message is wrapped
+from tests.helpers.cli import sdk
 from tests.tiny_unet import untrained_student
+
+pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("wide_console")]  # no message is wrapped
 
 FLIPS = 64  # per region: the whole file, and the bytes that are not tensor data (zip + pickle)
 

@@ -7,145 +7,24 @@ through sdk.cli.main, except where PATH must differ (missing tools), which run a
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
-from sdk import cli
 from sdk.build import load_manifest
 from sdk.models import ZOO
-from sdk.target import known_targets, load_target
+from sdk.target import known_targets
+from tests.helpers.cli import (NET_SOURCE, TARGET, UNSUPPORTED_SOURCE, board_on_tcp, build_net, sdk,
+                               sdk_subprocess, write_net)
+from tests.helpers.tools import require_commands
 
-REPO = Path(__file__).resolve().parent.parent
-TARGET = "rv32"
-
-needs_tools = pytest.mark.skipif(
-    shutil.which("qemu-system-riscv32") is None or shutil.which("clang") is None,
-    reason="needs clang and qemu-system-riscv32")
-
-# A user's own denoiser (not from the zoo): two convs with ReLU and a residual connection.
-NET_SOURCE = """\
-import torch
-from torch import nn
-
-torch.manual_seed({seed})
-
-
-class TwoConv(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
-        self.conv2 = nn.Conv2d(4, 1, 3, padding=1)
-
-    def forward(self, x):
-        return x + self.conv2(torch.relu(self.conv1(x)))
-
-
-model = TwoConv()
-example_input = torch.randn(1, 1, 8, 8)
-"""
-
-UNSUPPORTED_SOURCE = """\
-import torch
-from torch import nn
-
-
-class Squash(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(1, 1, 3, padding=1)
-
-    def forward(self, x):
-        return torch.tanh(self.conv(x))
-
-
-model = Squash()
-example_input = torch.randn(1, 1, 8, 8)
-"""
-
-
-# ---------------------------------------------------------------------------------- helpers
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    """A console wide enough that no message is wrapped (capsys sees sys.stdout)."""
-    monkeypatch.setattr(cli, "console", Console(width=10_000))
-
-
-def sdk(capsys, *argv) -> tuple[int, str]:
-    """Run `sdk argv...` in-process; returns (exit status, everything it printed)."""
-    capsys.readouterr()
-    code = cli.main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
-
-
-def sdk_subprocess(*argv, path: str) -> tuple[int, str]:
-    """Run `python -m sdk.cli argv...` with PATH set to `path`."""
-    env = {**os.environ, "PATH": path, "COLUMNS": "10000"}
-    result = subprocess.run([sys.executable, "-m", "sdk.cli", *map(str, argv)], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=120)
-    return result.returncode, result.stdout + result.stderr
-
-
-def write_net(directory: Path, name: str = "my_net.py", seed: int = 1) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / name
-    path.write_text(NET_SOURCE.format(seed=seed))
-    return path
-
-
-def build_net(root: Path, model: Path) -> Path:
-    """`sdk build` a model file into root (in-process); returns the build root."""
-    code = cli.main(["--build-dir", str(root), "build", "--target", TARGET, "--model", str(model)])
-    assert code == 0, f"sdk build of {model} failed"
-    return root
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def board_on_tcp(elf: Path):
-    """The target's emulator on `elf`, its UART on a TCP server instead of a pty, as a board
-    started by hand; yields the pyserial URL. QEMU is always killed on the way out."""
-    port = free_port()
-    argv = load_target(TARGET).emulator_argv(elf)
-    i = argv.index("-serial")
-    assert argv[i + 1] == "pty"
-    argv[i + 1] = f"tcp:127.0.0.1:{port},server=on,wait=off"
-    qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            if qemu.poll() is not None:
-                pytest.fail(f"QEMU exited with {qemu.returncode}: {qemu.stderr.read()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"QEMU's serial port {port} never accepted a connection")
-                time.sleep(0.05)
-        yield f"socket://127.0.0.1:{port}"
-    finally:
-        qemu.kill()
-        qemu.wait(timeout=10)
-        qemu.stderr.close()
+# The emulated rv32 board's compiler and QEMU: skipped locally, failed with CI=true.
+needs_tools = pytest.mark.usefixtures("rv32_tools")
+pytestmark = pytest.mark.usefixtures("wide_console")
 
 
 # --------------------------------------------------------------------------- module builds
@@ -168,6 +47,7 @@ def other_build(tmp_path_factory):
 
 # ------------------------------------------------------------------------ actionable errors
 
+@pytest.mark.unit
 def test_unknown_target_lists_known_targets(capsys, tmp_path):
     assert TARGET in known_targets()
     code, out = sdk(capsys, "--build-dir", tmp_path, "build", "--target", "esp32-nope", "--model", "dncnn")
@@ -178,6 +58,7 @@ def test_unknown_target_lists_known_targets(capsys, tmp_path):
     assert not (tmp_path / "esp32-nope").exists()
 
 
+@pytest.mark.unit
 def test_unsupported_op_names_aten_op_node_and_user_source_line(capsys, tmp_path):
     model = tmp_path / "squash.py"
     model.write_text(UNSUPPORTED_SOURCE)
@@ -190,6 +71,7 @@ def test_unsupported_op_names_aten_op_node_and_user_source_line(capsys, tmp_path
     assert "Traceback" not in out
 
 
+@pytest.mark.unit
 def test_model_file_without_example_input(capsys, tmp_path):
     model = tmp_path / "no_example.py"
     model.write_text(NET_SOURCE.format(seed=1).replace("example_input = ", "some_input = "))
@@ -199,6 +81,7 @@ def test_model_file_without_example_input(capsys, tmp_path):
     assert "Traceback" not in out
 
 
+@pytest.mark.unit
 def test_unknown_model_name_lists_zoo(capsys, tmp_path):
     assert len(ZOO) >= 2
     code, out = sdk(capsys, "--build-dir", tmp_path, "build", "--target", TARGET, "--model", "nosuchthing")
@@ -207,6 +90,8 @@ def test_unknown_model_name_lists_zoo(capsys, tmp_path):
     assert f"zoo models: {', '.join(sorted(ZOO))}" in out
 
 
+@pytest.mark.unit
+@pytest.mark.slow
 @needs_tools
 def test_missing_compiler_prints_install_command(tmp_path):
     bare_path = str(Path(sys.executable).parent)
@@ -220,6 +105,8 @@ def test_missing_compiler_prints_install_command(tmp_path):
     assert "Traceback" not in out
 
 
+@pytest.mark.hil
+@pytest.mark.slow
 @needs_tools
 def test_missing_emulator_prints_install_command(user_build, tmp_path):
     # The toolchain stays reachable (validate may build the bootloader first); QEMU does not.
@@ -239,6 +126,8 @@ def test_missing_emulator_prints_install_command(user_build, tmp_path):
 
 # ------------------------------------------------------------------ build, flash, validate
 
+@pytest.mark.hil
+@pytest.mark.slow
 @needs_tools
 def test_user_model_builds_flashes_and_validates_on_emulator(capsys, user_build, tmp_path):
     manifest = load_manifest(TARGET, user_build)
@@ -269,6 +158,8 @@ def test_user_model_builds_flashes_and_validates_on_emulator(capsys, user_build,
     assert "PASS" in out
 
 
+@pytest.mark.hil
+@pytest.mark.slow
 @needs_tools
 def test_validate_over_tcp_socket_board_started_by_hand(capsys, user_build, tmp_path):
     manifest = load_manifest(TARGET, user_build)
@@ -283,6 +174,8 @@ def test_validate_over_tcp_socket_board_started_by_hand(capsys, user_build, tmp_
     assert report["build_id"] == manifest.build_id
 
 
+@pytest.mark.hil
+@pytest.mark.slow
 @needs_tools
 def test_validate_against_board_running_another_build(capsys, user_build, other_build, tmp_path):
     ours, theirs = load_manifest(TARGET, user_build), load_manifest(TARGET, other_build)
@@ -297,6 +190,8 @@ def test_validate_against_board_running_another_build(capsys, user_build, other_
     assert not (tmp_path / "r.json").exists()
 
 
+@pytest.mark.hil
+@pytest.mark.slow
 @needs_tools
 def test_validate_refuses_model_changed_since_build(capsys, tmp_path):
     model = write_net(tmp_path / "model", "stale_net.py", seed=1)
@@ -313,9 +208,11 @@ def test_validate_refuses_model_changed_since_build(capsys, tmp_path):
     assert not (tmp_path / "r.json").exists()
 
 
+@pytest.mark.kernel
+@pytest.mark.slow
 def test_fp16_on_a_target_without_fp16_arithmetic_says_what_it_does(capsys, tmp_path):
-    if shutil.which("arm-none-eabi-gcc") is None:
-        pytest.skip("needs arm-none-eabi-gcc: apt-get install -y gcc-arm-none-eabi picolibc-arm-none-eabi")
+    require_commands("cortex-m4 build", ["arm-none-eabi-gcc"],
+                     "apt-get install -y gcc-arm-none-eabi picolibc-arm-none-eabi")
     model = write_net(tmp_path / "model")
     code, out = sdk(capsys, "--build-dir", tmp_path / "b", "build", "--target", "cortex-m4",
                     "--model", model, "--precision", "fp16")
@@ -324,6 +221,7 @@ def test_fp16_on_a_target_without_fp16_arithmetic_says_what_it_does(capsys, tmp_
     assert load_manifest("cortex-m4", tmp_path / "b").precision == "fp16"
 
 
+@pytest.mark.unit
 def test_precision_override_naming_no_layer_is_refused(capsys, tmp_path):
     model = write_net(tmp_path / "model")
     config = tmp_path / "precision.toml"

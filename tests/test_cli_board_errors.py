@@ -21,11 +21,11 @@ from sdk import validate as validation
 from sdk.runner.client import DeviceClient
 from sdk.runner.emulator import Emulator
 from sdk.target import load_target
-from tests.test_cli import build_net, free_port, needs_tools, sdk, write_net
-from tests.test_cli import wide_console  # noqa: F401 - autouse: no message is wrapped
+from tests.helpers.cli import build_net, free_port, sdk, write_net
 from tests.tiny_unet import untrained_student
 
-pytestmark = needs_tools
+# rv32_tools: the emulated rv32 board's compiler and QEMU; wide_console: no message is wrapped
+pytestmark = [pytest.mark.hil, pytest.mark.slow, pytest.mark.usefixtures("rv32_tools", "wide_console")]
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_cli import sdk, wide_console  # noqa: F401 (wide_console: an autouse fixture)
+from tests.helpers.cli import sdk
+
+pytestmark = pytest.mark.usefixtures("wide_console")  # no message is wrapped
 
 TARGET = "host"
 
@@ -85,6 +87,9 @@ def _line(path, text: str) -> int:
     return path.read_text().splitlines().index(text) + 1
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 @pytest.mark.parametrize("form", OUTPUT_FORMS)
 def test_accepted_model_forms_build_and_match_torch(capsys, tmp_path, form):
     model = _write(tmp_path, OUTPUT_FORMS[form])
@@ -101,6 +106,7 @@ def _assert_one_message(code: int, out: str, tmp_path) -> None:
     assert not (tmp_path / "b" / TARGET).exists()
 
 
+@pytest.mark.unit
 def test_model_file_that_raises_on_import_shows_the_users_frames(capsys, tmp_path):
     helper = tmp_path / "net_constants.py"
     helper.write_text("def scale():\n    return 1 / 0\n\n\nSCALE = scale()\n")
@@ -113,6 +119,7 @@ def test_model_file_that_raises_on_import_shows_the_users_frames(capsys, tmp_pat
     assert "importlib" not in out and "/sdk/" not in out  # none of our frames
 
 
+@pytest.mark.unit
 def test_model_file_with_a_syntax_error_names_the_line(capsys, tmp_path):
     model = _write(tmp_path, "model = Net(\n")
     code, out = _build(capsys, tmp_path, model)
@@ -121,6 +128,7 @@ def test_model_file_with_a_syntax_error_names_the_line(capsys, tmp_path):
     assert f"at {model}:{_line(model, 'model = Net(')}: model = Net(" in out
 
 
+@pytest.mark.unit
 def test_output_with_several_tensors_and_no_sample_lists_the_fields(capsys, tmp_path):
     model = _write(tmp_path, """\
 class Wrapped(Net):
@@ -138,6 +146,7 @@ model = Wrapped()
     assert "return it alone, or name it `sample`" in out
 
 
+@pytest.mark.unit
 def test_forward_branching_on_tensor_values_says_where(capsys, tmp_path):
     model = _write(tmp_path, """\
 class Branchy(Net):
@@ -156,6 +165,7 @@ model = Branchy()
     assert "must not branch on tensor values" in out
 
 
+@pytest.mark.unit
 def test_example_input_the_forward_cannot_take(capsys, tmp_path):
     model = _write(tmp_path, "model = Net()\nexample_input = torch.randn(1, 3, 8, 8)\n")
     code, out = _build(capsys, tmp_path, model)
@@ -163,6 +173,7 @@ def test_example_input_the_forward_cannot_take(capsys, tmp_path):
     assert f"{model}: model(*example_input) failed: RuntimeError: Given groups=1" in out
 
 
+@pytest.mark.unit
 def test_model_given_as_its_class(capsys, tmp_path):
     model = _write(tmp_path, "model = Net\n")
     code, out = _build(capsys, tmp_path, model)
@@ -170,6 +181,7 @@ def test_model_given_as_its_class(capsys, tmp_path):
     assert f"{model}: `model` is the class Net, not a model: create one, e.g. model = Net()" in out
 
 
+@pytest.mark.unit
 def test_prelu_of_a_1d_tensor_is_refused_with_its_source_line(capsys, tmp_path):
     model = _write(tmp_path, """\
 class Flat(nn.Module):
@@ -189,6 +201,7 @@ model = Flat()
     assert "prelu of a 1-D tensor (it has no channel dim): reshape it to [1, N] first" in out
 
 
+@pytest.mark.unit
 def test_model_that_computes_nothing(capsys, tmp_path):
     model = _write(tmp_path, "model = nn.Sequential(nn.Dropout(0.1), nn.Flatten(2))\n")
     code, out = _build(capsys, tmp_path, model)
@@ -196,6 +209,7 @@ def test_model_that_computes_nothing(capsys, tmp_path):
     assert "the model computes nothing: its output is its input (at most reshaped)" in out
 
 
+@pytest.mark.unit
 def test_output_of_more_than_4_dims(capsys, tmp_path):
     model = _write(tmp_path, """\
 class Split(Net):

@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import ctypes
-
 import numpy as np
 import pytest
 
-from codegen.kernels.registry import INCLUDE_DIR, kernel_sources
 from sdk.generate import generate_c
 from sdk.models import load_model
-from tests.host_build import build_shared_library
+from tests.host_build import compile_model, run_model
 
-HARNESS = "#include <stdint.h>\nvoid model_layer_mark(int32_t layer) { (void)layer; }\n"
-
-
-def _compile(generated, tmp_path):
-    harness = tmp_path / "harness.c"
-    harness.write_text(HARNESS)
-    sources = [*generated.sources, harness, *kernel_sources(generated.emitted.kernel_functions)]
-    return ctypes.CDLL(str(build_shared_library(sources, [INCLUDE_DIR, generated.directory],
-                                                tmp_path / "model.so")))
-
-
-def _run(lib, generated, inputs):
-    out_shape = generated.graph.tensors[generated.graph.outputs[0]].shape
-    out = np.zeros(out_shape, dtype=np.float32)
-    ptr = ctypes.POINTER(ctypes.c_float)
-    args = [np.ascontiguousarray(x.numpy(), dtype=np.float32) for x in inputs]
-    lib.model_run(*[a.ctypes.data_as(ptr) for a in args], out.ctypes.data_as(ptr))
-    return out
+pytestmark = pytest.mark.kernel
 
 
 @pytest.mark.parametrize("name", ["unet", "dncnn"])
 def test_generated_model_matches_torch_on_host(name, tmp_path):
     spec = load_model(name)
     generated = generate_c(spec, tmp_path / "gen")
-    lib = _compile(generated, tmp_path)
+    lib = compile_model(generated, tmp_path)
     for inputs in spec.sample_inputs(4, seed=7):
         ref = spec.reference(inputs).numpy()
-        out = _run(lib, generated, inputs)
+        out = run_model(lib, generated, inputs)
         # Same bound as the on-device test: FP32 kernels differ from torch only by
         # summation order, far below 1e-4 of the output scale.
         assert np.abs(out - ref).max() <= 1e-4 * np.abs(ref).max()

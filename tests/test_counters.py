@@ -12,7 +12,6 @@ Targets whose counter is a clock (host: ns) are skipped: there is nothing to cal
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,9 @@ import pytest
 from sdk.firmware_build import build_firmware
 from sdk.runner import DeviceClient, Emulator
 from sdk.target import known_targets, load_target
+from tests.helpers.tools import require_target
+
+pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "counter_loop"
 ITERATIONS = (1_000, 1_000_000, 10_000_000)
@@ -34,10 +36,7 @@ def board(request, tmp_path_factory):
     target = load_target(request.param)
     if not target.counter_deterministic:
         pytest.skip(f"{target.name} counts with a clock ({target.counter}), not instructions")
-    tools = [target.cc, target.emulator_command[0]]
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"{target.name} needs {', '.join(missing)}")
+    require_target(target.name)
     image = build_firmware(target, [FIXTURE / "model.c"], [FIXTURE], tmp_path_factory.mktemp("fw"))
     with Emulator(target, image.elf) as emu:
         with DeviceClient(emu.port, timeout=5.0, retries=2) as client:

@@ -18,6 +18,8 @@ from sdk.diffusion.progressive import distill_step
 from sdk.diffusion.schedule import CosineSchedule
 from sdk.diffusion.train import TeacherConfig, train_step, world
 
+pytestmark = [pytest.mark.unit, pytest.mark.slow]
+
 CONFIG = TeacherConfig(width=8, mults=[1, 2], emb_dim=16, groups=4, batch=8, steps=1, seed=3,
                        prediction="v")
 

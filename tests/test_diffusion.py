@@ -17,6 +17,8 @@ from sdk.diffusion.schedule import CosineSchedule
 from sdk.diffusion.train import TeacherConfig, save_checkpoint, train_teacher
 from sdk.errors import UserError
 
+pytestmark = pytest.mark.unit
+
 TINY = dict(width=8, mults=[1, 2], emb_dim=16, groups=4, batch=16)
 
 
@@ -51,6 +53,7 @@ def test_checkpoint_that_does_not_match_its_config_says_which_tensors(tmp_path):
         load_checkpoint(path)
 
 
+@pytest.mark.slow  # trains
 def test_train_writes_a_checkpoint_that_samples(tmp_path):
     out = train_teacher(TeacherConfig(steps=3, **TINY), tmp_path / "teacher.pt")
     ckpt, config, model = load_checkpoint(out)
@@ -59,6 +62,7 @@ def test_train_writes_a_checkpoint_that_samples(tmp_path):
     assert samples.shape == (2, 1, 16, 16) and samples.abs().max() <= 1
 
 
+@pytest.mark.slow  # trains
 def test_mnist1d_teacher_trains_on_signals_and_samples_them(tmp_path):
     ckpt, config, model = load_checkpoint(train_teacher(TeacherConfig(dataset="mnist1d", steps=2, **TINY),
                                                         tmp_path / "m.pt"))
@@ -66,6 +70,7 @@ def test_mnist1d_teacher_trains_on_signals_and_samples_them(tmp_path):
     assert config.sample_shape == (1, 1, 40) and samples.shape == (3, 1, 1, 40)
 
 
+@pytest.mark.slow  # trains the feature classifier
 def test_quality_metric_orders_real_noisy_and_noise(tmp_path):
     data, _ = load_dataset("digits16")
     gen = torch.Generator().manual_seed(0)
@@ -80,6 +85,7 @@ def test_quality_metric_orders_real_noisy_and_noise(tmp_path):
     assert reports[0].memorised_fraction > 0.9 and reports[2].memorised_fraction == 0.0
 
 
+@pytest.mark.slow  # trains the feature classifier
 def test_eval_cli_prints_the_metric_and_writes_a_grid(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sdk.cli_diffusion.EVAL_CACHE", tmp_path / "cache")
     ckpt = train_teacher(TeacherConfig(steps=2, **TINY), tmp_path / "t.pt")
@@ -111,6 +117,7 @@ def test_progressive_target_makes_one_step_land_on_the_teacher():
                                rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.slow  # trains
 def test_progressive_distillation_halves_steps_round_by_round(tmp_path):
     from sdk.diffusion.progressive import progressive_distill
 

@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
+
+pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
 

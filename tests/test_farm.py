@@ -14,32 +14,21 @@ import time
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
-from sdk import cli
 from sdk.boardmap import BoardEntry, load_board_map
 from sdk.build import load_manifest
 from sdk.errors import UserError
 from sdk.labgrid_place import serial_url_from_env
-from tests.test_cli import TARGET, board_on_tcp, build_net, free_port, needs_tools, write_net
+from sdk.target import UnknownTarget
+from tests.helpers.cli import TARGET, board_on_tcp, build_net, free_port, sdk, write_net
 
 LABGRID_BIN = Path(sys.executable).parent
-
-
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setattr(cli, "console", Console(width=10_000))
-
-
-def sdk(capsys, *argv) -> tuple[int, str]:
-    capsys.readouterr()
-    code = cli.main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+pytestmark = pytest.mark.usefixtures("wide_console")  # no message is wrapped
 
 
 # ---------------------------------------------------------------------------- board map
 
+@pytest.mark.unit
 def test_board_map_reads_every_way_to_reach_a_board(tmp_path):
     path = tmp_path / "boards.toml"
     path.write_text("""
@@ -66,22 +55,28 @@ labgrid_coordinator = "127.0.0.1:20408"
     assert remote.how == "labgrid place m55-a"
 
 
-@pytest.mark.parametrize("body, message", [
-    ('[[board]]\nname = "a"\ntarget = "rv32"\n', "give exactly one of port, serial_number, emulator, labgrid_place"),
-    ('[[board]]\nname = "a"\ntarget = "rv32"\nport = "/dev/x"\nemulator = true\n', "give exactly one of"),
-    ('[[board]]\nname = "a"\ntarget = "z80"\nemulator = true\n', "unknown target 'z80'"),
-    ('[[board]]\nname = "a"\ntarget = "rv32"\nemulator = true\nbuad = 9600\n', "unknown keys buad"),
-    ('[[board]]\nname = "a"\ntarget = "rv32"\nemulator = true\n' * 2, "name 'a' used twice"),
-    ('title = "no boards"\n', "no [[board]] entries"),
+@pytest.mark.unit
+@pytest.mark.parametrize("body, error, message", [
+    ('[[board]]\nname = "a"\ntarget = "rv32"\n', UserError,
+     "give exactly one of port, serial_number, emulator, labgrid_place"),
+    ('[[board]]\nname = "a"\ntarget = "rv32"\nport = "/dev/x"\nemulator = true\n', UserError,
+     "give exactly one of"),
+    ('[[board]]\nname = "a"\ntarget = "z80"\nemulator = true\n', UnknownTarget, "unknown target 'z80'"),
+    ('[[board]]\nname = "a"\ntarget = "rv32"\nemulator = true\nbuad = 9600\n', UserError,
+     "unknown keys buad"),
+    ('[[board]]\nname = "a"\ntarget = "rv32"\nemulator = true\n' * 2, UserError, "name 'a' used twice"),
+    ('title = "no boards"\n', UserError, "no [[board]] entries"),
 ])
-def test_board_map_mistakes_are_named(tmp_path, body, message):
+def test_board_map_mistakes_are_named(tmp_path, body, error, message):
     path = tmp_path / "boards.toml"
     path.write_text(body)
-    with pytest.raises(Exception, match=".*") as error:
+    with pytest.raises(error) as raised:
         load_board_map(path)
-    assert message in str(error.value)
+    assert type(raised.value) is error  # not some other error that happens to subclass it
+    assert message in str(raised.value)
 
 
+@pytest.mark.unit
 def test_devices_lists_ports_and_mapped_boards(capsys, tmp_path):
     path = tmp_path / "boards.toml"
     path.write_text('[[board]]\nname = "gone"\ntarget = "rv32"\nserial_number = "NOPE123"\n'
@@ -93,6 +88,7 @@ def test_devices_lists_ports_and_mapped_boards(capsys, tmp_path):
     assert "emu" in out and "emulator" in out
 
 
+@pytest.mark.unit
 def test_labgrid_env_yaml_gives_the_serial_url():
     env = ("targets:\n  m55-a:\n    resources:\n    - NetworkSerialPort:\n        protocol: raw\n"
            "        host: 10.0.0.5\n        port: 4001\n        speed: 115200\n")
@@ -163,7 +159,9 @@ def farm_build(tmp_path_factory):
     return build_net(root, write_net(tmp_path_factory.mktemp("farm_model")))
 
 
-@needs_tools
+@pytest.mark.hil
+@pytest.mark.slow
+@pytest.mark.usefixtures("rv32_tools")
 def test_validate_across_emulator_labgrid_place_and_missing_board(capsys, farm_build, tmp_path):
     labgrid_tool("labgrid-client")
     manifest = load_manifest(TARGET, farm_build)

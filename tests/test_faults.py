@@ -28,8 +28,10 @@ from sdk.runner import DeviceClient, DeviceError, DeviceUnresponsive, Emulator, 
 from sdk.runner import protocol as p
 from sdk.runner.faulty import FaultRates, FaultyPort
 from sdk.runner.transport import open_port
-from sdk.target import load_target
 from tests.fixture_firmware_model import FixtureFirmware
+from tests.helpers.tools import require_target
+
+pytestmark = [pytest.mark.hil, pytest.mark.slow]
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
@@ -38,13 +40,7 @@ FUZZ_FRAMES = 10_000
 
 @pytest.fixture(scope="module")
 def target():
-    target = load_target("rv32")
-    import shutil
-    missing = [t for t in (target.cc, target.emulator_command[0]) if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)}: apt-get install -y "
-                    f"{' '.join(target.toolchain_packages + target.emulator_packages)}")
-    return target
+    return require_target("rv32")
 
 
 @pytest.fixture(scope="module")

@@ -20,16 +20,14 @@ from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType
 from sdk.runner import protocol as p
 from sdk.target import UnknownTarget, known_targets, load_target
 from sdk.toolchain import ToolMissing
+from tests.helpers.tools import require_target
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
 
 @pytest.fixture(scope="module", params=known_targets())
 def target(request):
-    target = load_target(request.param)
-    if target.missing_tools():
-        pytest.skip(f"{target.name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
-    return target
+    return require_target(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +65,9 @@ def write_both(board, x, t):
     board.write_input(1, t)
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_hello_describes_build_and_model(board, image, target):
     info = board.hello()
     assert (info.protocol_version, info.max_payload) == (p.PROTO_VERSION, p.PROTO_MAX_PAYLOAD)
@@ -78,6 +79,9 @@ def test_hello_describes_build_and_model(board, image, target):
     assert info.outputs == [p.TensorSpec("out", p.DType.F32, X_SHAPE)]
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_write_run_read_is_exact(board):
     x, t = inputs(1)
     write_both(board, x, t)
@@ -85,6 +89,9 @@ def test_write_run_read_is_exact(board):
     np.testing.assert_array_equal(board.read_output(0), 2 * x + t)
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_counters_cover_both_layers(board):
     write_both(board, *inputs())
     total = board.run()
@@ -93,6 +100,9 @@ def test_counters_cover_both_layers(board):
     assert sum(counts) <= total
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_instruction_count_is_deterministic(board, target):
     runs = []
     for seed in (2, 3):
@@ -106,6 +116,9 @@ def test_instruction_count_is_deterministic(board, target):
         assert all(sum(counts) <= total for total, counts in runs)
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_wrong_shape_is_refused_and_board_keeps_answering(board, target):
     x, _ = inputs()
     with pytest.raises(DeviceError) as error:
@@ -115,6 +128,9 @@ def test_wrong_shape_is_refused_and_board_keeps_answering(board, target):
     assert board.hello().target == target.name
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_write_beyond_tensor_and_bad_index_are_refused(board):
     beyond = p.write_payload(1, (1,), 4, bytes(4))
     with pytest.raises(DeviceError) as error:
@@ -125,6 +141,9 @@ def test_write_beyond_tensor_and_bad_index_are_refused(board):
     assert error.value.code == ErrorCode.BAD_INDEX
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_read_before_run_and_run_before_full_write_are_refused(board):
     with pytest.raises(DeviceError) as error:
         board.read_output(0)
@@ -142,6 +161,9 @@ def test_read_before_run_and_run_before_full_write_are_refused(board):
     assert error.value.code == ErrorCode.INPUT_INCOMPLETE
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_garbage_and_overlong_junk_then_valid_request(board, target):
     rng = np.random.default_rng(7)
     board.link.send(rng.integers(0, 256, 3000, dtype=np.uint8).tobytes())
@@ -157,6 +179,9 @@ def test_garbage_and_overlong_junk_then_valid_request(board, target):
         board.retries = saved
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_max_size_frames_arrive_intact(board):
     x, _ = inputs(5)
     data = x.tobytes()
@@ -171,6 +196,9 @@ def test_max_size_frames_arrive_intact(board):
     np.testing.assert_array_equal(np.frombuffer(out, "<f4").reshape(X_SHAPE), 2 * x)
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_repeated_seq_is_answered_from_saved_reply_without_running_again(board):
     write_both(board, *inputs())
     run_frame = p.encode_frame(MsgType.RUN, 0xA5, p.run_payload(1, 0))
@@ -187,6 +215,9 @@ def test_repeated_seq_is_answered_from_saved_reply_without_running_again(board):
     assert error.value.code == ErrorCode.INPUT_INCOMPLETE
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_missing_emulator_names_the_apt_command(target, image):
     missing = dataclasses.replace(target, emulator_command=["qemu-system-edgediff-absent", "{elf}"])
     apt = f"apt-get update && apt-get install -y {' '.join(target.emulator_packages)}"
@@ -194,6 +225,9 @@ def test_missing_emulator_names_the_apt_command(target, image):
         Emulator(missing, image.elf).start()
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_emulator_is_reaped_even_on_exception(target, image):
     with pytest.raises(RuntimeError, match="boom"):
         with Emulator(target, image.elf) as emu:
@@ -204,11 +238,15 @@ def test_emulator_is_reaped_even_on_exception(target, image):
         os.kill(pid, 0)
 
 
+@pytest.mark.unit
 def test_unknown_target_lists_known_ones():
     with pytest.raises(UnknownTarget, match="rv32"):
         load_target("no-such-board")
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_build_is_reproducible_and_reports_sizes(target, image, tmp_path):
     moved = tmp_path / "elsewhere"
     shutil.copytree(FIXTURE, moved)

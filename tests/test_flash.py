@@ -39,7 +39,9 @@ from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, FlashError, Flasher
 from sdk.runner.image import MAGIC, make_image, pack_header
 from sdk.runner.protocol import BootedImage
 from sdk.runner.transport import open_port
-from sdk.target import load_target
+from tests.helpers.tools import require_target
+
+pytestmark = [pytest.mark.hil, pytest.mark.slow]
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
@@ -49,10 +51,7 @@ MID_WRITE_CUTS = 6  # power cuts at a random PROGRAM of the body; one more each 
 
 
 def need(target_name: str):
-    target = load_target(target_name)
-    if target.missing_tools():
-        pytest.skip(f"{target.name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
-    return target
+    return require_target(target_name)
 
 
 def app(target, out: Path, variant: int = 0, model_source: str | None = None):
@@ -405,13 +404,14 @@ def _cut_during_flash(target, directory: Path, want, cut_at, delay: float) -> Cu
     with power_up(target, directory) as emu:
         client = client_for(emu)
         flasher = CutFlasher(client, cut_at, reached)
+        failures = []  # (when, error): the power cut breaks the flash; nothing else may
 
         def flash():
             try:
                 client.wait_until_ready(15)
                 flasher.flash(want)
-            except Exception:  # noqa: BLE001 - the power cut breaks it
-                pass
+            except Exception as error:  # noqa: BLE001 - checked against the time of the cut below
+                failures.append((time.monotonic(), error))
 
         worker = threading.Thread(target=flash)
         worker.start()
@@ -419,10 +419,13 @@ def _cut_during_flash(target, directory: Path, want, cut_at, delay: float) -> Cu
             pass
         time.sleep(delay)
         flasher.cut_phase, flasher.cut_acked = flasher.phase, flasher.acked
+        cut_time = time.monotonic()
         os.killpg(emu.process.pid, signal.SIGKILL)  # the power cut: no chance to finish a write
         worker.join(30)
         client.close()
         assert not worker.is_alive()
+        early = [error for when, error in failures if when < cut_time]
+        assert not early, f"the flash failed before the power cut ({cut_at}): {early[0]!r}"
     return flasher
 
 

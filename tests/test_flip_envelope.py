@@ -19,6 +19,7 @@ from sdk.validate import validate
 from tests.tiny_unet import TINY
 
 
+@pytest.mark.unit
 def test_only_signs_within_the_margin_are_redrawn():
     x = torch.linspace(-1, 1, 2001)
     plain = torch.ops.edgediff.sign(x, 1.0)
@@ -31,12 +32,14 @@ def test_only_signs_within_the_margin_are_redrawn():
     assert (inside != plain[~outside]).sum() > 0.3 * inside.numel()  # a fair coin, not a copy
 
 
+@pytest.mark.unit
 def test_a_model_without_signs_has_no_envelope():
     model = torch.nn.Conv2d(1, 4, 3, padding=1)
     inputs = [torch.randn(1, 1, 8, 8) for _ in range(3)]
     assert call_envelope([lambda x=x: model(x) for x in inputs], margin_rel=0.5) == 0.0
 
 
+@pytest.mark.unit
 def test_only_sign_ops_on_half_values_take_the_envelope():
     layer = dict(name="s", op="sign_pack", dtype="u32", accumulation=1)
     assert takes_half_signs([{**layer, "function": "sign_pack_f16_mve"}])
@@ -63,6 +66,9 @@ def w1a1_fp16(tmp_path_factory):
     return build(str(path), "host", root / "build", load_policy("fp16"))
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_w1a1_fp16_build_validates_within_the_envelope(w1a1_fp16):
     with open_board(w1a1_fp16, emulator=True, port=None) as client:
         report, _ = validate(w1a1_fp16, client, samples=4, seed=0)
@@ -79,6 +85,9 @@ class SignFlippedOutput(DeviceClient):
         return -super().read_output(index)
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_a_wrong_output_fails_despite_the_envelope(w1a1_fp16):
     with open_board(w1a1_fp16, emulator=True, port=None) as client:
         client.__class__ = SignFlippedOutput

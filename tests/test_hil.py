@@ -13,8 +13,11 @@ from sdk.build import build
 from sdk.models import load_model
 from sdk.precision import load_policy
 from sdk.runner.protocol import DeviceError, ErrorCode
-from sdk.target import known_targets, load_target
+from sdk.target import known_targets
 from sdk.validate import run_sample, validate
+from tests.helpers.tools import require_target
+
+pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
 
 EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "denoiser" / "model.py")
 # Goal of the FP16 build: the denoised output within 40 dB of the FP32 output (PSNR over the
@@ -25,10 +28,7 @@ FP16_MIN_PSNR_DB = 40.0
 @pytest.fixture(scope="module", params=[(t, p) for t in known_targets() for p in ("fp32", "fp16")],
                 ids=lambda tp: f"{tp[0]}-{tp[1]}")
 def config(request):
-    target = load_target(request.param[0])
-    if target.missing_tools():
-        pytest.skip(f"{target.name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
-    return target, request.param[1]
+    return require_target(request.param[0]), request.param[1]
 
 
 @pytest.fixture(scope="module")

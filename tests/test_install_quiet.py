@@ -13,6 +13,10 @@ import sys
 from importlib.metadata import distribution
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.unit
+
 # Lines the imports still print, none of which an install can remove today: TensorFlow's C++
 # logging inside litert-converter (absl before InitializeLog, oneDNN's INFO line), and torch
 # 2.13's deprecation notice for the Enum torchao 0.17/0.18 register as a pytree constant.
@@ -26,6 +30,7 @@ def test_torchao_ships_no_compiled_extension():
     assert files == [], f"torchao has CUDA-built extensions {files}: reinstall it from pyproject.toml's URL"
 
 
+@pytest.mark.slow  # imports the mobile stack in a fresh interpreter
 def test_importing_the_mobile_stack_prints_nothing_unexplained():
     result = subprocess.run([sys.executable, "-c", "import litert_torch, sdk.mobile.export, sdk.mobile.int8"],
                             capture_output=True, text=True, timeout=600)

@@ -12,6 +12,8 @@ from codegen.ir import Graph
 from codegen.passes import run_passes
 from sdk.models import load_model
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module", params=["unet", "dncnn"])
 def spec(request):

@@ -1,14 +1,19 @@
 """Host-only checks of the MVE override table: which shapes the predicates accept (the
-on-board numerics are covered by tests/test_kernels_target.py on cortex-m55), and that the
-Python scratch budget matches the C one."""
+on-board numerics, and which kernel each case ran, are covered by
+tests/test_kernels_target.py on cortex-m55), and that the Python scratch budget matches the
+C one."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
+
 from codegen.kernels.catalog import accumulates_in_half, choose_function
 from codegen.kernels.overrides import mve
 from codegen.kernels.registry import INCLUDE_DIR, kernel_source
+
+pytestmark = pytest.mark.unit
 
 MVE = ["mve"]
 

@@ -29,6 +29,9 @@ from codegen import binary
 from codegen.kernels import (INCLUDE_DIR, REF_DIR, all_reference_functions, kernel_source,
                              kernel_sources)
 from codegen.ops import evaluate
+from tests.helpers.tools import require_tools
+
+pytestmark = pytest.mark.kernel
 
 C_FLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-Wdouble-promotion"]
 RISCV_FLAGS = [
@@ -905,8 +908,9 @@ def test_reference_kernels_cross_compile_float_only(tmp_path, target):
     compile_cmd, nm_names, install = CROSS_TARGETS[target]
     headers = Path(compile_cmd[compile_cmd.index("-isystem") + 1])
     nm = next(filter(None, map(shutil.which, nm_names)), None)
-    if shutil.which(compile_cmd[0]) is None or not headers.is_dir() or nm is None:
-        pytest.skip(f"{target} toolchain not installed: {install}")
+    missing = ([compile_cmd[0]] if shutil.which(compile_cmd[0]) is None else []) \
+        + ([str(headers)] if not headers.is_dir() else []) + ([nm_names[0]] if nm is None else [])
+    require_tools(f"{target} toolchain", missing, install)
     sources = sorted(str(path) for path in REF_DIR.glob("*.c"))
     cmd = [*compile_cmd, *C_FLAGS, "-I", str(INCLUDE_DIR), "-c", *sources]
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)

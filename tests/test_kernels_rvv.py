@@ -4,7 +4,7 @@ reach: 3x3 planes too large for the stack buffer (bands of rows), more input cha
 one block of packed weights (partial sums through the output), odd stride-2 sizes, output
 channel counts that leave remainder blocks, broadcasting on either side, fused
 activations on elementwise ops. Checked against exact arithmetic with the bounds of
-tests/test_kernels_target.py."""
+tests/helpers/kernel_check.py."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 
 from codegen.kernels.catalog import choose_function
 from codegen.kernels.overrides.rvv import binary_applies, conv2d_applies, upsample_applies
+from tests.helpers.kernel_check import case_failures, run_case_image
+from tests.helpers.tools import require_target
 from tests.kernel_cases import CaseBuilder, _conv
-from tests.test_kernels_target import _target_or_skip, case_failures, run_case_image
 
 RVV = ["rv32imafc", "zfh", "zbb", "rvv", "zvfh"]
 
@@ -25,6 +26,7 @@ def _conv_params(**over):
     return p
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("params, taken", [
     (_conv_params(), True),
     (_conv_params(h_in=9, w_in=13, h_out=9, w_out=13), True),
@@ -45,6 +47,7 @@ def test_conv2d_predicate(params, taken):
     assert choose_function("conv2d_f16", params, ["rv32imafc", "zfh"]) == "conv2d_f16"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("shape, a, b, taken", [
     ((1, 16, 8, 8), (1024, 64, 8, 1), (1024, 64, 8, 1), True),   # same shape
     ((1, 16, 8, 8), (1024, 64, 8, 1), (16, 1, 0, 0), True),      # per-channel b
@@ -60,6 +63,7 @@ def test_binary_predicate(shape, a, b, taken):
                            "act": 0}) is taken
 
 
+@pytest.mark.unit
 def test_upsample_predicate():
     base = dict(n=1, channels=8, h_in=5, w_in=7)
     assert upsample_applies({**base, "h_out": 10, "w_out": 14})
@@ -98,10 +102,13 @@ def rvv_case_graph(seed: int = 3):
 @pytest.fixture(scope="module", params=["fp32", "fp16"])
 def rvv_results(request, tmp_path_factory):
     graph, inputs = rvv_case_graph()
-    return run_case_image(_target_or_skip("rv32v"), graph, inputs, request.param,
+    return run_case_image(require_target("rv32v"), graph, inputs, request.param,
                           tmp_path_factory.mktemp("rvv"))
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_rvv_corner_cases(rvv_results):
     graph, _, _, functions, _ = rvv_results
     failures = [f"{n.outputs[0]}: ran {functions[n.outputs[0]]}, not an RVV override"

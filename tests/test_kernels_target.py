@@ -3,140 +3,44 @@ all the cases of tests/kernel_cases.py, runs them once on the (emulated) board a
 each result back over serial; each is checked against float64 numpy on the same stored
 inputs with a bound derived from the arithmetic the selected kernel does. The 1-bit
 convolutions (integer dot, fixed output rounding) must equal codegen/binary.py bit for bit,
-and run the target's ISA kernel where it has one."""
+and run the target's ISA kernel where it has one. The run and the bounds are in
+tests/helpers/kernel_check.py."""
 
 from __future__ import annotations
 
-
-import numpy as np
 import pytest
 
-from codegen.ir import Graph
-from codegen.kernels.catalog import accumulates_in_half
-from codegen.ops import evaluate
-from codegen.passes import PrecisionPolicy, run_passes
-from sdk.build import build_graph
-from sdk.runner import DeviceClient, Emulator
-from sdk.target import known_targets, load_target
-from tests.kernel_cases import case_accumulation, expected_outputs, kernel_case_graph, stored
+from sdk.target import known_targets
+from tests.helpers.kernel_check import case_failures, run_case_image
+from tests.helpers.tools import require_target
+from tests.kernel_cases import kernel_case_graph
 
-UNIT_ROUNDOFF = {"f32": 2.0 ** -24, "f16": 2.0 ** -11}
-EXACT_OPS = {"relu", "concat", "upsample_nearest2d"}  # data movement: no arithmetic at all
-# Integer XOR-popcount dot, then the output step every target rounds the same way.
-BIT_EXACT_OPS = EXACT_OPS | {"binary_conv2d"}
-DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d"}
+pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
+
 # The binary_conv2d kernel each target must select (suffix of the reference's name).
 BINARY_CONV_KERNEL = {"rv32": "_zbb", "rv32v": "_rvv", "cortex-m55": "_mve", "cortex-m4": "",
                       "host": ""}
 # The sign_pack kernel each (target, dtype) must select; anything not listed: the reference.
 SIGN_PACK_KERNEL = {("cortex-m55", "f16"): "_mve", ("rv32v", "f16"): "_rvv"}
 BINARY_WEIGHT_CONV_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}  # elsewhere: the reference
-# expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
-TRANSCENDENTAL_ULPS = 4
-
-
-def _target_or_skip(name: str):
-    target = load_target(name)
-    if target.missing_tools():
-        pytest.skip(f"{name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
-    return target
+# The float kernels: every float case runs the ISA kernel (suffix) on these targets, and the
+# reference elsewhere, except the cases that ISA's predicates refuse or it has no kernel for:
+# a depthwise conv (groups), PReLU, an add on [N, C] operands (rank 2) and, on MVE, ReLU.
+FLOAT_ISA_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}
+FLOAT_REFERENCE_CASES = {
+    "rv32v": {"conv_depthwise", "prelu", "prelu_shared", "prelu_shared_nc", "add_channel_nc"},
+    "cortex-m55": {"conv_depthwise", "relu", "prelu", "prelu_shared", "prelu_shared_nc",
+                   "add_channel_nc"},
+}
+ONE_BIT_OPS = {"sign_pack", "binary_conv2d", "binary_weight_conv2d"}  # checked on their own below
 
 
 @pytest.fixture(scope="module", params=[(t, p) for t in known_targets() for p in ("fp32", "fp16")],
                 ids=lambda tp: f"{tp[0]}-{tp[1]}")
 def results(request, tmp_path_factory):
-    target = _target_or_skip(request.param[0])
+    target = require_target(request.param[0])
     graph, inputs = kernel_case_graph(seed=1)
     return run_case_image(target, graph, inputs, request.param[1], tmp_path_factory.mktemp("cases"))
-
-
-def run_case_image(target, graph, inputs, precision: str, out_dir):
-    """Build the case image, run it once on the board, return
-    (graph, inputs, dtype, kernel function per case, outputs)."""
-    lowered = run_passes(Graph.from_dict(graph.to_dict()), PrecisionPolicy(precision))
-    generated, image = build_graph(lowered, target, out_dir, target.isa_features)
-    dtype = "f16" if precision == "fp16" else "f32"
-    stored = [x.astype(np.float16).astype(np.float32) if dtype == "f16" else x for x in inputs]
-    with Emulator(target, image.elf) as board, DeviceClient(board.port, timeout=10.0) as client:
-        client.wait_until_ready(deadline_s=20)
-        for index, value in enumerate(stored):
-            client.write_input(index, value)
-        client.run()
-        outputs = {name: client.read_output(i) for i, name in enumerate(lowered.outputs)}
-    functions = {layer.name: layer.function for layer in generated.emitted.layers}
-    return graph, inputs, dtype, functions, outputs
-
-
-def _magnitude(value: np.ndarray, dtype: str) -> np.ndarray:
-    """|value| as stored; packed ±1 weights (uint32) have magnitude 1: all bits 0 (+1)."""
-    if value.dtype == np.uint32:
-        return np.zeros_like(value)
-    return np.abs(stored(value, dtype).astype(np.float32))
-
-
-def _abs_products(graph, node, inputs, dtype):
-    """sum |a*b| (+|bias|) per output of a dot-product case, from the stored values (for
-    binary_weight_conv2d: |scale| * sum |x| + |bias|)."""
-    values = {n: _magnitude(v, dtype) for n, v in zip(graph.inputs, inputs)}
-    values.update({n: _magnitude(v, dtype) for n, v in graph.constants.items()})
-    attrs = {**node.attrs, "act": "none"}
-    return evaluate(node.op, [values[t] if t else None for t in node.inputs], attrs).astype(np.float64)
-
-
-def bound(graph, node, inputs, dtype, function, expected):
-    """Largest |device - exact| the kernel's arithmetic allows, per output element.
-
-    Dot products (conv, linear): FP32 accumulation of K terms errs by at most
-    (K+1) * 2^-24 * sum|a*b| (Higham's gamma_K); an FP16-accumulating kernel by
-    (K+1) * 2^-11 * sum|a*b|. An FP16 result is then rounded once more (2^-11 * |y|).
-    W1A16 (binary_weight_conv2d): K signed inputs summed in FP32, times scale, plus bias
-    (one rounding each): within (K+1) * 2^-24 * (|scale| sum|x| + |bias|), the same form.
-    A fused SiLU adds its own few-ulp error on top. Group norm: mean and variance of M
-    elements in FP32 err by ~M * 2^-24 relative, which the normalised output inherits.
-    """
-    y = np.abs(expected.astype(np.float64))
-    u_out = UNIT_ROUNDOFF[dtype]
-    out_rounding = u_out * y if dtype == "f16" else 0.0
-    act_error = TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"] * y
-    if node.op in DOT_OPS:
-        k = case_accumulation(graph, node.outputs[0])
-        u_acc = UNIT_ROUNDOFF["f16" if accumulates_in_half(function) else "f32"]
-        return (k + 1) * u_acc * _abs_products(graph, node, inputs, dtype) + out_rounding + act_error \
-            + (TRANSCENDENTAL_ULPS * u_out * y if node.attrs.get("act") == "silu" else 0.0)
-    if node.op == "group_norm":
-        shape = graph.tensors[node.inputs[0]].shape
-        m = int(np.prod(shape[1:])) // node.attrs["groups"]
-        return (4 * m * UNIT_ROUNDOFF["f32"] + 2 * u_out) * (y + 1.0) + TRANSCENDENTAL_ULPS * u_out * y
-    # elementwise: one or two roundings, plus the transcendental error of SiLU
-    return (2 * u_out + TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"]) * y + TRANSCENDENTAL_ULPS * u_out * y \
-        + 1e-30
-
-
-def case_failures(results) -> list[str]:
-    """One line per case whose device result is off the exact value by more than its bound."""
-    graph, inputs, dtype, functions, outputs = results
-    expected = expected_outputs(graph, inputs, dtype)
-    failures = []
-    for node in graph.nodes:
-        name = node.outputs[0]
-        if name not in graph.outputs:  # an intermediate of a chained case
-            continue
-        if node.op in BIT_EXACT_OPS:
-            # the device's output, cast exactly to float32, against the value it must store
-            want = stored(expected[name], dtype).astype(np.float32)
-            bad = outputs[name].astype(np.float32).view(np.uint32) != want.view(np.uint32)
-            if bad.any():
-                failures.append(f"{name} ({functions[name]}): not bit-exact at {int(bad.sum())} "
-                                f"of {bad.size} elements")
-            continue
-        got, want = outputs[name].astype(np.float64), expected[name].astype(np.float64)
-        limit = bound(graph, node, inputs, dtype, functions[name], want)
-        excess = np.abs(got - want) - limit
-        if excess.max() > 0:
-            i = int(np.argmax(excess))
-            failures.append(f"{name} ({functions[name]}): error {np.abs(got - want).flat[i]:.3e} "
-                            f"> bound {np.broadcast_to(limit, got.shape).flat[i]:.3e}")
-    return failures
 
 
 def test_every_case_matches_exact_arithmetic(results):
@@ -158,3 +62,17 @@ def test_binary_convolutions_run_the_isa_kernel(results, request):
     ran = {n.name: functions[n.name] for n in graph.nodes if n.op == "binary_weight_conv2d"}
     want = {name: f"binary_weight_conv2d_{dtype}{'' if name == 'bwconv1x1_s2' else isa}" for name in ran}
     assert ran and ran == want, ran
+
+
+def test_float_cases_run_the_isa_kernel(results, request):
+    """Which float kernel each case ran, as the build recorded it: on cortex-m55 the MVE
+    kernels and on rv32v the RVV kernels wherever their predicates take the shape, the
+    portable reference on targets without float ISA kernels."""
+    target = request.node.callspec.params["results"][0]
+    graph, _, dtype, functions, _ = results
+    isa, reference = FLOAT_ISA_KERNEL.get(target, ""), FLOAT_REFERENCE_CASES.get(target, set())
+    ran = {n.name: functions[n.name] for n in graph.nodes if n.op not in ONE_BIT_OPS}
+    want = {n.name: f"{n.op}_{dtype}{'' if n.name in reference else isa}"
+            for n in graph.nodes if n.op not in ONE_BIT_OPS}
+    assert len(ran) >= 20 and reference <= set(ran), sorted(ran)
+    assert ran == want, {name: (ran[name], want[name]) for name in ran if ran[name] != want[name]}

@@ -15,7 +15,9 @@ from codegen.passes import PrecisionPolicy, run_passes
 from sdk.generate import generate_c
 from sdk.models.spec import ModelSpec, gaussian_sampler
 from sdk.tolerance import output_tolerance
-from tests.test_codegen_host import _compile, _run
+from tests.host_build import compile_model, run_model
+
+pytestmark = pytest.mark.kernel
 
 
 def _trained_looking(model: nn.Module) -> nn.Module:
@@ -87,13 +89,13 @@ def _spec(model: nn.Module, shape) -> ModelSpec:
 
 def _check_against_torch(spec: ModelSpec, precision: str, tmp_path) -> None:
     generated = generate_c(spec, tmp_path / "gen", PrecisionPolicy(precision))
-    lib = _compile(generated, tmp_path)
+    lib = compile_model(generated, tmp_path)
     layers = [{"dtype": l.dtype, "function": l.function, "accumulation": l.accumulation}
               for l in generated.emitted.layers]
     tolerance = output_tolerance(layers)  # what `sdk validate` allows this build
     for inputs in spec.sample_inputs(4, seed=5):
         ref = spec.reference(inputs).numpy()
-        out = _run(lib, generated, inputs)
+        out = run_model(lib, generated, inputs)
         assert np.abs(out - ref).max() <= tolerance * np.abs(ref).max()
 
 

@@ -24,6 +24,8 @@ from sdk.mobile.step import export_inputs
 from sdk.mobile.tolerance import FP32_TOLERANCE_REL, fp16_roundings, mobile_tolerance
 from sdk.models import load_model
 
+pytestmark = pytest.mark.slow  # converters and runtimes: seconds each
+
 REPO = Path(__file__).resolve().parent.parent
 DENOISER = str(REPO / "examples" / "denoiser" / "model.py")
 STEPS = 4
@@ -72,12 +74,14 @@ def worst_error(path: Path, spec, n: int = 8) -> float:
     return worst
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("target", ["onnx", "tflite"])
 def test_fp32_export_matches_torch(exports, checkpoint, target):
     root, card = exports[target, "fp32"]
     assert worst_error(root / target / card["file"], load_model(checkpoint)) <= FP32_TOLERANCE_REL == 1e-5
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("target", ["onnx", "tflite"])
 def test_fp16_export_within_derived_tolerance_and_really_half(exports, checkpoint, target):
     root, card = exports[target, "fp16"]
@@ -90,6 +94,7 @@ def test_fp16_export_within_derived_tolerance_and_really_half(exports, checkpoin
     assert card["file_bytes"] < exports[target, "fp32"][1]["file_bytes"]
 
 
+@pytest.mark.unit
 def test_card_describes_the_file_and_the_plan(exports, checkpoint):
     spec = load_model(checkpoint)
     for (target, precision), (root, card) in exports.items():
@@ -106,6 +111,7 @@ def test_card_describes_the_file_and_the_plan(exports, checkpoint):
     assert json.loads((root / target / "model_card.json").read_text()) == json.loads(json.dumps(card))
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("prediction", ["v", "eps", "flow"])
 def test_reference_sampler_equals_the_torch_sampler(tmp_path, prediction):
     spec = load_model(make_checkpoint(tmp_path / "s.pt", prediction))
@@ -123,6 +129,7 @@ def test_reference_sampler_equals_the_torch_sampler(tmp_path, prediction):
         assert np.abs(want).max() > 0.1  # a real sample, not a clipped constant
 
 
+@pytest.mark.unit
 def test_validate_checkpoint_through_the_cli(exports, capsys):
     root, _ = exports["onnx", "fp32"]
     assert main(["--build-dir", str(root), "validate", "--target", "onnx", "--samples", "4",
@@ -135,6 +142,7 @@ def test_validate_checkpoint_through_the_cli(exports, capsys):
     assert abs(report["sampler"]["fd_runtime"] - report["sampler"]["fd_torch"]) < 0.01 * report["sampler"]["fd_torch"]
 
 
+@pytest.mark.unit
 def test_build_and_validate_a_model_file_through_the_cli(tmp_path, capsys):
     root = str(tmp_path)
     assert main(["--build-dir", root, "build", "--target", "onnx", "--model", DENOISER]) == 0
@@ -147,12 +155,14 @@ def test_build_and_validate_a_model_file_through_the_cli(tmp_path, capsys):
     assert "not the file its model card describes" in capsys.readouterr().out
 
 
+@pytest.mark.unit
 def test_precision_the_target_lacks_is_refused(tmp_path, capsys):
     assert main(["--build-dir", str(tmp_path), "build", "--target", "onnx", "--precision", "int8",
                  "--model", DENOISER]) == 2
     assert "--target onnx takes --precision fp32 or fp16" in capsys.readouterr().out
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("target, op", [("onnx", "prims.erf_inv"), ("tflite", "aten.erfinv")])
 def test_unsupported_op_names_op_node_and_workaround(tmp_path, capsys, target, op):
     model = tmp_path / "gaussianize.py"
@@ -169,6 +179,7 @@ def test_unsupported_op_names_op_node_and_workaround(tmp_path, capsys, target, o
     assert "error:" in out and "Traceback" not in out
 
 
+@pytest.mark.unit
 def test_int8_build_and_validate_through_the_cli(tmp_path, checkpoint, capsys):
     """The CLI's int8 path: the float file kept beside it, quantization in the card, TFLite
     Micro identical to LiteRT's reference kernels, error within the derived int8 limit."""
@@ -186,6 +197,8 @@ def test_int8_build_and_validate_through_the_cli(tmp_path, checkpoint, capsys):
     assert 1e-3 < report["max_rel_error"] <= report["tolerance_rel"]
 
 
+@pytest.mark.kernel
+@pytest.mark.slow
 def test_bench_times_the_runtime_and_our_host_c_in_one_table(tmp_path, capsys):
     doc = tmp_path / "MOBILE_BENCHMARKS.md"
     assert main(["--build-dir", str(tmp_path), "bench", "--target", "onnx", "--model", DENOISER,

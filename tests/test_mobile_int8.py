@@ -21,6 +21,8 @@ from sdk.mobile.step import StepFunction, example_inputs
 from sdk.mobile.tflm import run_tflite_micro
 from sdk.models import load_model
 
+pytestmark = [pytest.mark.unit, pytest.mark.slow]  # converters and runtimes: seconds each
+
 STEPS = 4
 # docs/MOBILE_INT8.md: the time path (a function of the step index alone) and the
 # QUANTIZE that hands its result to the int8 body.

@@ -13,6 +13,8 @@ from codegen.ir import Graph, Node, Tensor
 from codegen.ops import CAPTURERS, OPS, evaluate
 from codegen.passes import PIPELINE, CompileOptions, run_passes
 
+pytestmark = pytest.mark.unit
+
 
 def test_every_op_is_registered_once_under_its_own_name():
     assert all(name == spec.name for name, spec in OPS.items())

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codegen.plan import Buffer, lower_bound, place_greedy
 from sdk.generate import lower
 from sdk.models import load_model
+
+pytestmark = pytest.mark.unit
 
 
 @st.composite
@@ -32,23 +37,44 @@ def _check(buffers, arena):
     assert arena >= lower_bound(buffers)
 
 
-RATIOS: list[float] = []
-
-
 @settings(max_examples=300, deadline=None)
 @given(buffer_sets())
 def test_greedy_plan_never_overlaps_live_tensors(buffers):
     arena = place_greedy(buffers)
     _check(buffers, arena)
-    RATIOS.append(arena / lower_bound(buffers))
+
+
+def random_buffers(rng: random.Random) -> list[Buffer]:
+    """One case drawn as buffer_sets draws it, from a seeded generator."""
+    buffers = []
+    for i in range(rng.randint(1, 40)):
+        first = rng.randint(0, 30)
+        buffers.append(Buffer(f"b{i}", rng.randint(1, 64) * 16, first, first + rng.randint(0, 10)))
+    return buffers
+
+
+# Worst arena / lower bound over the 300 cases: 1.26-1.28 measured for seeds 0-4. A planner that
+# stopped reusing dead buffers' space would be far above it.
+WORST_RATIO = 1.5
 
 
 def test_report_how_close_greedy_gets_to_the_bound():
-    """Not a pass/fail on quality: prints the spread of arena / lower bound (see -s)."""
-    ratios = sorted(RATIOS) or [1.0]
+    """The spread of arena / lower bound over 300 seeded random cases (printed, see -s): every
+    plan valid and at or above the bound, none beyond WORST_RATIO. Its own cases, so it does
+    not depend on another test having run first."""
+    rng = random.Random(0)
+    ratios = []
+    for _ in range(300):
+        buffers = random_buffers(rng)
+        arena = place_greedy(buffers)
+        _check(buffers, arena)
+        ratios.append(arena / lower_bound(buffers))
+    ratios.sort()
     print(f"\narena/lower-bound over {len(ratios)} random cases: "
           f"median {ratios[len(ratios) // 2]:.3f}, worst {ratios[-1]:.3f}")
+    assert len(ratios) == 300
     assert ratios[0] >= 1.0
+    assert ratios[-1] <= WORST_RATIO
 
 
 def test_real_models_plan_is_valid_and_tight():

@@ -14,6 +14,8 @@ from sdk.validate import SampleRecord
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+pytestmark = pytest.mark.unit
+
 EPS32 = float(np.finfo(np.float32).eps)
 
 

@@ -15,6 +15,8 @@ from sdk.models import load_model
 from sdk.precision import load_policy
 from sdk.tolerance import FP32_TOLERANCE_REL, output_tolerance
 
+pytestmark = pytest.mark.unit
+
 
 def _lowered(name: str, policy: PrecisionPolicy):
     spec = load_model(name)

@@ -22,6 +22,7 @@ payloads = st.binary(max_size=p.PROTO_MAX_PAYLOAD)
 frames = st.tuples(st.integers(0, 255), st.integers(0, 255), payloads)
 
 
+@pytest.mark.unit
 @given(st.binary(max_size=3000))
 def test_cobs_round_trip_and_no_zero_bytes(data):
     encoded = p.cobs_encode(data)
@@ -29,6 +30,7 @@ def test_cobs_round_trip_and_no_zero_bytes(data):
     assert p.cobs_decode(encoded) == data
 
 
+@pytest.mark.unit
 @given(frames)
 def test_frame_round_trip(frame):
     msg_type, seq, payload = frame
@@ -37,6 +39,7 @@ def test_frame_round_trip(frame):
     assert p.decode_frame(wire[:-1]) == p.Frame(msg_type, seq, payload)
 
 
+@pytest.mark.unit
 @given(frames, st.data())
 def test_corrupted_frame_is_detected(frame, data):
     wire = bytearray(p.encode_frame(*frame)[:-1])
@@ -46,6 +49,7 @@ def test_corrupted_frame_is_detected(frame, data):
         p.decode_frame(bytes(wire))
 
 
+@pytest.mark.unit
 @given(frames, st.data())
 def test_truncated_frame_is_detected(frame, data):
     wire = p.encode_frame(*frame)[:-1]
@@ -54,6 +58,7 @@ def test_truncated_frame_is_detected(frame, data):
         p.decode_frame(wire[:cut])
 
 
+@pytest.mark.unit
 def test_oversized_payload_is_refused():
     with pytest.raises(ValueError):
         p.encode_frame(p.MsgType.WRITE, 0, bytes(p.PROTO_MAX_PAYLOAD + 1))
@@ -96,6 +101,7 @@ def c_decode(lib, wire: bytes) -> tuple[int, p.Frame | None]:
     return 0, p.Frame(frame.type, frame.seq, ctypes.string_at(frame.payload, frame.len))
 
 
+@pytest.mark.kernel
 @settings(max_examples=200)
 @given(frames)
 def test_c_and_python_frames_are_identical(c_frame_lib, frame):
@@ -104,6 +110,7 @@ def test_c_and_python_frames_are_identical(c_frame_lib, frame):
     assert c_decode(c_frame_lib, wire[:-1]) == (0, p.Frame(*frame))
 
 
+@pytest.mark.kernel
 @given(frames, st.data())
 def test_c_detects_corruption(c_frame_lib, frame, data):
     wire = bytearray(p.encode_frame(*frame)[:-1])
@@ -113,6 +120,7 @@ def test_c_detects_corruption(c_frame_lib, frame, data):
     assert status != 0
 
 
+@pytest.mark.kernel
 def test_c_refuses_oversized_frames(c_frame_lib):
     assert c_encode(c_frame_lib, 1, 0, bytes(p.PROTO_MAX_PAYLOAD + 1)) == b""
     body = p.HEADER.pack(1, 0, p.PROTO_MAX_PAYLOAD + 1) + bytes(p.PROTO_MAX_PAYLOAD + 1)
@@ -121,6 +129,7 @@ def test_c_refuses_oversized_frames(c_frame_lib):
     assert status != 0
 
 
+@pytest.mark.kernel
 @given(st.binary(max_size=2000))
 def test_c_crc32_matches_zlib(c_frame_lib, data):
     assert c_frame_lib.crc32_update(0, data, len(data)) == zlib.crc32(data)
@@ -132,6 +141,7 @@ def header_defines(prefix: str) -> dict[str, int]:
             re.findall(rf"^#define {prefix}_(\w+)\s+(0x[0-9a-fA-F]+|\d+)\s*$", text, re.MULTILINE)}
 
 
+@pytest.mark.unit
 def test_codes_in_protocol_h_match_protocol_py():
     assert header_defines("MSG") == {m.name: m.value for m in p.MsgType}
     assert header_defines("ERR") == {e.name: e.value for e in p.ErrorCode}

@@ -13,6 +13,8 @@ from sdk.diffusion.reflow import flow_loss, reflow_distill, sample_time
 from sdk.diffusion.schedule import CosineSchedule
 from sdk.diffusion.train import TeacherConfig, save_checkpoint, train_teacher
 
+pytestmark = pytest.mark.unit
+
 TINY = dict(width=8, mults=[1, 2], emb_dim=16, groups=4, batch=16)
 
 
@@ -61,6 +63,7 @@ def test_flow_is_not_on_the_cosine_schedule():
         schedule.target("flow", x, torch.zeros(1), x)
 
 
+@pytest.mark.slow  # distils a student
 def test_reflow_writes_a_flow_student_that_samples(teacher, tmp_path):
     paths = reflow_distill(teacher, steps=2, iterations=3, out_dir=tmp_path, batch=8, pairs=12,
                            teacher_steps=3)
@@ -75,6 +78,7 @@ def test_reflow_writes_a_flow_student_that_samples(teacher, tmp_path):
     assert samples.shape == (5, 1, 16, 16) and samples.abs().max() <= 1
 
 
+@pytest.mark.slow  # distils a student
 def test_distill_and_eval_cli_on_a_flow_student(teacher, tmp_path, monkeypatch):
     """`sdk eval` samples a flow checkpoint with Euler steps (the metric itself is stubbed:
     training its classifier takes minutes and is tested in test_diffusion.py)."""

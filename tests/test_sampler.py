@@ -23,9 +23,9 @@ from sdk.diffusion.device_model import checkpoint_spec
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
 from sdk.precision import load_policy
 from sdk.runner.protocol import DeviceError, ErrorCode, MsgType
-from sdk.target import load_target
 from sdk.tolerance import sample_tolerance
 from sdk.validate import validate
+from tests.helpers.tools import require_target
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = str(REPO / "examples" / "denoiser" / "model.py")
@@ -42,6 +42,7 @@ def make_checkpoint(path: Path, prediction: str, steps: int = 4) -> Path:
     return save_checkpoint(path, config, config.make_model(), "student", sampling_steps=steps)
 
 
+@pytest.mark.unit
 def test_tabulated_graph_matches_torch_at_every_step_without_a_time_mlp(tmp_path):
     spec = checkpoint_spec(make_checkpoint(tmp_path / "s.pt", "v"))
     graph = capture(spec.module, spec.example_inputs)
@@ -56,6 +57,7 @@ def test_tabulated_graph_matches_torch_at_every_step_without_a_time_mlp(tmp_path
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-4 * np.abs(want).max())
 
 
+@pytest.mark.unit
 def test_the_schedule_in_the_pipeline_tabulates_as_the_direct_call_does(tmp_path):
     spec = checkpoint_spec(make_checkpoint(tmp_path / "s.pt", "v"))
     direct = capture(spec.module, spec.example_inputs)
@@ -65,6 +67,7 @@ def test_the_schedule_in_the_pipeline_tabulates_as_the_direct_call_does(tmp_path
     assert piped.to_json() == direct.to_json()
 
 
+@pytest.mark.unit
 def test_tabulating_needs_a_time_input_that_only_feeds_a_time_path():
     class ReadsTimeDirectly(torch.nn.Module):
         def forward(self, x, t):
@@ -77,6 +80,7 @@ def test_tabulating_needs_a_time_input_that_only_feeds_a_time_path():
         tabulate_time.run(graph, "nope", [1.0])
 
 
+@pytest.mark.kernel
 def test_noise_twin_matches_the_firmware_generator_bit_for_bit(tmp_path):
     lib = tmp_path / "libnoise.so"
     subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", lib, REPO / "firmware" / "noise.c"], check=True)
@@ -91,9 +95,7 @@ def test_noise_twin_matches_the_firmware_generator_bit_for_bit(tmp_path):
 
 @pytest.fixture(scope="module", params=BOARDS, ids=lambda b: "-".join(b))
 def config(request):
-    target = load_target(request.param[0])
-    if target.missing_tools():
-        pytest.skip(f"{target.name} needs {', '.join(target.missing_tools())}: {target.install_command()}")
+    require_target(request.param[0])
     return request.param
 
 
@@ -111,6 +113,9 @@ def board(manifest):
         yield client
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_board_samples_match_the_host_sampler_from_the_same_noise(manifest, board):
     spec = checkpoint_spec(Path(manifest.model))
     shape = tuple(manifest.inputs[0]["shape"])
@@ -121,6 +126,9 @@ def test_board_samples_match_the_host_sampler_from_the_same_noise(manifest, boar
         assert np.abs(made.sample).max() <= 1 and made.instructions > 0
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_host_noise_and_board_noise_give_the_same_sample(manifest, board):
     steps = manifest.sampler["steps"]
     board.sample(seed=5, device_noise=True, steps=steps)
@@ -130,6 +138,9 @@ def test_host_noise_and_board_noise_give_the_same_sample(manifest, board):
     np.testing.assert_array_equal(board.read_output(0), from_board_noise)
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_sample_requests_that_cannot_run_get_error_replies(manifest, board):
     with pytest.raises(DeviceError) as err:
         board.sample(seed=0, device_noise=False)  # no noise written since the last run
@@ -141,6 +152,9 @@ def test_sample_requests_that_cannot_run_get_error_replies(manifest, board):
     assert report.passed and report.sampler["passed"] and report.sampler["steps"] == 4
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_an_image_without_sampler_says_so(tmp_path):
     manifest = build(EXAMPLE, "host", tmp_path)
     with open_board(manifest, emulator=True, port=None) as client:
@@ -149,6 +163,9 @@ def test_an_image_without_sampler_says_so(tmp_path):
     assert err.value.code == ErrorCode.NO_SAMPLER and "no sampler" in str(err.value)
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_generate_writes_the_board_samples_as_a_grid(tmp_path, capsys):
     checkpoint = make_checkpoint(tmp_path / "student.pt", "v", steps=2)
     assert main(["--build-dir", str(tmp_path / "b"), "build", "--target", "host",

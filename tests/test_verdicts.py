@@ -16,14 +16,16 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import torch
-from rich.console import Console
 
 from sdk import cli
 from sdk.board_sampling import BoardSample, host_sample
 from sdk.build import load_manifest
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.models import load_model
+from tests.helpers.cli import sdk
 from tests.tiny_unet import untrained_student
+
+pytestmark = pytest.mark.usefixtures("wide_console")  # no message is wrapped
 
 # out = a(x) − b(x) = 1e4·x in FP32. In FP16 a(x) = 2e4·x overflows to inf once |x| > 3.3 and
 # b(x) once |x| > 6.6: x = 5 gives inf − 5e4 = inf, x = 10 gives inf − inf = NaN. The other
@@ -58,18 +60,6 @@ NAN_AT_1 = [0.5, 10.0, 5.0, 0.75]  # sample 1: NaN, sample 2: inf, on the device
 ELEMENTS = 16  # every element of a 1x1x4x4 output
 
 
-@pytest.fixture(autouse=True)
-def wide_console(monkeypatch):
-    monkeypatch.setattr(cli, "console", Console(width=10_000))
-
-
-def sdk(capsys, *argv) -> tuple[int, str]:
-    capsys.readouterr()
-    code = cli.main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
-
-
 def overflow_model(directory: Path, levels: list[float]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "overflow.py"
@@ -89,6 +79,7 @@ def overflow_build(tmp_path_factory) -> Path:
 
 # ------------------------------------------------------------------ the shared reductions
 
+@pytest.mark.unit
 def test_nan_after_finite_values_survives_the_reductions():
     from sdk.metrics import compare, nan_max, nan_min, summarize
 
@@ -107,6 +98,7 @@ def test_nan_after_finite_values_survives_the_reductions():
                                           "torch": 0, "samples": 1}
 
 
+@pytest.mark.unit
 def test_compare_counts_every_non_finite_disagreement():
     from sdk.metrics import compare
 
@@ -131,6 +123,8 @@ def test_compare_counts_every_non_finite_disagreement():
 
 # ------------------------------------------------------------- validate on the host board
 
+@pytest.mark.kernel
+@pytest.mark.hil
 def test_validate_fails_and_names_a_sample_that_is_nan_on_the_board(capsys, overflow_build, tmp_path):
     report_path = tmp_path / "report.json"
     code, out = sdk(capsys, "--build-dir", overflow_build, "validate", "--target", "host", "--emulator",
@@ -149,6 +143,7 @@ def test_validate_fails_and_names_a_sample_that_is_nan_on_the_board(capsys, over
     assert "FAIL" in out and "PASS" not in out
 
 
+@pytest.mark.unit
 def test_sampler_check_fails_on_a_nan_sample_and_names_its_seed(monkeypatch, tmp_path):
     from sdk import validate
 
@@ -178,6 +173,8 @@ def test_sampler_check_fails_on_a_nan_sample_and_names_its_seed(monkeypatch, tmp
 
 # --------------------------------------------------------------------------- mobile, bench
 
+@pytest.mark.slow  # exports to a mobile runtime
+@pytest.mark.unit
 def test_mobile_validate_fails_on_a_nan_runtime_output(monkeypatch, tmp_path):
     from sdk.mobile import validate as mobile_validate
     from sdk.mobile.export import export
@@ -206,6 +203,8 @@ def test_mobile_validate_fails_on_a_nan_runtime_output(monkeypatch, tmp_path):
     assert report.first_nonfinite["output"] == card["outputs"][0]["name"]
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
 def test_bench_error_column_shows_non_finite_output(capsys, tmp_path):
     model = overflow_model(tmp_path / "model", [10.0])  # the bench input: NaN on the device
     code, out = sdk(capsys, "--build-dir", tmp_path / "b", "bench", "--target", "host", "--model", model,
@@ -218,6 +217,8 @@ def test_bench_error_column_shows_non_finite_output(capsys, tmp_path):
 
 # ------------------------------------------------------------------------------ --samples
 
+@pytest.mark.kernel
+@pytest.mark.hil
 @pytest.mark.parametrize("argv", [["validate", "--samples", "0"], ["validate", "--samples", "-1"],
                                   ["validate", "--samples", "1000000"], ["validate", "--samples", "many"],
                                   ["validate", "--quality-samples", "-1"], ["generate", "--n", "0"]])
@@ -237,6 +238,7 @@ def test_bad_sample_count_exits_2_before_the_board_is_touched(capsys, monkeypatc
 
 # ------------------------------------------------------------------- inputs in chunks
 
+@pytest.mark.unit
 def test_input_chunks_are_the_old_inputs_up_to_a_chunk_and_bounded_beyond():
     from sdk.models.spec import INPUT_CHUNK
 
@@ -252,6 +254,8 @@ def test_input_chunks_are_the_old_inputs_up_to_a_chunk_and_bounded_beyond():
     assert not any(torch.equal(a, b) for i, a in enumerate(firsts) for b in firsts[i + 1:])
 
 
+@pytest.mark.kernel
+@pytest.mark.hil
 def test_validate_asks_for_inputs_a_chunk_at_a_time_and_keeps_only_the_picture(monkeypatch, overflow_build):
     from sdk import validate
     from sdk.models.spec import INPUT_CHUNK

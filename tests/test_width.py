@@ -17,6 +17,8 @@ from sdk.diffusion.train import TeacherConfig, save_checkpoint
 from sdk.diffusion.width import _slice_init, feature_loss, spectral_loss, width_distill
 from tests.tiny_unet import TINY, untrained_student
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def teacher(tmp_path_factory):
@@ -55,6 +57,7 @@ def test_slice_init_keeps_evenly_spaced_channels(teacher):
                                model.up_blocks[1].conv1.weight[::2][:, keep])
 
 
+@pytest.mark.slow  # distils a student
 def test_width_distill_writes_a_narrower_student_at_the_teachers_steps(teacher, tmp_path):
     (path,) = width_distill(teacher, 4, iterations=2, out_dir=tmp_path, batch=8, spectral=1.0,
                             feature_weight=0.1)
@@ -66,6 +69,7 @@ def test_width_distill_writes_a_narrower_student_at_the_teachers_steps(teacher, 
     assert samples.shape == (3, 1, 16, 16) and torch.isfinite(samples).all()
 
 
+@pytest.mark.slow  # distils a student
 def test_a_teacher_without_sampling_steps_is_followed_at_50_ddim_steps(tmp_path):
     config = TeacherConfig(**TINY)
     path = save_checkpoint(tmp_path / "t.pt", config, config.make_model(), "teacher")
@@ -73,6 +77,7 @@ def test_a_teacher_without_sampling_steps_is_followed_at_50_ddim_steps(tmp_path)
     assert load_checkpoint(out)[0]["sampling_steps"] == 50
 
 
+@pytest.mark.slow  # distils a student
 def test_distill_cli_width(teacher, tmp_path):
     code = main(["distill", "--method", "width", "--teacher", str(teacher), "--width", "4",
                  "--iterations", "2", "--batch", "8", "--spectral", "0.5", "--out", str(tmp_path)])
@@ -102,6 +107,7 @@ def _ddp_worker(rank: int, size: int, port: int, teacher: str, out: str):
     dist.destroy_process_group()
 
 
+@pytest.mark.slow  # two gloo processes
 def test_two_gloo_processes_train_the_same_student_as_one(tmp_path):
     # Two channels per GroupNorm group: with one, a bias before the norm has no gradient
     # and Adam's first step would amplify the all-reduce's rounding into a sign.
