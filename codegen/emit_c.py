@@ -15,6 +15,7 @@ import numpy as np
 
 from codegen.ir import Graph, Node
 from codegen.kernels.catalog import choose_function
+from codegen.kernels.symbol import kernel_symbol
 from codegen.ops import OPS, macs
 from codegen.plan import MemoryPlan
 
@@ -186,14 +187,14 @@ class _Emitter:
         fn = layer.function = self.function(node, spec[1] if spec else None)
         if spec is None:
             count = int(np.prod(self.shape(node.outputs[0]), dtype=np.int64))
-            return [f"{fn}({ins[0]}, {out}, {count});"]
+            return [f"{kernel_symbol(fn)}({ins[0]}, {out}, {count});"]
         p = f"p{index}"
         lines = [self._params(spec[0], p, spec[1])]
         if node.op == "concat":
             ctype = C_TYPES[self.graph.tensors[node.outputs[0]].dtype]
             lines.append(f"const {ctype} *const {p}_inputs[] = {{{', '.join(ins)}}};")
             ins = [f"{p}_inputs"]
-        return lines + [f"{fn}(&{p}, {', '.join(ins)}, {out});"]
+        return lines + [f"{kernel_symbol(fn)}(&{p}, {', '.join(ins)}, {out});"]
 
     @staticmethod
     def _value(v) -> str:
@@ -226,7 +227,7 @@ class _Emitter:
             if kind == "input":
                 count = int(np.prod(self.shape(name), dtype=np.int64))
                 self.functions.add("copy_f32")
-                lines.append(f"copy_f32({self.pointer(self.graph.inputs[where])}, "
+                lines.append(f"{kernel_symbol('copy_f32')}({self.pointer(self.graph.inputs[where])}, "
                              f"{self.output_names[name]}, {count});")
         return lines
 

@@ -26,9 +26,9 @@ EDGEDIFF_MVE_INLINE float16x8_t identity(float16x8_t v) {
     return v;
 }
 
-void group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
-                        const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
-                        edgediff_f16_t *out) {
+void edgediff_group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
+                                 const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                                 edgediff_f16_t *out) {
     const int32_t cpg = p->channels / p->groups, spatial = p->spatial, act = p->act;
     const int32_t size = cpg * spatial, full = size - size % LANES;
     const float inv_size = 1.0f / (float)size;

@@ -14,8 +14,8 @@
 
 #define LANES 4
 
-void group_norm_f32_mve(const group_norm_params_t *p, const float *in, const float *gamma,
-                        const float *beta, float *out) {
+void edgediff_group_norm_f32_mve(const group_norm_params_t *p, const float *in, const float *gamma,
+                                 const float *beta, float *out) {
     const int32_t cpg = p->channels / p->groups, spatial = p->spatial, act = p->act;
     const int32_t size = cpg * spatial, full = size - size % LANES;
     const float inv_size = 1.0f / (float)size;

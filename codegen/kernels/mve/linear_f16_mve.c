@@ -41,8 +41,8 @@ EDGEDIFF_MVE_INLINE void linear_store(edgediff_f16_t *y, int32_t o, int32_t n_o,
 
 #include "linear_mve.h"
 
-void linear_f16_mve(const linear_params_t *p, const edgediff_f16_t *in,
-                    const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                    edgediff_f16_t *out) {
+void edgediff_linear_f16_mve(const linear_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out) {
     linear_mve(p, in, weight, bias, out);
 }

@@ -36,7 +36,7 @@ EDGEDIFF_MVE_INLINE void linear_store(float *y, int32_t o, int32_t n_o, const fl
 
 #include "linear_mve.h"
 
-void linear_f32_mve(const linear_params_t *p, const float *in, const float *weight,
-                    const float *bias, float *out) {
+void edgediff_linear_f32_mve(const linear_params_t *p, const float *in, const float *weight,
+                             const float *bias, float *out) {
     linear_mve(p, in, weight, bias, out);
 }

@@ -30,8 +30,8 @@ __attribute__((always_inline)) static inline uint16x8_t pack16(
     return acc;
 }
 
-void sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_t *in,
-                       const edgediff_f16_t *threshold, uint32_t *out) {
+void edgediff_sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_t *in,
+                                const edgediff_f16_t *threshold, uint32_t *out) {
     const int32_t plane = p->h * p->w, words = p->words, channels = p->channels;
     const float16_t *thr = (const float16_t *)(const void *)threshold;
     /* Word offsets of the even and odd pixels of a block in out (the two widened halves). */

@@ -10,7 +10,7 @@
 #define CH(p) ((const float16_t *)(const void *)(p))
 #define H(p) ((float16_t *)(void *)(p))
 
-void silu_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count) {
+void edgediff_silu_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count) {
     const int32_t full = count - count % 8;
     for (int32_t i = 0; i < full; i += 8) {
         vst1q_f16(H(out + i), edgediff_mve_silu_f16_accurate(vld1q_f16(CH(in + i))));

@@ -4,7 +4,7 @@
 #include "edgediff/kernel_util.h"
 #include "edgediff/kernels.h"
 
-void cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count) {
+void edgediff_cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count) {
     for (int32_t i = 0; i < count; ++i) {
         edgediff_store_f16(out, i, in[i]);
     }

@@ -3,8 +3,8 @@
 #include "edgediff/kernel_util.h"
 #include "edgediff/kernels.h"
 
-void conv2d_f16(const conv2d_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *weight,
-                const edgediff_f16_t *bias, edgediff_f16_t *out) {
+void edgediff_conv2d_f16(const conv2d_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *weight,
+                         const edgediff_f16_t *bias, edgediff_f16_t *out) {
     edgediff_conv2d(p, in, weight, bias, out, edgediff_load_f16, edgediff_store_f16,
                     edgediff_at_f16);
 }

@@ -9,8 +9,8 @@
 #include "edgediff/kernel_util.h"
 #include "edgediff/kernels.h"
 
-void conv2d_f32(const conv2d_params_t *p, const float *in, const float *weight,
-                const float *bias, float *out) {
+void edgediff_conv2d_f32(const conv2d_params_t *p, const float *in, const float *weight,
+                         const float *bias, float *out) {
     const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
     const int32_t kh = p->kernel_h, kw = p->kernel_w;
     const int32_t stride_h = p->stride_h, stride_w = p->stride_w;

@@ -3,8 +3,8 @@
 #include "edgediff/kernel_util.h"
 #include "edgediff/kernels.h"
 
-void linear_f32(const linear_params_t *p, const float *in, const float *weight,
-                const float *bias, float *out) {
+void edgediff_linear_f32(const linear_params_t *p, const float *in, const float *weight,
+                         const float *bias, float *out) {
     edgediff_linear(p, in, weight, bias, out, edgediff_load_f32, edgediff_store_f32,
                     edgediff_at_f32);
 }

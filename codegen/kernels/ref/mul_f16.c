@@ -8,7 +8,7 @@ static float mul_op(float a, float b) {
     return a * b;
 }
 
-void mul_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-             edgediff_f16_t *out) {
+void edgediff_mul_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+                      edgediff_f16_t *out) {
     edgediff_binary(p, a, b, out, mul_op, edgediff_load_f16, edgediff_store_f16);
 }

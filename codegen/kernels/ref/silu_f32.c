@@ -2,7 +2,7 @@
 #include "edgediff/kernel_util.h"
 #include "edgediff/kernels.h"
 
-void silu_f32(const float *in, float *out, int32_t count) {
+void edgediff_silu_f32(const float *in, float *out, int32_t count) {
     for (int32_t i = 0; i < count; ++i) {
         out[i] = edgediff_silu(in[i]);
     }

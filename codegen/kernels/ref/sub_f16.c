@@ -8,7 +8,7 @@ static float sub_op(float a, float b) {
     return a - b;
 }
 
-void sub_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-             edgediff_f16_t *out) {
+void edgediff_sub_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+                      edgediff_f16_t *out) {
     edgediff_binary(p, a, b, out, sub_op, edgediff_load_f16, edgediff_store_f16);
 }

@@ -3,7 +3,7 @@
 #include "edgediff/kernel_util.h"
 #include "edgediff/kernels.h"
 
-void upsample_nearest2d_f16(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
-                            edgediff_f16_t *out) {
+void edgediff_upsample_nearest2d_f16(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
+                                     edgediff_f16_t *out) {
     edgediff_upsample_nearest2d(p, in, out, edgediff_move_f16);
 }

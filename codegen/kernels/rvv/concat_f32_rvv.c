@@ -8,6 +8,6 @@ static const void *input(const void *inputs, int32_t k) {
     return ((const float *const *)inputs)[k];
 }
 
-void concat_f32_rvv(const concat_params_t *p, const float *const *inputs, float *out) {
+void edgediff_concat_f32_rvv(const concat_params_t *p, const float *const *inputs, float *out) {
     edgediff_rvv_concat_bytes(p, inputs, input, out, (int32_t)sizeof(float));
 }

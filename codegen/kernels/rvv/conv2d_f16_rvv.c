@@ -1,5 +1,5 @@
-/* RVV FP16 2-D convolution: 3x3 stride 1 pad 1 and 1x1 stride 1 pad 0, dilation 1,
- * groups 1, NCHW (the shapes overrides/rvv.py lets through; everything else keeps the
+/* RVV FP16 2-D convolution: 3x3 pad 1 with stride 1 or 2, and 1x1 stride 1 pad 0;
+ * dilation 1, groups 1, NCHW (the shapes overrides/rvv.py lets through; everything else keeps the
  * reference).
  *
  * ACCUMULATION: FP16. Products and sums are vfmacc.vf on halves (16 lanes per instruction
@@ -19,9 +19,10 @@
  * zeroed, the copy read by the right taps (kx = 2) its first column. In the flat layout a
  * left tap at x = 0 reads the previous row's last element, which is then 0, and a right
  * tap at x = w-1 the next row's first, also 0; so every tap is one plain vector load at a
- * constant offset, whatever the width. The buffer (16 KiB) holds as many input channels as
- * fit; with more channels the partial sums go through out (stored in FP16, consistent with
- * FP16 accumulation), and planes too large for one channel are cut into bands of rows.
+ * constant offset, whatever the width (stride 2: an indexed load with per-lane offsets).
+ * The buffer (16 KiB) holds as many input channels as fit; with more channels the
+ * partial sums go through out (stored in FP16, consistent with FP16 accumulation), and
+ * planes too large for one channel are cut into bands of rows.
  * A fused SiLU runs as a second pass over the finished output (widened to FP32, see
  * kernels_rvv.h); ReLU is applied at the store. */
 #define EDGEDIFF_RVV_INTERNAL
@@ -61,8 +62,8 @@ static void silu_in_place(elem_t *x, int32_t count) {
     }
 }
 
-void conv2d_f16_rvv(const conv2d_params_t *p, const edgediff_f16_t *in,
-                    const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                    edgediff_f16_t *out) {
+void edgediff_conv2d_f16_rvv(const conv2d_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out) {
     conv2d(p, in, weight, bias, out);
 }

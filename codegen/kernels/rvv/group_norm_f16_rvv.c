@@ -41,8 +41,8 @@ static float group_variance(const elem_t *x, int32_t count, float mean, float in
     return var > 0.0f ? var : 0.0f;
 }
 
-void group_norm_f16_rvv(const group_norm_params_t *p, const edgediff_f16_t *in,
-                        const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
-                        edgediff_f16_t *out) {
+void edgediff_group_norm_f16_rvv(const group_norm_params_t *p, const edgediff_f16_t *in,
+                                 const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                                 edgediff_f16_t *out) {
     group_norm(p, in, gamma, beta, out);
 }

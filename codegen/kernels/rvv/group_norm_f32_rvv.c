@@ -41,7 +41,7 @@ static float group_variance(const elem_t *x, int32_t count, float mean, float in
     return squared_deviation(x, count, mean) * inv_count;
 }
 
-void group_norm_f32_rvv(const group_norm_params_t *p, const float *in, const float *gamma,
-                        const float *beta, float *out) {
+void edgediff_group_norm_f32_rvv(const group_norm_params_t *p, const float *in, const float *gamma,
+                                 const float *beta, float *out) {
     group_norm(p, in, gamma, beta, out);
 }

@@ -7,6 +7,6 @@
 #include "edgediff/kernels.h"
 #include "binary_rvv.h"
 
-void sub_f32_rvv(const binary_params_t *p, const float *a, const float *b, float *out) {
+void edgediff_sub_f32_rvv(const binary_params_t *p, const float *a, const float *b, float *out) {
     edgediff_rvv_binary_f32(EDGEDIFF_RVV_SUB, p, a, b, out);
 }
