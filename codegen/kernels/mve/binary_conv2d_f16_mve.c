@@ -8,7 +8,7 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 
 typedef edgediff_f16_t elem_t;
 #define LOAD edgediff_load_f16
@@ -36,7 +36,7 @@ EDGEDIFF_MVE_INLINE float32x4_t load4_z(const edgediff_f16_t *base, mve_pred16_t
 /* Folded steps on vectors: halves keep every intermediate normal (binary_conv2d_mve.h). */
 #define VECTOR_POST 1
 
-#include "binary_conv2d_mve.h"
+#include "edgediff/internal/binary_conv2d_mve.h"
 
 void edgediff_binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
                                     const edgediff_f16_t *scale, const edgediff_f16_t *bias,

@@ -8,7 +8,7 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 
 typedef float elem_t;
 #define LOAD edgediff_load_f32
@@ -27,7 +27,7 @@ EDGEDIFF_MVE_INLINE float32x4_t load4_z(const float *base, mve_pred16_t m) {
 /* Folded steps in scalar code: f32 operands may be subnormal (binary_conv2d_mve.h). */
 #define VECTOR_POST 0
 
-#include "binary_conv2d_mve.h"
+#include "edgediff/internal/binary_conv2d_mve.h"
 
 void edgediff_binary_conv2d_f32_mve(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const float *scale, const float *bias,

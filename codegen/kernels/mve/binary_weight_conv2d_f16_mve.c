@@ -9,10 +9,10 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F16
-#include "conv2d_mve.h"
+#include "edgediff/internal/conv2d_mve.h"
 
 #define LOAD edgediff_load_f16
-#include "binary_weight_conv2d_mve.h"
+#include "edgediff/internal/binary_weight_conv2d_mve.h"
 
 void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
                                            const uint32_t *weight, const edgediff_f16_t *scale,

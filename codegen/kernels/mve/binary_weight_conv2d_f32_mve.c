@@ -8,10 +8,10 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F32
-#include "conv2d_mve.h"
+#include "edgediff/internal/conv2d_mve.h"
 
 #define LOAD edgediff_load_f32
-#include "binary_weight_conv2d_mve.h"
+#include "edgediff/internal/binary_weight_conv2d_mve.h"
 
 void edgediff_binary_weight_conv2d_f32_mve(const binary_conv2d_params_t *p, const float *in,
                                            const uint32_t *weight, const float *scale, const float *bias,

@@ -28,7 +28,7 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F16
-#include "conv2d_mve.h"
+#include "edgediff/internal/conv2d_mve.h"
 
 void edgediff_conv2d_f16_mve(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,

@@ -25,7 +25,7 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F32
-#include "conv2d_mve.h"
+#include "edgediff/internal/conv2d_mve.h"
 
 void edgediff_conv2d_f32_mve(const conv2d_params_t *p, const float *in, const float *weight,
                              const float *bias, float *out) {

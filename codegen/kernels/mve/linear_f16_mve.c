@@ -7,7 +7,7 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F16
-#include "mve_elem.h"
+#include "edgediff/internal/mve_elem.h"
 
 EDGEDIFF_MVE_INLINE float32x4_t dot8(float32x4_t acc, float32x4_t xb, float32x4_t xt,
                                      float16x8_t w) {
@@ -39,7 +39,7 @@ EDGEDIFF_MVE_INLINE void linear_store(edgediff_f16_t *y, int32_t o, int32_t n_o,
     }
 }
 
-#include "linear_mve.h"
+#include "edgediff/internal/linear_mve.h"
 
 void edgediff_linear_f16_mve(const linear_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,

@@ -1,7 +1,7 @@
 /* Reference FP16 broadcasting add: the loop lives in kernel_util.h, shared with its siblings
  * and the FP32 kernels. The float add of two halves is exact or correctly rounded to a
  * float, so the one rounding to half gives the correctly rounded half result. */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 static float add_op(float a, float b) {

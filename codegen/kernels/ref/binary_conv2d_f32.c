@@ -1,6 +1,6 @@
 /* Reference binary convolution (f32 output): portable popcount, the shared loop in
  * binary_util.h. Equal bit for bit to codegen/binary.py on every target. */
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
 void edgediff_binary_conv2d_f32(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
                                 const float *scale, const float *bias, const float *shift_in,

@@ -1,6 +1,6 @@
 /* Reference W1A16 convolution (f32 activations, 1-bit weights): the shared loop in
  * binary_util.h, float accumulation. */
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
 void edgediff_binary_weight_conv2d_f32(const binary_conv2d_params_t *p, const float *in, const uint32_t *weight,
                                        const float *scale, const float *bias, const float *shift_in,

@@ -1,5 +1,5 @@
 /* Reference FP16 concat: the shared loop in kernel_util.h, copying halves bit for bit. */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 void edgediff_concat_f16(const concat_params_t *p, const edgediff_f16_t *const *inputs, edgediff_f16_t *out) {

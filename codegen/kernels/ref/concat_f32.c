@@ -1,6 +1,6 @@
 /* Reference concat: for each outer index, append each input's contiguous slab in turn. The
  * loop lives in kernel_util.h, shared with concat_f16. */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 void edgediff_concat_f32(const concat_params_t *p, const float *const *inputs, float *out) {

@@ -6,7 +6,7 @@
  * (which conv2d_f16 uses): arm-none-eabi-gcc 12 compiles the generic one 36% slower
  * (measured: UNet reference FP32 on cortex-m55, 110 M vs 149 M instructions), and this
  * kernel is the baseline every speed-up is measured against. */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 void edgediff_conv2d_f32(const conv2d_params_t *p, const float *in, const float *weight,

@@ -1,6 +1,6 @@
 /* Reference group norm, two passes (see kernel_util.h, where the loop is shared with
  * group_norm_f16). */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 void edgediff_group_norm_f32(const group_norm_params_t *p, const float *in, const float *gamma,

@@ -1,6 +1,6 @@
 /* Reference FP16 fully connected layer: the FP32 reference loop (kernel_util.h) on halves
  * widened to float, FP32 accumulation, one rounding to half per output. */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 void edgediff_linear_f16(const linear_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *weight,

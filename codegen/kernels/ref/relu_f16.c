@@ -1,5 +1,5 @@
 /* Reference FP16 elementwise relu (exact); in-place safe (out may equal in). */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 void edgediff_relu_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count) {

@@ -1,5 +1,5 @@
 /* Reference elementwise relu; in-place safe (out may equal in). */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 void edgediff_relu_f32(const float *in, float *out, int32_t count) {

@@ -1,6 +1,6 @@
 /* Reference broadcasting sub; the loop lives in kernel_util.h, shared with its siblings
  * and the FP16 kernels. */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 static float sub_op(float a, float b) {

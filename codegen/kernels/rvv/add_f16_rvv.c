@@ -8,7 +8,7 @@
  * amplified by its conditioning for large negative inputs). out may alias a dense operand. */
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
-#include "binary_rvv.h"
+#include "edgediff/internal/binary_rvv.h"
 
 void edgediff_add_f16_rvv(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
                           edgediff_f16_t *out) {

@@ -6,7 +6,7 @@
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
 
-#include "binary_conv2d_rvv.h"
+#include "edgediff/internal/binary_conv2d_rvv.h"
 
 void edgediff_binary_conv2d_f32_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const float *scale, const float *bias,

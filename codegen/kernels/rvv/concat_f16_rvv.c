@@ -2,7 +2,7 @@
  * bytes per vector load/store (e8, LMUL 2); bit-exact. */
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
-#include "concat_rvv.h"
+#include "edgediff/internal/concat_rvv.h"
 
 static const void *input(const void *inputs, int32_t k) {
     return ((const edgediff_f16_t *const *)inputs)[k];

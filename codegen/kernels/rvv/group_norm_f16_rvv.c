@@ -19,7 +19,7 @@ typedef edgediff_f16_t elem_t;
 #define VLOAD_W(x, vl) vfwcvt_f_f_v_f32m2(vle16_v_f16m1((x), (vl)), (vl))
 #define VSTORE_W(y, v, vl) vse16_v_f16m1((y), vfncvt_f_f_w_f16m1((v), (vl)), (vl))
 #define VDEVIATION_W(x, m, vl) vfwsub_vf_f32m2(vle16_v_f16m1((x), (vl)), (m), (vl))
-#include "group_norm_rvv.h"
+#include "edgediff/internal/group_norm_rvv.h"
 
 /* 16 halves per widening reduction (vfwredusum, FP32 accumulator). */
 static float group_sum(const elem_t *x, int32_t count) {

@@ -17,7 +17,7 @@ typedef float elem_t;
 #define VLOAD_W(x, vl) vle32_v_f32m2((x), (vl))
 #define VSTORE_W(y, v, vl) vse32_v_f32m2((y), (v), (vl))
 #define VDEVIATION_W(x, m, vl) vfsub_vf_f32m2(vle32_v_f32m2((x), (vl)), (m), (vl))
-#include "group_norm_rvv.h"
+#include "edgediff/internal/group_norm_rvv.h"
 
 /* Vector partial sums, one reduction at the end. */
 static float group_sum(const elem_t *x, int32_t count) {

@@ -2,7 +2,7 @@
  * channels sharing each activation word load (binary_conv2d_zbb.h); the integer dot is
  * exact and the output step is the reference's (FP32, rounded once to half), so the result
  * equals binary_conv2d_f16 bit for bit. Any kernel size, stride and padding. */
-#include "binary_conv2d_zbb.h"
+#include "edgediff/internal/binary_conv2d_zbb.h"
 
 void edgediff_binary_conv2d_f16_zbb(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
                                     const edgediff_f16_t *scale, const edgediff_f16_t *bias,

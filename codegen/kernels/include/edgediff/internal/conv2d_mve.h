@@ -8,7 +8,7 @@
 #ifndef EDGEDIFF_CONV2D_MVE_H
 #define EDGEDIFF_CONV2D_MVE_H
 
-#include "mve_elem.h"
+#include "edgediff/internal/mve_elem.h"
 
 /* Zero-padded copy of one input row (src NULL: the row is padding). stride 1: P[1 + i] =
  * src[i]; stride 2: even columns of the padded row at P[0..], odd ones at P[half..]:

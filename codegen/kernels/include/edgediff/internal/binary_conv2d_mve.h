@@ -50,7 +50,7 @@
 
 #include <math.h>
 
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
 #define LANES 4             /* output pixels per vector */
 #define MAX_FIELD_WORDS 256 /* kh * kw * words: a channel's replicated weights; overrides/mve.py */

@@ -6,7 +6,7 @@
 #ifndef EDGEDIFF_BINARY_WEIGHT_TABLE_H
 #define EDGEDIFF_BINARY_WEIGHT_TABLE_H
 
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
 #define BW_TABLE_BYTES 16384
 #define BW_TABLE_ELEMS ((int32_t)(BW_TABLE_BYTES / sizeof(elem_t)))

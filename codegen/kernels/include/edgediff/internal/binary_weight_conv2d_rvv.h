@@ -21,7 +21,7 @@
 #ifndef EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H
 #define EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H
 
-#include "edgediff/binary_weight_table.h"
+#include "edgediff/internal/binary_weight_table.h"
 
 /* vl elements from p on, as floats (halves widen exactly). */
 static inline vfloat32m2_t bw_load(const elem_t *p, size_t vl) {

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 #define EDGEDIFF_WORD_BITS 32

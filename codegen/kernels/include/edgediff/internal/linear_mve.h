@@ -10,7 +10,7 @@
 #ifndef EDGEDIFF_LINEAR_MVE_H
 #define EDGEDIFF_LINEAR_MVE_H
 
-#include "mve_elem.h"
+#include "edgediff/internal/mve_elem.h"
 
 EDGEDIFF_MVE_INLINE void linear_mve(const linear_params_t *p, const elem_t *in,
                                     const elem_t *weight, const elem_t *bias, elem_t *out) {

@@ -21,7 +21,7 @@
 #ifndef EDGEDIFF_RVV_BINARY_CONV2D_RVV_H
 #define EDGEDIFF_RVV_BINARY_CONV2D_RVV_H
 
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
 #define MASK_BITS 128 /* one mask register at VLEN 128 */
 #define MASK_BYTES (MASK_BITS / 8)

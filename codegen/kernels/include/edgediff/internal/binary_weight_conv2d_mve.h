@@ -20,7 +20,7 @@
 #ifndef EDGEDIFF_MVE_BINARY_WEIGHT_CONV2D_MVE_H
 #define EDGEDIFF_MVE_BINARY_WEIGHT_CONV2D_MVE_H
 
-#include "edgediff/binary_weight_table.h"
+#include "edgediff/internal/binary_weight_table.h"
 
 /* One convolution instance (not inlined per call site: conv2d_mve instantiates its 3x3
  * loop for several widths). The widths are those of conv2d_<dtype>_mve.c. */

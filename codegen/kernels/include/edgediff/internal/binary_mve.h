@@ -9,7 +9,7 @@
 #ifndef EDGEDIFF_BINARY_MVE_H
 #define EDGEDIFF_BINARY_MVE_H
 
-#include "mve_elem.h"
+#include "edgediff/internal/mve_elem.h"
 
 enum { MVE_BINARY_ADD, MVE_BINARY_SUB, MVE_BINARY_MUL };
 

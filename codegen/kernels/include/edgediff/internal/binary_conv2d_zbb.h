@@ -11,7 +11,7 @@
 #ifndef EDGEDIFF_ZBB_BINARY_CONV2D_ZBB_H
 #define EDGEDIFF_ZBB_BINARY_CONV2D_ZBB_H
 
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
 #if !defined(__riscv_zbb)
 #error "the zbb kernels need Zbb (cpop): build with -march=..._zbb"

@@ -1,0 +1,56 @@
+/* The RVV F16 convolution of conv2d_f16_rvv.c (see there), internal to codegen/kernels:
+ * conv2d_rvv.h instantiated for edgediff_f16_t elements, and one externally visible entry point
+ * named by the includer's EDGEDIFF_RVV_CONV2D_NAME (undefined here after use).
+ * conv2d_f16_rvv.c names it edgediff_conv2d_f16_rvv; binary_weight_conv2d_f16_rvv.c
+ * compiles the same code under its own name: an externally visible function is not
+ * specialised for the caller's constant arguments (a copy specialised for bias NULL broke
+ * the ordering of its asm blocks against the compiler's vsetvli and hung or gave wrong
+ * sums), and no .c file includes another. */
+#ifndef EDGEDIFF_RVV_CONV2D_NAME
+#error "define EDGEDIFF_RVV_CONV2D_NAME before including this header"
+#endif
+#define EDGEDIFF_RVV_INTERNAL
+#include "edgediff/kernels.h"
+
+typedef edgediff_f16_t elem_t;
+typedef vfloat16m2_t vec_t;
+#define VSETVL(n) vsetvl_e16m2(n)
+#define VLMAX() vsetvlmax_e16m2()
+#define VLOAD vle16_v_f16m2
+#define VSTORE vse16_v_f16m2
+#define VSTORE_STRIDED vsse16_v_f16m2
+#define VSPLAT vfmv_v_f_f16m2
+#define VUNDEF vundefined_f16m2
+#define VRELU(v, vl) vfmax_vf_f16m2(v, (elem_t)0.0f, vl)
+#define VCHUNK_LANES 16 /* vec_t lanes at VLEN 128 */
+#define ASM_VTYPE "e16, m2"
+#define ASM_VLOAD "vle16.v"
+/* Gather offsets for strided convolutions: 16-bit, as many lanes as vec_t. */
+typedef vuint16m2_t idx_t;
+#define VID() vid_v_u16m2(vl)
+#define VIDX_DIV vdivu_vx_u16m2
+#define VIDX_MUL vmul_vx_u16m2
+#define VIDX_ADD vadd_vx_u16m2
+#define VIDX_SUB vsub_vv_u16m2
+#define VIDX_MACC vmacc_vx_u16m2
+#define VIDX_UNDEF vundefined_u16m2
+#include "edgediff/internal/conv2d_rvv.h"
+
+/* Widened to FP32 for the SiLU (kernels_rvv.h), one rounding back to half. */
+static void silu_in_place(elem_t *x, int32_t count) {
+    EDGEDIFF_RVV_SILU_SETUP();
+    for (int32_t i = 0; i < count;) {
+        const size_t vl = vsetvl_e16m1((size_t)(count - i));
+        vse16_v_f16m1(x + i, EDGEDIFF_RVV_SILU_F16M1(vle16_v_f16m1(x + i, vl), vl), vl);
+        i += (int32_t)vl;
+    }
+}
+
+/* Declared here: the binary_weight copy has no public prototype. */
+void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const edgediff_f16_t *in,
+                              const edgediff_f16_t *weight, const edgediff_f16_t *bias, edgediff_f16_t *out);
+void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const edgediff_f16_t *in,
+                              const edgediff_f16_t *weight, const edgediff_f16_t *bias, edgediff_f16_t *out) {
+    conv2d(p, in, weight, bias, out);
+}
+#undef EDGEDIFF_RVV_CONV2D_NAME
