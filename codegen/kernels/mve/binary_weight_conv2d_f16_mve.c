@@ -21,5 +21,5 @@ void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p, cons
                                            const edgediff_f16_t *res_scale,
                                            const edgediff_f16_t *residual, edgediff_f16_t *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
-    binary_weight_conv2d_mve(p, in, weight, scale, bias, &post, out);
+    bw_conv2d_blocks(p, in, weight, scale, bias, &post, out);
 }

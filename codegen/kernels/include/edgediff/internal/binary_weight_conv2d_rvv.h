@@ -21,7 +21,7 @@
 #ifndef EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H
 #define EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H
 
-#include "edgediff/internal/binary_weight_table.h"
+#include "edgediff/internal/binary_util.h"
 
 /* vl elements from p on, as floats (halves widen exactly). */
 static inline vfloat32m2_t bw_load(const elem_t *p, size_t vl) {
@@ -74,29 +74,8 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const elem_t *scal
     }
 }
 
-static void binary_weight_conv2d_rvv(const binary_conv2d_params_t *p, const elem_t *in,
-                                     const uint32_t *weight, const elem_t *scale,
-                                     const elem_t *bias, const edgediff_binary_post_t *post,
-                                     elem_t *out) {
-    elem_t table[BW_TABLE_ELEMS];
-    const int32_t taps = p->kernel_h * p->kernel_w, per = p->c_in * taps;
-    const int32_t plane = p->h_out * p->w_out, c_out = p->c_out;
-    const int32_t cb = bw_block_channels(c_out, per, CB_MAX);
-    conv2d_params_t q = bw_conv_params(p);
-    for (int32_t n = 0; n < p->n; ++n) {
-        const elem_t *in_n = in + n * p->c_in * p->h_in * p->w_in;
-        elem_t *out_n = out + n * c_out * plane;
-        for (int32_t co0 = 0; co0 < c_out; co0 += cb) {
-            q.c_out = c_out - co0 < cb ? c_out - co0 : cb;
-            bw_expand_signs(table, weight, co0, q.c_out, p->c_in, taps, p->words);
-            BW_CONV(&q, in_n, table, (const elem_t *)0, out_n + co0 * plane);
-        }
-        for (int32_t co = 0; co < c_out; ++co) {
-            const int32_t base = (n * c_out + co) * plane;
-            const elem_t *res = post->residual ? (const elem_t *)post->residual + base : 0;
-            bw_output(out + base, plane, co, scale, bias, post, res);
-        }
-    }
-}
+#define EDGEDIFF_BW_CONV(q, in, table, out) BW_CONV(q, in, table, (const elem_t *)0, out)
+#define EDGEDIFF_BW_TILE CB_MAX /* conv2d_rvv.h's block of output channels */
+#include "edgediff/internal/binary_weight_blocks.h"
 
 #endif /* EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H */
