@@ -11,8 +11,8 @@
 #include "edgediff/internal/kernel_util.h"
 
 typedef edgediff_f16_t elem_t;
-#define LOAD edgediff_load_f16
-#define STORE edgediff_store_f16
+#define EDGEDIFF_LOAD edgediff_load_f16
+#define EDGEDIFF_STORE edgediff_store_f16
 
 /* Each lane of y rounded to half, into the bottom half of its 32-bit lane (VCVTB; the MVE
  * encoding written out as edgediff_mve_narrow does, for the assembler's sake). */
@@ -34,7 +34,7 @@ EDGEDIFF_MVE_INLINE float32x4_t load4_z(const edgediff_f16_t *base, mve_pred16_t
 }
 
 /* Folded steps on vectors: halves keep every intermediate normal (binary_conv2d_mve.h). */
-#define VECTOR_POST 1
+#define EDGEDIFF_VECTOR_POST 1
 
 #include "edgediff/internal/binary_conv2d_mve.h"
 

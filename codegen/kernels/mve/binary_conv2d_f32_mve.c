@@ -11,8 +11,8 @@
 #include "edgediff/internal/kernel_util.h"
 
 typedef float elem_t;
-#define LOAD edgediff_load_f32
-#define STORE edgediff_store_f32
+#define EDGEDIFF_LOAD edgediff_load_f32
+#define EDGEDIFF_STORE edgediff_store_f32
 
 /* Lanes of y to out[0..3]; lanes off in m skipped. */
 EDGEDIFF_MVE_INLINE void store4_p(float *out, float32x4_t y, mve_pred16_t m) {
@@ -25,7 +25,7 @@ EDGEDIFF_MVE_INLINE float32x4_t load4_z(const float *base, mve_pred16_t m) {
 }
 
 /* Folded steps in scalar code: f32 operands may be subnormal (binary_conv2d_mve.h). */
-#define VECTOR_POST 0
+#define EDGEDIFF_VECTOR_POST 0
 
 #include "edgediff/internal/binary_conv2d_mve.h"
 

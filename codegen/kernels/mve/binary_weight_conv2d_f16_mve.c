@@ -11,7 +11,7 @@
 #define EDGEDIFF_MVE_ELEM_F16
 #include "edgediff/internal/conv2d_mve.h"
 
-#define LOAD edgediff_load_f16
+#define EDGEDIFF_LOAD edgediff_load_f16
 #include "edgediff/internal/binary_weight_conv2d_mve.h"
 
 void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p, const edgediff_f16_t *in,

@@ -10,7 +10,7 @@
 #define EDGEDIFF_MVE_ELEM_F32
 #include "edgediff/internal/conv2d_mve.h"
 
-#define LOAD edgediff_load_f32
+#define EDGEDIFF_LOAD edgediff_load_f32
 #include "edgediff/internal/binary_weight_conv2d_mve.h"
 
 void edgediff_binary_weight_conv2d_f32_mve(const binary_conv2d_params_t *p, const float *in,

@@ -9,8 +9,8 @@
 #define EDGEDIFF_RVV_CONV2D_NAME edgediff_binary_weight_conv2d_f16_rvv_conv
 #include "edgediff/internal/conv2d_f16_rvv.h"
 
-#define HALF 1
-#define BW_CONV edgediff_binary_weight_conv2d_f16_rvv_conv
+#define EDGEDIFF_HALF 1
+#define EDGEDIFF_RVV_BW_CONV edgediff_binary_weight_conv2d_f16_rvv_conv
 #include "edgediff/internal/binary_weight_conv2d_rvv.h"
 
 void edgediff_binary_weight_conv2d_f16_rvv(const binary_conv2d_params_t *p, const edgediff_f16_t *in,

@@ -15,10 +15,10 @@
 #include "edgediff/kernels.h"
 
 typedef edgediff_f16_t elem_t;
-#define VSETVL_W(n) vsetvl_e16m1(n)
-#define VLOAD_W(x, vl) vfwcvt_f_f_v_f32m2(vle16_v_f16m1((x), (vl)), (vl))
-#define VSTORE_W(y, v, vl) vse16_v_f16m1((y), vfncvt_f_f_w_f16m1((v), (vl)), (vl))
-#define VDEVIATION_W(x, m, vl) vfwsub_vf_f32m2(vle16_v_f16m1((x), (vl)), (m), (vl))
+#define EDGEDIFF_VSETVL_W(n) vsetvl_e16m1(n)
+#define EDGEDIFF_VLOAD_W(x, vl) vfwcvt_f_f_v_f32m2(vle16_v_f16m1((x), (vl)), (vl))
+#define EDGEDIFF_VSTORE_W(y, v, vl) vse16_v_f16m1((y), vfncvt_f_f_w_f16m1((v), (vl)), (vl))
+#define EDGEDIFF_VDEVIATION_W(x, m, vl) vfwsub_vf_f32m2(vle16_v_f16m1((x), (vl)), (m), (vl))
 #include "edgediff/internal/group_norm_rvv.h"
 
 /* 16 halves per widening reduction (vfwredusum, FP32 accumulator). */

@@ -13,10 +13,10 @@
 #include "edgediff/kernels.h"
 
 typedef float elem_t;
-#define VSETVL_W(n) vsetvl_e32m2(n)
-#define VLOAD_W(x, vl) vle32_v_f32m2((x), (vl))
-#define VSTORE_W(y, v, vl) vse32_v_f32m2((y), (v), (vl))
-#define VDEVIATION_W(x, m, vl) vfsub_vf_f32m2(vle32_v_f32m2((x), (vl)), (m), (vl))
+#define EDGEDIFF_VSETVL_W(n) vsetvl_e32m2(n)
+#define EDGEDIFF_VLOAD_W(x, vl) vle32_v_f32m2((x), (vl))
+#define EDGEDIFF_VSTORE_W(y, v, vl) vse32_v_f32m2((y), (v), (vl))
+#define EDGEDIFF_VDEVIATION_W(x, m, vl) vfsub_vf_f32m2(vle32_v_f32m2((x), (vl)), (m), (vl))
 #include "edgediff/internal/group_norm_rvv.h"
 
 /* Vector partial sums, one reduction at the end. */

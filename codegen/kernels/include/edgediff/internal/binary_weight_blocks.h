@@ -15,7 +15,7 @@
 static void bw_conv2d_blocks(const binary_conv2d_params_t *p, const elem_t *in,
                              const uint32_t *weight, const elem_t *scale, const elem_t *bias,
                              const edgediff_binary_post_t *post, elem_t *out) {
-    elem_t table[BW_TABLE_ELEMS] __attribute__((aligned(16)));
+    elem_t table[EDGEDIFF_BW_TABLE_ELEMS] __attribute__((aligned(16)));
     const int32_t taps = p->kernel_h * p->kernel_w, per = p->c_in * taps;
     const int32_t plane = p->h_out * p->w_out, c_out = p->c_out;
     const int32_t cb = bw_block_channels(c_out, per, EDGEDIFF_BW_TILE);

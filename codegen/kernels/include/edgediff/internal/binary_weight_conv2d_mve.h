@@ -61,7 +61,7 @@ EDGEDIFF_MVE_INLINE float32x4_t bw_step(float32x4_t acc, float alpha, const floa
 /* out[0 .. count-1] (raw sums of channel co) through the output step, in place. */
 static void bw_output(elem_t *out, int32_t count, int32_t co, const void *scale,
                       const void *bias, const edgediff_binary_post_t *post, const elem_t *res) {
-    const edgediff_load_t load = LOAD;
+    const edgediff_load_t load = EDGEDIFF_LOAD;
     const float alpha = load(scale, co);
     const void *src[5] = {bias, post->shift_in, post->slope, post->shift_out, post->res_scale};
     float k[5];
@@ -80,13 +80,13 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const void *scale,
 #else
     for (int32_t i = 0; i < count; i += 8) {
         const mve_pred16_t m = vctp16q((uint32_t)(count - i));
-        const float16x8_t v = vldrhq_z_f16(CH(out + i), m);
-        const float16x8_t rh = has[5] ? vldrhq_z_f16(CH(res + i), m) : vdupq_n_f16(0.0f);
+        const float16x8_t v = vldrhq_z_f16(EDGEDIFF_CH(out + i), m);
+        const float16x8_t rh = has[5] ? vldrhq_z_f16(EDGEDIFF_CH(res + i), m) : vdupq_n_f16(0.0f);
         const float32x4_t even = bw_step(edgediff_mve_widen_b(v), alpha, k, has,
                                          edgediff_mve_widen_b(rh));
         const float32x4_t odd = bw_step(edgediff_mve_widen_t(v), alpha, k, has,
                                         edgediff_mve_widen_t(rh));
-        vstrhq_p_f16(H(out + i), edgediff_mve_narrow(even, odd), m);
+        vstrhq_p_f16(EDGEDIFF_H(out + i), edgediff_mve_narrow(even, odd), m);
     }
 #endif
 }

@@ -1,12 +1,12 @@
 /* The W1A16 loop of binary_weight_conv2d_f16_rvv.c and binary_weight_conv2d_f32_rvv.c,
  * internal to codegen/kernels/rvv/: the including file compiles conv2d_<dtype>_rvv.c in
- * under another name (BW_CONV, the element and vector types of conv2d_rvv.h) first and
+ * under another name (EDGEDIFF_RVV_BW_CONV, the element and vector types of conv2d_rvv.h) first and
  * defines HALF (1: f16 tensors, 0: f32). The input is float NCHW, as the float
  * convolutions', so the work is theirs:
  *
  *   1. per block of output channels, the packed weight bits (bit 1 = -1) are expanded into
  *      +-1.0 elements in conv2d's [c_out][c_in][kh][kw] layout in a stack table;
- *   2. BW_CONV (conv2d_rvv.h: the output plane cut into chunks of vector lanes, 2 chunks x
+ *   2. EDGEDIFF_RVV_BW_CONV (conv2d_rvv.h: the output plane cut into chunks of vector lanes, 2 chunks x
  *      up to 6 output channels per block, borders from zero-padded copies of the input
  *      rows) sums sign * x into out with vfmacc.vf by +-1.0: the product is exact, so each
  *      is one rounding of acc +- x, the predicated add/subtract without a branch or mask
@@ -25,7 +25,7 @@
 
 /* vl elements from p on, as floats (halves widen exactly). */
 static inline vfloat32m2_t bw_load(const elem_t *p, size_t vl) {
-#if HALF
+#if EDGEDIFF_HALF
     return vfwcvt_f_f_v_f32m2(vle16_v_f16m1(p, vl), vl);
 #else
     return vle32_v_f32m2(p, vl);
@@ -65,7 +65,7 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const elem_t *scal
             }
             y = vfadd_vv_f32m2(y, r, vl);
         }
-#if HALF
+#if EDGEDIFF_HALF
         vse16_v_f16m1(out + i, vfncvt_f_f_w_f16m1(y, vl), vl);
 #else
         vse32_v_f32m2(out + i, y, vl);
@@ -74,8 +74,8 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const elem_t *scal
     }
 }
 
-#define EDGEDIFF_BW_CONV(q, in, table, out) BW_CONV(q, in, table, (const elem_t *)0, out)
-#define EDGEDIFF_BW_TILE CB_MAX /* conv2d_rvv.h's block of output channels */
+#define EDGEDIFF_BW_CONV(q, in, table, out) EDGEDIFF_RVV_BW_CONV(q, in, table, (const elem_t *)0, out)
+#define EDGEDIFF_BW_TILE EDGEDIFF_CB_MAX /* conv2d_rvv.h's block of output channels */
 #include "edgediff/internal/binary_weight_blocks.h"
 
 #endif /* EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H */

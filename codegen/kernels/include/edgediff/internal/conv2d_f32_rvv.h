@@ -14,26 +14,26 @@
 
 typedef float elem_t;
 typedef vfloat32m2_t vec_t;
-#define VSETVL(n) vsetvl_e32m2(n)
-#define VLMAX() vsetvlmax_e32m2()
-#define VLOAD vle32_v_f32m2
-#define VSTORE vse32_v_f32m2
-#define VSTORE_STRIDED vsse32_v_f32m2
-#define VSPLAT vfmv_v_f_f32m2
-#define VUNDEF vundefined_f32m2
-#define VRELU(v, vl) vfmax_vf_f32m2(v, 0.0f, vl)
-#define VCHUNK_LANES 8 /* vec_t lanes at VLEN 128 */
-#define ASM_VTYPE "e32, m2"
-#define ASM_VLOAD "vle32.v"
+#define EDGEDIFF_VSETVL(n) vsetvl_e32m2(n)
+#define EDGEDIFF_VLMAX() vsetvlmax_e32m2()
+#define EDGEDIFF_VLOAD vle32_v_f32m2
+#define EDGEDIFF_VSTORE vse32_v_f32m2
+#define EDGEDIFF_VSTORE_STRIDED vsse32_v_f32m2
+#define EDGEDIFF_VSPLAT vfmv_v_f_f32m2
+#define EDGEDIFF_VUNDEF vundefined_f32m2
+#define EDGEDIFF_VRELU(v, vl) vfmax_vf_f32m2(v, 0.0f, vl)
+#define EDGEDIFF_VCHUNK_LANES 8 /* vec_t lanes at VLEN 128 */
+#define EDGEDIFF_ASM_VTYPE "e32, m2"
+#define EDGEDIFF_ASM_VLOAD "vle32.v"
 /* Gather offsets for strided convolutions: 16-bit, as many lanes as vec_t. */
 typedef vuint16m1_t idx_t;
-#define VID() vid_v_u16m1(vl)
-#define VIDX_DIV vdivu_vx_u16m1
-#define VIDX_MUL vmul_vx_u16m1
-#define VIDX_ADD vadd_vx_u16m1
-#define VIDX_SUB vsub_vv_u16m1
-#define VIDX_MACC vmacc_vx_u16m1
-#define VIDX_UNDEF vundefined_u16m1
+#define EDGEDIFF_VID() vid_v_u16m1(vl)
+#define EDGEDIFF_VIDX_DIV vdivu_vx_u16m1
+#define EDGEDIFF_VIDX_MUL vmul_vx_u16m1
+#define EDGEDIFF_VIDX_ADD vadd_vx_u16m1
+#define EDGEDIFF_VIDX_SUB vsub_vv_u16m1
+#define EDGEDIFF_VIDX_MACC vmacc_vx_u16m1
+#define EDGEDIFF_VIDX_UNDEF vundefined_u16m1
 #include "edgediff/internal/conv2d_rvv.h"
 
 static void silu_in_place(elem_t *x, int32_t count) {
@@ -53,3 +53,23 @@ void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const float *in,
     conv2d(p, in, weight, bias, out);
 }
 #undef EDGEDIFF_RVV_CONV2D_NAME
+
+/* The instantiation's macros end here (the includer's code does not use them). */
+#undef EDGEDIFF_ASM_VLOAD
+#undef EDGEDIFF_ASM_VTYPE
+#undef EDGEDIFF_VCHUNK_LANES
+#undef EDGEDIFF_VID
+#undef EDGEDIFF_VIDX_ADD
+#undef EDGEDIFF_VIDX_DIV
+#undef EDGEDIFF_VIDX_MACC
+#undef EDGEDIFF_VIDX_MUL
+#undef EDGEDIFF_VIDX_SUB
+#undef EDGEDIFF_VIDX_UNDEF
+#undef EDGEDIFF_VLMAX
+#undef EDGEDIFF_VLOAD
+#undef EDGEDIFF_VRELU
+#undef EDGEDIFF_VSETVL
+#undef EDGEDIFF_VSPLAT
+#undef EDGEDIFF_VSTORE
+#undef EDGEDIFF_VSTORE_STRIDED
+#undef EDGEDIFF_VUNDEF
