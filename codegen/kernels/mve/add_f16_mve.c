@@ -11,7 +11,7 @@
 #define EDGEDIFF_MVE_ELEM_F16
 #include "edgediff/internal/binary_mve.h"
 
-void edgediff_add_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                          edgediff_f16_t *out) {
+void edgediff_add_f16_mve(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out) {
     binary_mve(p, a, b, out, MVE_BINARY_ADD);
 }

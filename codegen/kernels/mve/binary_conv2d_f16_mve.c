@@ -38,11 +38,12 @@ EDGEDIFF_MVE_INLINE float32x4_t load4_z(const edgediff_f16_t *base, mve_pred16_t
 
 #include "edgediff/internal/binary_conv2d_mve.h"
 
-void edgediff_binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
-                                    const edgediff_f16_t *scale, const edgediff_f16_t *bias,
-                                    const edgediff_f16_t *shift_in, const edgediff_f16_t *slope,
-                                    const edgediff_f16_t *shift_out, const edgediff_f16_t *res_scale,
-                                    const edgediff_f16_t *residual, edgediff_f16_t *out) {
+void edgediff_binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in,
+                                    const uint32_t *weight, const edgediff_f16_t *scale,
+                                    const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                                    const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                    const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
+                                    edgediff_f16_t *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
     binary_conv2d_mve(p, in, weight, scale, bias, &post, out);
 }

@@ -31,8 +31,9 @@ EDGEDIFF_MVE_INLINE float32x4_t load4_z(const float *base, mve_pred16_t m) {
 
 void edgediff_binary_conv2d_f32_mve(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const float *scale, const float *bias,
-                                    const float *shift_in, const float *slope, const float *shift_out,
-                                    const float *res_scale, const float *residual, float *out) {
+                                    const float *shift_in, const float *slope,
+                                    const float *shift_out, const float *res_scale,
+                                    const float *residual, float *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
     binary_conv2d_mve(p, in, weight, scale, bias, &post, out);
 }

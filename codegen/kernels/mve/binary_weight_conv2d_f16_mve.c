@@ -14,10 +14,12 @@
 #define EDGEDIFF_LOAD edgediff_load_f16
 #include "edgediff/internal/binary_weight_conv2d_mve.h"
 
-void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
-                                           const uint32_t *weight, const edgediff_f16_t *scale,
-                                           const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
-                                           const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p,
+                                           const edgediff_f16_t *in, const uint32_t *weight,
+                                           const edgediff_f16_t *scale, const edgediff_f16_t *bias,
+                                           const edgediff_f16_t *shift_in,
+                                           const edgediff_f16_t *slope,
+                                           const edgediff_f16_t *shift_out,
                                            const edgediff_f16_t *res_scale,
                                            const edgediff_f16_t *residual, edgediff_f16_t *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};

@@ -71,15 +71,15 @@ void edgediff_group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f1
                 const float shift = beta ? (float)beta[ch] : 0.0f;
                 const edgediff_f16_t *xc = x + c * spatial;
                 edgediff_f16_t *oc = out + base + c * spatial;
-#define EDGEDIFF_GN_OUTPUT_LOOP(ACT)                                                        \
-    for (int32_t s = 0; s < spatial; s += EDGEDIFF_LANES) {                                          \
-        const mve_pred16_t m = vctp16q((uint32_t)(spatial - s));                            \
-        const float16x8_t v = vldrhq_z_f16(EDGEDIFF_CH(xc + s), m);                                  \
-        const float32x4_t y0 =                                                              \
-            vfmasq_n_f32(vsubq_n_f32(edgediff_mve_widen_b(v), mean), scale, shift);         \
-        const float32x4_t y1 =                                                              \
-            vfmasq_n_f32(vsubq_n_f32(edgediff_mve_widen_t(v), mean), scale, shift);         \
-        vstrhq_p_f16(EDGEDIFF_H(oc + s), ACT(edgediff_mve_narrow(y0, y1)), m);                       \
+#define EDGEDIFF_GN_OUTPUT_LOOP(ACT)                                                \
+    for (int32_t s = 0; s < spatial; s += EDGEDIFF_LANES) {                         \
+        const mve_pred16_t m = vctp16q((uint32_t)(spatial - s));                    \
+        const float16x8_t v = vldrhq_z_f16(EDGEDIFF_CH(xc + s), m);                 \
+        const float32x4_t y0 =                                                      \
+            vfmasq_n_f32(vsubq_n_f32(edgediff_mve_widen_b(v), mean), scale, shift); \
+        const float32x4_t y1 =                                                      \
+            vfmasq_n_f32(vsubq_n_f32(edgediff_mve_widen_t(v), mean), scale, shift); \
+        vstrhq_p_f16(EDGEDIFF_H(oc + s), ACT(edgediff_mve_narrow(y0, y1)), m);      \
     }
                 /* one loop per activation, so the SiLU loop keeps its constants */
                 if (act == EDGEDIFF_ACT_SILU) {

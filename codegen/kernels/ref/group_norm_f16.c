@@ -4,6 +4,7 @@
 #include "edgediff/kernels.h"
 
 void edgediff_group_norm_f16(const group_norm_params_t *p, const edgediff_f16_t *in,
-                             const edgediff_f16_t *gamma, const edgediff_f16_t *beta, edgediff_f16_t *out) {
+                             const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                             edgediff_f16_t *out) {
     edgediff_group_norm(p, in, gamma, beta, out, edgediff_load_f16, edgediff_store_f16);
 }

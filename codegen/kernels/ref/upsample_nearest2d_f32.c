@@ -3,6 +3,7 @@
 #include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
-void edgediff_upsample_nearest2d_f32(const upsample_nearest2d_params_t *p, const float *in, float *out) {
+void edgediff_upsample_nearest2d_f32(const upsample_nearest2d_params_t *p, const float *in,
+                                     float *out) {
     edgediff_upsample_nearest2d(p, in, out, edgediff_move_f32);
 }

@@ -13,10 +13,11 @@
 #include "edgediff/internal/binary_weight_conv2d_rvv.h"
 
 void edgediff_binary_weight_conv2d_f32_rvv(const binary_conv2d_params_t *p, const float *in,
-                                           const uint32_t *weight, const float *scale, const float *bias,
-                                           const float *shift_in, const float *slope,
-                                           const float *shift_out, const float *res_scale,
-                                           const float *residual, float *out) {
+                                           const uint32_t *weight, const float *scale,
+                                           const float *bias, const float *shift_in,
+                                           const float *slope, const float *shift_out,
+                                           const float *res_scale, const float *residual,
+                                           float *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
     bw_conv2d_blocks(p, in, weight, scale, bias, &post, out);
 }

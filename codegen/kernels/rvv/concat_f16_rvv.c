@@ -8,6 +8,7 @@ static const void *input(const void *inputs, int32_t k) {
     return ((const edgediff_f16_t *const *)inputs)[k];
 }
 
-void edgediff_concat_f16_rvv(const concat_params_t *p, const edgediff_f16_t *const *inputs, edgediff_f16_t *out) {
+void edgediff_concat_f16_rvv(const concat_params_t *p, const edgediff_f16_t *const *inputs,
+                             edgediff_f16_t *out) {
     edgediff_rvv_concat_bytes(p, inputs, input, out, (int32_t)sizeof(edgediff_f16_t));
 }

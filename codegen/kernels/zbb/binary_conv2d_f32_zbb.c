@@ -6,8 +6,9 @@
 
 void edgediff_binary_conv2d_f32_zbb(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const float *scale, const float *bias,
-                                    const float *shift_in, const float *slope, const float *shift_out,
-                                    const float *res_scale, const float *residual, float *out) {
+                                    const float *shift_in, const float *slope,
+                                    const float *shift_out, const float *res_scale,
+                                    const float *residual, float *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
     binary_conv2d_zbb(p, in, weight, scale, bias, &post, out, edgediff_load_f32,
                       edgediff_store_f32);

@@ -25,7 +25,8 @@ typedef enum {
 } edgediff_act_t;
 
 /* out[n][co][y][x] = act(bias[co] + sum over ci in group, ky, kx of
- *   in[n][ci][y*stride - pad + ky*dilation][x*stride - pad + kx*dilation] * weight[co][ci'][ky][kx])
+ *   in[n][ci][y*stride - pad + ky*dilation][x*stride - pad + kx*dilation]
+ *   * weight[co][ci'][ky][kx])
  * Zero padding. weight is [c_out][c_in/groups][kernel_h][kernel_w]. bias may be NULL. */
 typedef struct {
     int32_t n, c_in, h_in, w_in;
@@ -99,7 +100,8 @@ void edgediff_concat_f32(const concat_params_t *p, const float *const *inputs, f
 typedef struct {
     int32_t n, channels, h_in, w_in, h_out, w_out;
 } upsample_nearest2d_params_t;
-void edgediff_upsample_nearest2d_f32(const upsample_nearest2d_params_t *p, const float *in, float *out);
+void edgediff_upsample_nearest2d_f32(const upsample_nearest2d_params_t *p, const float *in,
+                                     float *out);
 
 /* Plain copy, used when a graph output aliases a graph input or a constant. */
 void edgediff_copy_f32(const float *in, float *out, int32_t count);
@@ -110,7 +112,8 @@ void edgediff_copy_f32(const float *in, float *out, int32_t count);
 typedef struct {
     int32_t rows, row_size;
 } table_row_params_t;
-void edgediff_table_row_f32(const table_row_params_t *p, const float *table, const float *index, float *out);
+void edgediff_table_row_f32(const table_row_params_t *p, const float *table, const float *index,
+                            float *out);
 
 /* out = in where in > 0, else slope[c * slope_stride] * in; c is the channel (dim 1),
  * spatial = the product of the dims after it. slope_stride 1: one slope per channel;
@@ -134,7 +137,8 @@ void edgediff_sign_f32(const float *in, float *out, int32_t count);
 typedef struct {
     int32_t n, channels, h, w, words;
 } sign_pack_params_t;
-void edgediff_sign_pack_f32(const sign_pack_params_t *p, const float *in, const float *threshold, uint32_t *out);
+void edgediff_sign_pack_f32(const sign_pack_params_t *p, const float *in, const float *threshold,
+                            uint32_t *out);
 
 /* Binary convolution of packed signs with packed weights [c_out][kernel_h][kernel_w][words]:
  *   dot = sum over taps inside the input of (c_in - 2 * popcount(in XOR weight)) over words
@@ -158,17 +162,18 @@ typedef struct {
     int32_t pad_h, pad_w;
     int32_t words;
 } binary_conv2d_params_t;
-void edgediff_binary_conv2d_f32(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
-                                const float *scale, const float *bias, const float *shift_in,
-                                const float *slope, const float *shift_out, const float *res_scale,
-                                const float *residual, float *out);
+void edgediff_binary_conv2d_f32(const binary_conv2d_params_t *p, const uint32_t *in,
+                                const uint32_t *weight, const float *scale, const float *bias,
+                                const float *shift_in, const float *slope, const float *shift_out,
+                                const float *res_scale, const float *residual, float *out);
 
 /* W1A16: a float input [n][c_in][h_in][w_in] with 1-bit weights (packed as above, bit 1 =
  * -1): out = scale[co] * sum over valid taps and channels of (+-in) + bias[co], float
  * accumulation. bias may be NULL. */
-void edgediff_binary_weight_conv2d_f32(const binary_conv2d_params_t *p, const float *in, const uint32_t *weight,
-                                       const float *scale, const float *bias, const float *shift_in,
-                                       const float *slope, const float *shift_out, const float *res_scale,
+void edgediff_binary_weight_conv2d_f32(const binary_conv2d_params_t *p, const float *in,
+                                       const uint32_t *weight, const float *scale,
+                                       const float *bias, const float *shift_in, const float *slope,
+                                       const float *shift_out, const float *res_scale,
                                        const float *residual, float *out);
 
 /* ---- FP16 --------------------------------------------------------------------------
@@ -179,12 +184,15 @@ void edgediff_binary_weight_conv2d_f32(const binary_conv2d_params_t *p, const fl
  * accumulation precision in their file comment. Same parameter structs as FP32. */
 typedef _Float16 edgediff_f16_t;
 
-void edgediff_conv2d_f16(const conv2d_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *weight,
-                         const edgediff_f16_t *bias, edgediff_f16_t *out);
-void edgediff_linear_f16(const linear_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *weight,
-                         const edgediff_f16_t *bias, edgediff_f16_t *out);
+void edgediff_conv2d_f16(const conv2d_params_t *p, const edgediff_f16_t *in,
+                         const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                         edgediff_f16_t *out);
+void edgediff_linear_f16(const linear_params_t *p, const edgediff_f16_t *in,
+                         const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                         edgediff_f16_t *out);
 void edgediff_group_norm_f16(const group_norm_params_t *p, const edgediff_f16_t *in,
-                             const edgediff_f16_t *gamma, const edgediff_f16_t *beta, edgediff_f16_t *out);
+                             const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                             edgediff_f16_t *out);
 void edgediff_silu_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
 void edgediff_relu_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
 void edgediff_add_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
@@ -193,30 +201,33 @@ void edgediff_sub_f16(const binary_params_t *p, const edgediff_f16_t *a, const e
                       edgediff_f16_t *out);
 void edgediff_mul_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
                       edgediff_f16_t *out);
-void edgediff_concat_f16(const concat_params_t *p, const edgediff_f16_t *const *inputs, edgediff_f16_t *out);
+void edgediff_concat_f16(const concat_params_t *p, const edgediff_f16_t *const *inputs,
+                         edgediff_f16_t *out);
 void edgediff_upsample_nearest2d_f16(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
                                      edgediff_f16_t *out);
 void edgediff_copy_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
-void edgediff_table_row_f16(const table_row_params_t *p, const edgediff_f16_t *table, const float *index,
-                            edgediff_f16_t *out);
-void edgediff_prelu_f16(const prelu_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *slope,
-                        edgediff_f16_t *out);
+void edgediff_table_row_f16(const table_row_params_t *p, const edgediff_f16_t *table,
+                            const float *index, edgediff_f16_t *out);
+void edgediff_prelu_f16(const prelu_params_t *p, const edgediff_f16_t *in,
+                        const edgediff_f16_t *slope, edgediff_f16_t *out);
 void edgediff_sign_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
 void edgediff_sign_pack_f16(const sign_pack_params_t *p, const edgediff_f16_t *in,
                             const edgediff_f16_t *threshold, uint32_t *out);
-void edgediff_binary_conv2d_f16(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
-                                const edgediff_f16_t *scale, const edgediff_f16_t *bias,
-                                const edgediff_f16_t *shift_in, const edgediff_f16_t *slope,
-                                const edgediff_f16_t *shift_out, const edgediff_f16_t *res_scale,
-                                const edgediff_f16_t *residual, edgediff_f16_t *out);
+void edgediff_binary_conv2d_f16(const binary_conv2d_params_t *p, const uint32_t *in,
+                                const uint32_t *weight, const edgediff_f16_t *scale,
+                                const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                                const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
+                                edgediff_f16_t *out);
 void edgediff_binary_weight_conv2d_f16(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
                                        const uint32_t *weight, const edgediff_f16_t *scale,
                                        const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
                                        const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
-                                       const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
-                                       edgediff_f16_t *out);
+                                       const edgediff_f16_t *res_scale,
+                                       const edgediff_f16_t *residual, edgediff_f16_t *out);
 
-/* Precision boundaries: round to nearest even (f32 -> f16; overflow gives +-inf), exact widening. */
+/* Precision boundaries: round to nearest even (f32 -> f16; overflow gives +-inf), exact
+ * widening. */
 void edgediff_cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count);
 void edgediff_cast_f16_to_f32(const edgediff_f16_t *in, float *out, int32_t count);
 

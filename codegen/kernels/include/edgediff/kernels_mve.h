@@ -33,25 +33,26 @@ void edgediff_silu_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_
 void edgediff_add_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
 void edgediff_sub_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
 void edgediff_mul_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
-void edgediff_add_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                          edgediff_f16_t *out);
-void edgediff_sub_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                          edgediff_f16_t *out);
-void edgediff_mul_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                          edgediff_f16_t *out);
+void edgediff_add_f16_mve(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
+void edgediff_sub_f16_mve(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
+void edgediff_mul_f16_mve(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
 void edgediff_concat_f32_mve(const concat_params_t *p, const float *const *inputs, float *out);
 void edgediff_concat_f16_mve(const concat_params_t *p, const edgediff_f16_t *const *inputs,
                              edgediff_f16_t *out);
 void edgediff_upsample_nearest2d_f32_mve(const upsample_nearest2d_params_t *p, const float *in,
                                          float *out);
-void edgediff_upsample_nearest2d_f16_mve(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
-                                         edgediff_f16_t *out);
+void edgediff_upsample_nearest2d_f16_mve(const upsample_nearest2d_params_t *p,
+                                         const edgediff_f16_t *in, edgediff_f16_t *out);
 /* Any kernel size, stride and padding within stack buffers (overrides/mve.py); equal to
  * the reference bit for bit. */
 void edgediff_binary_conv2d_f32_mve(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const float *scale, const float *bias,
-                                    const float *shift_in, const float *slope, const float *shift_out,
-                                    const float *res_scale, const float *residual, float *out);
+                                    const float *shift_in, const float *slope,
+                                    const float *shift_out, const float *res_scale,
+                                    const float *residual, float *out);
 void edgediff_binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const edgediff_f16_t *scale,
                                     const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
@@ -62,14 +63,17 @@ void edgediff_binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint3
  * of conv2d_<dtype>_mve on +-1 weights expanded per block of output channels, then the
  * output step; accumulates in the element precision. */
 void edgediff_binary_weight_conv2d_f32_mve(const binary_conv2d_params_t *p, const float *in,
-                                           const uint32_t *weight, const float *scale, const float *bias,
-                                           const float *shift_in, const float *slope,
-                                           const float *shift_out, const float *res_scale,
-                                           const float *residual, float *out);
-void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
-                                           const uint32_t *weight, const edgediff_f16_t *scale,
-                                           const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
-                                           const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                           const uint32_t *weight, const float *scale,
+                                           const float *bias, const float *shift_in,
+                                           const float *slope, const float *shift_out,
+                                           const float *res_scale, const float *residual,
+                                           float *out);
+void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p,
+                                           const edgediff_f16_t *in, const uint32_t *weight,
+                                           const edgediff_f16_t *scale, const edgediff_f16_t *bias,
+                                           const edgediff_f16_t *shift_in,
+                                           const edgediff_f16_t *slope,
+                                           const edgediff_f16_t *shift_out,
                                            const edgediff_f16_t *res_scale,
                                            const edgediff_f16_t *residual, edgediff_f16_t *out);
 /* 8 pixels per vector, any shape; equal to the reference bit for bit. */

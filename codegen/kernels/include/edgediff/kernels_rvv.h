@@ -19,12 +19,14 @@ extern "C" {
 void edgediff_conv2d_f32_rvv(const conv2d_params_t *p, const float *in, const float *weight,
                              const float *bias, float *out);
 void edgediff_conv2d_f16_rvv(const conv2d_params_t *p, const edgediff_f16_t *in,
-                             const edgediff_f16_t *weight, const edgediff_f16_t *bias, edgediff_f16_t *out);
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out);
 
 void edgediff_linear_f32_rvv(const linear_params_t *p, const float *in, const float *weight,
                              const float *bias, float *out);
 void edgediff_linear_f16_rvv(const linear_params_t *p, const edgediff_f16_t *in,
-                             const edgediff_f16_t *weight, const edgediff_f16_t *bias, edgediff_f16_t *out);
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out);
 
 void edgediff_group_norm_f32_rvv(const group_norm_params_t *p, const float *in, const float *gamma,
                                  const float *beta, float *out);
@@ -41,12 +43,12 @@ void edgediff_relu_f16_rvv(const edgediff_f16_t *in, edgediff_f16_t *out, int32_
 void edgediff_add_f32_rvv(const binary_params_t *p, const float *a, const float *b, float *out);
 void edgediff_sub_f32_rvv(const binary_params_t *p, const float *a, const float *b, float *out);
 void edgediff_mul_f32_rvv(const binary_params_t *p, const float *a, const float *b, float *out);
-void edgediff_add_f16_rvv(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                          edgediff_f16_t *out);
-void edgediff_sub_f16_rvv(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                          edgediff_f16_t *out);
-void edgediff_mul_f16_rvv(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                          edgediff_f16_t *out);
+void edgediff_add_f16_rvv(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
+void edgediff_sub_f16_rvv(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
+void edgediff_mul_f16_rvv(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
 
 void edgediff_concat_f32_rvv(const concat_params_t *p, const float *const *inputs, float *out);
 void edgediff_concat_f16_rvv(const concat_params_t *p, const edgediff_f16_t *const *inputs,
@@ -55,15 +57,16 @@ void edgediff_concat_f16_rvv(const concat_params_t *p, const edgediff_f16_t *con
 /* Integer factors only (h_out = k * h_in, w_out = m * w_in). */
 void edgediff_upsample_nearest2d_f32_rvv(const upsample_nearest2d_params_t *p, const float *in,
                                          float *out);
-void edgediff_upsample_nearest2d_f16_rvv(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
-                                         edgediff_f16_t *out);
+void edgediff_upsample_nearest2d_f16_rvv(const upsample_nearest2d_params_t *p,
+                                         const edgediff_f16_t *in, edgediff_f16_t *out);
 
 /* Any kernel size, stride and padding with a receptive field up to 1152 bits
  * (overrides/rvv.py); equal to the reference bit for bit. */
 void edgediff_binary_conv2d_f32_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const float *scale, const float *bias,
-                                    const float *shift_in, const float *slope, const float *shift_out,
-                                    const float *res_scale, const float *residual, float *out);
+                                    const float *shift_in, const float *slope,
+                                    const float *shift_out, const float *res_scale,
+                                    const float *residual, float *out);
 void edgediff_binary_conv2d_f16_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const edgediff_f16_t *scale,
                                     const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
@@ -74,14 +77,17 @@ void edgediff_binary_conv2d_f16_rvv(const binary_conv2d_params_t *p, const uint3
  * of conv2d_*_rvv on +-1 weights expanded per block of output channels, then the
  * output step; accumulates in the element precision. */
 void edgediff_binary_weight_conv2d_f32_rvv(const binary_conv2d_params_t *p, const float *in,
-                                           const uint32_t *weight, const float *scale, const float *bias,
-                                           const float *shift_in, const float *slope,
-                                           const float *shift_out, const float *res_scale,
-                                           const float *residual, float *out);
-void edgediff_binary_weight_conv2d_f16_rvv(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
-                                           const uint32_t *weight, const edgediff_f16_t *scale,
-                                           const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
-                                           const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                           const uint32_t *weight, const float *scale,
+                                           const float *bias, const float *shift_in,
+                                           const float *slope, const float *shift_out,
+                                           const float *res_scale, const float *residual,
+                                           float *out);
+void edgediff_binary_weight_conv2d_f16_rvv(const binary_conv2d_params_t *p,
+                                           const edgediff_f16_t *in, const uint32_t *weight,
+                                           const edgediff_f16_t *scale, const edgediff_f16_t *bias,
+                                           const edgediff_f16_t *shift_in,
+                                           const edgediff_f16_t *slope,
+                                           const edgediff_f16_t *shift_out,
                                            const edgediff_f16_t *res_scale,
                                            const edgediff_f16_t *residual, edgediff_f16_t *out);
 /* 16 pixels per instruction, any shape; equal to the reference bit for bit. */

@@ -13,8 +13,9 @@ extern "C" {
 /* Any kernel size, stride and padding; equal to the reference bit for bit. */
 void edgediff_binary_conv2d_f32_zbb(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const float *scale, const float *bias,
-                                    const float *shift_in, const float *slope, const float *shift_out,
-                                    const float *res_scale, const float *residual, float *out);
+                                    const float *shift_in, const float *slope,
+                                    const float *shift_out, const float *res_scale,
+                                    const float *residual, float *out);
 void edgediff_binary_conv2d_f16_zbb(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const edgediff_f16_t *scale,
                                     const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,

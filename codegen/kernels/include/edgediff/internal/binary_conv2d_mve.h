@@ -53,8 +53,9 @@
 #include "edgediff/internal/binary_util.h"
 
 #define EDGEDIFF_LANES 4             /* output pixels per vector */
-#define EDGEDIFF_MAX_FIELD_WORDS 256 /* kh * kw * words: a channel's replicated weights; overrides/mve.py */
-#define EDGEDIFF_MAX_ROW_WORDS 31    /* kw * words: byte counts summed per row of taps stay <= 248 */
+#define EDGEDIFF_MAX_FIELD_WORDS \
+    256 /* kh * kw * words: a channel's replicated weights; overrides/mve.py */
+#define EDGEDIFF_MAX_ROW_WORDS 31 /* kw * words: byte counts summed per row of taps stay <= 248 */
 #define EDGEDIFF_MAX_KERNEL_W 8      /* predicates per x-vector; same */
 #define EDGEDIFF_MAX_W_OUT 256       /* x-vectors of a row; same */
 #define EDGEDIFF_MAX_X_VECTORS (EDGEDIFF_MAX_W_OUT / EDGEDIFF_LANES)
@@ -63,13 +64,17 @@
 #define EDGEDIFF_MAX_BORDERS 4
 /* replicated weights of two channels: the padded path's 1 + EDGEDIFF_MAX_BORDERS tables, or the
  * predicated path's one of up to EDGEDIFF_MAX_FIELD_WORDS (fits: 2560 >= 2048) */
-#define EDGEDIFF_WEIGHT_WORDS ((1 + EDGEDIFF_MAX_BORDERS) * 2 * EDGEDIFF_MAX_PADDED_FIELD * EDGEDIFF_LANES)
+#define EDGEDIFF_WEIGHT_WORDS \
+    ((1 + EDGEDIFF_MAX_BORDERS) * 2 * EDGEDIFF_MAX_PADDED_FIELD * EDGEDIFF_LANES)
 
 /* popcount of every byte value, as 4 bits, then 6, then 8 */
 #define EDGEDIFF_POP2(n) n, n + 1, n + 1, n + 2
-#define EDGEDIFF_POP4(n) EDGEDIFF_POP2(n), EDGEDIFF_POP2(n + 1), EDGEDIFF_POP2(n + 1), EDGEDIFF_POP2(n + 2)
-#define EDGEDIFF_POP6(n) EDGEDIFF_POP4(n), EDGEDIFF_POP4(n + 1), EDGEDIFF_POP4(n + 1), EDGEDIFF_POP4(n + 2)
-static const uint8_t popcount_table[256] = {EDGEDIFF_POP6(0), EDGEDIFF_POP6(1), EDGEDIFF_POP6(1), EDGEDIFF_POP6(2)};
+#define EDGEDIFF_POP4(n) \
+    EDGEDIFF_POP2(n), EDGEDIFF_POP2(n + 1), EDGEDIFF_POP2(n + 1), EDGEDIFF_POP2(n + 2)
+#define EDGEDIFF_POP6(n) \
+    EDGEDIFF_POP4(n), EDGEDIFF_POP4(n + 1), EDGEDIFF_POP4(n + 1), EDGEDIFF_POP4(n + 2)
+static const uint8_t popcount_table[256] = {EDGEDIFF_POP6(0), EDGEDIFF_POP6(1), EDGEDIFF_POP6(1),
+                                            EDGEDIFF_POP6(2)};
 
 /* The byte counts of the bits set in x. */
 EDGEDIFF_MVE_INLINE uint8x16_t count_bytes(uint32x4_t x) {
@@ -92,7 +97,8 @@ static inline int32_t vector_exact(float v) {
 static inline int32_t params_exact(int32_t c_out, const elem_t *scale, const elem_t *bias) {
     int32_t exact = 1;
     for (int32_t co = 0; co < c_out; ++co) {
-        exact &= vector_exact(EDGEDIFF_LOAD(scale, co)) & (bias ? vector_exact(EDGEDIFF_LOAD(bias, co)) : 1);
+        exact &= vector_exact(EDGEDIFF_LOAD(scale, co)) &
+                 (bias ? vector_exact(EDGEDIFF_LOAD(bias, co)) : 1);
     }
     return exact;
 }
@@ -178,7 +184,8 @@ EDGEDIFF_MVE_INLINE void count_field(const uint32_t *rows, int32_t row_words, in
                                      const uint32_t *w1, int32_t kw, int32_t words,
                                      int32_t per_row, const mve_pred16_t *lanes, int32_t whole,
                                      int32_t two, uint32x4_t *differ0, uint32x4_t *differ1) {
-    const int32_t tap_row = kw * words * EDGEDIFF_LANES; /* replicated weight words per row of taps */
+    const int32_t tap_row =
+        kw * words * EDGEDIFF_LANES; /* replicated weight words per row of taps */
     uint8x16_t d0 = vdupq_n_u8(0), d1 = vdupq_n_u8(0);
     /* the rows' weights are consecutive: the pointers run on from row to row */
     w0 += ky_first * tap_row;
@@ -235,7 +242,8 @@ EDGEDIFF_MVE_INLINE void output4(int32x4_t dot, int32_t co, int32_t first, const
         for (int32_t j = 0; j < EDGEDIFF_LANES; ++j) {
             if ((m >> (4 * j)) & 1) {
                 const float v = edgediff_binary_output(dots[j], c->scale, bias, co, EDGEDIFF_LOAD);
-                EDGEDIFF_STORE(out, first + j, edgediff_binary_post(v, co, first + j, post, EDGEDIFF_LOAD));
+                EDGEDIFF_STORE(out, first + j,
+                               edgediff_binary_post(v, co, first + j, post, EDGEDIFF_LOAD));
             }
         }
         return;
@@ -267,7 +275,8 @@ static inline void replicate(const uint32_t *weight, int32_t field_words, int32_
     const uint32x4_t zero = vdupq_n_u32(0);
     const uint32_t *w1 = weight + (two ? field_words : 0);
     for (int32_t t = 0; t < tables; ++t, word_lanes += EDGEDIFF_MAX_FIELD_WORDS) {
-        uint32_t *to0 = to + t * 2 * field_words * EDGEDIFF_LANES, *to1 = to0 + field_words * EDGEDIFF_LANES;
+        uint32_t *to0 = to + t * 2 * field_words * EDGEDIFF_LANES,
+                 *to1 = to0 + field_words * EDGEDIFF_LANES;
         for (int32_t i = 0; i < field_words; ++i) {
             const mve_pred16_t m = word_lanes[i];
             vstrwq_u32(to0 + i * EDGEDIFF_LANES, vdupq_m_n_u32(zero, weight[i], m));
@@ -320,7 +329,8 @@ EDGEDIFF_MVE_INLINE void conv_rows(const conv_t *k, int32_t n, int32_t co, int32
                 count_field(rows, k->row_words, ky_first, ky_end, off, w0, w1, kw, words,
                             k->per_row, lanes, 0, two, &d0, &d1);
             }
-            const int32x4_t agree = vmulq_n_s32(vldrwq_s32(k->x_taps + v * EDGEDIFF_LANES), agree_per_tap);
+            const int32x4_t agree =
+                vmulq_n_s32(vldrwq_s32(k->x_taps + v * EDGEDIFF_LANES), agree_per_tap);
             const mve_pred16_t store = vctp32q((uint32_t)(w_out - v * EDGEDIFF_LANES));
             output4(vsubq_s32(agree, vreinterpretq_s32_u32(vshlq_n_u32(d0, 1))), co,
                     first + v * EDGEDIFF_LANES, c0, k->bias, k->post, has_post, k->out, store);
@@ -370,7 +380,8 @@ static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint
                                      const elem_t *bias, const edgediff_binary_post_t *post,
                                      elem_t *out) {
     if (!params_exact(p->c_out, scale, bias)) {
-        edgediff_binary_conv2d(p, in, weight, scale, bias, post, out, EDGEDIFF_LOAD, EDGEDIFF_STORE);
+        edgediff_binary_conv2d(p, in, weight, scale, bias, post, out, EDGEDIFF_LOAD,
+                               EDGEDIFF_STORE);
         return;
     }
     const int32_t c_out = p->c_out, w_out = p->w_out, words = p->words;
@@ -412,8 +423,9 @@ static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint
     int32_t right = (x_vectors * EDGEDIFF_LANES - 1) * p->stride_w - p->pad_w + kw - w_in;
     right = right > 0 ? right : 0;
     const int32_t padded_row = (w_in + p->pad_w + right) * words;
-    const int32_t padded = field_words <= EDGEDIFF_MAX_PADDED_FIELD && borders <= EDGEDIFF_MAX_BORDERS
-                           && p->h_in * padded_row <= EDGEDIFF_MAX_PADDED_WORDS;
+    const int32_t padded = field_words <= EDGEDIFF_MAX_PADDED_FIELD &&
+                           borders <= EDGEDIFF_MAX_BORDERS &&
+                           p->h_in * padded_row <= EDGEDIFF_MAX_PADDED_WORDS;
     const int32_t row_words = padded ? padded_row : w_in * words;
     /* lane j's first-tap word in a row: in the copy pixel x * stride_w, in the input
      * x * stride_w - pad_w (lanes left of the input wrap around; they are never valid) */
@@ -429,15 +441,17 @@ static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint
         }
         for (int32_t i = 0; i < field_words; ++i) {
             const int32_t kx = i / words % kw;
-            word_lanes[t * EDGEDIFF_MAX_FIELD_WORDS + i] = t ? lanes[v * EDGEDIFF_MAX_KERNEL_W + kx] : 0xFFFF;
+            word_lanes[t * EDGEDIFF_MAX_FIELD_WORDS + i] =
+                t ? lanes[v * EDGEDIFF_MAX_KERNEL_W + kx] : 0xFFFF;
         }
     }
     uint32_t copy[EDGEDIFF_MAX_PADDED_WORDS] __attribute__((aligned(16)));
     /* replicated weights of two channels: tables [clean, border 1 ...][channel][field] */
     uint32_t wbuf[EDGEDIFF_WEIGHT_WORDS] __attribute__((aligned(16)));
     const int32_t has_post = edgediff_binary_has_post(post);
-    conv_t k = {p, in, row_words, per_row, x_vectors, 2 * field_words * EDGEDIFF_LANES, offsets, wbuf,
-                x_taps, lanes, whole, border, bias, post, out};
+    conv_t k = {p,       in,   row_words, per_row, x_vectors, 2 * field_words * EDGEDIFF_LANES,
+                offsets, wbuf, x_taps,    lanes,   whole,     border,
+                bias,    post, out};
     for (int32_t n = 0; n < p->n; ++n) {
         k.source = in + n * p->h_in * w_in * words;
         if (padded) {

@@ -33,20 +33,21 @@
 
 /* Declares mask k of the receptive field (and of its valid bits when masked) and loads it;
  * the last mask is tail bits long. Unused ones are cleared, which the compiler drops. */
-#define EDGEDIFF_LOAD_MASK(k)                                                                       \
-    const size_t vl##k = (k) + 1 == masks ? tail : EDGEDIFF_MASK_BITS;                              \
-    const vbool1_t r##k = (k) < masks ? vlm_v_b1(field + (k) * EDGEDIFF_MASK_BYTES, vl##k) : vmclr_m_b1(1); \
-    const vbool1_t v##k = (k) < masks && masked ? vlm_v_b1(valid + (k) * EDGEDIFF_MASK_BYTES, vl##k)       \
-                                                : vmclr_m_b1(1)
+#define EDGEDIFF_LOAD_MASK(k)                                                           \
+    const size_t vl##k = (k) + 1 == masks ? tail : EDGEDIFF_MASK_BITS;                  \
+    const vbool1_t r##k =                                                               \
+        (k) < masks ? vlm_v_b1(field + (k)*EDGEDIFF_MASK_BYTES, vl##k) : vmclr_m_b1(1); \
+    const vbool1_t v##k =                                                               \
+        (k) < masks && masked ? vlm_v_b1(valid + (k)*EDGEDIFF_MASK_BYTES, vl##k) : vmclr_m_b1(1)
 
 /* Adds to d the bits where mask k of the field and of the weights at w differ. */
-#define EDGEDIFF_COUNT(k)                                                                           \
-    if ((k) < masks) {                                                                     \
-        vbool1_t x = vmxor_mm_b1(r##k, vlm_v_b1(w + (k) * EDGEDIFF_MASK_BYTES, vl##k), vl##k);              \
-        if (masked) {                                                                      \
-            x = vmand_mm_b1(x, v##k, vl##k);                                               \
-        }                                                                                  \
-        d += (int32_t)vcpop_m_b1(x, vl##k);                                                \
+#define EDGEDIFF_COUNT(k)                                                                      \
+    if ((k) < masks) {                                                                         \
+        vbool1_t x = vmxor_mm_b1(r##k, vlm_v_b1(w + (k) * EDGEDIFF_MASK_BYTES, vl##k), vl##k); \
+        if (masked) {                                                                          \
+            x = vmand_mm_b1(x, v##k, vl##k);                                                   \
+        }                                                                                      \
+        d += (int32_t)vcpop_m_b1(x, vl##k);                                                    \
     }
 
 /* differs[co] = bits where the receptive field (masks of 128 bits, the last tail bits) and
@@ -65,27 +66,29 @@ static inline __attribute__((always_inline)) void differ(
     EDGEDIFF_LOAD_MASK(8);
     for (int32_t co = 0; co < c_out; ++co, w += channel_bytes) {
         int32_t d = 0;
-        EDGEDIFF_COUNT(0) EDGEDIFF_COUNT(1) EDGEDIFF_COUNT(2) EDGEDIFF_COUNT(3) EDGEDIFF_COUNT(4) EDGEDIFF_COUNT(5) EDGEDIFF_COUNT(6) EDGEDIFF_COUNT(7) EDGEDIFF_COUNT(8)
+        EDGEDIFF_COUNT(0) EDGEDIFF_COUNT(1) EDGEDIFF_COUNT(2) EDGEDIFF_COUNT(3) EDGEDIFF_COUNT(4)
+        EDGEDIFF_COUNT(5) EDGEDIFF_COUNT(6) EDGEDIFF_COUNT(7) EDGEDIFF_COUNT(8)
         differs[co] = d;
     }
 }
 
 /* differ() with the mask count and border flag as constants. */
-#define EDGEDIFF_DIFFER_CASE(k)                                                                     \
-    case k:                                                                                \
-        if (masked) {                                                                      \
-            differ(k, 1, field, valid, tail, w, channel_bytes, c_out, differs);            \
-        } else {                                                                           \
-            differ(k, 0, field, valid, tail, w, channel_bytes, c_out, differs);            \
-        }                                                                                  \
+#define EDGEDIFF_DIFFER_CASE(k)                                                 \
+    case k:                                                                     \
+        if (masked) {                                                           \
+            differ(k, 1, field, valid, tail, w, channel_bytes, c_out, differs); \
+        } else {                                                                \
+            differ(k, 0, field, valid, tail, w, channel_bytes, c_out, differs); \
+        }                                                                       \
         break;
 
 static void differ_all(int32_t masks, int32_t masked, const uint8_t *field, const uint8_t *valid,
                        size_t tail, const uint8_t *w, int32_t channel_bytes, int32_t c_out,
                        int32_t *differs) {
     switch (masks) {
-        EDGEDIFF_DIFFER_CASE(1) EDGEDIFF_DIFFER_CASE(2) EDGEDIFF_DIFFER_CASE(3) EDGEDIFF_DIFFER_CASE(4) EDGEDIFF_DIFFER_CASE(5)
-        EDGEDIFF_DIFFER_CASE(6) EDGEDIFF_DIFFER_CASE(7) EDGEDIFF_DIFFER_CASE(8) EDGEDIFF_DIFFER_CASE(9)
+        EDGEDIFF_DIFFER_CASE(1) EDGEDIFF_DIFFER_CASE(2) EDGEDIFF_DIFFER_CASE(3)
+        EDGEDIFF_DIFFER_CASE(4) EDGEDIFF_DIFFER_CASE(5) EDGEDIFF_DIFFER_CASE(6)
+        EDGEDIFF_DIFFER_CASE(7) EDGEDIFF_DIFFER_CASE(8) EDGEDIFF_DIFFER_CASE(9)
     default:
         break;
     }
@@ -170,9 +173,11 @@ static inline void binary_conv2d_rvv(const binary_conv2d_params_t *p, const uint
     const int32_t plane = h_out * w_out;
     const int32_t field_words = kh * kw * words; /* also one output channel's weight words */
     const int32_t masks = (field_words + EDGEDIFF_MASK_WORDS - 1) / EDGEDIFF_MASK_WORDS;
-    const size_t tail = (size_t)(field_words - (masks - 1) * EDGEDIFF_MASK_WORDS) * EDGEDIFF_WORD_BITS;
+    const size_t tail =
+        (size_t)(field_words - (masks - 1) * EDGEDIFF_MASK_WORDS) * EDGEDIFF_WORD_BITS;
     const int32_t has_post = edgediff_binary_has_post(post);
-    uint32_t field[EDGEDIFF_MAX_MASKS * EDGEDIFF_MASK_WORDS], valid[EDGEDIFF_MAX_MASKS * EDGEDIFF_MASK_WORDS];
+    uint32_t field[EDGEDIFF_MAX_MASKS * EDGEDIFF_MASK_WORDS],
+        valid[EDGEDIFF_MAX_MASKS * EDGEDIFF_MASK_WORDS];
     int32_t differs[EDGEDIFF_MAX_C_OUT];
     for (int32_t n = 0; n < p->n; ++n) {
         for (int32_t y = 0; y < h_out; ++y) {

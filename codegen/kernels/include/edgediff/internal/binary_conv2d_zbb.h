@@ -66,8 +66,8 @@ static inline void binary_conv2d_zbb(const binary_conv2d_params_t *p, const uint
                     const int32_t differ[EDGEDIFF_BLOCK] = {d0, d1, d2, d3};
                     for (int32_t j = 0; j < block; ++j) {
                         const int32_t i = ((n * p->c_out + co + j) * h_out + y) * w_out + x;
-                        const float v = edgediff_binary_output(agree - 2 * differ[j],
-                                                               load(scale, co + j), bias, co + j, load);
+                        const float v = edgediff_binary_output(
+                            agree - 2 * differ[j], load(scale, co + j), bias, co + j, load);
                         store(out, i, edgediff_binary_post(v, co + j, i, post, load));
                     }
                 }

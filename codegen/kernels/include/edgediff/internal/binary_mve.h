@@ -15,14 +15,16 @@ enum { MVE_BINARY_ADD, MVE_BINARY_SUB, MVE_BINARY_MUL };
 
 /* x op y, both vectors. */
 EDGEDIFF_MVE_INLINE vec_t binary_vv(vec_t x, vec_t y, int op) {
-    return op == MVE_BINARY_ADD ? EDGEDIFF_MVE_ADD(x, y) : op == MVE_BINARY_SUB ? EDGEDIFF_MVE_SUB(x, y)
-                                                                       : EDGEDIFF_MVE_MUL(x, y);
+    return op == MVE_BINARY_ADD   ? EDGEDIFF_MVE_ADD(x, y)
+           : op == MVE_BINARY_SUB ? EDGEDIFF_MVE_SUB(x, y)
+                                  : EDGEDIFF_MVE_MUL(x, y);
 }
 
 /* v op s, a vector and a constant second operand. */
 EDGEDIFF_MVE_INLINE vec_t binary_vs(vec_t v, scalar_t s, int op) {
-    return op == MVE_BINARY_ADD ? EDGEDIFF_MVE_ADD_N(v, s) : op == MVE_BINARY_SUB ? EDGEDIFF_MVE_SUB_N(v, s)
-                                                                         : EDGEDIFF_MVE_MUL_N(v, s);
+    return op == MVE_BINARY_ADD   ? EDGEDIFF_MVE_ADD_N(v, s)
+           : op == MVE_BINARY_SUB ? EDGEDIFF_MVE_SUB_N(v, s)
+                                  : EDGEDIFF_MVE_MUL_N(v, s);
 }
 
 /* s op v, a constant first operand: commutes, except s - v (MVE has v - s only). */

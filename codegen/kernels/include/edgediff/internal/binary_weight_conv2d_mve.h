@@ -95,4 +95,7 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const void *scale,
 #define EDGEDIFF_BW_TILE 3 /* conv2d_mve.h's tile: 3 output channels */
 #include "edgediff/internal/binary_weight_blocks.h"
 
+/* The includer's parameters end here. */
+#undef EDGEDIFF_LOAD
+
 #endif /* EDGEDIFF_MVE_BINARY_WEIGHT_CONV2D_MVE_H */

@@ -1,16 +1,17 @@
 /* The W1A16 loop of binary_weight_conv2d_f16_rvv.c and binary_weight_conv2d_f32_rvv.c,
- * internal to codegen/kernels/rvv/: the including file compiles conv2d_<dtype>_rvv.c in
- * under another name (EDGEDIFF_RVV_BW_CONV, the element and vector types of conv2d_rvv.h) first and
- * defines HALF (1: f16 tensors, 0: f32). The input is float NCHW, as the float
+ * internal to codegen/kernels/rvv/: the including file first instantiates the float
+ * convolution under its own name (conv2d_<dtype>_rvv.h with EDGEDIFF_RVV_CONV2D_NAME, also
+ * passed here as EDGEDIFF_RVV_BW_CONV; the element and vector types of conv2d_rvv.h) and
+ * defines EDGEDIFF_HALF (1: f16 tensors, 0: f32). The input is float NCHW, as the float
  * convolutions', so the work is theirs:
  *
  *   1. per block of output channels, the packed weight bits (bit 1 = -1) are expanded into
  *      +-1.0 elements in conv2d's [c_out][c_in][kh][kw] layout in a stack table;
- *   2. EDGEDIFF_RVV_BW_CONV (conv2d_rvv.h: the output plane cut into chunks of vector lanes, 2 chunks x
- *      up to 6 output channels per block, borders from zero-padded copies of the input
- *      rows) sums sign * x into out with vfmacc.vf by +-1.0: the product is exact, so each
- *      is one rounding of acc +- x, the predicated add/subtract without a branch or mask
- *      per tap;
+ *   2. EDGEDIFF_RVV_BW_CONV (conv2d_rvv.h: the output plane cut into chunks of vector
+ *      lanes, 2 chunks x up to 6 output channels per block, borders from zero-padded copies
+ *      of the input rows) sums sign * x into out with vfmacc.vf by +-1.0: the product is
+ *      exact, so each is one rounding of acc +- x, the predicated add/subtract without a
+ *      branch or mask per tap;
  *   3. per vector of outputs of one channel: * scale[co] once, + bias[co], then the folded
  *      steps of edgediff_binary_post (binary_util.h), each one instruction rounded as the
  *      scalar step, in FP32 (halves widened exactly, rounded once to half on store).
@@ -74,8 +75,13 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const elem_t *scal
     }
 }
 
-#define EDGEDIFF_BW_CONV(q, in, table, out) EDGEDIFF_RVV_BW_CONV(q, in, table, (const elem_t *)0, out)
+#define EDGEDIFF_BW_CONV(q, in, table, out) \
+    EDGEDIFF_RVV_BW_CONV(q, in, table, (const elem_t *)0, out)
 #define EDGEDIFF_BW_TILE EDGEDIFF_CB_MAX /* conv2d_rvv.h's block of output channels */
 #include "edgediff/internal/binary_weight_blocks.h"
+
+/* The includer's parameters end here. */
+#undef EDGEDIFF_HALF
+#undef EDGEDIFF_RVV_BW_CONV
 
 #endif /* EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H */

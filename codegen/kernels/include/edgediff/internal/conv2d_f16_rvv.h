@@ -48,9 +48,11 @@ static void silu_in_place(elem_t *x, int32_t count) {
 
 /* Declared here: the binary_weight copy has no public prototype. */
 void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const edgediff_f16_t *in,
-                              const edgediff_f16_t *weight, const edgediff_f16_t *bias, edgediff_f16_t *out);
+                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                              edgediff_f16_t *out);
 void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const edgediff_f16_t *in,
-                              const edgediff_f16_t *weight, const edgediff_f16_t *bias, edgediff_f16_t *out) {
+                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                              edgediff_f16_t *out) {
     conv2d(p, in, weight, bias, out);
 }
 #undef EDGEDIFF_RVV_CONV2D_NAME

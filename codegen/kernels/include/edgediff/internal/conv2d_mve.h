@@ -47,17 +47,17 @@ EDGEDIFF_MVE_INLINE void tile3x3(const elem_t *pa, const elem_t *pb, const elem_
                                  const int32_t o2, vec_t acc[6]) {
     vec_t a0 = acc[0], a1 = acc[1], a2 = acc[2], b0 = acc[3], b1 = acc[4], b2 = acc[5];
     for (int32_t ci = 0; ci < c_in; ++ci) {
-#define EDGEDIFF_TAP(ROW, OFF, WI)                                                          \
-    do {                                                                                    \
-        const scalar_t s0 = w0[WI], s1 = w1[WI], s2 = w2[WI];                               \
-        const vec_t va = EDGEDIFF_MVE_LD(pa + (ROW) * rs + (OFF));                                    \
-        a0 = EDGEDIFF_MVE_FMA_N(a0, va, s0);                                                       \
-        a1 = EDGEDIFF_MVE_FMA_N(a1, va, s1);                                                       \
-        a2 = EDGEDIFF_MVE_FMA_N(a2, va, s2);                                                       \
-        const vec_t vb = EDGEDIFF_MVE_LD(pb + (ROW) * rs + (OFF));                                    \
-        b0 = EDGEDIFF_MVE_FMA_N(b0, vb, s0);                                                       \
-        b1 = EDGEDIFF_MVE_FMA_N(b1, vb, s1);                                                       \
-        b2 = EDGEDIFF_MVE_FMA_N(b2, vb, s2);                                                       \
+#define EDGEDIFF_TAP(ROW, OFF, WI)                                 \
+    do {                                                           \
+        const scalar_t s0 = w0[WI], s1 = w1[WI], s2 = w2[WI];      \
+        const vec_t va = EDGEDIFF_MVE_LD(pa + (ROW) * rs + (OFF)); \
+        a0 = EDGEDIFF_MVE_FMA_N(a0, va, s0);                       \
+        a1 = EDGEDIFF_MVE_FMA_N(a1, va, s1);                       \
+        a2 = EDGEDIFF_MVE_FMA_N(a2, va, s2);                       \
+        const vec_t vb = EDGEDIFF_MVE_LD(pb + (ROW) * rs + (OFF)); \
+        b0 = EDGEDIFF_MVE_FMA_N(b0, vb, s0);                       \
+        b1 = EDGEDIFF_MVE_FMA_N(b1, vb, s1);                       \
+        b2 = EDGEDIFF_MVE_FMA_N(b2, vb, s2);                       \
     } while (0)
         EDGEDIFF_TAP(0, 0, 0);
         EDGEDIFF_TAP(0, o1, 1);
@@ -125,7 +125,8 @@ EDGEDIFF_MVE_INLINE void conv3x3(const conv2d_params_t *p, const elem_t *in,
             const elem_t *pa = band + ra * stride * rs + xa, *pb = band + rb * stride * rs + xb;
             elem_t *out_a = out + (y + ra) * w_out + xa, *out_b = out + (y + rb) * w_out + xb;
             const int32_t n_a = w_out - xa < EDGEDIFF_LANES ? w_out - xa : EDGEDIFF_LANES;
-            const int32_t n_b = vb == v ? 0 : (w_out - xb < EDGEDIFF_LANES ? w_out - xb : EDGEDIFF_LANES);
+            const int32_t n_b =
+                vb == v ? 0 : (w_out - xb < EDGEDIFF_LANES ? w_out - xb : EDGEDIFF_LANES);
             for (int32_t co = 0; co < c_out; co += 3) {
                 const int32_t n_co = c_out - co < 3 ? c_out - co : 3;
                 const elem_t *w0 = weight + co * c_in * 9;
@@ -151,10 +152,14 @@ static void conv1x1(const conv2d_params_t *p, const elem_t *in, const elem_t *we
     const int32_t plane = p->h_out * p->w_out;
     for (int32_t s = 0; s < plane; s += 2 * EDGEDIFF_LANES) {
         const int32_t n_a = plane - s < EDGEDIFF_LANES ? plane - s : EDGEDIFF_LANES;
-        const int32_t n_b = plane - s - EDGEDIFF_LANES <= 0 ? 0
-                            : (plane - s - EDGEDIFF_LANES < EDGEDIFF_LANES ? plane - s - EDGEDIFF_LANES : EDGEDIFF_LANES);
+        const int32_t n_b =
+            plane - s - EDGEDIFF_LANES <= 0
+                ? 0
+                : (plane - s - EDGEDIFF_LANES < EDGEDIFF_LANES ? plane - s - EDGEDIFF_LANES
+                                                               : EDGEDIFF_LANES);
         const int32_t full = n_b == EDGEDIFF_LANES;
-        const mve_pred16_t ma = EDGEDIFF_MVE_VCTP((uint32_t)n_a), mb = EDGEDIFF_MVE_VCTP((uint32_t)n_b);
+        const mve_pred16_t ma = EDGEDIFF_MVE_VCTP((uint32_t)n_a),
+                           mb = EDGEDIFF_MVE_VCTP((uint32_t)n_b);
         for (int32_t co = 0; co < c_out; co += 3) {
             const int32_t n_co = c_out - co < 3 ? c_out - co : 3;
             const elem_t *w0 = weight + co * c_in;
@@ -196,8 +201,8 @@ static void conv1x1(const conv2d_params_t *p, const elem_t *in, const elem_t *we
                 }
             }
             acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = b0, acc[4] = b1, acc[5] = b2;
-            store_tile(acc, n_co, out + co * plane + s, out + co * plane + s + EDGEDIFF_LANES, n_a, n_b,
-                       plane, act);
+            store_tile(acc, n_co, out + co * plane + s, out + co * plane + s + EDGEDIFF_LANES, n_a,
+                       n_b, plane, act);
         }
     }
 }

@@ -1,15 +1,16 @@
-/* Internal to conv2d_f16_rvv.c and conv2d_f32_rvv.c; not part of the API.
- * The 3x3 and 1x1 convolutions both element types share (layout of the work: see the file
- * comment of conv2d_f16_rvv.c), written once over the element type. A small template: the
- * including file defines EDGEDIFF_RVV_INTERNAL, includes edgediff/kernels.h, then defines
- *   elem_t, vec_t                      element type and its LMUL 2 vector type;
- *   VSETVL(n), VLMAX(), VLOAD, VSTORE, EDGEDIFF_VSTORE_STRIDED, VSPLAT, VUNDEF, VRELU(v, vl)
- *                                      the intrinsics on vec_t;
- *   EDGEDIFF_VCHUNK_LANES                       lanes of one vec_t at VLEN 128 (16 halves, 8 floats);
- *   EDGEDIFF_ASM_VTYPE, EDGEDIFF_ASM_VLOAD               SEW/LMUL and unit-stride load of the asm inner loop
- *                                      ("e16, m2" and "vle16.v" for FP16);
- *   idx_t, VID(), EDGEDIFF_VIDX_DIV, EDGEDIFF_VIDX_MUL, EDGEDIFF_VIDX_ADD, EDGEDIFF_VIDX_SUB, EDGEDIFF_VIDX_MACC, EDGEDIFF_VIDX_UNDEF
- *                                      16-bit gather offsets, as many lanes as vec_t;
+/* Internal to the RVV convolutions (conv2d_f16_rvv.h, conv2d_f32_rvv.h); not part of the
+ * API. The 3x3 and 1x1 convolutions both element types share (layout of the work: see the
+ * file comment of conv2d_f16_rvv.c), written once over the element type. A small template:
+ * the including file defines EDGEDIFF_RVV_INTERNAL, includes edgediff/kernels.h, then
+ * defines (every macro with the EDGEDIFF_ prefix)
+ *   elem_t, vec_t            element type and its LMUL 2 vector type;
+ *   VSETVL(n), VLMAX(), VLOAD, VSTORE, VSTORE_STRIDED, VSPLAT, VUNDEF, VRELU(v, vl)
+ *                            the intrinsics on vec_t;
+ *   VCHUNK_LANES             lanes of one vec_t at VLEN 128 (16 halves, 8 floats);
+ *   ASM_VTYPE, ASM_VLOAD     SEW/LMUL and unit-stride load of the asm inner loop
+ *                            ("e16, m2" and "vle16.v" for FP16);
+ *   idx_t, VID(), VIDX_DIV, VIDX_MUL, VIDX_ADD, VIDX_SUB, VIDX_MACC, VIDX_UNDEF
+ *                            16-bit gather offsets, as many lanes as vec_t;
  * includes this header once, and defines silu_in_place() (declared here: the fused SiLU,
  * a second pass over the finished output). conv2d() is then the kernel. */
 #ifndef EDGEDIFF_RVV_CONV2D_RVV_H
@@ -32,64 +33,72 @@ static void silu_in_place(elem_t *x, int32_t count);
 typedef struct {
     elem_t e[EDGEDIFF_VCHUNK_LANES];
 } vchunk_t;
-#define EDGEDIFF_VSETVL_ASM(tok, vl)                                                                \
+#define EDGEDIFF_VSETVL_ASM(tok, vl) \
     __asm__ volatile("vsetvli %0, %1, " EDGEDIFF_ASM_VTYPE ", ta, mu" : "=r"(tok) : "r"(vl))
-#define EDGEDIFF_VFMACC_ASM(acc, w, x) __asm__("vfmacc.vf %0, %1, %2" : "+vr"(acc) : "f"(w), "vr"(x))
-#define EDGEDIFF_VLOAD_ASM(x, ptr)                                                                  \
-    __asm__(EDGEDIFF_ASM_VLOAD " %0, (%1)"                                                          \
-            : "=vr"(x)                                                                     \
+#define EDGEDIFF_VFMACC_ASM(acc, w, x) \
+    __asm__("vfmacc.vf %0, %1, %2" : "+vr"(acc) : "f"(w), "vr"(x))
+#define EDGEDIFF_VLOAD_ASM(x, ptr)         \
+    __asm__(EDGEDIFF_ASM_VLOAD " %0, (%1)" \
+            : "=vr"(x)                     \
             : "r"(ptr), "r"(tok), "m"(*(const vchunk_t *)(ptr)))
 /* Indexed (gather) load for strided convolutions: byte offsets in idx (idx_t), 16-bit indices. */
 typedef struct {
     elem_t e[EDGEDIFF_SCRATCH_ELEMS];
 } scratch_t;
-#define EDGEDIFF_VGATHER_ASM(x, ptr, idx)                                                           \
+#define EDGEDIFF_VGATHER_ASM(x, ptr, idx) \
     __asm__("vluxei16.v %0, (%1), %2" : "=vr"(x) : "r"(ptr), "vr"(idx), "r"(tok), "m"(*region))
 
 /* ---- accumulator block helpers (j = output channel in block, k = chunk 0/1) ---------- */
 #define EDGEDIFF_DECL_ACC(j) vec_t a##j##0 = EDGEDIFF_VUNDEF(), a##j##1 = EDGEDIFF_VUNDEF();
-#define EDGEDIFF_INIT_ACC(j)                                                                        \
-    if (cb > j) {                                                                          \
-        if (from_out) {                                                                    \
-            a##j##0 = EDGEDIFF_VLOAD(dst + j * out_plane, vl);                                      \
-            if (two) a##j##1 = EDGEDIFF_VLOAD(dst + j * out_plane + vl, vl);                        \
-        } else {                                                                           \
-            const elem_t b_ = bias ? bias[j] : (elem_t)0.0f;                               \
-            a##j##0 = EDGEDIFF_VSPLAT(b_, vl);                                                      \
-            if (two) a##j##1 = EDGEDIFF_VSPLAT(b_, vl);                                             \
-        }                                                                                  \
+#define EDGEDIFF_INIT_ACC(j)                                                 \
+    if (cb > j) {                                                            \
+        if (from_out) {                                                      \
+            a##j##0 = EDGEDIFF_VLOAD(dst + j * out_plane, vl);               \
+            if (two) a##j##1 = EDGEDIFF_VLOAD(dst + j * out_plane + vl, vl); \
+        } else {                                                             \
+            const elem_t b_ = bias ? bias[j] : (elem_t)0.0f;                 \
+            a##j##0 = EDGEDIFF_VSPLAT(b_, vl);                               \
+            if (two) a##j##1 = EDGEDIFF_VSPLAT(b_, vl);                      \
+        }                                                                    \
     }
-#define EDGEDIFF_MAC(j, wv)                                                                         \
-    if (cb > j) {                                                                          \
-        const elem_t w_ = (wv);                                                            \
-        EDGEDIFF_VFMACC_ASM(a##j##0, w_, x0);                                                       \
-        if (two) EDGEDIFF_VFMACC_ASM(a##j##1, w_, x1);                                              \
+#define EDGEDIFF_MAC(j, wv)                            \
+    if (cb > j) {                                      \
+        const elem_t w_ = (wv);                        \
+        EDGEDIFF_VFMACC_ASM(a##j##0, w_, x0);          \
+        if (two) EDGEDIFF_VFMACC_ASM(a##j##1, w_, x1); \
     }
-#define EDGEDIFF_STORE_ACC(j)                                                                       \
-    if (cb > j) {                                                                          \
-        if (relu) {                                                                        \
-            a##j##0 = EDGEDIFF_VRELU(a##j##0, vl);                                                  \
-            if (two) a##j##1 = EDGEDIFF_VRELU(a##j##1, vl);                                         \
-        }                                                                                  \
-        EDGEDIFF_VSTORE(dst + j * out_plane, a##j##0, vl);                                          \
-        if (two) EDGEDIFF_VSTORE(dst + j * out_plane + vl, a##j##1, vl);                            \
+#define EDGEDIFF_STORE_ACC(j)                                            \
+    if (cb > j) {                                                        \
+        if (relu) {                                                      \
+            a##j##0 = EDGEDIFF_VRELU(a##j##0, vl);                       \
+            if (two) a##j##1 = EDGEDIFF_VRELU(a##j##1, vl);              \
+        }                                                                \
+        EDGEDIFF_VSTORE(dst + j * out_plane, a##j##0, vl);               \
+        if (two) EDGEDIFF_VSTORE(dst + j * out_plane + vl, a##j##1, vl); \
     }
 #define EDGEDIFF_FOR_CB(M) M(0) M(1) M(2) M(3) M(4) M(5)
 
 /* One 3x3 tap for all channels of the block: chunk loads at src (and src + vl). */
-#define EDGEDIFF_TAP(src, t)                                                                        \
-    {                                                                                      \
-        const elem_t *s_ = (src);                                                          \
-        vec_t x0, x1;                                                                      \
-        if (gather) {                                                                      \
-            EDGEDIFF_VGATHER_ASM(x0, s_, idx0);                                                     \
-            if (two) EDGEDIFF_VGATHER_ASM(x1, s_, idx1); else x1 = x0;                              \
-        } else {                                                                           \
-            EDGEDIFF_VLOAD_ASM(x0, s_);                                                             \
-            if (two) EDGEDIFF_VLOAD_ASM(x1, s_ + vl); else x1 = x0;                                 \
-        }                                                                                  \
-        EDGEDIFF_MAC(0, wk[(t) * cb]) EDGEDIFF_MAC(1, wk[(t) * cb + 1]) EDGEDIFF_MAC(2, wk[(t) * cb + 2])                \
-        EDGEDIFF_MAC(3, wk[(t) * cb + 3]) EDGEDIFF_MAC(4, wk[(t) * cb + 4]) EDGEDIFF_MAC(5, wk[(t) * cb + 5])            \
+#define EDGEDIFF_TAP(src, t)                                                \
+    {                                                                       \
+        const elem_t *s_ = (src);                                           \
+        vec_t x0, x1;                                                       \
+        if (gather) {                                                       \
+            EDGEDIFF_VGATHER_ASM(x0, s_, idx0);                             \
+            if (two)                                                        \
+                EDGEDIFF_VGATHER_ASM(x1, s_, idx1);                         \
+            else                                                            \
+                x1 = x0;                                                    \
+        } else {                                                            \
+            EDGEDIFF_VLOAD_ASM(x0, s_);                                     \
+            if (two)                                                        \
+                EDGEDIFF_VLOAD_ASM(x1, s_ + vl);                            \
+            else                                                            \
+                x1 = x0;                                                    \
+        }                                                                   \
+        EDGEDIFF_MAC(0, wk[(t) * cb]) EDGEDIFF_MAC(1, wk[(t) * cb + 1])     \
+        EDGEDIFF_MAC(2, wk[(t) * cb + 2]) EDGEDIFF_MAC(3, wk[(t) * cb + 3]) \
+        EDGEDIFF_MAC(4, wk[(t) * cb + 4]) EDGEDIFF_MAC(5, wk[(t) * cb + 5]) \
     }
 
 /* cb output channels x (1 + two) chunks of vl lanes. Contiguous (stride 1): s is channel 0
@@ -143,14 +152,14 @@ EDGEDIFF_RVV_INLINE void conv1x1_block(const int cb, const int two, const elem_t
 }
 
 /* Dispatch on the block's channel count so each variant is compiled with constants. */
-#define EDGEDIFF_DISPATCH_CB(cb, call_with_cb)                                                      \
-    switch (cb) {                                                                          \
-    case 6: call_with_cb(6); break;                                                        \
-    case 5: call_with_cb(5); break;                                                        \
-    case 4: call_with_cb(4); break;                                                        \
-    case 3: call_with_cb(3); break;                                                        \
-    case 2: call_with_cb(2); break;                                                        \
-    default: call_with_cb(1); break;                                                       \
+#define EDGEDIFF_DISPATCH_CB(cb, call_with_cb) \
+    switch (cb) {                              \
+    case 6: call_with_cb(6); break;            \
+    case 5: call_with_cb(5); break;            \
+    case 4: call_with_cb(4); break;            \
+    case 3: call_with_cb(3); break;            \
+    case 2: call_with_cb(2); break;            \
+    default: call_with_cb(1); break;           \
     }
 
 /* Copies input rows top .. top+rows-1 of channel plane `src` three times into the buffer
@@ -169,19 +178,25 @@ static void fill_band(elem_t *dst, const elem_t *src, int32_t h, int32_t w, int3
     const int32_t total = copy_stride;
     for (int32_t i = 0; i < lead;) {
         const size_t vl = EDGEDIFF_VSETVL((size_t)(lead - i));
-        EDGEDIFF_VSTORE(a + i, zero, vl); EDGEDIFF_VSTORE(c + i, zero, vl); EDGEDIFF_VSTORE(b + i, zero, vl);
+        EDGEDIFF_VSTORE(a + i, zero, vl);
+        EDGEDIFF_VSTORE(c + i, zero, vl);
+        EDGEDIFF_VSTORE(b + i, zero, vl);
         i += (int32_t)vl;
     }
     const elem_t *s = src + first * w;
     for (int32_t i = 0; i < body;) {
         const size_t vl = EDGEDIFF_VSETVL((size_t)(body - i));
         const vec_t v = EDGEDIFF_VLOAD(s + i, vl);
-        EDGEDIFF_VSTORE(a + lead + i, v, vl); EDGEDIFF_VSTORE(c + lead + i, v, vl); EDGEDIFF_VSTORE(b + lead + i, v, vl);
+        EDGEDIFF_VSTORE(a + lead + i, v, vl);
+        EDGEDIFF_VSTORE(c + lead + i, v, vl);
+        EDGEDIFF_VSTORE(b + lead + i, v, vl);
         i += (int32_t)vl;
     }
     for (int32_t i = lead + body; i < total;) {
         const size_t vl = EDGEDIFF_VSETVL((size_t)(total - i));
-        EDGEDIFF_VSTORE(a + i, zero, vl); EDGEDIFF_VSTORE(c + i, zero, vl); EDGEDIFF_VSTORE(b + i, zero, vl);
+        EDGEDIFF_VSTORE(a + i, zero, vl);
+        EDGEDIFF_VSTORE(c + i, zero, vl);
+        EDGEDIFF_VSTORE(b + i, zero, vl);
         i += (int32_t)vl;
     }
     /* Column w-1 of copy A and column 0 of copy B, every row of the band. */
@@ -203,7 +218,8 @@ static void pack_weights(elem_t *packed, const elem_t *src, int32_t co_stride, i
     for (int32_t j = 0; j < cb; ++j) {
         for (int32_t i = 0; i < count;) {
             const size_t vl = EDGEDIFF_VSETVL((size_t)(count - i));
-            EDGEDIFF_VSTORE_STRIDED(packed + i * cb + j, stride, EDGEDIFF_VLOAD(src + j * co_stride + i, vl), vl);
+            EDGEDIFF_VSTORE_STRIDED(packed + i * cb + j, stride,
+                                    EDGEDIFF_VLOAD(src + j * co_stride + i, vl), vl);
             i += (int32_t)vl;
         }
     }
@@ -257,16 +273,17 @@ static void conv3x3(const conv2d_params_t *p, const elem_t *in, const elem_t *we
                 const int from_out = ci0 > 0;
                 const int relu = relu_act && ci0 + cib == c_in;
                 for (int32_t co0 = 0; co0 < c_out; co0 += EDGEDIFF_CB_MAX) {
-                    const int32_t cb = c_out - co0 < EDGEDIFF_CB_MAX ? c_out - co0 : EDGEDIFF_CB_MAX;
+                    const int32_t cb =
+                        c_out - co0 < EDGEDIFF_CB_MAX ? c_out - co0 : EDGEDIFF_CB_MAX;
                     pack_weights(packed, weight + (co0 * c_in + ci0) * 9, c_in * 9, cb, cib * 9);
                     const elem_t *bs = bias ? bias + co0 : (const elem_t *)0;
                     elem_t *dst0 = out_n + co0 * out_plane + y0 * w_out;
                     int32_t o = 0;
                     if (stride == 1) {
-#define EDGEDIFF_CALL3(CB, TWO, VL)                                                                 \
-    conv3x3_block(CB, TWO, 0, buffer + o, &scratch, copy_stride, w, (size_t)(VL),           \
-                  EDGEDIFF_VIDX_UNDEF(), EDGEDIFF_VIDX_UNDEF(), packed, cib, dst0 + o, out_plane, bs, from_out, \
-                  relu)
+#define EDGEDIFF_CALL3(CB, TWO, VL)                                                               \
+    conv3x3_block(CB, TWO, 0, buffer + o, &scratch, copy_stride, w, (size_t)(VL),                 \
+                  EDGEDIFF_VIDX_UNDEF(), EDGEDIFF_VIDX_UNDEF(), packed, cib, dst0 + o, out_plane, \
+                  bs, from_out, relu)
 #define EDGEDIFF_FULL3(CB) EDGEDIFF_CALL3(CB, 1, vlmax)
 #define EDGEDIFF_PAIR3(CB) EDGEDIFF_CALL3(CB, 1, rest / 2)
 #define EDGEDIFF_ONE3(CB) EDGEDIFF_CALL3(CB, 0, vl1)
@@ -285,8 +302,8 @@ static void conv3x3(const conv2d_params_t *p, const elem_t *in, const elem_t *we
                             }
                         }
                     } else {
-#define EDGEDIFF_CALLS(CB, TWO, VL)                                                                 \
-    conv3x3_block(CB, TWO, 1, buffer, &scratch, copy_stride, w, (size_t)(VL), idx0, idx1,   \
+#define EDGEDIFF_CALLS(CB, TWO, VL)                                                       \
+    conv3x3_block(CB, TWO, 1, buffer, &scratch, copy_stride, w, (size_t)(VL), idx0, idx1, \
                   packed, cib, dst0 + o, out_plane, bs, from_out, relu)
 #define EDGEDIFF_FULLS(CB) EDGEDIFF_CALLS(CB, 1, vlmax)
 #define EDGEDIFF_ONES(CB) EDGEDIFF_CALLS(CB, 0, vl1)
@@ -332,8 +349,8 @@ static void conv1x1(const conv2d_params_t *p, const elem_t *in, const elem_t *we
             const elem_t *bs = bias ? bias + co0 : (const elem_t *)0;
             elem_t *dst0 = out_n + co0 * plane;
             int32_t o = 0;
-#define EDGEDIFF_CALL1(CB, TWO, VL)                                                                 \
-    conv1x1_block(CB, TWO, src0 + o, plane, (size_t)(VL), packed, cib, dst0 + o, plane, bs,  \
+#define EDGEDIFF_CALL1(CB, TWO, VL)                                                         \
+    conv1x1_block(CB, TWO, src0 + o, plane, (size_t)(VL), packed, cib, dst0 + o, plane, bs, \
                   from_out, relu)
 #define EDGEDIFF_FULL1(CB) EDGEDIFF_CALL1(CB, 1, vlmax)
 #define EDGEDIFF_PAIR1(CB) EDGEDIFF_CALL1(CB, 1, rest / 2)

@@ -7,10 +7,10 @@
  *
  *   elem_t / scalar_t / vec_t   storage element, arithmetic scalar, vector (LANES lanes)
  *   offsets_t                   unsigned vector of gather offsets, LANES lanes
- *   EDGEDIFF_MVE_VCTP(n)                 tail predicate for n remaining elements
- *   EDGEDIFF_MVE_LD / EDGEDIFF_MVE_LD_Z / EDGEDIFF_MVE_ST / EDGEDIFF_MVE_ST_P   (zeroing-predicated) load, (predicated) store
- *   EDGEDIFF_MVE_DUP, EDGEDIFF_MVE_ZERO, EDGEDIFF_MVE_ADD[_N], EDGEDIFF_MVE_SUB[_N], EDGEDIFF_MVE_MUL[_N], EDGEDIFF_MVE_FMA_N, EDGEDIFF_MVE_ACT
- *   EDGEDIFF_MVE_IDUP(start, step) / EDGEDIFF_MVE_GATHER_Z(base, offsets, m)   shifted-offset gathers */
+ *   EDGEDIFF_MVE_VCTP(n)        tail predicate for n remaining elements
+ *   EDGEDIFF_MVE_LD / _LD_Z / _ST / _ST_P     (zeroing-predicated) load, (predicated) store
+ *   EDGEDIFF_MVE_DUP, _ZERO, _ADD[_N], _SUB[_N], _MUL[_N], _FMA_N, _ACT
+ *   EDGEDIFF_MVE_IDUP(start, step) / _GATHER_Z(base, offsets, m)   shifted-offset gathers */
 #ifndef EDGEDIFF_MVE_ELEM_H
 #define EDGEDIFF_MVE_ELEM_H
 
@@ -69,7 +69,8 @@ typedef uint16x8_t offsets_t;
 #define EDGEDIFF_MVE_FMA_N(acc, v, s) vfmaq_n_f16(acc, v, s)
 #define EDGEDIFF_MVE_ACT(v, act) edgediff_mve_act_f16(v, act)
 #define EDGEDIFF_MVE_IDUP(start, step) vidupq_n_u16(start, step)
-#define EDGEDIFF_MVE_GATHER_Z(p, offsets, m) vldrhq_gather_shifted_offset_z_f16(EDGEDIFF_CH(p), offsets, m)
+#define EDGEDIFF_MVE_GATHER_Z(p, offsets, m) \
+    vldrhq_gather_shifted_offset_z_f16(EDGEDIFF_CH(p), offsets, m)
 
 #else
 #error "define EDGEDIFF_MVE_ELEM_F32 or EDGEDIFF_MVE_ELEM_F16 before including mve_elem.h"
