@@ -4,7 +4,7 @@
  * * scale, + bias and the folded steps per vector in FP32 (binary_weight_conv2d_rvv.h).
  * FP32 accumulation, like the reference, in another order; 3x3 pad 1 stride 1 or 2, or
  * 1x1 stride 1 (overrides/rvv.py). */
-/* conv2d_f32_rvv's code under this file's own external name (conv2d_f32_rvv.h says why). */
+/* conv2d_f32_rvv's code under this file's own external name (conv2d_f16_rvv.h says why). */
 #define EDGEDIFF_RVV_CONV2D_NAME edgediff_binary_weight_conv2d_f32_rvv_conv
 #include "edgediff/internal/conv2d_f32_rvv.h"
 

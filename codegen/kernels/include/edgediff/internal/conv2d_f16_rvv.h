@@ -1,6 +1,6 @@
-/* The RVV F16 convolution of conv2d_f16_rvv.c (see there), internal to codegen/kernels:
- * conv2d_rvv.h instantiated for edgediff_f16_t elements, and one externally visible entry point
- * named by the includer's EDGEDIFF_RVV_CONV2D_NAME (undefined here after use).
+/* The RVV FP16 convolution of conv2d_f16_rvv.c (see there), internal to codegen/kernels:
+ * conv2d_rvv.h instantiated for edgediff_f16_t, with its one externally visible entry point
+ * named by the includer's EDGEDIFF_RVV_CONV2D_NAME (conv2d_rvv.h undefines it after use).
  * conv2d_f16_rvv.c names it edgediff_conv2d_f16_rvv; binary_weight_conv2d_f16_rvv.c
  * compiles the same code under its own name: an externally visible function is not
  * specialised for the caller's constant arguments (a copy specialised for bias NULL broke
@@ -45,34 +45,3 @@ static void silu_in_place(elem_t *x, int32_t count) {
         i += (int32_t)vl;
     }
 }
-
-/* Declared here: the binary_weight copy has no public prototype. */
-void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const edgediff_f16_t *in,
-                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                              edgediff_f16_t *out);
-void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const edgediff_f16_t *in,
-                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                              edgediff_f16_t *out) {
-    conv2d(p, in, weight, bias, out);
-}
-#undef EDGEDIFF_RVV_CONV2D_NAME
-
-/* The instantiation's macros end here (the includer's code does not use them). */
-#undef EDGEDIFF_ASM_VLOAD
-#undef EDGEDIFF_ASM_VTYPE
-#undef EDGEDIFF_VCHUNK_LANES
-#undef EDGEDIFF_VID
-#undef EDGEDIFF_VIDX_ADD
-#undef EDGEDIFF_VIDX_DIV
-#undef EDGEDIFF_VIDX_MACC
-#undef EDGEDIFF_VIDX_MUL
-#undef EDGEDIFF_VIDX_SUB
-#undef EDGEDIFF_VIDX_UNDEF
-#undef EDGEDIFF_VLMAX
-#undef EDGEDIFF_VLOAD
-#undef EDGEDIFF_VRELU
-#undef EDGEDIFF_VSETVL
-#undef EDGEDIFF_VSPLAT
-#undef EDGEDIFF_VSTORE
-#undef EDGEDIFF_VSTORE_STRIDED
-#undef EDGEDIFF_VUNDEF

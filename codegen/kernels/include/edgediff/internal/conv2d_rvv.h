@@ -386,6 +386,37 @@ static inline void conv2d(const conv2d_params_t *p, const elem_t *in, const elem
     }
 }
 
+/* The kernel's one externally visible entry point, named by the includer
+ * (EDGEDIFF_RVV_CONV2D_NAME; conv2d_f16_rvv.h says why there are two names). Declared
+ * first: the binary_weight copy has no public prototype. */
+void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const elem_t *in, const elem_t *weight,
+                              const elem_t *bias, elem_t *out);
+void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const elem_t *in, const elem_t *weight,
+                              const elem_t *bias, elem_t *out) {
+    conv2d(p, in, weight, bias, out);
+}
+
+/* The includer's parameters end here. */
+#undef EDGEDIFF_RVV_CONV2D_NAME
+#undef EDGEDIFF_ASM_VLOAD
+#undef EDGEDIFF_ASM_VTYPE
+#undef EDGEDIFF_VCHUNK_LANES
+#undef EDGEDIFF_VID
+#undef EDGEDIFF_VIDX_ADD
+#undef EDGEDIFF_VIDX_DIV
+#undef EDGEDIFF_VIDX_MACC
+#undef EDGEDIFF_VIDX_MUL
+#undef EDGEDIFF_VIDX_SUB
+#undef EDGEDIFF_VIDX_UNDEF
+#undef EDGEDIFF_VLMAX
+#undef EDGEDIFF_VLOAD
+#undef EDGEDIFF_VRELU
+#undef EDGEDIFF_VSETVL
+#undef EDGEDIFF_VSPLAT
+#undef EDGEDIFF_VSTORE
+#undef EDGEDIFF_VSTORE_STRIDED
+#undef EDGEDIFF_VUNDEF
+
 /* This header's own macros end here (the includer's code does not use them). */
 #undef EDGEDIFF_CALL1
 #undef EDGEDIFF_CALL3
