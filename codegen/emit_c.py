@@ -15,6 +15,7 @@ import numpy as np
 from codegen.c_literals import c_float, c_half, c_identifier, c_word  # noqa: F401 (public here too)
 from codegen.ir import Graph, Node
 from codegen.kernels.catalog import choose_function
+from codegen.kernels.symbol import kernel_symbol
 from codegen.ops import OPS, macs
 from codegen.ops.spec import CallSite
 from codegen.plan import MemoryPlan
@@ -95,7 +96,8 @@ class _Emitter:
         layer.function = self.function(node, spec[1] if spec else None)
         out = node.outputs[0]
         p = f"p{index}"
-        site = CallSite(layer.function, p, self._params(spec[0], p, spec[1]) if spec else "", ins,
+        declaration = self._params(spec[0], p, spec[1]) if spec else ""
+        site = CallSite(kernel_symbol(layer.function), p, declaration, ins,
                         self.pointer(out), C_TYPES[self.graph.tensors[out].dtype],
                         int(np.prod(self.shape(out), dtype=np.int64)))
         return op.call(site)
@@ -131,7 +133,7 @@ class _Emitter:
             if kind == "input":
                 count = int(np.prod(self.shape(name), dtype=np.int64))
                 self.functions.add("copy_f32")
-                lines.append(f"copy_f32({self.pointer(self.graph.inputs[where])}, "
+                lines.append(f"{kernel_symbol('copy_f32')}({self.pointer(self.graph.inputs[where])}, "
                              f"{self.output_names[name]}, {count});")
         return lines
 

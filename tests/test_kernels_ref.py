@@ -27,7 +27,7 @@ import torch.nn.functional as F
 
 from codegen import binary
 from codegen.kernels import (INCLUDE_DIR, REF_DIR, all_reference_functions, kernel_source,
-                             kernel_sources)
+                             kernel_sources, kernel_symbol)
 from codegen.ops import evaluate
 from tests.helpers.tools import require_tools
 
@@ -157,6 +157,17 @@ SIGNATURES = {
 }
 
 
+class KernelLibrary:
+    """A ctypes library whose kernels are reached by their catalog names (conv2d_f32); the
+    C symbols carry the library prefix (kernel_symbol)."""
+
+    def __init__(self, library: ctypes.CDLL):
+        self._library = library
+
+    def __getattr__(self, function: str):
+        return getattr(self._library, kernel_symbol(function))
+
+
 @pytest.fixture(scope="session")
 def lib(tmp_path_factory):
     """All reference kernels in one host shared library, built with the release warnings."""
@@ -166,7 +177,7 @@ def lib(tmp_path_factory):
            "-o", str(so_path), "-lm"]
     result = subprocess.run(cmd, capture_output=True, text=True)
     assert result.returncode == 0, f"host build failed:\n{' '.join(cmd)}\n{result.stderr}"
-    library = ctypes.CDLL(str(so_path))
+    library = KernelLibrary(ctypes.CDLL(str(so_path)))
     for name, argtypes in SIGNATURES.items():
         function = getattr(library, name)
         function.argtypes = argtypes
@@ -931,7 +942,23 @@ def test_reference_kernels_cross_compile_float_only(tmp_path, target):
 def test_every_declared_kernel_has_a_reference():
     header = (INCLUDE_DIR / "edgediff" / "kernels.h").read_text()
     declared = sorted(set(re.findall(r"^void (\w+)\(", header, flags=re.MULTILINE)))
-    assert all_reference_functions() == declared
+    assert sorted(map(kernel_symbol, all_reference_functions())) == declared
+
+
+def test_reference_kernels_export_only_prefixed_symbols(tmp_path):
+    """Every global symbol the kernel library defines carries the one library prefix, so none
+    can clash with a function of the user's firmware (static helpers are not exported)."""
+    nm = shutil.which("nm")
+    if nm is None:
+        pytest.skip("nm not installed (binutils)")
+    sources = sorted(str(path) for path in REF_DIR.glob("*.c"))
+    subprocess.run(["cc", *C_FLAGS, "-I", str(INCLUDE_DIR), "-c", *sources], cwd=tmp_path,
+                   check=True, capture_output=True)
+    for obj in sorted(tmp_path.glob("*.o")):
+        listing = subprocess.run([nm, "-g", "--defined-only", "-P", str(obj)], capture_output=True,
+                                 text=True, check=True).stdout
+        defined = {line.split()[0] for line in listing.splitlines() if line.strip()}
+        assert defined == {kernel_symbol(obj.stem)}, f"{obj.name} exports {sorted(defined)}"
 
 
 @pytest.fixture

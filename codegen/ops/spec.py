@@ -42,7 +42,7 @@ class Precision:
 class CallSite:
     """What the emitter resolved for one kernel call; an op's `call` turns it into C lines.
 
-    function: the kernel chosen (reference or override); params: the name of its const
+    function: the C symbol of the kernel chosen (reference or override; codegen/kernels/symbol.py); params: the name of its const
     parameter struct, declaration: that struct's C definition ("" for a params-less kernel);
     inputs/output: C pointer expressions (absent optional operands are NULL); ctype: the
     output's C element type; count: the output's element count."""

@@ -9,9 +9,9 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F16
-#include "binary_mve.h"
+#include "edgediff/internal/binary_mve.h"
 
-void add_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                 edgediff_f16_t *out) {
+void edgediff_add_f16_mve(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out) {
     binary_mve(p, a, b, out, MVE_BINARY_ADD);
 }

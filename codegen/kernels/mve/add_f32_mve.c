@@ -8,8 +8,8 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F32
-#include "binary_mve.h"
+#include "edgediff/internal/binary_mve.h"
 
-void add_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out) {
+void edgediff_add_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out) {
     binary_mve(p, a, b, out, MVE_BINARY_ADD);
 }

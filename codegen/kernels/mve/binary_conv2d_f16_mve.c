@@ -8,11 +8,11 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 
 typedef edgediff_f16_t elem_t;
-#define LOAD edgediff_load_f16
-#define STORE edgediff_store_f16
+#define EDGEDIFF_LOAD edgediff_load_f16
+#define EDGEDIFF_STORE edgediff_store_f16
 
 /* Each lane of y rounded to half, into the bottom half of its 32-bit lane (VCVTB; the MVE
  * encoding written out as edgediff_mve_narrow does, for the assembler's sake). */
@@ -34,15 +34,16 @@ EDGEDIFF_MVE_INLINE float32x4_t load4_z(const edgediff_f16_t *base, mve_pred16_t
 }
 
 /* Folded steps on vectors: halves keep every intermediate normal (binary_conv2d_mve.h). */
-#define VECTOR_POST 1
+#define EDGEDIFF_VECTOR_POST 1
 
-#include "binary_conv2d_mve.h"
+#include "edgediff/internal/binary_conv2d_mve.h"
 
-void binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
-                           const edgediff_f16_t *scale, const edgediff_f16_t *bias,
-                           const edgediff_f16_t *shift_in, const edgediff_f16_t *slope,
-                           const edgediff_f16_t *shift_out, const edgediff_f16_t *res_scale,
-                           const edgediff_f16_t *residual, edgediff_f16_t *out) {
+void edgediff_binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in,
+                                    const uint32_t *weight, const edgediff_f16_t *scale,
+                                    const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                                    const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                    const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
+                                    edgediff_f16_t *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
     binary_conv2d_mve(p, in, weight, scale, bias, &post, out);
 }

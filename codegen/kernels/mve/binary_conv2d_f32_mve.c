@@ -8,11 +8,11 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 
 typedef float elem_t;
-#define LOAD edgediff_load_f32
-#define STORE edgediff_store_f32
+#define EDGEDIFF_LOAD edgediff_load_f32
+#define EDGEDIFF_STORE edgediff_store_f32
 
 /* Lanes of y to out[0..3]; lanes off in m skipped. */
 EDGEDIFF_MVE_INLINE void store4_p(float *out, float32x4_t y, mve_pred16_t m) {
@@ -25,14 +25,15 @@ EDGEDIFF_MVE_INLINE float32x4_t load4_z(const float *base, mve_pred16_t m) {
 }
 
 /* Folded steps in scalar code: f32 operands may be subnormal (binary_conv2d_mve.h). */
-#define VECTOR_POST 0
+#define EDGEDIFF_VECTOR_POST 0
 
-#include "binary_conv2d_mve.h"
+#include "edgediff/internal/binary_conv2d_mve.h"
 
-void binary_conv2d_f32_mve(const binary_conv2d_params_t *p, const uint32_t *in,
-                           const uint32_t *weight, const float *scale, const float *bias,
-                           const float *shift_in, const float *slope, const float *shift_out,
-                           const float *res_scale, const float *residual, float *out) {
+void edgediff_binary_conv2d_f32_mve(const binary_conv2d_params_t *p, const uint32_t *in,
+                                    const uint32_t *weight, const float *scale, const float *bias,
+                                    const float *shift_in, const float *slope,
+                                    const float *shift_out, const float *res_scale,
+                                    const float *residual, float *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
     binary_conv2d_mve(p, in, weight, scale, bias, &post, out);
 }

@@ -9,17 +9,19 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F16
-#include "conv2d_mve.h"
+#include "edgediff/internal/conv2d_mve.h"
 
-#define LOAD edgediff_load_f16
-#include "binary_weight_conv2d_mve.h"
+#define EDGEDIFF_LOAD edgediff_load_f16
+#include "edgediff/internal/binary_weight_conv2d_mve.h"
 
-void binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
-                                  const uint32_t *weight, const edgediff_f16_t *scale,
-                                  const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
-                                  const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
-                                  const edgediff_f16_t *res_scale,
-                                  const edgediff_f16_t *residual, edgediff_f16_t *out) {
+void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p,
+                                           const edgediff_f16_t *in, const uint32_t *weight,
+                                           const edgediff_f16_t *scale, const edgediff_f16_t *bias,
+                                           const edgediff_f16_t *shift_in,
+                                           const edgediff_f16_t *slope,
+                                           const edgediff_f16_t *shift_out,
+                                           const edgediff_f16_t *res_scale,
+                                           const edgediff_f16_t *residual, edgediff_f16_t *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
-    binary_weight_conv2d_mve(p, in, weight, scale, bias, &post, out);
+    bw_conv2d_blocks(p, in, weight, scale, bias, &post, out);
 }

@@ -8,16 +8,17 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F32
-#include "conv2d_mve.h"
+#include "edgediff/internal/conv2d_mve.h"
 
-#define LOAD edgediff_load_f32
-#include "binary_weight_conv2d_mve.h"
+#define EDGEDIFF_LOAD edgediff_load_f32
+#include "edgediff/internal/binary_weight_conv2d_mve.h"
 
-void binary_weight_conv2d_f32_mve(const binary_conv2d_params_t *p, const float *in,
-                                  const uint32_t *weight, const float *scale, const float *bias,
-                                  const float *shift_in, const float *slope,
-                                  const float *shift_out, const float *res_scale,
-                                  const float *residual, float *out) {
+void edgediff_binary_weight_conv2d_f32_mve(const binary_conv2d_params_t *p, const float *in,
+                                           const uint32_t *weight, const float *scale,
+                                           const float *bias, const float *shift_in,
+                                           const float *slope, const float *shift_out,
+                                           const float *res_scale, const float *residual,
+                                           float *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
-    binary_weight_conv2d_mve(p, in, weight, scale, bias, &post, out);
+    bw_conv2d_blocks(p, in, weight, scale, bias, &post, out);
 }

@@ -3,7 +3,7 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-void cast_f16_to_f32_mve(const edgediff_f16_t *in, float *out, int32_t count) {
+void edgediff_cast_f16_to_f32_mve(const edgediff_f16_t *in, float *out, int32_t count) {
     const int32_t full = count - count % 8;
     for (int32_t i = 0; i < full; i += 8) {
         const float16x8_t v = vld1q_f16((const float16_t *)(const void *)(in + i));

@@ -5,7 +5,7 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-void cast_f32_to_f16_mve(const float *in, edgediff_f16_t *out, int32_t count) {
+void edgediff_cast_f32_to_f16_mve(const float *in, edgediff_f16_t *out, int32_t count) {
     const int32_t full = count - count % 8;
     for (int32_t i = 0; i < full; i += 8) {
         const float32x4x2_t v = vld2q_f32(in + i);

@@ -4,8 +4,8 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-void concat_f16_mve(const concat_params_t *p, const edgediff_f16_t *const *inputs,
-                    edgediff_f16_t *out) {
+void edgediff_concat_f16_mve(const concat_params_t *p, const edgediff_f16_t *const *inputs,
+                             edgediff_f16_t *out) {
     uint16_t *dst = (uint16_t *)(void *)out;
     for (int32_t o = 0; o < p->outer; ++o) {
         for (int32_t k = 0; k < p->count; ++k) {

@@ -4,7 +4,7 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-void concat_f32_mve(const concat_params_t *p, const float *const *inputs, float *out) {
+void edgediff_concat_f32_mve(const concat_params_t *p, const float *const *inputs, float *out) {
     uint32_t *dst = (uint32_t *)(void *)out;
     for (int32_t o = 0; o < p->outer; ++o) {
         for (int32_t k = 0; k < p->count; ++k) {

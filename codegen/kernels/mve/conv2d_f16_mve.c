@@ -28,11 +28,11 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F16
-#include "conv2d_mve.h"
+#include "edgediff/internal/conv2d_mve.h"
 
-void conv2d_f16_mve(const conv2d_params_t *p, const edgediff_f16_t *in,
-                    const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                    edgediff_f16_t *out) {
+void edgediff_conv2d_f16_mve(const conv2d_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out) {
     /* own 3x3 instances for w_out of 1-8 and 9-16 at stride 1, 1-8 at stride 2 */
     conv2d_mve(p, in, weight, bias, out, 1, 2, 1);
 }

@@ -25,10 +25,10 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F32
-#include "conv2d_mve.h"
+#include "edgediff/internal/conv2d_mve.h"
 
-void conv2d_f32_mve(const conv2d_params_t *p, const float *in, const float *weight,
-                    const float *bias, float *out) {
+void edgediff_conv2d_f32_mve(const conv2d_params_t *p, const float *in, const float *weight,
+                             const float *bias, float *out) {
     /* own 3x3 instances for w_out of 5-8 and 13-16 at stride 1, 5-8 at stride 2 */
     conv2d_mve(p, in, weight, bias, out, 2, 4, 2);
 }

@@ -14,9 +14,9 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-#define LANES 8
-#define CH(p) ((const float16_t *)(const void *)(p))
-#define H(p) ((float16_t *)(void *)(p))
+#define EDGEDIFF_LANES 8
+#define EDGEDIFF_CH(p) ((const float16_t *)(const void *)(p))
+#define EDGEDIFF_H(p) ((float16_t *)(void *)(p))
 
 EDGEDIFF_MVE_INLINE float16x8_t relu(float16x8_t v) {
     return vmaxnmq_f16(v, vdupq_n_f16((_Float16)0.0f));
@@ -26,11 +26,11 @@ EDGEDIFF_MVE_INLINE float16x8_t identity(float16x8_t v) {
     return v;
 }
 
-void group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
-                        const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
-                        edgediff_f16_t *out) {
+void edgediff_group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
+                                 const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                                 edgediff_f16_t *out) {
     const int32_t cpg = p->channels / p->groups, spatial = p->spatial, act = p->act;
-    const int32_t size = cpg * spatial, full = size - size % LANES;
+    const int32_t size = cpg * spatial, full = size - size % EDGEDIFF_LANES;
     const float inv_size = 1.0f / (float)size;
     for (int32_t n = 0; n < p->n; ++n) {
         for (int32_t g = 0; g < p->groups; ++g) {
@@ -39,8 +39,8 @@ void group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
             const edgediff_f16_t *x = in + base;
 
             float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = acc0;
-            for (int32_t i = 0; i < full; i += LANES) {
-                const float16x8_t v = vld1q_f16(CH(x + i));
+            for (int32_t i = 0; i < full; i += EDGEDIFF_LANES) {
+                const float16x8_t v = vld1q_f16(EDGEDIFF_CH(x + i));
                 acc0 = vaddq_f32(acc0, edgediff_mve_widen_b(v));
                 acc1 = vaddq_f32(acc1, edgediff_mve_widen_t(v));
             }
@@ -51,8 +51,8 @@ void group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
             const float mean = sum * inv_size;
 
             acc0 = vdupq_n_f32(0.0f), acc1 = acc0;
-            for (int32_t i = 0; i < full; i += LANES) {
-                const float16x8_t v = vld1q_f16(CH(x + i));
+            for (int32_t i = 0; i < full; i += EDGEDIFF_LANES) {
+                const float16x8_t v = vld1q_f16(EDGEDIFF_CH(x + i));
                 const float32x4_t d0 = vsubq_n_f32(edgediff_mve_widen_b(v), mean);
                 const float32x4_t d1 = vsubq_n_f32(edgediff_mve_widen_t(v), mean);
                 acc0 = vfmaq_f32(acc0, d0, d0);
@@ -71,15 +71,15 @@ void group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
                 const float shift = beta ? (float)beta[ch] : 0.0f;
                 const edgediff_f16_t *xc = x + c * spatial;
                 edgediff_f16_t *oc = out + base + c * spatial;
-#define EDGEDIFF_GN_OUTPUT_LOOP(ACT)                                                        \
-    for (int32_t s = 0; s < spatial; s += LANES) {                                          \
-        const mve_pred16_t m = vctp16q((uint32_t)(spatial - s));                            \
-        const float16x8_t v = vldrhq_z_f16(CH(xc + s), m);                                  \
-        const float32x4_t y0 =                                                              \
-            vfmasq_n_f32(vsubq_n_f32(edgediff_mve_widen_b(v), mean), scale, shift);         \
-        const float32x4_t y1 =                                                              \
-            vfmasq_n_f32(vsubq_n_f32(edgediff_mve_widen_t(v), mean), scale, shift);         \
-        vstrhq_p_f16(H(oc + s), ACT(edgediff_mve_narrow(y0, y1)), m);                       \
+#define EDGEDIFF_GN_OUTPUT_LOOP(ACT)                                                \
+    for (int32_t s = 0; s < spatial; s += EDGEDIFF_LANES) {                         \
+        const mve_pred16_t m = vctp16q((uint32_t)(spatial - s));                    \
+        const float16x8_t v = vldrhq_z_f16(EDGEDIFF_CH(xc + s), m);                 \
+        const float32x4_t y0 =                                                      \
+            vfmasq_n_f32(vsubq_n_f32(edgediff_mve_widen_b(v), mean), scale, shift); \
+        const float32x4_t y1 =                                                      \
+            vfmasq_n_f32(vsubq_n_f32(edgediff_mve_widen_t(v), mean), scale, shift); \
+        vstrhq_p_f16(EDGEDIFF_H(oc + s), ACT(edgediff_mve_narrow(y0, y1)), m);      \
     }
                 /* one loop per activation, so the SiLU loop keeps its constants */
                 if (act == EDGEDIFF_ACT_SILU) {

@@ -12,12 +12,12 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-#define LANES 4
+#define EDGEDIFF_LANES 4
 
-void group_norm_f32_mve(const group_norm_params_t *p, const float *in, const float *gamma,
-                        const float *beta, float *out) {
+void edgediff_group_norm_f32_mve(const group_norm_params_t *p, const float *in, const float *gamma,
+                                 const float *beta, float *out) {
     const int32_t cpg = p->channels / p->groups, spatial = p->spatial, act = p->act;
-    const int32_t size = cpg * spatial, full = size - size % LANES;
+    const int32_t size = cpg * spatial, full = size - size % EDGEDIFF_LANES;
     const float inv_size = 1.0f / (float)size;
     for (int32_t n = 0; n < p->n; ++n) {
         for (int32_t g = 0; g < p->groups; ++g) {
@@ -26,7 +26,7 @@ void group_norm_f32_mve(const group_norm_params_t *p, const float *in, const flo
             const float *x = in + base;
 
             float32x4_t acc = vdupq_n_f32(0.0f);
-            for (int32_t i = 0; i < full; i += LANES) {
+            for (int32_t i = 0; i < full; i += EDGEDIFF_LANES) {
                 acc = vaddq_f32(acc, vld1q_f32(x + i));
             }
             float sum = edgediff_mve_sum_lanes_f32(acc);
@@ -36,7 +36,7 @@ void group_norm_f32_mve(const group_norm_params_t *p, const float *in, const flo
             const float mean = sum * inv_size;
 
             acc = vdupq_n_f32(0.0f);
-            for (int32_t i = 0; i < full; i += LANES) {
+            for (int32_t i = 0; i < full; i += EDGEDIFF_LANES) {
                 const float32x4_t d = vsubq_n_f32(vld1q_f32(x + i), mean);
                 acc = vfmaq_f32(acc, d, d);
             }
@@ -55,14 +55,14 @@ void group_norm_f32_mve(const group_norm_params_t *p, const float *in, const flo
                 float *oc = out + base + c * spatial;
                 /* one loop per activation, so the SiLU loop keeps its constants */
                 if (act == EDGEDIFF_ACT_SILU) {
-                    for (int32_t s = 0; s < spatial; s += LANES) {
+                    for (int32_t s = 0; s < spatial; s += EDGEDIFF_LANES) {
                         const mve_pred16_t m = vctp32q((uint32_t)(spatial - s));
                         const float32x4_t d = vsubq_n_f32(vldrwq_z_f32(xc + s, m), mean);
                         const float32x4_t y = vfmasq_n_f32(d, scale, shift);
                         vstrwq_p_f32(oc + s, edgediff_mve_silu_f32(y), m);
                     }
                 } else {
-                    for (int32_t s = 0; s < spatial; s += LANES) {
+                    for (int32_t s = 0; s < spatial; s += EDGEDIFF_LANES) {
                         const mve_pred16_t m = vctp32q((uint32_t)(spatial - s));
                         const float32x4_t d = vsubq_n_f32(vldrwq_z_f32(xc + s, m), mean);
                         const float32x4_t y = vfmasq_n_f32(d, scale, shift);

@@ -7,7 +7,7 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F16
-#include "mve_elem.h"
+#include "edgediff/internal/mve_elem.h"
 
 EDGEDIFF_MVE_INLINE float32x4_t dot8(float32x4_t acc, float32x4_t xb, float32x4_t xt,
                                      float16x8_t w) {
@@ -20,12 +20,12 @@ EDGEDIFF_MVE_INLINE void linear_step(const edgediff_f16_t *x, const edgediff_f16
                                      const edgediff_f16_t *w1, const edgediff_f16_t *w2,
                                      const edgediff_f16_t *w3, mve_pred16_t m,
                                      float32x4_t acc[4]) {
-    const float16x8_t v = vldrhq_z_f16(CH(x), m);
+    const float16x8_t v = vldrhq_z_f16(EDGEDIFF_CH(x), m);
     const float32x4_t xb = edgediff_mve_widen_b(v), xt = edgediff_mve_widen_t(v);
-    acc[0] = dot8(acc[0], xb, xt, vldrhq_z_f16(CH(w0), m));
-    acc[1] = dot8(acc[1], xb, xt, vldrhq_z_f16(CH(w1), m));
-    acc[2] = dot8(acc[2], xb, xt, vldrhq_z_f16(CH(w2), m));
-    acc[3] = dot8(acc[3], xb, xt, vldrhq_z_f16(CH(w3), m));
+    acc[0] = dot8(acc[0], xb, xt, vldrhq_z_f16(EDGEDIFF_CH(w0), m));
+    acc[1] = dot8(acc[1], xb, xt, vldrhq_z_f16(EDGEDIFF_CH(w1), m));
+    acc[2] = dot8(acc[2], xb, xt, vldrhq_z_f16(EDGEDIFF_CH(w2), m));
+    acc[3] = dot8(acc[3], xb, xt, vldrhq_z_f16(EDGEDIFF_CH(w3), m));
 }
 
 /* Per output: FP32 bias and activation, then the one rounding to half. */
@@ -39,10 +39,10 @@ EDGEDIFF_MVE_INLINE void linear_store(edgediff_f16_t *y, int32_t o, int32_t n_o,
     }
 }
 
-#include "linear_mve.h"
+#include "edgediff/internal/linear_mve.h"
 
-void linear_f16_mve(const linear_params_t *p, const edgediff_f16_t *in,
-                    const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                    edgediff_f16_t *out) {
+void edgediff_linear_f16_mve(const linear_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out) {
     linear_mve(p, in, weight, bias, out);
 }

@@ -7,7 +7,7 @@
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_ELEM_F32
-#include "mve_elem.h"
+#include "edgediff/internal/mve_elem.h"
 
 EDGEDIFF_MVE_INLINE void linear_step(const float *x, const float *w0, const float *w1,
                                      const float *w2, const float *w3, mve_pred16_t m,
@@ -34,9 +34,9 @@ EDGEDIFF_MVE_INLINE void linear_store(float *y, int32_t o, int32_t n_o, const fl
     vstrwq_p_f32(y + o, edgediff_mve_act_f32(s, act), mo);
 }
 
-#include "linear_mve.h"
+#include "edgediff/internal/linear_mve.h"
 
-void linear_f32_mve(const linear_params_t *p, const float *in, const float *weight,
-                    const float *bias, float *out) {
+void edgediff_linear_f32_mve(const linear_params_t *p, const float *in, const float *weight,
+                             const float *bias, float *out) {
     linear_mve(p, in, weight, bias, out);
 }

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#define PIXELS 8
+#define EDGEDIFF_PIXELS 8
 
 /* Bits 0..count-1 (count <= 16) of 8 pixels: bit b set in lane j where
  * in[b * plane + j] < threshold[b] (threshold NULL: 0). Lanes off in tail read as 0 and
@@ -30,8 +30,8 @@ __attribute__((always_inline)) static inline uint16x8_t pack16(
     return acc;
 }
 
-void sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_t *in,
-                       const edgediff_f16_t *threshold, uint32_t *out) {
+void edgediff_sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_t *in,
+                                const edgediff_f16_t *threshold, uint32_t *out) {
     const int32_t plane = p->h * p->w, words = p->words, channels = p->channels;
     const float16_t *thr = (const float16_t *)(const void *)threshold;
     /* Word offsets of the even and odd pixels of a block in out (the two widened halves). */
@@ -41,7 +41,7 @@ void sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_t *in,
     for (int32_t n = 0; n < p->n; ++n) {
         const float16_t *plane_in = (const float16_t *)(const void *)in + n * channels * plane;
         uint32_t *plane_out = out + n * plane * words;
-        for (int32_t pixel = 0; pixel < plane; pixel += PIXELS) {
+        for (int32_t pixel = 0; pixel < plane; pixel += EDGEDIFF_PIXELS) {
             const int32_t left = plane - pixel;
             const mve_pred16_t tail = vctp16q(left);
             const mve_pred16_t tail_even = vctp32q((left + 1) / 2), tail_odd = vctp32q(left / 2);

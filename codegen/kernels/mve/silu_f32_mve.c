@@ -7,7 +7,7 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-void silu_f32_mve(const float *in, float *out, int32_t count) {
+void edgediff_silu_f32_mve(const float *in, float *out, int32_t count) {
     const int32_t full = count - count % 4;
     for (int32_t i = 0; i < full; i += 4) {
         vst1q_f32(out + i, edgediff_mve_silu_f32(vld1q_f32(in + i)));

@@ -6,8 +6,8 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-void upsample_nearest2d_f16_mve(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
-                                edgediff_f16_t *out) {
+void edgediff_upsample_nearest2d_f16_mve(const upsample_nearest2d_params_t *p,
+                                         const edgediff_f16_t *in, edgediff_f16_t *out) {
     const int32_t w_in = p->w_in, w_out = p->w_out, rows = p->n * p->channels * p->h_in;
     const uint16x8_t twice = vshrq_n_u16(vidupq_n_u16(0, 1), 1); /* 0,0,1,1,2,2,3,3 */
     const uint16_t *src = (const uint16_t *)(const void *)in;

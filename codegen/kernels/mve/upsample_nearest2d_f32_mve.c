@@ -6,8 +6,8 @@
 #define EDGEDIFF_MVE_IMPL
 #include "edgediff/kernels_mve.h"
 
-void upsample_nearest2d_f32_mve(const upsample_nearest2d_params_t *p, const float *in,
-                                float *out) {
+void edgediff_upsample_nearest2d_f32_mve(const upsample_nearest2d_params_t *p, const float *in,
+                                         float *out) {
     const int32_t w_in = p->w_in, w_out = p->w_out, rows = p->n * p->channels * p->h_in;
     const uint32x4_t twice = vshrq_n_u32(vidupq_n_u32(0, 1), 1); /* 0,0,1,1 */
     const uint32_t *src = (const uint32_t *)(const void *)in;

@@ -77,8 +77,8 @@ def _upsample_applies(p: dict) -> bool:
     return p["h_out"] == 2 * p["h_in"] and p["w_out"] == 2 * p["w_in"]
 
 
-# Must match MAX_FIELD_WORDS, MAX_ROW_WORDS, MAX_KERNEL_W and MAX_W_OUT in
-# mve/binary_conv2d_mve.h.
+# Must match EDGEDIFF_MAX_FIELD_WORDS, _MAX_ROW_WORDS, _MAX_KERNEL_W and _MAX_W_OUT in
+# include/edgediff/internal/binary_conv2d_mve.h.
 BINARY_MAX_FIELD_WORDS = 256
 BINARY_MAX_ROW_WORDS = 31
 BINARY_MAX_KERNEL_W = 8

@@ -74,7 +74,8 @@ def upsample_applies(p: dict) -> bool:
     return p["h_out"] == 2 * p["h_in"] and p["w_out"] == 2 * p["w_in"]
 
 
-# Must match MAX_MASKS and MAX_C_OUT in rvv/binary_conv2d_rvv.h.
+# Must match EDGEDIFF_MAX_MASKS and EDGEDIFF_MAX_C_OUT in
+# include/edgediff/internal/binary_conv2d_rvv.h.
 BINARY_MAX_FIELD_WORDS = 9 * 4
 BINARY_MAX_C_OUT = 512
 

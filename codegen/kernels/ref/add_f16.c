@@ -1,14 +1,14 @@
 /* Reference FP16 broadcasting add: the loop lives in kernel_util.h, shared with its siblings
  * and the FP32 kernels. The float add of two halves is exact or correctly rounded to a
  * float, so the one rounding to half gives the correctly rounded half result. */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 static float add_op(float a, float b) {
     return a + b;
 }
 
-void add_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-             edgediff_f16_t *out) {
+void edgediff_add_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+                      edgediff_f16_t *out) {
     edgediff_binary(p, a, b, out, add_op, edgediff_load_f16, edgediff_store_f16);
 }

@@ -1,12 +1,12 @@
 /* Reference broadcasting add; the loop lives in kernel_util.h, shared with its siblings
  * and the FP16 kernels. */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 static float add_op(float a, float b) {
     return a + b;
 }
 
-void add_f32(const binary_params_t *p, const float *a, const float *b, float *out) {
+void edgediff_add_f32(const binary_params_t *p, const float *a, const float *b, float *out) {
     edgediff_binary(p, a, b, out, add_op, edgediff_load_f32, edgediff_store_f32);
 }

@@ -1,12 +1,13 @@
 /* Reference binary convolution (f16 output): portable popcount, the shared loop in
  * binary_util.h. Equal bit for bit to codegen/binary.py on every target. */
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
-void binary_conv2d_f16(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
-                       const edgediff_f16_t *scale, const edgediff_f16_t *bias,
-                       const edgediff_f16_t *shift_in, const edgediff_f16_t *slope,
-                       const edgediff_f16_t *shift_out, const edgediff_f16_t *res_scale,
-                       const edgediff_f16_t *residual, edgediff_f16_t *out) {
+void edgediff_binary_conv2d_f16(const binary_conv2d_params_t *p, const uint32_t *in,
+                                const uint32_t *weight, const edgediff_f16_t *scale,
+                                const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                                const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
+                                edgediff_f16_t *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
     edgediff_binary_conv2d(p, in, weight, scale, bias, &post, out, edgediff_load_f16,
                            edgediff_store_f16);

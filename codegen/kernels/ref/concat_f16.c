@@ -1,8 +1,9 @@
 /* Reference FP16 concat: the shared loop in kernel_util.h, copying halves bit for bit. */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
-void concat_f16(const concat_params_t *p, const edgediff_f16_t *const *inputs, edgediff_f16_t *out) {
+void edgediff_concat_f16(const concat_params_t *p, const edgediff_f16_t *const *inputs,
+                         edgediff_f16_t *out) {
     /* The shared loop takes untyped input pointers; a pointer array cannot be reinterpreted
      * portably, so convert each pointer. */
     const void *slabs[EDGEDIFF_MAX_CONCAT];

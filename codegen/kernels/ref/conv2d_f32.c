@@ -1,53 +1,6 @@
-/* Reference 2-D convolution: direct loop nest, zero padding, grouped and dilated.
- * For each output pixel the kernel window is first clipped to the input (so the inner
- * loops carry no bounds checks); the parameters are read into locals once, so the
- * compiler need not reload them after every store to out.
- * Written out with plain float pointers rather than through kernel_util.h's generic loop
- * (which conv2d_f16 uses): arm-none-eabi-gcc 12 compiles the generic one 36% slower
- * (measured: UNet reference FP32 on cortex-m55, 110 M vs 149 M instructions), and this
- * kernel is the baseline every speed-up is measured against. */
-#include "edgediff/kernel_util.h"
-#include "edgediff/kernels.h"
-
-void conv2d_f32(const conv2d_params_t *p, const float *in, const float *weight,
-                const float *bias, float *out) {
-    const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
-    const int32_t kh = p->kernel_h, kw = p->kernel_w;
-    const int32_t stride_h = p->stride_h, stride_w = p->stride_w;
-    const int32_t dil_h = p->dilation_h, dil_w = p->dilation_w;
-    const int32_t cin_per_group = p->c_in / p->groups;
-    const int32_t cout_per_group = p->c_out / p->groups;
-    const int32_t act = p->act;
-    for (int32_t n = 0; n < p->n; ++n) {
-        for (int32_t co = 0; co < p->c_out; ++co) {
-            const int32_t ci_first = (co / cout_per_group) * cin_per_group;
-            const float *w_co = weight + co * cin_per_group * kh * kw;
-            const float *in_group = in + (n * p->c_in + ci_first) * h_in * w_in;
-            float *out_plane = out + (n * p->c_out + co) * h_out * w_out;
-            const float b = bias ? bias[co] : 0.0f;
-            for (int32_t y = 0; y < h_out; ++y) {
-                const int32_t iy0 = y * stride_h - p->pad_h;
-                int32_t ky_first, ky_end;
-                edgediff_clip_taps(iy0, dil_h, kh, h_in, &ky_first, &ky_end);
-                for (int32_t x = 0; x < w_out; ++x) {
-                    const int32_t ix0 = x * stride_w - p->pad_w;
-                    int32_t kx_first, kx_end;
-                    edgediff_clip_taps(ix0, dil_w, kw, w_in, &kx_first, &kx_end);
-                    float acc = b;
-                    for (int32_t ci = 0; ci < cin_per_group; ++ci) {
-                        const float *in_plane = in_group + ci * h_in * w_in;
-                        const float *w_ci = w_co + ci * kh * kw;
-                        for (int32_t ky = ky_first; ky < ky_end; ++ky) {
-                            const float *in_row = in_plane + (iy0 + ky * dil_h) * w_in + ix0;
-                            const float *w_row = w_ci + ky * kw;
-                            for (int32_t kx = kx_first; kx < kx_end; ++kx) {
-                                acc += in_row[kx * dil_w] * w_row[kx];
-                            }
-                        }
-                    }
-                    out_plane[y * w_out + x] = edgediff_apply_act(acc, act);
-                }
-            }
-        }
-    }
-}
+/* Reference 2-D convolution: direct loop nest, zero padding, grouped and dilated; the
+ * loop is internal/conv2d_ref.h (written once for FP32 and FP16). This kernel is the
+ * baseline every speed-up is measured against. */
+#define EDGEDIFF_CONV2D_REF_ELEM float
+#define EDGEDIFF_CONV2D_REF_NAME edgediff_conv2d_f32
+#include "edgediff/internal/conv2d_ref.h"

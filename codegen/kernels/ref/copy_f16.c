@@ -2,7 +2,7 @@
  * no libc symbol. */
 #include "edgediff/kernels.h"
 
-void copy_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count) {
+void edgediff_copy_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count) {
     for (int32_t i = 0; i < count; ++i) {
         out[i] = in[i];
     }

@@ -3,7 +3,7 @@
 
 #include "edgediff/kernels.h"
 
-void cos_f32(const float *in, float *out, int32_t count) {
+void edgediff_cos_f32(const float *in, float *out, int32_t count) {
     for (int32_t i = 0; i < count; ++i) {
         out[i] = cosf(in[i]);
     }

@@ -1,8 +1,8 @@
 /* Reference elementwise silu; in-place safe (out may equal in). */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
-void silu_f32(const float *in, float *out, int32_t count) {
+void edgediff_silu_f32(const float *in, float *out, int32_t count) {
     for (int32_t i = 0; i < count; ++i) {
         out[i] = edgediff_silu(in[i]);
     }

@@ -1,12 +1,12 @@
 /* Reference broadcasting sub; the loop lives in kernel_util.h, shared with its siblings
  * and the FP16 kernels. */
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 static float sub_op(float a, float b) {
     return a - b;
 }
 
-void sub_f32(const binary_params_t *p, const float *a, const float *b, float *out) {
+void edgediff_sub_f32(const binary_params_t *p, const float *a, const float *b, float *out) {
     edgediff_binary(p, a, b, out, sub_op, edgediff_load_f32, edgediff_store_f32);
 }

@@ -7,13 +7,14 @@
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
 
-#include "binary_conv2d_rvv.h"
+#include "edgediff/internal/binary_conv2d_rvv.h"
 
-void binary_conv2d_f16_rvv(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
-                           const edgediff_f16_t *scale, const edgediff_f16_t *bias,
-                           const edgediff_f16_t *shift_in, const edgediff_f16_t *slope,
-                           const edgediff_f16_t *shift_out, const edgediff_f16_t *res_scale,
-                           const edgediff_f16_t *residual, edgediff_f16_t *out) {
+void edgediff_binary_conv2d_f16_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
+                                    const uint32_t *weight, const edgediff_f16_t *scale,
+                                    const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                                    const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                    const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
+                                    edgediff_f16_t *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
     binary_conv2d_rvv(p, in, weight, scale, bias, &post, out, 1);
 }

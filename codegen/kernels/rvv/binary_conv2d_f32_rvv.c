@@ -6,12 +6,13 @@
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
 
-#include "binary_conv2d_rvv.h"
+#include "edgediff/internal/binary_conv2d_rvv.h"
 
-void binary_conv2d_f32_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
-                           const uint32_t *weight, const float *scale, const float *bias,
-                           const float *shift_in, const float *slope, const float *shift_out,
-                           const float *res_scale, const float *residual, float *out) {
+void edgediff_binary_conv2d_f32_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
+                                    const uint32_t *weight, const float *scale, const float *bias,
+                                    const float *shift_in, const float *slope,
+                                    const float *shift_out, const float *res_scale,
+                                    const float *residual, float *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
     binary_conv2d_rvv(p, in, weight, scale, bias, &post, out, 0);
 }

@@ -5,24 +5,22 @@
  * once to half (binary_weight_conv2d_rvv.h).
  * ACCUMULATION: FP16 (flagged in overrides/rvv.py, so validation bounds widen), in another
  * order than the reference's; 3x3 pad 1 stride 1 or 2, or 1x1 stride 1. */
-/* conv2d_f16_rvv.c's source compiled in here under another external name, so the
- * convolution is the same code (an externally visible function is not specialised for
- * this file's constant arguments: a copy specialised for bias NULL broke the ordering
- * of its asm blocks against the compiler's vsetvli and hung or gave wrong sums). */
-#define conv2d_f16_rvv binary_weight_conv2d_f16_rvv_conv
-#include "conv2d_f16_rvv.c"
-#undef conv2d_f16_rvv
+/* conv2d_f16_rvv's code under this file's own external name (conv2d_f16_rvv.h says why). */
+#define EDGEDIFF_RVV_CONV2D_NAME edgediff_binary_weight_conv2d_f16_rvv_conv
+#include "edgediff/internal/conv2d_f16_rvv.h"
 
-#define HALF 1
-#define BW_CONV binary_weight_conv2d_f16_rvv_conv
-#include "binary_weight_conv2d_rvv.h"
+#define EDGEDIFF_HALF 1
+#define EDGEDIFF_RVV_BW_CONV edgediff_binary_weight_conv2d_f16_rvv_conv
+#include "edgediff/internal/binary_weight_conv2d_rvv.h"
 
-void binary_weight_conv2d_f16_rvv(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
-                                  const uint32_t *weight, const edgediff_f16_t *scale,
-                                  const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
-                                  const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
-                                  const edgediff_f16_t *res_scale,
-                                  const edgediff_f16_t *residual, edgediff_f16_t *out) {
+void edgediff_binary_weight_conv2d_f16_rvv(const binary_conv2d_params_t *p,
+                                           const edgediff_f16_t *in, const uint32_t *weight,
+                                           const edgediff_f16_t *scale, const edgediff_f16_t *bias,
+                                           const edgediff_f16_t *shift_in,
+                                           const edgediff_f16_t *slope,
+                                           const edgediff_f16_t *shift_out,
+                                           const edgediff_f16_t *res_scale,
+                                           const edgediff_f16_t *residual, edgediff_f16_t *out) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
-    binary_weight_conv2d_rvv(p, in, weight, scale, bias, &post, out);
+    bw_conv2d_blocks(p, in, weight, scale, bias, &post, out);
 }

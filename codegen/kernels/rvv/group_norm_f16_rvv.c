@@ -15,11 +15,11 @@
 #include "edgediff/kernels.h"
 
 typedef edgediff_f16_t elem_t;
-#define VSETVL_W(n) vsetvl_e16m1(n)
-#define VLOAD_W(x, vl) vfwcvt_f_f_v_f32m2(vle16_v_f16m1((x), (vl)), (vl))
-#define VSTORE_W(y, v, vl) vse16_v_f16m1((y), vfncvt_f_f_w_f16m1((v), (vl)), (vl))
-#define VDEVIATION_W(x, m, vl) vfwsub_vf_f32m2(vle16_v_f16m1((x), (vl)), (m), (vl))
-#include "group_norm_rvv.h"
+#define EDGEDIFF_VSETVL_W(n) vsetvl_e16m1(n)
+#define EDGEDIFF_VLOAD_W(x, vl) vfwcvt_f_f_v_f32m2(vle16_v_f16m1((x), (vl)), (vl))
+#define EDGEDIFF_VSTORE_W(y, v, vl) vse16_v_f16m1((y), vfncvt_f_f_w_f16m1((v), (vl)), (vl))
+#define EDGEDIFF_VDEVIATION_W(x, m, vl) vfwsub_vf_f32m2(vle16_v_f16m1((x), (vl)), (m), (vl))
+#include "edgediff/internal/group_norm_rvv.h"
 
 /* 16 halves per widening reduction (vfwredusum, FP32 accumulator). */
 static float group_sum(const elem_t *x, int32_t count) {
@@ -41,8 +41,8 @@ static float group_variance(const elem_t *x, int32_t count, float mean, float in
     return var > 0.0f ? var : 0.0f;
 }
 
-void group_norm_f16_rvv(const group_norm_params_t *p, const edgediff_f16_t *in,
-                        const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
-                        edgediff_f16_t *out) {
+void edgediff_group_norm_f16_rvv(const group_norm_params_t *p, const edgediff_f16_t *in,
+                                 const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                                 edgediff_f16_t *out) {
     group_norm(p, in, gamma, beta, out);
 }

@@ -13,11 +13,11 @@
 #include "edgediff/kernels.h"
 
 typedef float elem_t;
-#define VSETVL_W(n) vsetvl_e32m2(n)
-#define VLOAD_W(x, vl) vle32_v_f32m2((x), (vl))
-#define VSTORE_W(y, v, vl) vse32_v_f32m2((y), (v), (vl))
-#define VDEVIATION_W(x, m, vl) vfsub_vf_f32m2(vle32_v_f32m2((x), (vl)), (m), (vl))
-#include "group_norm_rvv.h"
+#define EDGEDIFF_VSETVL_W(n) vsetvl_e32m2(n)
+#define EDGEDIFF_VLOAD_W(x, vl) vle32_v_f32m2((x), (vl))
+#define EDGEDIFF_VSTORE_W(y, v, vl) vse32_v_f32m2((y), (v), (vl))
+#define EDGEDIFF_VDEVIATION_W(x, m, vl) vfsub_vf_f32m2(vle32_v_f32m2((x), (vl)), (m), (vl))
+#include "edgediff/internal/group_norm_rvv.h"
 
 /* Vector partial sums, one reduction at the end. */
 static float group_sum(const elem_t *x, int32_t count) {
@@ -41,7 +41,7 @@ static float group_variance(const elem_t *x, int32_t count, float mean, float in
     return squared_deviation(x, count, mean) * inv_count;
 }
 
-void group_norm_f32_rvv(const group_norm_params_t *p, const float *in, const float *gamma,
-                        const float *beta, float *out) {
+void edgediff_group_norm_f32_rvv(const group_norm_params_t *p, const float *in, const float *gamma,
+                                 const float *beta, float *out) {
     group_norm(p, in, gamma, beta, out);
 }

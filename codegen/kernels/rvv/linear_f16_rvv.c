@@ -7,9 +7,9 @@
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
 
-void linear_f16_rvv(const linear_params_t *p, const edgediff_f16_t *in,
-                    const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                    edgediff_f16_t *out) {
+void edgediff_linear_f16_rvv(const linear_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out) {
     const int32_t n_in = p->in_features, n_out = p->out_features;
     const ptrdiff_t column_stride = (ptrdiff_t)n_in * (ptrdiff_t)sizeof(edgediff_f16_t);
     EDGEDIFF_RVV_SILU_SETUP();

@@ -6,8 +6,8 @@
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
 
-void linear_f32_rvv(const linear_params_t *p, const float *in, const float *weight,
-                    const float *bias, float *out) {
+void edgediff_linear_f32_rvv(const linear_params_t *p, const float *in, const float *weight,
+                             const float *bias, float *out) {
     const int32_t n_in = p->in_features, n_out = p->out_features;
     const ptrdiff_t column_stride = (ptrdiff_t)n_in * (ptrdiff_t)sizeof(float);
     EDGEDIFF_RVV_SILU_SETUP();

@@ -5,8 +5,8 @@
  * kernels_rvv.h). out may alias a dense operand (each vector is read before it is written). */
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
-#include "binary_rvv.h"
+#include "edgediff/internal/binary_rvv.h"
 
-void mul_f32_rvv(const binary_params_t *p, const float *a, const float *b, float *out) {
+void edgediff_mul_f32_rvv(const binary_params_t *p, const float *a, const float *b, float *out) {
     edgediff_rvv_binary_f32(EDGEDIFF_RVV_MUL, p, a, b, out);
 }

@@ -23,8 +23,8 @@ static inline vuint16m2_t pack16(const edgediff_f16_t *in, int32_t plane,
     return acc;
 }
 
-void sign_pack_f16_rvv(const sign_pack_params_t *p, const edgediff_f16_t *in,
-                       const edgediff_f16_t *threshold, uint32_t *out) {
+void edgediff_sign_pack_f16_rvv(const sign_pack_params_t *p, const edgediff_f16_t *in,
+                                const edgediff_f16_t *threshold, uint32_t *out) {
     const int32_t plane = p->h * p->w, words = p->words, channels = p->channels;
     const ptrdiff_t stride = (ptrdiff_t)words * 4; /* bytes from one pixel's word to the next */
     for (int32_t n = 0; n < p->n; ++n) {

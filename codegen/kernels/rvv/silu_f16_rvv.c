@@ -4,7 +4,7 @@
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
 
-void silu_f16_rvv(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count) {
+void edgediff_silu_f16_rvv(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count) {
     EDGEDIFF_RVV_SILU_SETUP();
     for (int32_t i = 0; i < count;) {
         const size_t vl = vsetvl_e16m1((size_t)(count - i));

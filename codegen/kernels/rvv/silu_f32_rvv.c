@@ -3,7 +3,7 @@
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
 
-void silu_f32_rvv(const float *in, float *out, int32_t count) {
+void edgediff_silu_f32_rvv(const float *in, float *out, int32_t count) {
     EDGEDIFF_RVV_SILU_SETUP();
     for (int32_t i = 0; i < count;) {
         const size_t vl = vsetvl_e32m2((size_t)(count - i));

@@ -8,9 +8,9 @@
  * amplified by its conditioning for large negative inputs). out may alias a dense operand. */
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
-#include "binary_rvv.h"
+#include "edgediff/internal/binary_rvv.h"
 
-void sub_f16_rvv(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                 edgediff_f16_t *out) {
+void edgediff_sub_f16_rvv(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out) {
     edgediff_rvv_binary_f16(EDGEDIFF_RVV_SUB, p, a, b, out);
 }

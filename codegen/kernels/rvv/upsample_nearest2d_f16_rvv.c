@@ -6,8 +6,8 @@
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
 
-void upsample_nearest2d_f16_rvv(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
-                                edgediff_f16_t *out) {
+void edgediff_upsample_nearest2d_f16_rvv(const upsample_nearest2d_params_t *p,
+                                         const edgediff_f16_t *in, edgediff_f16_t *out) {
     const int32_t planes = p->n * p->channels;
     const int32_t w_in = p->w_in, w_out = p->w_out;
     const int32_t rows = planes * p->h_in;

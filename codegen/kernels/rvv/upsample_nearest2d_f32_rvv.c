@@ -5,8 +5,8 @@
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels.h"
 
-void upsample_nearest2d_f32_rvv(const upsample_nearest2d_params_t *p, const float *in,
-                                float *out) {
+void edgediff_upsample_nearest2d_f32_rvv(const upsample_nearest2d_params_t *p, const float *in,
+                                         float *out) {
     const int32_t planes = p->n * p->channels;
     const int32_t w_in = p->w_in, w_out = p->w_out;
     const int32_t rows = planes * p->h_in;

@@ -25,7 +25,8 @@ typedef enum {
 } edgediff_act_t;
 
 /* out[n][co][y][x] = act(bias[co] + sum over ci in group, ky, kx of
- *   in[n][ci][y*stride - pad + ky*dilation][x*stride - pad + kx*dilation] * weight[co][ci'][ky][kx])
+ *   in[n][ci][y*stride - pad + ky*dilation][x*stride - pad + kx*dilation]
+ *   * weight[co][ci'][ky][kx])
  * Zero padding. weight is [c_out][c_in/groups][kernel_h][kernel_w]. bias may be NULL. */
 typedef struct {
     int32_t n, c_in, h_in, w_in;
@@ -37,8 +38,8 @@ typedef struct {
     int32_t groups;
     int32_t act; /* edgediff_act_t, stored as int32_t so the layout is the same on every ABI */
 } conv2d_params_t;
-void conv2d_f32(const conv2d_params_t *p, const float *in, const float *weight,
-                const float *bias, float *out);
+void edgediff_conv2d_f32(const conv2d_params_t *p, const float *in, const float *weight,
+                         const float *bias, float *out);
 
 /* out[r][o] = act(bias[o] + sum_i in[r][i] * weight[o][i]); weight is [out_features][in_features].
  * bias may be NULL. rows = product of all leading dimensions. */
@@ -46,8 +47,8 @@ typedef struct {
     int32_t rows, in_features, out_features;
     int32_t act; /* edgediff_act_t, stored as int32_t so the layout is the same on every ABI */
 } linear_params_t;
-void linear_f32(const linear_params_t *p, const float *in, const float *weight,
-                const float *bias, float *out);
+void edgediff_linear_f32(const linear_params_t *p, const float *in, const float *weight,
+                         const float *bias, float *out);
 
 /* Group norm over (channels/groups) x spatial elements per group and sample, then
  * out = act(gamma[c] * (x - mean) / sqrt(var + eps) + beta[c]); biased variance as torch.
@@ -57,14 +58,14 @@ typedef struct {
     float eps;
     int32_t act; /* edgediff_act_t, stored as int32_t so the layout is the same on every ABI */
 } group_norm_params_t;
-void group_norm_f32(const group_norm_params_t *p, const float *in, const float *gamma,
-                    const float *beta, float *out);
+void edgediff_group_norm_f32(const group_norm_params_t *p, const float *in, const float *gamma,
+                             const float *beta, float *out);
 
 /* Elementwise unary ops over count elements. out may equal in (in place). */
-void silu_f32(const float *in, float *out, int32_t count);
-void relu_f32(const float *in, float *out, int32_t count);
-void sin_f32(const float *in, float *out, int32_t count);
-void cos_f32(const float *in, float *out, int32_t count);
+void edgediff_silu_f32(const float *in, float *out, int32_t count);
+void edgediff_relu_f32(const float *in, float *out, int32_t count);
+void edgediff_sin_f32(const float *in, float *out, int32_t count);
+void edgediff_cos_f32(const float *in, float *out, int32_t count);
 
 /* Broadcasting binary ops, numpy rules, right-aligned to EDGEDIFF_MAX_RANK dims.
  * Shapes are padded on the left with 1; a stride of 0 broadcasts that dim.
@@ -77,9 +78,9 @@ typedef struct {
     int32_t b_strides[EDGEDIFF_MAX_RANK];
     int32_t act; /* edgediff_act_t, stored as int32_t so the layout is the same on every ABI */
 } binary_params_t;
-void add_f32(const binary_params_t *p, const float *a, const float *b, float *out);
-void sub_f32(const binary_params_t *p, const float *a, const float *b, float *out);
-void mul_f32(const binary_params_t *p, const float *a, const float *b, float *out);
+void edgediff_add_f32(const binary_params_t *p, const float *a, const float *b, float *out);
+void edgediff_sub_f32(const binary_params_t *p, const float *a, const float *b, float *out);
+void edgediff_mul_f32(const binary_params_t *p, const float *a, const float *b, float *out);
 
 /* Concatenate count inputs along one axis. With the tensor viewed as [outer][axis*inner],
  * input k contributes inner_sizes[k] = (its axis length * product of dims after the axis)
@@ -90,7 +91,7 @@ typedef struct {
     int32_t count;
     int32_t inner_sizes[EDGEDIFF_MAX_CONCAT];
 } concat_params_t;
-void concat_f32(const concat_params_t *p, const float *const *inputs, float *out);
+void edgediff_concat_f32(const concat_params_t *p, const float *const *inputs, float *out);
 
 /* Nearest-neighbour 2-D resize, torch semantics for interpolate(size=...) with integer and
  * non-integer factors: src_y = min((int)floorf((float)y * ((float)h_in / (float)h_out)),
@@ -99,10 +100,11 @@ void concat_f32(const concat_params_t *p, const float *const *inputs, float *out
 typedef struct {
     int32_t n, channels, h_in, w_in, h_out, w_out;
 } upsample_nearest2d_params_t;
-void upsample_nearest2d_f32(const upsample_nearest2d_params_t *p, const float *in, float *out);
+void edgediff_upsample_nearest2d_f32(const upsample_nearest2d_params_t *p, const float *in,
+                                     float *out);
 
 /* Plain copy, used when a graph output aliases a graph input or a constant. */
-void copy_f32(const float *in, float *out, int32_t count);
+void edgediff_copy_f32(const float *in, float *out, int32_t count);
 
 /* out = table[row], row = (int)index[0] clamped to [0, rows): a build-time table looked up
  * at run time (e.g. a diffusion model's time embedding for each step of a fixed schedule).
@@ -110,7 +112,8 @@ void copy_f32(const float *in, float *out, int32_t count);
 typedef struct {
     int32_t rows, row_size;
 } table_row_params_t;
-void table_row_f32(const table_row_params_t *p, const float *table, const float *index, float *out);
+void edgediff_table_row_f32(const table_row_params_t *p, const float *table, const float *index,
+                            float *out);
 
 /* out = in where in > 0, else slope[c * slope_stride] * in; c is the channel (dim 1),
  * spatial = the product of the dims after it. slope_stride 1: one slope per channel;
@@ -118,10 +121,10 @@ void table_row_f32(const table_row_params_t *p, const float *table, const float 
 typedef struct {
     int32_t n, channels, spatial, slope_stride;
 } prelu_params_t;
-void prelu_f32(const prelu_params_t *p, const float *in, const float *slope, float *out);
+void edgediff_prelu_f32(const prelu_params_t *p, const float *in, const float *slope, float *out);
 
 /* +1 where in >= 0, else -1 (the binarized layers' activation when it is not packed). */
-void sign_f32(const float *in, float *out, int32_t count);
+void edgediff_sign_f32(const float *in, float *out, int32_t count);
 
 /* ---- 1-bit (binary) layers --------------------------------------------------------------
  * A sign tensor stores +-1 as bits (1 = -1, 0 = +1) packed along channels: for pixel
@@ -134,7 +137,8 @@ void sign_f32(const float *in, float *out, int32_t count);
 typedef struct {
     int32_t n, channels, h, w, words;
 } sign_pack_params_t;
-void sign_pack_f32(const sign_pack_params_t *p, const float *in, const float *threshold, uint32_t *out);
+void edgediff_sign_pack_f32(const sign_pack_params_t *p, const float *in, const float *threshold,
+                            uint32_t *out);
 
 /* Binary convolution of packed signs with packed weights [c_out][kernel_h][kernel_w][words]:
  *   dot = sum over taps inside the input of (c_in - 2 * popcount(in XOR weight)) over words
@@ -158,18 +162,19 @@ typedef struct {
     int32_t pad_h, pad_w;
     int32_t words;
 } binary_conv2d_params_t;
-void binary_conv2d_f32(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
-                       const float *scale, const float *bias, const float *shift_in,
-                       const float *slope, const float *shift_out, const float *res_scale,
-                       const float *residual, float *out);
+void edgediff_binary_conv2d_f32(const binary_conv2d_params_t *p, const uint32_t *in,
+                                const uint32_t *weight, const float *scale, const float *bias,
+                                const float *shift_in, const float *slope, const float *shift_out,
+                                const float *res_scale, const float *residual, float *out);
 
 /* W1A16: a float input [n][c_in][h_in][w_in] with 1-bit weights (packed as above, bit 1 =
  * -1): out = scale[co] * sum over valid taps and channels of (+-in) + bias[co], float
  * accumulation. bias may be NULL. */
-void binary_weight_conv2d_f32(const binary_conv2d_params_t *p, const float *in, const uint32_t *weight,
-                              const float *scale, const float *bias, const float *shift_in,
-                              const float *slope, const float *shift_out, const float *res_scale,
-                              const float *residual, float *out);
+void edgediff_binary_weight_conv2d_f32(const binary_conv2d_params_t *p, const float *in,
+                                       const uint32_t *weight, const float *scale,
+                                       const float *bias, const float *shift_in, const float *slope,
+                                       const float *shift_out, const float *res_scale,
+                                       const float *residual, float *out);
 
 /* ---- FP16 --------------------------------------------------------------------------
  * IEEE binary16 storage for weights and activations (half the flash and arena). Every
@@ -179,46 +184,52 @@ void binary_weight_conv2d_f32(const binary_conv2d_params_t *p, const float *in, 
  * accumulation precision in their file comment. Same parameter structs as FP32. */
 typedef _Float16 edgediff_f16_t;
 
-void conv2d_f16(const conv2d_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *weight,
-                const edgediff_f16_t *bias, edgediff_f16_t *out);
-void linear_f16(const linear_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *weight,
-                const edgediff_f16_t *bias, edgediff_f16_t *out);
-void group_norm_f16(const group_norm_params_t *p, const edgediff_f16_t *in,
-                    const edgediff_f16_t *gamma, const edgediff_f16_t *beta, edgediff_f16_t *out);
-void silu_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
-void relu_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
-void add_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-             edgediff_f16_t *out);
-void sub_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-             edgediff_f16_t *out);
-void mul_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-             edgediff_f16_t *out);
-void concat_f16(const concat_params_t *p, const edgediff_f16_t *const *inputs, edgediff_f16_t *out);
-void upsample_nearest2d_f16(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
-                            edgediff_f16_t *out);
-void copy_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
-void table_row_f16(const table_row_params_t *p, const edgediff_f16_t *table, const float *index,
-                   edgediff_f16_t *out);
-void prelu_f16(const prelu_params_t *p, const edgediff_f16_t *in, const edgediff_f16_t *slope,
-               edgediff_f16_t *out);
-void sign_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
-void sign_pack_f16(const sign_pack_params_t *p, const edgediff_f16_t *in,
-                   const edgediff_f16_t *threshold, uint32_t *out);
-void binary_conv2d_f16(const binary_conv2d_params_t *p, const uint32_t *in, const uint32_t *weight,
-                       const edgediff_f16_t *scale, const edgediff_f16_t *bias,
-                       const edgediff_f16_t *shift_in, const edgediff_f16_t *slope,
-                       const edgediff_f16_t *shift_out, const edgediff_f16_t *res_scale,
-                       const edgediff_f16_t *residual, edgediff_f16_t *out);
-void binary_weight_conv2d_f16(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
-                              const uint32_t *weight, const edgediff_f16_t *scale,
-                              const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
-                              const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
-                              const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
-                              edgediff_f16_t *out);
+void edgediff_conv2d_f16(const conv2d_params_t *p, const edgediff_f16_t *in,
+                         const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                         edgediff_f16_t *out);
+void edgediff_linear_f16(const linear_params_t *p, const edgediff_f16_t *in,
+                         const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                         edgediff_f16_t *out);
+void edgediff_group_norm_f16(const group_norm_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                             edgediff_f16_t *out);
+void edgediff_silu_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_relu_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_add_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+                      edgediff_f16_t *out);
+void edgediff_sub_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+                      edgediff_f16_t *out);
+void edgediff_mul_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+                      edgediff_f16_t *out);
+void edgediff_concat_f16(const concat_params_t *p, const edgediff_f16_t *const *inputs,
+                         edgediff_f16_t *out);
+void edgediff_upsample_nearest2d_f16(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
+                                     edgediff_f16_t *out);
+void edgediff_copy_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_table_row_f16(const table_row_params_t *p, const edgediff_f16_t *table,
+                            const float *index, edgediff_f16_t *out);
+void edgediff_prelu_f16(const prelu_params_t *p, const edgediff_f16_t *in,
+                        const edgediff_f16_t *slope, edgediff_f16_t *out);
+void edgediff_sign_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_sign_pack_f16(const sign_pack_params_t *p, const edgediff_f16_t *in,
+                            const edgediff_f16_t *threshold, uint32_t *out);
+void edgediff_binary_conv2d_f16(const binary_conv2d_params_t *p, const uint32_t *in,
+                                const uint32_t *weight, const edgediff_f16_t *scale,
+                                const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                                const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
+                                edgediff_f16_t *out);
+void edgediff_binary_weight_conv2d_f16(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
+                                       const uint32_t *weight, const edgediff_f16_t *scale,
+                                       const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                                       const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                       const edgediff_f16_t *res_scale,
+                                       const edgediff_f16_t *residual, edgediff_f16_t *out);
 
-/* Precision boundaries: round to nearest even (f32 -> f16; overflow gives +-inf), exact widening. */
-void cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count);
-void cast_f16_to_f32(const edgediff_f16_t *in, float *out, int32_t count);
+/* Precision boundaries: round to nearest even (f32 -> f16; overflow gives +-inf), exact
+ * widening. */
+void edgediff_cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count);
+void edgediff_cast_f16_to_f32(const edgediff_f16_t *in, float *out, int32_t count);
 
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"

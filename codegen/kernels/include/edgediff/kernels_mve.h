@@ -13,70 +13,74 @@
  * override predicate in codegen/kernels/overrides/mve.py checks a layer fits. */
 #define EDGEDIFF_MVE_CONV_SCRATCH_BYTES 12288
 
-void conv2d_f32_mve(const conv2d_params_t *p, const float *in, const float *weight,
-                    const float *bias, float *out);
-void conv2d_f16_mve(const conv2d_params_t *p, const edgediff_f16_t *in,
-                    const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                    edgediff_f16_t *out);
-void linear_f32_mve(const linear_params_t *p, const float *in, const float *weight,
-                    const float *bias, float *out);
-void linear_f16_mve(const linear_params_t *p, const edgediff_f16_t *in,
-                    const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                    edgediff_f16_t *out);
-void group_norm_f32_mve(const group_norm_params_t *p, const float *in, const float *gamma,
-                        const float *beta, float *out);
-void group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
-                        const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
-                        edgediff_f16_t *out);
-void silu_f32_mve(const float *in, float *out, int32_t count);
-void silu_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
-void add_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
-void sub_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
-void mul_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
-void add_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                 edgediff_f16_t *out);
-void sub_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                 edgediff_f16_t *out);
-void mul_f16_mve(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
-                 edgediff_f16_t *out);
-void concat_f32_mve(const concat_params_t *p, const float *const *inputs, float *out);
-void concat_f16_mve(const concat_params_t *p, const edgediff_f16_t *const *inputs,
-                    edgediff_f16_t *out);
-void upsample_nearest2d_f32_mve(const upsample_nearest2d_params_t *p, const float *in,
-                                float *out);
-void upsample_nearest2d_f16_mve(const upsample_nearest2d_params_t *p, const edgediff_f16_t *in,
-                                edgediff_f16_t *out);
+void edgediff_conv2d_f32_mve(const conv2d_params_t *p, const float *in, const float *weight,
+                             const float *bias, float *out);
+void edgediff_conv2d_f16_mve(const conv2d_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out);
+void edgediff_linear_f32_mve(const linear_params_t *p, const float *in, const float *weight,
+                             const float *bias, float *out);
+void edgediff_linear_f16_mve(const linear_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out);
+void edgediff_group_norm_f32_mve(const group_norm_params_t *p, const float *in, const float *gamma,
+                                 const float *beta, float *out);
+void edgediff_group_norm_f16_mve(const group_norm_params_t *p, const edgediff_f16_t *in,
+                                 const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                                 edgediff_f16_t *out);
+void edgediff_silu_f32_mve(const float *in, float *out, int32_t count);
+void edgediff_silu_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_add_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
+void edgediff_sub_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
+void edgediff_mul_f32_mve(const binary_params_t *p, const float *a, const float *b, float *out);
+void edgediff_add_f16_mve(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
+void edgediff_sub_f16_mve(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
+void edgediff_mul_f16_mve(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
+void edgediff_concat_f32_mve(const concat_params_t *p, const float *const *inputs, float *out);
+void edgediff_concat_f16_mve(const concat_params_t *p, const edgediff_f16_t *const *inputs,
+                             edgediff_f16_t *out);
+void edgediff_upsample_nearest2d_f32_mve(const upsample_nearest2d_params_t *p, const float *in,
+                                         float *out);
+void edgediff_upsample_nearest2d_f16_mve(const upsample_nearest2d_params_t *p,
+                                         const edgediff_f16_t *in, edgediff_f16_t *out);
 /* Any kernel size, stride and padding within stack buffers (overrides/mve.py); equal to
  * the reference bit for bit. */
-void binary_conv2d_f32_mve(const binary_conv2d_params_t *p, const uint32_t *in,
-                           const uint32_t *weight, const float *scale, const float *bias,
-                           const float *shift_in, const float *slope, const float *shift_out,
-                           const float *res_scale, const float *residual, float *out);
-void binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in,
-                           const uint32_t *weight, const edgediff_f16_t *scale,
-                           const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
-                           const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
-                           const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
-                           edgediff_f16_t *out);
+void edgediff_binary_conv2d_f32_mve(const binary_conv2d_params_t *p, const uint32_t *in,
+                                    const uint32_t *weight, const float *scale, const float *bias,
+                                    const float *shift_in, const float *slope,
+                                    const float *shift_out, const float *res_scale,
+                                    const float *residual, float *out);
+void edgediff_binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in,
+                                    const uint32_t *weight, const edgediff_f16_t *scale,
+                                    const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                                    const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                    const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
+                                    edgediff_f16_t *out);
 /* W1A16, 3x3 pad 1 stride 1 or 2 or 1x1 stride 1 (overrides/mve.py): the float convolution
  * of conv2d_<dtype>_mve on +-1 weights expanded per block of output channels, then the
  * output step; accumulates in the element precision. */
-void binary_weight_conv2d_f32_mve(const binary_conv2d_params_t *p, const float *in,
-                                  const uint32_t *weight, const float *scale, const float *bias,
-                                  const float *shift_in, const float *slope,
-                                  const float *shift_out, const float *res_scale,
-                                  const float *residual, float *out);
-void binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p, const edgediff_f16_t *in,
-                                  const uint32_t *weight, const edgediff_f16_t *scale,
-                                  const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
-                                  const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
-                                  const edgediff_f16_t *res_scale,
-                                  const edgediff_f16_t *residual, edgediff_f16_t *out);
+void edgediff_binary_weight_conv2d_f32_mve(const binary_conv2d_params_t *p, const float *in,
+                                           const uint32_t *weight, const float *scale,
+                                           const float *bias, const float *shift_in,
+                                           const float *slope, const float *shift_out,
+                                           const float *res_scale, const float *residual,
+                                           float *out);
+void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p,
+                                           const edgediff_f16_t *in, const uint32_t *weight,
+                                           const edgediff_f16_t *scale, const edgediff_f16_t *bias,
+                                           const edgediff_f16_t *shift_in,
+                                           const edgediff_f16_t *slope,
+                                           const edgediff_f16_t *shift_out,
+                                           const edgediff_f16_t *res_scale,
+                                           const edgediff_f16_t *residual, edgediff_f16_t *out);
 /* 8 pixels per vector, any shape; equal to the reference bit for bit. */
-void sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_t *in,
-                       const edgediff_f16_t *threshold, uint32_t *out);
-void cast_f32_to_f16_mve(const float *in, edgediff_f16_t *out, int32_t count);
-void cast_f16_to_f32_mve(const edgediff_f16_t *in, float *out, int32_t count);
+void edgediff_sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_t *in,
+                                const edgediff_f16_t *threshold, uint32_t *out);
+void edgediff_cast_f32_to_f16_mve(const float *in, edgediff_f16_t *out, int32_t count);
+void edgediff_cast_f16_to_f32_mve(const edgediff_f16_t *in, float *out, int32_t count);
 
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 

@@ -11,16 +11,17 @@ extern "C" {
 #endif
 
 /* Any kernel size, stride and padding; equal to the reference bit for bit. */
-void binary_conv2d_f32_zbb(const binary_conv2d_params_t *p, const uint32_t *in,
-                           const uint32_t *weight, const float *scale, const float *bias,
-                           const float *shift_in, const float *slope, const float *shift_out,
-                           const float *res_scale, const float *residual, float *out);
-void binary_conv2d_f16_zbb(const binary_conv2d_params_t *p, const uint32_t *in,
-                           const uint32_t *weight, const edgediff_f16_t *scale,
-                           const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
-                           const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
-                           const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
-                           edgediff_f16_t *out);
+void edgediff_binary_conv2d_f32_zbb(const binary_conv2d_params_t *p, const uint32_t *in,
+                                    const uint32_t *weight, const float *scale, const float *bias,
+                                    const float *shift_in, const float *slope,
+                                    const float *shift_out, const float *res_scale,
+                                    const float *residual, float *out);
+void edgediff_binary_conv2d_f16_zbb(const binary_conv2d_params_t *p, const uint32_t *in,
+                                    const uint32_t *weight, const edgediff_f16_t *scale,
+                                    const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
+                                    const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
+                                    const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
+                                    edgediff_f16_t *out);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,7 @@
  *
  * Work: per output pixel, its receptive field is copied to a buffer in the weights' order
  * ([kh][kw][words], the layout of one output channel's weights) and loaded once as up to
- * MAX_MASKS mask registers, which stay in registers while every output channel's weights
+ * EDGEDIFF_MAX_MASKS mask registers, which stay in registers while every output channel's weights
  * stream past: per channel and 128 bits, one vlm.v, one vmxor.mm, one vcpop.m. A tap in the
  * zero padding must count nothing: it is 0 in the buffer and, for border pixels only, the
  * XOR is ANDed with a mask of the valid bits (one more instruction per 128 bits). The
@@ -21,32 +21,33 @@
 #ifndef EDGEDIFF_RVV_BINARY_CONV2D_RVV_H
 #define EDGEDIFF_RVV_BINARY_CONV2D_RVV_H
 
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
-#define MASK_BITS 128 /* one mask register at VLEN 128 */
-#define MASK_BYTES (MASK_BITS / 8)
-#define MASK_WORDS (MASK_BITS / EDGEDIFF_WORD_BITS)
+#define EDGEDIFF_MASK_BITS 128 /* one mask register at VLEN 128 */
+#define EDGEDIFF_MASK_BYTES (EDGEDIFF_MASK_BITS / 8)
+#define EDGEDIFF_MASK_WORDS (EDGEDIFF_MASK_BITS / EDGEDIFF_WORD_BITS)
 /* Limits of the stack buffers, checked by overrides/rvv.py: receptive fields up to 1152
  * bits (3x3 x 128 channels), counts of up to 512 output channels. */
-#define MAX_MASKS 9
-#define MAX_C_OUT 512
+#define EDGEDIFF_MAX_MASKS 9
+#define EDGEDIFF_MAX_C_OUT 512
 
 /* Declares mask k of the receptive field (and of its valid bits when masked) and loads it;
  * the last mask is tail bits long. Unused ones are cleared, which the compiler drops. */
-#define LOAD_MASK(k)                                                                       \
-    const size_t vl##k = (k) + 1 == masks ? tail : MASK_BITS;                              \
-    const vbool1_t r##k = (k) < masks ? vlm_v_b1(field + (k) * MASK_BYTES, vl##k) : vmclr_m_b1(1); \
-    const vbool1_t v##k = (k) < masks && masked ? vlm_v_b1(valid + (k) * MASK_BYTES, vl##k)       \
-                                                : vmclr_m_b1(1)
+#define EDGEDIFF_LOAD_MASK(k)                                                           \
+    const size_t vl##k = (k) + 1 == masks ? tail : EDGEDIFF_MASK_BITS;                  \
+    const vbool1_t r##k =                                                               \
+        (k) < masks ? vlm_v_b1(field + (k)*EDGEDIFF_MASK_BYTES, vl##k) : vmclr_m_b1(1); \
+    const vbool1_t v##k =                                                               \
+        (k) < masks && masked ? vlm_v_b1(valid + (k)*EDGEDIFF_MASK_BYTES, vl##k) : vmclr_m_b1(1)
 
 /* Adds to d the bits where mask k of the field and of the weights at w differ. */
-#define COUNT(k)                                                                           \
-    if ((k) < masks) {                                                                     \
-        vbool1_t x = vmxor_mm_b1(r##k, vlm_v_b1(w + (k) * MASK_BYTES, vl##k), vl##k);              \
-        if (masked) {                                                                      \
-            x = vmand_mm_b1(x, v##k, vl##k);                                               \
-        }                                                                                  \
-        d += (int32_t)vcpop_m_b1(x, vl##k);                                                \
+#define EDGEDIFF_COUNT(k)                                                                      \
+    if ((k) < masks) {                                                                         \
+        vbool1_t x = vmxor_mm_b1(r##k, vlm_v_b1(w + (k) * EDGEDIFF_MASK_BYTES, vl##k), vl##k); \
+        if (masked) {                                                                          \
+            x = vmand_mm_b1(x, v##k, vl##k);                                                   \
+        }                                                                                      \
+        d += (int32_t)vcpop_m_b1(x, vl##k);                                                    \
     }
 
 /* differs[co] = bits where the receptive field (masks of 128 bits, the last tail bits) and
@@ -54,38 +55,40 @@
 static inline __attribute__((always_inline)) void differ(
     const int32_t masks, const int32_t masked, const uint8_t *field, const uint8_t *valid,
     size_t tail, const uint8_t *w, int32_t channel_bytes, int32_t c_out, int32_t *differs) {
-    LOAD_MASK(0);
-    LOAD_MASK(1);
-    LOAD_MASK(2);
-    LOAD_MASK(3);
-    LOAD_MASK(4);
-    LOAD_MASK(5);
-    LOAD_MASK(6);
-    LOAD_MASK(7);
-    LOAD_MASK(8);
+    EDGEDIFF_LOAD_MASK(0);
+    EDGEDIFF_LOAD_MASK(1);
+    EDGEDIFF_LOAD_MASK(2);
+    EDGEDIFF_LOAD_MASK(3);
+    EDGEDIFF_LOAD_MASK(4);
+    EDGEDIFF_LOAD_MASK(5);
+    EDGEDIFF_LOAD_MASK(6);
+    EDGEDIFF_LOAD_MASK(7);
+    EDGEDIFF_LOAD_MASK(8);
     for (int32_t co = 0; co < c_out; ++co, w += channel_bytes) {
         int32_t d = 0;
-        COUNT(0) COUNT(1) COUNT(2) COUNT(3) COUNT(4) COUNT(5) COUNT(6) COUNT(7) COUNT(8)
+        EDGEDIFF_COUNT(0) EDGEDIFF_COUNT(1) EDGEDIFF_COUNT(2) EDGEDIFF_COUNT(3) EDGEDIFF_COUNT(4)
+        EDGEDIFF_COUNT(5) EDGEDIFF_COUNT(6) EDGEDIFF_COUNT(7) EDGEDIFF_COUNT(8)
         differs[co] = d;
     }
 }
 
 /* differ() with the mask count and border flag as constants. */
-#define DIFFER_CASE(k)                                                                     \
-    case k:                                                                                \
-        if (masked) {                                                                      \
-            differ(k, 1, field, valid, tail, w, channel_bytes, c_out, differs);            \
-        } else {                                                                           \
-            differ(k, 0, field, valid, tail, w, channel_bytes, c_out, differs);            \
-        }                                                                                  \
+#define EDGEDIFF_DIFFER_CASE(k)                                                 \
+    case k:                                                                     \
+        if (masked) {                                                           \
+            differ(k, 1, field, valid, tail, w, channel_bytes, c_out, differs); \
+        } else {                                                                \
+            differ(k, 0, field, valid, tail, w, channel_bytes, c_out, differs); \
+        }                                                                       \
         break;
 
 static void differ_all(int32_t masks, int32_t masked, const uint8_t *field, const uint8_t *valid,
                        size_t tail, const uint8_t *w, int32_t channel_bytes, int32_t c_out,
                        int32_t *differs) {
     switch (masks) {
-        DIFFER_CASE(1) DIFFER_CASE(2) DIFFER_CASE(3) DIFFER_CASE(4) DIFFER_CASE(5)
-        DIFFER_CASE(6) DIFFER_CASE(7) DIFFER_CASE(8) DIFFER_CASE(9)
+        EDGEDIFF_DIFFER_CASE(1) EDGEDIFF_DIFFER_CASE(2) EDGEDIFF_DIFFER_CASE(3)
+        EDGEDIFF_DIFFER_CASE(4) EDGEDIFF_DIFFER_CASE(5) EDGEDIFF_DIFFER_CASE(6)
+        EDGEDIFF_DIFFER_CASE(7) EDGEDIFF_DIFFER_CASE(8) EDGEDIFF_DIFFER_CASE(9)
     default:
         break;
     }
@@ -169,11 +172,13 @@ static inline void binary_conv2d_rvv(const binary_conv2d_params_t *p, const uint
     const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
     const int32_t plane = h_out * w_out;
     const int32_t field_words = kh * kw * words; /* also one output channel's weight words */
-    const int32_t masks = (field_words + MASK_WORDS - 1) / MASK_WORDS;
-    const size_t tail = (size_t)(field_words - (masks - 1) * MASK_WORDS) * EDGEDIFF_WORD_BITS;
+    const int32_t masks = (field_words + EDGEDIFF_MASK_WORDS - 1) / EDGEDIFF_MASK_WORDS;
+    const size_t tail =
+        (size_t)(field_words - (masks - 1) * EDGEDIFF_MASK_WORDS) * EDGEDIFF_WORD_BITS;
     const int32_t has_post = edgediff_binary_has_post(post);
-    uint32_t field[MAX_MASKS * MASK_WORDS], valid[MAX_MASKS * MASK_WORDS];
-    int32_t differs[MAX_C_OUT];
+    uint32_t field[EDGEDIFF_MAX_MASKS * EDGEDIFF_MASK_WORDS],
+        valid[EDGEDIFF_MAX_MASKS * EDGEDIFF_MASK_WORDS];
+    int32_t differs[EDGEDIFF_MAX_C_OUT];
     for (int32_t n = 0; n < p->n; ++n) {
         for (int32_t y = 0; y < h_out; ++y) {
             const int32_t iy0 = y * p->stride_h - p->pad_h;
@@ -208,5 +213,15 @@ static inline void binary_conv2d_rvv(const binary_conv2d_params_t *p, const uint
         }
     }
 }
+
+/* This header's own macros end here (the includer's code does not use them). */
+#undef EDGEDIFF_COUNT
+#undef EDGEDIFF_DIFFER_CASE
+#undef EDGEDIFF_LOAD_MASK
+#undef EDGEDIFF_MASK_BITS
+#undef EDGEDIFF_MASK_BYTES
+#undef EDGEDIFF_MASK_WORDS
+#undef EDGEDIFF_MAX_C_OUT
+#undef EDGEDIFF_MAX_MASKS
 
 #endif /* EDGEDIFF_RVV_BINARY_CONV2D_RVV_H */

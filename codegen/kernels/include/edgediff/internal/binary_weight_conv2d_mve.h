@@ -20,7 +20,7 @@
 #ifndef EDGEDIFF_MVE_BINARY_WEIGHT_CONV2D_MVE_H
 #define EDGEDIFF_MVE_BINARY_WEIGHT_CONV2D_MVE_H
 
-#include "edgediff/binary_weight_table.h"
+#include "edgediff/internal/binary_util.h"
 
 /* One convolution instance (not inlined per call site: conv2d_mve instantiates its 3x3
  * loop for several widths). The widths are those of conv2d_<dtype>_mve.c. */
@@ -61,7 +61,7 @@ EDGEDIFF_MVE_INLINE float32x4_t bw_step(float32x4_t acc, float alpha, const floa
 /* out[0 .. count-1] (raw sums of channel co) through the output step, in place. */
 static void bw_output(elem_t *out, int32_t count, int32_t co, const void *scale,
                       const void *bias, const edgediff_binary_post_t *post, const elem_t *res) {
-    const edgediff_load_t load = LOAD;
+    const edgediff_load_t load = EDGEDIFF_LOAD;
     const float alpha = load(scale, co);
     const void *src[5] = {bias, post->shift_in, post->slope, post->shift_out, post->res_scale};
     float k[5];
@@ -80,40 +80,22 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const void *scale,
 #else
     for (int32_t i = 0; i < count; i += 8) {
         const mve_pred16_t m = vctp16q((uint32_t)(count - i));
-        const float16x8_t v = vldrhq_z_f16(CH(out + i), m);
-        const float16x8_t rh = has[5] ? vldrhq_z_f16(CH(res + i), m) : vdupq_n_f16(0.0f);
+        const float16x8_t v = vldrhq_z_f16(EDGEDIFF_CH(out + i), m);
+        const float16x8_t rh = has[5] ? vldrhq_z_f16(EDGEDIFF_CH(res + i), m) : vdupq_n_f16(0.0f);
         const float32x4_t even = bw_step(edgediff_mve_widen_b(v), alpha, k, has,
                                          edgediff_mve_widen_b(rh));
         const float32x4_t odd = bw_step(edgediff_mve_widen_t(v), alpha, k, has,
                                         edgediff_mve_widen_t(rh));
-        vstrhq_p_f16(H(out + i), edgediff_mve_narrow(even, odd), m);
+        vstrhq_p_f16(EDGEDIFF_H(out + i), edgediff_mve_narrow(even, odd), m);
     }
 #endif
 }
 
-static void binary_weight_conv2d_mve(const binary_conv2d_params_t *p, const elem_t *in,
-                                     const uint32_t *weight, const void *scale,
-                                     const void *bias, const edgediff_binary_post_t *post,
-                                     elem_t *out) {
-    elem_t table[BW_TABLE_ELEMS] __attribute__((aligned(16)));
-    const int32_t taps = p->kernel_h * p->kernel_w, per = p->c_in * taps;
-    const int32_t plane = p->h_out * p->w_out, c_out = p->c_out;
-    const int32_t cb = bw_block_channels(c_out, per, 3);
-    conv2d_params_t q = bw_conv_params(p);
-    for (int32_t n = 0; n < p->n; ++n) {
-        const elem_t *in_n = in + n * p->c_in * p->h_in * p->w_in;
-        elem_t *out_n = out + n * c_out * plane;
-        for (int32_t co0 = 0; co0 < c_out; co0 += cb) {
-            q.c_out = c_out - co0 < cb ? c_out - co0 : cb;
-            bw_expand_signs(table, weight, co0, q.c_out, p->c_in, taps, p->words);
-            bw_conv(&q, in_n, table, out_n + co0 * plane);
-        }
-        for (int32_t co = 0; co < c_out; ++co) {
-            const int32_t base = (n * c_out + co) * plane;
-            const elem_t *res = post->residual ? (const elem_t *)post->residual + base : 0;
-            bw_output(out + base, plane, co, scale, bias, post, res);
-        }
-    }
-}
+#define EDGEDIFF_BW_CONV(q, in, table, out) bw_conv(q, in, table, out)
+#define EDGEDIFF_BW_TILE 3 /* conv2d_mve.h's tile: 3 output channels */
+#include "edgediff/internal/binary_weight_blocks.h"
+
+/* The includer's parameters end here. */
+#undef EDGEDIFF_LOAD
 
 #endif /* EDGEDIFF_MVE_BINARY_WEIGHT_CONV2D_MVE_H */

@@ -8,7 +8,7 @@
 #ifndef EDGEDIFF_CONV2D_MVE_H
 #define EDGEDIFF_CONV2D_MVE_H
 
-#include "mve_elem.h"
+#include "edgediff/internal/mve_elem.h"
 
 /* Zero-padded copy of one input row (src NULL: the row is padding). stride 1: P[1 + i] =
  * src[i]; stride 2: even columns of the padded row at P[0..], odd ones at P[half..]:
@@ -16,25 +16,25 @@
 static void prepare_row(elem_t *dst, const elem_t *src, int32_t w_in, int32_t stride,
                         int32_t half) {
     if (stride == 1) {
-        for (int32_t i = 0; i < w_in; i += LANES) {
-            const mve_pred16_t m = MVE_VCTP((uint32_t)(w_in - i));
-            const vec_t v = src ? MVE_LD_Z(src + i, m) : MVE_ZERO;
-            MVE_ST_P(dst + 1 + i, v, m);
+        for (int32_t i = 0; i < w_in; i += EDGEDIFF_LANES) {
+            const mve_pred16_t m = EDGEDIFF_MVE_VCTP((uint32_t)(w_in - i));
+            const vec_t v = src ? EDGEDIFF_MVE_LD_Z(src + i, m) : EDGEDIFF_MVE_ZERO;
+            EDGEDIFF_MVE_ST_P(dst + 1 + i, v, m);
         }
         return;
     }
-    const offsets_t even = MVE_IDUP(0, 2);
+    const offsets_t even = EDGEDIFF_MVE_IDUP(0, 2);
     const int32_t n_odd = w_in / 2, n_even = (w_in + 1) / 2;
-    for (int32_t j = 0; j < n_even; j += LANES) {
-        const mve_pred16_t m_odd = MVE_VCTP((uint32_t)(n_odd > j ? n_odd - j : 0));
-        const mve_pred16_t m_even = MVE_VCTP((uint32_t)(n_even - j));
-        vec_t vo = MVE_ZERO, ve = vo;
+    for (int32_t j = 0; j < n_even; j += EDGEDIFF_LANES) {
+        const mve_pred16_t m_odd = EDGEDIFF_MVE_VCTP((uint32_t)(n_odd > j ? n_odd - j : 0));
+        const mve_pred16_t m_even = EDGEDIFF_MVE_VCTP((uint32_t)(n_even - j));
+        vec_t vo = EDGEDIFF_MVE_ZERO, ve = vo;
         if (src) {
-            vo = MVE_GATHER_Z(src + 2 * j + 1, even, m_odd);
-            ve = MVE_GATHER_Z(src + 2 * j, even, m_even);
+            vo = EDGEDIFF_MVE_GATHER_Z(src + 2 * j + 1, even, m_odd);
+            ve = EDGEDIFF_MVE_GATHER_Z(src + 2 * j, even, m_even);
         }
-        MVE_ST_P(dst + 1 + j, vo, m_odd);
-        MVE_ST_P(dst + half + j, ve, m_even);
+        EDGEDIFF_MVE_ST_P(dst + 1 + j, vo, m_odd);
+        EDGEDIFF_MVE_ST_P(dst + half + j, ve, m_even);
     }
 }
 
@@ -47,17 +47,17 @@ EDGEDIFF_MVE_INLINE void tile3x3(const elem_t *pa, const elem_t *pb, const elem_
                                  const int32_t o2, vec_t acc[6]) {
     vec_t a0 = acc[0], a1 = acc[1], a2 = acc[2], b0 = acc[3], b1 = acc[4], b2 = acc[5];
     for (int32_t ci = 0; ci < c_in; ++ci) {
-#define EDGEDIFF_TAP(ROW, OFF, WI)                                                          \
-    do {                                                                                    \
-        const scalar_t s0 = w0[WI], s1 = w1[WI], s2 = w2[WI];                               \
-        const vec_t va = MVE_LD(pa + (ROW) * rs + (OFF));                                    \
-        a0 = MVE_FMA_N(a0, va, s0);                                                       \
-        a1 = MVE_FMA_N(a1, va, s1);                                                       \
-        a2 = MVE_FMA_N(a2, va, s2);                                                       \
-        const vec_t vb = MVE_LD(pb + (ROW) * rs + (OFF));                                    \
-        b0 = MVE_FMA_N(b0, vb, s0);                                                       \
-        b1 = MVE_FMA_N(b1, vb, s1);                                                       \
-        b2 = MVE_FMA_N(b2, vb, s2);                                                       \
+#define EDGEDIFF_TAP(ROW, OFF, WI)                                 \
+    do {                                                           \
+        const scalar_t s0 = w0[WI], s1 = w1[WI], s2 = w2[WI];      \
+        const vec_t va = EDGEDIFF_MVE_LD(pa + (ROW) * rs + (OFF)); \
+        a0 = EDGEDIFF_MVE_FMA_N(a0, va, s0);                       \
+        a1 = EDGEDIFF_MVE_FMA_N(a1, va, s1);                       \
+        a2 = EDGEDIFF_MVE_FMA_N(a2, va, s2);                       \
+        const vec_t vb = EDGEDIFF_MVE_LD(pb + (ROW) * rs + (OFF)); \
+        b0 = EDGEDIFF_MVE_FMA_N(b0, vb, s0);                       \
+        b1 = EDGEDIFF_MVE_FMA_N(b1, vb, s1);                       \
+        b2 = EDGEDIFF_MVE_FMA_N(b2, vb, s2);                       \
     } while (0)
         EDGEDIFF_TAP(0, 0, 0);
         EDGEDIFF_TAP(0, o1, 1);
@@ -82,11 +82,11 @@ EDGEDIFF_MVE_INLINE void tile3x3(const elem_t *pa, const elem_t *pb, const elem_
 EDGEDIFF_MVE_INLINE void store_tile(vec_t acc[6], int32_t n_co, elem_t *out_a,
                                     elem_t *out_b, int32_t n_a, int32_t n_b, int32_t plane,
                                     int32_t act) {
-    const mve_pred16_t ma = MVE_VCTP((uint32_t)n_a), mb = MVE_VCTP((uint32_t)n_b);
+    const mve_pred16_t ma = EDGEDIFF_MVE_VCTP((uint32_t)n_a), mb = EDGEDIFF_MVE_VCTP((uint32_t)n_b);
     for (int32_t k = 0; k < n_co; ++k) {
-        MVE_ST_P(out_a + k * plane, MVE_ACT(acc[k], act), ma);
+        EDGEDIFF_MVE_ST_P(out_a + k * plane, EDGEDIFF_MVE_ACT(acc[k], act), ma);
         if (n_b) {
-            MVE_ST_P(out_b + k * plane, MVE_ACT(acc[3 + k], act), mb);
+            EDGEDIFF_MVE_ST_P(out_b + k * plane, EDGEDIFF_MVE_ACT(acc[3 + k], act), mb);
         }
     }
 }
@@ -98,15 +98,15 @@ EDGEDIFF_MVE_INLINE void conv3x3(const conv2d_params_t *p, const elem_t *in,
     const int32_t c_out = p->c_out, h_out = p->h_out, w_out = p->w_out;
     const int32_t plane = h_out * w_out, act = p->act;
     /* stride 1: padded row P[0 .. nvx*8+1]; stride 2: even half then odd half */
-    const int32_t half = nvx * LANES + 2;
-    const int32_t rs = stride == 1 ? nvx * LANES + 2 : 2 * half;
+    const int32_t half = nvx * EDGEDIFF_LANES + 2;
+    const int32_t rs = stride == 1 ? nvx * EDGEDIFF_LANES + 2 : 2 * half;
     const int32_t o1 = stride == 1 ? 1 : half, o2 = stride == 1 ? 2 : 1;
     const int32_t rows = (nvx == 1 && h_out > 1) ? 2 : 1; /* output rows per band */
     const int32_t nb = (rows - 1) * stride + 3;             /* input rows per band */
     const int32_t cs = nb * rs;
     elem_t band[EDGEDIFF_MVE_CONV_SCRATCH_BYTES / sizeof(elem_t)] __attribute__((aligned(16)));
-    for (int32_t i = 0; i < c_in * cs; i += LANES) {
-        MVE_ST(band + i, MVE_ZERO);
+    for (int32_t i = 0; i < c_in * cs; i += EDGEDIFF_LANES) {
+        EDGEDIFF_MVE_ST(band + i, EDGEDIFF_MVE_ZERO);
     }
     for (int32_t y = 0; y < h_out; y += rows) {
         for (int32_t j = 0; j < nb; ++j) {
@@ -120,12 +120,13 @@ EDGEDIFF_MVE_INLINE void conv3x3(const conv2d_params_t *p, const elem_t *in,
         const int32_t nvec = (h_out - y < rows ? h_out - y : rows) * nvx;
         for (int32_t v = 0; v < nvec; v += 2) {
             const int32_t vb = v + 1 < nvec ? v + 1 : v;
-            const int32_t ra = v / nvx, xa = (v % nvx) * LANES;
-            const int32_t rb = vb / nvx, xb = (vb % nvx) * LANES;
+            const int32_t ra = v / nvx, xa = (v % nvx) * EDGEDIFF_LANES;
+            const int32_t rb = vb / nvx, xb = (vb % nvx) * EDGEDIFF_LANES;
             const elem_t *pa = band + ra * stride * rs + xa, *pb = band + rb * stride * rs + xb;
             elem_t *out_a = out + (y + ra) * w_out + xa, *out_b = out + (y + rb) * w_out + xb;
-            const int32_t n_a = w_out - xa < LANES ? w_out - xa : LANES;
-            const int32_t n_b = vb == v ? 0 : (w_out - xb < LANES ? w_out - xb : LANES);
+            const int32_t n_a = w_out - xa < EDGEDIFF_LANES ? w_out - xa : EDGEDIFF_LANES;
+            const int32_t n_b =
+                vb == v ? 0 : (w_out - xb < EDGEDIFF_LANES ? w_out - xb : EDGEDIFF_LANES);
             for (int32_t co = 0; co < c_out; co += 3) {
                 const int32_t n_co = c_out - co < 3 ? c_out - co : 3;
                 const elem_t *w0 = weight + co * c_in * 9;
@@ -134,7 +135,7 @@ EDGEDIFF_MVE_INLINE void conv3x3(const conv2d_params_t *p, const elem_t *in,
                 vec_t acc[6];
                 for (int32_t k = 0; k < 3; ++k) {
                     const scalar_t b = bias && k < n_co ? bias[co + k] : (scalar_t)0.0f;
-                    acc[k] = acc[3 + k] = MVE_DUP(b);
+                    acc[k] = acc[3 + k] = EDGEDIFF_MVE_DUP(b);
                 }
                 tile3x3(pa, pb, w0, w1, w2, c_in, cs, rs, o1, o2, acc);
                 store_tile(acc, n_co, out_a + co * plane, out_b + co * plane, n_a, n_b, plane,
@@ -149,12 +150,16 @@ static void conv1x1(const conv2d_params_t *p, const elem_t *in, const elem_t *we
                     const elem_t *bias, elem_t *out) {
     const int32_t c_in = p->c_in, c_out = p->c_out, act = p->act;
     const int32_t plane = p->h_out * p->w_out;
-    for (int32_t s = 0; s < plane; s += 2 * LANES) {
-        const int32_t n_a = plane - s < LANES ? plane - s : LANES;
-        const int32_t n_b = plane - s - LANES <= 0 ? 0
-                            : (plane - s - LANES < LANES ? plane - s - LANES : LANES);
-        const int32_t full = n_b == LANES;
-        const mve_pred16_t ma = MVE_VCTP((uint32_t)n_a), mb = MVE_VCTP((uint32_t)n_b);
+    for (int32_t s = 0; s < plane; s += 2 * EDGEDIFF_LANES) {
+        const int32_t n_a = plane - s < EDGEDIFF_LANES ? plane - s : EDGEDIFF_LANES;
+        const int32_t n_b =
+            plane - s - EDGEDIFF_LANES <= 0
+                ? 0
+                : (plane - s - EDGEDIFF_LANES < EDGEDIFF_LANES ? plane - s - EDGEDIFF_LANES
+                                                               : EDGEDIFF_LANES);
+        const int32_t full = n_b == EDGEDIFF_LANES;
+        const mve_pred16_t ma = EDGEDIFF_MVE_VCTP((uint32_t)n_a),
+                           mb = EDGEDIFF_MVE_VCTP((uint32_t)n_b);
         for (int32_t co = 0; co < c_out; co += 3) {
             const int32_t n_co = c_out - co < 3 ? c_out - co : 3;
             const elem_t *w0 = weight + co * c_in;
@@ -163,7 +168,7 @@ static void conv1x1(const conv2d_params_t *p, const elem_t *in, const elem_t *we
             vec_t acc[6];
             for (int32_t k = 0; k < 3; ++k) {
                 const scalar_t b = bias && k < n_co ? bias[co + k] : (scalar_t)0.0f;
-                acc[k] = acc[3 + k] = MVE_DUP(b);
+                acc[k] = acc[3 + k] = EDGEDIFF_MVE_DUP(b);
             }
             vec_t a0 = acc[0], a1 = acc[1], a2 = acc[2];
             vec_t b0 = acc[3], b1 = acc[4], b2 = acc[5];
@@ -171,33 +176,33 @@ static void conv1x1(const conv2d_params_t *p, const elem_t *in, const elem_t *we
             if (full) {
                 for (int32_t ci = 0; ci < c_in; ++ci) {
                     const scalar_t s0 = w0[ci], s1 = w1[ci], s2 = w2[ci];
-                    const vec_t va = MVE_LD(x);
-                    a0 = MVE_FMA_N(a0, va, s0);
-                    a1 = MVE_FMA_N(a1, va, s1);
-                    a2 = MVE_FMA_N(a2, va, s2);
-                    const vec_t vb = MVE_LD(x + LANES);
-                    b0 = MVE_FMA_N(b0, vb, s0);
-                    b1 = MVE_FMA_N(b1, vb, s1);
-                    b2 = MVE_FMA_N(b2, vb, s2);
+                    const vec_t va = EDGEDIFF_MVE_LD(x);
+                    a0 = EDGEDIFF_MVE_FMA_N(a0, va, s0);
+                    a1 = EDGEDIFF_MVE_FMA_N(a1, va, s1);
+                    a2 = EDGEDIFF_MVE_FMA_N(a2, va, s2);
+                    const vec_t vb = EDGEDIFF_MVE_LD(x + EDGEDIFF_LANES);
+                    b0 = EDGEDIFF_MVE_FMA_N(b0, vb, s0);
+                    b1 = EDGEDIFF_MVE_FMA_N(b1, vb, s1);
+                    b2 = EDGEDIFF_MVE_FMA_N(b2, vb, s2);
                     x += plane;
                 }
             } else {
                 for (int32_t ci = 0; ci < c_in; ++ci) {
                     const scalar_t s0 = w0[ci], s1 = w1[ci], s2 = w2[ci];
-                    const vec_t va = MVE_LD_Z(x, ma);
-                    a0 = MVE_FMA_N(a0, va, s0);
-                    a1 = MVE_FMA_N(a1, va, s1);
-                    a2 = MVE_FMA_N(a2, va, s2);
-                    const vec_t vb = MVE_LD_Z(x + LANES, mb);
-                    b0 = MVE_FMA_N(b0, vb, s0);
-                    b1 = MVE_FMA_N(b1, vb, s1);
-                    b2 = MVE_FMA_N(b2, vb, s2);
+                    const vec_t va = EDGEDIFF_MVE_LD_Z(x, ma);
+                    a0 = EDGEDIFF_MVE_FMA_N(a0, va, s0);
+                    a1 = EDGEDIFF_MVE_FMA_N(a1, va, s1);
+                    a2 = EDGEDIFF_MVE_FMA_N(a2, va, s2);
+                    const vec_t vb = EDGEDIFF_MVE_LD_Z(x + EDGEDIFF_LANES, mb);
+                    b0 = EDGEDIFF_MVE_FMA_N(b0, vb, s0);
+                    b1 = EDGEDIFF_MVE_FMA_N(b1, vb, s1);
+                    b2 = EDGEDIFF_MVE_FMA_N(b2, vb, s2);
                     x += plane;
                 }
             }
             acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = b0, acc[4] = b1, acc[5] = b2;
-            store_tile(acc, n_co, out + co * plane + s, out + co * plane + s + LANES, n_a, n_b,
-                       plane, act);
+            store_tile(acc, n_co, out + co * plane + s, out + co * plane + s + EDGEDIFF_LANES, n_a,
+                       n_b, plane, act);
         }
     }
 }
@@ -217,7 +222,7 @@ EDGEDIFF_MVE_INLINE void conv2d_mve(const conv2d_params_t *p, const elem_t *in,
             conv1x1(p, in_n, weight, bias, out_n);
             continue;
         }
-        const int32_t nvx = (p->w_out + LANES - 1) / LANES;
+        const int32_t nvx = (p->w_out + EDGEDIFF_LANES - 1) / EDGEDIFF_LANES;
         if (p->stride_h == 1) {
             if (nvx == nvx_s1a) {
                 conv3x3(p, in_n, weight, bias, out_n, 1, nvx_s1a);
@@ -235,5 +240,8 @@ EDGEDIFF_MVE_INLINE void conv2d_mve(const conv2d_params_t *p, const elem_t *in,
         }
     }
 }
+
+/* This header's own macros end here (the includer's code does not use them). */
+#undef EDGEDIFF_TAP
 
 #endif /* EDGEDIFF_CONV2D_MVE_H */

@@ -6,10 +6,10 @@
 #ifndef EDGEDIFF_BINARY_WEIGHT_TABLE_H
 #define EDGEDIFF_BINARY_WEIGHT_TABLE_H
 
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
-#define BW_TABLE_BYTES 16384
-#define BW_TABLE_ELEMS ((int32_t)(BW_TABLE_BYTES / sizeof(elem_t)))
+#define EDGEDIFF_BW_TABLE_BYTES 16384
+#define EDGEDIFF_BW_TABLE_ELEMS ((int32_t)(EDGEDIFF_BW_TABLE_BYTES / sizeof(elem_t)))
 
 /* dst[j][c][t] = +-1 for output channels co0 .. co0 + cb - 1, input channel c, tap t. */
 static void bw_expand_signs(elem_t *dst, const uint32_t *weight, int32_t co0, int32_t cb,
@@ -31,7 +31,7 @@ static void bw_expand_signs(elem_t *dst, const uint32_t *weight, int32_t co0, in
  * each), balanced over the fills, and a multiple of the conv loop's channel tile `tile`
  * where the table allows, so no fill ends in a short tile. */
 static int32_t bw_block_channels(int32_t c_out, int32_t per, int32_t tile) {
-    int32_t cb_max = BW_TABLE_ELEMS / per;
+    int32_t cb_max = EDGEDIFF_BW_TABLE_ELEMS / per;
     if (cb_max > tile) {
         cb_max -= cb_max % tile;
     }

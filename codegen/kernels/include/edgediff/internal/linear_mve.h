@@ -10,7 +10,7 @@
 #ifndef EDGEDIFF_LINEAR_MVE_H
 #define EDGEDIFF_LINEAR_MVE_H
 
-#include "mve_elem.h"
+#include "edgediff/internal/mve_elem.h"
 
 EDGEDIFF_MVE_INLINE void linear_mve(const linear_params_t *p, const elem_t *in,
                                     const elem_t *weight, const elem_t *bias, elem_t *out) {
@@ -26,8 +26,8 @@ EDGEDIFF_MVE_INLINE void linear_mve(const linear_params_t *p, const elem_t *in,
             const elem_t *w3 = n_o > 3 ? w2 + n_in : w2;
             float32x4_t acc[4];
             acc[0] = acc[1] = acc[2] = acc[3] = vdupq_n_f32(0.0f);
-            for (int32_t i = 0; i < n_in; i += LANES) {
-                const mve_pred16_t m = MVE_VCTP((uint32_t)(n_in - i));
+            for (int32_t i = 0; i < n_in; i += EDGEDIFF_LANES) {
+                const mve_pred16_t m = EDGEDIFF_MVE_VCTP((uint32_t)(n_in - i));
                 linear_step(x + i, w0 + i, w1 + i, w2 + i, w3 + i, m, acc);
             }
             const float sums[4] = {

@@ -104,53 +104,7 @@ static inline void edgediff_clip_taps(int32_t origin, int32_t dilation, int32_t 
     *end = hi;
 }
 
-/* Direct convolution, zero padding, grouped and dilated. For each output pixel the kernel
- * window is first clipped to the input, so the inner loops carry no bounds checks; the
- * parameters are read into locals once, so the compiler need not reload them after every
- * store to out. */
-static inline void edgediff_conv2d(const conv2d_params_t *p, const void *in, const void *weight,
-                                   const void *bias, void *out, edgediff_load_t load,
-                                   edgediff_store_t store, edgediff_at_t at) {
-    const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
-    const int32_t kh = p->kernel_h, kw = p->kernel_w;
-    const int32_t stride_h = p->stride_h, stride_w = p->stride_w;
-    const int32_t dil_h = p->dilation_h, dil_w = p->dilation_w;
-    const int32_t cin_per_group = p->c_in / p->groups;
-    const int32_t cout_per_group = p->c_out / p->groups;
-    const int32_t act = p->act;
-    for (int32_t n = 0; n < p->n; ++n) {
-        for (int32_t co = 0; co < p->c_out; ++co) {
-            const int32_t ci_first = (co / cout_per_group) * cin_per_group;
-            const void *w_co = at(weight, co * cin_per_group * kh * kw);
-            const void *in_group = at(in, (n * p->c_in + ci_first) * h_in * w_in);
-            const int32_t out_plane = (n * p->c_out + co) * h_out * w_out;
-            const float b = bias ? load(bias, co) : 0.0f;
-            for (int32_t y = 0; y < h_out; ++y) {
-                const int32_t iy0 = y * stride_h - p->pad_h;
-                int32_t ky_first, ky_end;
-                edgediff_clip_taps(iy0, dil_h, kh, h_in, &ky_first, &ky_end);
-                for (int32_t x = 0; x < w_out; ++x) {
-                    const int32_t ix0 = x * stride_w - p->pad_w;
-                    int32_t kx_first, kx_end;
-                    edgediff_clip_taps(ix0, dil_w, kw, w_in, &kx_first, &kx_end);
-                    float acc = b;
-                    for (int32_t ci = 0; ci < cin_per_group; ++ci) {
-                        const void *in_plane = at(in_group, ci * h_in * w_in);
-                        const void *w_ci = at(w_co, ci * kh * kw);
-                        for (int32_t ky = ky_first; ky < ky_end; ++ky) {
-                            const void *in_row = at(in_plane, (iy0 + ky * dil_h) * w_in + ix0);
-                            const void *w_row = at(w_ci, ky * kw);
-                            for (int32_t kx = kx_first; kx < kx_end; ++kx) {
-                                acc += load(in_row, kx * dil_w) * load(w_row, kx);
-                            }
-                        }
-                    }
-                    store(out, out_plane + y * w_out + x, edgediff_apply_act(acc, act));
-                }
-            }
-        }
-    }
-}
+/* The convolution's loop is conv2d_ref.h: typed, for speed (see there). */
 
 /* Fully connected layer: one dot product per output. */
 static inline void edgediff_linear(const linear_params_t *p, const void *in, const void *weight,

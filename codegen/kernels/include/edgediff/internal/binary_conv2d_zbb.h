@@ -11,13 +11,13 @@
 #ifndef EDGEDIFF_ZBB_BINARY_CONV2D_ZBB_H
 #define EDGEDIFF_ZBB_BINARY_CONV2D_ZBB_H
 
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
 #if !defined(__riscv_zbb)
 #error "the zbb kernels need Zbb (cpop): build with -march=..._zbb"
 #endif
 
-#define BLOCK 4
+#define EDGEDIFF_BLOCK 4
 
 /* Bits set in x: one cpop with Zbb. */
 static inline int32_t popcount(uint32_t x) {
@@ -32,8 +32,8 @@ static inline void binary_conv2d_zbb(const binary_conv2d_params_t *p, const uint
     const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
     const int32_t per_channel = kh * kw * words; /* weight words of one output channel */
     for (int32_t n = 0; n < p->n; ++n) {
-        for (int32_t co = 0; co < p->c_out; co += BLOCK) {
-            const int32_t block = p->c_out - co < BLOCK ? p->c_out - co : BLOCK;
+        for (int32_t co = 0; co < p->c_out; co += EDGEDIFF_BLOCK) {
+            const int32_t block = p->c_out - co < EDGEDIFF_BLOCK ? p->c_out - co : EDGEDIFF_BLOCK;
             /* channels past the block repeat its last one: never read out of bounds */
             const uint32_t *w0 = weight + co * per_channel;
             const uint32_t *w1 = block > 1 ? w0 + per_channel : w0;
@@ -63,11 +63,11 @@ static inline void binary_conv2d_zbb(const binary_conv2d_params_t *p, const uint
                     }
                     /* each valid tap adds c_in - 2 * (differing bits) */
                     const int32_t agree = (ky_end - ky_first) * (kx_end - kx_first) * p->c_in;
-                    const int32_t differ[BLOCK] = {d0, d1, d2, d3};
+                    const int32_t differ[EDGEDIFF_BLOCK] = {d0, d1, d2, d3};
                     for (int32_t j = 0; j < block; ++j) {
                         const int32_t i = ((n * p->c_out + co + j) * h_out + y) * w_out + x;
-                        const float v = edgediff_binary_output(agree - 2 * differ[j],
-                                                               load(scale, co + j), bias, co + j, load);
+                        const float v = edgediff_binary_output(
+                            agree - 2 * differ[j], load(scale, co + j), bias, co + j, load);
                         store(out, i, edgediff_binary_post(v, co + j, i, post, load));
                     }
                 }
@@ -75,5 +75,8 @@ static inline void binary_conv2d_zbb(const binary_conv2d_params_t *p, const uint
         }
     }
 }
+
+/* This header's own macros end here (the includer's code does not use them). */
+#undef EDGEDIFF_BLOCK
 
 #endif /* EDGEDIFF_ZBB_BINARY_CONV2D_ZBB_H */

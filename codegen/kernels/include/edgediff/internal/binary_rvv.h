@@ -81,8 +81,8 @@ static inline void edgediff_rvv_binary_f32(int op, const binary_params_t *p, con
         const int32_t count = shape[0] * shape[1] * shape[2] * shape[3];
         for (int32_t i = 0; i < count;) {
             const size_t vl = vsetvl_e32m2((size_t)(count - i));
-            const vfloat32m2_t v =
-                edgediff_rvv_op_vv_f32m2(op, vle32_v_f32m2(a + i, vl), vle32_v_f32m2(b + i, vl), vl);
+            const vfloat32m2_t v = edgediff_rvv_op_vv_f32m2(op, vle32_v_f32m2(a + i, vl),
+                                                            vle32_v_f32m2(b + i, vl), vl);
             vse32_v_f32m2(out + i, edgediff_rvv_binary_act_f32m2(v, vl, act), vl);
             i += (int32_t)vl;
         }
@@ -129,8 +129,8 @@ static inline void edgediff_rvv_binary_run_f16(int op, const edgediff_f16_t *xs,
             const vfloat32m2_t x = vfwcvt_f_f_v_f32m2(vle16_v_f16m1(xs + i, vl), vl);
             vfloat32m2_t r;
             if (ys) {
-                r = edgediff_rvv_op_vv_f32m2(op, x, vfwcvt_f_f_v_f32m2(vle16_v_f16m1(ys + i, vl), vl),
-                                             vl);
+                r = edgediff_rvv_op_vv_f32m2(op, x,
+                                             vfwcvt_f_f_v_f32m2(vle16_v_f16m1(ys + i, vl), vl), vl);
             } else {
                 r = edgediff_rvv_op_vf_f32m2(op, x, sf, reversed, vl);
             }

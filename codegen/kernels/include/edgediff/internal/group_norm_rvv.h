@@ -5,10 +5,10 @@
  * storage type. A small template: the including file defines EDGEDIFF_RVV_INTERNAL,
  * includes <math.h> and edgediff/kernels.h, then defines
  *   elem_t                    the storage type;
- *   VSETVL_W(n)               vsetvl for n elements, at most 8 (one FP32 LMUL 2 vector);
- *   VLOAD_W(x, vl)            vl elements at x as FP32 (vfloat32m2_t);
- *   VSTORE_W(y, v, vl)        v stored as vl elements at y (one rounding);
- *   VDEVIATION_W(x, m, vl)    x - m in FP32, for elem_t m (exact for FP16);
+ *   EDGEDIFF_VSETVL_W(n)               vsetvl for n elements, at most 8 (one FP32 LMUL 2 vector);
+ *   EDGEDIFF_VLOAD_W(x, vl)            vl elements at x as FP32 (vfloat32m2_t);
+ *   EDGEDIFF_VSTORE_W(y, v, vl)        v stored as vl elements at y (one rounding);
+ *   EDGEDIFF_VDEVIATION_W(x, m, vl)    x - m in FP32, for elem_t m (exact for FP16);
  * includes this header, and defines the two statistics this header declares:
  *   group_sum(x, count)                     the sum of count elements;
  *   group_variance(x, count, mean, inv)     the variance, given the mean and 1 / count.
@@ -26,14 +26,14 @@ static inline float squared_deviation(const elem_t *x, int32_t count, elem_t m) 
     vfloat32m2_t acc = vfmv_v_f_f32m2(0.0f, vlmax);
     int32_t i = 0;
     for (; i + (int32_t)vlmax <= count; i += (int32_t)vlmax) {
-        const vfloat32m2_t d = VDEVIATION_W(x + i, m, vlmax);
+        const vfloat32m2_t d = EDGEDIFF_VDEVIATION_W(x + i, m, vlmax);
         acc = vfadd_vv_f32m2(acc, vfmul_vv_f32m2(d, d, vlmax), vlmax); /* no vsetvli toggle */
     }
     vfloat32m1_t total = vfmv_v_f_f32m1(0.0f, 1);
     total = vfredusum_vs_f32m2_f32m1(total, acc, total, vlmax);
     if (i < count) {
-        const size_t vl = VSETVL_W((size_t)(count - i));
-        const vfloat32m2_t d = VDEVIATION_W(x + i, m, vl);
+        const size_t vl = EDGEDIFF_VSETVL_W((size_t)(count - i));
+        const vfloat32m2_t d = EDGEDIFF_VDEVIATION_W(x + i, m, vl);
         total = vfredusum_vs_f32m2_f32m1(total, vfmul_vv_f32m2(d, d, vl), total, vl);
     }
     return vfmv_f_s_f32m1_f32(total);
@@ -45,21 +45,21 @@ static inline void normalize(const elem_t *x, elem_t *y, int32_t count, float sc
     if (act == EDGEDIFF_ACT_SILU) {
         EDGEDIFF_RVV_SILU_SETUP();
         for (int32_t i = 0; i < count;) {
-            const size_t vl = VSETVL_W((size_t)(count - i));
+            const size_t vl = EDGEDIFF_VSETVL_W((size_t)(count - i));
             const vfloat32m2_t v =
-                vfadd_vf_f32m2(vfmul_vf_f32m2(VLOAD_W(x + i, vl), scale, vl), shift, vl);
-            VSTORE_W(y + i, EDGEDIFF_RVV_SILU(v, vl), vl);
+                vfadd_vf_f32m2(vfmul_vf_f32m2(EDGEDIFF_VLOAD_W(x + i, vl), scale, vl), shift, vl);
+            EDGEDIFF_VSTORE_W(y + i, EDGEDIFF_RVV_SILU(v, vl), vl);
             i += (int32_t)vl;
         }
     } else {
         for (int32_t i = 0; i < count;) {
-            const size_t vl = VSETVL_W((size_t)(count - i));
+            const size_t vl = EDGEDIFF_VSETVL_W((size_t)(count - i));
             vfloat32m2_t v =
-                vfadd_vf_f32m2(vfmul_vf_f32m2(VLOAD_W(x + i, vl), scale, vl), shift, vl);
+                vfadd_vf_f32m2(vfmul_vf_f32m2(EDGEDIFF_VLOAD_W(x + i, vl), scale, vl), shift, vl);
             if (act == EDGEDIFF_ACT_RELU) {
                 v = vfmax_vf_f32m2(v, 0.0f, vl);
             }
-            VSTORE_W(y + i, v, vl);
+            EDGEDIFF_VSTORE_W(y + i, v, vl);
             i += (int32_t)vl;
         }
     }

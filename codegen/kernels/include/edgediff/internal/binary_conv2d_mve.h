@@ -6,7 +6,7 @@
  *   store4_p(out, y, m)            y rounded to elem_t, lane j to out[j], lanes off in m
  *                                  skipped;
  *   load4_z(base, m)               base[0..3] as floats, lanes off in m 0;
- *   VECTOR_POST                    1 when the folded steps may run on vectors (below);
+ *   EDGEDIFF_VECTOR_POST                    1 when the folded steps may run on vectors (below);
  * and includes this header. binary_conv2d_mve() is then the kernel.
  *
  * MVE has no per-lane popcount (no VCNT as in Neon), and SWAR on uint8x16 lanes takes ten
@@ -41,7 +41,7 @@
  * with another float scale or bias runs the reference loop instead.
  *
  * The folded steps (edgediff_binary_post: RPReLU's shifts and slope, the scaled shortcut)
- * run lane-wise on the output vector for f16 (VECTOR_POST): every operand is a half, so
+ * run lane-wise on the output vector for f16 (EDGEDIFF_VECTOR_POST): every operand is a half, so
  * each exact intermediate is 0 or at least 2^-72 in magnitude (a product or sum of values
  * whose ulps are no smaller) and none is subnormal; the vector steps then give the scalar
  * bits. For f32 (any operand may be subnormal) they run in scalar code on the 4 dots. */
@@ -50,26 +50,31 @@
 
 #include <math.h>
 
-#include "edgediff/binary_util.h"
+#include "edgediff/internal/binary_util.h"
 
-#define LANES 4             /* output pixels per vector */
-#define MAX_FIELD_WORDS 256 /* kh * kw * words: a channel's replicated weights; overrides/mve.py */
-#define MAX_ROW_WORDS 31    /* kw * words: byte counts summed per row of taps stay <= 248 */
-#define MAX_KERNEL_W 8      /* predicates per x-vector; same */
-#define MAX_W_OUT 256       /* x-vectors of a row; same */
-#define MAX_X_VECTORS (MAX_W_OUT / LANES)
-#define MAX_PADDED_WORDS 2048 /* the padded path's copy of the input rows (8 KiB) */
-#define MAX_PADDED_FIELD 64   /* its weight tables: clean and per border x-vector */
-#define MAX_BORDERS 4
-/* replicated weights of two channels: the padded path's 1 + MAX_BORDERS tables, or the
- * predicated path's one of up to MAX_FIELD_WORDS (fits: 2560 >= 2048) */
-#define WEIGHT_WORDS ((1 + MAX_BORDERS) * 2 * MAX_PADDED_FIELD * LANES)
+#define EDGEDIFF_LANES 4             /* output pixels per vector */
+#define EDGEDIFF_MAX_FIELD_WORDS \
+    256 /* kh * kw * words: a channel's replicated weights; overrides/mve.py */
+#define EDGEDIFF_MAX_ROW_WORDS 31 /* kw * words: byte counts summed per row of taps stay <= 248 */
+#define EDGEDIFF_MAX_KERNEL_W 8      /* predicates per x-vector; same */
+#define EDGEDIFF_MAX_W_OUT 256       /* x-vectors of a row; same */
+#define EDGEDIFF_MAX_X_VECTORS (EDGEDIFF_MAX_W_OUT / EDGEDIFF_LANES)
+#define EDGEDIFF_MAX_PADDED_WORDS 2048 /* the padded path's copy of the input rows (8 KiB) */
+#define EDGEDIFF_MAX_PADDED_FIELD 64   /* its weight tables: clean and per border x-vector */
+#define EDGEDIFF_MAX_BORDERS 4
+/* replicated weights of two channels: the padded path's 1 + EDGEDIFF_MAX_BORDERS tables, or the
+ * predicated path's one of up to EDGEDIFF_MAX_FIELD_WORDS (fits: 2560 >= 2048) */
+#define EDGEDIFF_WEIGHT_WORDS \
+    ((1 + EDGEDIFF_MAX_BORDERS) * 2 * EDGEDIFF_MAX_PADDED_FIELD * EDGEDIFF_LANES)
 
 /* popcount of every byte value, as 4 bits, then 6, then 8 */
-#define POP2(n) n, n + 1, n + 1, n + 2
-#define POP4(n) POP2(n), POP2(n + 1), POP2(n + 1), POP2(n + 2)
-#define POP6(n) POP4(n), POP4(n + 1), POP4(n + 1), POP4(n + 2)
-static const uint8_t popcount_table[256] = {POP6(0), POP6(1), POP6(1), POP6(2)};
+#define EDGEDIFF_POP2(n) n, n + 1, n + 1, n + 2
+#define EDGEDIFF_POP4(n) \
+    EDGEDIFF_POP2(n), EDGEDIFF_POP2(n + 1), EDGEDIFF_POP2(n + 1), EDGEDIFF_POP2(n + 2)
+#define EDGEDIFF_POP6(n) \
+    EDGEDIFF_POP4(n), EDGEDIFF_POP4(n + 1), EDGEDIFF_POP4(n + 1), EDGEDIFF_POP4(n + 2)
+static const uint8_t popcount_table[256] = {EDGEDIFF_POP6(0), EDGEDIFF_POP6(1), EDGEDIFF_POP6(1),
+                                            EDGEDIFF_POP6(2)};
 
 /* The byte counts of the bits set in x. */
 EDGEDIFF_MVE_INLINE uint8x16_t count_bytes(uint32x4_t x) {
@@ -92,7 +97,8 @@ static inline int32_t vector_exact(float v) {
 static inline int32_t params_exact(int32_t c_out, const elem_t *scale, const elem_t *bias) {
     int32_t exact = 1;
     for (int32_t co = 0; co < c_out; ++co) {
-        exact &= vector_exact(LOAD(scale, co)) & (bias ? vector_exact(LOAD(bias, co)) : 1);
+        exact &= vector_exact(EDGEDIFF_LOAD(scale, co)) &
+                 (bias ? vector_exact(EDGEDIFF_LOAD(bias, co)) : 1);
     }
     return exact;
 }
@@ -107,7 +113,7 @@ EDGEDIFF_MVE_INLINE void count_tap(const uint32_t *base, uint32x4_t offsets, con
     uint32x4_t a, w, t;
     uint8x16_t u;
     if (!two) {
-        *w1 += LANES; /* as the caller's pointers move together */
+        *w1 += EDGEDIFF_LANES; /* as the caller's pointers move together */
     }
     if (two) {
         __asm__("vldrw.u32 %q[a], [%[base], %q[off], uxtw #2]\n\t"
@@ -163,8 +169,8 @@ EDGEDIFF_MVE_INLINE void count_row(const uint32_t *row, uint32x4_t offsets, cons
                     *d1 = vaddq_u8(*d1, count_bytes(veorq_m_u32(zero, a, vldrwq_u32(*w1), m)));
                 }
             }
-            *w0 += LANES;
-            *w1 += LANES;
+            *w0 += EDGEDIFF_LANES;
+            *w1 += EDGEDIFF_LANES;
         }
     }
 }
@@ -178,7 +184,8 @@ EDGEDIFF_MVE_INLINE void count_field(const uint32_t *rows, int32_t row_words, in
                                      const uint32_t *w1, int32_t kw, int32_t words,
                                      int32_t per_row, const mve_pred16_t *lanes, int32_t whole,
                                      int32_t two, uint32x4_t *differ0, uint32x4_t *differ1) {
-    const int32_t tap_row = kw * words * LANES; /* replicated weight words per row of taps */
+    const int32_t tap_row =
+        kw * words * EDGEDIFF_LANES; /* replicated weight words per row of taps */
     uint8x16_t d0 = vdupq_n_u8(0), d1 = vdupq_n_u8(0);
     /* the rows' weights are consecutive: the pointers run on from row to row */
     w0 += ky_first * tap_row;
@@ -212,12 +219,12 @@ typedef struct {
 static inline channel_t load_channel(int32_t co, const elem_t *scale, const elem_t *bias,
                                      const edgediff_binary_post_t *post) {
     channel_t c;
-    c.scale = LOAD(scale, co);
-    c.bias = bias ? LOAD(bias, co) : -0.0f;
-    c.shift_in = post->shift_in ? LOAD(post->shift_in, co) : 0.0f;
-    c.slope = post->slope ? LOAD(post->slope, co) : 1.0f;
-    c.shift_out = post->shift_out ? LOAD(post->shift_out, co) : -0.0f;
-    c.res_scale = post->res_scale ? LOAD(post->res_scale, co) : 1.0f;
+    c.scale = EDGEDIFF_LOAD(scale, co);
+    c.bias = bias ? EDGEDIFF_LOAD(bias, co) : -0.0f;
+    c.shift_in = post->shift_in ? EDGEDIFF_LOAD(post->shift_in, co) : 0.0f;
+    c.slope = post->slope ? EDGEDIFF_LOAD(post->slope, co) : 1.0f;
+    c.shift_out = post->shift_out ? EDGEDIFF_LOAD(post->shift_out, co) : -0.0f;
+    c.res_scale = post->res_scale ? EDGEDIFF_LOAD(post->res_scale, co) : 1.0f;
     return c;
 }
 
@@ -228,14 +235,15 @@ static inline channel_t load_channel(int32_t co, const elem_t *scale, const elem
 EDGEDIFF_MVE_INLINE void output4(int32x4_t dot, int32_t co, int32_t first, const channel_t *c,
                                  const elem_t *bias, const edgediff_binary_post_t *post,
                                  int32_t has_post, elem_t *out, mve_pred16_t m) {
-#if !VECTOR_POST
+#if !EDGEDIFF_VECTOR_POST
     if (has_post) { /* scalar output step: see above */
-        int32_t dots[LANES];
+        int32_t dots[EDGEDIFF_LANES];
         vst1q_s32(dots, dot);
-        for (int32_t j = 0; j < LANES; ++j) {
+        for (int32_t j = 0; j < EDGEDIFF_LANES; ++j) {
             if ((m >> (4 * j)) & 1) {
-                const float v = edgediff_binary_output(dots[j], c->scale, bias, co, LOAD);
-                STORE(out, first + j, edgediff_binary_post(v, co, first + j, post, LOAD));
+                const float v = edgediff_binary_output(dots[j], c->scale, bias, co, EDGEDIFF_LOAD);
+                EDGEDIFF_STORE(out, first + j,
+                               edgediff_binary_post(v, co, first + j, post, EDGEDIFF_LOAD));
             }
         }
         return;
@@ -245,7 +253,7 @@ EDGEDIFF_MVE_INLINE void output4(int32x4_t dot, int32_t co, int32_t first, const
     (void)co;
 #endif
     float32x4_t y = vaddq_n_f32(vmulq_n_f32(vcvtq_f32_s32(dot), c->scale), c->bias);
-#if VECTOR_POST
+#if EDGEDIFF_VECTOR_POST
     if (has_post) {
         y = vsubq_n_f32(y, c->shift_in);
         y = vpselq_f32(y, vmulq_n_f32(y, c->slope), vcmpgtq_n_f32(y, 0.0f));
@@ -266,12 +274,13 @@ static inline void replicate(const uint32_t *weight, int32_t field_words, int32_
                              int32_t tables, const mve_pred16_t *word_lanes, uint32_t *to) {
     const uint32x4_t zero = vdupq_n_u32(0);
     const uint32_t *w1 = weight + (two ? field_words : 0);
-    for (int32_t t = 0; t < tables; ++t, word_lanes += MAX_FIELD_WORDS) {
-        uint32_t *to0 = to + t * 2 * field_words * LANES, *to1 = to0 + field_words * LANES;
+    for (int32_t t = 0; t < tables; ++t, word_lanes += EDGEDIFF_MAX_FIELD_WORDS) {
+        uint32_t *to0 = to + t * 2 * field_words * EDGEDIFF_LANES,
+                 *to1 = to0 + field_words * EDGEDIFF_LANES;
         for (int32_t i = 0; i < field_words; ++i) {
             const mve_pred16_t m = word_lanes[i];
-            vstrwq_u32(to0 + i * LANES, vdupq_m_n_u32(zero, weight[i], m));
-            vstrwq_u32(to1 + i * LANES, vdupq_m_n_u32(zero, w1[i], m));
+            vstrwq_u32(to0 + i * EDGEDIFF_LANES, vdupq_m_n_u32(zero, weight[i], m));
+            vstrwq_u32(to1 + i * EDGEDIFF_LANES, vdupq_m_n_u32(zero, w1[i], m));
         }
     }
 }
@@ -308,10 +317,10 @@ EDGEDIFF_MVE_INLINE void conv_rows(const conv_t *k, int32_t n, int32_t co, int32
         const int32_t agree_per_tap = (ky_end - ky_first) * p->c_in;
         const int32_t first = (n * c_out + co) * plane + y * w_out;
         for (int32_t v = 0; v < k->x_vectors; ++v) {
-            const uint32x4_t off = vldrwq_u32(k->offsets + v * LANES);
+            const uint32x4_t off = vldrwq_u32(k->offsets + v * EDGEDIFF_LANES);
             const uint32_t *w0 = k->wbuf + (padded ? k->border[v] * k->table : 0);
-            const uint32_t *w1 = w0 + field_words * LANES;
-            const mve_pred16_t *lanes = k->lanes + v * MAX_KERNEL_W;
+            const uint32_t *w1 = w0 + field_words * EDGEDIFF_LANES;
+            const mve_pred16_t *lanes = k->lanes + v * EDGEDIFF_MAX_KERNEL_W;
             uint32x4_t d0 = vdupq_n_u32(0), d1 = vdupq_n_u32(0);
             if (padded || k->whole[v]) {
                 count_field(rows, k->row_words, ky_first, ky_end, off, w0, w1, kw, words,
@@ -320,13 +329,14 @@ EDGEDIFF_MVE_INLINE void conv_rows(const conv_t *k, int32_t n, int32_t co, int32
                 count_field(rows, k->row_words, ky_first, ky_end, off, w0, w1, kw, words,
                             k->per_row, lanes, 0, two, &d0, &d1);
             }
-            const int32x4_t agree = vmulq_n_s32(vldrwq_s32(k->x_taps + v * LANES), agree_per_tap);
-            const mve_pred16_t store = vctp32q((uint32_t)(w_out - v * LANES));
+            const int32x4_t agree =
+                vmulq_n_s32(vldrwq_s32(k->x_taps + v * EDGEDIFF_LANES), agree_per_tap);
+            const mve_pred16_t store = vctp32q((uint32_t)(w_out - v * EDGEDIFF_LANES));
             output4(vsubq_s32(agree, vreinterpretq_s32_u32(vshlq_n_u32(d0, 1))), co,
-                    first + v * LANES, c0, k->bias, k->post, has_post, k->out, store);
+                    first + v * EDGEDIFF_LANES, c0, k->bias, k->post, has_post, k->out, store);
             if (two) {
                 output4(vsubq_s32(agree, vreinterpretq_s32_u32(vshlq_n_u32(d1, 1))), co + 1,
-                        first + plane + v * LANES, c1, k->bias, k->post, has_post, k->out,
+                        first + plane + v * EDGEDIFF_LANES, c1, k->bias, k->post, has_post, k->out,
                         store);
             }
         }
@@ -370,36 +380,37 @@ static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint
                                      const elem_t *bias, const edgediff_binary_post_t *post,
                                      elem_t *out) {
     if (!params_exact(p->c_out, scale, bias)) {
-        edgediff_binary_conv2d(p, in, weight, scale, bias, post, out, LOAD, STORE);
+        edgediff_binary_conv2d(p, in, weight, scale, bias, post, out, EDGEDIFF_LOAD,
+                               EDGEDIFF_STORE);
         return;
     }
     const int32_t c_out = p->c_out, w_out = p->w_out, words = p->words;
     const int32_t kh = p->kernel_h, kw = p->kernel_w, w_in = p->w_in;
     const int32_t field_words = kh * kw * words; /* = a channel's weights */
-    const int32_t x_vectors = (w_out + LANES - 1) / LANES;
-    const int32_t per_row = field_words > MAX_ROW_WORDS; /* see count_field */
+    const int32_t x_vectors = (w_out + EDGEDIFF_LANES - 1) / EDGEDIFF_LANES;
+    const int32_t per_row = field_words > EDGEDIFF_MAX_ROW_WORDS; /* see count_field */
     /* Per x-vector: valid taps per lane along x (0 past w_out), predicates of the valid
      * lanes per kx, whether every lane before w_out has all its taps (clean) and, if not,
      * which masked weight table it takes in the padded path (border). */
-    int32_t x_taps[MAX_X_VECTORS * LANES] __attribute__((aligned(16)));
-    mve_pred16_t lanes[MAX_X_VECTORS * MAX_KERNEL_W];
-    uint8_t whole[MAX_X_VECTORS], border[MAX_X_VECTORS];
+    int32_t x_taps[EDGEDIFF_MAX_X_VECTORS * EDGEDIFF_LANES] __attribute__((aligned(16)));
+    mve_pred16_t lanes[EDGEDIFF_MAX_X_VECTORS * EDGEDIFF_MAX_KERNEL_W];
+    uint8_t whole[EDGEDIFF_MAX_X_VECTORS], border[EDGEDIFF_MAX_X_VECTORS];
     int32_t borders = 0;
     for (int32_t v = 0; v < x_vectors; ++v) {
         int32_t clean = 1;
         whole[v] = 1;
         for (int32_t kx = 0; kx < kw; ++kx) {
-            lanes[v * MAX_KERNEL_W + kx] = 0;
+            lanes[v * EDGEDIFF_MAX_KERNEL_W + kx] = 0;
         }
-        for (int32_t j = 0; j < LANES; ++j) {
-            const int32_t x = v * LANES + j, ix0 = x * p->stride_w - p->pad_w;
+        for (int32_t j = 0; j < EDGEDIFF_LANES; ++j) {
+            const int32_t x = v * EDGEDIFF_LANES + j, ix0 = x * p->stride_w - p->pad_w;
             int32_t kx_first, kx_end;
             edgediff_clip_taps(ix0, 1, kw, w_in, &kx_first, &kx_end);
-            x_taps[v * LANES + j] = x < w_out ? kx_end - kx_first : 0;
+            x_taps[v * EDGEDIFF_LANES + j] = x < w_out ? kx_end - kx_first : 0;
             whole[v] &= x < w_out && kx_end - kx_first == kw;
             clean &= x >= w_out || kx_end - kx_first == kw;
             for (int32_t kx = kx_first; kx < kx_end && x < w_out; ++kx) {
-                lanes[v * MAX_KERNEL_W + kx] |= (mve_pred16_t)(0xFu << (4 * j));
+                lanes[v * EDGEDIFF_MAX_KERNEL_W + kx] |= (mve_pred16_t)(0xFu << (4 * j));
             }
         }
         border[v] = (uint8_t)(clean ? 0 : ++borders);
@@ -409,35 +420,38 @@ static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint
      * tap in the padding reads 0 and meets weights masked to 0 in its lane (a table per
      * border x-vector), so it counts nothing. Lanes past w_out count garbage, never stored.
      * Otherwise (large fields, many border vectors, wide inputs) the predicated path. */
-    int32_t right = (x_vectors * LANES - 1) * p->stride_w - p->pad_w + kw - w_in;
+    int32_t right = (x_vectors * EDGEDIFF_LANES - 1) * p->stride_w - p->pad_w + kw - w_in;
     right = right > 0 ? right : 0;
     const int32_t padded_row = (w_in + p->pad_w + right) * words;
-    const int32_t padded = field_words <= MAX_PADDED_FIELD && borders <= MAX_BORDERS
-                           && p->h_in * padded_row <= MAX_PADDED_WORDS;
+    const int32_t padded = field_words <= EDGEDIFF_MAX_PADDED_FIELD &&
+                           borders <= EDGEDIFF_MAX_BORDERS &&
+                           p->h_in * padded_row <= EDGEDIFF_MAX_PADDED_WORDS;
     const int32_t row_words = padded ? padded_row : w_in * words;
     /* lane j's first-tap word in a row: in the copy pixel x * stride_w, in the input
      * x * stride_w - pad_w (lanes left of the input wrap around; they are never valid) */
-    uint32_t offsets[MAX_X_VECTORS * LANES] __attribute__((aligned(16)));
-    for (int32_t x = 0; x < x_vectors * LANES; ++x) {
+    uint32_t offsets[EDGEDIFF_MAX_X_VECTORS * EDGEDIFF_LANES] __attribute__((aligned(16)));
+    for (int32_t x = 0; x < x_vectors * EDGEDIFF_LANES; ++x) {
         offsets[x] = (uint32_t)((x * p->stride_w - (padded ? 0 : p->pad_w)) * words);
     }
     /* per weight table (clean, then each border x-vector's) the lanes of each field word */
-    mve_pred16_t word_lanes[(1 + MAX_BORDERS) * MAX_FIELD_WORDS];
+    mve_pred16_t word_lanes[(1 + EDGEDIFF_MAX_BORDERS) * EDGEDIFF_MAX_FIELD_WORDS];
     for (int32_t t = 0, v = 0; t <= (padded ? borders : 0); ++t) {
         while (t && border[v] != t) {
             ++v;
         }
         for (int32_t i = 0; i < field_words; ++i) {
             const int32_t kx = i / words % kw;
-            word_lanes[t * MAX_FIELD_WORDS + i] = t ? lanes[v * MAX_KERNEL_W + kx] : 0xFFFF;
+            word_lanes[t * EDGEDIFF_MAX_FIELD_WORDS + i] =
+                t ? lanes[v * EDGEDIFF_MAX_KERNEL_W + kx] : 0xFFFF;
         }
     }
-    uint32_t copy[MAX_PADDED_WORDS] __attribute__((aligned(16)));
+    uint32_t copy[EDGEDIFF_MAX_PADDED_WORDS] __attribute__((aligned(16)));
     /* replicated weights of two channels: tables [clean, border 1 ...][channel][field] */
-    uint32_t wbuf[WEIGHT_WORDS] __attribute__((aligned(16)));
+    uint32_t wbuf[EDGEDIFF_WEIGHT_WORDS] __attribute__((aligned(16)));
     const int32_t has_post = edgediff_binary_has_post(post);
-    conv_t k = {p, in, row_words, per_row, x_vectors, 2 * field_words * LANES, offsets, wbuf,
-                x_taps, lanes, whole, border, bias, post, out};
+    conv_t k = {p,       in,   row_words, per_row, x_vectors, 2 * field_words * EDGEDIFF_LANES,
+                offsets, wbuf, x_taps,    lanes,   whole,     border,
+                bias,    post, out};
     for (int32_t n = 0; n < p->n; ++n) {
         k.source = in + n * p->h_in * w_in * words;
         if (padded) {
@@ -460,5 +474,20 @@ static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint
         }
     }
 }
+
+/* This header's own macros end here (the includer's code does not use them). */
+#undef EDGEDIFF_LANES
+#undef EDGEDIFF_MAX_BORDERS
+#undef EDGEDIFF_MAX_FIELD_WORDS
+#undef EDGEDIFF_MAX_KERNEL_W
+#undef EDGEDIFF_MAX_PADDED_FIELD
+#undef EDGEDIFF_MAX_PADDED_WORDS
+#undef EDGEDIFF_MAX_ROW_WORDS
+#undef EDGEDIFF_MAX_W_OUT
+#undef EDGEDIFF_MAX_X_VECTORS
+#undef EDGEDIFF_POP2
+#undef EDGEDIFF_POP4
+#undef EDGEDIFF_POP6
+#undef EDGEDIFF_WEIGHT_WORDS
 
 #endif /* EDGEDIFF_MVE_BINARY_CONV2D_MVE_H */

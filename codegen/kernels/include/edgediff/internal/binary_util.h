@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "edgediff/kernel_util.h"
+#include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 
 #define EDGEDIFF_WORD_BITS 32
@@ -109,7 +109,8 @@ static inline void edgediff_binary_conv2d(const binary_conv2d_params_t *p, const
                     int32_t dot = 0;
                     for (int32_t ky = ky_first; ky < ky_end; ++ky) {
                         for (int32_t kx = kx_first; kx < kx_end; ++kx) {
-                            const uint32_t *a = in + ((n * p->h_in + iy0 + ky) * p->w_in + ix0 + kx) * words;
+                            const uint32_t *a =
+                                in + ((n * p->h_in + iy0 + ky) * p->w_in + ix0 + kx) * words;
                             const uint32_t *w = weight + ((co * kh + ky) * kw + kx) * words;
                             int32_t differ = 0;
                             for (int32_t i = 0; i < words; ++i) {
@@ -148,7 +149,8 @@ static inline void edgediff_binary_weight_conv2d(const binary_conv2d_params_t *p
                         const int32_t plane = (n * p->c_in + c) * p->h_in;
                         for (int32_t ky = ky_first; ky < ky_end; ++ky) {
                             for (int32_t kx = kx_first; kx < kx_end; ++kx) {
-                                const uint32_t word = weight[((co * kh + ky) * kw + kx) * words + c / EDGEDIFF_WORD_BITS];
+                                const uint32_t word = weight[((co * kh + ky) * kw + kx) * words +
+                                                             c / EDGEDIFF_WORD_BITS];
                                 const float v = load(in, (plane + iy0 + ky) * p->w_in + ix0 + kx);
                                 acc += ((word >> (c % EDGEDIFF_WORD_BITS)) & 1u) ? -v : v;
                             }

@@ -1,16 +1,17 @@
 /* The W1A16 loop of binary_weight_conv2d_f16_rvv.c and binary_weight_conv2d_f32_rvv.c,
- * internal to codegen/kernels/rvv/: the including file compiles conv2d_<dtype>_rvv.c in
- * under another name (BW_CONV, the element and vector types of conv2d_rvv.h) first and
- * defines HALF (1: f16 tensors, 0: f32). The input is float NCHW, as the float
+ * internal to codegen/kernels/rvv/: the including file first instantiates the float
+ * convolution under its own name (conv2d_<dtype>_rvv.h with EDGEDIFF_RVV_CONV2D_NAME, also
+ * passed here as EDGEDIFF_RVV_BW_CONV; the element and vector types of conv2d_rvv.h) and
+ * defines EDGEDIFF_HALF (1: f16 tensors, 0: f32). The input is float NCHW, as the float
  * convolutions', so the work is theirs:
  *
  *   1. per block of output channels, the packed weight bits (bit 1 = -1) are expanded into
  *      +-1.0 elements in conv2d's [c_out][c_in][kh][kw] layout in a stack table;
- *   2. BW_CONV (conv2d_rvv.h: the output plane cut into chunks of vector lanes, 2 chunks x
- *      up to 6 output channels per block, borders from zero-padded copies of the input
- *      rows) sums sign * x into out with vfmacc.vf by +-1.0: the product is exact, so each
- *      is one rounding of acc +- x, the predicated add/subtract without a branch or mask
- *      per tap;
+ *   2. EDGEDIFF_RVV_BW_CONV (conv2d_rvv.h: the output plane cut into chunks of vector
+ *      lanes, 2 chunks x up to 6 output channels per block, borders from zero-padded copies
+ *      of the input rows) sums sign * x into out with vfmacc.vf by +-1.0: the product is
+ *      exact, so each is one rounding of acc +- x, the predicated add/subtract without a
+ *      branch or mask per tap;
  *   3. per vector of outputs of one channel: * scale[co] once, + bias[co], then the folded
  *      steps of edgediff_binary_post (binary_util.h), each one instruction rounded as the
  *      scalar step, in FP32 (halves widened exactly, rounded once to half on store).
@@ -21,11 +22,11 @@
 #ifndef EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H
 #define EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H
 
-#include "edgediff/binary_weight_table.h"
+#include "edgediff/internal/binary_util.h"
 
 /* vl elements from p on, as floats (halves widen exactly). */
 static inline vfloat32m2_t bw_load(const elem_t *p, size_t vl) {
-#if HALF
+#if EDGEDIFF_HALF
     return vfwcvt_f_f_v_f32m2(vle16_v_f16m1(p, vl), vl);
 #else
     return vle32_v_f32m2(p, vl);
@@ -65,7 +66,7 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const elem_t *scal
             }
             y = vfadd_vv_f32m2(y, r, vl);
         }
-#if HALF
+#if EDGEDIFF_HALF
         vse16_v_f16m1(out + i, vfncvt_f_f_w_f16m1(y, vl), vl);
 #else
         vse32_v_f32m2(out + i, y, vl);
@@ -74,29 +75,13 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const elem_t *scal
     }
 }
 
-static void binary_weight_conv2d_rvv(const binary_conv2d_params_t *p, const elem_t *in,
-                                     const uint32_t *weight, const elem_t *scale,
-                                     const elem_t *bias, const edgediff_binary_post_t *post,
-                                     elem_t *out) {
-    elem_t table[BW_TABLE_ELEMS];
-    const int32_t taps = p->kernel_h * p->kernel_w, per = p->c_in * taps;
-    const int32_t plane = p->h_out * p->w_out, c_out = p->c_out;
-    const int32_t cb = bw_block_channels(c_out, per, CB_MAX);
-    conv2d_params_t q = bw_conv_params(p);
-    for (int32_t n = 0; n < p->n; ++n) {
-        const elem_t *in_n = in + n * p->c_in * p->h_in * p->w_in;
-        elem_t *out_n = out + n * c_out * plane;
-        for (int32_t co0 = 0; co0 < c_out; co0 += cb) {
-            q.c_out = c_out - co0 < cb ? c_out - co0 : cb;
-            bw_expand_signs(table, weight, co0, q.c_out, p->c_in, taps, p->words);
-            BW_CONV(&q, in_n, table, (const elem_t *)0, out_n + co0 * plane);
-        }
-        for (int32_t co = 0; co < c_out; ++co) {
-            const int32_t base = (n * c_out + co) * plane;
-            const elem_t *res = post->residual ? (const elem_t *)post->residual + base : 0;
-            bw_output(out + base, plane, co, scale, bias, post, res);
-        }
-    }
-}
+#define EDGEDIFF_BW_CONV(q, in, table, out) \
+    EDGEDIFF_RVV_BW_CONV(q, in, table, (const elem_t *)0, out)
+#define EDGEDIFF_BW_TILE EDGEDIFF_CB_MAX /* conv2d_rvv.h's block of output channels */
+#include "edgediff/internal/binary_weight_blocks.h"
+
+/* The includer's parameters end here. */
+#undef EDGEDIFF_HALF
+#undef EDGEDIFF_RVV_BW_CONV
 
 #endif /* EDGEDIFF_RVV_BINARY_WEIGHT_CONV2D_RVV_H */
