@@ -3,8 +3,8 @@ the same target, precision and kernels, and nothing else."""
 
 from __future__ import annotations
 
-from sdk.bench import BenchResult
-from sdk.bench_doc import float_model, render
+from sdk.report.bench import BenchResult
+from sdk.report.bench_doc import float_model, render
 
 
 def result(model: str, precision: str, instructions: int, flash: int, target: str = "rv32") -> BenchResult:

@@ -22,7 +22,7 @@ import pytest
 from rich.console import Console
 
 from sdk import cli
-from sdk.build import load_manifest
+from sdk.compile.build import load_manifest
 from sdk.models import ZOO
 from sdk.target import known_targets, load_target
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from codegen.kernels.registry import INCLUDE_DIR, kernel_sources
-from sdk.generate import generate_c
+from sdk.compile.lower import generate_c
 from sdk.models import load_model
 from tests.host_build import build_shared_library
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk.firmware_build import build_firmware
+from sdk.compile.firmware import build_firmware
 from sdk.runner import DeviceClient, Emulator
 from sdk.target import known_targets, load_target
 

@@ -17,10 +17,10 @@ import pytest
 from rich.console import Console
 
 from sdk import cli
-from sdk.boardmap import BoardEntry, load_board_map
-from sdk.build import load_manifest
+from sdk.runner.boardmap import BoardEntry, load_board_map
+from sdk.compile.build import load_manifest
 from sdk.errors import UserError
-from sdk.labgrid_place import serial_url_from_env
+from sdk.runner.labgrid_place import serial_url_from_env
 from tests.test_cli import TARGET, board_on_tcp, build_net, free_port, needs_tools, write_net
 
 LABGRID_BIN = Path(sys.executable).parent

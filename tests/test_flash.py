@@ -27,11 +27,11 @@ import numpy as np
 import pytest
 
 from sdk import cli
-from sdk.board import open_board
-from sdk.board_files import board_dir, prepare_board, start_board
-from sdk.build import BuildManifest
+from sdk.runner.board import open_board
+from sdk.runner.board_files import board_dir, prepare_board, start_board
+from sdk.compile.build import BuildManifest
 from sdk.errors import UserError
-from sdk.firmware_build import build_firmware
+from sdk.compile.firmware import build_firmware
 from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType
 from sdk.runner import flasher as flasher_module
 from sdk.runner.faulty import FaultRates, FaultyPort

@@ -1,4 +1,4 @@
-"""The sign-flip envelope that bounds a W1A1 FP16 build (sdk/flip_envelope.py): it moves
+"""The sign-flip envelope that bounds a W1A1 FP16 build (sdk/verify/flip_envelope.py): it moves
 only borderline signs, is zero where nothing is binary, and a W1A1 FP16 build on a board
 validates within it while a wrong output does not."""
 
@@ -7,15 +7,15 @@ from __future__ import annotations
 import pytest
 import torch
 
-from sdk.board import open_board
-from sdk.build import build
+from sdk.runner.board import open_board
+from sdk.compile.build import build
 from sdk.compress.binary_layers import binarize_model
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
-from sdk.flip_envelope import BorderlineSigns, call_envelope, takes_half_signs
-from sdk.precision import load_policy
+from sdk.verify.flip_envelope import BorderlineSigns, call_envelope, takes_half_signs
+from sdk.compile.precision import load_policy
 from sdk.runner.client import DeviceClient
-from sdk.tolerance import output_tolerance
-from sdk.validate import validate
+from sdk.verify.tolerance import output_tolerance
+from sdk.verify.validate import validate
 from tests.tiny_unet import TINY
 
 

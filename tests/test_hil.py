@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk.board import open_board
-from sdk.build import build
+from sdk.runner.board import open_board
+from sdk.compile.build import build
 from sdk.models import load_model
-from sdk.precision import load_policy
+from sdk.compile.precision import load_policy
 from sdk.runner.protocol import DeviceError, ErrorCode
 from sdk.target import known_targets, load_target
-from sdk.validate import run_sample, validate
+from sdk.verify.validate import run_sample, validate
 
 EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "denoiser" / "model.py")
 # Goal of the FP16 build: the denoised output within 40 dB of the FP32 output (PSNR over the

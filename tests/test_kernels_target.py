@@ -15,7 +15,7 @@ from codegen.ir import Graph
 from codegen.kernels.catalog import accumulates_in_half
 from codegen.ops import evaluate
 from codegen.passes import PrecisionPolicy, run_passes
-from sdk.build import build_graph
+from sdk.compile.build import build_graph
 from sdk.runner import DeviceClient, Emulator
 from sdk.target import known_targets, load_target
 from tests.kernel_cases import case_accumulation, expected_outputs, kernel_case_graph, stored

@@ -12,9 +12,9 @@ from torch import nn
 
 from codegen.capture import capture
 from codegen.passes import PrecisionPolicy, run_passes
-from sdk.generate import generate_c
+from sdk.compile.lower import generate_c
 from sdk.models.spec import ModelSpec, gaussian_sampler
-from sdk.tolerance import output_tolerance
+from sdk.verify.tolerance import output_tolerance
 from tests.test_codegen_host import _compile, _run
 
 

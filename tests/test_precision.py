@@ -10,10 +10,10 @@ from codegen.interpret import run_graph
 from codegen.passes import PrecisionPolicy, run_passes
 from codegen.plan import plan_memory
 from sdk.errors import UserError
-from sdk.generate import lower
+from sdk.compile.lower import lower
 from sdk.models import load_model
-from sdk.precision import load_policy
-from sdk.tolerance import FP32_TOLERANCE_REL, output_tolerance
+from sdk.compile.precision import load_policy
+from sdk.verify.tolerance import FP32_TOLERANCE_REL, output_tolerance
 
 
 def _lowered(name: str, policy: PrecisionPolicy):

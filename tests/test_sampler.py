@@ -14,18 +14,18 @@ import torch
 from codegen.capture import capture
 from codegen.interpret import run_graph
 from codegen.passes import tabulate_time
-from sdk.board import open_board
-from sdk.board_sampling import board_samples, host_sample
-from sdk.build import build
+from sdk.runner.board import open_board
+from sdk.runner.board_sampling import board_samples, host_sample
+from sdk.compile.build import build
 from sdk.cli import main
 from sdk.diffusion import device_noise
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
-from sdk.precision import load_policy
+from sdk.compile.precision import load_policy
 from sdk.runner.protocol import DeviceError, ErrorCode, MsgType
 from sdk.target import load_target
-from sdk.tolerance import sample_tolerance
-from sdk.validate import validate
+from sdk.verify.tolerance import sample_tolerance
+from sdk.verify.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = str(REPO / "examples" / "denoiser" / "model.py")

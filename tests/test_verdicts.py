@@ -19,8 +19,8 @@ import torch
 from rich.console import Console
 
 from sdk import cli
-from sdk.board_sampling import BoardSample, host_sample
-from sdk.build import load_manifest
+from sdk.runner.board_sampling import BoardSample, host_sample
+from sdk.compile.build import load_manifest
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.models import load_model
 from tests.tiny_unet import untrained_student
@@ -90,7 +90,7 @@ def overflow_build(tmp_path_factory) -> Path:
 # ------------------------------------------------------------------ the shared reductions
 
 def test_nan_after_finite_values_survives_the_reductions():
-    from sdk.metrics import compare, nan_max, nan_min, summarize
+    from sdk.verify.metrics import compare, nan_max, nan_min, summarize
 
     assert max([0.1, math.nan, 0.2]) == 0.2  # what used to hide a NaN sample
     assert math.isnan(nan_max([0.1, math.nan, 0.2])) and math.isnan(nan_min([30.0, math.nan]))
@@ -108,7 +108,7 @@ def test_nan_after_finite_values_survives_the_reductions():
 
 
 def test_compare_counts_every_non_finite_disagreement():
-    from sdk.metrics import compare
+    from sdk.verify.metrics import compare
 
     reference = np.array([0.5, -0.25, 1.0, 2.0], dtype=np.float32)
     device_inf = reference.copy()
@@ -222,10 +222,10 @@ def test_bench_error_column_shows_non_finite_output(capsys, tmp_path):
                                   ["validate", "--samples", "1000000"], ["validate", "--samples", "many"],
                                   ["validate", "--quality-samples", "-1"], ["generate", "--n", "0"]])
 def test_bad_sample_count_exits_2_before_the_board_is_touched(capsys, monkeypatch, overflow_build, argv):
-    import sdk.board
+    import sdk.runner.board
 
     opened = []
-    monkeypatch.setattr(sdk.board, "open_board", lambda *a, **k: opened.append(a) or pytest.fail("board opened"))
+    monkeypatch.setattr(sdk.runner.board, "open_board", lambda *a, **k: opened.append(a) or pytest.fail("board opened"))
     with pytest.raises(SystemExit) as stop:
         cli.main(["--build-dir", str(overflow_build), argv[0], "--target", "host", "--emulator", *argv[1:]])
     assert stop.value.code == 2 and not opened

@@ -26,14 +26,14 @@ from pathlib import Path
 import numpy as np
 
 from codegen.kernels.registry import INCLUDE_DIR
-from sdk.build import build, build_dir
+from sdk.compile.build import build, build_dir
 from sdk.errors import UserError
-from sdk.metrics import compare
+from sdk.verify.metrics import compare
 from sdk.mobile.export import PRECISIONS, export
 from sdk.mobile.runtimes import open_runtime
 from sdk.mobile.step import export_inputs
 from sdk.models import load_model
-from sdk.precision import load_policy
+from sdk.compile.precision import load_policy
 from sdk.target import load_target
 
 # The firmware reads its clock at every layer boundary (per-layer counters); the timing

@@ -16,8 +16,8 @@ import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 
-from sdk.boardmap import BoardEntry, resolve_port
-from sdk.build import load_manifest
+from sdk.runner.boardmap import BoardEntry, resolve_port
+from sdk.compile.build import load_manifest
 from sdk.runner.transport import BAUDRATE, open_port
 
 
@@ -39,8 +39,8 @@ class FarmRow:
 def _validate_on_board(board: BoardEntry, url: str | None, build_root: Path, samples: int,
                        seed: int) -> FarmRow:
     """Runs in a worker process: open the board, validate, return a picklable row."""
-    from sdk.board import open_board
-    from sdk.validate import validate
+    from sdk.runner.board import open_board
+    from sdk.verify.validate import validate
 
     port_label = "emulator" if board.emulator else url
     try:
@@ -68,7 +68,7 @@ def validate_farm(boards: list[BoardEntry], build_root: Path, samples: int, seed
             if board.emulator:
                 urls[board.name] = None
             elif board.labgrid_place:
-                from sdk.labgrid_place import acquired_place
+                from sdk.runner.labgrid_place import acquired_place
                 urls[board.name] = stack.enter_context(acquired_place(board.labgrid_place, board.labgrid_coordinator))
             else:
                 urls[board.name] = resolve_port(board)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sdk.target import Target
-from sdk.toolchain import require_tool
+from sdk.compile.toolchain import require_tool
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIRMWARE_DIR = REPO_ROOT / "firmware"
@@ -141,7 +141,7 @@ def build_firmware(target: Target, sources: list[Path], include_dirs: list[Path]
                    extra_defines: tuple[str, ...] = (), name: str = "firmware",
                    reuse: bool = False, binary: bool = True) -> FirmwareImage:
     """Compile and link; writes <name>.elf, <name>.bin and size_report.json into out_dir.
-    The keyword arguments exist for the bootloader (sdk/bootloader_build.py): other portable
+    The keyword arguments exist for the bootloader (sdk/compile/bootloader.py): other portable
     sources than firmware/*.c, its own linker script, its flash geometry, and reuse (skip the
     compiler when out_dir already holds an image with the same build id), binary=False (no .bin:
     objcopy would fill the gap between sections at 0x0 and 0x21000000 with half a GB of zeros)."""

@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from codegen.passes import PrecisionPolicy
-from sdk.board import open_board
-from sdk.build import build
-from sdk.metrics import compare
+from sdk.runner.board import open_board
+from sdk.compile.build import build
+from sdk.verify.metrics import compare
 from sdk.models import load_model
-from sdk.validate import run_sample
+from sdk.verify.validate import run_sample
 
 BENCH_SEED = 0
 

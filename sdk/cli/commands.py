@@ -10,23 +10,22 @@ import argparse
 import contextlib
 import json
 import math
-import sys
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from codegen.capture import UnsupportedOpError
-from sdk.build import DEFAULT_BUILD_ROOT, build, build_dir, load_manifest
-from sdk.cli_diffusion import register as register_diffusion_commands
+from sdk.compile.build import DEFAULT_BUILD_ROOT, build, build_dir, load_manifest
+from sdk.cli.diffusion import register as register_diffusion_commands
 from sdk.errors import UserError
-from sdk.precision import load_policy
-from sdk.firmware_build import BuildFailed
+from sdk.compile.precision import load_policy
+from sdk.compile.firmware import BuildFailed
 from sdk.runner.emulator import EmulatorFailed
 from sdk.runner.protocol import ProtocolError
 from sdk.runner.transport import BAUDRATE, open_port
 from sdk.target import UnknownTarget, known_targets, load_target
-from sdk.toolchain import ToolMissing
+from sdk.compile.toolchain import ToolMissing
 
 console = Console()
 MOBILE_TARGETS = ("onnx", "tflite")  # sdk/mobile: model files for phone runtimes, not firmware
@@ -52,7 +51,7 @@ def _count(low: int = 1, high: int = MAX_SAMPLES):
 
 
 def _nonfinite(first: dict | None) -> str:
-    """Where a NaN/±inf on one side only first showed, and how much (sdk/metrics.py first_nonfinite)."""
+    """Where a NaN/±inf on one side only first showed, and how much (sdk/verify/metrics.py first_nonfinite)."""
     if not first:
         return ""
     where = f"seed {first['seed']}" if "seed" in first else f"sample {first['index']}"
@@ -153,8 +152,8 @@ def cmd_flash(args) -> int:
     """Write the built app into the board's flash through its serial bootloader, then boot it."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
 
-    from sdk.board_files import board_dir, start_board
-    from sdk.flash import app_image, flash_app, open_link
+    from sdk.runner.board_files import board_dir, start_board
+    from sdk.runner.flash import app_image, flash_app, open_link
     from sdk.runner.client import DeviceClient
 
     manifest = load_manifest(args.target, args.build_dir)
@@ -246,9 +245,9 @@ def _sampler_rows(check: dict | None) -> list[tuple[str, str]]:
 
 
 def cmd_validate(args) -> int:
-    from sdk.board import open_board
-    from sdk.plots import save_validation_grid
-    from sdk.validate import validate
+    from sdk.runner.board import open_board
+    from sdk.report.plots import save_validation_grid
+    from sdk.verify.validate import validate
 
     if args.boards:
         return cmd_validate_farm(args)
@@ -276,7 +275,7 @@ def cmd_validate(args) -> int:
 def cmd_validate_mobile(args) -> int:
     """The exported file in onnxruntime / LiteRT vs torch (sdk/mobile/validate.py)."""
     from sdk.mobile.validate import validate_export
-    from sdk.plots import save_validation_grid
+    from sdk.report.plots import save_validation_grid
 
     if args.emulator or args.port:
         raise UserError(f"--target {args.target} runs on this host's {args.target} runtime: "
@@ -303,12 +302,12 @@ def cmd_generate(args) -> int:
     import numpy as np
     import torch
 
-    from sdk.board import open_board
-    from sdk.board_sampling import board_samples, host_sample
+    from sdk.runner.board import open_board
+    from sdk.runner.board_sampling import board_samples, host_sample
     from sdk.diffusion.quality import save_grid
-    from sdk.metrics import compare, first_nonfinite, nan_max
+    from sdk.verify.metrics import compare, first_nonfinite, nan_max
     from sdk.models import load_model
-    from sdk.validate import counter_unit
+    from sdk.verify.validate import counter_unit
 
     manifest = load_manifest(args.target, args.build_dir)
     if not manifest.sampler:
@@ -340,8 +339,8 @@ def cmd_generate(args) -> int:
 
 def cmd_validate_farm(args) -> int:
     """Every board of a board map at once; one merged table and JSON report."""
-    from sdk.boardmap import load_board_map
-    from sdk.farm import validate_farm
+    from sdk.runner.boardmap import load_board_map
+    from sdk.runner.farm import validate_farm
 
     boards = load_board_map(args.boards)
     if args.target:
@@ -373,7 +372,7 @@ def cmd_devices(args) -> int:
     """Serial ports on this host, and the boards of a board map with where each is now."""
     from serial.tools import list_ports
 
-    from sdk.boardmap import find_port_by_serial, load_board_map
+    from sdk.runner.boardmap import find_port_by_serial, load_board_map
 
     ports = sorted(list_ports.comports(), key=lambda info: info.device)
     table = Table(title=f"serial ports on this host ({len(ports)})")
@@ -423,9 +422,9 @@ def _print_bench(result) -> None:
 
 
 def cmd_bench(args) -> int:
-    from sdk.bench import bench, bench_matrix
-    from sdk.bench_doc import render
-    from sdk.kernel_doc import render as render_kernels
+    from sdk.report.bench import bench, bench_matrix
+    from sdk.report.bench_doc import render
+    from sdk.report.kernel_doc import render as render_kernels
 
     if args.matrix:
         targets = [load_target(t) for t in known_targets()]
@@ -568,10 +567,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_notes(e: BaseException) -> None:
-    """What was left as it was (e.g. sdk/staging.py: "the previous build in build/rv32 is unchanged")."""
+    """What was left as it was (e.g. sdk/compile/staging.py: "the previous build in build/rv32 is unchanged")."""
     for note in getattr(e, "__notes__", ()):
         console.print(note, highlight=False)
 
-
-if __name__ == "__main__":
-    sys.exit(main())

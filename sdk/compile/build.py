@@ -3,7 +3,7 @@
 build/<target>/ holds gen/ (model.c, model.h, graph.json, plan.json), firmware.elf/.bin,
 size_report.json and build.json — the manifest every later command (flash, validate,
 bench) reads, so they act on exactly what was built. A build is written beside
-build/<target>/ and swapped in whole once complete, one build at a time (sdk/staging.py):
+build/<target>/ and swapped in whole once complete, one build at a time (sdk/compile/staging.py):
 a failed build leaves the previous one as it was; the board's flash files (board/) are
 carried over.
 """
@@ -19,12 +19,12 @@ from codegen.passes import PrecisionPolicy
 from sdk.errors import UserError
 from codegen.ir import Graph
 from codegen.plan import plan_memory
-from sdk.firmware_build import FirmwareImage, build_firmware
-from sdk.generate import GeneratedModel, emit_graph, lower
+from sdk.compile.firmware import FirmwareImage, build_firmware
+from sdk.compile.lower import GeneratedModel, emit_graph, lower
 from sdk.models import load_model
 from sdk.models.spec import ModelSpec
-from sdk.precision import describe
-from sdk.staging import staged_build
+from sdk.compile.precision import describe
+from sdk.compile.staging import staged_build
 from sdk.target import Target, load_target
 
 DEFAULT_BUILD_ROOT = Path("build")

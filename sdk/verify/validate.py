@@ -7,7 +7,7 @@ A diffusion build is also checked whole: the board samples with its own sampler 
 generator, and each sample is compared with the host sampler's from the same noise.
 
 A NaN or ±inf that torch does not have (or the reverse) fails the sample whatever its other
-errors (sdk/metrics.py). Inputs are made INPUT_CHUNK at a time, and only the samples the
+errors (sdk/verify/metrics.py). Inputs are made INPUT_CHUNK at a time, and only the samples the
 picture shows are kept, so a long run holds a bounded amount.
 """
 
@@ -20,19 +20,19 @@ import numpy as np
 import torch
 from rich.progress import Progress
 
-from sdk.board_sampling import board_samples, host_sample
-from sdk.build import BuildManifest
+from sdk.runner.board_sampling import board_samples, host_sample
+from sdk.compile.build import BuildManifest
 from sdk.errors import UserError
-from sdk.flip_envelope import call_envelope, envelope, takes_half_signs
-from sdk.generate import lower
-from sdk.metrics import compare, first_nonfinite, nan_max, summarize
+from sdk.verify.flip_envelope import call_envelope, envelope, takes_half_signs
+from sdk.compile.lower import lower
+from sdk.verify.metrics import compare, first_nonfinite, nan_max, summarize
 from sdk.models import ModelSpec, load_model
 from sdk.models.spec import INPUT_CHUNK
 from sdk.runner.client import DeviceClient
 from sdk.target import load_target
-from sdk.tolerance import output_tolerance, sample_tolerance
+from sdk.verify.tolerance import output_tolerance, sample_tolerance
 
-PICTURE_ROWS = 4  # samples kept for the picture (sdk/plots.py save_validation_grid)
+PICTURE_ROWS = 4  # samples kept for the picture (sdk/report/plots.py save_validation_grid)
 
 
 @dataclass
@@ -101,9 +101,9 @@ def run_sample(client: DeviceClient, inputs) -> tuple[np.ndarray, int]:
 
 
 def call_tolerance(manifest: BuildManifest, spec: ModelSpec, inputs: list) -> float:
-    """Max |device − torch| / output scale for one model call: rounding (sdk/tolerance.py),
+    """Max |device − torch| / output scale for one model call: rounding (sdk/verify/tolerance.py),
     plus, when the build takes signs of FP16 values, the sign-flip envelope
-    (sdk/flip_envelope.py) over these inputs (validate takes the largest over its chunks)."""
+    (sdk/verify/flip_envelope.py) over these inputs (validate takes the largest over its chunks)."""
     rounding = output_tolerance(manifest.layers)
     if not takes_half_signs(manifest.layers):
         return rounding

@@ -1,6 +1,6 @@
 """How far a build that takes signs of FP16 activations (W1A1 in FP16) may be from torch.
 
-sdk/tolerance.py bounds rounding, which moves an output a little. A binary activation
+sdk/verify/tolerance.py bounds rounding, which moves an output a little. A binary activation
 turns a little into a lot: an activation that torch sees just above its threshold and the
 device, after FP16 rounding, just below it flips its sign, and the binary conv's output
 moves by 2·alpha for every weight that reads it; later layers carry that on and may flip
