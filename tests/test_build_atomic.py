@@ -17,7 +17,7 @@ import pytest
 
 import sdk.compile.build
 from sdk.compile import staging
-from sdk.compile.build import load_manifest
+from sdk.compile.manifest import load_manifest
 from sdk.errors import UserError
 from sdk.compile.firmware import BuildFailed
 from tests.test_cli import UNSUPPORTED_SOURCE, write_net

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from sdk import cli
-from sdk.compile.build import load_manifest
+from sdk.cli import commands as cli
+from sdk.compile.manifest import load_manifest
 from sdk.models import ZOO
 from sdk.target import known_targets, load_target
 

@@ -26,10 +26,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk import cli
+from sdk.cli import commands as cli
 from sdk.runner.board import open_board
 from sdk.runner.board_files import board_dir, prepare_board, start_board
-from sdk.compile.build import BuildManifest
+from sdk.compile.manifest import BuildManifest
 from sdk.errors import UserError
 from sdk.compile.firmware import build_firmware
 from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType

@@ -39,9 +39,9 @@ def test_a_model_without_signs_has_no_envelope():
 
 def test_only_sign_ops_on_half_values_take_the_envelope():
     layer = dict(name="s", op="sign_pack", dtype="u32", accumulation=1)
-    assert takes_half_signs([{**layer, "function": "sign_pack_f16_mve"}])
-    assert not takes_half_signs([{**layer, "function": "sign_pack_f32"}])
-    assert not takes_half_signs([dict(layer, op="conv2d", function="conv2d_f16")])
+    assert takes_half_signs([{**layer, "function": "sign_pack_f16_mve", "input_dtype": "f16"}])
+    assert not takes_half_signs([{**layer, "function": "sign_pack_f32", "input_dtype": "f32"}])
+    assert not takes_half_signs([dict(layer, op="conv2d", function="conv2d_f16", input_dtype="f16")])
 
 
 @pytest.fixture(scope="module")

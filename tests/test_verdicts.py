@@ -20,7 +20,7 @@ from rich.console import Console
 
 from sdk import cli
 from sdk.runner.board_sampling import BoardSample, host_sample
-from sdk.compile.build import load_manifest
+from sdk.compile.manifest import load_manifest
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.models import load_model
 from tests.tiny_unet import untrained_student

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 from codegen.capture import UnsupportedOpError
-from sdk.compile.build import DEFAULT_BUILD_ROOT, build, build_dir, load_manifest
+from sdk.compile.build import build
+from sdk.compile.manifest import DEFAULT_BUILD_ROOT, build_dir, load_manifest
 from sdk.cli.diffusion import register as register_diffusion_commands
 from sdk.errors import UserError
 from sdk.compile.precision import load_policy

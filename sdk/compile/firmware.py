@@ -16,7 +16,7 @@ from pathlib import Path
 from sdk.target import Target
 from sdk.compile.toolchain import require_tool
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 FIRMWARE_DIR = REPO_ROOT / "firmware"
 
 

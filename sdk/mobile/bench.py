@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from codegen.kernels.registry import INCLUDE_DIR
-from sdk.compile.build import build, build_dir
+from sdk.compile.build import build
+from sdk.compile.manifest import build_dir
 from sdk.errors import UserError
 from sdk.verify.metrics import compare
 from sdk.mobile.export import PRECISIONS, export

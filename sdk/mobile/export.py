@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 from codegen.capture import UnsupportedOpError
-from sdk.compile.build import DEFAULT_BUILD_ROOT, build_dir, model_reference
+from sdk.compile.manifest import DEFAULT_BUILD_ROOT, build_dir, model_reference
 from sdk.errors import UserError
 from sdk.mobile.card import model_card, save_card
 from sdk.mobile.quiet import quiet

@@ -61,7 +61,7 @@ def mobile_tolerance(path: Path, precision: str) -> float:
     """fp32/fp16: max |runtime − torch| / max |torch| for one model call."""
     if precision == "fp32":
         return FP32_TOLERANCE_REL
-    layers = [{"dtype": "f16", "function": "", "accumulation": 0}] * fp16_roundings(path)
+    layers = [{"dtype": "f16", "accumulation_dtype": "f32", "accumulation": 0}] * fp16_roundings(path)
     return output_tolerance(layers)
 
 

@@ -27,7 +27,7 @@ from typing import Callable, Iterator
 import numpy as np
 import torch
 
-from sdk.compile.build import DEFAULT_BUILD_ROOT, build_dir
+from sdk.compile.manifest import DEFAULT_BUILD_ROOT, build_dir
 from sdk.errors import UserError
 from sdk.verify.metrics import compare, first_nonfinite, nan_max, summarize
 from sdk.mobile import sampler as mobile_sampler

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sdk.runner.board_files import start_board
-from sdk.compile.build import BuildManifest
+from sdk.compile.manifest import BuildManifest
 from sdk.errors import UserError
 from sdk.runner.flash import app_image, flash_app
 from sdk.runner.client import DeviceClient

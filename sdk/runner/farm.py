@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sdk.runner.boardmap import BoardEntry, resolve_port
-from sdk.compile.build import load_manifest
+from sdk.compile.manifest import load_manifest
 from sdk.runner.transport import BAUDRATE, open_port
 
 

@@ -34,8 +34,9 @@ DRAWS = 4  # random settings of the borderline signs per input
 
 
 def takes_half_signs(layers: list[dict]) -> bool:
-    """Whether a build's layers take the sign of FP16 values (sign / sign_pack on f16 input)."""
-    return any(layer["op"] in ("sign", "sign_pack") and "_f16" in layer["function"] for layer in layers)
+    """Whether a build's layers take the sign of FP16 values (sign / sign_pack reading f16, as
+    the manifest recorded)."""
+    return any(layer["op"] in ("sign", "sign_pack") and layer["input_dtype"] == "f16" for layer in layers)
 
 
 class BorderlineSigns(TorchDispatchMode):

@@ -21,10 +21,10 @@ import torch
 from rich.progress import Progress
 
 from sdk.runner.board_sampling import board_samples, host_sample
-from sdk.compile.build import BuildManifest
+from sdk.compile.fingerprint import model_fingerprint
+from sdk.compile.manifest import BuildManifest
 from sdk.errors import UserError
 from sdk.verify.flip_envelope import call_envelope, envelope, takes_half_signs
-from sdk.compile.lower import lower
 from sdk.verify.metrics import compare, first_nonfinite, nan_max, summarize
 from sdk.models import ModelSpec, load_model
 from sdk.models.spec import INPUT_CHUNK
@@ -86,10 +86,15 @@ def counter_unit(target_name: str) -> str:
 
 
 def check_model_unchanged(spec: ModelSpec, manifest: BuildManifest) -> None:
-    graph, _ = lower(spec, manifest.policy)
-    if graph.content_hash() != manifest.model_hash:
+    """Compare the model's fingerprint now with the one the build recorded
+    (sdk/compile/fingerprint.py): no capture, no passes."""
+    if manifest.model_fingerprint is None:
+        raise UserError(f"the build in {manifest.directory} was made by an older sdk that did not "
+                        f"record its model's fingerprint: run `{manifest.command('build')}` again")
+    now = model_fingerprint(manifest.model, spec, manifest.precision_policy)
+    if now != manifest.model_fingerprint:
         raise UserError(f"the model {manifest.model} changed since it was built "
-                        f"(hash {graph.content_hash()} vs {manifest.model_hash}): "
+                        f"(fingerprint {now} vs {manifest.model_fingerprint}): "
                         f"run `{manifest.command('build')}` again")
 
 
