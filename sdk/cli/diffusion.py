@@ -16,13 +16,12 @@ from rich.table import Table
 
 from sdk.diffusion import sampling
 from sdk.diffusion.checkpoint import load_checkpoint
-from sdk.diffusion.quality import evaluate_samples, save_grid
+from sdk.diffusion.quality import eval_cache_dir, evaluate_samples, save_grid
 from sdk.diffusion.train import TeacherConfig, train_teacher
 from sdk.diffusion.trajectories import DEFAULT_STEPS
 from sdk.errors import UserError
 
 console = Console()
-EVAL_CACHE = Path("build") / "eval"
 
 
 def _relaunch_with_torchrun(nproc: int) -> int:
@@ -66,7 +65,7 @@ def cmd_eval(args) -> int:
         how = f"{args.checkpoint} ({args.steps} {plan.kind} steps, seed {args.seed})"
     if config.dataset == "mnist1d":
         samples = samples[:, :, 0, :]
-    report = evaluate_samples(samples, config.dataset, EVAL_CACHE)
+    report = evaluate_samples(samples, config.dataset, eval_cache_dir())
     table = Table(title=f"sdk eval: {how}, N={args.n}", show_header=False)
     for key, value in report.to_dict().items():
         table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))

@@ -70,8 +70,7 @@ def check_sampler(card: dict, spec: ModelSpec, runtime, call_limit: Callable[[fl
     """Runtime-driven app loop vs torch sampler from the same noise, and both sets' FD.
     call_limit: one model call's allowed max |runtime − torch| given torch's output scale."""
     from sdk.runner.board_sampling import sample_from
-    from sdk.cli.diffusion import EVAL_CACHE
-    from sdk.diffusion.quality import evaluate_samples
+    from sdk.diffusion.quality import eval_cache_dir, evaluate_samples
     from sdk.diffusion.trajectories import checkpoint_plan
 
     _, config, _, plan = checkpoint_plan(Path(card["model"]))
@@ -99,8 +98,8 @@ def check_sampler(card: dict, spec: ModelSpec, runtime, call_limit: Callable[[fl
             "first_nonfinite": first_nonfinite(rows, "sample"),
             "instructions_per_image": int(statistics.median(times)), "counter_unit": "ns",
             # a set with NaN/inf has no FD (scipy's sqrtm refuses it); such an image already fails
-            "fd_runtime": evaluate_samples(ours, config.dataset, EVAL_CACHE).fd if ours.isfinite().all() else math.nan,
-            "fd_torch": evaluate_samples(theirs, config.dataset, EVAL_CACHE).fd,
+            "fd_runtime": evaluate_samples(ours, config.dataset, eval_cache_dir()).fd if ours.isfinite().all() else math.nan,
+            "fd_torch": evaluate_samples(theirs, config.dataset, eval_cache_dir()).fd,
             "per_sample": rows}
 
 
