@@ -16,8 +16,8 @@ import threading
 
 import pytest
 
-from sdk import cli
-from sdk import validate as validation
+from sdk.cli import commands as cli
+from sdk.verify import validate as validation
 from sdk.runner.client import DeviceClient
 from sdk.runner.emulator import Emulator
 from sdk.target import load_target

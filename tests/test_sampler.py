@@ -15,7 +15,8 @@ from codegen.capture import capture
 from codegen.interpret import run_graph
 from codegen.passes import tabulate_time
 from sdk.runner.board import open_board
-from sdk.runner.board_sampling import board_samples, host_sample
+from sdk.runner.board_sampling import board_samples
+from sdk.verify.host_sample import host_sample
 from sdk.compile.build import build
 from sdk.cli import main
 from sdk.diffusion import device_noise

@@ -18,8 +18,9 @@ import pytest
 import torch
 from rich.console import Console
 
-from sdk import cli
-from sdk.runner.board_sampling import BoardSample, host_sample
+from sdk.cli import commands as cli
+from sdk.runner.board_sampling import BoardSample
+from sdk.verify.host_sample import host_sample
 from sdk.compile.manifest import load_manifest
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.models import load_model
@@ -150,7 +151,7 @@ def test_validate_fails_and_names_a_sample_that_is_nan_on_the_board(capsys, over
 
 
 def test_sampler_check_fails_on_a_nan_sample_and_names_its_seed(monkeypatch, tmp_path):
-    from sdk import validate
+    from sdk.verify import sampler_check as validate
 
     spec = checkpoint_spec(untrained_student(tmp_path))
     shape = tuple(spec.example_inputs[0].shape)
@@ -253,8 +254,8 @@ def test_input_chunks_are_the_old_inputs_up_to_a_chunk_and_bounded_beyond():
 
 
 def test_validate_asks_for_inputs_a_chunk_at_a_time_and_keeps_only_the_picture(monkeypatch, overflow_build):
-    from sdk import validate
     from sdk.models.spec import INPUT_CHUNK
+    from sdk.verify import validate
 
     manifest = load_manifest("host", overflow_build)
     spec = load_model(manifest.model)

@@ -304,11 +304,12 @@ def cmd_generate(args) -> int:
     import torch
 
     from sdk.runner.board import open_board
-    from sdk.runner.board_sampling import board_samples, host_sample
+    from sdk.runner.board_sampling import board_samples
+    from sdk.verify.host_sample import host_sample
     from sdk.diffusion.quality import save_grid
     from sdk.verify.metrics import compare, first_nonfinite, nan_max
     from sdk.models import load_model
-    from sdk.verify.validate import counter_unit
+    from sdk.target import counter_unit
 
     manifest = load_manifest(args.target, args.build_dir)
     if not manifest.sampler:

@@ -69,7 +69,7 @@ def timed(runtime, arrays) -> tuple[np.ndarray, int]:
 def check_sampler(card: dict, spec: ModelSpec, runtime, call_limit: Callable[[float], float], n: int) -> dict:
     """Runtime-driven app loop vs torch sampler from the same noise, and both sets' FD.
     call_limit: one model call's allowed max |runtime − torch| given torch's output scale."""
-    from sdk.runner.board_sampling import sample_from
+    from sdk.verify.host_sample import sample_from
     from sdk.diffusion.quality import eval_cache_dir, evaluate_samples
     from sdk.diffusion.trajectories import checkpoint_plan
 
