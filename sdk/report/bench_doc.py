@@ -7,6 +7,8 @@ instruction counts.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sdk.report.bench import BenchResult
 
 COMMAND = "sdk bench --matrix --output docs/BENCHMARKS.md"
@@ -105,3 +107,15 @@ def render(results: list[BenchResult]) -> str:
             lines.append(_row([i, layer["name"], layer["op"], f"{layer['macs']:,}", *counts,
                                f"{layer['macs_per_instruction']:.3f}", f"`{layer['function']}`"]))
     return "\n".join(lines) + "\n"
+
+
+def write_docs(results: list[BenchResult], output: Path) -> tuple[Path, Path]:
+    """Write the benchmark page to output and docs/KERNELS.md's twin beside it
+    (sdk/report/kernel_doc.py); returns both paths."""
+    from sdk.report.kernel_doc import render as render_kernels
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(results))
+    kernels_doc = output.with_name("KERNELS.md")
+    kernels_doc.write_text(render_kernels())
+    return output, kernels_doc

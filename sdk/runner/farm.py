@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import json
 import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,3 +78,11 @@ def validate_farm(boards: list[BoardEntry], build_root: Path, samples: int, seed
             futures = [pool.submit(_validate_on_board, b, urls[b.name], Path(build_root), samples, seed)
                        for b in boards]
             return [f.result() for f in futures]
+
+
+def write_farm_report(path: Path, board_map: Path, samples: int, seed: int, rows: list[FarmRow]) -> None:
+    """One JSON report for the whole farm: every board's row, and passed only if all passed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"board_map": str(board_map), "samples": samples, "seed": seed,
+                                "passed": all(r.passed for r in rows),
+                                "boards": [r.to_dict() for r in rows]}, indent=1) + "\n")
