@@ -17,10 +17,10 @@ import threading
 import pytest
 
 from sdk.cli import commands as cli
-from sdk.verify import validate as validation
 from sdk.runner.client import DeviceClient
 from sdk.runner.emulator import Emulator
 from sdk.target import load_target
+from sdk.verify import validate as validation
 from tests.test_cli import build_net, free_port, needs_tools, sdk, write_net
 from tests.test_cli import wide_console  # noqa: F401 - autouse: no message is wrapped
 from tests.tiny_unet import untrained_student

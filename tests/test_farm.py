@@ -17,9 +17,9 @@ import pytest
 from rich.console import Console
 
 from sdk.cli import commands as cli
-from sdk.runner.boardmap import BoardEntry, load_board_map
 from sdk.compile.manifest import load_manifest
 from sdk.errors import UserError
+from sdk.runner.boardmap import BoardEntry, load_board_map
 from sdk.runner.labgrid_place import serial_url_from_env
 from tests.test_cli import TARGET, board_on_tcp, build_net, free_port, needs_tools, write_net
 

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from sdk.compile.firmware import build_firmware
+from sdk.compile.toolchain import ToolMissing
 from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType
 from sdk.runner import protocol as p
 from sdk.target import UnknownTarget, known_targets, load_target
-from sdk.compile.toolchain import ToolMissing
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)

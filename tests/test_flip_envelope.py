@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 import torch
 
-from sdk.runner.board import open_board
 from sdk.compile.build import build
+from sdk.compile.precision import load_policy
 from sdk.compress.binary_layers import binarize_model
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
-from sdk.verify.flip_envelope import BorderlineSigns, call_envelope, takes_half_signs
-from sdk.compile.precision import load_policy
+from sdk.runner.board import open_board
 from sdk.runner.client import DeviceClient
+from sdk.verify.flip_envelope import BorderlineSigns, call_envelope, takes_half_signs
 from sdk.verify.tolerance import output_tolerance
 from sdk.verify.validate import validate
 from tests.tiny_unet import TINY

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk.runner.board import open_board
 from sdk.compile.build import build
-from sdk.models import load_model
 from sdk.compile.precision import load_policy
+from sdk.models import load_model
+from sdk.runner.board import open_board
 from sdk.runner.protocol import DeviceError, ErrorCode
 from sdk.target import known_targets, load_target
 from sdk.verify.validate import run_sample, validate

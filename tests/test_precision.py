@@ -9,10 +9,10 @@ from codegen.capture import capture
 from codegen.interpret import run_graph
 from codegen.passes import PrecisionPolicy, run_passes
 from codegen.plan import plan_memory
-from sdk.errors import UserError
 from sdk.compile.lower import lower
-from sdk.models import load_model
 from sdk.compile.precision import load_policy
+from sdk.errors import UserError
+from sdk.models import load_model
 from sdk.verify.tolerance import FP32_TOLERANCE_REL, output_tolerance
 
 

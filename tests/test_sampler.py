@@ -14,17 +14,17 @@ import torch
 from codegen.capture import capture
 from codegen.interpret import run_graph
 from codegen.passes import tabulate_time
-from sdk.runner.board import open_board
-from sdk.runner.board_sampling import board_samples
-from sdk.verify.host_sample import host_sample
-from sdk.compile.build import build
 from sdk.cli import main
+from sdk.compile.build import build
+from sdk.compile.precision import load_policy
 from sdk.diffusion import device_noise
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
-from sdk.compile.precision import load_policy
+from sdk.runner.board import open_board
+from sdk.runner.board_sampling import board_samples
 from sdk.runner.protocol import DeviceError, ErrorCode, MsgType
 from sdk.target import load_target
+from sdk.verify.host_sample import host_sample
 from sdk.verify.tolerance import sample_tolerance
 from sdk.verify.validate import validate
 

@@ -19,11 +19,11 @@ import torch
 from rich.console import Console
 
 from sdk.cli import commands as cli
-from sdk.runner.board_sampling import BoardSample
-from sdk.verify.host_sample import host_sample
 from sdk.compile.manifest import load_manifest
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.models import load_model
+from sdk.runner.board_sampling import BoardSample
+from sdk.verify.host_sample import host_sample
 from tests.tiny_unet import untrained_student
 
 # out = a(x) − b(x) = 1e4·x in FP32. In FP16 a(x) = 2e4·x overflows to inf once |x| > 3.3 and

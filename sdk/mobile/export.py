@@ -19,6 +19,7 @@ import torch
 
 from codegen.capture import UnsupportedOpError
 from sdk.compile.manifest import DEFAULT_BUILD_ROOT, build_dir, model_reference
+from sdk.compile.staging import staged_build
 from sdk.errors import UserError
 from sdk.mobile.card import model_card, save_card
 from sdk.mobile.quiet import quiet
@@ -26,7 +27,6 @@ from sdk.mobile.runtimes import open_runtime
 from sdk.mobile.step import StepFunction, example_inputs
 from sdk.mobile.unsupported import converter_error
 from sdk.models import ModelSpec, load_model
-from sdk.compile.staging import staged_build
 
 PRECISIONS = {"onnx": ("fp32", "fp16"), "tflite": ("fp32", "fp16", "int8")}
 OPSET = 18

@@ -29,7 +29,6 @@ import torch
 
 from sdk.compile.manifest import DEFAULT_BUILD_ROOT, build_dir
 from sdk.errors import UserError
-from sdk.verify.metrics import compare, first_nonfinite, nan_max, summarize
 from sdk.mobile import sampler as mobile_sampler
 from sdk.mobile.card import file_sha256, load_card
 from sdk.mobile.export import source_hash
@@ -37,6 +36,7 @@ from sdk.mobile.runtimes import open_runtime
 from sdk.mobile.step import export_inputs
 from sdk.mobile.tolerance import int8_tolerance, mobile_tolerance
 from sdk.models import ModelSpec, load_model
+from sdk.verify.metrics import compare, first_nonfinite, nan_max, summarize
 from sdk.verify.tolerance import sampler_step_gain
 from sdk.verify.validate import PICTURE_ROWS, SampleRecord, ValidationReport
 

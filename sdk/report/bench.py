@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from codegen.passes import PrecisionPolicy
-from sdk.runner.board import open_board
 from sdk.compile.build import build
-from sdk.verify.metrics import compare
 from sdk.models import load_model
+from sdk.runner.board import open_board
+from sdk.verify.metrics import compare
 from sdk.verify.validate import run_sample
 
 BENCH_SEED = 0

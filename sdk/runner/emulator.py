@@ -17,8 +17,8 @@ import sys
 import threading
 from pathlib import Path
 
-from sdk.target import Target
 from sdk.compile.toolchain import require_tool
+from sdk.target import Target
 
 PTY_LINE = re.compile(r"char device redirected to (\S+)")
 _running: set[Emulator] = set()

@@ -17,8 +17,8 @@ import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 
-from sdk.runner.boardmap import BoardEntry, resolve_port
 from sdk.compile.manifest import load_manifest
+from sdk.runner.boardmap import BoardEntry, resolve_port
 from sdk.runner.transport import BAUDRATE, open_port
 
 
