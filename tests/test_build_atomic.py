@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import sdk.compile.build
 from sdk.compile import staging
 from sdk.compile.firmware import BuildFailed
 from sdk.compile.manifest import load_manifest
@@ -22,7 +23,6 @@ from sdk.errors import UserError
 from tests.test_cli import UNSUPPORTED_SOURCE, write_net
 from tests.test_cli import sdk as run_sdk
 from tests.test_cli import wide_console  # noqa: F401 - autouse: no message is wrapped
-import sdk.compile.build
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET = "host"
