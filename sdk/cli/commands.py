@@ -370,7 +370,7 @@ def cmd_devices(args) -> int:
 
 
 def _print_bench(result) -> None:
-    table = Table(title=f"sdk bench: {result.model} on {result.target} "
+    table = Table(title=f"sdk bench: {result.model_name} on {result.target} "
                         f"({result.precision}, {result.kernels} kernels)")
     for col in ("#", "layer", "op", "MACs", "instructions", "MAC/instr"):
         table.add_column(col, justify="left" if col in ("layer", "op") else "right")

@@ -9,13 +9,26 @@ per layer, the kernel function that ran, the dtype it read, and the dtype it acc
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from codegen.passes import PrecisionPolicy
 from sdk.errors import UserError
 
 DEFAULT_BUILD_ROOT = Path("build")
+
+
+@dataclass(kw_only=True)
+class BuildIdentity:
+    """Which build a result is about: the fields every report (sdk validate, sdk bench, the
+    mobile reports) carries first, named and filled the same way everywhere."""
+
+    target: str
+    model: str  # as the manifest names it: a zoo name, or a model file's absolute path
+    model_name: str
+    model_hash: str
+    precision: str
+    build_id: str
 
 
 @dataclass
@@ -54,6 +67,10 @@ class BuildManifest:
         build_dir = "" if root.resolve() == DEFAULT_BUILD_ROOT.resolve() else f" --build-dir {root}"
         model = f" --model {self.model}" if name in ("build", "bench") else ""
         return f"sdk{build_dir} {name} --target {self.target}{model}"
+
+    @property
+    def identity(self) -> BuildIdentity:
+        return BuildIdentity(**{f.name: getattr(self, f.name) for f in fields(BuildIdentity)})
 
     @property
     def policy(self) -> PrecisionPolicy:

@@ -50,7 +50,7 @@ def _ratio(baseline: BenchResult | None, result: BenchResult) -> str:
 
 
 def _find(results, result, precision, kernels) -> BenchResult | None:
-    return next((r for r in results if r.model == result.model and r.target == result.target
+    return next((r for r in results if r.model_name == result.model_name and r.target == result.target
                  and r.precision == precision and r.kernels == kernels), None)
 
 
@@ -68,11 +68,11 @@ def binary_section(results: list[BenchResult]) -> list[str]:
                    "fewer", "flash B", "float flash B", "smaller"]),
              _row(["---"] * 10)]
     for r in results:
-        base = float_model(r.model)
-        peer = next((f for f in results if f.model == base and f.target == r.target
+        base = float_model(r.model_name)
+        peer = next((f for f in results if f.model_name == base and f.target == r.target
                      and f.precision == r.precision and f.kernels == r.kernels), None)
         if peer:
-            lines.append(_row([r.model, r.target, r.precision, r.kernels, f"{r.instructions:,}",
+            lines.append(_row([r.model_name, r.target, r.precision, r.kernels, f"{r.instructions:,}",
                                f"{peer.instructions:,}", _ratio(peer, r), f"{r.flash_bytes:,}",
                                f"{peer.flash_bytes:,}", f"{peer.flash_bytes / r.flash_bytes:.2f}×"]))
     return lines if len(lines) > 6 else []
@@ -87,14 +87,14 @@ def render(results: list[BenchResult]) -> str:
         # A target without overrides has no separate reference run: its FP32 build is it.
         ref32 = _find(results, r, "fp32", "reference") or _find(results, r, "fp32", "target")
         fp32 = _find(results, r, "fp32", r.kernels) if r.precision != "fp32" else None
-        lines.append(_row([r.model, r.target, r.precision, r.kernels, f"{r.instructions:,}",
+        lines.append(_row([r.model_name, r.target, r.precision, r.kernels, f"{r.instructions:,}",
                            _ratio(ref32, r) if r is not ref32 else "1.00×", _ratio(fp32, r),
                            f"{r.macs_per_instruction:.3f}", f"{r.arena_bytes:,}",
                            f"{r.arena_lower_bound_bytes:,}", f"{r.flash_bytes:,}",
                            f"{r.ram_bytes:,}", f"{r.max_rel_error:.1e}"]))
     lines += binary_section(results)
-    for model, target in dict.fromkeys((r.model, r.target) for r in results):
-        group = [r for r in results if r.model == model and r.target == target]
+    for model, target in dict.fromkeys((r.model_name, r.target) for r in results):
+        group = [r for r in results if r.model_name == model and r.target == target]
         heads = [f"{r.precision} {r.kernels}" for r in group]
         lines += ["", f"## Per layer: {model} on {target}", "",
                   _row(["#", "layer", "op", "MACs", *[f"instr {h}" for h in heads],

@@ -22,7 +22,7 @@ import numpy as np
 from rich.progress import Progress
 
 from sdk.compile.fingerprint import model_fingerprint
-from sdk.compile.manifest import BuildManifest
+from sdk.compile.manifest import BuildIdentity, BuildManifest
 from sdk.errors import UserError
 from sdk.models import ModelSpec, load_model
 from sdk.runner.client import DeviceClient
@@ -35,14 +35,8 @@ from sdk.verify.tolerance import output_tolerance
 PICTURE_ROWS = 4  # samples kept for the picture (sdk/report/plots.py save_validation_grid)
 
 
-@dataclass
-class ValidationReport:
-    target: str
-    model: str
-    model_name: str
-    model_hash: str
-    precision: str
-    build_id: str
+@dataclass(kw_only=True)
+class ValidationReport(BuildIdentity):
     port: str
     samples: int
     seed: int
@@ -128,9 +122,7 @@ def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
                 progress.advance(task)
     errors = summarize(per_sample, manifest.outputs[0]["name"])
     report = ValidationReport(
-        target=manifest.target, model=manifest.model, model_name=manifest.model_name,
-        model_hash=manifest.model_hash, precision=manifest.precision,
-        build_id=manifest.build_id, port=client.port_name, samples=samples, seed=seed,
+        **asdict(manifest.identity), port=client.port_name, samples=samples, seed=seed,
         tolerance_rel=tolerance_rel, **errors,
         instructions_per_inference=int(statistics.median(instructions)),
         counter_unit=counter_unit(manifest.target),
