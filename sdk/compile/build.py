@@ -66,7 +66,6 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
                                    spec.sampler)
     kernels = kernel_sources(generated.emitted.kernel_functions)
     policy = {"default": precision.default, "layers": precision.layers}
-    nodes = {node.name: node for node in graph.nodes}
     return BuildManifest(
         target=final.name, model=model_reference(model_ref), model_name=spec.name,
         model_hash=generated.model_hash, precision=describe(precision),
@@ -78,7 +77,7 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
         flash_bytes=image.flash_bytes, ram_bytes=image.ram_bytes, text_bytes=image.text_bytes,
         rodata_bytes=image.rodata_bytes, data_bytes=image.data_bytes, bss_bytes=image.bss_bytes,
         kernel_sources=[str(k.relative_to(INCLUDE_DIR.parent)) for k in kernels],
-        layers=[_layer_record(graph, nodes[layer.name], layer) for layer in generated.emitted.layers],
+        layers=layer_records(graph, generated.emitted.layers),
         inputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.inputs],
         outputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.outputs],
         sampler=spec.sampler.to_dict() if spec.sampler else None,
@@ -86,9 +85,15 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
     )
 
 
+def layer_records(graph: Graph, layers) -> list[dict]:
+    """The manifest's rows, one per emitted kernel call (codegen/emit_c.py Layer): what it
+    computes and how, as built. input_dtype and accumulation_dtype are the facts the
+    tolerances are derived from (sdk/verify/)."""
+    nodes = {node.name: node for node in graph.nodes}
+    return [_layer_record(graph, nodes[layer.name], layer) for layer in layers]
+
+
 def _layer_record(graph: Graph, node, layer) -> dict:
-    """One manifest row per kernel call: what it computes and how, as built. input_dtype and
-    accumulation_dtype are the facts the tolerances are derived from (sdk/verify/)."""
     first_input = graph.tensors[node.inputs[0]].dtype if node.inputs and node.inputs[0] else layer.dtype
     return {"name": layer.name, "op": layer.op, "macs": layer.macs, "dtype": layer.dtype,
             "function": layer.function, "accumulation": layer.accumulation, "input_dtype": first_input,
