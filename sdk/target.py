@@ -155,3 +155,9 @@ def load_target(name: str) -> Target:
         fp16_arithmetic=spec.get("fp16_arithmetic", "native"),
         bootloader=_bootloader(spec.get("bootloader"), here),
     )
+
+
+def counter_unit(target_name: str) -> str:
+    """What the board's counter counts: instructions, or (host) nanoseconds of a clock."""
+    target = load_target(target_name)
+    return "instructions" if target.counter_deterministic else target.counter

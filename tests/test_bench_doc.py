@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from sdk.bench import BenchResult
-from sdk.bench_doc import float_model, render
+from sdk.report.bench import BenchResult
+from sdk.report.bench_doc import float_model, render
 
 pytestmark = pytest.mark.unit
 
 
 def result(model: str, precision: str, instructions: int, flash: int, target: str = "rv32") -> BenchResult:
-    return BenchResult(model=model, target=target, precision=precision, kernels="target",
+    return BenchResult(model=model, model_name=model, model_hash="0", build_id="0", target=target,
+                       precision=precision, kernels="target",
                        instructions=instructions, macs=1000, arena_bytes=0, arena_lower_bound_bytes=0,
                        flash_bytes=flash, ram_bytes=0, max_rel_error=0.0, layers=[])
 

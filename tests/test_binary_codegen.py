@@ -88,7 +88,7 @@ def test_convs_that_are_not_binary_stay_float():
 @pytest.mark.parametrize("name, binary_op", [("unet_w1a1", "binary_conv2d"),
                                              ("unet_w1a16", "binary_weight_conv2d")])
 def test_binarized_zoo_unet_lowers_every_binarized_conv(name, binary_op):
-    from sdk.generate import lower
+    from sdk.compile.lower import lower
     from sdk.models import load_model
 
     graph, _ = lower(load_model(name))
@@ -175,7 +175,7 @@ def test_folding_stops_at_a_tensor_with_another_reader():
 
 
 def test_binarized_zoo_unet_folds_every_rprelu():
-    from sdk.generate import lower
+    from sdk.compile.lower import lower
     from sdk.models import load_model
 
     graph, _ = lower(load_model("unet_w1a1"))

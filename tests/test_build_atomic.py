@@ -1,4 +1,4 @@
-"""A build replaces build/<target>/ whole or not at all (sdk/staging.py): a failed or
+"""A build replaces build/<target>/ whole or not at all (sdk/compile/staging.py): a failed or
 interrupted build leaves the previous one byte for byte and says so, two builds into one
 directory take turns, the board's flash files survive a rebuild, and the manifest points at
 the final directory, never at the temporary one. The `host` target: the fastest build."""
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-import sdk.build
-from sdk import staging
-from sdk.build import load_manifest
+import sdk.compile.build
+from sdk.compile import staging
+from sdk.compile.manifest import load_manifest
 from sdk.errors import UserError
-from sdk.firmware_build import BuildFailed
+from sdk.compile.firmware import BuildFailed
 from tests.helpers.cli import UNSUPPORTED_SOURCE, write_net
 from tests.helpers.cli import sdk as run_sdk
 
@@ -76,7 +76,7 @@ def test_a_failed_build_leaves_the_previous_build_unchanged(capsys, tmp_path, mo
         model = models["unsupported"]
     else:
         model = models["b"]
-        monkeypatch.setattr(sdk.build, "build_firmware", half_written_link(failure))
+        monkeypatch.setattr(sdk.compile.build, "build_firmware", half_written_link(failure))
     got, out = build(capsys, tmp_path, model)
     assert got == code, out
     assert message in out and f"the previous build in {tmp_path / TARGET} is unchanged" in out, out
@@ -87,9 +87,9 @@ def test_a_failed_build_leaves_the_previous_build_unchanged(capsys, tmp_path, mo
 
 @pytest.mark.kernel
 def test_a_failed_first_build_leaves_nothing(tmp_path, monkeypatch, models):
-    monkeypatch.setattr(sdk.build, "build_firmware", half_written_link(KeyboardInterrupt()))
+    monkeypatch.setattr(sdk.compile.build, "build_firmware", half_written_link(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt) as failed:
-        sdk.build.build(str(models["a"]), TARGET, tmp_path)
+        sdk.compile.build.build(str(models["a"]), TARGET, tmp_path)
     assert failed.value.__notes__ == [f"nothing was written to {tmp_path / TARGET}"]
     assert not (tmp_path / TARGET).exists() and leftovers(tmp_path) == []
 
@@ -116,11 +116,11 @@ def test_the_board_state_survives_a_rebuild_and_the_manifest_names_the_final_dir
 HELD_BUILD = """\
 import sys, time
 from pathlib import Path
-import sdk.build
+import sdk.compile.build
 
 model, root, gate = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 if gate != "-":
-    real = sdk.build.build_firmware
+    real = sdk.compile.build.build_firmware
 
     def held(*args, **kwargs):
         Path(gate + ".inside").touch()
@@ -128,8 +128,8 @@ if gate != "-":
             time.sleep(0.05)
         return real(*args, **kwargs)
 
-    sdk.build.build_firmware = held
-sdk.build.build(model, "host", root)
+    sdk.compile.build.build_firmware = held
+sdk.compile.build.build(model, "host", root)
 """
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sdk.build import load_manifest
+from sdk.compile.manifest import load_manifest
 from sdk.models import ZOO
 from sdk.target import known_targets
 from tests.helpers.cli import (NET_SOURCE, TARGET, UNSUPPORTED_SOURCE, board_on_tcp, build_net, sdk,

@@ -16,11 +16,11 @@ import threading
 
 import pytest
 
-from sdk import cli
-from sdk import validate as validation
+from sdk.cli import commands as cli
 from sdk.runner.client import DeviceClient
 from sdk.runner.emulator import Emulator
 from sdk.target import load_target
+from sdk.verify import validate as validation
 from tests.helpers.cli import build_net, free_port, sdk, write_net
 from tests.tiny_unet import untrained_student
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sdk.generate import generate_c
+from sdk.compile.lower import generate_c
 from sdk.models import load_model
 from tests.host_build import compile_model, run_model
 

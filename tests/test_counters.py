@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk.firmware_build import build_firmware
+from sdk.compile.firmware import build_firmware
 from sdk.runner import DeviceClient, Emulator
 from sdk.target import known_targets, load_target
 from tests.helpers.tools import require_target

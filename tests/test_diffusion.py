@@ -87,7 +87,7 @@ def test_quality_metric_orders_real_noisy_and_noise(tmp_path):
 
 @pytest.mark.slow  # trains the feature classifier
 def test_eval_cli_prints_the_metric_and_writes_a_grid(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("sdk.cli_diffusion.EVAL_CACHE", tmp_path / "cache")
+    monkeypatch.setenv("EDGEDIFF_EVAL_CACHE", str(tmp_path / "cache"))
     ckpt = train_teacher(TeacherConfig(steps=2, **TINY), tmp_path / "t.pt")
     code = main(["eval", "--checkpoint", str(ckpt), "--steps", "2", "--n", "32",
                  "--png", str(tmp_path / "g.png"), "--json", str(tmp_path / "q.json")])

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from sdk.boardmap import BoardEntry, load_board_map
-from sdk.build import load_manifest
+from sdk.compile.manifest import load_manifest
 from sdk.errors import UserError
-from sdk.labgrid_place import serial_url_from_env
+from sdk.runner.boardmap import BoardEntry, load_board_map
+from sdk.runner.labgrid_place import serial_url_from_env
 from sdk.target import UnknownTarget
 from tests.helpers.cli import TARGET, board_on_tcp, build_net, free_port, sdk, write_net
 

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 import serial
 
-from sdk.firmware_build import build_firmware
+from sdk.compile.firmware import build_firmware
 from sdk.runner import DeviceClient, DeviceError, DeviceUnresponsive, Emulator, ErrorCode, MsgType
 from sdk.runner import protocol as p
 from sdk.runner.faulty import FaultRates, FaultyPort

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk.firmware_build import build_firmware
+from sdk.compile.firmware import build_firmware
 from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType
 from sdk.runner import protocol as p
 from sdk.target import UnknownTarget, known_targets, load_target
-from sdk.toolchain import ToolMissing
+from sdk.compile.toolchain import ToolMissing
 from tests.helpers.tools import require_target
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"

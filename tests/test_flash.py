@@ -26,14 +26,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk import cli
-from sdk.board import open_board
-from sdk.board_files import board_dir, prepare_board, start_board
-from sdk.build import BuildManifest
+from sdk.cli import commands as cli
+from sdk.compile.firmware import build_firmware
+from sdk.compile.manifest import BuildManifest
 from sdk.errors import UserError
-from sdk.firmware_build import build_firmware
 from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType
 from sdk.runner import flasher as flasher_module
+from sdk.runner.board import open_board
+from sdk.runner.board_files import board_dir, prepare_board, start_board
 from sdk.runner.faulty import FaultRates, FaultyPort
 from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, FlashError, Flasher
 from sdk.runner.image import MAGIC, make_image, pack_header

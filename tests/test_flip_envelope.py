@@ -1,4 +1,4 @@
-"""The sign-flip envelope that bounds a W1A1 FP16 build (sdk/flip_envelope.py): it moves
+"""The sign-flip envelope that bounds a W1A1 FP16 build (sdk/verify/flip_envelope.py): it moves
 only borderline signs, is zero where nothing is binary, and a W1A1 FP16 build on a board
 validates within it while a wrong output does not."""
 
@@ -7,15 +7,15 @@ from __future__ import annotations
 import pytest
 import torch
 
-from sdk.board import open_board
-from sdk.build import build
+from sdk.compile.build import build
+from sdk.compile.precision import load_policy
 from sdk.compress.binary_layers import binarize_model
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
-from sdk.flip_envelope import BorderlineSigns, call_envelope, takes_half_signs
-from sdk.precision import load_policy
+from sdk.runner.board import open_board
 from sdk.runner.client import DeviceClient
-from sdk.tolerance import output_tolerance
-from sdk.validate import validate
+from sdk.verify.flip_envelope import BorderlineSigns, call_envelope, takes_half_signs
+from sdk.verify.tolerance import output_tolerance
+from sdk.verify.validate import validate
 from tests.tiny_unet import TINY
 
 
@@ -42,9 +42,9 @@ def test_a_model_without_signs_has_no_envelope():
 @pytest.mark.unit
 def test_only_sign_ops_on_half_values_take_the_envelope():
     layer = dict(name="s", op="sign_pack", dtype="u32", accumulation=1)
-    assert takes_half_signs([{**layer, "function": "sign_pack_f16_mve"}])
-    assert not takes_half_signs([{**layer, "function": "sign_pack_f32"}])
-    assert not takes_half_signs([dict(layer, op="conv2d", function="conv2d_f16")])
+    assert takes_half_signs([{**layer, "function": "sign_pack_f16_mve", "input_dtype": "f16"}])
+    assert not takes_half_signs([{**layer, "function": "sign_pack_f32", "input_dtype": "f32"}])
+    assert not takes_half_signs([dict(layer, op="conv2d", function="conv2d_f16", input_dtype="f16")])
 
 
 @pytest.fixture(scope="module")

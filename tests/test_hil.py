@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk.board import open_board
-from sdk.build import build
+from sdk.compile.build import build
+from sdk.compile.precision import load_policy
 from sdk.models import load_model
-from sdk.precision import load_policy
+from sdk.runner.board import open_board
 from sdk.runner.protocol import DeviceError, ErrorCode
 from sdk.target import known_targets
-from sdk.validate import run_sample, validate
+from sdk.verify.validate import run_sample, validate
 from tests.helpers.tools import require_target
 
 pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]

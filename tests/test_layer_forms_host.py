@@ -12,9 +12,10 @@ from torch import nn
 
 from codegen.capture import capture
 from codegen.passes import PrecisionPolicy, run_passes
-from sdk.generate import generate_c
+from sdk.compile.build import layer_records
+from sdk.compile.lower import generate_c
 from sdk.models.spec import ModelSpec, gaussian_sampler
-from sdk.tolerance import output_tolerance
+from sdk.verify.tolerance import output_tolerance
 from tests.host_build import compile_model, run_model
 
 pytestmark = pytest.mark.kernel
@@ -90,8 +91,7 @@ def _spec(model: nn.Module, shape) -> ModelSpec:
 def _check_against_torch(spec: ModelSpec, precision: str, tmp_path) -> None:
     generated = generate_c(spec, tmp_path / "gen", PrecisionPolicy(precision))
     lib = compile_model(generated, tmp_path)
-    layers = [{"dtype": l.dtype, "function": l.function, "accumulation": l.accumulation}
-              for l in generated.emitted.layers]
+    layers = layer_records(generated.graph, generated.emitted.layers)  # as the manifest records them
     tolerance = output_tolerance(layers)  # what `sdk validate` allows this build
     for inputs in spec.sample_inputs(4, seed=5):
         ref = spec.reference(inputs).numpy()

@@ -12,10 +12,10 @@ import pytest
 import torch
 
 from sdk.cli import main
+from sdk.compile.lower import lower
 from sdk.diffusion import sampling
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
 from sdk.errors import UserError
-from sdk.generate import lower
 from sdk.mobile import sampler as mobile_sampler
 from sdk.mobile.card import sampler_card
 from sdk.mobile.export import export

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codegen.plan import Buffer, lower_bound, place_greedy
-from sdk.generate import lower
+from sdk.compile.lower import lower
 from sdk.models import load_model
 
 pytestmark = pytest.mark.unit

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from sdk.diffusion import sampling
-from sdk.plots import _panels, save_validation_grid
-from sdk.validate import SampleRecord
+from sdk.report.plots import _panels, save_validation_grid
+from sdk.verify.validate import SampleRecord
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

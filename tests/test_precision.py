@@ -9,11 +9,11 @@ from codegen.capture import capture
 from codegen.interpret import run_graph
 from codegen.passes import PrecisionPolicy, run_passes
 from codegen.plan import plan_memory
+from sdk.compile.lower import lower
+from sdk.compile.precision import load_policy
 from sdk.errors import UserError
-from sdk.generate import lower
 from sdk.models import load_model
-from sdk.precision import load_policy
-from sdk.tolerance import FP32_TOLERANCE_REL, output_tolerance
+from sdk.verify.tolerance import FP32_TOLERANCE_REL, output_tolerance
 
 pytestmark = pytest.mark.unit
 
@@ -61,7 +61,7 @@ def test_fp16_semantics_stay_within_the_derived_tolerance():
     stay inside the tolerance validate() derives for the reference FP16 kernels."""
     spec, graph = _lowered("unet", PrecisionPolicy("fp16"))
     layers = [{"dtype": graph.tensors[n.outputs[0]].dtype, "function": f"{n.op}_f16",
-               "accumulation": 1} for n in graph.nodes if n.op != "reshape"]
+               "accumulation": 1, "accumulation_dtype": "f32"} for n in graph.nodes if n.op != "reshape"]
     limit = output_tolerance(layers)
     assert FP32_TOLERANCE_REL < limit < 0.05
     for inputs in spec.sample_inputs(3, seed=2):

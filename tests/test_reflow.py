@@ -87,7 +87,7 @@ def test_distill_and_eval_cli_on_a_flow_student(teacher, tmp_path, monkeypatch):
                  "--start-steps", "2", "--pairs", "8", "--iterations", "2", "--batch", "4",
                  "--out", str(out)]) == 0
     evaluated = []
-    monkeypatch.setattr("sdk.cli_diffusion.evaluate_samples",
+    monkeypatch.setattr("sdk.diffusion.evaluate.evaluate_samples",
                         lambda samples, *_: evaluated.append(samples) or QualityReport(16, *[0.0] * 6))
     ckpt = out / "reflow_4steps.pt"
     assert main(["eval", "--checkpoint", str(ckpt), "--steps", "1", "--n", "16", "--seed", "3",

@@ -14,17 +14,18 @@ import torch
 from codegen.capture import capture
 from codegen.interpret import run_graph
 from codegen.passes import run_passes, tabulate_time
-from sdk.board import open_board
-from sdk.board_sampling import board_samples, host_sample
-from sdk.build import build
 from sdk.cli import main
+from sdk.compile.build import build
+from sdk.compile.precision import load_policy
 from sdk.diffusion import device_noise
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
-from sdk.precision import load_policy
+from sdk.runner.board import open_board
+from sdk.runner.board_sampling import board_samples
 from sdk.runner.protocol import DeviceError, ErrorCode, MsgType
-from sdk.tolerance import sample_tolerance
-from sdk.validate import validate
+from sdk.verify.host_sample import host_sample
+from sdk.verify.tolerance import sample_tolerance
+from sdk.verify.validate import validate
 from tests.helpers.tools import require_target
 
 REPO = Path(__file__).resolve().parent.parent

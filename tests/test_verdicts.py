@@ -17,11 +17,12 @@ import numpy as np
 import pytest
 import torch
 
-from sdk import cli
-from sdk.board_sampling import BoardSample, host_sample
-from sdk.build import load_manifest
+from sdk.cli import commands as cli
+from sdk.compile.manifest import load_manifest
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.models import load_model
+from sdk.runner.board_sampling import BoardSample
+from sdk.verify.host_sample import host_sample
 from tests.helpers.cli import sdk
 from tests.tiny_unet import untrained_student
 
@@ -81,7 +82,7 @@ def overflow_build(tmp_path_factory) -> Path:
 
 @pytest.mark.unit
 def test_nan_after_finite_values_survives_the_reductions():
-    from sdk.metrics import compare, nan_max, nan_min, summarize
+    from sdk.verify.metrics import compare, nan_max, nan_min, summarize
 
     assert max([0.1, math.nan, 0.2]) == 0.2  # what used to hide a NaN sample
     assert math.isnan(nan_max([0.1, math.nan, 0.2])) and math.isnan(nan_min([30.0, math.nan]))
@@ -100,7 +101,7 @@ def test_nan_after_finite_values_survives_the_reductions():
 
 @pytest.mark.unit
 def test_compare_counts_every_non_finite_disagreement():
-    from sdk.metrics import compare
+    from sdk.verify.metrics import compare
 
     reference = np.array([0.5, -0.25, 1.0, 2.0], dtype=np.float32)
     device_inf = reference.copy()
@@ -145,7 +146,7 @@ def test_validate_fails_and_names_a_sample_that_is_nan_on_the_board(capsys, over
 
 @pytest.mark.unit
 def test_sampler_check_fails_on_a_nan_sample_and_names_its_seed(monkeypatch, tmp_path):
-    from sdk import validate
+    from sdk.verify import sampler_check as validate
 
     spec = checkpoint_spec(untrained_student(tmp_path))
     shape = tuple(spec.example_inputs[0].shape)
@@ -223,10 +224,10 @@ def test_bench_error_column_shows_non_finite_output(capsys, tmp_path):
                                   ["validate", "--samples", "1000000"], ["validate", "--samples", "many"],
                                   ["validate", "--quality-samples", "-1"], ["generate", "--n", "0"]])
 def test_bad_sample_count_exits_2_before_the_board_is_touched(capsys, monkeypatch, overflow_build, argv):
-    import sdk.board
+    import sdk.runner.board
 
     opened = []
-    monkeypatch.setattr(sdk.board, "open_board", lambda *a, **k: opened.append(a) or pytest.fail("board opened"))
+    monkeypatch.setattr(sdk.runner.board, "open_board", lambda *a, **k: opened.append(a) or pytest.fail("board opened"))
     with pytest.raises(SystemExit) as stop:
         cli.main(["--build-dir", str(overflow_build), argv[0], "--target", "host", "--emulator", *argv[1:]])
     assert stop.value.code == 2 and not opened
@@ -257,8 +258,8 @@ def test_input_chunks_are_the_old_inputs_up_to_a_chunk_and_bounded_beyond():
 @pytest.mark.kernel
 @pytest.mark.hil
 def test_validate_asks_for_inputs_a_chunk_at_a_time_and_keeps_only_the_picture(monkeypatch, overflow_build):
-    from sdk import validate
     from sdk.models.spec import INPUT_CHUNK
+    from sdk.verify import validate
 
     manifest = load_manifest("host", overflow_build)
     spec = load_model(manifest.model)

@@ -23,13 +23,12 @@ import litert_torch  # noqa: E402
 
 from sdk.diffusion import sampling  # noqa: E402
 from sdk.diffusion.checkpoint import load_checkpoint  # noqa: E402
-from sdk.diffusion.quality import evaluate_samples  # noqa: E402
+from sdk.diffusion.quality import eval_cache_dir, evaluate_samples  # noqa: E402
 from sdk.mobile.calibration import calibration_inputs  # noqa: E402
 from sdk.mobile.int8 import LiteRT, dequantize_outputs, quantize_inputs, quantize_tflite, summarize  # noqa: E402
 from sdk.mobile.step import StepFunction, example_inputs  # noqa: E402
 from sdk.models import load_model  # noqa: E402
 
-EVAL_CACHE = Path("build") / "eval"
 # name → quantize_tflite options; the first is the shipped recipe, the others ablations.
 VARIANTS = {
     "int8 (time path float, min/max over all steps)": {},
@@ -76,10 +75,10 @@ def main() -> None:
     for seed in args.seeds:
         noise = torch.randn((args.n, *config.sample_shape), generator=torch.Generator().manual_seed(seed))
         fd["torch fp32"].append(evaluate_samples(sampling.sample(model, plan, noise),
-                                                 config.dataset, EVAL_CACHE).fd)
+                                                 config.dataset, eval_cache_dir()).fd)
         for name, path in models.items():
             fd[name].append(evaluate_samples(tflite_sampler(path, plan, noise), config.dataset,
-                                             EVAL_CACHE).fd)
+                                             eval_cache_dir()).fd)
         print(f"seed {seed}: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in fd.items()), flush=True)
     base = fd["torch fp32"]
     print(f"\n| step function | FD per seed ({', '.join(map(str, args.seeds))}) | mean | FD / torch fp32 (worst seed) |")

@@ -18,7 +18,7 @@ import torch
 
 from sdk.diffusion import sampling
 from sdk.diffusion.checkpoint import load_checkpoint
-from sdk.diffusion.quality import train_classifier
+from sdk.diffusion.quality import eval_cache_dir, train_classifier
 
 
 def class_probabilities(classifier, path: str, seed: int, n: int) -> torch.Tensor:
@@ -30,7 +30,7 @@ def class_probabilities(classifier, path: str, seed: int, n: int) -> torch.Tenso
 
 
 def main(ckpt: str, reference: str, seed: int, n: int = 256) -> dict:
-    classifier, _ = train_classifier("digits16", "build/eval")
+    classifier, _ = train_classifier("digits16", eval_cache_dir())
     p, ref = (class_probabilities(classifier, path, seed, n) for path in (ckpt, reference))
     return {"checkpoint": ckpt, "seed": seed,
             "confident": float((p.max(1).values >= 0.9).float().mean()),

@@ -10,6 +10,7 @@ check in pixel space.
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -21,6 +22,12 @@ from torch import nn
 from sdk.data.datasets import load_dataset
 
 CLASSIFIER_STEPS = 1500
+EVAL_CACHE_ENV = "EDGEDIFF_EVAL_CACHE"  # where the feature classifiers are cached (tests: a temp dir)
+
+
+def eval_cache_dir() -> Path:
+    """The classifier cache: $EDGEDIFF_EVAL_CACHE, or build/eval under the working directory."""
+    return Path(os.environ.get(EVAL_CACHE_ENV) or Path("build") / "eval")
 KID_SUBSETS = 20
 
 
@@ -75,7 +82,9 @@ def train_classifier(dataset: str, cache_dir: Path, seed: int = 0) -> tuple[Feat
     with torch.no_grad():
         accuracy = float((model(data[test]).argmax(1) == labels[test]).float().mean())
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"state_dict": model.state_dict(), "test_accuracy": accuracy}, path)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # parallel runs: no half file read
+    torch.save({"state_dict": model.state_dict(), "test_accuracy": accuracy}, partial)
+    os.replace(partial, path)
     return model, accuracy
 
 

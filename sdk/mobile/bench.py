@@ -26,15 +26,16 @@ from pathlib import Path
 import numpy as np
 
 from codegen.kernels.registry import INCLUDE_DIR
-from sdk.build import build, build_dir
+from sdk.compile.build import build
+from sdk.compile.manifest import build_dir
+from sdk.compile.precision import load_policy
 from sdk.errors import UserError
-from sdk.metrics import compare
 from sdk.mobile.export import PRECISIONS, export
 from sdk.mobile.runtimes import open_runtime
 from sdk.mobile.step import export_inputs
 from sdk.models import load_model
-from sdk.precision import load_policy
 from sdk.target import load_target
+from sdk.verify.metrics import compare
 
 # The firmware reads its clock at every layer boundary (per-layer counters); the timing
 # library does not, so it times the model alone.

@@ -18,7 +18,8 @@ from pathlib import Path
 import torch
 
 from codegen.capture import UnsupportedOpError
-from sdk.build import DEFAULT_BUILD_ROOT, build_dir, model_reference
+from sdk.compile.manifest import DEFAULT_BUILD_ROOT, build_dir, model_reference
+from sdk.compile.staging import staged_build
 from sdk.errors import UserError
 from sdk.mobile.card import model_card, save_card
 from sdk.mobile.quiet import quiet
@@ -26,7 +27,6 @@ from sdk.mobile.runtimes import open_runtime
 from sdk.mobile.step import StepFunction, example_inputs
 from sdk.mobile.unsupported import converter_error
 from sdk.models import ModelSpec, load_model
-from sdk.staging import staged_build
 
 PRECISIONS = {"onnx": ("fp32", "fp16"), "tflite": ("fp32", "fp16", "int8")}
 OPSET = 18
@@ -90,7 +90,7 @@ def source_hash(spec: ModelSpec) -> tuple[str, str]:
     """The model hash `sdk build --precision fp32` puts in build.json (the IR after the
     passes), so a phone export and an MCU build of the same model can be matched; a model
     the MCU path cannot lower falls back to a hash of the torch weights."""
-    from sdk.generate import lower
+    from sdk.compile.lower import lower
 
     try:
         graph, _ = lower(spec)

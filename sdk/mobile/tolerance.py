@@ -2,7 +2,7 @@
 
 - fp32: 1e-5 of the output scale. The runtimes differ from torch only in summation order
   and kernel choice (Winograd, fused ops); measured errors are ~2e-6.
-- fp16: sdk/tolerance.py's rounding model (each rounding an independent relative error,
+- fp16: sdk/verify/tolerance.py's rounding model (each rounding an independent relative error,
   uniform in ±u, u = 2^-11; 5 sigma of their sum in quadrature), counted on the file:
   ONNX stores every activation in float16, so each float16 node rounds its output once;
   TFLite rounds only the weights (one rounding per conv/fully-connected weight tensor; the
@@ -24,7 +24,7 @@ import math
 from pathlib import Path
 
 from sdk.mobile.quiet import quiet
-from sdk.tolerance import SIGMAS, output_tolerance
+from sdk.verify.tolerance import SIGMAS, output_tolerance
 
 FP32_TOLERANCE_REL = 1e-5
 MOVES_BYTES = {"RESHAPE", "TRANSPOSE", "PAD", "RESIZE_NEAREST_NEIGHBOR", "CONCATENATION"}
@@ -61,7 +61,7 @@ def mobile_tolerance(path: Path, precision: str) -> float:
     """fp32/fp16: max |runtime − torch| / max |torch| for one model call."""
     if precision == "fp32":
         return FP32_TOLERANCE_REL
-    layers = [{"dtype": "f16", "function": "", "accumulation": 0}] * fp16_roundings(path)
+    layers = [{"dtype": "f16", "accumulation_dtype": "f32", "accumulation": 0}] * fp16_roundings(path)
     return output_tolerance(layers)
 
 

@@ -8,7 +8,7 @@ targets' ValidationReport, so the same table and JSON come out.
 A diffusion checkpoint is also checked whole: N images sampled with the app's loop
 (sdk/mobile/sampler.py) through the runtime and with sdk.diffusion.sampling through torch
 from the same noise; each image within the per-call tolerance carried through the update
-(sdk.tolerance.sample_tolerance's argument), and the quality metric (FD of the feature
+(sdk.verify.tolerance.sample_tolerance's argument), and the quality metric (FD of the feature
 classifier, sdk eval's) of both sets side by side.
 
 An int8 file is also run in TFLite Micro (the MCU interpreter) on the same quantized inputs:
@@ -27,9 +27,8 @@ from typing import Callable, Iterator
 import numpy as np
 import torch
 
-from sdk.build import DEFAULT_BUILD_ROOT, build_dir
+from sdk.compile.manifest import DEFAULT_BUILD_ROOT, build_dir
 from sdk.errors import UserError
-from sdk.metrics import compare, first_nonfinite, nan_max, summarize
 from sdk.mobile import sampler as mobile_sampler
 from sdk.mobile.card import file_sha256, load_card
 from sdk.mobile.export import source_hash
@@ -37,8 +36,9 @@ from sdk.mobile.runtimes import open_runtime
 from sdk.mobile.step import export_inputs
 from sdk.mobile.tolerance import int8_tolerance, mobile_tolerance
 from sdk.models import ModelSpec, load_model
-from sdk.tolerance import sampler_step_gain
-from sdk.validate import PICTURE_ROWS, SampleRecord, ValidationReport
+from sdk.verify.metrics import compare, first_nonfinite, nan_max, summarize
+from sdk.verify.tolerance import sampler_step_gain
+from sdk.verify.validate import PICTURE_ROWS, SampleRecord, ValidationReport
 
 QUALITY_SEED = 1000  # noise for the quality check, apart from the per-call inputs'
 
@@ -69,9 +69,8 @@ def timed(runtime, arrays) -> tuple[np.ndarray, int]:
 def check_sampler(card: dict, spec: ModelSpec, runtime, call_limit: Callable[[float], float], n: int) -> dict:
     """Runtime-driven app loop vs torch sampler from the same noise, and both sets' FD.
     call_limit: one model call's allowed max |runtime − torch| given torch's output scale."""
-    from sdk.board_sampling import sample_from
-    from sdk.cli_diffusion import EVAL_CACHE
-    from sdk.diffusion.quality import evaluate_samples
+    from sdk.verify.host_sample import sample_from
+    from sdk.diffusion.quality import eval_cache_dir, evaluate_samples
     from sdk.diffusion.trajectories import checkpoint_plan
 
     _, config, _, plan = checkpoint_plan(Path(card["model"]))
@@ -99,8 +98,8 @@ def check_sampler(card: dict, spec: ModelSpec, runtime, call_limit: Callable[[fl
             "first_nonfinite": first_nonfinite(rows, "sample"),
             "instructions_per_image": int(statistics.median(times)), "counter_unit": "ns",
             # a set with NaN/inf has no FD (scipy's sqrtm refuses it); such an image already fails
-            "fd_runtime": evaluate_samples(ours, config.dataset, EVAL_CACHE).fd if ours.isfinite().all() else math.nan,
-            "fd_torch": evaluate_samples(theirs, config.dataset, EVAL_CACHE).fd,
+            "fd_runtime": evaluate_samples(ours, config.dataset, eval_cache_dir()).fd if ours.isfinite().all() else math.nan,
+            "fd_torch": evaluate_samples(theirs, config.dataset, eval_cache_dir()).fd,
             "per_sample": rows}
 
 

@@ -1,4 +1,6 @@
-"""Host-side runner: talk to a board (real or emulated) over the EdgeDiff serial protocol."""
+"""Stage 2, runner: everything that reaches a board (real or emulated) — the EdgeDiff serial
+protocol and client, the emulator, opening a board (board.py) with its emulated flash files,
+flashing through the bootloader, board maps, farms and labgrid places, on-board sampling."""
 
 from sdk.runner.client import DeviceClient, DeviceUnresponsive, LinkLost
 from sdk.runner.emulator import Emulator, EmulatorFailed

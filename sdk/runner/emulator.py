@@ -17,8 +17,8 @@ import sys
 import threading
 from pathlib import Path
 
+from sdk.compile.toolchain import require_tool
 from sdk.target import Target
-from sdk.toolchain import require_tool
 
 PTY_LINE = re.compile(r"char device redirected to (\S+)")
 _running: set[Emulator] = set()
@@ -37,7 +37,7 @@ class Emulator:
     def __init__(self, target: Target, elf: Path | None, start_timeout: float = 10.0,
                  argv: list[str] | None = None):
         """Runs the target's emulator on elf (QEMU -kernel), or, given argv, that exact command
-        line (a board started with its bootloader: sdk/board_files.py)."""
+        line (a board started with its bootloader: sdk/runner/board_files.py)."""
         self.target = target
         self.elf = Path(elf) if elf is not None else None
         self.argv = list(argv) if argv is not None else None

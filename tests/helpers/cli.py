@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sdk import cli
+from sdk.cli import commands as cli
 from sdk.target import load_target
 
 REPO = Path(__file__).resolve().parents[2]

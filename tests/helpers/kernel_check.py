@@ -11,7 +11,8 @@ from codegen.ir import Graph
 from codegen.kernels.catalog import accumulates_in_half
 from codegen.ops import evaluate
 from codegen.passes import PrecisionPolicy, run_passes
-from sdk.build import build_graph
+from codegen.plan import plan_memory
+from sdk.compile.build import build_graph
 from sdk.runner import DeviceClient, Emulator
 from tests.kernel_cases import case_accumulation, expected_outputs, stored
 
@@ -28,7 +29,7 @@ def run_case_image(target, graph, inputs, precision: str, out_dir):
     """Build the case image, run it once on the board, return
     (graph, inputs, dtype, kernel function per case, outputs)."""
     lowered = run_passes(Graph.from_dict(graph.to_dict()), PrecisionPolicy(precision))
-    generated, image = build_graph(lowered, target, out_dir, target.isa_features)
+    generated, image = build_graph(lowered, plan_memory(lowered), target, out_dir, target.isa_features)
     dtype = "f16" if precision == "fp16" else "f32"
     stored = [x.astype(np.float16).astype(np.float32) if dtype == "f16" else x for x in inputs]
     with Emulator(target, image.elf) as board, DeviceClient(board.port, timeout=10.0) as client:

@@ -1,6 +1,6 @@
 """How far a build that takes signs of FP16 activations (W1A1 in FP16) may be from torch.
 
-sdk/tolerance.py bounds rounding, which moves an output a little. A binary activation
+sdk/verify/tolerance.py bounds rounding, which moves an output a little. A binary activation
 turns a little into a lot: an activation that torch sees just above its threshold and the
 device, after FP16 rounding, just below it flips its sign, and the binary conv's output
 moves by 2·alpha for every weight that reads it; later layers carry that on and may flip
@@ -34,8 +34,9 @@ DRAWS = 4  # random settings of the borderline signs per input
 
 
 def takes_half_signs(layers: list[dict]) -> bool:
-    """Whether a build's layers take the sign of FP16 values (sign / sign_pack on f16 input)."""
-    return any(layer["op"] in ("sign", "sign_pack") and "_f16" in layer["function"] for layer in layers)
+    """Whether a build's layers take the sign of FP16 values (sign / sign_pack reading f16, as
+    the manifest recorded)."""
+    return any(layer["op"] in ("sign", "sign_pack") and layer["input_dtype"] == "f16" for layer in layers)
 
 
 class BorderlineSigns(TorchDispatchMode):

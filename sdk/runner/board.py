@@ -10,12 +10,12 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sdk.board_files import start_board
-from sdk.build import BuildManifest
+from sdk.compile.manifest import BuildManifest
 from sdk.errors import UserError
-from sdk.flash import app_image, flash_app
+from sdk.runner.board_files import start_board
 from sdk.runner.client import DeviceClient
 from sdk.runner.emulator import Emulator
+from sdk.runner.flash import app_image, flash_app
 from sdk.runner.flasher import BOOTLOADER_MODEL_HASH
 from sdk.runner.protocol import BootedImage, DeviceInfo
 from sdk.target import load_target

@@ -9,7 +9,7 @@ command (`sdk devices`, `sdk validate --boards`) agrees on it:
     serial_number = "0672FF48"     # USB serial number, found via pyserial list_ports
     # or: port = "/dev/ttyUSB0" (also socket://host:port, rfc2217://host:port)
     # or: emulator = true          (the target's emulated board, started per run)
-    # or: labgrid_place = "m55-a"  (a place on a labgrid coordinator; see sdk/labgrid_place.py)
+    # or: labgrid_place = "m55-a"  (a place on a labgrid coordinator; see sdk/runner/labgrid_place.py)
     #     labgrid_coordinator = "farm.example:20408"  (default: $LG_COORDINATOR)
     baud = 115200                  # optional
 

@@ -2,7 +2,7 @@
 
 A build writes into a fresh directory beside its final place (build/.rv32.tmp-<pid>, same
 filesystem) and is renamed into place only once complete; the board's flash files
-(build/<target>/board/, sdk/board_files.py) move across to the new build. Any failure —
+(build/<target>/board/, sdk/runner/board_files.py) move across to the new build. Any failure —
 compiler error, unsupported op, full disk, Ctrl-C — removes the temporary directory and
 leaves the previous build as it was, and the error says so. A lock (flock on
 build/.rv32.lock, which holds the builder's pid) makes a second build into the same

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import json
 import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 
-from sdk.boardmap import BoardEntry, resolve_port
-from sdk.build import load_manifest
+from sdk.compile.manifest import load_manifest
+from sdk.runner.boardmap import BoardEntry, resolve_port
 from sdk.runner.transport import BAUDRATE, open_port
 
 
@@ -39,8 +40,8 @@ class FarmRow:
 def _validate_on_board(board: BoardEntry, url: str | None, build_root: Path, samples: int,
                        seed: int) -> FarmRow:
     """Runs in a worker process: open the board, validate, return a picklable row."""
-    from sdk.board import open_board
-    from sdk.validate import validate
+    from sdk.runner.board import open_board
+    from sdk.verify.validate import validate
 
     port_label = "emulator" if board.emulator else url
     try:
@@ -68,7 +69,7 @@ def validate_farm(boards: list[BoardEntry], build_root: Path, samples: int, seed
             if board.emulator:
                 urls[board.name] = None
             elif board.labgrid_place:
-                from sdk.labgrid_place import acquired_place
+                from sdk.runner.labgrid_place import acquired_place
                 urls[board.name] = stack.enter_context(acquired_place(board.labgrid_place, board.labgrid_coordinator))
             else:
                 urls[board.name] = resolve_port(board)
@@ -77,3 +78,11 @@ def validate_farm(boards: list[BoardEntry], build_root: Path, samples: int, seed
             futures = [pool.submit(_validate_on_board, b, urls[b.name], Path(build_root), samples, seed)
                        for b in boards]
             return [f.result() for f in futures]
+
+
+def write_farm_report(path: Path, board_map: Path, samples: int, seed: int, rows: list[FarmRow]) -> None:
+    """One JSON report for the whole farm: every board's row, and passed only if all passed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"board_map": str(board_map), "samples": samples, "seed": seed,
+                                "passed": all(r.passed for r in rows),
+                                "boards": [r.to_dict() for r in rows]}, indent=1) + "\n")

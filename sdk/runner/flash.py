@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sdk.build import BuildManifest
+from sdk.compile.manifest import BuildManifest
 from sdk.runner import protocol as p
 from sdk.runner.client import DeviceClient, LinkLost
 from sdk.runner.flasher import FlashError, Flasher, FlashReport, Progress

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sdk.validate import PICTURE_ROWS, SampleRecord
+from sdk.verify.validate import PICTURE_ROWS, SampleRecord
 
 
 def _image(x: np.ndarray) -> np.ndarray | None:

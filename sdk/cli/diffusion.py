@@ -9,20 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
-import torch
 from rich.console import Console
 from rich.table import Table
 
-from sdk.diffusion import sampling
-from sdk.diffusion.checkpoint import load_checkpoint
-from sdk.diffusion.quality import evaluate_samples, save_grid
+from sdk.diffusion.evaluate import evaluate_checkpoint
+from sdk.diffusion.quality import save_grid
 from sdk.diffusion.train import TeacherConfig, train_teacher
-from sdk.diffusion.trajectories import DEFAULT_STEPS
 from sdk.errors import UserError
 
 console = Console()
-EVAL_CACHE = Path("build") / "eval"
 
 
 def _relaunch_with_torchrun(nproc: int) -> int:
@@ -47,34 +42,15 @@ def cmd_train(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    ckpt, config, model = load_checkpoint(args.checkpoint)
-    if args.samples:  # e.g. made on a board by `sdk generate` (its .npy)
-        samples = torch.from_numpy(np.load(args.samples)).float()
-        if tuple(samples.shape[1:]) != config.sample_shape:
-            raise UserError(f"{args.samples} holds samples shaped {tuple(samples.shape[1:])}, "
-                            f"{args.checkpoint} makes {config.sample_shape}")
-        args.n, how = len(samples), f"samples from {args.samples}"
-    else:
-        args.steps = args.steps or ckpt.get("sampling_steps", DEFAULT_STEPS)
-        gen = torch.Generator().manual_seed(args.seed)
-        noise = torch.randn((args.n, *config.sample_shape), generator=gen)
-        try:
-            plan = sampling.plan_for(config.prediction, args.steps)
-        except ValueError as e:
-            raise UserError(str(e)) from None
-        samples = sampling.sample(model, plan, noise)
-        how = f"{args.checkpoint} ({args.steps} {plan.kind} steps, seed {args.seed})"
-    if config.dataset == "mnist1d":
-        samples = samples[:, :, 0, :]
-    report = evaluate_samples(samples, config.dataset, EVAL_CACHE)
-    table = Table(title=f"sdk eval: {how}, N={args.n}", show_header=False)
-    for key, value in report.to_dict().items():
+    result = evaluate_checkpoint(args.checkpoint, args.n, args.steps, args.seed, args.samples)
+    table = Table(title=f"sdk eval: {result.how}, N={len(result.samples)}", show_header=False)
+    for key, value in result.report.to_dict().items():
         table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))
     console.print(table)
-    png = save_grid(samples[:64], Path(args.png or Path(args.checkpoint).with_suffix(".png")))
+    png = save_grid(result.samples[:64], Path(args.png or Path(args.checkpoint).with_suffix(".png")))
     if args.json:
-        Path(args.json).write_text(json.dumps({"checkpoint": str(args.checkpoint), "steps": args.steps,
-                                               "seed": args.seed, **report.to_dict()}, indent=1) + "\n")
+        Path(args.json).write_text(json.dumps({"checkpoint": str(args.checkpoint), "steps": result.steps,
+                                               "seed": args.seed, **result.report.to_dict()}, indent=1) + "\n")
     console.print(f"samples: {png}")
     return 0
 

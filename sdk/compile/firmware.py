@@ -13,10 +13,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from sdk.compile.toolchain import require_tool
 from sdk.target import Target
-from sdk.toolchain import require_tool
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 FIRMWARE_DIR = REPO_ROOT / "firmware"
 
 
@@ -61,21 +61,34 @@ def _prefix_maps(dirs: list[Path]) -> list[str]:
     return maps
 
 
+C_TEXT_SUFFIXES = (".c", ".h", ".inc")  # what a C source can #include
+
+
+def _reachable_files(sources: list[Path], include_dirs: list[Path]) -> list[tuple[str, bytes]]:
+    """Every C file a compile can read: the sources and everything under the include dirs and
+    under the sources' own folders (quote includes, e.g. codegen/kernels/mve/*.h, or a .c that
+    includes another .c), recursively. A superset of what the preprocessor opens, so no edit to
+    an included file can leave the build id unchanged; an edit to an unused file beside them
+    only costs a rebuild. Keyed by the path under its folder and the content, not the absolute
+    path, so the same tree elsewhere on disk hashes the same."""
+    roots = list(dict.fromkeys([*include_dirs, *(src.parent for src in sources)]))
+    files = {(str(f.relative_to(root)), f.read_bytes()) for root in roots for f in root.rglob("*")
+             if f.suffix in C_TEXT_SUFFIXES and f.is_file()}
+    return sorted(files)
+
+
 def _build_id(target: Target, sources: list[Path], include_dirs: list[Path], defines: list[str],
               linker_script: Path | None) -> str:
+    """A hash of everything that goes into the image: flags, defines, link inputs, linker
+    script, the ordered source list and every file a source can include."""
     digest = hashlib.sha256()
     link_inputs = [p.name for p in target.libc_libs] + list(target.ldlibs)
     digest.update(json.dumps([target.cflags, target.ldflags, defines, link_inputs]).encode())
     if linker_script is not None:
         digest.update(linker_script.read_bytes())
-    for src in sources:
+    for src in sources:  # the compile order and which files are compiled
         digest.update(src.name.encode() + b"\0" + src.read_bytes() + b"\0")
-    # Every header a source can reach: under the include dirs (recursively: edgediff/*.h)
-    # and beside the sources themselves (quote includes, e.g. codegen/kernels/mve/*.h).
-    header_dirs = list(dict.fromkeys([*include_dirs, *(src.parent for src in sources)]))
-    # Keyed by name and content, not path, so the same tree elsewhere on disk hashes the same.
-    headers = sorted({(h.name, h.read_bytes()) for d in header_dirs for h in d.rglob("*.h")})
-    for name, content in headers:
+    for name, content in _reachable_files(sources, include_dirs):
         digest.update(name.encode() + b"\0" + content + b"\0")
     return digest.hexdigest()[:16]
 
@@ -141,7 +154,7 @@ def build_firmware(target: Target, sources: list[Path], include_dirs: list[Path]
                    extra_defines: tuple[str, ...] = (), name: str = "firmware",
                    reuse: bool = False, binary: bool = True) -> FirmwareImage:
     """Compile and link; writes <name>.elf, <name>.bin and size_report.json into out_dir.
-    The keyword arguments exist for the bootloader (sdk/bootloader_build.py): other portable
+    The keyword arguments exist for the bootloader (sdk/compile/bootloader.py): other portable
     sources than firmware/*.c, its own linker script, its flash geometry, and reuse (skip the
     compiler when out_dir already holds an image with the same build id), binary=False (no .bin:
     objcopy would fill the gap between sections at 0x0 and 0x21000000 with half a GB of zeros)."""

@@ -10,23 +10,24 @@ import argparse
 import contextlib
 import json
 import math
-import sys
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from codegen.capture import UnsupportedOpError
-from sdk.build import DEFAULT_BUILD_ROOT, build, build_dir, load_manifest
-from sdk.cli_diffusion import register as register_diffusion_commands
+from sdk.cli.diffusion import register as register_diffusion_commands
+from sdk.compile.build import build
+from sdk.compile.firmware import BuildFailed
+from sdk.compile.manifest import DEFAULT_BUILD_ROOT, build_dir, load_manifest
+from sdk.compile.precision import load_policy
+from sdk.compile.toolchain import ToolMissing
 from sdk.errors import UserError
-from sdk.precision import load_policy
-from sdk.firmware_build import BuildFailed
+from sdk.report.outputs import fresh_outputs
 from sdk.runner.emulator import EmulatorFailed
 from sdk.runner.protocol import ProtocolError
 from sdk.runner.transport import BAUDRATE, open_port
 from sdk.target import UnknownTarget, known_targets, load_target
-from sdk.toolchain import ToolMissing
 
 console = Console()
 MOBILE_TARGETS = ("onnx", "tflite")  # sdk/mobile: model files for phone runtimes, not firmware
@@ -52,7 +53,7 @@ def _count(low: int = 1, high: int = MAX_SAMPLES):
 
 
 def _nonfinite(first: dict | None) -> str:
-    """Where a NaN/±inf on one side only first showed, and how much (sdk/metrics.py first_nonfinite)."""
+    """Where a NaN/±inf on one side only first showed, and how much (sdk/verify/metrics.py first_nonfinite)."""
     if not first:
         return ""
     where = f"seed {first['seed']}" if "seed" in first else f"sample {first['index']}"
@@ -64,20 +65,6 @@ def _board_args(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--emulator", action="store_true", help="start the target's emulated board")
     where.add_argument("--port", help="serial port of a real board (/dev/ttyUSB0, socket://host:port)")
-
-
-@contextlib.contextmanager
-def _fresh_outputs(*paths: Path):
-    """Remove an earlier run's outputs before this run, and this run's own if it stops before
-    the end (error, Ctrl-C), so a file found there is always the whole result of the last run."""
-    for path in paths:
-        path.unlink(missing_ok=True)
-    try:
-        yield
-    except BaseException:
-        for path in paths:
-            path.unlink(missing_ok=True)
-        raise
 
 
 def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
@@ -153,8 +140,8 @@ def cmd_flash(args) -> int:
     """Write the built app into the board's flash through its serial bootloader, then boot it."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
 
-    from sdk.board_files import board_dir, start_board
-    from sdk.flash import app_image, flash_app, open_link
+    from sdk.runner.board_files import board_dir, start_board
+    from sdk.runner.flash import app_image, flash_app, open_link
     from sdk.runner.client import DeviceClient
 
     manifest = load_manifest(args.target, args.build_dir)
@@ -246,10 +233,10 @@ def _sampler_rows(check: dict | None) -> list[tuple[str, str]]:
 
 
 def cmd_validate(args) -> int:
-    from sdk.board import open_board
+    from sdk.runner.board import open_board
     from sdk.models import load_model
-    from sdk.plots import save_validation_grid
-    from sdk.validate import validate
+    from sdk.report.plots import save_validation_grid
+    from sdk.verify.validate import validate
 
     if args.boards:
         return cmd_validate_farm(args)
@@ -260,7 +247,7 @@ def cmd_validate(args) -> int:
     manifest = load_manifest(args.target, args.build_dir)
     out = build_dir(args.target, args.build_dir)
     json_path, png_path = Path(args.json or out / "validate.json"), Path(args.png or out / "validate.png")
-    with _fresh_outputs(json_path, png_path):
+    with fresh_outputs(json_path, png_path):
         port = args.port
         if port and args.baud != BAUDRATE:
             port = open_port(port, 5.0, args.baud)
@@ -279,7 +266,7 @@ def cmd_validate(args) -> int:
 def cmd_validate_mobile(args) -> int:
     """The exported file in onnxruntime / LiteRT vs torch (sdk/mobile/validate.py)."""
     from sdk.mobile.validate import validate_export
-    from sdk.plots import save_validation_grid
+    from sdk.report.plots import save_validation_grid
 
     if args.emulator or args.port:
         raise UserError(f"--target {args.target} runs on this host's {args.target} runtime: "
@@ -303,48 +290,32 @@ def cmd_validate_mobile(args) -> int:
 
 def cmd_generate(args) -> int:
     """Samples made on the board by its own sampler, as a PNG grid (and .npy)."""
-    import numpy as np
-    import torch
-
-    from sdk.board import open_board
-    from sdk.board_sampling import board_samples, host_sample
-    from sdk.diffusion.quality import save_grid
-    from sdk.metrics import compare, first_nonfinite, nan_max
-    from sdk.models import load_model
-    from sdk.validate import counter_unit
+    from sdk.runner.board import open_board
+    from sdk.target import counter_unit
+    from sdk.verify.generate import generate, require_sampler, save_samples
 
     manifest = load_manifest(args.target, args.build_dir)
-    if not manifest.sampler:
-        raise UserError(f"the {args.target} build ({manifest.model_name}) has no sampler: build a "
-                        f"diffusion checkpoint, e.g. `sdk build --target {args.target} --model "
-                        "build/students/student_4steps.pt`")
+    require_sampler(manifest)
     steps = manifest.sampler["steps"]
     png = Path(args.png or build_dir(args.target, args.build_dir) / "samples.png")
-    with _fresh_outputs(png, png.with_suffix(".npy")):
+    with fresh_outputs(png, png.with_suffix(".npy")):
         with open_board(manifest, not args.port, args.port, via_bootloader=True,
                         on_flash=lambda why: console.print(f"[yellow]{why}")) as client:
-            made = board_samples(client, steps, args.n, args.seed)
-        samples = np.stack([m.sample[0] for m in made])
-        spec = load_model(manifest.model)
-        shape = tuple(manifest.inputs[0]["shape"])
-        host = [host_sample(spec.module, spec.sampler, m.seed, shape).sample for m in made]
-        compared = [{"seed": m.seed, **compare(m.sample, h)} for m, h in zip(made, host)]
-        error = nan_max(c["max_abs_error"] for c in compared)
-        save_grid(torch.from_numpy(samples), png)
-        np.save(png.with_suffix(".npy"), samples)
+            generated = generate(manifest, client, args.n, args.seed)
+        save_samples(generated, png)
     console.print(_kv_table(f"sdk generate: {manifest.model_name} ({manifest.precision}) on {args.target}", [
         ("sampler", f"{manifest.sampler['kind']}, {manifest.sampler['prediction']}-prediction, {steps} steps"),
         ("images (seeds)", f"{args.n} ({args.seed}..{args.seed + args.n - 1}, on-board noise)"),
-        (f"{counter_unit(args.target)} per image", f"{int(np.median([m.instructions for m in made])):,}"),
-        ("max |board − host sampler|", f"{error:.2e} {_nonfinite(first_nonfinite(compared, 'sample'))}"),
+        (f"{counter_unit(args.target)} per image", f"{generated.instructions_per_image:,}"),
+        ("max |board − host sampler|", f"{generated.max_abs_error:.2e} {_nonfinite(generated.first_nonfinite)}"),
         ("grid", str(png))]))
     return 0
 
 
 def cmd_validate_farm(args) -> int:
     """Every board of a board map at once; one merged table and JSON report."""
-    from sdk.boardmap import load_board_map
-    from sdk.farm import validate_farm
+    from sdk.runner.boardmap import load_board_map
+    from sdk.runner.farm import validate_farm, write_farm_report
 
     boards = load_board_map(args.boards)
     if args.target:
@@ -364,10 +335,7 @@ def cmd_validate_farm(args) -> int:
                       "[green]PASS" if row.passed else f"[red]FAIL[/red] {row.error or _nonfinite((r or {}).get('first_nonfinite'))}")
     console.print(table)
     json_path = Path(args.json or Path(args.build_dir) / "farm-validate.json")
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps({"board_map": str(args.boards), "samples": args.samples,
-                                     "seed": args.seed, "passed": all(r.passed for r in rows),
-                                     "boards": [r.to_dict() for r in rows]}, indent=1) + "\n")
+    write_farm_report(json_path, args.boards, args.samples, args.seed, rows)
     console.print(f"report: {json_path}")
     return 0 if all(r.passed for r in rows) else 1
 
@@ -376,7 +344,7 @@ def cmd_devices(args) -> int:
     """Serial ports on this host, and the boards of a board map with where each is now."""
     from serial.tools import list_ports
 
-    from sdk.boardmap import find_port_by_serial, load_board_map
+    from sdk.runner.boardmap import find_port_by_serial, load_board_map
 
     ports = sorted(list_ports.comports(), key=lambda info: info.device)
     table = Table(title=f"serial ports on this host ({len(ports)})")
@@ -405,7 +373,7 @@ def cmd_devices(args) -> int:
 
 
 def _print_bench(result) -> None:
-    table = Table(title=f"sdk bench: {result.model} on {result.target} "
+    table = Table(title=f"sdk bench: {result.model_name} on {result.target} "
                         f"({result.precision}, {result.kernels} kernels)")
     for col in ("#", "layer", "op", "MACs", "instructions", "MAC/instr"):
         table.add_column(col, justify="left" if col in ("layer", "op") else "right")
@@ -426,20 +394,15 @@ def _print_bench(result) -> None:
 
 
 def cmd_bench(args) -> int:
-    from sdk.bench import bench, bench_matrix
-    from sdk.bench_doc import render
-    from sdk.kernel_doc import render as render_kernels
+    from sdk.report.bench import bench, bench_matrix
+    from sdk.report.bench_doc import write_docs
 
     if args.matrix:
         targets = [load_target(t) for t in known_targets()]
         targets = [t for t in targets if t.counter_deterministic]
         with console.status("benchmarking every example model on every emulated target"):
             results = bench_matrix(args.build_dir, targets, on_result=_print_bench)
-        output = Path(args.output or "docs/BENCHMARKS.md")
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(results))
-        kernels_doc = output.with_name("KERNELS.md")
-        kernels_doc.write_text(render_kernels())
+        output, kernels_doc = write_docs(results, Path(args.output or "docs/BENCHMARKS.md"))
         console.print(f"wrote {output} and {kernels_doc}")
         payload = [r.to_dict() for r in results]
     elif args.target and set(args.target.split(",")) <= set(MOBILE_TARGETS):
@@ -571,10 +534,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_notes(e: BaseException) -> None:
-    """What was left as it was (e.g. sdk/staging.py: "the previous build in build/rv32 is unchanged")."""
+    """What was left as it was (e.g. sdk/compile/staging.py: "the previous build in build/rv32 is unchanged")."""
     for note in getattr(e, "__notes__", ()):
         console.print(note, highlight=False)
 
-
-if __name__ == "__main__":
-    sys.exit(main())

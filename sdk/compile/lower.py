@@ -1,4 +1,6 @@
-"""Model → C: capture, passes, memory plan, emitter; writes the generated sources.
+"""Model → C, the code generator's driver: capture, passes and memory plan (lower(), once
+per build), then the emitter (emit_graph()) writes the generated sources. (`sdk generate`,
+which makes samples on a board, is sdk/verify/generate.py.)
 
 Everything a target build needs lands in one folder: model.c/model.h, sampler.h (and
 sampler.c for a diffusion model built with its sampler), the IR (graph.json, for

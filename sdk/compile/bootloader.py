@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sdk.firmware_build import FIRMWARE_DIR, FirmwareImage, build_firmware, firmware_sources
+from sdk.compile.firmware import FIRMWARE_DIR, FirmwareImage, build_firmware, firmware_sources
 from sdk.target import Target
 
 BOOTLOADER_DIR = FIRMWARE_DIR / "bootloader"

@@ -1,9 +1,6 @@
-"""Samples made on the board by its own sampler (SAMPLE), and the host's twin of each.
-
-The board draws its noise from the generator firmware/noise.c; the host regenerates the
-same noise with sdk/diffusion/device_noise.py and runs the same plan in torch FP32, so the
-two samples differ only by the device's arithmetic. Sample i uses seed + i.
-"""
+"""The host's twin of a board sample: the board draws its noise from the generator
+firmware/noise.c; the host regenerates the same noise with sdk/diffusion/device_noise.py and
+runs the same plan in torch FP32, so the two samples differ only by the device's arithmetic."""
 
 from __future__ import annotations
 
@@ -11,17 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from rich.progress import Progress
 
 from sdk.diffusion import device_noise, sampling
-from sdk.runner.client import DeviceClient
-
-
-@dataclass
-class BoardSample:
-    seed: int
-    sample: np.ndarray  # made on the board
-    instructions: int  # the whole sampler, all steps
 
 
 @dataclass
@@ -29,16 +17,6 @@ class HostSample:
     sample: np.ndarray
     output_scales: list[float]  # max |model output| at each step
 
-
-def board_samples(client: DeviceClient, steps: int, n: int, seed: int) -> list[BoardSample]:
-    samples = []
-    with Progress(transient=True) as progress:
-        task = progress.add_task(f"sampling on {client.port_name}", total=n)
-        for i in range(n):
-            instructions = client.sample(seed + i, device_noise=True, steps=steps)
-            samples.append(BoardSample(seed + i, client.read_output(0), instructions))
-            progress.advance(task)
-    return samples
 
 
 @torch.no_grad()

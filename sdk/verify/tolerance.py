@@ -11,13 +11,14 @@ output once; a kernel that also accumulates in FP16 rounds each of its K partial
 Normalisation keeps layer gains near 1, so the errors add in quadrature over the network:
 sigma = u/sqrt(3) * sqrt(sum over FP16 layers of (1 + K if FP16 accumulation else 1)).
 The bound is 5 sigma (the largest of a few thousand outputs stays within ~4.5 sigma).
+
+The layers are the build's manifest rows (sdk/compile/manifest.py): dtype, accumulation (K)
+and accumulation_dtype as recorded when the build chose its kernels, not looked up again.
 """
 
 from __future__ import annotations
 
 import math
-
-from codegen.kernels.catalog import accumulates_in_half
 
 FP32_TOLERANCE_REL = 1e-4
 HALF_UNIT_ROUNDOFF = 2.0 ** -11
@@ -29,7 +30,7 @@ def roundings(layers: list[dict]) -> int:
     total = 0
     for layer in layers:
         if layer["dtype"] == "f16":
-            half_acc = accumulates_in_half(layer["function"])
+            half_acc = layer["accumulation_dtype"] == "f16"
             total += 1 + (layer["accumulation"] if half_acc else 0)
     return total
 

@@ -3,11 +3,13 @@
 The golden model is the PyTorch module in FP32 on the host. Each sample's inputs are
 written over serial, RUN on the device, the output read back and compared; the report
 has errors, PSNR, instructions retired per inference and the image's RAM and flash.
-A diffusion build is also checked whole: the board samples with its own sampler and noise
-generator, and each sample is compared with the host sampler's from the same noise.
+A diffusion build is also checked whole (sdk/verify/sampler_check.py): the board samples
+with its own sampler and noise generator, and each sample is compared with the host
+sampler's from the same noise. Whether the model changed since the build is a fingerprint
+comparison (sdk/compile/fingerprint.py), not a second lowering.
 
 A NaN or ±inf that torch does not have (or the reverse) fails the sample whatever its other
-errors (sdk/metrics.py). Inputs are made INPUT_CHUNK at a time, and only the samples the
+errors (sdk/verify/metrics.py). Inputs are made INPUT_CHUNK at a time, and only the samples the
 picture shows are kept, so a long run holds a bounded amount.
 """
 
@@ -17,32 +19,24 @@ import statistics
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-import torch
 from rich.progress import Progress
 
-from sdk.board_sampling import board_samples, host_sample
-from sdk.build import BuildManifest
+from sdk.compile.fingerprint import model_fingerprint
+from sdk.compile.manifest import BuildIdentity, BuildManifest
 from sdk.errors import UserError
-from sdk.flip_envelope import call_envelope, envelope, takes_half_signs
-from sdk.generate import lower
-from sdk.metrics import compare, first_nonfinite, nan_max, summarize
 from sdk.models import ModelSpec, load_model
-from sdk.models.spec import INPUT_CHUNK
 from sdk.runner.client import DeviceClient
-from sdk.target import load_target
-from sdk.tolerance import output_tolerance, sample_tolerance
+from sdk.target import counter_unit
+from sdk.verify.flip_envelope import call_envelope, takes_half_signs
+from sdk.verify.metrics import compare, summarize
+from sdk.verify.sampler_check import check_sampler
+from sdk.verify.tolerance import output_tolerance
 
-PICTURE_ROWS = 4  # samples kept for the picture (sdk/plots.py save_validation_grid)
+PICTURE_ROWS = 4  # samples kept for the picture (sdk/report/plots.py save_validation_grid)
 
 
-@dataclass
-class ValidationReport:
-    target: str
-    model: str
-    model_name: str
-    model_hash: str
-    precision: str
-    build_id: str
+@dataclass(kw_only=True)
+class ValidationReport(BuildIdentity):
     port: str
     samples: int
     seed: int
@@ -79,17 +73,16 @@ class SampleRecord:
     output: np.ndarray
 
 
-def counter_unit(target_name: str) -> str:
-    """What the board's counter counts: instructions, or (host) nanoseconds of a clock."""
-    target = load_target(target_name)
-    return "instructions" if target.counter_deterministic else target.counter
-
-
 def check_model_unchanged(spec: ModelSpec, manifest: BuildManifest) -> None:
-    graph, _ = lower(spec, manifest.policy)
-    if graph.content_hash() != manifest.model_hash:
+    """Compare the model's fingerprint now with the one the build recorded
+    (sdk/compile/fingerprint.py): no capture, no passes."""
+    if manifest.model_fingerprint is None:
+        raise UserError(f"the build in {manifest.directory} was made by an older sdk that did not "
+                        f"record its model's fingerprint: run `{manifest.command('build')}` again")
+    now = model_fingerprint(manifest.model, spec, manifest.precision_policy)
+    if now != manifest.model_fingerprint:
         raise UserError(f"the model {manifest.model} changed since it was built "
-                        f"(hash {graph.content_hash()} vs {manifest.model_hash}): "
+                        f"(fingerprint {now} vs {manifest.model_fingerprint}): "
                         f"run `{manifest.command('build')}` again")
 
 
@@ -101,50 +94,13 @@ def run_sample(client: DeviceClient, inputs) -> tuple[np.ndarray, int]:
 
 
 def call_tolerance(manifest: BuildManifest, spec: ModelSpec, inputs: list) -> float:
-    """Max |device − torch| / output scale for one model call: rounding (sdk/tolerance.py),
+    """Max |device − torch| / output scale for one model call: rounding (sdk/verify/tolerance.py),
     plus, when the build takes signs of FP16 values, the sign-flip envelope
-    (sdk/flip_envelope.py) over these inputs (validate takes the largest over its chunks)."""
+    (sdk/verify/flip_envelope.py) over these inputs (validate takes the largest over its chunks)."""
     rounding = output_tolerance(manifest.layers)
     if not takes_half_signs(manifest.layers):
         return rounding
     return rounding + call_envelope([lambda x=x: spec.reference(x) for x in inputs], rounding)
-
-
-def sample_flip_envelope(manifest: BuildManifest, spec: ModelSpec, seeds: list[int],
-                         shape: tuple[int, ...]) -> float:
-    """The sign-flip envelope of whole samples (0 when the build has no FP16 signs)."""
-    if not takes_half_signs(manifest.layers):
-        return 0.0
-    margin = output_tolerance(manifest.layers)
-    return max(envelope(lambda s=s: torch.from_numpy(host_sample(spec.module, spec.sampler, s, shape).sample),
-                        margin, seed=s) for s in seeds)
-
-
-def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient, samples: int,
-                  seed: int) -> dict:
-    """Board samples vs host samples from the same noise, each within its derived tolerance
-    and without NaN/±inf the host sample lacks; made INPUT_CHUNK at a time."""
-    plan = spec.sampler
-    shape = tuple(manifest.inputs[0]["shape"])
-    rows, flips = [], 0.0
-    for start in range(0, samples, INPUT_CHUNK):
-        boards = board_samples(client, plan.steps, min(INPUT_CHUNK, samples - start), seed + start)
-        flips = max(flips, sample_flip_envelope(manifest, spec, [b.seed for b in boards], shape))
-        for board in boards:
-            host = host_sample(spec.module, plan, board.seed, shape)
-            rows.append({"seed": board.seed, **compare(board.sample, host.sample),
-                         "tolerance": sample_tolerance(manifest.layers, plan, host.output_scales),
-                         "instructions": board.instructions})
-    for row in rows:
-        row["tolerance"] += flips
-    return {"kind": plan.kind, "prediction": plan.prediction, "steps": plan.steps,
-            "samples": samples, "max_abs_error": nan_max(r["max_abs_error"] for r in rows),
-            "instructions_per_image": int(statistics.median(r["instructions"] for r in rows)),
-            "counter_unit": counter_unit(manifest.target),
-            "passed": all(not r["nonfinite_elements"] and r["max_abs_error"] <= r["tolerance"] for r in rows),
-            "nonfinite_elements": sum(r["nonfinite_elements"] for r in rows),
-            "first_nonfinite": first_nonfinite(rows, "sample"),
-            "tolerance_min": min(r["tolerance"] for r in rows), "per_sample": rows}
 
 
 def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
@@ -166,9 +122,7 @@ def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
                 progress.advance(task)
     errors = summarize(per_sample, manifest.outputs[0]["name"])
     report = ValidationReport(
-        target=manifest.target, model=manifest.model, model_name=manifest.model_name,
-        model_hash=manifest.model_hash, precision=manifest.precision,
-        build_id=manifest.build_id, port=client.port_name, samples=samples, seed=seed,
+        **asdict(manifest.identity), port=client.port_name, samples=samples, seed=seed,
         tolerance_rel=tolerance_rel, **errors,
         instructions_per_inference=int(statistics.median(instructions)),
         counter_unit=counter_unit(manifest.target),

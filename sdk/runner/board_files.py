@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sdk.bootloader_build import build_bootloader
+from sdk.compile.bootloader import build_bootloader
 from sdk.runner.emulator import Emulator
 from sdk.runner.image import elf_segments
 from sdk.target import Target

@@ -11,20 +11,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from codegen.passes import PrecisionPolicy
-from sdk.board import open_board
-from sdk.build import build
-from sdk.metrics import compare
+from sdk.compile.manifest import BuildIdentity
+from sdk.compile.build import build
 from sdk.models import load_model
-from sdk.validate import run_sample
+from sdk.runner.board import open_board
+from sdk.verify.metrics import compare
+from sdk.verify.validate import run_sample
 
 BENCH_SEED = 0
 
 
-@dataclass
-class BenchResult:
-    model: str
-    target: str
-    precision: str
+@dataclass(kw_only=True)
+class BenchResult(BuildIdentity):
     kernels: str
     instructions: int
     macs: int
@@ -61,8 +59,7 @@ def bench(model_ref: str, target: str, build_root: Path, precision: PrecisionPol
               for layer, count in zip(manifest.layers, counts)]
     errors = compare(output, spec.reference(inputs).numpy())  # NaN/inf: non-finite values torch lacks
     return BenchResult(
-        model=manifest.model_name, target=target, precision=manifest.precision,
-        kernels=manifest.kernels, instructions=instructions,
+        **asdict(manifest.identity), kernels=manifest.kernels, instructions=instructions,
         macs=manifest.total_macs, arena_bytes=manifest.arena_bytes,
         arena_lower_bound_bytes=manifest.arena_lower_bound_bytes,
         flash_bytes=manifest.flash_bytes, ram_bytes=manifest.ram_bytes,

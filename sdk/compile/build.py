@@ -1,0 +1,100 @@
+"""`sdk build`: model → generated C → firmware image for a target, plus a manifest.
+
+build/<target>/ holds gen/ (model.c, model.h, graph.json, plan.json), firmware.elf/.bin,
+size_report.json and build.json — the manifest (sdk/compile/manifest.py) every later command
+(flash, validate, bench) reads, so they act on exactly what was built. The model is lowered
+once (sdk/compile/lower.py: capture, passes, memory plan) and that graph and plan are what is
+emitted, compiled and recorded. A build is written beside
+build/<target>/ and swapped in whole once complete, one build at a time (sdk/compile/staging.py):
+a failed build leaves the previous one as it was; the board's flash files (board/) are
+carried over.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from codegen.ir import Graph
+from codegen.kernels.catalog import accumulates_in_half
+from codegen.kernels.registry import INCLUDE_DIR, kernel_sources
+from codegen.passes import PrecisionPolicy
+from codegen.plan import MemoryPlan
+from sdk.compile.fingerprint import model_fingerprint
+from sdk.compile.firmware import FirmwareImage, build_firmware
+from sdk.compile.lower import GeneratedModel, emit_graph, lower
+from sdk.compile.manifest import DEFAULT_BUILD_ROOT, BuildManifest, build_dir, model_reference
+from sdk.compile.precision import describe
+from sdk.compile.staging import staged_build
+from sdk.errors import UserError
+from sdk.models import load_model
+from sdk.models.spec import ModelSpec
+from sdk.target import Target, load_target
+
+
+def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path, isa_features: list[str],
+                sampler=None) -> tuple[GeneratedModel, FirmwareImage]:
+    """Emit and compile a lowered graph with its memory plan (and its sampler, if any) into an
+    image in out/."""
+    generated = emit_graph(graph, plan, out / "gen", isa_features, sampler)
+    kernels = kernel_sources(generated.emitted.kernel_functions)
+    image = build_firmware(target, [*generated.sources, *kernels], [INCLUDE_DIR, generated.directory], out)
+    return generated, image
+
+
+def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
+          precision: PrecisionPolicy | None = None, reference_kernels: bool = False) -> BuildManifest:
+    """reference_kernels: use only the portable kernels (the baseline benchmarks compare to)."""
+    target = load_target(target_name)
+    precision = precision or PrecisionPolicy()
+    spec = load_model(model_ref)  # a bad --model is refused before the build directory is touched
+    final = build_dir(target_name, root)
+    with staged_build(final) as out:
+        manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels)
+        manifest.save(out / "build.json")
+    return manifest
+
+
+def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target: Target,
+                precision: PrecisionPolicy, reference_kernels: bool) -> BuildManifest:
+    """Build into out/, which becomes final/: every path the manifest records is under final."""
+    graph, plan = lower(spec, precision)
+    unmatched = precision.unmatched_patterns(graph)
+    if unmatched:
+        raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; the layer "
+                        f"names are the ones `sdk bench` prints")
+    generated, image = build_graph(graph, plan, target, out, [] if reference_kernels else target.isa_features,
+                                   spec.sampler)
+    kernels = kernel_sources(generated.emitted.kernel_functions)
+    policy = {"default": precision.default, "layers": precision.layers}
+    return BuildManifest(
+        target=final.name, model=model_reference(model_ref), model_name=spec.name,
+        model_hash=generated.model_hash, precision=describe(precision),
+        precision_policy=policy,
+        kernels="reference" if reference_kernels else "target",
+        build_id=image.build_id, elf=str((final / image.elf.name).resolve()),
+        arena_bytes=generated.plan.arena_bytes,
+        arena_lower_bound_bytes=generated.plan.lower_bound_bytes,
+        flash_bytes=image.flash_bytes, ram_bytes=image.ram_bytes, text_bytes=image.text_bytes,
+        rodata_bytes=image.rodata_bytes, data_bytes=image.data_bytes, bss_bytes=image.bss_bytes,
+        kernel_sources=[str(k.relative_to(INCLUDE_DIR.parent)) for k in kernels],
+        layers=layer_records(graph, generated.emitted.layers),
+        inputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.inputs],
+        outputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.outputs],
+        sampler=spec.sampler.to_dict() if spec.sampler else None,
+        model_fingerprint=model_fingerprint(model_ref, spec, policy),
+    )
+
+
+def layer_records(graph: Graph, layers) -> list[dict]:
+    """The manifest's rows, one per emitted kernel call (codegen/emit_c.py Layer): what it
+    computes and how, as built. input_dtype and accumulation_dtype are the facts the
+    tolerances are derived from (sdk/verify/)."""
+    nodes = {node.name: node for node in graph.nodes}
+    return [_layer_record(graph, nodes[layer.name], layer) for layer in layers]
+
+
+def _layer_record(graph: Graph, node, layer) -> dict:
+    first_input = graph.tensors[node.inputs[0]].dtype if node.inputs and node.inputs[0] else layer.dtype
+    return {"name": layer.name, "op": layer.op, "macs": layer.macs, "dtype": layer.dtype,
+            "function": layer.function, "accumulation": layer.accumulation, "input_dtype": first_input,
+            "accumulation_dtype": "f16" if accumulates_in_half(layer.function) else "f32"}
