@@ -17,7 +17,7 @@ from codegen.capture import capture
 from codegen.emit_c import EmittedModel, emit_c
 from codegen.emit_sampler import emit_sampler
 from codegen.ir import Graph
-from codegen.passes import PrecisionPolicy, run_passes, tabulate_time
+from codegen.passes import PrecisionPolicy, run_passes
 from codegen.plan import MemoryPlan, plan_memory
 from sdk.models.spec import ModelSpec
 
@@ -39,9 +39,9 @@ class GeneratedModel:
 
 def lower(spec: ModelSpec, precision: PrecisionPolicy | None = None) -> tuple[Graph, MemoryPlan]:
     graph = capture(spec.module, spec.example_inputs)
-    if spec.sampler is not None:  # the time input becomes a step index into the plan's times
-        graph = tabulate_time.run(graph, graph.inputs[1], spec.sampler.times)
-    graph = run_passes(graph, precision)
+    # a sampler's schedule: the pipeline's tabulate_time turns the time input into a step index
+    schedule = (graph.inputs[1], spec.sampler.times) if spec.sampler is not None else (None, None)
+    graph = run_passes(graph, precision, *schedule)
     return graph, plan_memory(graph)
 
 
