@@ -172,6 +172,41 @@ def test_sampler_check_fails_on_a_nan_sample_and_names_its_seed(monkeypatch, tmp
     assert asked == [2, 2, 1] and [r["seed"] for r in check["per_sample"]] == [2, 3, 4, 5, 6]
 
 
+@pytest.mark.unit
+def test_generate_exits_1_when_the_board_draws_non_finite_values(capsys, monkeypatch, tmp_path):
+    import contextlib
+
+    from sdk.runner import board as runner_board
+    from sdk.verify import generate as generation
+
+    spec = checkpoint_spec(untrained_student(tmp_path))
+    shape = tuple(spec.example_inputs[0].shape)
+    manifest = SimpleNamespace(target="host", model=str(tmp_path / "student_2steps.pt"), model_name="s",
+                               precision="fp32", inputs=[{"shape": list(shape)}],
+                               sampler={"steps": spec.sampler.steps, "kind": "ddim", "prediction": "v"})
+
+    def board_samples(client, steps, n, seed):  # the host's own samples, seed 1 with one NaN
+        made = []
+        for s in range(seed, seed + n):
+            sample = host_sample(spec.module, spec.sampler, s, shape).sample.copy()
+            if s == 1:
+                sample.flat[5] = np.nan
+            made.append(BoardSample(s, sample, 1))
+        return made
+
+    monkeypatch.setattr(cli, "load_manifest", lambda target, root: manifest)
+    monkeypatch.setattr(runner_board, "open_board", lambda *a, **k: contextlib.nullcontext(None))
+    monkeypatch.setattr(generation, "board_samples", board_samples)
+    code, out = sdk(capsys, "generate", "--target", "host", "--n", "3", "--png", tmp_path / "g.png")
+    assert code == 1, out
+    assert "seed 1" in out and "NaN/inf values" in out
+    monkeypatch.setattr(generation, "board_samples",
+                        lambda c, steps, n, seed: [BoardSample(s, host_sample(spec.module, spec.sampler, s,
+                                                                              shape).sample, 1)
+                                                   for s in range(seed, seed + n)])
+    assert sdk(capsys, "generate", "--target", "host", "--n", "3", "--png", tmp_path / "g.png")[0] == 0
+
+
 # --------------------------------------------------------------------------- mobile, bench
 
 @pytest.mark.slow  # exports to a mobile runtime

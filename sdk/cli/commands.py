@@ -309,7 +309,11 @@ def cmd_generate(args) -> int:
         (f"{counter_unit(args.target)} per image", f"{generated.instructions_per_image:,}"),
         ("max |board − host sampler|", f"{generated.max_abs_error:.2e} {_nonfinite(generated.first_nonfinite)}"),
         ("grid", str(png))]))
-    return 0
+    if not generated.passed:
+        console.print("[red]the board made NaN/inf values where the host sampler has numbers (or the "
+                      "reverse): the grid is not what the model draws; find the layer with `sdk validate`"
+                      " and build in fp32 or keep that layer in fp32 (--precision-config)", highlight=False)
+    return 0 if generated.passed else 1
 
 
 def cmd_validate_farm(args) -> int:

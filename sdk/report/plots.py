@@ -44,10 +44,14 @@ def _panels(rec: SampleRecord, sampler) -> list[tuple[str, np.ndarray, dict]]:
                  "device: clean estimate x̂0")
         scale = {"vmin": -1.0, "vmax": 1.0}
     error = np.abs(device - torch_side)
+    finite = error[np.isfinite(error)]
+    largest = f"max {finite.max():.1e}" if finite.size else "max -"
+    if finite.size < error.size:  # the rest is NaN/inf: say so instead of a misleading max
+        largest += f", {error.size - finite.size} NaN/inf"
     return [(names[0], _image(rec.inputs[0]), {"cmap": "gray"}),
             (names[1], _image(torch_side), {"cmap": "gray", **scale}),
             (names[2], _image(device), {"cmap": "gray", **scale}),
-            (f"|device − torch|\nmax {np.nanmax(error):.1e}", _image(error), {"cmap": "magma", "vmin": 0.0})]
+            (f"|device − torch|\n{largest}", _image(error), {"cmap": "magma", "vmin": 0.0})]
 
 
 def save_validation_grid(records: list[SampleRecord], path: Path, rows: int = PICTURE_ROWS,

@@ -39,6 +39,11 @@ class Generated:
         return first_nonfinite(self.compared, "sample")
 
     @property
+    def passed(self) -> bool:
+        """No NaN/inf where the host sampler has a number (or the reverse): a grid to trust."""
+        return self.first_nonfinite is None
+
+    @property
     def instructions_per_image(self) -> int:
         return int(statistics.median(m.instructions for m in self.made))
 
