@@ -36,7 +36,12 @@ $(VENV)/.base: pyproject.toml
 	$(VENV)/bin/pip install -q torch==2.13.0 -e .
 	touch $@
 
+# torchao's pure-Python wheel first (see pyproject.toml's mobile extra): --platform any makes pip
+# take the py3-none-any wheel instead of the CUDA-built x86-64 one.
 $(VENV)/.installed: $(VENV)/.base
+	rm -rf $(VENV)/wheels && $(VENV)/bin/pip download -q --no-deps --platform any --only-binary=:all: \
+	  -d $(VENV)/wheels torchao==0.18.0
+	$(VENV)/bin/pip install -q --no-deps torch==2.13.0 $(VENV)/wheels/torchao-0.18.0-py3-none-any.whl
 	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[test,data,mobile]'
 	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[farm]' || \
 	  echo "note: labgrid (extra 'farm') did not install; the labgrid farm test will say so and skip"
