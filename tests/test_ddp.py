@@ -14,9 +14,10 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from sdk.data.datasets import load_dataset
-from sdk.diffusion.progressive import distill_step
+from sdk.diffusion.loop import world
+from sdk.diffusion.progressive import distill_loss
 from sdk.diffusion.schedule import CosineSchedule
-from sdk.diffusion.train import TeacherConfig, train_step, world
+from sdk.diffusion.train import TeacherConfig, teacher_loss
 
 pytestmark = [pytest.mark.unit, pytest.mark.slow]
 
@@ -35,11 +36,14 @@ def _one_step(kind: str, model, rank: int, size: int):
     net = torch.nn.parallel.DistributedDataParallel(model) if size > 1 else model
     optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
     if kind == "train":
-        train_step(net, optimizer, CosineSchedule(), CONFIG, data, step=0, rank=rank, size=size)
+        loss = teacher_loss(net, CosineSchedule(), CONFIG, data, step=0, rank=rank, size=size)
     else:
-        distill_step(teacher, net, optimizer, CosineSchedule(), CONFIG.prediction, data,
-                     student_steps=2, batch=CONFIG.batch, gen=torch.Generator().manual_seed(5),
-                     rank=rank, size=size)
+        loss = distill_loss(teacher, net, CosineSchedule(), CONFIG.prediction, data,
+                            student_steps=2, batch=CONFIG.batch, gen=torch.Generator().manual_seed(5),
+                            rank=rank, size=size)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
     return model
 
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from sdk.target import known_targets
-from tests.helpers.kernel_check import case_failures, run_case_image
-from tests.helpers.tools import require_target
+from tests.helpers.kernel_check import case_failures, run_cases_for, target_precisions
 from tests.kernel_cases import kernel_case_graph
 
 pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
@@ -35,12 +33,9 @@ FLOAT_REFERENCE_CASES = {
 ONE_BIT_OPS = {"sign_pack", "binary_conv2d", "binary_weight_conv2d"}  # checked on their own below
 
 
-@pytest.fixture(scope="module", params=[(t, p) for t in known_targets() for p in ("fp32", "fp16")],
-                ids=lambda tp: f"{tp[0]}-{tp[1]}")
+@pytest.fixture(scope="module", params=target_precisions(), ids=lambda tp: f"{tp[0]}-{tp[1]}")
 def results(request, tmp_path_factory):
-    target = require_target(request.param[0])
-    graph, inputs = kernel_case_graph(seed=1)
-    return run_case_image(target, graph, inputs, request.param[1], tmp_path_factory.mktemp("cases"))
+    return run_cases_for(request, tmp_path_factory, kernel_case_graph, seed=1)
 
 
 def test_every_case_matches_exact_arithmetic(results):

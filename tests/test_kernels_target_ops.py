@@ -7,20 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from sdk.target import known_targets
-from tests.helpers.kernel_check import case_failures, run_case_image
-from tests.helpers.tools import require_target
+from tests.helpers.kernel_check import case_failures, run_cases_for, target_precisions
 from tests.kernel_cases_ops import ops_case_graph
 
 pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module", params=[(t, p) for t in known_targets() for p in ("fp32", "fp16")],
-                ids=lambda tp: f"{tp[0]}-{tp[1]}")
+@pytest.fixture(scope="module", params=target_precisions(), ids=lambda tp: f"{tp[0]}-{tp[1]}")
 def results(request, tmp_path_factory):
-    target = require_target(request.param[0])
-    graph, inputs = ops_case_graph(seed=2)
-    return run_case_image(target, graph, inputs, request.param[1], tmp_path_factory.mktemp("ops"))
+    return run_cases_for(request, tmp_path_factory, ops_case_graph, seed=2)
 
 
 def test_every_case_matches_exact_arithmetic(results):

@@ -36,14 +36,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
-import torch.distributed as dist
 import torch.nn.functional as F
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from torch import nn
 
 from sdk.compress.binary_layers import MODES, BinaryConv2d, binarize_model
 from sdk.diffusion.checkpoint import save_checkpoint
-from sdk.diffusion.train import world
+from sdk.diffusion.loop import fit, progress_bar, save_once, world
 from sdk.diffusion.trajectories import (FeatureTap, checkpoint_plan, predicted_x0, teacher_states,
                                         trajectories_per_iteration)
 from sdk.models.unet import ResBlock
@@ -103,35 +101,28 @@ def binarize_distill(teacher_path: Path, mode: str, iterations: int, out_dir: Pa
     blocks = feature_blocks(student, names)
     teacher.requires_grad_(False)
     teacher_tap, student_tap = FeatureTap(teacher, blocks), FeatureTap(student, blocks)
-    net = nn.parallel.DistributedDataParallel(student.train()) if size > 1 else student.train()
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    lr_decay = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, iterations)
-    columns = [TextColumn(f"binarize {mode}, {len(names)} layers, {steps} steps"), BarColumn(),
-               TextColumn("{task.completed}/{task.total}"), TextColumn("loss {task.fields[loss]:.4f}"),
-               TextColumn("o {task.fields[o]:.2f}"), TimeRemainingColumn()]
-    with Progress(*columns, disable=rank != 0) as progress:
-        task = progress.add_task("binarize", total=iterations, loss=float("nan"), o=1.0)
-        for it in range(iterations):
-            o = 1.0 + (O_FINAL - 1.0) * it / max(iterations - 1, 1)
-            for conv in binary_convs:
-                conv.o = o
-            gen = torch.Generator().manual_seed(seed * 100003 + it)
-            noise = torch.randn((trajectories, *config.sample_shape), generator=gen)[rank::size]
-            x, t, target = teacher_states(teacher, plan, noise)
-            output = net(x, t)
-            loss = F.mse_loss(predicted_x0(config.prediction, output, x, t),
-                              predicted_x0(config.prediction, target, x, t))
-            loss = loss + dmd_weight * dmd_loss(student_tap.take(), teacher_tap.take(), patch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            lr_decay.step()
-            progress.update(task, advance=1, loss=loss.item(), o=o)
+    student.train()
+
+    def loss(net, it: int) -> torch.Tensor:
+        o = 1.0 + (O_FINAL - 1.0) * it / max(iterations - 1, 1)
+        for conv in binary_convs:
+            conv.o = o
+        progress.update(task, o=o)
+        gen = torch.Generator().manual_seed(seed * 100003 + it)
+        noise = torch.randn((trajectories, *config.sample_shape), generator=gen)[rank::size]
+        x, t, target = teacher_states(teacher, plan, noise)
+        output = net(x, t)
+        value = F.mse_loss(predicted_x0(config.prediction, output, x, t),
+                           predicted_x0(config.prediction, target, x, t))
+        return value + dmd_weight * dmd_loss(student_tap.take(), teacher_tap.take(), patch)
+
+    with progress_bar(rank, "loss", "o") as progress:
+        task = progress.add_task(f"binarize {mode}, {len(names)} layers, {steps} steps",
+                                 total=iterations, loss=float("nan"), o=1.0)
+        fit(student, loss, iterations, lr, progress, task)
     path = Path(out_dir) / f"binary_{mode}_{steps}steps.pt"
-    if rank == 0:
-        save_checkpoint(path, replace(config, binary={"mode": mode, "layers": names}), student.eval(),
-                        "student", sampling_steps=steps, method=f"binarize-{mode}",
-                        teacher=str(teacher_path), dmd_weight=dmd_weight)
-    if size > 1:
-        dist.barrier()
+    save_once(lambda: save_checkpoint(path, replace(config, binary={"mode": mode, "layers": names}),
+                                      student.eval(), "student", sampling_steps=steps,
+                                      method=f"binarize-{mode}", teacher=str(teacher_path),
+                                      dmd_weight=dmd_weight))
     return path

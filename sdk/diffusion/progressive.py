@@ -6,8 +6,9 @@ is x'' = α''·x̂0 + σ''·(x_t - α·x̂0)/σ, the x̂0 that makes one step hi
 has a closed form; the student is trained towards it in its own parametrisation, weighted
 by max(SNR, 1) ("truncated SNR") so that nearly-pure-noise timesteps still count.
 
-Under torchrun the rounds run data parallel as in train.py: every rank draws the same
-global batch and trains on its slice; DistributedDataParallel averages the gradients.
+Under torchrun the rounds run data parallel in the shared loop (loop.py): every rank draws
+the same global batch and trains on its slice; DistributedDataParallel averages the
+gradients. Adam at a constant learning rate, no EMA: each round's student is its weights.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import copy
 from pathlib import Path
 
 import torch
-import torch.distributed as dist
 from rich.progress import Progress
 
 from sdk.diffusion import ddim
 from sdk.diffusion.checkpoint import load_checkpoint, save_checkpoint
+from sdk.diffusion.loop import check_batch, fit, progress_bar, save_once, world
 from sdk.diffusion.schedule import CosineSchedule
-from sdk.diffusion.train import training_data, world
+from sdk.diffusion.train import training_data
 
 
 def _alpha_sigma(schedule: CosineSchedule, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -55,10 +56,10 @@ def _teacher_two_steps(teacher, schedule, prediction, x_t, t, t_mid, t_next):
     return _ddim_to(schedule, prediction, teacher(x_mid, t_mid), x_mid, t_mid, t_next)
 
 
-def distill_step(teacher, net, optimizer, schedule: CosineSchedule, prediction: str,
+def distill_loss(teacher, net, schedule: CosineSchedule, prediction: str,
                  data: torch.Tensor, student_steps: int, batch: int, gen: torch.Generator,
-                 rank: int = 0, size: int = 1) -> float:
-    """One optimizer step on this rank's slice of the global batch; returns the local loss."""
+                 rank: int = 0, size: int = 1) -> torch.Tensor:
+    """The loss of this rank's slice of the global batch of one step (draws it from gen)."""
     grid = torch.tensor(ddim.timesteps(schedule, 2 * student_steps) + [-1.0])
     x0 = data[torch.randint(len(data), (batch,), generator=gen)]
     i = 2 * torch.randint(student_steps, (batch,), generator=gen)
@@ -71,29 +72,21 @@ def distill_step(teacher, net, optimizer, schedule: CosineSchedule, prediction: 
     pred_x0, _ = schedule.to_x0_eps(prediction, net(x_t, t), x_t, t)
     a, s = _alpha_sigma(schedule, t)
     weight = torch.clamp((a / s) ** 2, min=1.0).view(-1, *([1] * (x0.dim() - 1)))
-    loss = torch.mean(weight * (pred_x0 - target_x0) ** 2)
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    optimizer.step()
-    return loss.item()
+    return torch.mean(weight * (pred_x0 - target_x0) ** 2)
 
 
 def distill_round(teacher, schedule: CosineSchedule, prediction: str, data: torch.Tensor,
                   student_steps: int, iterations: int, batch: int, lr: float, seed: int,
-                  progress: Progress | None = None) -> torch.nn.Module:
+                  progress: Progress) -> torch.nn.Module:
     """One round: a student doing in `student_steps` what the teacher does in twice as many."""
     rank, size = world()
     student = copy.deepcopy(teacher).train()
-    net = torch.nn.parallel.DistributedDataParallel(student) if size > 1 else student
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
     gen = torch.Generator().manual_seed(seed)
-    task = progress.add_task(f"distill {2 * student_steps}→{student_steps} steps",
-                             total=iterations) if progress else None
-    for _ in range(iterations):
-        distill_step(teacher, net, optimizer, schedule, prediction, data, student_steps, batch, gen,
-                     rank, size)
-        if progress:
-            progress.advance(task)
+    task = progress.add_task(f"distill {2 * student_steps}→{student_steps} steps", total=iterations,
+                             loss=float("nan"))
+    fit(student, lambda net, _: distill_loss(teacher, net, schedule, prediction, data, student_steps,
+                                             batch, gen, rank, size),
+        iterations, lr, progress, task, cosine_decay=False)
     return student.eval()
 
 
@@ -104,21 +97,18 @@ def progressive_distill(teacher_path: Path, start_steps: int, final_steps: int, 
         raise ValueError(f"progressive distillation halves the step count: {start_steps} → {final_steps} "
                          "needs powers of two with final < start")
     rank, size = world()
-    if batch % size:
-        raise ValueError(f"--batch {batch} must divide evenly over {size} processes")
+    check_batch(batch, size)
     _, config, teacher = load_checkpoint(teacher_path)
     data = training_data(config)
     schedule = CosineSchedule()
     paths, steps = [], start_steps
-    with Progress(disable=rank != 0) as progress:
+    with progress_bar(rank, "loss") as progress:
         while steps > final_steps:
             steps //= 2
             teacher = distill_round(teacher, schedule, config.prediction, data, steps, iterations,
                                     batch, lr, seed + steps, progress)
             path = Path(out_dir) / f"student_{steps}steps.pt"
-            if rank == 0:
-                save_checkpoint(path, config, teacher, "student", sampling_steps=steps, method="progressive")
+            save_once(lambda: save_checkpoint(path, config, teacher, "student", sampling_steps=steps,
+                                              method="progressive"))
             paths.append(path)
-    if size > 1:
-        dist.barrier()
     return paths

@@ -21,11 +21,10 @@ from pathlib import Path
 
 import torch
 import torch.distributed as dist
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sdk.diffusion import sampling
 from sdk.diffusion.checkpoint import load_checkpoint, save_checkpoint
-from sdk.diffusion.train import update_ema, world
+from sdk.diffusion.loop import Ema, check_batch, fit, progress_bar, save_once, world
 
 # Density of s ∝ cosh(a·(2s − 1)): U-shaped, ~3.8× denser at the ends than in the middle.
 # The Euler sampler queries s = 1 at every step count (at one step that query is the whole
@@ -33,11 +32,6 @@ from sdk.diffusion.train import update_ema, world
 # pure noise at s = 1, the noise from a nearly clean image at s = 0 (Lee et al. 2024,
 # "Improving the training of rectified flows"). Not ablated against uniform s here.
 TIME_SHARPNESS = 2.0
-
-
-def _columns(label: str, loss: bool = False) -> list:
-    return [TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-            *([TextColumn("loss {task.fields[loss]:.4f}")] if loss else []), TimeRemainingColumn()]
 
 
 def sample_time(n: int, gen: torch.Generator, a: float = TIME_SHARPNESS) -> torch.Tensor:
@@ -57,8 +51,8 @@ def make_pairs(teacher: torch.nn.Module, prediction: str, shape: tuple[int, ...]
     x0 = torch.zeros_like(z)
     plan = sampling.plan_for(prediction, teacher_steps)
     lo, hi = rank * pairs // size, (rank + 1) * pairs // size
-    with Progress(*_columns(f"teacher pairs ({teacher_steps} DDIM steps)"), disable=rank != 0) as progress:
-        task = progress.add_task("pairs", total=hi - lo)
+    with progress_bar(rank) as progress:
+        task = progress.add_task(f"teacher pairs ({teacher_steps} DDIM steps)", total=hi - lo)
         for start in range(lo, hi, chunk):
             end = min(start + chunk, hi)
             x0[start:end] = sampling.sample(teacher, plan, z[start:end])
@@ -80,25 +74,19 @@ def train_flow(student: torch.nn.Module, z: torch.Tensor, x0: torch.Tensor, iter
                size: int = 1) -> torch.nn.Module:
     """Adam with cosine decay on the pairs; returns the EMA of the student's weights. Every
     rank draws the same global batch (generator seeded by seed and step) and takes its slice."""
-    ema = copy.deepcopy(student).eval()
+    ema = Ema.of(student, ema_decay)
     student.train()
-    net = torch.nn.parallel.DistributedDataParallel(student) if size > 1 else student
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    lr_decay = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, iterations)
-    with Progress(*_columns("training flow student", loss=True), disable=rank != 0) as progress:
-        task = progress.add_task("train", total=iterations, loss=float("nan"))
-        for step in range(iterations):
-            gen = torch.Generator().manual_seed(seed * 100003 + step)
-            i = torch.randint(len(z), (batch,), generator=gen)
-            s = sample_time(batch, gen)
-            loss = flow_loss(net, z[i][rank::size], x0[i][rank::size], s[rank::size])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            lr_decay.step()
-            update_ema(ema, student, ema_decay)
-            progress.update(task, advance=1, loss=loss.item())
-    return ema
+
+    def loss(net, step: int) -> torch.Tensor:
+        gen = torch.Generator().manual_seed(seed * 100003 + step)
+        i = torch.randint(len(z), (batch,), generator=gen)
+        s = sample_time(batch, gen)
+        return flow_loss(net, z[i][rank::size], x0[i][rank::size], s[rank::size])
+
+    with progress_bar(rank, "loss") as progress:
+        task = progress.add_task("training flow student", total=iterations, loss=float("nan"))
+        fit(student, loss, iterations, lr, progress, task, ema=ema)
+    return ema.average
 
 
 def reflow_distill(teacher_path: Path, steps: int, iterations: int, out_dir: Path, batch: int = 64,
@@ -113,16 +101,13 @@ def reflow_distill(teacher_path: Path, steps: int, iterations: int, out_dir: Pat
         raise ValueError(f"{teacher_path} is already a flow model: reflow needs a DDIM (eps or v) "
                          "teacher whose samples define the coupling")
     rank, size = world()
-    if batch % size:
-        raise ValueError(f"--batch {batch} must divide evenly over {size} processes")
+    check_batch(batch, size)
     z, x0 = make_pairs(teacher, config.prediction, config.sample_shape, pairs,
                        teacher_steps, seed, rank, size)
     student = train_flow(copy.deepcopy(teacher), z, x0, iterations, batch, lr, ema_decay, seed,
                          rank, size)
     path = Path(out_dir) / f"reflow_{steps}steps.pt"
-    if rank == 0:
-        save_checkpoint(path, replace(config, prediction="flow"), student, "student",
-                        sampling_steps=steps, method="reflow", teacher_steps=teacher_steps, pairs=pairs)
-    if size > 1:
-        dist.barrier()
+    save_once(lambda: save_checkpoint(path, replace(config, prediction="flow"), student, "student",
+                                      sampling_steps=steps, method="reflow",
+                                      teacher_steps=teacher_steps, pairs=pairs))
     return [path]

@@ -1,25 +1,22 @@
 """Train a diffusion teacher: a TinyUNet predicting ε or v under the cosine schedule.
 
-Single process by default; under torchrun (WORLD_SIZE > 1) the same loop runs data
-parallel with DistributedDataParallel on gloo. Every rank draws the same global batch
+Single process by default; under torchrun (WORLD_SIZE > 1) the same loop (loop.py) runs
+data parallel with DistributedDataParallel on gloo. Every rank draws the same global batch
 (samples, timesteps and noise from a generator seeded by seed and step) and takes its own
 slice, so N ranks compute the gradient one process computes on the whole batch.
 """
 
 from __future__ import annotations
 
-import copy
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-import torch.distributed as dist
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sdk.compress.binary_layers import apply_binary
 from sdk.data.datasets import load_dataset
 from sdk.diffusion.checkpoint import save_checkpoint
+from sdk.diffusion.loop import Ema, check_batch, fit, progress_bar, save_once, world
 from sdk.diffusion.schedule import PREDICTIONS, CosineSchedule
 from sdk.errors import UserError
 from sdk.models.unet import TinyUNet
@@ -67,14 +64,6 @@ def training_data(config: TeacherConfig) -> torch.Tensor:
     return data.reshape(len(data), *config.sample_shape)
 
 
-def world() -> tuple[int, int]:
-    """(rank, world size), initialising the process group when launched by torchrun."""
-    size = int(os.environ.get("WORLD_SIZE", "1"))
-    if size > 1 and not dist.is_initialized():
-        dist.init_process_group("gloo")
-    return (dist.get_rank(), size) if size > 1 else (0, 1)
-
-
 def global_batch(data: torch.Tensor, batch: int, steps: int, seed: int, step: int):
     """(x0, t, noise) of the whole batch of one step, identical on every rank: a rank then
     takes its slice, so the split never changes what is computed."""
@@ -90,48 +79,25 @@ def diffusion_loss(model, schedule: CosineSchedule, prediction: str, x0: torch.T
     return torch.mean((model(x_t, t) - schedule.target(prediction, x0, t, noise)) ** 2)
 
 
-def train_step(model, optimizer, schedule, config: TeacherConfig, data: torch.Tensor, step: int,
-               rank: int, size: int) -> float:
-    """One optimizer step on this rank's slice of the global batch; returns the local loss."""
+def teacher_loss(model, schedule: CosineSchedule, config: TeacherConfig, data: torch.Tensor,
+                 step: int, rank: int, size: int) -> torch.Tensor:
+    """The loss of this rank's slice of the global batch of one step."""
     x0, t, noise = (v[rank::size] for v in global_batch(data, config.batch, schedule.steps,
                                                          config.seed, step))
-    loss = diffusion_loss(model, schedule, config.prediction, x0, t, noise)
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    optimizer.step()
-    return loss.item()
-
-
-@torch.no_grad()
-def update_ema(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> None:
-    """ema ← decay·ema + (1 − decay)·model, parameter by parameter."""
-    for e, p in zip(ema.parameters(), model.parameters()):
-        e.lerp_(p, 1 - decay)
+    return diffusion_loss(model, schedule, config.prediction, x0, t, noise)
 
 
 def train_teacher(config: TeacherConfig, out: Path) -> Path:
     rank, size = world()
-    if config.batch % size:
-        raise UserError(f"--batch {config.batch} must divide evenly over {size} processes")
+    check_batch(config.batch, size)
     torch.manual_seed(config.seed)
     data = training_data(config)
     model = config.make_model()
-    ema = copy.deepcopy(model).eval()
-    net = torch.nn.parallel.DistributedDataParallel(model) if size > 1 else model
-    optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
-    lr_decay = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, config.steps)
+    ema = Ema.of(model, config.ema_decay)
     schedule = CosineSchedule()
-    columns = [TextColumn("training teacher"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TextColumn("loss {task.fields[loss]:.4f}"), TimeRemainingColumn()]
-    with Progress(*columns, disable=rank != 0) as progress:
-        task = progress.add_task("train", total=config.steps, loss=float("nan"))
-        for step in range(config.steps):
-            loss = train_step(net, optimizer, schedule, config, data, step, rank, size)
-            lr_decay.step()
-            update_ema(ema, model, config.ema_decay)
-            progress.update(task, advance=1, loss=loss)
-    if rank == 0:
-        save_checkpoint(out, config, ema, "teacher")
-    if size > 1:
-        dist.barrier()
+    with progress_bar(rank, "loss") as progress:
+        task = progress.add_task("training teacher", total=config.steps, loss=float("nan"))
+        fit(model, lambda net, step: teacher_loss(net, schedule, config, data, step, rank, size),
+            config.steps, config.lr, progress, task, ema=ema)
+    save_once(lambda: save_checkpoint(out, config, ema.average, "teacher"))
     return Path(out)

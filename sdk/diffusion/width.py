@@ -33,17 +33,14 @@ which keeps whole GroupNorm groups together and follows channel concatenations.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 from pathlib import Path
 
 import torch
-import torch.distributed as dist
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from torch import nn
 
 from sdk.diffusion.checkpoint import save_checkpoint
-from sdk.diffusion.train import update_ema, world
+from sdk.diffusion.loop import Ema, fit, progress_bar, save_once, world
 from sdk.diffusion.trajectories import (FeatureTap, checkpoint_plan, predicted_x0, teacher_states,
                                         trajectories_per_iteration)
 from sdk.models.unet import ResBlock
@@ -141,41 +138,33 @@ def width_distill(teacher_path: Path, width: int, iterations: int, out_dir: Path
     student_config = replace(config, width=width)
     unet = student_config.make_model()
     _slice_init(unet, teacher)
-    ema = copy.deepcopy(unet).eval()
+    ema = Ema.of(unet, ema_decay)
     teacher.requires_grad_(False)
     teacher_tap = FeatureTap(teacher, _blocks(teacher))
     student = _Student(unet, teacher, project=feature_weight > 0).train()
-    net = nn.parallel.DistributedDataParallel(student) if size > 1 else student
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    lr_decay = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, iterations)
     shape = config.sample_shape
-    columns = [TextColumn(f"width {config.width}→{width}, {steps} steps"), BarColumn(),
-               TextColumn("{task.completed}/{task.total}"), TextColumn("loss {task.fields[loss]:.4f}"),
-               TimeRemainingColumn()]
-    with Progress(*columns, disable=rank != 0) as progress:
-        task = progress.add_task("distill", total=iterations, loss=float("nan"))
-        for it in range(iterations):
-            gen = torch.Generator().manual_seed(seed * 100003 + it)
-            noise = torch.randn((trajectories, *shape), generator=gen)[rank::size]
-            x, t, target = teacher_states(teacher, plan, noise)
-            target_features = teacher_tap.take()
-            output, projected = net(x, t)
-            loss = torch.mean((output - target) ** 2)
-            if feature_weight:
-                loss = loss + feature_weight * feature_loss(projected, target_features)
-            if spectral:
-                loss = loss + spectral * spectral_loss(predicted_x0(config.prediction, output, x, t, clip=True),
-                                                       predicted_x0(config.prediction, target, x, t, clip=True))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            lr_decay.step()
-            update_ema(ema, unet, ema_decay)
-            progress.update(task, advance=1, loss=loss.item())
+
+    def loss(net, it: int) -> torch.Tensor:
+        gen = torch.Generator().manual_seed(seed * 100003 + it)
+        noise = torch.randn((trajectories, *shape), generator=gen)[rank::size]
+        x, t, target = teacher_states(teacher, plan, noise)
+        target_features = teacher_tap.take()
+        output, projected = net(x, t)
+        value = torch.mean((output - target) ** 2)
+        if feature_weight:
+            value = value + feature_weight * feature_loss(projected, target_features)
+        if spectral:
+            value = value + spectral * spectral_loss(
+                predicted_x0(config.prediction, output, x, t, clip=True),
+                predicted_x0(config.prediction, target, x, t, clip=True))
+        return value
+
+    with progress_bar(rank, "loss") as progress:
+        task = progress.add_task(f"width {config.width}→{width}, {steps} steps", total=iterations,
+                                 loss=float("nan"))
+        fit(student, loss, iterations, lr, progress, task, ema=ema)
     path = Path(out_dir) / f"width{width}_{steps}steps.pt"
-    if rank == 0:
-        save_checkpoint(path, student_config, ema, "student", sampling_steps=steps, method="width",
-                        teacher=str(teacher_path), spectral=spectral, feature_weight=feature_weight)
-    if size > 1:
-        dist.barrier()
+    save_once(lambda: save_checkpoint(path, student_config, ema.average, "student", sampling_steps=steps,
+                                      method="width", teacher=str(teacher_path), spectral=spectral,
+                                      feature_weight=feature_weight))
     return [path]

@@ -14,6 +14,8 @@ from codegen.passes import PrecisionPolicy, run_passes
 from codegen.plan import plan_memory
 from sdk.compile.build import build_graph
 from sdk.runner import DeviceClient, Emulator
+from sdk.target import known_targets
+from tests.helpers.tools import require_target
 from tests.kernel_cases import case_accumulation, expected_outputs, stored
 
 UNIT_ROUNDOFF = {"f32": 2.0 ** -24, "f16": 2.0 ** -11}
@@ -23,6 +25,20 @@ BIT_EXACT_OPS = EXACT_OPS | {"binary_conv2d"}
 DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d"}
 # expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
 TRANSCENDENTAL_ULPS = 4
+
+
+def target_precisions() -> list[tuple[str, str]]:
+    """Every (target, precision) a case image is built for."""
+    return [(t, p) for t in known_targets() for p in ("fp32", "fp16")]
+
+
+def run_cases_for(request, tmp_path_factory, case_graph, seed: int):
+    """A module fixture's body: build and run `case_graph(seed)` on request.param's
+    (target, precision); skips (fails with CI=true) where the target's tools are missing."""
+    target_name, precision = request.param
+    graph, inputs = case_graph(seed=seed)
+    return run_case_image(require_target(target_name), graph, inputs, precision,
+                          tmp_path_factory.mktemp("cases"))
 
 
 def run_case_image(target, graph, inputs, precision: str, out_dir):
