@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from codegen.emit_c import HEADER_NOTE, c_float
+from codegen.emit_sampler_tabulated import tabulated_source
 from codegen.ir import Graph
 from codegen.passes.tabulate_time import STEP_INPUT
 
@@ -50,19 +51,27 @@ void model_sample(float *x, float *out);
 """
 
 
-def emit_sampler(graph: Graph, plan=None) -> EmittedSampler:
-    """plan: a SamplerPlan (kind, prediction, coefficients), or None for a plain model."""
-    if plan is None:
-        return EmittedSampler(_header(0, 0), None)
-    update = UPDATES.get((plan.kind, plan.prediction))
-    if update is None:
-        raise ValueError(f"no on-device sampler for {plan.kind} with {plan.prediction}-prediction")
+def sampler_io(graph: Graph) -> tuple[int, int]:
+    """(index of the state input x, values in x) of a sampler build's graph."""
     if STEP_INPUT not in graph.inputs or len(graph.outputs) != 1:
         raise ValueError("a sampler build needs a step input (passes/tabulate_time.py) and one output")
     x_input = next(i for i, name in enumerate(graph.inputs) if name != STEP_INPUT)
     values = graph.tensors[graph.inputs[x_input]].numel
     if graph.tensors[graph.outputs[0]].numel != values or len(graph.inputs) != 2:
         raise ValueError("a sampler build needs inputs (x, step) and an output shaped like x")
+    return x_input, values
+
+
+def emit_sampler(graph: Graph, plan=None) -> EmittedSampler:
+    """plan: a SamplerPlan (kind, prediction, coefficients), or None for a plain model."""
+    if plan is None:
+        return EmittedSampler(_header(0, 0), None)
+    x_input, values = sampler_io(graph)
+    if plan.kind == "tabulated":
+        return EmittedSampler(_header(plan.steps, values), tabulated_source(plan, x_input))
+    update = UPDATES.get((plan.kind, plan.prediction))
+    if update is None:
+        raise ValueError(f"no on-device sampler for {plan.kind} with {plan.prediction}-prediction")
     rows = ",\n".join("    {" + ", ".join(c_float(c) for c in coefficients) + "}"
                       for coefficients in plan.coefficients)
     body = "\n".join("            " + line for line in update)

@@ -8,13 +8,17 @@ the same order and their samples can be compared pixel by pixel.
   [−1, 1]; ε̂ = s·x + a·v (or the output); x ← a'·x̂0 + s'·ε̂. Coefficients (a, s, a', s').
 - "euler" (flow models, x_s = (1−s)·x0 + s·z, output v = z − x0): x ← x + (s' − s)·v.
   Coefficients (s' − s, 0, 0, 0).
-Every sample ends clipped to [−1, 1].
+- "tabulated" (a diffusers scheduler, sdk/diffusion/scheduler_plan.py): the model sees
+  s_in·x; x̂0 = clip(cx·x + co·o) where the scheduler clips; x ← A·x + B·x̂0 + D·o plus, for
+  a multistep solver, P_j·x and Q_j·o of the `history` previous steps. A row per step:
+  ROW_FIELDS, then (P_1, Q_1, …, P_h, Q_h). The initial noise is scaled by init_sigma.
+These samples end clipped to [−1, 1] (clip_final); a scheduler's end as it ends.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import torch
 
@@ -22,21 +26,34 @@ from sdk.diffusion import ddim
 from sdk.diffusion.schedule import CosineSchedule
 
 FLOW_TIME_SCALE = 999.0  # a flow model sees s·999, the teacher's time units (noise at the top)
+# A "tabulated" step's coefficients, before the history's (P_j, Q_j) pairs.
+ROW_FIELDS = ("s_in", "cx", "co", "clip", "a", "b", "d")
 
 
 @dataclass(frozen=True)
 class SamplerPlan:
-    kind: str  # "ddim" | "euler"
-    prediction: str  # "eps" | "v" | "flow"
-    times: tuple[float, ...]  # the model's time input at each step
-    coefficients: tuple[tuple[float, float, float, float], ...]
+    """kind "ddim" | "euler" | "tabulated"; prediction "eps" | "v" | "flow" (or a diffusers
+    prediction_type); times: the model's time input at each step; coefficients: one row per
+    step. history, init_sigma, clip_final, scheduler: see the module doc ("tabulated");
+    source: the diffusers scheduler a tabulated plan was read off (not saved)."""
+
+    kind: str
+    prediction: str
+    times: tuple[float, ...]
+    coefficients: tuple[tuple[float, ...], ...]
+    history: int = 0
+    init_sigma: float = 1.0
+    clip_final: bool = True
+    scheduler: str = ""
+    source: object = field(default=None, compare=False, repr=False)
 
     @property
     def steps(self) -> int:
         return len(self.times)
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "steps": self.steps}
+        d = {k: v for k, v in asdict(self).items() if k != "source"}
+        return {**d, "steps": self.steps}
 
 
 def ddim_plan(prediction: str, steps: int, schedule: CosineSchedule = CosineSchedule()) -> SamplerPlan:
@@ -66,6 +83,52 @@ def plan_for(prediction: str, steps: int) -> SamplerPlan:
     return euler_plan(steps) if prediction == "flow" else ddim_plan(prediction, steps)
 
 
+def model_input(plan: SamplerPlan, step: int, x: torch.Tensor) -> torch.Tensor:
+    """What the model sees at `step`: the state, scaled where a scheduler scales it."""
+    if plan.kind != "tabulated" or plan.coefficients[step][0] == 1.0:
+        return x
+    return plan.coefficients[step][0] * x
+
+
+def tabulated_update(plan: SamplerPlan, step: int, xs: list[torch.Tensor],
+                     outputs: list[torch.Tensor]) -> torch.Tensor:
+    """One "tabulated" step; xs and outputs hold this step's state and output first, then
+    the previous steps' (as many as plan.history)."""
+    row = plan.coefficients[step]
+    s_in, cx, co, clip, a, b, d = row[:len(ROW_FIELDS)]
+    x, o = xs[0], outputs[0]
+    nxt = a * x + d * o
+    if b:
+        x0 = cx * x + co * o
+        nxt = nxt + b * (x0.clamp(-clip, clip) if clip else x0)
+    past = row[len(ROW_FIELDS):]
+    for j in range(1, plan.history + 1):
+        if j < len(xs) and (past[2 * j - 2] or past[2 * j - 1]):
+            nxt = nxt + past[2 * j - 2] * xs[j] + past[2 * j - 1] * outputs[j]
+    return nxt
+
+
+def run_plan(plan: SamplerPlan, model, x: torch.Tensor, scales: list | None = None) -> torch.Tensor:
+    """The whole plan from the state x (noise), any kind; `scales` collects each step's
+    max |model output|. A tabulated plan scales the noise by init_sigma first."""
+    if plan.kind != "tabulated":
+        for k, t in enumerate(plan.times):
+            output = model(x, torch.full((x.shape[0],), float(t)))
+            if scales is not None:
+                scales.append(float(output.abs().max()))
+            x = update(plan, k, x, output)
+        return x.clamp(-1, 1)
+    x = x * plan.init_sigma if plan.init_sigma != 1.0 else x
+    xs, outputs = [], []
+    for k, t in enumerate(plan.times):
+        output = model(model_input(plan, k, x), torch.full((x.shape[0],), float(t), dtype=x.dtype))
+        if scales is not None:
+            scales.append(float(output.abs().max()))
+        xs, outputs = [x, *xs][:plan.history + 1], [output, *outputs][:plan.history + 1]
+        x = tabulated_update(plan, k, xs, outputs)
+    return x.clamp(-1, 1) if plan.clip_final else x
+
+
 def update(plan: SamplerPlan, step: int, x: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
     """One sampler step in float32, in the order the C sampler computes it."""
     c0, c1, c2, c3 = (torch.tensor(c, dtype=torch.float32) for c in plan.coefficients[step])
@@ -81,7 +144,4 @@ def update(plan: SamplerPlan, step: int, x: torch.Tensor, output: torch.Tensor) 
 @torch.no_grad()
 def sample(model: torch.nn.Module, plan: SamplerPlan, noise: torch.Tensor) -> torch.Tensor:
     """Run the plan from `noise` (float32); returns samples in [−1, 1]."""
-    x = noise.float()
-    for step, t in enumerate(plan.times):
-        x = update(plan, step, x, model(x, torch.full((x.shape[0],), float(t))))
-    return x.clamp(-1, 1)
+    return run_plan(plan, model, noise.float())

@@ -75,6 +75,13 @@ def _load_file(path: Path) -> ModelSpec:
     if not all(isinstance(e, torch.Tensor) for e in example):
         raise UserError(f"{path}: `example_input` must be a tensor or a tuple of tensors")
     model = single_output(model, example, str(path))
-    sampler = getattr(module, "sample_inputs", None) or gaussian_sampler(example)
     name = path.parent.name if path.stem == "model" else path.stem  # examples/denoiser/model.py
+    if getattr(module, "scheduler", None) is not None:
+        if not hasattr(module, "num_inference_steps"):
+            raise UserError(f"{path} defines `scheduler` but not `num_inference_steps` (the number "
+                            "of sampling steps the board runs)")
+        from sdk.diffusion.scheduler_model import scheduler_spec
+
+        return scheduler_spec(name, model, example, module.scheduler, module.num_inference_steps)
+    sampler = getattr(module, "sample_inputs", None) or gaussian_sampler(example)
     return ModelSpec(name, model, example, sampler)

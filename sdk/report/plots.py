@@ -31,8 +31,9 @@ def _panels(rec: SampleRecord, sampler) -> list[tuple[str, np.ndarray, dict]]:
     """(title, image, imshow options) of one row: the input, what torch and the device make
     of it, and where they differ. A diffusion build (sampler: its SamplerPlan) shows the
     sampler's state and the clean-image estimate behind each side's output instead of the
-    raw ε / v, both computed by the same formula, so a trained model shows a digit."""
-    if sampler is None:
+    raw ε / v, both computed by the same formula, so a trained model shows a digit. A
+    scheduler's plan (tabulated) shows the raw outputs: not every scheduler has an estimate."""
+    if sampler is None or sampler.kind == "tabulated":
         torch_side, device = rec.reference, rec.output
         names = ("input", "torch", "device")
         scale = {"vmin": float(np.nanmin(torch_side)), "vmax": float(np.nanmax(torch_side))}

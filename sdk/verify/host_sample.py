@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from sdk.diffusion import device_noise, sampling
+from sdk.diffusion.scheduler_plan import scheduler_loop
 
 
 @dataclass
@@ -29,10 +30,12 @@ def host_sample(model: torch.nn.Module, plan: sampling.SamplerPlan, seed: int,
 
 @torch.no_grad()
 def sample_from(model: torch.nn.Module, plan: sampling.SamplerPlan, x: torch.Tensor) -> HostSample:
-    """The host sampler (torch FP32) from the noise x, with each step's output scale."""
-    scales = []
-    for k, t in enumerate(plan.times):
-        output = model(x, torch.full((x.shape[0],), float(t)))
-        scales.append(float(output.abs().max()))
-        x = sampling.update(plan, k, x, output)
-    return HostSample(x.clamp(-1, 1).numpy(), scales)
+    """The host sampler (torch FP32) from the noise x, with each step's output scale. A plan
+    tabulated from a diffusers scheduler is checked against that scheduler's own loop
+    (scale_model_input, model, scheduler.step), not against our tabulation of it."""
+    scales: list[float] = []
+    if plan.kind == "tabulated" and plan.source is not None:
+        x, scales = scheduler_loop(plan.source, plan.steps, model, x * plan.init_sigma)
+        return HostSample(x.numpy(), scales)
+    x = sampling.run_plan(plan, model, x, scales)
+    return HostSample(x.numpy(), scales)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import math
 
+from sdk.diffusion.sampling import ROW_FIELDS
+
 FP32_TOLERANCE_REL = 1e-4
 HALF_UNIT_ROUNDOFF = 2.0 ** -11
 SIGMAS = 5.0
@@ -45,7 +47,15 @@ def output_tolerance(layers: list[dict]) -> float:
 
 def sampler_step_gain(plan, step: int) -> float:
     """|∂x_next/∂output| of one sampler update (sdk/diffusion/sampling.py): how much of an
-    error in the model's output reaches the next state."""
+    error in the model's output reaches the next state. A multistep (tabulated) plan also
+    reads the output again in the next `history` steps: those shares add."""
+    if plan.kind == "tabulated":
+        row = plan.coefficients[step]
+        gain = abs(row[6] + row[5] * row[2])  # D + B·co (the clip only shrinks it)
+        for j in range(1, plan.history + 1):
+            if step + j < plan.steps:
+                gain += abs(plan.coefficients[step + j][len(ROW_FIELDS) + 2 * j - 1])  # its Q_j
+        return gain
     c0, c1, c2, c3 = plan.coefficients[step]
     if plan.kind == "euler":
         return abs(c0)
