@@ -33,7 +33,7 @@ def source_index(out_size: int, in_size: int, before: int, mode: str) -> np.ndar
 
 
 def reference(x, attrs):
-    out_shape = attrs["out_shape"]
+    out_shape = attrs["output_shape"]
     y = np.asarray(x, dtype=np.float32)
     inside = np.ones(out_shape, dtype=bool)
     for d, (size, before) in enumerate(zip(out_shape, attrs["before"])):
@@ -61,7 +61,7 @@ def _capture(mode: str | None = None, default_value: float = 0.0):
         for k in range(len(pads) // 2):
             before[rank - 1 - k] = pads[2 * k]
         return "pad", [args[0]], {"mode": m, "value": float(value if value is not None else 0.0),
-                                  "before": before, "out_shape": [int(s) for s in out_shape]}
+                                  "before": before, "output_shape": [int(s) for s in out_shape]}
     return capture
 
 
@@ -69,7 +69,7 @@ def params(graph, node):
     a = node.attrs
     in_shape = list(graph.tensors[node.inputs[0]].shape)
     pad = MAX_RANK - len(in_shape)
-    return "pad_params_t", dict(in_shape=[1] * pad + in_shape, out_shape=[1] * pad + a["out_shape"],
+    return "pad_params_t", dict(in_shape=[1] * pad + in_shape, out_shape=[1] * pad + a["output_shape"],
                                 before=[0] * pad + a["before"], mode=MODES[a["mode"]],
                                 value=c_float(a["value"]))
 

@@ -1,6 +1,6 @@
 """strided_copy: out[i] = in[offset + sum_d idx_d * strides_d], the one kernel behind every
 op that only moves elements. attrs: the view's `shape`, `strides` (input elements) and
-`offset`, merged to the fewest dims, and the output's own `out_shape`.
+`offset`, merged to the fewest dims, and the output's own `output_shape`.
 
 slice/narrow/select, the pieces of chunk/split/split_with_sizes/unbind, expand, repeat,
 permute/transpose/t and pixel_shuffle/unshuffle are each captured as a strided view of
@@ -26,7 +26,7 @@ def reference(x, attrs):
     size = flat.itemsize
     view = np.lib.stride_tricks.as_strided(flat[attrs["offset"]:], shape=attrs["shape"],
                                            strides=[s * size for s in attrs["strides"]], writeable=False)
-    return np.array(view).reshape(attrs["out_shape"])
+    return np.array(view).reshape(attrs["output_shape"])
 
 
 def shape_of(node) -> tuple[int, ...]:
@@ -42,7 +42,7 @@ def _copy(x, view: View, out_shape):
     if int(np.prod(v.shape)) != int(np.prod(out_shape)):
         raise AssertionError(f"view {v} does not give {out_shape}")
     return "strided_copy", [x], {"shape": list(v.shape), "strides": list(v.strides), "offset": v.offset,
-                                 "out_shape": [int(s) for s in out_shape]}
+                                 "output_shape": [int(s) for s in out_shape]}
 
 
 def _arg(args, kwargs, i, name, default=None):
