@@ -74,6 +74,7 @@ class _Converter:
         self.graph = Graph(tensors={}, nodes=[], inputs=[], outputs=[])
         self.names: dict[str, str] = {}  # fx node name -> IR tensor name
         self.torch_constants: dict[str, torch.Tensor] = {}
+        self.constant_tuples: dict[str, tuple] = {}  # fx name -> the tensors a folded split gave
 
     def run(self) -> Graph:
         sig = self.program.graph_signature
@@ -128,8 +129,17 @@ class _Converter:
     def _convert(self, fx_node: torch.fx.Node) -> None:
         target = str(fx_node.target)
         tensor_args = [a for a in fx_node.all_input_nodes]
+        if fx_node.target is operator.getitem and fx_node.args[0].name in self.constant_tuples:
+            part = self.constant_tuples[fx_node.args[0].name][fx_node.args[1]]
+            self._add_constant(fx_node.name, f"const_{fx_node.name}", part)
+            return
         if all(self.graph.is_constant(self.names.get(a.name, "")) for a in tensor_args):
             self._fold_with_torch(fx_node)
+            return
+        if f"{target}[]" in CAPTURERS:  # a multi-output op: captured per getitem, below
+            return
+        if fx_node.target is operator.getitem and f"{fx_node.args[0].target}[]" in CAPTURERS:
+            self._convert_piece(fx_node)
             return
         if target in IDENTITIES or fx_node.target is operator.getitem:
             self.names[fx_node.name] = self.names[fx_node.args[0].name]
@@ -148,6 +158,24 @@ class _Converter:
         except UnsupportedOpError as e:
             raise UnsupportedOpError(f"unsupported use of {target} at node '{fx_node.name}' "
                                      f"({source}): {e}") from None
+        input_names = [self._operand(a, fx_node) for a in inputs]
+        self.graph.tensors[fx_node.name] = Tensor(fx_node.name, out_shape)
+        self.graph.nodes.append(Node(fx_node.name, op, input_names, [fx_node.name], attrs, source))
+        self.names[fx_node.name] = fx_node.name
+
+    def _convert_piece(self, fx_node: torch.fx.Node) -> None:
+        """getitem i of a multi-output op (split): the op's `<target>[]` capturer gets the op's
+        arguments and index=i, and returns the node that computes that one piece."""
+        source_node, index = fx_node.args
+        source = _source_line(source_node)
+        target = f"{source_node.target}[]"
+        out_shape = tuple(int(s) for s in fx_node.meta["val"].shape)
+        try:
+            op, inputs, attrs = CAPTURERS[target](source_node.args, {**source_node.kwargs, "index": index},
+                                                  out_shape)
+        except UnsupportedOpError as e:
+            raise UnsupportedOpError(f"unsupported use of {source_node.target} at node "
+                                     f"'{source_node.name}' ({source}): {e}") from None
         input_names = [self._operand(a, fx_node) for a in inputs]
         self.graph.tensors[fx_node.name] = Tensor(fx_node.name, out_shape)
         self.graph.nodes.append(Node(fx_node.name, op, input_names, [fx_node.name], attrs, source))
@@ -177,4 +205,7 @@ class _Converter:
             return a
         with torch.no_grad():
             result = fx_node.target(*value(fx_node.args), **value(dict(fx_node.kwargs)))
+        if isinstance(result, (list, tuple)):  # a split of a constant: its getitems pick
+            self.constant_tuples[fx_node.name] = result
+            return
         self._add_constant(fx_node.name, f"const_{fx_node.name}", result)

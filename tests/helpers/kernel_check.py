@@ -20,6 +20,7 @@ from tests.kernel_cases import case_accumulation, expected_outputs, stored
 
 UNIT_ROUNDOFF = {"f32": 2.0 ** -24, "f16": 2.0 ** -11}
 EXACT_OPS = {"relu", "concat", "upsample_nearest2d"}  # data movement: no arithmetic at all
+EXACT_OPS |= {"strided_copy", "pad"}  # views, splits, permutes, pads: copies (and a constant)
 # Integer XOR-popcount dot, then the output step every target rounds the same way.
 BIT_EXACT_OPS = EXACT_OPS | {"binary_conv2d"}
 DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d"}
@@ -84,6 +85,8 @@ def bound(graph, node, inputs, dtype, function, expected):
     (one rounding each): within (K+1) * 2^-24 * (|scale| sum|x| + |bias|), the same form.
     A fused SiLU adds its own few-ulp error on top. Group norm: mean and variance of M
     elements in FP32 err by ~M * 2^-24 relative, which the normalised output inherits.
+    Linear/bilinear resize: the weights are exact (the reference repeats the kernel's float
+    index arithmetic), the two-level weighted sum errs by at most 4u * resize(|x|).
     """
     y = np.abs(expected.astype(np.float64))
     u_out = UNIT_ROUNDOFF[dtype]
@@ -94,6 +97,11 @@ def bound(graph, node, inputs, dtype, function, expected):
         u_acc = UNIT_ROUNDOFF["f16" if accumulates_in_half(function) else "f32"]
         return (k + 1) * u_acc * _abs_products(graph, node, inputs, dtype) + out_rounding + act_error \
             + (TRANSCENDENTAL_ULPS * u_out * y if node.attrs.get("act") == "silu" else 0.0)
+    if node.op == "upsample_linear":
+        # the kernel's weights are the reference's float32 values (the same fused index
+        # arithmetic); each term of t0*l0 + t1*l1, t = a*w0 + b*w1, goes through at most 4
+        # roundings: within 4u * sum w|x|, the resize of |x| (non-negative weights)
+        return 4 * UNIT_ROUNDOFF["f32"] * _abs_products(graph, node, inputs, dtype) + out_rounding + 1e-30
     if node.op == "group_norm":
         shape = graph.tensors[node.inputs[0]].shape
         m = int(np.prod(shape[1:])) // node.attrs["groups"]

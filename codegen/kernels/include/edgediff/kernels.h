@@ -231,6 +231,59 @@ void edgediff_binary_weight_conv2d_f16(const binary_conv2d_params_t *p, const ed
 void edgediff_cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count);
 void edgediff_cast_f16_to_f32(const edgediff_f16_t *in, float *out, int32_t count);
 
+/* ---- Data movement and resize (slice/split/permute/expand/repeat/pixel shuffle, pad,
+ * linear and bilinear interpolation) -------------------------------------------------------
+ * Same parameter structs for FP32 and FP16. The copies and pads move elements bit for bit
+ * (FP16 copies halves); upsample_linear computes in float and rounds once on store. */
+
+/* out[i0]..[i5] (dense, row-major) = in[offset + sum_d id * strides[d]]: every view op
+ * (slice, narrow, select, split pieces, expand, repeat, permute, transpose, pixel
+ * shuffle/unshuffle) as one gather. Unused leading dims have shape 1. out may not alias in. */
+#define EDGEDIFF_STRIDED_RANK 6
+typedef struct {
+    int32_t shape[EDGEDIFF_STRIDED_RANK];
+    int32_t strides[EDGEDIFF_STRIDED_RANK];
+    int32_t offset;
+} strided_copy_params_t;
+void edgediff_strided_copy_f32(const strided_copy_params_t *p, const float *in, float *out);
+void edgediff_strided_copy_f16(const strided_copy_params_t *p, const edgediff_f16_t *in,
+                               edgediff_f16_t *out);
+
+/* Pad (or crop, with negative pads) each dim: for output index o of dim d, i = o - before[d];
+ * outside [0, in_shape[d]) the element is `value` (mode 0, constant), in[-i] or
+ * in[2(size-1) - i] (1, reflect: the edge is not repeated) or the nearest edge (2,
+ * replicate). Shapes right-aligned to EDGEDIFF_MAX_RANK dims. */
+typedef enum {
+    EDGEDIFF_PAD_CONSTANT = 0,
+    EDGEDIFF_PAD_REFLECT = 1,
+    EDGEDIFF_PAD_REPLICATE = 2,
+} edgediff_pad_mode_t;
+typedef struct {
+    int32_t in_shape[EDGEDIFF_MAX_RANK];
+    int32_t out_shape[EDGEDIFF_MAX_RANK];
+    int32_t before[EDGEDIFF_MAX_RANK];
+    int32_t mode; /* edgediff_pad_mode_t */
+    float value;
+} pad_params_t;
+void edgediff_pad_f32(const pad_params_t *p, const float *in, float *out);
+void edgediff_pad_f16(const pad_params_t *p, const edgediff_f16_t *in, edgediff_f16_t *out);
+
+/* Bilinear resize of planes [h_in][w_in] to [h_out][w_out] (linear 1-D: h_in = h_out = 1),
+ * torch's CPU arithmetic in float: per dim, src = scale * d (align_corners) or
+ * max(fmaf(scale, d + 0.5, -0.5), 0) (fused, as torch's CPU build computes it);
+ * i0 = min(floor(src), in - 1), i1 = i0 + (i0 < in - 1), l1 = clamp(src - i0, 0, 1),
+ * l0 = 1 - l1; a dim of unchanged size copies (l0 = 1, l1 = 0).
+ * t(y) = in[y][x0] * l0x + in[y][x1] * l1x; out = t(y0) * l0y + t(y1) * l1y. scale_h and
+ * scale_w are torch's (codegen/ops/upsample_linear.py computes them at build time). */
+typedef struct {
+    int32_t planes, h_in, w_in, h_out, w_out;
+    float scale_h, scale_w;
+    int32_t align_corners;
+} upsample_linear_params_t;
+void edgediff_upsample_linear_f32(const upsample_linear_params_t *p, const float *in, float *out);
+void edgediff_upsample_linear_f16(const upsample_linear_params_t *p, const edgediff_f16_t *in,
+                                  edgediff_f16_t *out);
+
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"
 #include "edgediff/kernels_rvv.h"
