@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from tests.test_kernels_ref import (  # noqa: F401 (lib is a fixture)
-    ACT_NONE, ACT_RELU, ACT_SILU, DTYPES, EPS32, MAX_RANK, POINTER_TYPE, SUFFIX, act64,
+    ACT_NONE, ACT_RELU, ACT_SILU, DTYPES, EPS32, MAX_RANK, POINTER_TYPE, act64,
     act_tolerance, assert_result, group_norm_bound, kernel, lib, params_repr, ptr, t64, tensor)
 
 pytestmark = pytest.mark.kernel

@@ -147,6 +147,17 @@ def test_fp16_softmax_of_large_logits_stays_normalised(tmp_path):
         assert np.all(np.abs(out.sum(-1) - 1) <= 2 * 2.0 ** -11)
 
 
+def test_reductions_record_their_terms_as_float_accumulation(tmp_path):
+    """The manifest's accumulation (sdk/verify/tolerance.py) is the M values a mean or sum
+    adds and the K of a pooling window; the reference kernels add them in FP32."""
+    for form, op, terms in (("mean_channels", "mean", 3), ("sum_last", "sum", 7),
+                            ("avg_pool2d_pad", "avg_pool2d", 9)):
+        generated = generate_c(_spec(form), tmp_path / form, PrecisionPolicy("fp16"))
+        [layer] = [r for r in layer_records(generated.graph, generated.emitted.layers)
+                   if r["op"] == op]
+        assert (layer["accumulation"], layer["accumulation_dtype"]) == (terms, "f32")
+
+
 def test_instance_norm_is_a_group_norm_per_channel():
     spec = _spec("instance_norm_2d_affine")
     graph = run_passes(capture(spec.module, spec.example_inputs))
