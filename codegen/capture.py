@@ -152,7 +152,10 @@ class _Converter:
         if capturer is None:
             raise UnsupportedOpError(
                 f"unsupported op {target} at node '{fx_node.name}' ({source}): {HINT}")
-        out_shape = tuple(int(s) for s in fx_node.meta["val"].shape)
+        val = fx_node.meta["val"]
+        if isinstance(val, (tuple, list)):  # native_layer_norm, max_pool2d_with_indices: output 0
+            val = val[0]
+        out_shape = tuple(int(s) for s in val.shape)
         try:
             op, inputs, attrs = capturer(fx_node.args, fx_node.kwargs, out_shape)
         except UnsupportedOpError as e:

@@ -12,15 +12,16 @@ from __future__ import annotations
 import numpy as np
 
 from codegen.ops import (batch_norm, binarized, cast, concat, conv2d, elementwise_binary,
-                         elementwise_unary, group_norm, linear, prelu, reshape, table_row,
+                         elementwise_unary, group_norm, layer_norm, linear, pad, pool, prelu,
+                         reduce, reshape, softmax, strided_copy, table_row, upsample_linear,
                          upsample_nearest2d)
-from codegen.ops import pad, strided_copy, upsample_linear
 from codegen.ops.activation import ACTIVATIONS, apply_activation  # noqa: F401 (public)
 from codegen.ops.spec import Capturer, OpSpec
 
 FAMILIES = [conv2d, linear, group_norm, batch_norm, elementwise_binary, elementwise_unary, concat,
             upsample_nearest2d, reshape, cast, table_row, prelu, binarized,
-            strided_copy, pad, upsample_linear]
+            strided_copy, pad, upsample_linear,
+            reduce, softmax, layer_norm, pool]
 
 
 def _register() -> dict[str, OpSpec]:

@@ -1,4 +1,8 @@
-"""group_norm: normalise each (n, group) over its channels and spatial dims, then γ, β."""
+"""group_norm: normalise each (n, group) over its channels and spatial dims, then γ, β.
+
+InstanceNorm is captured here too: with its input's statistics it is a group norm with one
+group per channel; with running statistics (track_running_stats, eval) a batch_norm.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import numpy as np
 
 from codegen.c_literals import c_float
 from codegen.ops.activation import act_field, apply_activation
+from codegen.ops.capture_util import UnsupportedOpError
 from codegen.ops.layout import spatial
 from codegen.ops.spec import OpSpec, params_call
 
@@ -37,5 +42,19 @@ def params(graph, node):
                                        groups=a["groups"], eps=c_float(a["eps"]), act=act_field(node))
 
 
-SPECS = [OpSpec("group_norm", 1, reference, optional=2, captures={"aten.group_norm.default": capture},
+def capture_instance_norm(args, kwargs, out_shape):
+    """aten.instance_norm(x, weight, bias, running_mean, running_var, use_input_stats,
+    momentum, eps, cudnn_enabled)."""
+    x, gamma, beta, mean, var, use_input_stats, _momentum, eps = (list(args) + [None] * 8)[:8]
+    if len(out_shape) < 3:
+        raise UnsupportedOpError(f"instance_norm of a {len(out_shape)}-D tensor: give it [N, C, ...]")
+    eps = 1e-5 if eps is None else float(eps)
+    if use_input_stats is None or use_input_stats or mean is None:
+        return "group_norm", [x, gamma, beta], {"groups": int(out_shape[1]), "eps": eps, "act": "none"}
+    return "batch_norm", [x, mean, var, gamma, beta], {"eps": eps}
+
+
+SPECS = [OpSpec("group_norm", 1, reference, optional=2,
+                captures={"aten.group_norm.default": capture,
+                          "aten.instance_norm.default": capture_instance_norm},
                 layout=spatial, params=params, call=params_call, fusable_activation=True)]

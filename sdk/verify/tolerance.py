@@ -12,6 +12,12 @@ Normalisation keeps layer gains near 1, so the errors add in quadrature over the
 sigma = u/sqrt(3) * sqrt(sum over FP16 layers of (1 + K if FP16 accumulation else 1)).
 The bound is 5 sigma (the largest of a few thousand outputs stays within ~4.5 sigma).
 
+Reductions (sum, mean, var over M values; average pooling over a K-value window) record M
+or K as their accumulation, but sum in FP32 in every precision (as softmax's sum of
+exponentials and the norms' statistics), so each counts one rounding. The gain-near-1
+assumption does not hold for a softmax of large logits: an input error of u * |x| moves its
+output by about that much in absolute terms, so logits of magnitude L amplify it ~L times.
+
 The layers are the build's manifest rows (sdk/compile/manifest.py): dtype, accumulation (K)
 and accumulation_dtype as recorded when the build chose its kernels, not looked up again.
 """

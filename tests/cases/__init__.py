@@ -11,3 +11,6 @@ FAMILIES: list = []  # modules with add_cases(b); each family appends its import
 from tests.cases import shape  # noqa: E402  (data movement and resize)
 
 FAMILIES.append(shape)
+from tests.cases import reduce  # noqa: E402
+
+FAMILIES.append(reduce)

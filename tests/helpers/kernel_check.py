@@ -19,7 +19,7 @@ from tests.helpers.tools import require_target
 from tests.kernel_cases import case_accumulation, expected_outputs, stored
 
 UNIT_ROUNDOFF = {"f32": 2.0 ** -24, "f16": 2.0 ** -11}
-EXACT_OPS = {"relu", "concat", "upsample_nearest2d"}  # data movement: no arithmetic at all
+EXACT_OPS = {"relu", "concat", "upsample_nearest2d", "max_pool2d"}  # no arithmetic at all
 EXACT_OPS |= {"strided_copy", "pad"}  # views, splits, permutes, pads: copies (and a constant)
 # Integer XOR-popcount dot, then the output step every target rounds the same way.
 BIT_EXACT_OPS = EXACT_OPS | {"binary_conv2d"}
@@ -102,6 +102,8 @@ def bound(graph, node, inputs, dtype, function, expected):
         # arithmetic); each term of t0*l0 + t1*l1, t = a*w0 + b*w1, goes through at most 4
         # roundings: within 4u * sum w|x|, the resize of |x| (non-negative weights)
         return 4 * UNIT_ROUNDOFF["f32"] * _abs_products(graph, node, inputs, dtype) + out_rounding + 1e-30
+    if node.op in REDUCTION_BOUNDS:
+        return REDUCTION_BOUNDS[node.op](graph, node, inputs, dtype, y) + out_rounding
     if node.op == "group_norm":
         shape = graph.tensors[node.inputs[0]].shape
         m = int(np.prod(shape[1:])) // node.attrs["groups"]
@@ -109,6 +111,70 @@ def bound(graph, node, inputs, dtype, function, expected):
     # elementwise: one or two roundings, plus the transcendental error of SiLU
     return (2 * u_out + TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"]) * y + TRANSCENDENTAL_ULPS * u_out * y \
         + 1e-30
+
+
+def _input(graph, node, inputs, dtype) -> np.ndarray:
+    """The case's first operand as the device stores it, in float64."""
+    return stored(inputs[graph.inputs.index(node.inputs[0])], dtype).astype(np.float64)
+
+
+def _sum_bound(graph, node, inputs, dtype, y):
+    """A float sum of M terms: (M + 1) u sum|x| (Higham's gamma_M; the +1 covers mean's
+    scaling by fl(1/M), so the same form bounds mean against mean|x|)."""
+    m = case_accumulation(graph, node.outputs[0])
+    return (m + 1) * UNIT_ROUNDOFF["f32"] * _abs_products(graph, node, inputs, dtype)
+
+
+def _var_bound(graph, node, inputs, dtype, y):
+    """Two passes (mean, then squared deviations / (M - correction)): (M + 5) u relative for
+    the subtract, square, sum and divide, plus M dm^2 / (M - c) from the mean's error
+    dm <= (M + 2) u mean|x| (as test_kernels_ref_reduce.reduce_bound), doubled for O(u^2)."""
+    m = case_accumulation(graph, node.outputs[0])
+    u = UNIT_ROUNDOFF["f32"]
+    abs_mean = evaluate("mean", [np.abs(_input(graph, node, inputs, dtype))], node.attrs)
+    dm = (m + 2) * u * abs_mean.astype(np.float64)
+    return 2 * ((m + 5) * u * y + m * dm ** 2 / (m - node.attrs["correction"]))
+
+
+def _softmax_bound(graph, node, inputs, dtype, y):
+    """exp(x_i - max): the subtraction errs by u |x_i - max| <= u * spread (relative in the
+    exponential), expf by a few ulps; the sum of `size` terms adds size u, the divide u:
+    y (2 (u spread + ulps u) + (size + 1) u), doubled for O(u^2), plus subnormal roundings."""
+    x, dim = _input(graph, node, inputs, dtype), node.attrs["dim"]
+    u = UNIT_ROUNDOFF["f32"]
+    spread = x.max(axis=dim, keepdims=True) - x.min(axis=dim, keepdims=True)
+    rel = 2 * (u * spread + TRANSCENDENTAL_ULPS * u) + (x.shape[dim] + 1) * u
+    return 2 * rel * y + 2.0 ** -149
+
+
+def _layer_norm_bound(graph, node, inputs, dtype, y):
+    """As group norm (below), M the normalised size, on the normalised z and scaled by |γ|:
+    the mean and variance of M float terms err by ~M u relative; the inputs are standard
+    normal, so mean|x| / std, which scales the mean's share, is near 1. A fused SiLU
+    carries that error with its Lipschitz constant (< 1.1) and adds its own ulps."""
+    a = node.attrs
+    x = _input(graph, node, inputs, dtype)
+    m = int(np.prod(x.shape[a["axis"]:a["axis"] + a["ndim"]]))
+    z = evaluate("layer_norm", [x, None, None], {**a, "act": "none"}).astype(np.float64)
+    gamma = graph.constants.get(node.inputs[1]) if node.inputs[1] else None
+    g = 1.0 if gamma is None else np.abs(stored(gamma, dtype).astype(np.float64))
+    pre = 4 * m * UNIT_ROUNDOFF["f32"] * g * (np.abs(z) + 1.0)
+    if a["act"] != "silu":
+        return pre
+    return 1.1 * pre + TRANSCENDENTAL_ULPS * (UNIT_ROUNDOFF["f32"] + UNIT_ROUNDOFF[dtype]) * y
+
+
+def _avg_pool_bound(graph, node, inputs, dtype, y):
+    """A float sum of the K = kernel_h * kernel_w window terms, then a divide:
+    (K + 1) u * (window sum|x|) / divisor, which is the op itself on |x|."""
+    k = node.attrs["kernel"][0] * node.attrs["kernel"][1]
+    return (k + 1) * UNIT_ROUNDOFF["f32"] * _abs_products(graph, node, inputs, dtype)
+
+
+# Statistics accumulate in float in every precision; the FP16 output rounding is added.
+REDUCTION_BOUNDS = {"sum": _sum_bound, "mean": _sum_bound, "var": _var_bound,
+                    "softmax": _softmax_bound, "layer_norm": _layer_norm_bound,
+                    "avg_pool2d": _avg_pool_bound}
 
 
 def case_failures(results) -> list[str]:

@@ -283,6 +283,68 @@ typedef struct {
 void edgediff_upsample_linear_f32(const upsample_linear_params_t *p, const float *in, float *out);
 void edgediff_upsample_linear_f16(const upsample_linear_params_t *p, const edgediff_f16_t *in,
                                   edgediff_f16_t *out);
+/* ---- Reductions, softmax, layer norm, pooling ---------------------------------------------
+ * Statistics (sums, means, variances, softmax's sum of exponentials) accumulate in float in
+ * the FP16 kernels too; each output is rounded once on store. */
+
+/* out = the sum, mean or variance of in over the dims flagged in reduce[], in_shape
+ * right-aligned to EDGEDIFF_MAX_RANK dims (padded on the left with 1). out is dense over the
+ * kept dims in order (keepdim does not change the bytes). Variance is two-pass (mean, then
+ * sum of squared deviations) divided by M - correction (torch's correction: 0 biased, 1
+ * unbiased). */
+typedef enum {
+    EDGEDIFF_REDUCE_SUM = 0,
+    EDGEDIFF_REDUCE_MEAN = 1,
+    EDGEDIFF_REDUCE_VAR = 2,
+} edgediff_reduce_t;
+typedef struct {
+    int32_t in_shape[EDGEDIFF_MAX_RANK];
+    int32_t reduce[EDGEDIFF_MAX_RANK]; /* 1: the dim is reduced */
+    int32_t mode;                      /* edgediff_reduce_t */
+    int32_t correction;
+} reduce_params_t;
+void edgediff_reduce_f32(const reduce_params_t *p, const float *in, float *out);
+
+/* Softmax over the middle dim of in viewed as [outer][size][inner]:
+ * out = exp(x - max) / sum exp(x - max) (the max subtracted, so no exp overflows). */
+typedef struct {
+    int32_t outer, size, inner;
+} softmax_params_t;
+void edgediff_softmax_f32(const softmax_params_t *p, const float *in, float *out);
+
+/* Layer norm over the middle dim of in viewed as [outer][size][inner] (size = the product
+ * of the normalised dims; inner = 1 for nn.LayerNorm, H*W to normalise the channels of an
+ * NCHW image at each pixel): out = act(gamma[i] * (x - mean) / sqrt(var + eps) + beta[i]),
+ * biased variance, two passes as group norm. gamma/beta (size values) may be NULL. */
+typedef struct {
+    int32_t outer, size, inner;
+    float eps;
+    int32_t act; /* edgediff_act_t */
+} layer_norm_params_t;
+void edgediff_layer_norm_f32(const layer_norm_params_t *p, const float *in, const float *gamma,
+                             const float *beta, float *out);
+
+/* 2-D pooling of planes = N*C planes (1-D pooling: h_in = h_out = kernel_h = 1), torch's
+ * windows: start = o*stride - pad, end = min(start + kernel, size + pad), then clipped to
+ * the input. avg: sum / divisor, divisor = divisor_override if nonzero, else the clipped
+ * window (count_include_pad 0) or the unclipped one (1). max: the largest input in the
+ * clipped window (a NaN wins, as in torch). */
+typedef struct {
+    int32_t planes, h_in, w_in, h_out, w_out;
+    int32_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
+    int32_t count_include_pad, divisor_override;
+} pool2d_params_t;
+void edgediff_avg_pool2d_f32(const pool2d_params_t *p, const float *in, float *out);
+void edgediff_max_pool2d_f32(const pool2d_params_t *p, const float *in, float *out);
+void edgediff_reduce_f16(const reduce_params_t *p, const edgediff_f16_t *in, edgediff_f16_t *out);
+void edgediff_softmax_f16(const softmax_params_t *p, const edgediff_f16_t *in, edgediff_f16_t *out);
+void edgediff_layer_norm_f16(const layer_norm_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                             edgediff_f16_t *out);
+void edgediff_avg_pool2d_f16(const pool2d_params_t *p, const edgediff_f16_t *in,
+                             edgediff_f16_t *out);
+void edgediff_max_pool2d_f16(const pool2d_params_t *p, const edgediff_f16_t *in,
+                             edgediff_f16_t *out);
 
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"
