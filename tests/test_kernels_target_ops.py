@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.cases import FAMILIES
 from tests.helpers.kernel_check import case_failures, run_cases_for, target_precisions
 from tests.kernel_cases_ops import ops_case_graph
 
@@ -23,3 +24,17 @@ def test_every_case_matches_exact_arithmetic(results):
     assert graph.nodes, "no op family has cases (tests/cases/__init__.py FAMILIES)"
     failures = case_failures(results)
     assert not failures, "\n".join(failures)
+
+
+# The ISA kernel (suffix) the SIMD cases of a family (its SIMD_CASES) must run on each target.
+SIMD_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}
+
+
+def test_simd_cases_run_the_isa_kernel(results, request):
+    target = request.node.callspec.params["results"][0]
+    graph, _, dtype, functions, _ = results
+    suffix = SIMD_KERNEL.get(target, "")
+    cases = {name for family in FAMILIES for name in getattr(family, "SIMD_CASES", ())}
+    ops = {n.name: n.op for n in graph.nodes}
+    want = {name: f"{ops[name]}_{dtype}{suffix}" for name in cases}
+    assert {name: functions[name] for name in cases} == want

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from codegen.ops import (batch_norm, binarized, cast, concat, conv2d, elementwise_binary,
-                         elementwise_unary, group_norm, layer_norm, linear, pad, pool, prelu,
+from codegen.ops import (batch_norm, binarized, cast, concat, conv2d, conv_transpose2d,
+                         elementwise_binary, elementwise_unary, group_norm, layer_norm, linear, pad, pool, prelu,
                          reduce, reshape, softmax, strided_copy, table_row, upsample_linear,
                          upsample_nearest2d)
 from codegen.ops.activation import ACTIVATIONS, apply_activation  # noqa: F401 (public)
@@ -21,7 +21,8 @@ from codegen.ops.spec import Capturer, OpSpec
 FAMILIES = [conv2d, linear, group_norm, batch_norm, elementwise_binary, elementwise_unary, concat,
             upsample_nearest2d, reshape, cast, table_row, prelu, binarized,
             strided_copy, pad, upsample_linear,
-            reduce, softmax, layer_norm, pool]
+            reduce, softmax, layer_norm, pool,
+            conv_transpose2d]
 
 
 def _register() -> dict[str, OpSpec]:

@@ -14,3 +14,6 @@ FAMILIES.append(shape)
 from tests.cases import reduce  # noqa: E402
 
 FAMILIES.append(reduce)
+from tests.cases import conv_transpose  # noqa: E402
+
+FAMILIES.append(conv_transpose)

@@ -10,6 +10,7 @@ import numpy as np
 from codegen.ir import Graph
 from codegen.kernels.catalog import accumulates_in_half
 from codegen.ops import evaluate
+from codegen.ops.conv_transpose2d import max_taps
 from codegen.passes import PrecisionPolicy, run_passes
 from codegen.plan import plan_memory
 from sdk.compile.build import build_graph
@@ -23,7 +24,7 @@ EXACT_OPS = {"relu", "concat", "upsample_nearest2d", "max_pool2d"}  # no arithme
 EXACT_OPS |= {"strided_copy", "pad"}  # views, splits, permutes, pads: copies (and a constant)
 # Integer XOR-popcount dot, then the output step every target rounds the same way.
 BIT_EXACT_OPS = EXACT_OPS | {"binary_conv2d"}
-DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d"}
+DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d", "conv_transpose2d"}
 # expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
 TRANSCENDENTAL_ULPS = 4
 
@@ -94,6 +95,9 @@ def bound(graph, node, inputs, dtype, function, expected):
     act_error = TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"] * y
     if node.op in DOT_OPS:
         k = case_accumulation(graph, node.outputs[0])
+        if node.op == "conv_transpose2d":  # outputs sum different numbers of taps: the most
+            k = max_taps([graph.tensors[t].shape for t in node.inputs[:2]],
+                         graph.tensors[node.outputs[0]].shape, node.attrs)
         u_acc = UNIT_ROUNDOFF["f16" if accumulates_in_half(function) else "f32"]
         return (k + 1) * u_acc * _abs_products(graph, node, inputs, dtype) + out_rounding + act_error \
             + (TRANSCENDENTAL_ULPS * u_out * y if node.attrs.get("act") == "silu" else 0.0)

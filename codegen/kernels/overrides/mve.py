@@ -114,6 +114,17 @@ def _binary_weight_conv_applies(dtype: str):
     return applies
 
 
+# Must match EDGEDIFF_CT_MAX_TAPS in include/edgediff/internal/conv_transpose2d_simd.h.
+CONV_T_MAX_TAPS = 64
+
+
+def _conv_transpose_applies(p: dict) -> bool:
+    """conv_transpose2d_<dtype>_mve: any stride, padding, output_padding and groups whose
+    kernel taps reaching one output (ceil(kernel_h / stride_h) * ceil(kernel_w / stride_w))
+    fit its table of 64 tap offsets. FP32 accumulation in both precisions."""
+    return (-(-p["kernel_h"] // p["stride_h"])) * (-(-p["kernel_w"] // p["stride_w"])) <= CONV_T_MAX_TAPS
+
+
 def _always(p: dict) -> bool:
     return True
 
@@ -155,4 +166,7 @@ OVERRIDES: dict[str, list[Override]] = {
                                      _binary_weight_conv_applies("f32")),
     # Bit logic on 8 pixels per vector: exact, any shape.
     "sign_pack_f16": _mve("sign_pack_f16_mve"),
+    # Gather form over the outputs of a phase, FP32 accumulation (widened halves).
+    "conv_transpose2d_f16": _mve("conv_transpose2d_f16_mve", _conv_transpose_applies),
+    "conv_transpose2d_f32": _mve("conv_transpose2d_f32_mve", _conv_transpose_applies),
 }

@@ -104,6 +104,17 @@ def _binary_weight_conv_applies(size: int):
     return applies
 
 
+# Must match EDGEDIFF_CT_MAX_TAPS in include/edgediff/internal/conv_transpose2d_simd.h.
+CONV_T_MAX_TAPS = 64
+
+
+def conv_transpose_applies(p: dict) -> bool:
+    """conv_transpose2d_*_rvv: any stride, padding, output_padding and groups whose kernel
+    taps reaching one output (ceil(kernel_h / stride_h) * ceil(kernel_w / stride_w)) fit its
+    table of 64 tap offsets. FP32 accumulation in both precisions."""
+    return (-(-p["kernel_h"] // p["stride_h"])) * (-(-p["kernel_w"] // p["stride_w"])) <= CONV_T_MAX_TAPS
+
+
 def _always(p: dict) -> bool:
     return True
 
@@ -134,6 +145,9 @@ OVERRIDES: dict[str, list[Override]] = {
                                           _binary_weight_conv_applies(2), half_accumulation=True)],
     # Bit logic on 16 pixels per instruction: exact, any shape.
     "sign_pack_f16": [Override("sign_pack_f16_rvv", FEATURE, _always)],
+    # Gather form over the outputs of a phase, FP32 accumulation (widened halves).
+    "conv_transpose2d_f32": [Override("conv_transpose2d_f32_rvv", FEATURE, conv_transpose_applies)],
+    "conv_transpose2d_f16": [Override("conv_transpose2d_f16_rvv", FEATURE, conv_transpose_applies)],
 }
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):

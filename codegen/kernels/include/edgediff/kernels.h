@@ -176,6 +176,24 @@ void edgediff_binary_weight_conv2d_f32(const binary_conv2d_params_t *p, const fl
                                        const float *shift_out, const float *res_scale,
                                        const float *residual, float *out);
 
+/* Transposed convolution (nn.ConvTranspose2d; conv_transpose1d with h = 1), gather form:
+ *   out[n][co][y][x] = act(bias[co] + sum over ci in co's group, ky, kx with
+ *     y + pad_h - ky = iy * stride_h, x + pad_w - kx = ix * stride_w, 0 <= iy < h_in,
+ *     0 <= ix < w_in of in[n][ci][iy][ix] * weight[ci][co % (c_out/groups)][ky][kx])
+ * weight is torch's [c_in][c_out/groups][kernel_h][kernel_w]; bias may be NULL. Dilation 1;
+ * output_padding is implied by h_out, w_out. Each output is written once. */
+typedef struct {
+    int32_t n, c_in, h_in, w_in;
+    int32_t c_out, h_out, w_out;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t pad_h, pad_w;
+    int32_t groups;
+    int32_t act; /* edgediff_act_t */
+} conv_transpose2d_params_t;
+void edgediff_conv_transpose2d_f32(const conv_transpose2d_params_t *p, const float *in,
+                                   const float *weight, const float *bias, float *out);
+
 /* ---- FP16 --------------------------------------------------------------------------
  * IEEE binary16 storage for weights and activations (half the flash and arena). Every
  * target compiler has _Float16 (Arm gcc needs -mfp16-format=ieee; on Cortex-M4 it is
@@ -225,6 +243,9 @@ void edgediff_binary_weight_conv2d_f16(const binary_conv2d_params_t *p, const ed
                                        const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
                                        const edgediff_f16_t *res_scale,
                                        const edgediff_f16_t *residual, edgediff_f16_t *out);
+void edgediff_conv_transpose2d_f16(const conv_transpose2d_params_t *p, const edgediff_f16_t *in,
+                                   const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                                   edgediff_f16_t *out);
 
 /* Precision boundaries: round to nearest even (f32 -> f16; overflow gives +-inf), exact
  * widening. */

@@ -81,6 +81,13 @@ void edgediff_sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_
                                 const edgediff_f16_t *threshold, uint32_t *out);
 void edgediff_cast_f32_to_f16_mve(const float *in, edgediff_f16_t *out, int32_t count);
 void edgediff_cast_f16_to_f32_mve(const edgediff_f16_t *in, float *out, int32_t count);
+/* Any stride, padding and groups with at most 64 taps per phase (overrides/mve.py); FP32
+ * accumulation in both. */
+void edgediff_conv_transpose2d_f32_mve(const conv_transpose2d_params_t *p, const float *in,
+                                       const float *weight, const float *bias, float *out);
+void edgediff_conv_transpose2d_f16_mve(const conv_transpose2d_params_t *p,
+                                       const edgediff_f16_t *in, const edgediff_f16_t *weight,
+                                       const edgediff_f16_t *bias, edgediff_f16_t *out);
 
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 

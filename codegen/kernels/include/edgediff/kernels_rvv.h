@@ -97,6 +97,14 @@ void edgediff_sign_pack_f16_rvv(const sign_pack_params_t *p, const edgediff_f16_
 void edgediff_cast_f32_to_f16_rvv(const float *in, edgediff_f16_t *out, int32_t count);
 void edgediff_cast_f16_to_f32_rvv(const edgediff_f16_t *in, float *out, int32_t count);
 
+/* Any stride, padding and groups with at most 64 taps per phase (overrides/rvv.py); FP32
+ * accumulation in both. */
+void edgediff_conv_transpose2d_f32_rvv(const conv_transpose2d_params_t *p, const float *in,
+                                       const float *weight, const float *bias, float *out);
+void edgediff_conv_transpose2d_f16_rvv(const conv_transpose2d_params_t *p,
+                                       const edgediff_f16_t *in, const edgediff_f16_t *weight,
+                                       const edgediff_f16_t *bias, edgediff_f16_t *out);
+
 #ifdef __cplusplus
 }
 #endif
