@@ -6,4 +6,7 @@ one firmware image per target and precision (tests/kernel_cases_ops.py), next to
 tests/kernel_cases.py, whose RAM on cortex-m55 is nearly full.
 """
 
+from tests.cases import elementwise
+
 FAMILIES: list = []  # modules with add_cases(b); each family appends its import here
+FAMILIES.append(elementwise)

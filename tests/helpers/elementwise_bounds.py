@@ -27,6 +27,11 @@ LIBM_ULPS = 4
 CORRECTLY_ROUNDED = {"neg", "abs", "clamp", "square", "sqrt", "reciprocal", "div", "leaky_relu"}
 
 
+# Every op this module bounds (the elementwise cases of tests/cases/elementwise.py).
+ELEMENTWISE_OPS = CORRECTLY_ROUNDED | {"rsqrt", "exp", "log", "tanh", "pow", "sigmoid", "elu",
+                                       "hardswish", "mish", "gelu", "gelu_tanh"}
+
+
 def relative_ulps(op: str, x: np.ndarray, attrs: dict) -> np.ndarray | float:
     """The error of the FP32 formula in units of EPS32 * |y|, for an input x (float64)."""
     L = LIBM_ULPS

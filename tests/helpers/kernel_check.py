@@ -14,12 +14,15 @@ from codegen.passes import PrecisionPolicy, run_passes
 from codegen.plan import plan_memory
 from sdk.compile.build import build_graph
 from sdk.runner import DeviceClient, Emulator
+from tests.helpers.elementwise_bounds import CORRECTLY_ROUNDED, ELEMENTWISE_OPS, fp32_bound
 from tests.kernel_cases import case_accumulation, expected_outputs, stored
 
 UNIT_ROUNDOFF = {"f32": 2.0 ** -24, "f16": 2.0 ** -11}
 EXACT_OPS = {"relu", "concat", "upsample_nearest2d"}  # data movement: no arithmetic at all
 # Integer XOR-popcount dot, then the output step every target rounds the same way.
 BIT_EXACT_OPS = EXACT_OPS | {"binary_conv2d"}
+# One IEEE operation or none (elementwise_bounds.py): the stored correctly rounded value.
+BIT_EXACT_OPS |= CORRECTLY_ROUNDED
 DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d"}
 # expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
 TRANSCENDENTAL_ULPS = 4
@@ -71,6 +74,8 @@ def bound(graph, node, inputs, dtype, function, expected):
     """
     y = np.abs(expected.astype(np.float64))
     u_out = UNIT_ROUNDOFF[dtype]
+    if node.op in ELEMENTWISE_OPS:
+        return _elementwise_bound(graph, node, inputs, dtype, expected)
     out_rounding = u_out * y if dtype == "f16" else 0.0
     act_error = TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"] * y
     if node.op in DOT_OPS:
@@ -85,6 +90,16 @@ def bound(graph, node, inputs, dtype, function, expected):
     # elementwise: one or two roundings, plus the transcendental error of SiLU
     return (2 * u_out + TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"]) * y + TRANSCENDENTAL_ULPS * u_out * y \
         + 1e-30
+
+
+def _elementwise_bound(graph, node, inputs, dtype, expected):
+    """The FP32 formula's bound (tests/helpers/elementwise_bounds.py) on the stored input,
+    then in FP16 the one rounding to half: u16 |y| for a normal half, 2^-25 below."""
+    x = dict(zip(graph.inputs, inputs))[node.inputs[0]]
+    limit = fp32_bound(node.op, stored(x, dtype).astype(np.float64), expected, node.attrs)
+    if dtype == "f16":
+        limit = limit + UNIT_ROUNDOFF["f16"] * (np.abs(expected.astype(np.float64)) + limit) + 2.0 ** -25
+    return limit
 
 
 def case_failures(results) -> list[str]:
