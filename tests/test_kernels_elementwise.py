@@ -1,12 +1,12 @@
 """The elementwise reference kernels (#13) against torch, FP32 and FP16, on the host.
 
-Each kernel is called through ctypes from the host library tests/test_kernels_ref.py builds.
-Ops of one IEEE operation (or none) must give torch's float32 result bit for bit (and the
-correctly rounded half in FP16, where that double rounding is innocuous); the others are
-checked against the float64 reference of codegen/ops (itself checked against torch in
-float64 where torch's formula does not cancel) within the bound tests/helpers/
-elementwise_bounds.py derives from the C formula. Out-of-domain inputs (log, sqrt, rsqrt of
-x < 0, 0, ±inf, NaN) must give what torch gives.
+The family's kernels are compiled into a host library and called through ctypes with the
+parameter structs the generated code uses. Ops of one IEEE operation (or none) must give the
+correctly rounded result bit for bit; the others are checked against the float64 reference
+of codegen/ops (itself checked against torch in float64 where torch's formula does not
+cancel) within the bound tests/helpers/elementwise_bounds.py derives from the C formula, plus
+in FP16 the one rounding on store. Out-of-domain inputs (log, sqrt, rsqrt of x < 0, 0,
+±inf, NaN) must give what torch gives.
 """
 
 from __future__ import annotations
@@ -19,15 +19,20 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from codegen.kernels import INCLUDE_DIR, REF_DIR, kernel_symbol
 from codegen.ops import evaluate
+from codegen.ops.elementwise_binary import broadcast_strides
 from tests.helpers.elementwise_bounds import fp32_bound
-from tests.test_kernels_ref import (DTYPES, POINTER_TYPE, SUFFIX, BinaryParams,  # noqa: F401
-                                    assert_result, binary_params, kernel, lib, ptr, t32, t64, tensor,
-                                    unary_inputs)
+from tests.helpers.float_check import assert_within_bound, wide_inputs
+from tests.host_build import build_shared_library
 
 pytestmark = pytest.mark.kernel
 
 i32, f32c = ctypes.c_int32, ctypes.c_float
+SUFFIX = {np.float32: "f32", np.float16: "f16"}
+POINTER = {np.float32: ctypes.POINTER(ctypes.c_float), np.float16: ctypes.POINTER(ctypes.c_uint16)}
+DTYPES = [pytest.param(dtype, id=suffix) for dtype, suffix in SUFFIX.items()]
+MAX_RANK = 4
 
 UNARY = ["neg", "abs", "exp", "log", "sqrt", "rsqrt", "reciprocal", "square", "tanh", "sigmoid",
          "gelu", "gelu_tanh", "hardswish", "mish"]
@@ -64,20 +69,51 @@ class PowParams(ctypes.Structure):
     _fields_ = [("count", i32), ("exponent", f32c)]
 
 
+class BinaryParams(ctypes.Structure):
+    _fields_ = [("out_shape", i32 * MAX_RANK), ("a_strides", i32 * MAX_RANK),
+                ("b_strides", i32 * MAX_RANK), ("act", ctypes.c_int)]
+
+
 PARAMS = {"clamp": ClampParams, "leaky_relu": LeakyReluParams, "elu": EluParams, "pow": PowParams}
 
 
 @pytest.fixture(scope="module")
-def elib(lib):
-    """The host kernel library with the argument types of this family's kernels."""
+def elib(tmp_path_factory):
+    """This family's reference kernels in one host library, with their argument types."""
+    names = [f"{op}_{s}" for op in [*UNARY, *PARAMS, "div"] for s in SUFFIX.values()]
+    so = build_shared_library([REF_DIR / f"{n}.c" for n in names], [INCLUDE_DIR],
+                              tmp_path_factory.mktemp("elementwise") / "libelementwise.so")
+    library = ctypes.CDLL(str(so))
     for dtype, suffix in SUFFIX.items():
-        p = POINTER_TYPE[dtype]
-        for op in UNARY:
-            getattr(lib, f"{op}_{suffix}").argtypes = [p, p, i32]
-        for op, struct in PARAMS.items():
-            getattr(lib, f"{op}_{suffix}").argtypes = [ctypes.POINTER(struct), p, p]
-        getattr(lib, f"div_{suffix}").argtypes = [ctypes.POINTER(BinaryParams), p, p, p]
-    return lib
+        p = POINTER[dtype]
+        argtypes = {**{op: [p, p, i32] for op in UNARY},
+                    **{op: [ctypes.POINTER(s), p, p] for op, s in PARAMS.items()},
+                    "div": [ctypes.POINTER(BinaryParams), p, p, p]}
+        for op, types in argtypes.items():
+            function = getattr(library, kernel_symbol(f"{op}_{suffix}"))
+            function.argtypes, function.restype = types, None
+    return library
+
+
+def kernel(lib, op: str, dtype):
+    return getattr(lib, kernel_symbol(f"{op}_{SUFFIX[dtype]}"))
+
+
+def tensor(values, dtype) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return np.ascontiguousarray(values, dtype=dtype)
+
+
+def ptr(array: np.ndarray):
+    return array.ctypes.data_as(POINTER[array.dtype.type])
+
+
+def t32(array: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(array.astype(np.float32))
+
+
+def t64(array: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(array.astype(np.float64))
 
 
 def domain_inputs(op: str, rng, dtype) -> np.ndarray:
@@ -94,7 +130,7 @@ def domain_inputs(op: str, rng, dtype) -> np.ndarray:
         top = math.log(float(info.max)) - 0.01
         return tensor(np.concatenate([rng.uniform(-110 if dtype == np.float32 else -18, top, 800),
                                       rng.standard_normal(200)]), dtype)
-    x = unary_inputs(rng, dtype)
+    x = wide_inputs(rng, dtype)
     if op == "square":
         return x[np.abs(x.astype(np.float64)) < math.sqrt(float(info.max))]
     if op == "hardswish":  # x * 6 overflows above FLT_MAX / 6, in torch's formula too
@@ -126,7 +162,7 @@ def test_unary_matches_torch(elib, op, dtype):
     with np.errstate(all="ignore"):
         ref = np.asarray(OPS_F64[op](x.astype(np.float64)))
     torch_float64_agrees(op, x, ref.astype(np.float32))
-    assert_result(out, ref, fp32_bound(op, x, ref, {}), f"{op}_{SUFFIX[dtype]}")
+    assert_within_bound(out, ref, fp32_bound(op, x, ref, {}), f"{op}_{SUFFIX[dtype]}")
 
 
 def _ref64(op: str):
@@ -188,7 +224,7 @@ def test_clamp_is_exact(elib, dtype, bounds):
     """torch.clamp bit for bit, NaN staying NaN, a missing bound open (±inf in the struct),
     min > max giving max."""
     lo, hi = bounds
-    x = np.concatenate([unary_inputs(np.random.default_rng(20), dtype), tensor(SPECIALS, dtype)])
+    x = np.concatenate([wide_inputs(np.random.default_rng(20), dtype), tensor(SPECIALS, dtype)])
     out = run_param(elib, "clamp", dtype, x, min=-math.inf if lo is None else lo,
                     max=math.inf if hi is None else hi)
     want = torch.clamp(t32(x), lo, hi).numpy().astype(dtype)
@@ -203,7 +239,7 @@ def test_leaky_relu_matches_torch(elib, dtype, slope):
     """One rounding of x * slope: torch's float32 result bit for bit; in FP16 the rounding of
     that float to half (a half times a float is not exact in float, so that double rounding
     is within u32 |y| + half an f16 ulp, not bit-exact)."""
-    x = np.concatenate([unary_inputs(np.random.default_rng(21), dtype), tensor(SPECIALS, dtype)])
+    x = np.concatenate([wide_inputs(np.random.default_rng(21), dtype), tensor(SPECIALS, dtype)])
     out = run_param(elib, "leaky_relu", dtype, x, negative_slope=slope)
     with np.errstate(all="ignore"):
         if dtype == np.float32:
@@ -213,20 +249,20 @@ def test_leaky_relu_matches_torch(elib, dtype, slope):
         finite = np.isfinite(x) & (np.abs(x.astype(np.float64) * slope) < 65504)
         ref = evaluate("leaky_relu", [x[finite]], {"negative_slope": slope}).astype(np.float64)
         ref = np.where(x[finite] > 0, x[finite], x[finite].astype(np.float64) * float(np.float32(slope)))
-    assert_result(out[finite], ref, fp32_bound("leaky_relu", x[finite], ref, {}), "leaky_relu_f16")
+    assert_within_bound(out[finite], ref, fp32_bound("leaky_relu", x[finite], ref, {}), "leaky_relu_f16")
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("alpha", [1.0, 0.3, 2.5])
 def test_elu_matches_torch(elib, dtype, alpha):
-    x = unary_inputs(np.random.default_rng(22), dtype)
+    x = wide_inputs(np.random.default_rng(22), dtype)
     out = run_param(elib, "elu", dtype, x, alpha=alpha)
     ref = evaluate("elu", [x], {"alpha": alpha}).astype(np.float64)
     with np.errstate(all="ignore"):
         x64 = x.astype(np.float64)
         ref = np.where(x64 > 0, x64, float(np.float32(alpha)) * np.expm1(x64))
         np.testing.assert_allclose(ref, F.elu(t64(x), float(np.float32(alpha))).numpy(), rtol=1e-12)
-    assert_result(out, ref, fp32_bound("elu", x, ref, {}), f"elu alpha={alpha}")
+    assert_within_bound(out, ref, fp32_bound("elu", x, ref, {}), f"elu alpha={alpha}")
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -250,7 +286,7 @@ def test_pow_matches_torch(elib, dtype, exponent):
     e32 = float(np.float32(exponent))  # the struct's float, as torch's float32 pow uses it
     ref = np.power(x.astype(np.float64), e32)
     np.testing.assert_allclose(ref, torch.pow(t64(x), e32).numpy(), rtol=1e-12)
-    assert_result(out, ref, fp32_bound("pow", x, ref, {}), f"pow {exponent}")
+    assert_within_bound(out, ref, fp32_bound("pow", x, ref, {}), f"pow {exponent}")
     neg = run_param(elib, "pow", dtype, tensor([-2.0, -0.5], dtype), exponent=exponent)
     assert np.isnan(neg).all() == (exponent != int(exponent))
 
@@ -287,7 +323,11 @@ def test_div_broadcasting_is_torchs_float32_division(elib, dtype):
             b.flat[:3] = [0.0, -0.0, float(np.finfo(dtype).tiny)]
         if a.size > 1:
             a.flat[0] = 0.0
-        params, out_shape = binary_params(a_shape, b_shape, 0)
+        out_shape = np.broadcast_shapes(a_shape, b_shape)
+        out4 = (1,) * (MAX_RANK - len(out_shape)) + tuple(out_shape)
+        params = BinaryParams((i32 * MAX_RANK)(*out4),
+                              (i32 * MAX_RANK)(*broadcast_strides(a_shape, out4)),
+                              (i32 * MAX_RANK)(*broadcast_strides(b_shape, out4)), 0)
         out = np.full(out_shape, 7.0, dtype=dtype)
         kernel(elib, "div", dtype)(ctypes.byref(params), ptr(a), ptr(b), ptr(out))
         with np.errstate(all="ignore"):

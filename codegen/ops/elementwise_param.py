@@ -6,8 +6,8 @@ parameter struct: exact in every precision, never rounded to half with the activ
 
 Semantics are torch's: clamp is min(max(x, min), max) with a missing bound left open (a bound
 of ±inf), NaN staying NaN and min > max giving max; hardtanh(min_val, max_val) and ReLU6
-(F.relu6, or nn.ReLU6's hardtanh(0, 6)) are clamps. leaky_relu is x where x > 0, else negative_slope · x; elu is x
-where x > 0, else alpha · (e^x − 1) (torch's expm1). pow(x, c) is libm powf: NaN for x < 0
+(F.relu6, or nn.ReLU6's hardtanh(0, 6)) are clamps. leaky_relu is x where x > 0, else
+negative_slope · x; elu is x where x > 0, else alpha · (e^x − 1) (torch's expm1). pow(x, c) is libm powf: NaN for x < 0
 and a non-integer c, as torch. Exponents torch's own CPU kernel special-cases become the
 same ops here: 2 → square, 0.5 → sqrt, −0.5 → rsqrt, −1 → reciprocal (elementwise_unary.py;
 same values as torch's float32 pow, e.g. pow(−0, 0.5) = −0 like sqrt), and 1 → a view.

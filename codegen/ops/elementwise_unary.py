@@ -11,7 +11,12 @@ rsqrt(±0) = ±inf, sqrt(-0) = -0, reciprocal(±0) = ±inf, NaN in gives NaN out
 use IEEE float arithmetic and libm, as torch's CPU kernels do). abs and neg are exact;
 square, sqrt and reciprocal round once; the others are within a few ulp of libm (the C
 formulas in kernels/include/edgediff/internal/elementwise_math.h avoid the cancellations of
-the textbook GELU for x < -4). In an FP16 build exp overflows to inf above ln(65504) ≈ 11.09.
+the textbook GELU for x < -4). Like torch's float32 kernels, sigmoid is 0 where e^-x
+overflows (x < -88.7, exact result < 2^-128) and hardswish overflows for |x| > FLT_MAX / 6;
+unlike torch's vectorised CPU GELU (NaN), gelu(+inf) = +inf, the limit. In an FP16 build exp
+overflows to inf above ln(65504) ≈ 11.09. Each rounds once in FP16 (accumulation 1 in the
+manifest, which sdk/verify/tolerance.py counts); exp and pow also scale the input's own
+rounding by |x| and |c|, which that model does not count.
 tanh, sigmoid and GELU are standalone kernels, not fused activations: every SIMD override of
 conv, linear, group norm and add implements only ReLU and SiLU in its vector output step.
 pow by a constant is in elementwise_param.py (its exponents 2, 0.5, -0.5, -1 land here).
