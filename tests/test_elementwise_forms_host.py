@@ -21,7 +21,6 @@ from sdk.models.spec import ModelSpec, gaussian_sampler
 from sdk.verify.tolerance import output_tolerance
 from tests.host_build import compile_model, run_model
 
-pytestmark = pytest.mark.kernel
 
 
 class Fn(nn.Module):
@@ -106,6 +105,8 @@ def _spec(model: nn.Module) -> ModelSpec:
     return ModelSpec("form", model.eval(), example, gaussian_sampler(example))
 
 
+@pytest.mark.kernel
+@pytest.mark.slow
 @pytest.mark.parametrize("precision", ["fp32", "fp16"])
 @pytest.mark.parametrize("name", sorted(FORMS))
 def test_form_matches_torch(name, precision, tmp_path):
@@ -138,6 +139,7 @@ def _nodes(fn):
     return graph.nodes[1:]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("fn, ops, attrs", [
     (lambda x: x / 3.0, ["div"], {}),
     (lambda x: x / 0.1, ["div"], {}),
@@ -165,6 +167,7 @@ def test_capture(fn, ops, attrs):
     assert {k: nodes[-1].attrs[k] for k in attrs} == attrs
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("fn, message", [
     (lambda x: torch.div(x, 2.0, rounding_mode="floor"), "rounding_mode='floor'"),
     (lambda x: x.clamp(torch.tensor(-1.0), torch.tensor(1.0)), "tensor bounds"),
