@@ -6,7 +6,8 @@ one firmware image per target and precision (tests/kernel_cases_ops.py), next to
 tests/kernel_cases.py, whose RAM on cortex-m55 is nearly full.
 """
 
-from tests.cases import elementwise
-
 FAMILIES: list = []  # modules with add_cases(b); each family appends its import here
+
+from tests.cases import elementwise  # noqa: E402  (elementwise math and activations)
+
 FAMILIES.append(elementwise)
