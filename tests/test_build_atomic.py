@@ -66,7 +66,7 @@ def half_written_link(exception: BaseException):
     (BuildFailed("ld: injected link failure"), 2, "ld: injected link failure"),
     (OSError(errno.ENOSPC, "No space left on device", "firmware.elf"), 2, "no space left on the device holding"),
     (KeyboardInterrupt(), 130, "interrupted"),
-    ("unsupported", 2, "aten.tanh"),
+    ("unsupported", 2, "aten.erfinv"),
 ], ids=["compiler-error", "disk-full", "ctrl-c", "unsupported-op"])
 def test_a_failed_build_leaves_the_previous_build_unchanged(capsys, tmp_path, monkeypatch, models,
                                                             failure, code, message):

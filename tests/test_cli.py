@@ -62,12 +62,12 @@ def test_unknown_target_lists_known_targets(capsys, tmp_path):
 def test_unsupported_op_names_aten_op_node_and_user_source_line(capsys, tmp_path):
     model = tmp_path / "squash.py"
     model.write_text(UNSUPPORTED_SOURCE)
-    line = UNSUPPORTED_SOURCE.splitlines().index("        return torch.tanh(self.conv(x))") + 1
+    line = UNSUPPORTED_SOURCE.splitlines().index("        return torch.erfinv(self.conv(x))") + 1
     code, out = sdk(capsys, "--build-dir", tmp_path / "b", "build", "--target", TARGET, "--model", model)
     assert code == 2
-    assert "aten.tanh.default" in out
-    assert "node 'tanh'" in out
-    assert f"{model}:{line}: return torch.tanh(self.conv(x))" in out
+    assert "aten.erfinv.default" in out
+    assert "node 'erfinv'" in out
+    assert f"{model}:{line}: return torch.erfinv(self.conv(x))" in out
     assert "Traceback" not in out
 
 

@@ -17,3 +17,6 @@ FAMILIES.append(reduce)
 from tests.cases import conv_transpose  # noqa: E402
 
 FAMILIES.append(conv_transpose)
+from tests.cases import elementwise  # noqa: E402  (elementwise math and activations)
+
+FAMILIES.append(elementwise)

@@ -17,6 +17,7 @@ from sdk.compile.build import build_graph
 from sdk.runner import DeviceClient, Emulator
 from sdk.target import known_targets
 from tests.helpers.tools import require_target
+from tests.helpers.elementwise_bounds import CORRECTLY_ROUNDED, ELEMENTWISE_OPS, fp32_bound
 from tests.kernel_cases import case_accumulation, expected_outputs, stored
 
 UNIT_ROUNDOFF = {"f32": 2.0 ** -24, "f16": 2.0 ** -11}
@@ -24,6 +25,8 @@ EXACT_OPS = {"relu", "concat", "upsample_nearest2d", "max_pool2d"}  # no arithme
 EXACT_OPS |= {"strided_copy", "pad"}  # views, splits, permutes, pads: copies (and a constant)
 # Integer XOR-popcount dot, then the output step every target rounds the same way.
 BIT_EXACT_OPS = EXACT_OPS | {"binary_conv2d"}
+# One IEEE operation or none (elementwise_bounds.py): the stored correctly rounded value.
+BIT_EXACT_OPS |= CORRECTLY_ROUNDED
 DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d", "conv_transpose2d"}
 # expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
 TRANSCENDENTAL_ULPS = 4
@@ -91,6 +94,8 @@ def bound(graph, node, inputs, dtype, function, expected):
     """
     y = np.abs(expected.astype(np.float64))
     u_out = UNIT_ROUNDOFF[dtype]
+    if node.op in ELEMENTWISE_OPS:
+        return _elementwise_bound(graph, node, inputs, dtype, expected)
     out_rounding = u_out * y if dtype == "f16" else 0.0
     act_error = TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"] * y
     if node.op in DOT_OPS:
@@ -179,6 +184,16 @@ def _avg_pool_bound(graph, node, inputs, dtype, y):
 REDUCTION_BOUNDS = {"sum": _sum_bound, "mean": _sum_bound, "var": _var_bound,
                     "softmax": _softmax_bound, "layer_norm": _layer_norm_bound,
                     "avg_pool2d": _avg_pool_bound}
+
+
+def _elementwise_bound(graph, node, inputs, dtype, expected):
+    """The FP32 formula's bound (tests/helpers/elementwise_bounds.py) on the stored input,
+    then in FP16 the one rounding to half: u16 |y| for a normal half, 2^-25 below."""
+    x = dict(zip(graph.inputs, inputs))[node.inputs[0]]
+    limit = fp32_bound(node.op, stored(x, dtype).astype(np.float64), expected, node.attrs)
+    if dtype == "f16":
+        limit = limit + UNIT_ROUNDOFF["f16"] * (np.abs(expected.astype(np.float64)) + limit) + 2.0 ** -25
+    return limit
 
 
 def case_failures(results) -> list[str]:

@@ -366,6 +366,76 @@ void edgediff_avg_pool2d_f16(const pool2d_params_t *p, const edgediff_f16_t *in,
                              edgediff_f16_t *out);
 void edgediff_max_pool2d_f16(const pool2d_params_t *p, const edgediff_f16_t *in,
                              edgediff_f16_t *out);
+/* ---- Elementwise math (codegen/ops/elementwise_unary.py, elementwise_param.py) ----------
+ * One value in, one out, over count elements; out may equal in. torch's semantics, also for
+ * inputs outside an op's domain (log, sqrt, rsqrt of x < 0 give NaN, log(0) = -inf, NaN in
+ * gives NaN out). FP16 kernels compute the FP32 kernel's float value and round it once. */
+void edgediff_neg_f32(const float *in, float *out, int32_t count);
+void edgediff_abs_f32(const float *in, float *out, int32_t count);
+void edgediff_exp_f32(const float *in, float *out, int32_t count);
+void edgediff_log_f32(const float *in, float *out, int32_t count);
+void edgediff_sqrt_f32(const float *in, float *out, int32_t count);
+void edgediff_rsqrt_f32(const float *in, float *out, int32_t count);
+void edgediff_reciprocal_f32(const float *in, float *out, int32_t count);
+void edgediff_square_f32(const float *in, float *out, int32_t count);
+void edgediff_tanh_f32(const float *in, float *out, int32_t count);
+void edgediff_sigmoid_f32(const float *in, float *out, int32_t count);
+void edgediff_gelu_f32(const float *in, float *out, int32_t count);      /* erf form */
+void edgediff_gelu_tanh_f32(const float *in, float *out, int32_t count); /* approximate='tanh' */
+void edgediff_hardswish_f32(const float *in, float *out, int32_t count);
+void edgediff_mish_f32(const float *in, float *out, int32_t count);
+void edgediff_neg_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_abs_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_exp_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_log_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_sqrt_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_rsqrt_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_reciprocal_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_square_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_tanh_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_sigmoid_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_gelu_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_gelu_tanh_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_hardswish_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_mish_f16(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+
+/* Elementwise ops with a scalar parameter, over count elements; out may equal in.
+ * clamp: min(max(x, min), max); a missing bound is +-EDGEDIFF_INFINITY; NaN stays NaN.
+ * leaky_relu: x where x > 0, else negative_slope * x.  elu: x where x > 0, else
+ * alpha * (e^x - 1).  pow: powf(x, exponent) (the ops entry lowers exponents 2, 0.5, -0.5
+ * and -1 to square, sqrt, rsqrt and reciprocal, as torch's own kernel does). */
+#define EDGEDIFF_INFINITY (__builtin_inff())
+typedef struct {
+    int32_t count;
+    float min, max;
+} clamp_params_t;
+typedef struct {
+    int32_t count;
+    float negative_slope;
+} leaky_relu_params_t;
+typedef struct {
+    int32_t count;
+    float alpha;
+} elu_params_t;
+typedef struct {
+    int32_t count;
+    float exponent;
+} pow_params_t;
+void edgediff_clamp_f32(const clamp_params_t *p, const float *in, float *out);
+void edgediff_leaky_relu_f32(const leaky_relu_params_t *p, const float *in, float *out);
+void edgediff_elu_f32(const elu_params_t *p, const float *in, float *out);
+void edgediff_pow_f32(const pow_params_t *p, const float *in, float *out);
+void edgediff_clamp_f16(const clamp_params_t *p, const edgediff_f16_t *in, edgediff_f16_t *out);
+void edgediff_leaky_relu_f16(const leaky_relu_params_t *p, const edgediff_f16_t *in,
+                             edgediff_f16_t *out);
+void edgediff_elu_f16(const elu_params_t *p, const edgediff_f16_t *in, edgediff_f16_t *out);
+void edgediff_pow_f16(const pow_params_t *p, const edgediff_f16_t *in, edgediff_f16_t *out);
+
+/* Broadcasting true division a / b (binary_params_t as add/sub/mul), correctly rounded; the
+ * FP16 one gives the correctly rounded half quotient. */
+void edgediff_div_f32(const binary_params_t *p, const float *a, const float *b, float *out);
+void edgediff_div_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
+                      edgediff_f16_t *out);
 
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"

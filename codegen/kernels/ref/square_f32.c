@@ -1,0 +1,10 @@
+/* Reference elementwise square: x * x, one rounding (pow(x, 2)); in-place safe (out may equal
+ * in). */
+#include "edgediff/internal/elementwise_math.h"
+#include "edgediff/kernels.h"
+
+void edgediff_square_f32(const float *in, float *out, int32_t count) {
+    for (int32_t i = 0; i < count; ++i) {
+        out[i] = in[i] * in[i];
+    }
+}

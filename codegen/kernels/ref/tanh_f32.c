@@ -1,0 +1,9 @@
+/* Reference elementwise tanh: tanh with libm tanhf; in-place safe (out may equal in). */
+#include "edgediff/internal/elementwise_math.h"
+#include "edgediff/kernels.h"
+
+void edgediff_tanh_f32(const float *in, float *out, int32_t count) {
+    for (int32_t i = 0; i < count; ++i) {
+        out[i] = tanhf(in[i]);
+    }
+}
