@@ -14,11 +14,13 @@ import numpy as np
 from codegen.ops import (batch_norm, binarized, cast, concat, conv2d, elementwise_binary,
                          elementwise_unary, group_norm, linear, prelu, reshape, table_row,
                          upsample_nearest2d)
+from codegen.ops import attention, matmul
 from codegen.ops.activation import ACTIVATIONS, apply_activation  # noqa: F401 (public)
 from codegen.ops.spec import Capturer, OpSpec
 
 FAMILIES = [conv2d, linear, group_norm, batch_norm, elementwise_binary, elementwise_unary, concat,
-            upsample_nearest2d, reshape, cast, table_row, prelu, binarized]
+            upsample_nearest2d, reshape, cast, table_row, prelu, binarized,
+            matmul, attention]
 
 
 def _register() -> dict[str, OpSpec]:
