@@ -28,3 +28,14 @@ def test_every_case_matches_exact_arithmetic(results):
     assert graph.nodes, "no op family has cases (tests/cases/__init__.py FAMILIES)"
     failures = case_failures(results)
     assert not failures, "\n".join(failures)
+
+
+# The fused attention's SIMD kernel each target must run (suffix); elsewhere the reference.
+ATTENTION_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}
+
+
+def test_attention_runs_the_isa_kernel(results, request):
+    target = request.node.callspec.params["results"][0]
+    graph, _, dtype, functions, _ = results
+    ran = {n.name: functions[n.name] for n in graph.nodes if n.op == "attention"}
+    assert ran and set(ran.values()) == {f"attention_{dtype}{ATTENTION_KERNEL.get(target, '')}"}, ran

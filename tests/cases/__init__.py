@@ -6,4 +6,6 @@ one firmware image per target and precision (tests/kernel_cases_ops.py), next to
 tests/kernel_cases.py, whose RAM on cortex-m55 is nearly full.
 """
 
-FAMILIES: list = []  # modules with add_cases(b); each family appends its import here
+from tests.cases import attention
+
+FAMILIES: list = [attention]  # modules with add_cases(b); each family appends its import here

@@ -14,13 +14,14 @@ from codegen.passes import PrecisionPolicy, run_passes
 from codegen.plan import plan_memory
 from sdk.compile.build import build_graph
 from sdk.runner import DeviceClient, Emulator
+from tests.helpers.attention_bound import attention_bound
 from tests.kernel_cases import case_accumulation, expected_outputs, stored
 
 UNIT_ROUNDOFF = {"f32": 2.0 ** -24, "f16": 2.0 ** -11}
 EXACT_OPS = {"relu", "concat", "upsample_nearest2d"}  # data movement: no arithmetic at all
 # Integer XOR-popcount dot, then the output step every target rounds the same way.
 BIT_EXACT_OPS = EXACT_OPS | {"binary_conv2d"}
-DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d"}
+DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d", "matmul"}
 # expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
 TRANSCENDENTAL_ULPS = 4
 
@@ -78,6 +79,10 @@ def bound(graph, node, inputs, dtype, function, expected):
         u_acc = UNIT_ROUNDOFF["f16" if accumulates_in_half(function) else "f32"]
         return (k + 1) * u_acc * _abs_products(graph, node, inputs, dtype) + out_rounding + act_error \
             + (TRANSCENDENTAL_ULPS * u_out * y if node.attrs.get("act") == "silu" else 0.0)
+    if node.op == "attention":  # derived in tests/helpers/attention_bound.py
+        values = dict(zip(graph.inputs, inputs))
+        q, k, v = (stored(values[t], dtype) for t in node.inputs)
+        return attention_bound(q, k, v, node.attrs, expected, dtype)
     if node.op == "group_norm":
         shape = graph.tensors[node.inputs[0]].shape
         m = int(np.prod(shape[1:])) // node.attrs["groups"]

@@ -134,6 +134,9 @@ OVERRIDES: dict[str, list[Override]] = {
                                           _binary_weight_conv_applies(2), half_accumulation=True)],
     # Bit logic on 16 pixels per instruction: exact, any shape.
     "sign_pack_f16": [Override("sign_pack_f16_rvv", FEATURE, _always)],
+    # FP32 scores, softmax statistics and sums in both precisions; any shape codegen emits.
+    "attention_f32": [Override("attention_f32_rvv", FEATURE, _always)],
+    "attention_f16": [Override("attention_f16_rvv", FEATURE, _always)],
 }
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):

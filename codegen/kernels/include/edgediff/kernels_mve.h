@@ -81,6 +81,14 @@ void edgediff_sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_
                                 const edgediff_f16_t *threshold, uint32_t *out);
 void edgediff_cast_f32_to_f16_mve(const float *in, edgediff_f16_t *out, int32_t count);
 void edgediff_cast_f16_to_f32_mve(const edgediff_f16_t *in, float *out, int32_t count);
+/* Fused attention, head dims up to EDGEDIFF_ATTENTION_MVE_MAX_D (the FP32 query row it keeps
+ * on the stack; overrides/mve.py); FP32 scores, statistics and sums. */
+#define EDGEDIFF_ATTENTION_MVE_MAX_D 256
+void edgediff_attention_f32_mve(const attention_params_t *p, const float *q, const float *k,
+                                const float *v, float *out);
+void edgediff_attention_f16_mve(const attention_params_t *p, const edgediff_f16_t *q,
+                                const edgediff_f16_t *k, const edgediff_f16_t *v,
+                                edgediff_f16_t *out);
 
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 

@@ -97,6 +97,13 @@ void edgediff_sign_pack_f16_rvv(const sign_pack_params_t *p, const edgediff_f16_
 void edgediff_cast_f32_to_f16_rvv(const float *in, edgediff_f16_t *out, int32_t count);
 void edgediff_cast_f16_to_f32_rvv(const edgediff_f16_t *in, float *out, int32_t count);
 
+/* Fused attention, any shape codegen emits; FP32 scores, statistics and sums. */
+void edgediff_attention_f32_rvv(const attention_params_t *p, const float *q, const float *k,
+                                const float *v, float *out);
+void edgediff_attention_f16_rvv(const attention_params_t *p, const edgediff_f16_t *q,
+                                const edgediff_f16_t *k, const edgediff_f16_t *v,
+                                edgediff_f16_t *out);
+
 #ifdef __cplusplus
 }
 #endif
