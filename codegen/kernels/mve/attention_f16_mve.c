@@ -5,13 +5,38 @@
  * two FP32 vectors of 4 consecutive keys, each multiply-added with the query element
  * (the reference's dot product, same order); the scale after. Weighted sum: 8 output
  * features per step, one V row load widened to even / odd features, FP32 accumulators
- * narrowed back into order with the one rounding to half. ACCUMULATION: FP32. */
+ * narrowed back into order with the one rounding to half. Full blocks of 8 keys or
+ * features run unpredicated; only the last, partial one is predicated. ACCUMULATION: FP32. */
 #pragma GCC optimize("no-schedule-insns")
 
 #include <math.h>
 
 #define EDGEDIFF_MVE_ELEM_F16
 #include "edgediff/internal/mve_elem.h"
+
+/* Scores of the 8 keys from k (left of them exist; full: all 8, no predicates). */
+EDGEDIFF_MVE_INLINE void score_block(const float *q, const edgediff_f16_t *k, int32_t d,
+                                     int32_t left, uint16x8_t key, uint16x8_t offsets,
+                                     float scale, float *scores, float32x4_t *max, int full) {
+    const mve_pred16_t m = full ? 0xFFFF : vcmphiq_u16(vdupq_n_u16((uint16_t)left), key);
+    const mve_pred16_t m_lo = full ? 0xFFFF : vctp32q((uint32_t)left);
+    const mve_pred16_t m_hi = full ? 0xFFFF : left > 4 ? vctp32q((uint32_t)(left - 4)) : 0;
+    float32x4_t lo = vdupq_n_f32(0.0f), hi = vdupq_n_f32(0.0f);
+    for (int32_t c = 0; c < d; ++c) {
+        const float qc = q[c];
+        const float16x8_t g =
+            full ? vldrhq_gather_shifted_offset_f16(EDGEDIFF_CH(k + c), offsets)
+                 : vldrhq_gather_shifted_offset_z_f16(EDGEDIFF_CH(k + c), offsets, m);
+        lo = vfmaq_n_f32(lo, edgediff_mve_widen_b(g), qc);
+        hi = vfmaq_n_f32(hi, edgediff_mve_widen_t(g), qc);
+    }
+    lo = vmulq_n_f32(lo, scale);
+    hi = vmulq_n_f32(hi, scale);
+    vstrwq_p_f32(scores, lo, m_lo);
+    vstrwq_p_f32(scores + 4, hi, m_hi);
+    *max = vmaxnmq_m_f32(*max, *max, lo, m_lo);
+    *max = vmaxnmq_m_f32(*max, *max, hi, m_hi);
+}
 
 EDGEDIFF_MVE_INLINE float attention_scores(const float *q, const edgediff_f16_t *k,
                                            int32_t keys, int32_t d, float scale,
@@ -22,42 +47,40 @@ EDGEDIFF_MVE_INLINE float attention_scores(const float *q, const edgediff_f16_t 
                                      vshlq_n_u16(vandq_u16(lane, vdupq_n_u16(1)), 2));
     const uint16x8_t offsets = vmulq_n_u16(key, (uint16_t)d);
     float32x4_t max = vdupq_n_f32(-INFINITY);
-    for (int32_t j = 0; j < keys; j += 8) {
-        const int32_t left = keys - j;
-        const mve_pred16_t m = vcmphiq_u16(vdupq_n_u16((uint16_t)(left < 8 ? left : 8)), key);
-        const mve_pred16_t m_lo = vctp32q((uint32_t)left);
-        const mve_pred16_t m_hi = left > 4 ? vctp32q((uint32_t)(left - 4)) : 0;
-        const edgediff_f16_t *column = k + j * d;
-        float32x4_t lo = vdupq_n_f32(0.0f), hi = vdupq_n_f32(0.0f);
-        for (int32_t c = 0; c < d; ++c) {
-            const float16x8_t g =
-                vldrhq_gather_shifted_offset_z_f16(EDGEDIFF_CH(column + c), offsets, m);
-            lo = vfmaq_n_f32(lo, edgediff_mve_widen_b(g), q[c]);
-            hi = vfmaq_n_f32(hi, edgediff_mve_widen_t(g), q[c]);
-        }
-        lo = vmulq_n_f32(lo, scale);
-        hi = vmulq_n_f32(hi, scale);
-        vstrwq_p_f32(scores + j, lo, m_lo);
-        vstrwq_p_f32(scores + j + 4, hi, m_hi);
-        max = vmaxnmq_m_f32(max, max, lo, m_lo);
-        max = vmaxnmq_m_f32(max, max, hi, m_hi);
+    int32_t j = 0;
+    for (; j + 8 <= keys; j += 8) {
+        score_block(q, k + j * d, d, 8, key, offsets, scale, scores + j, &max, 1);
+    }
+    if (j < keys) {
+        score_block(q, k + j * d, d, keys - j, key, offsets, scale, scores + j, &max, 0);
     }
     return vmaxnmvq_f32(-INFINITY, max);
 }
 
+/* y[0..8) (left of them exist; full: all 8) = inv * sum_j scores[j] v[j][0..8). */
+EDGEDIFF_MVE_INLINE void weighted_block(const edgediff_f16_t *v, int32_t keys, int32_t dv,
+                                        int32_t left, const float *scores, float inv,
+                                        edgediff_f16_t *y, int full) {
+    const mve_pred16_t m = full ? 0xFFFF : vctp16q((uint32_t)left);
+    float32x4_t even = vdupq_n_f32(0.0f), odd = vdupq_n_f32(0.0f);
+    for (int32_t j = 0; j < keys; ++j, v += dv) {
+        const float s = scores[j];
+        const float16x8_t x = full ? vld1q_f16(EDGEDIFF_CH(v)) : vldrhq_z_f16(EDGEDIFF_CH(v), m);
+        even = vfmaq_n_f32(even, edgediff_mve_widen_b(x), s);
+        odd = vfmaq_n_f32(odd, edgediff_mve_widen_t(x), s);
+    }
+    vstrhq_p_f16(EDGEDIFF_H(y), edgediff_mve_narrow(vmulq_n_f32(even, inv), vmulq_n_f32(odd, inv)),
+                 m);
+}
+
 EDGEDIFF_MVE_INLINE void attention_weighted(const edgediff_f16_t *v, int32_t keys, int32_t dv,
                                             const float *scores, float inv, edgediff_f16_t *y) {
-    for (int32_t c = 0; c < dv; c += 8) {
-        const mve_pred16_t m = vctp16q((uint32_t)(dv - c));
-        float32x4_t even = vdupq_n_f32(0.0f), odd = vdupq_n_f32(0.0f);
-        const edgediff_f16_t *row = v + c;
-        for (int32_t j = 0; j < keys; ++j, row += dv) {
-            const float16x8_t x = vldrhq_z_f16(EDGEDIFF_CH(row), m);
-            even = vfmaq_n_f32(even, edgediff_mve_widen_b(x), scores[j]);
-            odd = vfmaq_n_f32(odd, edgediff_mve_widen_t(x), scores[j]);
-        }
-        vstrhq_p_f16(EDGEDIFF_H(y + c),
-                     edgediff_mve_narrow(vmulq_n_f32(even, inv), vmulq_n_f32(odd, inv)), m);
+    int32_t c = 0;
+    for (; c + 8 <= dv; c += 8) {
+        weighted_block(v + c, keys, dv, 8, scores, inv, y + c, 1);
+    }
+    if (c < dv) {
+        weighted_block(v + c, keys, dv, dv - c, scores, inv, y + c, 0);
     }
 }
 
