@@ -35,7 +35,7 @@ static inline void edgediff_attention(const attention_params_t *p, const void *q
                     dot += load(q_row, c) * load(k_row, c);
                 }
                 scores[j] = dot * p->scale;
-                max = fmaxf(max, scores[j]);
+                max = scores[j] > max ? scores[j] : max;
             }
             float sum = 0.0f;
             for (int32_t j = 0; j < keys; ++j) {
