@@ -20,3 +20,6 @@ FAMILIES.append(conv_transpose)
 from tests.cases import elementwise  # noqa: E402  (elementwise math and activations)
 
 FAMILIES.append(elementwise)
+from tests.cases import attention  # noqa: E402  (matmul and fused attention)
+
+FAMILIES.append(attention)

@@ -17,6 +17,7 @@ from sdk.compile.build import build_graph
 from sdk.runner import DeviceClient, Emulator
 from sdk.target import known_targets
 from tests.helpers.tools import require_target
+from tests.helpers.attention_bound import attention_bound
 from tests.helpers.elementwise_bounds import CORRECTLY_ROUNDED, ELEMENTWISE_OPS, fp32_bound
 from tests.kernel_cases import case_accumulation, expected_outputs, stored
 
@@ -27,7 +28,7 @@ EXACT_OPS |= {"strided_copy", "pad"}  # views, splits, permutes, pads: copies (a
 BIT_EXACT_OPS = EXACT_OPS | {"binary_conv2d"}
 # One IEEE operation or none (elementwise_bounds.py): the stored correctly rounded value.
 BIT_EXACT_OPS |= CORRECTLY_ROUNDED
-DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d", "conv_transpose2d"}
+DOT_OPS = {"conv2d", "linear", "binary_weight_conv2d", "conv_transpose2d", "matmul"}
 # expf/sinf/cosf in picolibc and glibc are within a few ulp; SiLU adds a divide.
 TRANSCENDENTAL_ULPS = 4
 
@@ -113,6 +114,10 @@ def bound(graph, node, inputs, dtype, function, expected):
         return 4 * UNIT_ROUNDOFF["f32"] * _abs_products(graph, node, inputs, dtype) + out_rounding + 1e-30
     if node.op in REDUCTION_BOUNDS:
         return REDUCTION_BOUNDS[node.op](graph, node, inputs, dtype, y) + out_rounding
+    if node.op == "attention":  # derived in tests/helpers/attention_bound.py
+        values = dict(zip(graph.inputs, inputs))
+        q, k, v = (stored(values[t], dtype) for t in node.inputs)
+        return attention_bound(q, k, v, node.attrs, expected, dtype)
     if node.op == "group_norm":
         shape = graph.tensors[node.inputs[0]].shape
         m = int(np.prod(shape[1:])) // node.attrs["groups"]

@@ -129,6 +129,17 @@ def _always(p: dict) -> bool:
     return True
 
 
+# Must match EDGEDIFF_ATTENTION_MVE_MAX_D in include/edgediff/kernels_mve.h: the FP32 query
+# row the attention kernels keep on the stack.
+ATTENTION_MAX_D = 256
+
+
+def _attention_applies(p: dict) -> bool:
+    """attention_<dtype>_mve: head dims up to 256 (its FP32 copy of the query row); any
+    number of keys codegen emits (the row of scores is the reference's stack array)."""
+    return p["d"] <= ATTENTION_MAX_D
+
+
 def _mve(function: str, applies=_always, half_accumulation: bool = False) -> list[Override]:
     return [Override(function, "mve", applies, half_accumulation)]
 
@@ -169,4 +180,7 @@ OVERRIDES: dict[str, list[Override]] = {
     # Gather form over the outputs of a phase, FP32 accumulation (widened halves).
     "conv_transpose2d_f16": _mve("conv_transpose2d_f16_mve", _conv_transpose_applies),
     "conv_transpose2d_f32": _mve("conv_transpose2d_f32_mve", _conv_transpose_applies),
+    # FP32 scores, softmax statistics and sums in both precisions.
+    "attention_f16": _mve("attention_f16_mve", _attention_applies),
+    "attention_f32": _mve("attention_f32_mve", _attention_applies),
 }

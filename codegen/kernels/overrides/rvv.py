@@ -148,6 +148,9 @@ OVERRIDES: dict[str, list[Override]] = {
     # Gather form over the outputs of a phase, FP32 accumulation (widened halves).
     "conv_transpose2d_f32": [Override("conv_transpose2d_f32_rvv", FEATURE, conv_transpose_applies)],
     "conv_transpose2d_f16": [Override("conv_transpose2d_f16_rvv", FEATURE, conv_transpose_applies)],
+    # FP32 scores, softmax statistics and sums in both precisions; any shape codegen emits.
+    "attention_f32": [Override("attention_f32_rvv", FEATURE, _always)],
+    "attention_f16": [Override("attention_f16_rvv", FEATURE, _always)],
 }
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):

@@ -436,6 +436,37 @@ void edgediff_pow_f16(const pow_params_t *p, const edgediff_f16_t *in, edgediff_
 void edgediff_div_f32(const binary_params_t *p, const float *a, const float *b, float *out);
 void edgediff_div_f16(const binary_params_t *p, const edgediff_f16_t *a, const edgediff_f16_t *b,
                       edgediff_f16_t *out);
+/* ---- matmul and attention (FP32 and FP16, same parameter structs) ----------------------
+ * out[b0][b1][m][n] = sum_k a[b0*as[0] + b1*as[1]][m][k] * b[b0*bs[0] + b1*bs[1]][k][n], for
+ * dense a [.., M, K] and b [.., K, N]; a batch stride of 0 broadcasts that operand. FP32
+ * accumulation, one rounding per output. */
+typedef struct {
+    int32_t batch[2];
+    int32_t a_batch_strides[2];
+    int32_t b_batch_strides[2];
+    int32_t m, k, n;
+} matmul_params_t;
+void edgediff_matmul_f32(const matmul_params_t *p, const float *a, const float *b, float *out);
+void edgediff_matmul_f16(const matmul_params_t *p, const edgediff_f16_t *a,
+                         const edgediff_f16_t *b, edgediff_f16_t *out);
+
+/* Scaled dot-product attention, fused: for each of `batch` (batch x heads) slices of
+ * q [lq][d], k [lk][d], v [lk][dv] and each query row i,
+ *   out[i] = sum_j softmax_j(scale * q[i] . k[j]) v[j]
+ * over keys j < lk (causal: j <= i, torch's top-left is_causal mask). The kernels keep one
+ * row of lk scores in FP32 at a time, in a stack array of EDGEDIFF_ATTENTION_MAX_KEYS floats
+ * (16 KiB; codegen/ops/attention.py refuses larger lk, saying how many bytes it needs);
+ * statistics and sums are FP32 in every precision, one rounding per output. */
+#define EDGEDIFF_ATTENTION_MAX_KEYS 4096
+typedef struct {
+    int32_t batch, lq, lk, d, dv;
+    float scale;
+    int32_t causal;
+} attention_params_t;
+void edgediff_attention_f32(const attention_params_t *p, const float *q, const float *k,
+                            const float *v, float *out);
+void edgediff_attention_f16(const attention_params_t *p, const edgediff_f16_t *q,
+                            const edgediff_f16_t *k, const edgediff_f16_t *v, edgediff_f16_t *out);
 
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"

@@ -88,6 +88,14 @@ void edgediff_conv_transpose2d_f32_mve(const conv_transpose2d_params_t *p, const
 void edgediff_conv_transpose2d_f16_mve(const conv_transpose2d_params_t *p,
                                        const edgediff_f16_t *in, const edgediff_f16_t *weight,
                                        const edgediff_f16_t *bias, edgediff_f16_t *out);
+/* Fused attention, head dims up to EDGEDIFF_ATTENTION_MVE_MAX_D (the FP32 query row it keeps
+ * on the stack; overrides/mve.py); FP32 scores, statistics and sums. */
+#define EDGEDIFF_ATTENTION_MVE_MAX_D 256
+void edgediff_attention_f32_mve(const attention_params_t *p, const float *q, const float *k,
+                                const float *v, float *out);
+void edgediff_attention_f16_mve(const attention_params_t *p, const edgediff_f16_t *q,
+                                const edgediff_f16_t *k, const edgediff_f16_t *v,
+                                edgediff_f16_t *out);
 
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 
