@@ -159,6 +159,8 @@ def test_table_lists_every_layer_and_marks_the_first_failing():
     assert describe_failure(report.first_failure).startswith(
         "first layer out of tolerance: group_norm (group_norm) at m.py:10: norm")
     assert describe_failure(None) == "every layer within its tolerance"
+    nan_row = {**_rows()[1], "nonfinite_elements": 3, "error_rel": float("nan")}
+    assert describe_failure(nan_row).endswith("— 3 elements NaN/inf on one side only (board vs graph)")
 
 
 def test_plot_is_written(tmp_path):

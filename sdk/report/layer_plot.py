@@ -18,6 +18,7 @@ def save_layer_plot(rows: list[dict], path: Path, title: str) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     x = np.arange(len(rows))
     ratio = np.array([_ratio(row) for row in rows])
@@ -27,6 +28,7 @@ def save_layer_plot(rows: list[dict], path: Path, title: str) -> Path:
     ax.scatter(x, ratio, c=colors, s=18, zorder=2)
     ax.axhline(1.0, color="tab:red", linestyle="--", linewidth=0.8, label="derived limit")
     ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("layer (as `sdk bench` numbers them)")
     ax.set_ylabel("max error / scale ÷ limit")
     first = next((row for row in rows if row["judged"] and not row["passed"]), None)

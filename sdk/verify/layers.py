@@ -23,7 +23,6 @@ for N layers, a few full inferences' worth per ten layers.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -159,6 +158,10 @@ def describe_failure(row: dict | None) -> str:
     """'first layer out of tolerance: NAME (op) at SOURCE', or that none is."""
     if row is None:
         return "every layer within its tolerance"
-    ratio = row["error_rel"] / row["limit"] if row["limit"] else math.inf
-    return (f"first layer out of tolerance: {row['name']} ({row['op']}) at {row['source']} "
-            f"— error {row['error_rel']:.2e} of scale, {ratio:.3g}× its limit {row['limit']:.1e}")
+    where = f"first layer out of tolerance: {row['name']} ({row['op']}) at {row['source']} — "
+    if row["nonfinite_elements"]:
+        return where + f"{row['nonfinite_elements']:,} elements NaN/inf on one side only (board vs graph)"
+    if row["limit"] == 0:
+        return where + f"{int(row['max_abs_error']):,} of {int(row['scale']):,} words differ (must be exact)"
+    ratio = row["error_rel"] / row["limit"]
+    return where + f"error {row['error_rel']:.2e} of scale, {ratio:.3g}× its limit {row['limit']:.1e}"
