@@ -3,7 +3,9 @@
 The output is plain C11: const weight arrays (they go to flash), one static arena, and
 model_run() as a flat list of kernel calls with const parameter structs. No malloc, no
 other globals, nothing that depends on time or dict order: the same graph gives the same
-bytes. Graph inputs and outputs are the caller's buffers.
+bytes. Graph inputs and outputs are the caller's buffers. model_run_until() stops after a
+given layer and model_arena_base() exposes the arena, so the firmware can hand an
+intermediate tensor back to `sdk validate --layers` (one compare and branch per layer).
 """
 
 from __future__ import annotations
@@ -173,6 +175,13 @@ void model_run({ins}, {outs});
 /* The same, with inputs and outputs as arrays in model_*_specs order. */
 void model_run_v(const float *const *inputs, float *const *outputs);
 
+/* Layers 0..last_layer only (last_layer >= MODEL_NUM_LAYERS - 1: all, as model_run_v), so an
+ * intermediate tensor can be read from the arena before a later layer reuses its bytes
+ * (sdk validate --layers). */
+void model_run_until(const float *const *inputs, float *const *outputs, int32_t last_layer);
+/* The arena's first byte (NULL when the model needs no arena). */
+const uint8_t *model_arena_base(void);
+
 /* Provided by the caller (firmware or test harness): called with i just before layer i
  * runs and with MODEL_NUM_LAYERS after the last, e.g. to read an instruction counter. */
 void model_layer_mark(int32_t layer);
@@ -209,11 +218,14 @@ void model_layer_mark(int32_t layer);
         for i, (node, layer) in enumerate(layers):
             body.append(f"    /* {i}: {node.name} ({node.op}) */")
             body.append(f"    model_layer_mark({i});")
+            if i > 0:  # a compare and a branch per layer; the normal run passes them all
+                body.append(f"    if (last_layer < {i}) return;")
             body.extend("    " + line for line in self.call(i, node, layer))
         body.append(f"    model_layer_mark({len(layers)});")
         body.extend("    " + line for line in self.copies())
         ins = ", ".join(f"const float *{self.input_names[n]}" for n in self.graph.inputs)
         outs = ", ".join(f"float *{self.output_names[n]}" for n in self.graph.outputs)
+        params = [self.input_names[n] for n in self.graph.inputs] + [self.output_names[n] for n in self.graph.outputs]
         args = ", ".join([f"inputs[{i}]" for i in range(len(self.graph.inputs))]
                          + [f"outputs[{i}]" for i in range(len(self.graph.outputs))])
         names = ",\n".join(f'    "{node.name}"' for node, _ in layers)
@@ -227,9 +239,16 @@ void model_layer_mark(int32_t layer);
                 + self.spec_table("model_output_specs", self.graph.outputs)
                 + f"\nconst char *const model_layer_names[MODEL_NUM_LAYERS] = {{\n{names}\n}};\n"
                 + f"\nconst uint32_t model_layer_macs[MODEL_NUM_LAYERS] = {{\n{layer_macs}\n}};\n"
-                + f"\nvoid model_run({ins}, {outs})\n{{\n" + "\n".join(body) + "\n}\n"
+                + f"\nstatic void model_layers({ins}, {outs}, int32_t last_layer)\n{{\n"
+                + "    (void)last_layer;\n" + "\n".join(body) + "\n}\n"
+                + f"\nvoid model_run({ins}, {outs})\n{{\n"
+                + f"    model_layers({', '.join(params)}, MODEL_NUM_LAYERS);\n}}\n"
                 + "\nvoid model_run_v(const float *const *inputs, float *const *outputs)\n{\n"
-                + f"    model_run({args});\n}}\n")
+                + f"    model_layers({args}, MODEL_NUM_LAYERS);\n}}\n"
+                + "\nvoid model_run_until(const float *const *inputs, float *const *outputs, int32_t last_layer)\n{\n"
+                + f"    model_layers({args}, last_layer);\n}}\n"
+                + "\nconst uint8_t *model_arena_base(void)\n{\n"
+                + ("    return model_arena;\n" if self.plan.arena_bytes else "    return NULL;\n") + "}\n")
 
 
 def emit_c(graph: Graph, plan: MemoryPlan, model_hash: str,

@@ -281,6 +281,69 @@ static void handle_read(const frame_t *request, reply_t *reply)
     reply_put_bytes(reply, (const uint8_t *)io_output(index) + offset, len);
 }
 
+/* RUN_UNTIL: last_layer:u16 -> instructions:u64
+ * Layers 0..last_layer on the inputs the host wrote, for reading an intermediate tensor back
+ * with READ_ARENA (sdk validate --layers). The inputs stay written (no layer writes into them),
+ * so the host writes a sample once and runs up to each layer in turn. */
+static void handle_run_until(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 2) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "RUN_UNTIL needs last_layer:u16");
+        return;
+    }
+    uint32_t last = get_u16_le(request->payload);
+    if (last >= MODEL_NUM_LAYERS) {
+        reply_err(reply, ERR_BAD_INDEX, "layer index out of range, model has ");
+        reply_put_decimal(reply, MODEL_NUM_LAYERS);
+        return;
+    }
+    if (!inputs_complete(MODEL_NUM_INPUTS, reply)) {
+        return;
+    }
+    const float *inputs[MODEL_NUM_INPUTS];
+    float *outputs[MODEL_NUM_OUTPUTS];
+    for (uint32_t i = 0; i < MODEL_NUM_INPUTS; i++) {
+        inputs[i] = io_input(i);
+    }
+    for (uint32_t i = 0; i < MODEL_NUM_OUTPUTS; i++) {
+        outputs[i] = io_output(i);
+    }
+    layer_counters_clear();
+    uint64_t start = hal_instruction_count();
+    model_run_until(inputs, outputs, (int32_t)last);
+    uint64_t instructions = hal_instruction_count() - start;
+
+    outputs_valid = true; /* what the layers run wrote; a tensor of a later layer is stale */
+    reply_ok(reply);
+    reply_put_u64(reply, instructions);
+}
+
+/* READ_ARENA: offset:u32 length:u16 -> data, bytes of the model's arena as the last RUN or
+ * RUN_UNTIL left them (where each tensor lives is the build's memory plan). */
+static void handle_read_arena(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 6) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "READ_ARENA needs offset:u32 length:u16");
+        return;
+    }
+    if (!outputs_valid) {
+        reply_err(reply, ERR_NO_OUTPUT, "no RUN since boot or RESET");
+        return;
+    }
+    uint32_t offset = get_u32_le(request->payload);
+    uint32_t len = get_u16_le(&request->payload[4]);
+    if (len > PROTO_MAX_PAYLOAD || offset > MODEL_ARENA_BYTES || len > MODEL_ARENA_BYTES - offset) {
+        reply_err(reply, ERR_OUT_OF_RANGE, "READ_ARENA beyond max payload or arena of ");
+        reply_put_decimal(reply, MODEL_ARENA_BYTES);
+        reply_put_text(reply, " bytes");
+        return;
+    }
+    reply_ok(reply);
+    if (len > 0) {
+        reply_put_bytes(reply, model_arena_base() + offset, len);
+    }
+}
+
 /* COUNTERS: start:u16 -> total:u16 start:u16 count:u16 instructions:u64[count] */
 static void handle_counters(const frame_t *request, reply_t *reply)
 {
@@ -378,6 +441,12 @@ void commands_handle(const frame_t *request, reply_t *reply)
         break;
     case MSG_BOOTLOADER:
         handle_bootloader(request, reply);
+        break;
+    case MSG_RUN_UNTIL:
+        handle_run_until(request, reply);
+        break;
+    case MSG_READ_ARENA:
+        handle_read_arena(request, reply);
         break;
     default:
         reply_err(reply, ERR_UNKNOWN_TYPE, "unknown request type");

@@ -16,6 +16,8 @@
 #define MSG_RESET 0x06
 #define MSG_TENSOR 0x07
 #define MSG_SAMPLE 0x08
+#define MSG_RUN_UNTIL 0x09
+#define MSG_READ_ARENA 0x0A
 /* Flashing: the app answers BOOTLOADER (acknowledge, then jump back to the bootloader); the
  * bootloader answers HELLO, RESET and BOOTLOADER too, so a host can always find out where it is. */
 #define MSG_INFO 0x10

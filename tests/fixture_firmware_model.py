@@ -112,6 +112,7 @@ class FixtureFirmware:
         self.inputs = [np.zeros(int(np.prod(shape)), np.float32) for _, shape in INPUTS]
         self.written = [np.zeros(len(values), bool) for values in self.inputs]
         self.output = np.zeros(int(np.prod(OUTPUT[1])), np.float32)
+        self.arena = np.zeros(ARENA_BYTES // 4, np.float32)  # layer 0 writes 2*x here
         self.outputs_valid = False
         self.last: tuple[int, int, int, int] | None = None  # type, seq, crc, index of its answer
         self.answered = 0
@@ -139,6 +140,7 @@ class FixtureFirmware:
             p.MsgType.HELLO: self._hello, p.MsgType.WRITE: self._write, p.MsgType.RUN: self._run,
             p.MsgType.SAMPLE: self._sample, p.MsgType.READ: self._read, p.MsgType.COUNTERS: self._counters,
             p.MsgType.RESET: self._reset, p.MsgType.TENSOR: self._tensor, p.MsgType.BOOTLOADER: self._bootloader,
+            p.MsgType.RUN_UNTIL: self._run_until, p.MsgType.READ_ARENA: self._read_arena,
         }.get(frame.type, lambda _: E.UNKNOWN_TYPE)(frame.payload)
         if isinstance(result, int):
             return Expected("err", name, frame.seq, code=result)
@@ -188,12 +190,38 @@ class FixtureFirmware:
             return E.BAD_PAYLOAD
         if not all(written.all() for written in self.written):
             return E.INPUT_INCOMPLETE
+        self._layers(LAYERS - 1)
+        self._forget_written()
+        return (8,)  # instructions:u64
+
+    def _layers(self, last: int) -> None:
         x, t = self.inputs
         with np.errstate(over="ignore"):
-            self.output = (np.float32(2) * x) + t[0]  # model.c: arena = 2x, then out = arena + t
-        self._forget_written()
+            self.arena = np.float32(2) * x  # model.c: arena = 2x, then out = arena + t
+            if last >= 1:
+                self.output = self.arena + t[0]
         self.outputs_valid = True
-        return (8,)  # instructions:u64
+
+    def _run_until(self, payload: bytes):
+        if len(payload) != 2:
+            return E.BAD_PAYLOAD
+        (last,) = struct.unpack("<H", payload)
+        if last >= LAYERS:
+            return E.BAD_INDEX
+        if not all(written.all() for written in self.written):
+            return E.INPUT_INCOMPLETE
+        self._layers(last)  # the inputs stay written
+        return (8,)
+
+    def _read_arena(self, payload: bytes):
+        if len(payload) != 6:
+            return E.BAD_PAYLOAD
+        if not self.outputs_valid:
+            return E.NO_OUTPUT
+        offset, length = struct.unpack("<IH", payload)
+        if length > p.PROTO_MAX_PAYLOAD or offset > ARENA_BYTES or length > ARENA_BYTES - offset:
+            return E.OUT_OF_RANGE
+        return self.arena.astype("<f4").tobytes()[offset:offset + length]
 
     def _sample(self, payload: bytes):
         return E.BAD_PAYLOAD if len(payload) != 5 or payload[0] > 1 else E.NO_SAMPLER

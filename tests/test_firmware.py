@@ -119,6 +119,51 @@ def test_instruction_count_is_deterministic(board, target):
 @pytest.mark.kernel
 @pytest.mark.hil
 @pytest.mark.slow
+def test_run_until_a_layer_then_read_its_tensor_from_the_arena(board):
+    """RUN_UNTIL 0 stops after the scale layer: the arena holds 2x, the output is untouched;
+    the inputs stay written, so RUN_UNTIL 1 runs again on them and finishes the output."""
+    before, t_before = inputs(3)
+    write_both(board, before, t_before)
+    board.run()
+    x, t = inputs(4)
+    write_both(board, x, t)
+    assert board.run_until(0) > 0
+    arena = np.frombuffer(board.read_arena(0, 1024), "<f4")
+    np.testing.assert_array_equal(arena, 2 * x.ravel())
+    np.testing.assert_array_equal(board.read_output(0), 2 * before + t_before)  # layer 1 did not run
+    board.run_until(1)
+    np.testing.assert_array_equal(board.read_output(0), 2 * x + t)
+    np.testing.assert_array_equal(np.frombuffer(board.read_arena(1000, 24), "<f4"), 2 * x.ravel()[250:])
+
+
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
+def test_run_until_and_read_arena_refuse_what_is_out_of_range(board):
+    with pytest.raises(DeviceError) as error:
+        board.read_arena(0, 4)
+    assert error.value.code == ErrorCode.NO_OUTPUT
+    with pytest.raises(DeviceError) as error:
+        board.run_until(0)  # nothing written
+    assert error.value.code == ErrorCode.INPUT_INCOMPLETE
+    write_both(board, *inputs())
+    with pytest.raises(DeviceError) as error:
+        board.run_until(2)
+    assert error.value.code == ErrorCode.BAD_INDEX and "2" in error.value.text
+    board.run_until(1)
+    for offset, length in ((1024, 1), (1020, 8), (0xFFFFFFFF, 2), (0, p.PROTO_MAX_PAYLOAD + 1)):
+        with pytest.raises(DeviceError) as error:
+            board.request(MsgType.READ_ARENA, p.read_arena_payload(offset, length))
+        assert error.value.code == ErrorCode.OUT_OF_RANGE and "1024" in error.value.text
+    with pytest.raises(DeviceError) as error:
+        board.request(MsgType.RUN_UNTIL, b"\x00")
+    assert error.value.code == ErrorCode.BAD_PAYLOAD
+    assert board.request(MsgType.READ_ARENA, p.read_arena_payload(1024, 0)) == b""
+
+
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
 def test_wrong_shape_is_refused_and_board_keeps_answering(board, target):
     x, _ = inputs()
     with pytest.raises(DeviceError) as error:

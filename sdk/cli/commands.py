@@ -238,12 +238,17 @@ def cmd_validate(args) -> int:
     from sdk.report.plots import save_validation_grid
     from sdk.verify.validate import validate
 
+    if args.layers and (args.boards or args.target in MOBILE_TARGETS):
+        raise UserError("--layers reads the layers of one board: use it with --target <mcu target> "
+                        "and --emulator or --port")
     if args.boards:
         return cmd_validate_farm(args)
     if args.target in MOBILE_TARGETS:
         return cmd_validate_mobile(args)
     if not args.target or not (args.emulator or args.port):
         raise UserError("sdk validate needs --target with --emulator or --port (or --boards FILE)")
+    if args.layers:
+        return cmd_validate_layers(args)
     manifest = load_manifest(args.target, args.build_dir)
     out = build_dir(args.target, args.build_dir)
     json_path, png_path = Path(args.json or out / "validate.json"), Path(args.png or out / "validate.png")
@@ -260,6 +265,36 @@ def cmd_validate(args) -> int:
         png = save_validation_grid(records, png_path, sampler=sampler)
         json_path.write_text(json.dumps(report.to_dict(), indent=1) + "\n")  # last: marks a whole run
     console.print(f"report: {json_path}" + (f", picture: {png}" if png else ""))
+    return 0 if report.passed else 1
+
+
+def cmd_validate_layers(args) -> int:
+    """Every layer's output on the board against the lowered graph (sdk/verify/layers.py)."""
+    from sdk.cli.layers import layer_table
+    from sdk.report.layer_plot import save_layer_plot
+    from sdk.runner.board import open_board
+    from sdk.verify.layers import describe_failure, validate_layers
+
+    manifest = load_manifest(args.target, args.build_dir)
+    out = build_dir(args.target, args.build_dir)
+    json_path, png_path = Path(args.json or out / "layers.json"), Path(args.png or out / "layers.png")
+    with fresh_outputs(json_path, png_path):
+        port = args.port
+        if port and args.baud != BAUDRATE:
+            port = open_port(port, 5.0, args.baud)
+        with open_board(manifest, args.emulator, port, via_bootloader=True,
+                        on_flash=lambda why: console.print(f"[yellow]{why}")) as client:
+            report = validate_layers(manifest, client, args.seed)
+        console.print(layer_table(report))
+        failure = describe_failure(report.first_failure)
+        console.print(f"[red]{failure}" if report.first_failure else f"[green]{failure}", highlight=False)
+        for note in report.notes:
+            console.print(f"[yellow]{note}", highlight=False)
+        save_layer_plot(report.rows, png_path, f"{report.model_name} ({report.precision}) on {report.target}: "
+                                               f"per-layer error ÷ derived limit (seed {report.seed})")
+        json_path.write_text(json.dumps(report.to_dict(), indent=1) + "\n")  # last: marks a whole run
+    console.print(f"report: {json_path}, plot: {png_path}")
+    console.print("result: " + ("[green]PASS" if report.passed else "[red]FAIL"))
     return 0 if report.passed else 1
 
 
@@ -490,6 +525,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--quality-samples", type=_count(0), default=64,
                    help="--target onnx|tflite with a diffusion checkpoint: images sampled through the "
                         "runtime for the FD check (0: skip)")
+    p.add_argument("--layers", action="store_true",
+                   help="read every layer's output back from the board (one sample, --seed), compare "
+                        "each with the lowered graph and name the first out of its tolerance; "
+                        "writes build/<target>/layers.json and layers.png")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("generate", help="make samples on the board with its own sampler (PNG grid)")

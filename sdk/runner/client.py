@@ -204,6 +204,19 @@ class DeviceClient:
             data += self.request(p.MsgType.READ, p.read_payload(index, len(data), length))
         return np.frombuffer(bytes(data), dtype="<f4").reshape(spec.shape).copy()
 
+    def run_until(self, last_layer: int) -> int:
+        """Run layers 0..last_layer on the inputs written (they stay written); returns the
+        instructions retired. Then read_arena() sees that layer's output."""
+        return p.parse_run(self.request(p.MsgType.RUN_UNTIL, p.run_until_payload(last_layer), self.run_timeout))
+
+    def read_arena(self, offset: int, nbytes: int) -> bytes:
+        """nbytes of the model's arena from byte offset, in frames of at most the max payload."""
+        data = bytearray()
+        while len(data) < nbytes:
+            length = min(self.chunk_bytes or self.info.max_payload, self.info.max_payload, nbytes - len(data))
+            data += self.request(p.MsgType.READ_ARENA, p.read_arena_payload(offset + len(data), length))
+        return bytes(data)
+
     def counters(self) -> list[int]:
         """Instructions per layer of the last RUN."""
         counts: list[int] = []

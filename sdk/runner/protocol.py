@@ -23,6 +23,12 @@ Payloads (requests -> OK replies):
            twin in sdk/diffusion/device_noise.py; the sample is output 0; ERR NO_SAMPLER
            when the image has none)
   READ     index:u8 offset:u32 length:u16       -> data
+  RUN_UNTIL last_layer:u16                      -> instructions:u64  (layers 0..last_layer
+           only, for reading intermediate tensors; the inputs stay written, so a sample is
+           written once and run up to each layer in turn; ERR BAD_INDEX past the last layer)
+  READ_ARENA offset:u32 length:u16              -> data  (bytes of the model's arena as the
+           last RUN or RUN_UNTIL left them; the build's plan.json says which tensor is where;
+           ERR OUT_OF_RANGE beyond the arena or the max payload)
   COUNTERS start:u16                            -> total:u16 start:u16 count:u16 u64[count]
   RESET    ()                                   -> ()
   BOOTLOADER ()                                 -> () then the app jumps to its bootloader
@@ -59,6 +65,8 @@ class MsgType(IntEnum):
     RESET = 0x06
     TENSOR = 0x07
     SAMPLE = 0x08
+    RUN_UNTIL = 0x09
+    READ_ARENA = 0x0A
     INFO = 0x10
     ERASE = 0x11
     PROGRAM = 0x12
@@ -200,6 +208,14 @@ def sample_payload(device_noise: bool, seed: int) -> bytes:
 
 def read_payload(index: int, offset: int, length: int) -> bytes:
     return struct.pack("<BIH", index, offset, length)
+
+
+def run_until_payload(last_layer: int) -> bytes:
+    return struct.pack("<H", last_layer)
+
+
+def read_arena_payload(offset: int, length: int) -> bytes:
+    return struct.pack("<IH", offset, length)
 
 
 def counters_payload(start: int) -> bytes:

@@ -45,7 +45,21 @@ def roundings(layers: list[dict]) -> int:
 
 def output_tolerance(layers: list[dict]) -> float:
     """Max |device - torch| allowed, relative to max |torch|, for a build's layers."""
-    count = roundings(layers)
+    return _from_roundings(roundings(layers))
+
+
+def layer_tolerances(layers: list[dict]) -> list[float]:
+    """The limit of each layer's output (sdk validate --layers): output_tolerance() over the
+    layers up to and including it, so an intermediate tensor is allowed the roundings that
+    reached it and no more; the last layer's limit is the output's."""
+    limits, count = [], 0
+    for layer in layers:
+        count += roundings([layer])
+        limits.append(_from_roundings(count))
+    return limits
+
+
+def _from_roundings(count: int) -> float:
     if count == 0:
         return FP32_TOLERANCE_REL
     return max(FP32_TOLERANCE_REL, SIGMAS * HALF_UNIT_ROUNDOFF / math.sqrt(3) * math.sqrt(count))
