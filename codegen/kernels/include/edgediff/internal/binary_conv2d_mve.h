@@ -52,7 +52,7 @@
 
 #include "edgediff/internal/binary_util.h"
 
-#define EDGEDIFF_LANES 4 /* output pixels per vector (EDGEDIFF_MVE_BINARY_LANES) */
+#define EDGEDIFF_LANES 4 /* output pixels per vector */
 /* kw * words: byte counts summed per row of taps stay <= 248 (edgediff/limits.h) */
 #define EDGEDIFF_MAX_ROW_WORDS EDGEDIFF_MVE_BINARY_MAX_ROW_WORDS
 /* The padded path (edgediff/limits.h): its copy of the input rows, its largest receptive
