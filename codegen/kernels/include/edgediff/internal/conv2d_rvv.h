@@ -118,6 +118,10 @@ EDGEDIFF_RVV_INLINE void conv3x3_block(const int cb, const int two, const int ga
     EDGEDIFF_FOR_CB(EDGEDIFF_DECL_ACC)
     EDGEDIFF_FOR_CB(EDGEDIFF_INIT_ACC)
     const int32_t row2 = 2 * row;
+    /* s as an opaque pointer: seen as the scratch argument plus offsets, clang 14's loop
+     * strength reduction kept the base and stepped all 18 tap offsets each input channel
+     * (18 adds) instead of stepping s once. */
+    __asm__("" : "+r"(s));
     for (int32_t ci = 0; ci < n_ci; ++ci) {
         size_t tok;
         EDGEDIFF_VSETVL_ASM(tok, vl);
