@@ -216,14 +216,17 @@ EDGEDIFF_MVE_INLINE void conv2d_mve(const conv2d_params_t *p, const elem_t *in,
                                     const elem_t *weight, const elem_t *bias, elem_t *out,
                                     const int32_t nvx_s1a, const int32_t nvx_s1b,
                                     const int32_t nvx_s2, void *scratch) {
+    if (p->kernel_h == 1) { /* its own loop: the scratch pointer is not live in it */
+        for (int32_t n = 0; n < p->n; ++n) {
+            conv1x1(p, in + n * p->c_in * p->h_in * p->w_in, weight, bias,
+                    out + n * p->c_out * p->h_out * p->w_out);
+        }
+        return;
+    }
     elem_t *const band = (elem_t *)scratch;
     for (int32_t n = 0; n < p->n; ++n) {
         const elem_t *in_n = in + n * p->c_in * p->h_in * p->w_in;
         elem_t *out_n = out + n * p->c_out * p->h_out * p->w_out;
-        if (p->kernel_h == 1) {
-            conv1x1(p, in_n, weight, bias, out_n);
-            continue;
-        }
         const int32_t nvx = (p->w_out + EDGEDIFF_LANES - 1) / EDGEDIFF_LANES;
         if (p->stride_h == 1) {
             if (nvx == nvx_s1a) {
