@@ -17,8 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 WORD_BITS = 32
-# Bytes of the SIMD W1A16 kernels' +-1 weight table (include/edgediff/internal/binary_weight_table.h).
-BINARY_WEIGHT_TABLE_BYTES = 16384
 
 
 def words_for(channels: int) -> int:

@@ -6,6 +6,8 @@ other globals, nothing that depends on time or dict order: the same graph gives 
 bytes. Graph inputs and outputs are the caller's buffers. model_run_until() stops after a
 given layer and model_arena_base() exposes the arena, so the firmware can hand an
 intermediate tensor back to `sdk validate --layers` (one compare and branch per layer).
+Which kernel runs each layer, and where its scratch lies in the arena, the memory plan
+decided (codegen/plan.py): the emitter only writes those choices down.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import numpy as np
 
 from codegen.c_literals import c_float, c_half, c_identifier, c_word  # noqa: F401 (public here too)
 from codegen.ir import Graph, Node
-from codegen.kernels.catalog import choose_function
 from codegen.kernels.symbol import kernel_symbol
 from codegen.ops import OPS, macs
 from codegen.ops.spec import CallSite
@@ -47,9 +48,8 @@ class EmittedModel:
 
 
 class _Emitter:
-    def __init__(self, graph: Graph, plan: MemoryPlan, model_hash: str, isa_features: list[str]):
+    def __init__(self, graph: Graph, plan: MemoryPlan, model_hash: str):
         self.graph, self.plan, self.hash = graph, plan, model_hash
-        self.isa_features = list(isa_features)
         self.weight_names = self._unique_names(sorted(graph.constants), "w_")
         self.input_names = self._unique_names(graph.inputs, "")
         self.output_names = self._unique_names(graph.outputs, "out_")
@@ -83,10 +83,17 @@ class _Emitter:
         return self.graph.tensors[tensor].shape
 
     # --- per-op calls: what each op's entry (codegen/ops/) says ---------------------------
-    def function(self, node: Node, params: dict | None) -> str:
-        fn = choose_function(OPS[node.op].kernel(self.graph, node), params or {}, self.isa_features)
+    def function(self, node: Node) -> str:
+        fn = self.plan.kernels[node.name]
         self.functions.add(fn)
         return fn
+
+    def scratch(self, node: Node) -> str | None:
+        """The layer's scratch pointer for a kernel that takes one (NULL for 0 bytes)."""
+        if node.name not in self.plan.scratch:
+            return None
+        offset, nbytes = self.plan.scratch[node.name]
+        return f"(void *)(model_arena + {offset})" if nbytes else "NULL"
 
     def call(self, index: int, node: Node, layer: Layer) -> list[str]:
         op = OPS[node.op]
@@ -95,13 +102,13 @@ class _Emitter:
         ins = [self.pointer(t) for t in node.inputs]
         ins += ["NULL"] * (op.arity + op.optional - len(ins))  # absent trailing optional operands
         spec = op.params(self.graph, node) if op.params else None
-        layer.function = self.function(node, spec[1] if spec else None)
+        layer.function = self.function(node)
         out = node.outputs[0]
         p = f"p{index}"
         declaration = self._params(spec[0], p, spec[1]) if spec else ""
         site = CallSite(kernel_symbol(layer.function), p, declaration, ins,
                         self.pointer(out), C_TYPES[self.graph.tensors[out].dtype],
-                        int(np.prod(self.shape(out), dtype=np.int64)))
+                        int(np.prod(self.shape(out), dtype=np.int64)), self.scratch(node))
         return op.call(site)
 
     @staticmethod
@@ -153,6 +160,7 @@ class _Emitter:
 #define MODEL_NUM_LAYERS {len(layers)}
 #define MODEL_ARENA_BYTES {self.plan.arena_bytes}u
 #define MODEL_ARENA_LOWER_BOUND_BYTES {self.plan.lower_bound_bytes}u
+#define MODEL_SCRATCH_BYTES {self.plan.scratch_bytes}u /* largest layer scratch, in the arena */
 #define MODEL_IO_FLOATS {io_floats}u
 #define MODEL_HASH "{self.hash}"
 #define MODEL_DTYPE_F32 1
@@ -251,11 +259,10 @@ void model_layer_mark(int32_t layer);
                 + ("    return model_arena;\n" if self.plan.arena_bytes else "    return NULL;\n") + "}\n")
 
 
-def emit_c(graph: Graph, plan: MemoryPlan, model_hash: str,
-           isa_features: list[str] = ()) -> EmittedModel:
-    """isa_features (the target's, from target.toml) select kernel overrides; the emitter
-    itself knows no target."""
-    emitter = _Emitter(graph, plan, model_hash, isa_features)
+def emit_c(graph: Graph, plan: MemoryPlan, model_hash: str) -> EmittedModel:
+    """The kernels are those the plan chose for its target's ISA features
+    (plan_memory(graph, isa_features)); the emitter itself knows no target."""
+    emitter = _Emitter(graph, plan, model_hash)
     layers = emitter.layers()
     source = emitter.source(layers)
     header = emitter.header([layer for _, layer in layers])

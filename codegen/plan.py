@@ -5,21 +5,31 @@
    in a group share one buffer.
 2. Lifetimes: a buffer is live from the step that first writes it to the last step that
    reads any member (inclusive).
-3. Placement: greedy by size, largest first, each at the lowest aligned offset that does
+3. Kernel scratch: the plan chooses each layer's kernel for the target's ISA features
+   (codegen/kernels/catalog.py); a kernel that needs working memory (its override's
+   `scratch_bytes`, the Python twin of its C `*_get_buffer_size()`) gets a buffer of that
+   size live only during its own step, so layers' scratch share arena bytes with each
+   other and with tensors not live then, and no kernel keeps large arrays on the stack.
+4. Placement: greedy by size, largest first, each at the lowest aligned offset that does
    not overlap a placed buffer whose lifetime intersects (TFLite Micro's greedy planner).
 
 Graph inputs and outputs live in the caller's buffers, not in the arena. The lower bound
-is the largest total size of buffers live at one step: no placement can beat it.
+is the largest total size of buffers live at one step, scratch included: no placement can
+beat it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from codegen.ir import Graph
+from codegen.ir import Graph, Node
+from codegen.kernels.catalog import choose_override
+from codegen.kernels.limits import limit
 from codegen.ops import OPS
 
-ALIGN = 16
+ALIGN = limit("SCRATCH_ALIGN")  # tensors and scratch alike: the kernels' vector alignment
+SCRATCH_SUFFIX = ":scratch"  # a scratch buffer's name: <layer name>:scratch
 
 
 @dataclass
@@ -47,6 +57,14 @@ class MemoryPlan:
     buffers: list[Buffer]
     # tensor name -> ("arena", offset) | ("input", index) | ("output", index)
     locations: dict[str, tuple[str, int]]
+    # the largest scratch of any layer (bytes; part of arena_bytes, counted in the bound)
+    scratch_bytes: int = 0
+    # layer (node) name -> the kernel function that runs it, chosen for isa_features
+    kernels: dict[str, str] = field(default_factory=dict)
+    # layer name -> (arena offset, bytes) of its scratch, for the layers whose kernel takes
+    # a scratch argument (0 bytes: it gets NULL)
+    scratch: dict[str, tuple[int, int]] = field(default_factory=dict)
+    isa_features: tuple[str, ...] = ()
 
 
 def _align(n: int) -> int:
@@ -110,7 +128,39 @@ def _reaches_output(r: str, root: dict[str, str], graph: Graph) -> bool:
     return any(root.get(o) == r for o in graph.outputs)
 
 
-def plan_memory(graph: Graph) -> MemoryPlan:
+def choose_kernel(graph: Graph, node: Node, isa_features: Iterable[str]) -> tuple[str, int | None]:
+    """(kernel function, scratch bytes or None when it takes no scratch) for one layer: the
+    op entry's base kernel and parameters, then the catalog's choice for the ISA features."""
+    op = OPS[node.op]
+    spec = op.params(graph, node) if op.params else None
+    params = spec[1] if spec else {}
+    base = op.kernel(graph, node)
+    override = choose_override(base, params, isa_features)
+    if override is None:
+        return base, None
+    return override.function, (override.scratch_bytes(params) if override.scratch_bytes else None)
+
+
+def _kernel_scratch(graph: Graph, isa_features: tuple[str, ...]):
+    """Each emitted layer's kernel, and a step-long buffer for each nonzero scratch."""
+    kernels: dict[str, str] = {}
+    needs: dict[str, int] = {}
+    buffers: list[Buffer] = []
+    for step, node in enumerate(graph.nodes):
+        if OPS[node.op].alias or OPS[node.op].call is None:  # no kernel runs (or none exists)
+            continue
+        kernels[node.name], nbytes = choose_kernel(graph, node, isa_features)
+        if nbytes is not None:
+            needs[node.name] = nbytes
+            if nbytes:
+                buffers.append(Buffer(node.name + SCRATCH_SUFFIX, _align(nbytes), step, step))
+    return kernels, needs, buffers
+
+
+def plan_memory(graph: Graph, isa_features: Iterable[str] = ()) -> MemoryPlan:
+    """isa_features: the target's (target.toml), which choose each layer's kernel and so
+    its scratch; () plans for the reference kernels."""
+    features = tuple(isa_features)
     root = _alias_groups(graph)
     locations: dict[str, tuple[str, int]] = {}
     for i, name in enumerate(graph.inputs):
@@ -135,9 +185,14 @@ def plan_memory(graph: Graph) -> MemoryPlan:
             buf.first, buf.last = min(buf.first, step), max(buf.last, step)
             if name not in buf.members:
                 buf.members.append(name)
-    buffers = list(groups.values())
+    kernels, needs, scratch_buffers = _kernel_scratch(graph, features)
+    buffers = list(groups.values()) + scratch_buffers
     arena = place_greedy(buffers)
     for buf in buffers:
         for name in buf.members:
             locations[name] = ("arena", buf.offset)
-    return MemoryPlan(arena, lower_bound(buffers), buffers, locations)
+    offsets = {b.name: b.offset for b in scratch_buffers}
+    scratch = {layer: (offsets.get(layer + SCRATCH_SUFFIX, 0), nbytes)
+               for layer, nbytes in needs.items()}
+    return MemoryPlan(arena, lower_bound(buffers), buffers, locations,
+                      max(needs.values(), default=0), kernels, scratch, features)

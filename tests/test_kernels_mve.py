@@ -1,17 +1,15 @@
 """Host-only checks of the MVE override table: which shapes the predicates accept (the
 on-board numerics, and which kernel each case ran, are covered by
-tests/test_kernels_target.py on cortex-m55), and that the Python scratch budget matches the
-C one."""
+tests/test_kernels_target.py on cortex-m55), and the convolution's scratch per layer (the C
+getters against these rules: tests/test_kernel_scratch.py)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from codegen.kernels.catalog import accumulates_in_half, choose_function
+from codegen.kernels.catalog import accumulates_in_half, choose_function, scratch_bytes
 from codegen.kernels.overrides import mve
-from codegen.kernels.registry import INCLUDE_DIR, kernel_source
+from codegen.kernels.registry import kernel_source
 
 pytestmark = pytest.mark.unit
 
@@ -32,10 +30,17 @@ def test_every_override_has_its_source_file():
             assert kernel_source(o.function).parent.name == "mve"
 
 
-def test_scratch_budget_matches_header():
-    header = (INCLUDE_DIR / "edgediff" / "kernels_mve.h").read_text()
-    value = int(re.search(r"#define EDGEDIFF_MVE_CONV_SCRATCH_BYTES (\d+)", header).group(1))
-    assert value == mve.CONV_SCRATCH_BYTES
+def test_conv_scratch_is_the_layers_band():
+    """The band of zero-padded input rows is the layer's scratch, sized per layer (it was a
+    12 KiB stack array that limited c_in): 16 channels x 3 rows x (16 + 2) elements + one
+    vector, and 512 channels take the MVE kernel too (the reference before)."""
+    for dt, elem in (("f16", 2), ("f32", 4)):
+        base = f"conv2d_{dt}"
+        assert scratch_bytes(base, _conv(), MVE) == (16 * 3 * 18 + 16 // elem) * elem
+        assert choose_function(base, _conv(c_in=512), MVE) == f"conv2d_{dt}_mve"
+        assert scratch_bytes(base, _conv(c_in=512), MVE) == (512 * 3 * 18 + 16 // elem) * elem
+        assert scratch_bytes(base, _conv(kernel_h=1, kernel_w=1, pad_h=0, pad_w=0), MVE) == 0
+        assert scratch_bytes(base, _conv(), []) is None  # the reference takes no scratch
 
 
 def test_conv_predicate():
@@ -49,8 +54,7 @@ def test_conv_predicate():
             == f"conv2d_{dt}_mve"
         # corners the kernel does not handle keep the reference
         for bad in (dict(groups=16, c_in=16), dict(dilation_h=2), dict(kernel_h=5, kernel_w=5),
-                    dict(pad_h=0, pad_w=0, h_out=14, w_out=14), dict(stride_h=2),
-                    dict(c_in=512)):  # scratch too small
+                    dict(pad_h=0, pad_w=0, h_out=14, w_out=14), dict(stride_h=2)):
             assert choose_function(base, _conv(**bad), MVE) == base, bad
     assert accumulates_in_half("conv2d_f16_mve")
     assert not accumulates_in_half("conv2d_f32_mve")

@@ -96,14 +96,14 @@ def faulty(config, model_file, tmp_path_factory):
     target, precision = config
     victim = []
 
-    def emit_with_a_wrong_bias(graph, plan, model_hash, isa_features=()):
+    def emit_with_a_wrong_bias(graph, plan, model_hash):
         convs = [node for node in graph.nodes if node.op == "conv2d" and len(node.inputs) > 2 and node.inputs[2]]
         node = convs[1]
         wrong = copy.deepcopy(graph)
         bias = wrong.constants[node.inputs[2]]
         bias[0] = (bias[0].astype(np.float64) + BIAS_DELTA).astype(bias.dtype)
         victim.append(node.name)
-        return emit_c(wrong, plan, model_hash, isa_features)
+        return emit_c(wrong, plan, model_hash)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(lower, "emit_c", emit_with_a_wrong_bias)

@@ -7,7 +7,8 @@ the ISA feature a target must declare in its target.toml and a predicate on the 
 parameters (the C struct's fields) saying which shapes it handles. The first override
 whose feature the target has and whose predicate holds wins; otherwise the reference runs.
 So a target is data, and an override need not handle every corner (dilation, groups):
-those cases keep the reference.
+those cases keep the reference. An override may need working memory (its `scratch_bytes`
+rule); the memory planner asks for it here, when it chooses each layer's kernel.
 """
 
 from __future__ import annotations
@@ -32,12 +33,27 @@ def _merged_overrides() -> dict[str, list[Override]]:
 OVERRIDES: dict[str, list[Override]] = _merged_overrides()
 
 
-def choose_function(base: str, params: dict, isa_features: Iterable[str]) -> str:
+def choose_override(base: str, params: dict, isa_features: Iterable[str]) -> Override | None:
+    """The override that runs a layer, or None: the reference."""
     features = set(isa_features)
     for override in OVERRIDES.get(base, []):
         if override.feature in features and override.applies(params):
-            return override.function
-    return base
+            return override
+    return None
+
+
+def choose_function(base: str, params: dict, isa_features: Iterable[str]) -> str:
+    override = choose_override(base, params, isa_features)
+    return override.function if override else base
+
+
+def scratch_bytes(base: str, params: dict, isa_features: Iterable[str]) -> int | None:
+    """Working memory of the kernel that runs a layer: None when it takes no scratch
+    argument (every reference kernel, most overrides), else its size in bytes (0: NULL)."""
+    override = choose_override(base, params, isa_features)
+    if override is None or override.scratch_bytes is None:
+        return None
+    return override.scratch_bytes(params)
 
 
 def accumulates_in_half(function: str) -> bool:

@@ -11,9 +11,14 @@ class Override:
     """An ISA-specific kernel with the reference's signature. applies: does it handle
     these parameters (the C struct's fields)? half_accumulation: it sums products in FP16
     (faster SIMD, larger error); reference kernels always accumulate in FP32, and
-    validation tolerances use this flag."""
+    validation tolerances use this flag. scratch_bytes: set for a kernel that needs working
+    memory, which then takes one more, last, argument `void *scratch`: the bytes it needs
+    for these parameters, as its C `edgediff_<function>_get_buffer_size()` says
+    (include/edgediff/scratch.h); the memory planner gives the layer that much of the arena
+    for its step, and the emitter passes it (NULL for 0 bytes)."""
 
     function: str
     feature: str
     applies: Callable[[dict], bool] = lambda params: True
     half_accumulation: bool = False
+    scratch_bytes: Callable[[dict], int] | None = None

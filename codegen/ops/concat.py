@@ -44,7 +44,7 @@ def call(site: CallSite) -> list[str]:
     p = site.params
     return [site.declaration,
             f"const {site.ctype} *const {p}_inputs[] = {{{', '.join(site.inputs)}}};",
-            f"{site.function}(&{p}, {p}_inputs, {site.output});"]
+            f"{site.function}(&{p}, {p}_inputs, {site.output}{site.tail});"]
 
 
 SPECS = [OpSpec("concat", 1, reference, variadic=True, captures={"aten.cat.default": capture},

@@ -45,7 +45,9 @@ class CallSite:
     function: the C symbol of the kernel chosen (reference or override; codegen/kernels/symbol.py); params: the name of its const
     parameter struct, declaration: that struct's C definition ("" for a params-less kernel);
     inputs/output: C pointer expressions (absent optional operands are NULL); ctype: the
-    output's C element type; count: the output's element count."""
+    output's C element type; count: the output's element count; scratch: the C pointer to
+    the layer's working memory in the arena (or NULL) when the chosen kernel takes one, as
+    its last argument (codegen/plan.py), else None."""
 
     function: str
     params: str
@@ -54,16 +56,23 @@ class CallSite:
     output: str
     ctype: str
     count: int
+    scratch: str | None = None
+
+    @property
+    def tail(self) -> str:
+        """The arguments after the output: `, scratch` for a kernel that takes one."""
+        return "" if self.scratch is None else f", {self.scratch}"
 
 
 def count_call(site: CallSite) -> list[str]:
     """`fn(x, y, count)`: an elementwise kernel with no parameter struct."""
-    return [f"{site.function}({site.inputs[0]}, {site.output}, {site.count});"]
+    return [f"{site.function}({site.inputs[0]}, {site.output}, {site.count}{site.tail});"]
 
 
 def params_call(site: CallSite) -> list[str]:
     """`fn(&params, inputs..., y)`: a kernel with a const parameter struct."""
-    return [site.declaration, f"{site.function}(&{site.params}, {', '.join(site.inputs)}, {site.output});"]
+    return [site.declaration,
+            f"{site.function}(&{site.params}, {', '.join(site.inputs)}, {site.output}{site.tail});"]
 
 
 def output_kernel(graph, node) -> str:

@@ -129,6 +129,7 @@ def cmd_build(args) -> int:
         ("model hash", m.model_hash), ("build id", m.build_id),
         ("layers", str(len(m.layers))), ("MACs per inference", f"{m.total_macs:,}"),
         ("arena bytes", f"{m.arena_bytes:,}"),
+        ("  of which kernel scratch (largest layer)", f"{m.scratch_bytes:,}"),
         ("arena lower bound bytes", f"{m.arena_lower_bound_bytes:,}"),
         ("flash bytes (text+rodata+data)", f"{m.flash_bytes:,}"),
         ("RAM bytes (data+bss)", f"{m.ram_bytes:,}"),

@@ -31,11 +31,11 @@ from sdk.models.spec import ModelSpec
 from sdk.target import Target, load_target
 
 
-def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path, isa_features: list[str],
+def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
                 sampler=None) -> tuple[GeneratedModel, FirmwareImage]:
     """Emit and compile a lowered graph with its memory plan (and its sampler, if any) into an
-    image in out/."""
-    generated = emit_graph(graph, plan, out / "gen", isa_features, sampler)
+    image in out/. The plan chose the kernels (plan_memory(graph, isa_features))."""
+    generated = emit_graph(graph, plan, out / "gen", sampler)
     kernels = kernel_sources(generated.emitted.kernel_functions)
     image = build_firmware(target, [*generated.sources, *kernels], [INCLUDE_DIR, generated.directory], out)
     return generated, image
@@ -57,13 +57,14 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
 def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target: Target,
                 precision: PrecisionPolicy, reference_kernels: bool) -> BuildManifest:
     """Build into out/, which becomes final/: every path the manifest records is under final."""
-    graph, plan = lower(spec, precision)
+    # the plan chooses each layer's kernel (and places its scratch): for the target's ISA
+    # features, or none for the reference baseline
+    graph, plan = lower(spec, precision, [] if reference_kernels else target.isa_features)
     unmatched = precision.unmatched_patterns(graph)
     if unmatched:
         raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; the layer "
                         f"names are the ones `sdk bench` prints")
-    generated, image = build_graph(graph, plan, target, out, [] if reference_kernels else target.isa_features,
-                                   spec.sampler)
+    generated, image = build_graph(graph, plan, target, out, spec.sampler)
     kernels = kernel_sources(generated.emitted.kernel_functions)
     policy = {"default": precision.default, "layers": precision.layers}
     return BuildManifest(
@@ -74,6 +75,7 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
         build_id=image.build_id, elf=str((final / image.elf.name).resolve()),
         arena_bytes=generated.plan.arena_bytes,
         arena_lower_bound_bytes=generated.plan.lower_bound_bytes,
+        scratch_bytes=generated.plan.scratch_bytes,
         flash_bytes=image.flash_bytes, ram_bytes=image.ram_bytes, text_bytes=image.text_bytes,
         rodata_bytes=image.rodata_bytes, data_bytes=image.data_bytes, bss_bytes=image.bss_bytes,
         kernel_sources=[str(k.relative_to(INCLUDE_DIR.parent)) for k in kernels],

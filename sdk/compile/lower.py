@@ -37,26 +37,29 @@ class GeneratedModel:
         return [self.directory / "model.c"] + ([self.directory / "sampler.c"] if self.has_sampler else [])
 
 
-def lower(spec: ModelSpec, precision: PrecisionPolicy | None = None) -> tuple[Graph, MemoryPlan]:
+def lower(spec: ModelSpec, precision: PrecisionPolicy | None = None,
+          isa_features: list[str] = ()) -> tuple[Graph, MemoryPlan]:
+    """isa_features: the target's; the plan chooses each layer's kernel for them and places
+    the kernels' scratch (() : the reference kernels)."""
     graph = capture(spec.module, spec.example_inputs)
     # a sampler's schedule: the pipeline's tabulate_time turns the time input into a step index
     schedule = (graph.inputs[1], spec.sampler.times) if spec.sampler is not None else (None, None)
     graph = run_passes(graph, precision, *schedule)
-    return graph, plan_memory(graph)
+    return graph, plan_memory(graph, isa_features)
 
 
 def generate_c(spec: ModelSpec, out_dir: Path, precision: PrecisionPolicy | None = None,
                isa_features: list[str] = ()) -> GeneratedModel:
-    graph, plan = lower(spec, precision)
-    return emit_graph(graph, plan, out_dir, isa_features, spec.sampler)
+    graph, plan = lower(spec, precision, isa_features)
+    return emit_graph(graph, plan, out_dir, spec.sampler)
 
 
-def emit_graph(graph: Graph, plan: MemoryPlan, out_dir: Path,
-               isa_features: list[str] = (), sampler=None) -> GeneratedModel:
-    """Write the C for an already lowered graph (also used for hand-built kernel-test graphs).
-    sampler: the SamplerPlan to emit model_sample() for, or None."""
+def emit_graph(graph: Graph, plan: MemoryPlan, out_dir: Path, sampler=None) -> GeneratedModel:
+    """Write the C for an already lowered graph and its plan (which chose the kernels; also
+    used for hand-built kernel-test graphs). sampler: the SamplerPlan to emit
+    model_sample() for, or None."""
     model_hash = graph.content_hash()
-    emitted = emit_c(graph, plan, model_hash, isa_features)
+    emitted = emit_c(graph, plan, model_hash)
     emitted_sampler = emit_sampler(graph, sampler)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "model.h").write_text(emitted.header)
@@ -69,6 +72,9 @@ def emit_graph(graph: Graph, plan: MemoryPlan, out_dir: Path,
     (out_dir / "plan.json").write_text(json.dumps({
         "arena_bytes": plan.arena_bytes,
         "lower_bound_bytes": plan.lower_bound_bytes,
+        "scratch_bytes": plan.scratch_bytes,
+        "isa_features": list(plan.isa_features),
+        "scratch": {layer: {"offset": o, "bytes": n} for layer, (o, n) in plan.scratch.items()},
         "buffers": [{"name": b.name, "size": b.size, "first": b.first, "last": b.last,
                      "offset": b.offset, "members": b.members} for b in plan.buffers],
     }, indent=1, sort_keys=True))

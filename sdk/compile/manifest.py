@@ -56,6 +56,9 @@ class BuildManifest:
     outputs: list[dict]
     sampler: dict | None = None  # a diffusion build's SamplerPlan (sdk/diffusion/sampling.py)
     model_fingerprint: str | None = None  # None: written by an sdk from before it was recorded
+    # the largest working memory a layer's kernel takes from the arena (part of arena_bytes,
+    # placed by the memory planner); 0: no layer's kernel takes scratch, or an older sdk
+    scratch_bytes: int = 0
 
     @property
     def directory(self) -> Path:

@@ -18,7 +18,7 @@ void edgediff_binary_weight_conv2d_f32_mve(const binary_conv2d_params_t *p, cons
                                            const float *bias, const float *shift_in,
                                            const float *slope, const float *shift_out,
                                            const float *res_scale, const float *residual,
-                                           float *out) {
+                                           float *out, void *scratch) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
-    bw_conv2d_blocks(p, in, weight, scale, bias, &post, out);
+    bw_conv2d_blocks(p, in, weight, scale, bias, &post, out, scratch);
 }

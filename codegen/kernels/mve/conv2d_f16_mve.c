@@ -10,9 +10,9 @@
  * bias seeds the accumulator; a fused SiLU is evaluated in FP32 (widened lanes), ReLU in FP16.
  *
  * 3x3 scheme: outputs are vectorized along x (8 lanes). For each band of output rows the
- * needed input rows of all input channels are copied once into a zero-padded scratch on the
- * stack (stride 2: split into even and odd columns), so the three taps of a kernel row are
- * three unit-stride loads at fixed offsets and the inner loop has no borders, predicates or
+ * needed input rows of all input channels are copied once into a zero-padded band in the
+ * kernel's scratch (stride 2: split into even and odd columns), so the three taps of a
+ * kernel row are three unit-stride loads at fixed offsets and the inner loop has no borders, predicates or
  * bounds checks. A tile is 3 output channels x 2 output vectors (two x blocks of one row, or
  * the same x block of two rows when a row is one vector): 6 accumulators in Q registers; per
  * input channel and kernel row it costs 6 vector loads + 9 weight loads + 18 FMAs for 144
@@ -32,7 +32,7 @@
 
 void edgediff_conv2d_f16_mve(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                             edgediff_f16_t *out) {
+                             edgediff_f16_t *out, void *scratch) {
     /* own 3x3 instances for w_out of 1-8 and 9-16 at stride 1, 1-8 at stride 2 */
-    conv2d_mve(p, in, weight, bias, out, 1, 2, 1);
+    conv2d_mve(p, in, weight, bias, out, 1, 2, 1, scratch);
 }

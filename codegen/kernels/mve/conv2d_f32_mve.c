@@ -7,9 +7,9 @@
  * accumulator; fused ReLU / SiLU act on the finished FP32 vector.
  *
  * 3x3 scheme: outputs are vectorized along x (4 lanes). For each band of output rows the
- * needed input rows of all input channels are copied once into a zero-padded scratch on the
- * stack (stride 2: split into even and odd columns), so the three taps of a kernel row are
- * three unit-stride loads at fixed offsets and the inner loop has no borders, predicates or
+ * needed input rows of all input channels are copied once into a zero-padded band in the
+ * kernel's scratch (stride 2: split into even and odd columns), so the three taps of a
+ * kernel row are three unit-stride loads at fixed offsets and the inner loop has no borders, predicates or
  * bounds checks. A tile is 3 output channels x 2 output vectors (two x blocks of one row, or
  * the same x block of two rows when a row is one vector): 6 accumulators in Q registers; per
  * input channel and kernel row it costs 6 vector loads + 9 weight loads + 18 FMAs for 72
@@ -28,7 +28,7 @@
 #include "edgediff/internal/conv2d_mve.h"
 
 void edgediff_conv2d_f32_mve(const conv2d_params_t *p, const float *in, const float *weight,
-                             const float *bias, float *out) {
+                             const float *bias, float *out, void *scratch) {
     /* own 3x3 instances for w_out of 5-8 and 13-16 at stride 1, 5-8 at stride 2 */
-    conv2d_mve(p, in, weight, bias, out, 2, 4, 2);
+    conv2d_mve(p, in, weight, bias, out, 2, 4, 2, scratch);
 }

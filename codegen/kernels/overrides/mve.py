@@ -1,54 +1,64 @@
 """Kernel overrides for targets with the `mve` ISA feature (sources in codegen/kernels/mve/).
 
-Each entry: base function -> [Override(function, feature, applies, half_accumulation)],
-in order of preference; `applies` gets the kernel's parameter fields (the C struct).
-Anything a predicate rejects keeps the portable reference kernel.
+Each entry: base function -> [Override(function, feature, applies, half_accumulation,
+scratch_bytes)], in order of preference; `applies` gets the kernel's parameter fields (the
+C struct). Anything a predicate rejects keeps the portable reference kernel. The scratch
+rules are those of the inline edgediff_*_mve_get_buffer_size() in
+include/edgediff/kernels_mve.h (tests/test_kernel_scratch.py checks they agree); the
+limits come from include/edgediff/limits.h.
 """
 
 from __future__ import annotations
 
-from codegen.binary import BINARY_WEIGHT_TABLE_BYTES
 from codegen.kernels.catalog_types import Override
+from codegen.kernels.limits import limit
+from codegen.kernels.scratch import bw_block_channels, round_up
 
-# Must match EDGEDIFF_MVE_CONV_SCRATCH_BYTES in include/edgediff/kernels_mve.h: the 3x3
-# convolutions copy the input rows of one band of output rows, zero padded, to the stack.
-CONV_SCRATCH_BYTES = 12288
-_LANES = {"f32": 4, "f16": 8}
 _BYTES = {"f32": 4, "f16": 2}
+BINARY_LANES = 4  # output pixels per vector of binary_conv2d_<dtype>_mve
 
 
-def _conv3x3_scratch_elements(p: dict, lanes: int) -> int:
-    """Elements of the padded band conv2d_<dtype>_mve keeps on the stack (plus one vector
-    of slack for its vector-wide zeroing), mirroring conv3x3() in the C source."""
-    stride = p["stride_h"]
-    nvx = -(-p["w_out"] // lanes)
+def conv_band_bytes(c_in: int, h_out: int, w_out: int, kernel_h: int, stride: int,
+                    elem: int) -> int:
+    """edgediff_conv2d_mve_band_bytes: the zero-padded input rows of one band of output rows
+    of the 3x3 convolution, all input channels, plus one vector of slack for its
+    vector-wide zeroing (elem: element bytes); the 1x1 convolution needs none."""
+    if kernel_h == 1:
+        return 0
+    lanes = 16 // elem
+    nvx = -(-w_out // lanes)
     half = nvx * lanes + 2
     row = nvx * lanes + 2 if stride == 1 else 2 * half
-    rows_out = 2 if nvx == 1 and p["h_out"] > 1 else 1
+    rows_out = 2 if nvx == 1 and h_out > 1 else 1
     rows_in = (rows_out - 1) * stride + 3
-    return p["c_in"] * rows_in * row + lanes
+    return (c_in * rows_in * row + lanes) * elem
 
 
-def _conv_applies(dtype: str):
-    lanes, size = _LANES[dtype], _BYTES[dtype]
+def _conv_scratch(dtype: str):
+    elem = _BYTES[dtype]
 
-    def applies(p: dict) -> bool:
-        """conv2d_<dtype>_mve: 1x1 stride 1 pad 0, or 3x3 pad 1 stride 1 or 2; groups 1,
-        dilation 1; the zero-padded band of input rows must fit the stack scratch buffer."""
-        if p["groups"] != 1 or p["dilation_h"] != 1 or p["dilation_w"] != 1:
-            return False
-        if p["kernel_h"] == 1 and p["kernel_w"] == 1:
-            return (p["stride_h"] == 1 and p["stride_w"] == 1 and p["pad_h"] == 0
-                    and p["pad_w"] == 0)
-        if p["kernel_h"] == 3 and p["kernel_w"] == 3:
-            return (p["pad_h"] == 1 and p["pad_w"] == 1 and p["stride_h"] == p["stride_w"]
-                    and p["stride_h"] in (1, 2)
-                    and p["h_out"] == (p["h_in"] - 1) // p["stride_h"] + 1
-                    and p["w_out"] == (p["w_in"] - 1) // p["stride_w"] + 1
-                    and _conv3x3_scratch_elements(p, lanes) * size <= CONV_SCRATCH_BYTES)
+    def scratch_bytes(p: dict) -> int:
+        """conv2d_<dtype>_mve: the band of zero-padded input rows (3x3)."""
+        return conv_band_bytes(p["c_in"], p["h_out"], p["w_out"], p["kernel_h"], p["stride_h"],
+                               elem)
+
+    return scratch_bytes
+
+
+def _conv_applies(p: dict) -> bool:
+    """conv2d_<dtype>_mve: 1x1 stride 1 pad 0, or 3x3 pad 1 stride 1 or 2; groups 1,
+    dilation 1 (any size: the band of input rows is the layer's scratch)."""
+    if p["groups"] != 1 or p["dilation_h"] != 1 or p["dilation_w"] != 1:
         return False
-
-    return applies
+    if p["kernel_h"] == 1 and p["kernel_w"] == 1:
+        return (p["stride_h"] == 1 and p["stride_w"] == 1 and p["pad_h"] == 0
+                and p["pad_w"] == 0)
+    if p["kernel_h"] == 3 and p["kernel_w"] == 3:
+        return (p["pad_h"] == 1 and p["pad_w"] == 1 and p["stride_h"] == p["stride_w"]
+                and p["stride_h"] in (1, 2)
+                and p["h_out"] == (p["h_in"] - 1) // p["stride_h"] + 1
+                and p["w_out"] == (p["w_in"] - 1) // p["stride_w"] + 1)
+    return False
 
 
 def _inner_dense(shape, strides) -> bool:
@@ -77,41 +87,66 @@ def _upsample_applies(p: dict) -> bool:
     return p["h_out"] == 2 * p["h_in"] and p["w_out"] == 2 * p["w_in"]
 
 
-# Must match EDGEDIFF_MAX_FIELD_WORDS, _MAX_ROW_WORDS, _MAX_KERNEL_W and _MAX_W_OUT in
-# include/edgediff/internal/binary_conv2d_mve.h.
-BINARY_MAX_FIELD_WORDS = 256
-BINARY_MAX_ROW_WORDS = 31
-BINARY_MAX_KERNEL_W = 8
-BINARY_MAX_W_OUT = 256
-
-
 def _binary_conv_applies(p: dict) -> bool:
-    """binary_conv2d_<dtype>_mve: any kernel size, stride and padding whose receptive field
-    (kernel_h * kernel_w * words) is at most 256 words, with a row of taps (kernel_w *
-    words) of at most 31 words (3x3 up to 320 input channels), kernel_w up to 8 and output
-    rows up to 256 pixels (its stack tables); any number of output channels. The integer
-    dot is exact, so the result equals the reference's bit for bit."""
-    return (p["kernel_h"] * p["kernel_w"] * p["words"] <= BINARY_MAX_FIELD_WORDS
-            and p["kernel_w"] * p["words"] <= BINARY_MAX_ROW_WORDS
-            and p["kernel_w"] <= BINARY_MAX_KERNEL_W and p["w_out"] <= BINARY_MAX_W_OUT)
+    """binary_conv2d_<dtype>_mve: any kernel size, stride and padding with a row of taps
+    (kernel_w * words) of at most EDGEDIFF_MVE_BINARY_MAX_ROW_WORDS (31: its byte counters;
+    3x3 up to 320 input channels); any number of output channels. The integer dot is exact,
+    so the result equals the reference's bit for bit."""
+    return p["kernel_w"] * p["words"] <= limit("MVE_BINARY_MAX_ROW_WORDS")
 
 
-def _binary_weight_conv_applies(dtype: str):
-    conv = _conv_applies(dtype)
-    size = _BYTES[dtype]
+def binary_conv_scratch_layout(p: dict) -> dict[str, int]:
+    """edgediff_binary_conv2d_mve_scratch: byte offsets of binary_conv2d_<dtype>_mve's
+    working arrays in its scratch (each aligned) and their total ("bytes"): per x-vector its
+    valid taps and first words, predicates per kx, whole and border flags; per weight table
+    the lanes of each field word; the padded path's copy of the input rows; the replicated
+    weights of two channels. A layer the padded path may take gets its copy and
+    1 + EDGEDIFF_MVE_BINARY_MAX_BORDERS tables."""
+    x_vectors = -(-p["w_out"] // BINARY_LANES)
+    field_words = p["kernel_h"] * p["kernel_w"] * p["words"]
+    right = max((x_vectors * BINARY_LANES - 1) * p["stride_w"] - p["pad_w"] + p["kernel_w"]
+                - p["w_in"], 0)
+    padded_row = (p["w_in"] + p["pad_w"] + right) * p["words"]
+    may_pad = (field_words <= limit("MVE_BINARY_MAX_PADDED_FIELD")
+               and p["h_in"] * padded_row <= limit("MVE_BINARY_MAX_PADDED_WORDS"))
+    tables = 1 + limit("MVE_BINARY_MAX_BORDERS") if may_pad else 1
+    parts = [("x_taps", x_vectors * BINARY_LANES * 4), ("offsets", x_vectors * BINARY_LANES * 4),
+             ("lanes", x_vectors * p["kernel_w"] * 2), ("whole", x_vectors),
+             ("border", x_vectors), ("word_lanes", tables * field_words * 2),
+             ("copy", p["h_in"] * padded_row * 4 if may_pad else 0),
+             ("wbuf", tables * 2 * field_words * BINARY_LANES * 4)]
+    layout, at = {}, 0
+    for name, size in parts:
+        layout[name] = at
+        at += round_up(size)
+    layout["bytes"] = at
+    return layout
 
-    def applies(p: dict) -> bool:
-        """binary_weight_conv2d_<dtype>_mve: the shapes conv2d_<dtype>_mve takes (1x1 stride 1
-        pad 0, or 3x3 pad 1 stride 1 or 2 whose zero-padded band of input rows fits its
-        stack scratch), with the +-1 weights of one output channel (c_in * kernel_h *
-        kernel_w elements) fitting its 16 KiB stack table. Sums sign * x with conv2d's
-        multiply-adds by +-1.0 (exact products), in the element precision; then scale, bias
-        and the folded steps per vector in FP32."""
-        q = {**p, "groups": 1, "dilation_h": 1, "dilation_w": 1}
-        return (conv(q) and p["c_in"] * p["kernel_h"] * p["kernel_w"] * size
-                <= BINARY_WEIGHT_TABLE_BYTES)
 
-    return applies
+def _binary_conv_scratch(p: dict) -> int:
+    return binary_conv_scratch_layout(p)["bytes"]
+
+
+def _binary_weight_conv_applies(p: dict) -> bool:
+    """binary_weight_conv2d_<dtype>_mve: the shapes conv2d_<dtype>_mve takes (1x1 stride 1
+    pad 0, or 3x3 pad 1 stride 1 or 2). Sums sign * x with conv2d's multiply-adds by +-1.0
+    (exact products), in the element precision; then scale, bias and the folded steps per
+    vector in FP32."""
+    return _conv_applies({**p, "groups": 1, "dilation_h": 1, "dilation_w": 1})
+
+
+def _binary_weight_conv_scratch(dtype: str):
+    elem = _BYTES[dtype]
+
+    def scratch_bytes(p: dict) -> int:
+        """binary_weight_conv2d_<dtype>_mve: the +-1 table of one block of output channels
+        (in blocks of conv2d_mve's tile of 3), then conv2d_<dtype>_mve's band."""
+        per = p["c_in"] * p["kernel_h"] * p["kernel_w"]
+        cb = bw_block_channels(p["c_out"], per, 3, elem)
+        return round_up(cb * per * elem) + conv_band_bytes(p["c_in"], p["h_out"], p["w_out"],
+                                                           p["kernel_h"], p["stride_h"], elem)
+
+    return scratch_bytes
 
 
 # Must match EDGEDIFF_CT_MAX_TAPS in include/edgediff/internal/conv_transpose2d_simd.h.
@@ -140,14 +175,16 @@ def _attention_applies(p: dict) -> bool:
     return p["d"] <= ATTENTION_MAX_D
 
 
-def _mve(function: str, applies=_always, half_accumulation: bool = False) -> list[Override]:
-    return [Override(function, "mve", applies, half_accumulation)]
+def _mve(function: str, applies=_always, half_accumulation: bool = False,
+         scratch_bytes=None) -> list[Override]:
+    return [Override(function, "mve", applies, half_accumulation, scratch_bytes)]
 
 
 OVERRIDES: dict[str, list[Override]] = {
     # FP16 accumulation (8 lanes per FMA), flagged so validation bounds widen.
-    "conv2d_f16": _mve("conv2d_f16_mve", _conv_applies("f16"), half_accumulation=True),
-    "conv2d_f32": _mve("conv2d_f32_mve", _conv_applies("f32")),
+    "conv2d_f16": _mve("conv2d_f16_mve", _conv_applies, half_accumulation=True,
+                       scratch_bytes=_conv_scratch("f16")),
+    "conv2d_f32": _mve("conv2d_f32_mve", _conv_applies, scratch_bytes=_conv_scratch("f32")),
     # FP32 accumulation for both precisions (widened halves): the layers are tiny.
     "linear_f16": _mve("linear_f16_mve"),
     "linear_f32": _mve("linear_f32_mve"),
@@ -168,13 +205,16 @@ OVERRIDES: dict[str, list[Override]] = {
     "upsample_nearest2d_f32": _mve("upsample_nearest2d_f32_mve", _upsample_applies),
     "cast_f32_to_f16": _mve("cast_f32_to_f16_mve"),
     "cast_f16_to_f32": _mve("cast_f16_to_f32_mve"),
-    "binary_conv2d_f16": _mve("binary_conv2d_f16_mve", _binary_conv_applies),
-    "binary_conv2d_f32": _mve("binary_conv2d_f32_mve", _binary_conv_applies),
+    "binary_conv2d_f16": _mve("binary_conv2d_f16_mve", _binary_conv_applies,
+                              scratch_bytes=_binary_conv_scratch),
+    "binary_conv2d_f32": _mve("binary_conv2d_f32_mve", _binary_conv_applies,
+                              scratch_bytes=_binary_conv_scratch),
     # W1A16: the float convolution's loop on +-1 weights; FP16 sums in the f16 kernel.
-    "binary_weight_conv2d_f16": _mve("binary_weight_conv2d_f16_mve",
-                                     _binary_weight_conv_applies("f16"), half_accumulation=True),
-    "binary_weight_conv2d_f32": _mve("binary_weight_conv2d_f32_mve",
-                                     _binary_weight_conv_applies("f32")),
+    "binary_weight_conv2d_f16": _mve("binary_weight_conv2d_f16_mve", _binary_weight_conv_applies,
+                                     half_accumulation=True,
+                                     scratch_bytes=_binary_weight_conv_scratch("f16")),
+    "binary_weight_conv2d_f32": _mve("binary_weight_conv2d_f32_mve", _binary_weight_conv_applies,
+                                     scratch_bytes=_binary_weight_conv_scratch("f32")),
     # Bit logic on 8 pixels per vector: exact, any shape.
     "sign_pack_f16": _mve("sign_pack_f16_mve"),
     # Gather form over the outputs of a phase, FP32 accumulation (widened halves).

@@ -1,7 +1,10 @@
 """Kernel overrides for targets with the `rvv` ISA feature (sources in codegen/kernels/rvv/).
 
-Each entry: base function -> [Override(function, feature, applies, half_accumulation)],
-in order of preference; `applies` gets the kernel's parameter fields (the C struct).
+Each entry: base function -> [Override(function, feature, applies, half_accumulation,
+scratch_bytes)], in order of preference; `applies` gets the kernel's parameter fields (the
+C struct). The scratch rules are those of the inline edgediff_*_rvv_get_buffer_size() in
+include/edgediff/kernels_rvv.h (tests/test_kernel_scratch.py checks they agree); the
+limits come from include/edgediff/limits.h.
 
 RVV 1.0, VLEN=128, LMUL <= 2 (8 floats or 16 halves per instruction). Shapes a predicate
 rejects keep the portable reference kernel. Only conv2d_f16_rvv accumulates in FP16; every
@@ -13,8 +16,9 @@ from __future__ import annotations
 
 from math import prod
 
-from codegen.binary import BINARY_WEIGHT_TABLE_BYTES
 from codegen.kernels.catalog_types import Override
+from codegen.kernels.limits import limit
+from codegen.kernels.scratch import bw_block_channels, round_up
 
 FEATURE = "rvv"
 MAX_RANK = 4
@@ -36,10 +40,45 @@ def _conv_1x1(p: dict) -> bool:
 
 def conv2d_applies(p: dict) -> bool:
     """conv2d_*_rvv: 3x3 pad 1 stride 1 or 2, or 1x1 pointwise; dilation 1, groups 1. The 3x3
-    kernel copies input rows into a 16 KiB stack buffer (3 copies per channel, a band of at
-    least one output row's worth of input rows), so rows are limited to 128 elements."""
+    kernel copies input rows into its scratch (3 copies per channel, a band of at least one
+    output row's worth of input rows, tiled to a 16 KiB band budget), so rows are limited
+    to EDGEDIFF_RVV_CONV_MAX_W_IN (128) elements."""
     return (p["groups"] == 1 and p["dilation_h"] == 1 and p["dilation_w"] == 1
-            and p["w_in"] <= 128 and (_conv_3x3_pad1(p) or _conv_1x1(p)))
+            and p["w_in"] <= limit("RVV_CONV_MAX_W_IN") and (_conv_3x3_pad1(p) or _conv_1x1(p)))
+
+
+def conv2d_scratch_layout(p: dict, elem: int) -> tuple[int, int]:
+    """edgediff_conv2d_rvv_scratch: (offset of the packed weights, total bytes) of
+    conv2d_*_rvv's scratch (elem: element bytes). 3x3: output rows per band halved until
+    one channel's three copies fit the band budget, then as many input channels per block
+    as fit (up to EDGEDIFF_RVV_CONV_PACK_CI); the last band may be shorter and take more
+    channels, so both heights count. The packed weights of a block of output channels
+    follow (1x1: up to 9 * PACK_CI input channels per block)."""
+    cb = min(p["c_out"], limit("RVV_CONV_CB_MAX"))
+    pack_ci = limit("RVV_CONV_PACK_CI")
+    if p["kernel_h"] == 1:
+        return 0, round_up(cb * min(p["c_in"], 9 * pack_ci) * elem)
+    elems = limit("RVV_CONV_BAND_BYTES") // elem
+    stride, w, h_out = p["stride_h"], p["w_in"], p["h_out"]
+    bh = h_out
+    while bh > 1 and 3 * ((stride * (bh - 1) + 3) * w + 2) > elems:
+        bh = (bh + 1) // 2
+    band = cib_max = 0
+    for rows in (bh, h_out % bh):
+        if rows:
+            chan = 3 * ((stride * (rows - 1) + 3) * w + 2)
+            cib = min(p["c_in"], pack_ci, elems // chan)
+            band, cib_max = max(band, cib * chan), max(cib_max, cib)
+    packed = round_up(band * elem)
+    return packed, packed + round_up(cb * 9 * cib_max * elem)
+
+
+def _conv2d_scratch(elem: int):
+    def scratch_bytes(p: dict) -> int:
+        """conv2d_*_rvv: band copies (3x3) and packed weights."""
+        return conv2d_scratch_layout(p, elem)[1]
+
+    return scratch_bytes
 
 
 def _dense(shape, strides) -> bool:
@@ -74,34 +113,43 @@ def upsample_applies(p: dict) -> bool:
     return p["h_out"] == 2 * p["h_in"] and p["w_out"] == 2 * p["w_in"]
 
 
-# Must match EDGEDIFF_MAX_MASKS and EDGEDIFF_MAX_C_OUT in
-# include/edgediff/internal/binary_conv2d_rvv.h.
-BINARY_MAX_FIELD_WORDS = 9 * 4
-BINARY_MAX_C_OUT = 512
+MASK_WORDS = 4  # 32-bit words of one 128-bit mask register
 
 
 def binary_conv_applies(p: dict) -> bool:
     """binary_conv2d_*_rvv: any kernel size, stride and padding whose receptive field
-    (kernel_h * kernel_w * words) fits the 9 mask registers it keeps (1152 bits: 3x3 up to
-    128 input channels), and up to 512 output channels (its stack buffer of counts); the
-    integer dot is exact, so the result equals the reference's bit for bit. Larger layers
-    keep the Zbb kernel."""
-    return (p["kernel_h"] * p["kernel_w"] * p["words"] <= BINARY_MAX_FIELD_WORDS
-            and p["c_out"] <= BINARY_MAX_C_OUT)
+    (kernel_h * kernel_w * words) fits the EDGEDIFF_RVV_BINARY_MAX_MASKS (9) mask registers
+    it keeps (1152 bits: 3x3 up to 128 input channels); any number of output channels (their
+    counts are in the scratch). The integer dot is exact, so the result equals the
+    reference's bit for bit. Larger layers keep the Zbb kernel."""
+    return (p["kernel_h"] * p["kernel_w"] * p["words"]
+            <= limit("RVV_BINARY_MAX_MASKS") * MASK_WORDS)
 
 
-def _binary_weight_conv_applies(size: int):
-    def applies(p: dict) -> bool:
-        """binary_weight_conv2d_*_rvv: the shapes conv2d_*_rvv takes (3x3 pad 1 stride 1 or 2
-        with rows up to 128 elements, or 1x1 pointwise), with the +-1 weights of one output
-        channel (c_in * kernel_h * kernel_w elements) fitting its 16 KiB stack table. Sums
-        sign * x with conv2d's vfmacc.vf by +-1.0 (exact products), in the element
-        precision; then scale, bias and the folded steps per vector in FP32."""
-        q = {**p, "groups": 1, "dilation_h": 1, "dilation_w": 1}
-        return (conv2d_applies(q)
-                and p["c_in"] * p["kernel_h"] * p["kernel_w"] * size <= BINARY_WEIGHT_TABLE_BYTES)
+def _binary_conv_scratch(p: dict) -> int:
+    """binary_conv2d_*_rvv: one pixel's receptive field and its valid bits, then the
+    differing bits of every output channel."""
+    field_words = p["kernel_h"] * p["kernel_w"] * p["words"]
+    return 2 * round_up(field_words * 4) + round_up(p["c_out"] * 4)
 
-    return applies
+
+def _binary_weight_conv_applies(p: dict) -> bool:
+    """binary_weight_conv2d_*_rvv: the shapes conv2d_*_rvv takes (3x3 pad 1 stride 1 or 2
+    with rows up to 128 elements, or 1x1 pointwise). Sums sign * x with conv2d's vfmacc.vf
+    by +-1.0 (exact products), in the element precision; then scale, bias and the folded
+    steps per vector in FP32."""
+    return conv2d_applies({**p, "groups": 1, "dilation_h": 1, "dilation_w": 1})
+
+
+def _binary_weight_conv_scratch(elem: int):
+    def scratch_bytes(p: dict) -> int:
+        """binary_weight_conv2d_*_rvv: the +-1 table of one block of output channels (in
+        blocks of EDGEDIFF_RVV_CONV_CB_MAX), then conv2d_*_rvv's scratch for that block."""
+        per = p["c_in"] * p["kernel_h"] * p["kernel_w"]
+        cb = bw_block_channels(p["c_out"], per, limit("RVV_CONV_CB_MAX"), elem)
+        return round_up(cb * per * elem) + conv2d_scratch_layout({**p, "c_out": cb}, elem)[1]
+
+    return scratch_bytes
 
 
 # Must match EDGEDIFF_CT_MAX_TAPS in include/edgediff/internal/conv_transpose2d_simd.h.
@@ -120,8 +168,10 @@ def _always(p: dict) -> bool:
 
 
 OVERRIDES: dict[str, list[Override]] = {
-    "conv2d_f32": [Override("conv2d_f32_rvv", FEATURE, conv2d_applies)],
-    "conv2d_f16": [Override("conv2d_f16_rvv", FEATURE, conv2d_applies, half_accumulation=True)],
+    "conv2d_f32": [Override("conv2d_f32_rvv", FEATURE, conv2d_applies,
+                            scratch_bytes=_conv2d_scratch(4))],
+    "conv2d_f16": [Override("conv2d_f16_rvv", FEATURE, conv2d_applies, half_accumulation=True,
+                            scratch_bytes=_conv2d_scratch(2))],
     "linear_f32": [Override("linear_f32_rvv", FEATURE, _always)],
     "linear_f16": [Override("linear_f16_rvv", FEATURE, _always)],
     "group_norm_f32": [Override("group_norm_f32_rvv", FEATURE, _always)],
@@ -136,13 +186,17 @@ OVERRIDES: dict[str, list[Override]] = {
     "upsample_nearest2d_f16": [Override("upsample_nearest2d_f16_rvv", FEATURE, upsample_applies)],
     "cast_f32_to_f16": [Override("cast_f32_to_f16_rvv", FEATURE, _always)],
     "cast_f16_to_f32": [Override("cast_f16_to_f32_rvv", FEATURE, _always)],
-    "binary_conv2d_f32": [Override("binary_conv2d_f32_rvv", FEATURE, binary_conv_applies)],
-    "binary_conv2d_f16": [Override("binary_conv2d_f16_rvv", FEATURE, binary_conv_applies)],
+    "binary_conv2d_f32": [Override("binary_conv2d_f32_rvv", FEATURE, binary_conv_applies,
+                                   scratch_bytes=_binary_conv_scratch)],
+    "binary_conv2d_f16": [Override("binary_conv2d_f16_rvv", FEATURE, binary_conv_applies,
+                                   scratch_bytes=_binary_conv_scratch)],
     # W1A16: the float convolution's loop on +-1 weights; FP16 sums in the f16 kernel.
     "binary_weight_conv2d_f32": [Override("binary_weight_conv2d_f32_rvv", FEATURE,
-                                          _binary_weight_conv_applies(4))],
+                                          _binary_weight_conv_applies,
+                                          scratch_bytes=_binary_weight_conv_scratch(4))],
     "binary_weight_conv2d_f16": [Override("binary_weight_conv2d_f16_rvv", FEATURE,
-                                          _binary_weight_conv_applies(2), half_accumulation=True)],
+                                          _binary_weight_conv_applies, half_accumulation=True,
+                                          scratch_bytes=_binary_weight_conv_scratch(2))],
     # Bit logic on 16 pixels per instruction: exact, any shape.
     "sign_pack_f16": [Override("sign_pack_f16_rvv", FEATURE, _always)],
     # Gather form over the outputs of a phase, FP32 accumulation (widened halves).

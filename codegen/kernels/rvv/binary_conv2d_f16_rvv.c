@@ -14,7 +14,7 @@ void edgediff_binary_conv2d_f16_rvv(const binary_conv2d_params_t *p, const uint3
                                     const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
                                     const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
                                     const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
-                                    edgediff_f16_t *out) {
+                                    edgediff_f16_t *out, void *scratch) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
-    binary_conv2d_rvv(p, in, weight, scale, bias, &post, out, 1);
+    binary_conv2d_rvv(p, in, weight, scale, bias, &post, out, 1, scratch);
 }

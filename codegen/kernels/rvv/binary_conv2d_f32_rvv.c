@@ -12,7 +12,7 @@ void edgediff_binary_conv2d_f32_rvv(const binary_conv2d_params_t *p, const uint3
                                     const uint32_t *weight, const float *scale, const float *bias,
                                     const float *shift_in, const float *slope,
                                     const float *shift_out, const float *res_scale,
-                                    const float *residual, float *out) {
+                                    const float *residual, float *out, void *scratch) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
-    binary_conv2d_rvv(p, in, weight, scale, bias, &post, out, 0);
+    binary_conv2d_rvv(p, in, weight, scale, bias, &post, out, 0, scratch);
 }

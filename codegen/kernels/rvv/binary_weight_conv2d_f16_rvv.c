@@ -20,7 +20,8 @@ void edgediff_binary_weight_conv2d_f16_rvv(const binary_conv2d_params_t *p,
                                            const edgediff_f16_t *slope,
                                            const edgediff_f16_t *shift_out,
                                            const edgediff_f16_t *res_scale,
-                                           const edgediff_f16_t *residual, edgediff_f16_t *out) {
+                                           const edgediff_f16_t *residual, edgediff_f16_t *out,
+                                           void *scratch) {
     const edgediff_binary_post_t post = {shift_in, slope, shift_out, res_scale, residual};
-    bw_conv2d_blocks(p, in, weight, scale, bias, &post, out);
+    bw_conv2d_blocks(p, in, weight, scale, bias, &post, out, scratch);
 }

@@ -14,13 +14,13 @@
  * up to 6 output channels = 12 accumulators (24 vector registers) and, per input channel
  * and tap, does 2 loads, 6 scalar weight loads and 12 vfmacc.vf.
  * 3x3 borders need no mask and no per-element test: the input channels are first copied
- * into a stack buffer, three times each, with one zero row above and below (and a zero
+ * into the kernel's scratch, three times each, with one zero row above and below (and a zero
  * guard element at each end); the copy read by the left taps (kx = 0) has its last column
  * zeroed, the copy read by the right taps (kx = 2) its first column. In the flat layout a
  * left tap at x = 0 reads the previous row's last element, which is then 0, and a right
  * tap at x = w-1 the next row's first, also 0; so every tap is one plain vector load at a
  * constant offset, whatever the width (stride 2: an indexed load with per-lane offsets).
- * The buffer (16 KiB) holds as many input channels as fit; with more channels the
+ * The band budget (16 KiB, edgediff/limits.h) holds as many input channels as fit; with more channels the
  * partial sums go through out (stored in FP16, consistent with FP16 accumulation), and
  * planes too large for one channel are cut into bands of rows.
  * A fused SiLU runs as a second pass over the finished output (widened to FP32, see

@@ -10,8 +10,8 @@
  * output plane is one flat row of h*w positions cut into chunks of up to 8 lanes; a block
  * keeps 2 chunks x up to 6 output channels = 12 accumulators (24 vector registers) and per
  * input channel and tap does 2 loads, 6 scalar weight loads (from weights packed per
- * block) and 12 vfmacc.vf. 3x3 borders need no masks: input rows are copied into a 16 KiB
- * stack buffer three times per channel with zero rows above and below, the copy for the
+ * block) and 12 vfmacc.vf. 3x3 borders need no masks: input rows are copied into the kernel's
+ * scratch (tiled to a 16 KiB band budget) three times per channel with zero rows above and below, the copy for the
  * left taps with its last column zeroed and the copy for the right taps with its first
  * column zeroed, so every tap is a plain load (stride 2: an indexed load with per-lane
  * offsets). More input channels than the buffer holds are summed through out (exact,

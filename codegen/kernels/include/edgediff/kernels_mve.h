@@ -1,5 +1,8 @@
-/* MVE overrides: same signatures as the reference kernels in kernels.h, suffix _mve.
- * Declared for every target (plain C types), defined only in codegen/kernels/mve/.
+/* MVE overrides: same signatures as the reference kernels in kernels.h, suffix _mve; a
+ * kernel that needs working memory takes it as one more, last, argument `void *scratch`
+ * of edgediff_<kernel>_get_buffer_size(&params) bytes (edgediff/scratch.h).
+ * Declared for every target (plain C types), defined only in codegen/kernels/mve/; the
+ * size functions are inline here, so the host can compile them too.
  *
  * The second half of this header (compiled only when a kernel source defines
  * EDGEDIFF_MVE_IMPL before including it) holds the vector helpers the MVE kernel files
@@ -8,16 +11,100 @@
 #define EDGEDIFF_KERNELS_MVE_H
 
 #include "edgediff/kernels.h"
+#include "edgediff/scratch.h"
 
-/* Scratch the 3x3 convolutions keep on the stack for zero-padded input rows (bytes); the
- * override predicate in codegen/kernels/overrides/mve.py checks a layer fits. */
-#define EDGEDIFF_MVE_CONV_SCRATCH_BYTES 12288
+/* The 3x3 convolutions' scratch: the zero-padded input rows of one band of output rows, all
+ * input channels (conv2d_mve.h), plus one vector of slack for its vector-wide zeroing;
+ * elem: element bytes. The 1x1 convolution needs none. */
+static inline int32_t edgediff_conv2d_mve_band_bytes(int32_t c_in, int32_t h_out, int32_t w_out,
+                                                     int32_t kernel_h, int32_t stride,
+                                                     int32_t elem) {
+    if (kernel_h == 1) {
+        return 0;
+    }
+    const int32_t lanes = 16 / elem;
+    const int32_t nvx = (w_out + lanes - 1) / lanes;
+    const int32_t half = nvx * lanes + 2;
+    const int32_t row = stride == 1 ? nvx * lanes + 2 : 2 * half;
+    const int32_t rows_out = nvx == 1 && h_out > 1 ? 2 : 1;
+    const int32_t rows_in = (rows_out - 1) * stride + 3;
+    return (c_in * rows_in * row + lanes) * elem;
+}
+
+static inline int32_t edgediff_conv2d_f32_mve_get_buffer_size(const conv2d_params_t *p) {
+    return edgediff_conv2d_mve_band_bytes(p->c_in, p->h_out, p->w_out, p->kernel_h, p->stride_h, 4);
+}
+static inline int32_t edgediff_conv2d_f16_mve_get_buffer_size(const conv2d_params_t *p) {
+    return edgediff_conv2d_mve_band_bytes(p->c_in, p->h_out, p->w_out, p->kernel_h, p->stride_h, 2);
+}
+
+/* binary_conv2d_<dtype>_mve's working arrays, as byte offsets into its scratch (each
+ * aligned), and their total: per x-vector of 4 output pixels its valid taps per lane and
+ * first words (int32 each), its predicates per kx, whole and border flags; per weight
+ * table the lanes of each field word, the padded path's copy of the input rows and the
+ * replicated weights of two channels. A layer the padded path may take (field and copy
+ * within edgediff/limits.h) gets its copy and 1 + EDGEDIFF_MVE_BINARY_MAX_BORDERS tables. */
+typedef struct {
+    int32_t x_taps, offsets, lanes, whole, border, word_lanes, copy, wbuf, bytes;
+} edgediff_binary_conv2d_mve_scratch_t;
+
+static inline edgediff_binary_conv2d_mve_scratch_t edgediff_binary_conv2d_mve_scratch(
+    const binary_conv2d_params_t *p) {
+    const int32_t x_vectors = (p->w_out + 3) / 4;
+    const int32_t field_words = p->kernel_h * p->kernel_w * p->words;
+    int32_t right = (x_vectors * 4 - 1) * p->stride_w - p->pad_w + p->kernel_w - p->w_in;
+    right = right > 0 ? right : 0;
+    const int32_t padded_row = (p->w_in + p->pad_w + right) * p->words;
+    const int32_t may_pad = field_words <= EDGEDIFF_MVE_BINARY_MAX_PADDED_FIELD &&
+                            p->h_in * padded_row <= EDGEDIFF_MVE_BINARY_MAX_PADDED_WORDS;
+    const int32_t tables = may_pad ? 1 + EDGEDIFF_MVE_BINARY_MAX_BORDERS : 1;
+    edgediff_binary_conv2d_mve_scratch_t s;
+    int32_t at = 0;
+    s.x_taps = at, at += edgediff_scratch_round(x_vectors * 4 * 4);
+    s.offsets = at, at += edgediff_scratch_round(x_vectors * 4 * 4);
+    s.lanes = at, at += edgediff_scratch_round(x_vectors * p->kernel_w * 2);
+    s.whole = at, at += edgediff_scratch_round(x_vectors);
+    s.border = at, at += edgediff_scratch_round(x_vectors);
+    s.word_lanes = at, at += edgediff_scratch_round(tables * field_words * 2);
+    s.copy = at, at += edgediff_scratch_round(may_pad ? p->h_in * padded_row * 4 : 0);
+    s.wbuf = at, at += edgediff_scratch_round(tables * 2 * field_words * 4 * 4);
+    s.bytes = at;
+    return s;
+}
+
+static inline int32_t edgediff_binary_conv2d_f32_mve_get_buffer_size(
+    const binary_conv2d_params_t *p) {
+    return edgediff_binary_conv2d_mve_scratch(p).bytes;
+}
+static inline int32_t edgediff_binary_conv2d_f16_mve_get_buffer_size(
+    const binary_conv2d_params_t *p) {
+    return edgediff_binary_conv2d_mve_scratch(p).bytes;
+}
+
+/* W1A16: the +-1 table of one block of output channels (edgediff_bw_block_channels, in
+ * blocks of conv2d_mve.h's tile of 3 channels), then the 3x3 band of conv2d_<dtype>_mve. */
+static inline int32_t edgediff_binary_weight_conv2d_mve_bytes(const binary_conv2d_params_t *p,
+                                                              int32_t elem) {
+    const int32_t per = p->c_in * p->kernel_h * p->kernel_w;
+    const int32_t cb = edgediff_bw_block_channels(p->c_out, per, 3, elem);
+    return edgediff_scratch_round(cb * per * elem) +
+           edgediff_conv2d_mve_band_bytes(p->c_in, p->h_out, p->w_out, p->kernel_h, p->stride_h,
+                                          elem);
+}
+static inline int32_t edgediff_binary_weight_conv2d_f32_mve_get_buffer_size(
+    const binary_conv2d_params_t *p) {
+    return edgediff_binary_weight_conv2d_mve_bytes(p, 4);
+}
+static inline int32_t edgediff_binary_weight_conv2d_f16_mve_get_buffer_size(
+    const binary_conv2d_params_t *p) {
+    return edgediff_binary_weight_conv2d_mve_bytes(p, 2);
+}
 
 void edgediff_conv2d_f32_mve(const conv2d_params_t *p, const float *in, const float *weight,
-                             const float *bias, float *out);
+                             const float *bias, float *out, void *scratch);
 void edgediff_conv2d_f16_mve(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                             edgediff_f16_t *out);
+                             edgediff_f16_t *out, void *scratch);
 void edgediff_linear_f32_mve(const linear_params_t *p, const float *in, const float *weight,
                              const float *bias, float *out);
 void edgediff_linear_f16_mve(const linear_params_t *p, const edgediff_f16_t *in,
@@ -46,19 +133,19 @@ void edgediff_upsample_nearest2d_f32_mve(const upsample_nearest2d_params_t *p, c
                                          float *out);
 void edgediff_upsample_nearest2d_f16_mve(const upsample_nearest2d_params_t *p,
                                          const edgediff_f16_t *in, edgediff_f16_t *out);
-/* Any kernel size, stride and padding within stack buffers (overrides/mve.py); equal to
- * the reference bit for bit. */
+/* Any kernel size, stride and padding with kernel_w * words within
+ * EDGEDIFF_MVE_BINARY_MAX_ROW_WORDS (overrides/mve.py); equal to the reference bit for bit. */
 void edgediff_binary_conv2d_f32_mve(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const float *scale, const float *bias,
                                     const float *shift_in, const float *slope,
                                     const float *shift_out, const float *res_scale,
-                                    const float *residual, float *out);
+                                    const float *residual, float *out, void *scratch);
 void edgediff_binary_conv2d_f16_mve(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const edgediff_f16_t *scale,
                                     const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
                                     const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
                                     const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
-                                    edgediff_f16_t *out);
+                                    edgediff_f16_t *out, void *scratch);
 /* W1A16, 3x3 pad 1 stride 1 or 2 or 1x1 stride 1 (overrides/mve.py): the float convolution
  * of conv2d_<dtype>_mve on +-1 weights expanded per block of output channels, then the
  * output step; accumulates in the element precision. */
@@ -67,7 +154,7 @@ void edgediff_binary_weight_conv2d_f32_mve(const binary_conv2d_params_t *p, cons
                                            const float *bias, const float *shift_in,
                                            const float *slope, const float *shift_out,
                                            const float *res_scale, const float *residual,
-                                           float *out);
+                                           float *out, void *scratch);
 void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p,
                                            const edgediff_f16_t *in, const uint32_t *weight,
                                            const edgediff_f16_t *scale, const edgediff_f16_t *bias,
@@ -75,7 +162,8 @@ void edgediff_binary_weight_conv2d_f16_mve(const binary_conv2d_params_t *p,
                                            const edgediff_f16_t *slope,
                                            const edgediff_f16_t *shift_out,
                                            const edgediff_f16_t *res_scale,
-                                           const edgediff_f16_t *residual, edgediff_f16_t *out);
+                                           const edgediff_f16_t *residual, edgediff_f16_t *out,
+                                           void *scratch);
 /* 8 pixels per vector, any shape; equal to the reference bit for bit. */
 void edgediff_sign_pack_f16_mve(const sign_pack_params_t *p, const edgediff_f16_t *in,
                                 const edgediff_f16_t *threshold, uint32_t *out);

@@ -1,5 +1,8 @@
-/* RVV overrides: same signatures as the reference kernels in kernels.h, suffix _rvv.
- * Declared for every target (plain C types), defined only in codegen/kernels/rvv/.
+/* RVV overrides: same signatures as the reference kernels in kernels.h, suffix _rvv; a
+ * kernel that needs working memory takes it as one more, last, argument `void *scratch`
+ * of edgediff_<kernel>_get_buffer_size(&params) bytes (edgediff/scratch.h).
+ * Declared for every target (plain C types), defined only in codegen/kernels/rvv/; the
+ * size functions are inline here, so the host can compile them too.
  *
  * The sources target RVV 1.0 with VLEN=128 through clang 14's v0.10 intrinsics (no
  * __riscv_ prefix) and use LMUL <= 2, so one vector instruction covers at most 8 floats or
@@ -10,17 +13,109 @@
 #define EDGEDIFF_KERNELS_RVV_H
 
 #include "edgediff/kernels.h"
+#include "edgediff/scratch.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* conv2d_<dtype>_rvv's scratch (conv2d_rvv.h): the band copies of a block of input
+ * channels (3x3 only), then from `packed` on the weights of a block of output channels
+ * packed per block; bytes in all. elem: element bytes. The 3x3 tiling: output rows per
+ * band halved until one channel's copies fit EDGEDIFF_RVV_CONV_BAND_BYTES, then as many
+ * input channels per block as fit (up to EDGEDIFF_RVV_CONV_PACK_CI); the last band may
+ * be shorter and take more channels, so both band heights count. */
+typedef struct {
+    int32_t packed, bytes;
+} edgediff_conv2d_rvv_scratch_t;
+
+static inline int32_t edgediff_conv2d_rvv_min(int32_t a, int32_t b) {
+    return a < b ? a : b;
+}
+
+static inline edgediff_conv2d_rvv_scratch_t edgediff_conv2d_rvv_scratch(const conv2d_params_t *p,
+                                                                        int32_t elem) {
+    const int32_t cb = edgediff_conv2d_rvv_min(p->c_out, EDGEDIFF_RVV_CONV_CB_MAX);
+    edgediff_conv2d_rvv_scratch_t s = {0, 0};
+    if (p->kernel_h == 1) {
+        const int32_t cib = edgediff_conv2d_rvv_min(p->c_in, 9 * EDGEDIFF_RVV_CONV_PACK_CI);
+        s.bytes = edgediff_scratch_round(cb * cib * elem);
+        return s;
+    }
+    const int32_t elems = EDGEDIFF_RVV_CONV_BAND_BYTES / elem;
+    const int32_t stride = p->stride_h, w = p->w_in, h_out = p->h_out;
+    int32_t bh = h_out;
+    while (bh > 1 && 3 * ((stride * (bh - 1) + 3) * w + 2) > elems) {
+        bh = (bh + 1) / 2;
+    }
+    int32_t band = 0, cib_max = 0;
+    for (int32_t k = 0; k < 2; ++k) {
+        const int32_t rows = k == 0 ? bh : h_out % bh;
+        if (rows == 0) {
+            continue;
+        }
+        const int32_t chan = 3 * ((stride * (rows - 1) + 3) * w + 2);
+        const int32_t cib = edgediff_conv2d_rvv_min(
+            p->c_in, edgediff_conv2d_rvv_min(EDGEDIFF_RVV_CONV_PACK_CI, elems / chan));
+        band = band > cib * chan ? band : cib * chan;
+        cib_max = cib_max > cib ? cib_max : cib;
+    }
+    s.packed = edgediff_scratch_round(band * elem);
+    s.bytes = s.packed + edgediff_scratch_round(cb * 9 * cib_max * elem);
+    return s;
+}
+
+static inline int32_t edgediff_conv2d_f32_rvv_get_buffer_size(const conv2d_params_t *p) {
+    return edgediff_conv2d_rvv_scratch(p, 4).bytes;
+}
+static inline int32_t edgediff_conv2d_f16_rvv_get_buffer_size(const conv2d_params_t *p) {
+    return edgediff_conv2d_rvv_scratch(p, 2).bytes;
+}
+
+/* binary_conv2d_<dtype>_rvv: one pixel's receptive field and its valid bits (a word per
+ * field word each), then the differing bits of every output channel (int32 each). */
+static inline int32_t edgediff_binary_conv2d_rvv_bytes(const binary_conv2d_params_t *p) {
+    const int32_t field_words = p->kernel_h * p->kernel_w * p->words;
+    return 2 * edgediff_scratch_round(field_words * 4) + edgediff_scratch_round(p->c_out * 4);
+}
+static inline int32_t edgediff_binary_conv2d_f32_rvv_get_buffer_size(
+    const binary_conv2d_params_t *p) {
+    return edgediff_binary_conv2d_rvv_bytes(p);
+}
+static inline int32_t edgediff_binary_conv2d_f16_rvv_get_buffer_size(
+    const binary_conv2d_params_t *p) {
+    return edgediff_binary_conv2d_rvv_bytes(p);
+}
+
+/* W1A16: the +-1 table of one block of output channels (edgediff_bw_block_channels, in
+ * blocks of EDGEDIFF_RVV_CONV_CB_MAX), then conv2d_<dtype>_rvv's scratch for that block. */
+static inline int32_t edgediff_binary_weight_conv2d_rvv_bytes(const binary_conv2d_params_t *p,
+                                                              int32_t elem) {
+    const int32_t per = p->c_in * p->kernel_h * p->kernel_w;
+    const int32_t cb = edgediff_bw_block_channels(p->c_out, per, EDGEDIFF_RVV_CONV_CB_MAX, elem);
+    const conv2d_params_t q = {.n = 1, .c_in = p->c_in, .h_in = p->h_in, .w_in = p->w_in,
+                               .c_out = cb, .h_out = p->h_out, .w_out = p->w_out,
+                               .kernel_h = p->kernel_h, .kernel_w = p->kernel_w,
+                               .stride_h = p->stride_h, .stride_w = p->stride_w,
+                               .pad_h = p->pad_h, .pad_w = p->pad_w, .dilation_h = 1,
+                               .dilation_w = 1, .groups = 1, .act = EDGEDIFF_ACT_NONE};
+    return edgediff_scratch_round(cb * per * elem) + edgediff_conv2d_rvv_scratch(&q, elem).bytes;
+}
+static inline int32_t edgediff_binary_weight_conv2d_f32_rvv_get_buffer_size(
+    const binary_conv2d_params_t *p) {
+    return edgediff_binary_weight_conv2d_rvv_bytes(p, 4);
+}
+static inline int32_t edgediff_binary_weight_conv2d_f16_rvv_get_buffer_size(
+    const binary_conv2d_params_t *p) {
+    return edgediff_binary_weight_conv2d_rvv_bytes(p, 2);
+}
+
 /* 3x3 pad 1 stride 1 or 2, and 1x1 stride 1 pad 0; dilation 1, groups 1 (overrides/rvv.py). */
 void edgediff_conv2d_f32_rvv(const conv2d_params_t *p, const float *in, const float *weight,
-                             const float *bias, float *out);
+                             const float *bias, float *out, void *scratch);
 void edgediff_conv2d_f16_rvv(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                             edgediff_f16_t *out);
+                             edgediff_f16_t *out, void *scratch);
 
 void edgediff_linear_f32_rvv(const linear_params_t *p, const float *in, const float *weight,
                              const float *bias, float *out);
@@ -66,13 +161,13 @@ void edgediff_binary_conv2d_f32_rvv(const binary_conv2d_params_t *p, const uint3
                                     const uint32_t *weight, const float *scale, const float *bias,
                                     const float *shift_in, const float *slope,
                                     const float *shift_out, const float *res_scale,
-                                    const float *residual, float *out);
+                                    const float *residual, float *out, void *scratch);
 void edgediff_binary_conv2d_f16_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
                                     const uint32_t *weight, const edgediff_f16_t *scale,
                                     const edgediff_f16_t *bias, const edgediff_f16_t *shift_in,
                                     const edgediff_f16_t *slope, const edgediff_f16_t *shift_out,
                                     const edgediff_f16_t *res_scale, const edgediff_f16_t *residual,
-                                    edgediff_f16_t *out);
+                                    edgediff_f16_t *out, void *scratch);
 /* W1A16, 3x3 pad 1 stride 1 or 2 or 1x1 stride 1 (overrides/rvv.py): the float convolution
  * of conv2d_*_rvv on +-1 weights expanded per block of output channels, then the
  * output step; accumulates in the element precision. */
@@ -81,7 +176,7 @@ void edgediff_binary_weight_conv2d_f32_rvv(const binary_conv2d_params_t *p, cons
                                            const float *bias, const float *shift_in,
                                            const float *slope, const float *shift_out,
                                            const float *res_scale, const float *residual,
-                                           float *out);
+                                           float *out, void *scratch);
 void edgediff_binary_weight_conv2d_f16_rvv(const binary_conv2d_params_t *p,
                                            const edgediff_f16_t *in, const uint32_t *weight,
                                            const edgediff_f16_t *scale, const edgediff_f16_t *bias,
@@ -89,7 +184,8 @@ void edgediff_binary_weight_conv2d_f16_rvv(const binary_conv2d_params_t *p,
                                            const edgediff_f16_t *slope,
                                            const edgediff_f16_t *shift_out,
                                            const edgediff_f16_t *res_scale,
-                                           const edgediff_f16_t *residual, edgediff_f16_t *out);
+                                           const edgediff_f16_t *residual, edgediff_f16_t *out,
+                                           void *scratch);
 /* 16 pixels per instruction, any shape; equal to the reference bit for bit. */
 void edgediff_sign_pack_f16_rvv(const sign_pack_params_t *p, const edgediff_f16_t *in,
                                 const edgediff_f16_t *threshold, uint32_t *out);

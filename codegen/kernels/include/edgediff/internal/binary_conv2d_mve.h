@@ -52,20 +52,15 @@
 
 #include "edgediff/internal/binary_util.h"
 
-#define EDGEDIFF_LANES 4             /* output pixels per vector */
-#define EDGEDIFF_MAX_FIELD_WORDS \
-    256 /* kh * kw * words: a channel's replicated weights; overrides/mve.py */
-#define EDGEDIFF_MAX_ROW_WORDS 31 /* kw * words: byte counts summed per row of taps stay <= 248 */
-#define EDGEDIFF_MAX_KERNEL_W 8      /* predicates per x-vector; same */
-#define EDGEDIFF_MAX_W_OUT 256       /* x-vectors of a row; same */
-#define EDGEDIFF_MAX_X_VECTORS (EDGEDIFF_MAX_W_OUT / EDGEDIFF_LANES)
-#define EDGEDIFF_MAX_PADDED_WORDS 2048 /* the padded path's copy of the input rows (8 KiB) */
-#define EDGEDIFF_MAX_PADDED_FIELD 64   /* its weight tables: clean and per border x-vector */
-#define EDGEDIFF_MAX_BORDERS 4
-/* replicated weights of two channels: the padded path's 1 + EDGEDIFF_MAX_BORDERS tables, or the
- * predicated path's one of up to EDGEDIFF_MAX_FIELD_WORDS (fits: 2560 >= 2048) */
-#define EDGEDIFF_WEIGHT_WORDS \
-    ((1 + EDGEDIFF_MAX_BORDERS) * 2 * EDGEDIFF_MAX_PADDED_FIELD * EDGEDIFF_LANES)
+#define EDGEDIFF_LANES 4 /* output pixels per vector */
+/* kw * words: byte counts summed per row of taps stay <= 248 (edgediff/limits.h) */
+#define EDGEDIFF_MAX_ROW_WORDS EDGEDIFF_MVE_BINARY_MAX_ROW_WORDS
+/* The padded path (edgediff/limits.h): its copy of the input rows, its largest receptive
+ * field and its weight tables (clean, and one per border x-vector). The working arrays
+ * live in the scratch, laid out by edgediff_binary_conv2d_mve_scratch() (kernels_mve.h). */
+#define EDGEDIFF_MAX_PADDED_WORDS EDGEDIFF_MVE_BINARY_MAX_PADDED_WORDS
+#define EDGEDIFF_MAX_PADDED_FIELD EDGEDIFF_MVE_BINARY_MAX_PADDED_FIELD
+#define EDGEDIFF_MAX_BORDERS EDGEDIFF_MVE_BINARY_MAX_BORDERS
 
 /* popcount of every byte value, as 4 bits, then 6, then 8 */
 #define EDGEDIFF_POP2(n) n, n + 1, n + 1, n + 2
@@ -269,12 +264,12 @@ EDGEDIFF_MVE_INLINE void output4(int32x4_t dot, int32_t co, int32_t first, const
 
 /* The weight words of channels co and co + 1 (two), each replicated to the 4 lanes of a
  * vector, into `tables` tables [table][channel][field]; in table t only the lanes that
- * word_lanes[t][i] has (the valid lanes of word i's tap), 0 in the others. */
+ * word_lanes[t * field_words + i] has (the valid lanes of word i's tap), 0 in the others. */
 static inline void replicate(const uint32_t *weight, int32_t field_words, int32_t two,
                              int32_t tables, const mve_pred16_t *word_lanes, uint32_t *to) {
     const uint32x4_t zero = vdupq_n_u32(0);
     const uint32_t *w1 = weight + (two ? field_words : 0);
-    for (int32_t t = 0; t < tables; ++t, word_lanes += EDGEDIFF_MAX_FIELD_WORDS) {
+    for (int32_t t = 0; t < tables; ++t, word_lanes += field_words) {
         uint32_t *to0 = to + t * 2 * field_words * EDGEDIFF_LANES,
                  *to1 = to0 + field_words * EDGEDIFF_LANES;
         for (int32_t i = 0; i < field_words; ++i) {
@@ -320,7 +315,7 @@ EDGEDIFF_MVE_INLINE void conv_rows(const conv_t *k, int32_t n, int32_t co, int32
             const uint32x4_t off = vldrwq_u32(k->offsets + v * EDGEDIFF_LANES);
             const uint32_t *w0 = k->wbuf + (padded ? k->border[v] * k->table : 0);
             const uint32_t *w1 = w0 + field_words * EDGEDIFF_LANES;
-            const mve_pred16_t *lanes = k->lanes + v * EDGEDIFF_MAX_KERNEL_W;
+            const mve_pred16_t *lanes = k->lanes + v * kw;
             uint32x4_t d0 = vdupq_n_u32(0), d1 = vdupq_n_u32(0);
             if (padded || k->whole[v]) {
                 count_field(rows, k->row_words, ky_first, ky_end, off, w0, w1, kw, words,
@@ -378,7 +373,7 @@ static void conv_pair(const conv_t *k, int32_t n, int32_t co, int32_t padded, in
 static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint32_t *in,
                                      const uint32_t *weight, const elem_t *scale,
                                      const elem_t *bias, const edgediff_binary_post_t *post,
-                                     elem_t *out) {
+                                     elem_t *out, void *scratch) {
     if (!params_exact(p->c_out, scale, bias)) {
         edgediff_binary_conv2d(p, in, weight, scale, bias, post, out, EDGEDIFF_LOAD,
                                EDGEDIFF_STORE);
@@ -392,15 +387,17 @@ static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint
     /* Per x-vector: valid taps per lane along x (0 past w_out), predicates of the valid
      * lanes per kx, whether every lane before w_out has all its taps (clean) and, if not,
      * which masked weight table it takes in the padded path (border). */
-    int32_t x_taps[EDGEDIFF_MAX_X_VECTORS * EDGEDIFF_LANES] __attribute__((aligned(16)));
-    mve_pred16_t lanes[EDGEDIFF_MAX_X_VECTORS * EDGEDIFF_MAX_KERNEL_W];
-    uint8_t whole[EDGEDIFF_MAX_X_VECTORS], border[EDGEDIFF_MAX_X_VECTORS];
+    const edgediff_binary_conv2d_mve_scratch_t at = edgediff_binary_conv2d_mve_scratch(p);
+    uint8_t *const base = (uint8_t *)scratch;
+    int32_t *const x_taps = (int32_t *)(base + at.x_taps);
+    mve_pred16_t *const lanes = (mve_pred16_t *)(base + at.lanes);
+    uint8_t *const whole = base + at.whole, *const border = base + at.border;
     int32_t borders = 0;
     for (int32_t v = 0; v < x_vectors; ++v) {
         int32_t clean = 1;
         whole[v] = 1;
         for (int32_t kx = 0; kx < kw; ++kx) {
-            lanes[v * EDGEDIFF_MAX_KERNEL_W + kx] = 0;
+            lanes[v * kw + kx] = 0;
         }
         for (int32_t j = 0; j < EDGEDIFF_LANES; ++j) {
             const int32_t x = v * EDGEDIFF_LANES + j, ix0 = x * p->stride_w - p->pad_w;
@@ -410,7 +407,7 @@ static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint
             whole[v] &= x < w_out && kx_end - kx_first == kw;
             clean &= x >= w_out || kx_end - kx_first == kw;
             for (int32_t kx = kx_first; kx < kx_end && x < w_out; ++kx) {
-                lanes[v * EDGEDIFF_MAX_KERNEL_W + kx] |= (mve_pred16_t)(0xFu << (4 * j));
+                lanes[v * kw + kx] |= (mve_pred16_t)(0xFu << (4 * j));
             }
         }
         border[v] = (uint8_t)(clean ? 0 : ++borders);
@@ -429,25 +426,24 @@ static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint
     const int32_t row_words = padded ? padded_row : w_in * words;
     /* lane j's first-tap word in a row: in the copy pixel x * stride_w, in the input
      * x * stride_w - pad_w (lanes left of the input wrap around; they are never valid) */
-    uint32_t offsets[EDGEDIFF_MAX_X_VECTORS * EDGEDIFF_LANES] __attribute__((aligned(16)));
+    uint32_t *const offsets = (uint32_t *)(base + at.offsets);
     for (int32_t x = 0; x < x_vectors * EDGEDIFF_LANES; ++x) {
         offsets[x] = (uint32_t)((x * p->stride_w - (padded ? 0 : p->pad_w)) * words);
     }
     /* per weight table (clean, then each border x-vector's) the lanes of each field word */
-    mve_pred16_t word_lanes[(1 + EDGEDIFF_MAX_BORDERS) * EDGEDIFF_MAX_FIELD_WORDS];
+    mve_pred16_t *const word_lanes = (mve_pred16_t *)(base + at.word_lanes);
     for (int32_t t = 0, v = 0; t <= (padded ? borders : 0); ++t) {
         while (t && border[v] != t) {
             ++v;
         }
         for (int32_t i = 0; i < field_words; ++i) {
             const int32_t kx = i / words % kw;
-            word_lanes[t * EDGEDIFF_MAX_FIELD_WORDS + i] =
-                t ? lanes[v * EDGEDIFF_MAX_KERNEL_W + kx] : 0xFFFF;
+            word_lanes[t * field_words + i] = t ? lanes[v * kw + kx] : 0xFFFF;
         }
     }
-    uint32_t copy[EDGEDIFF_MAX_PADDED_WORDS] __attribute__((aligned(16)));
+    uint32_t *const copy = (uint32_t *)(base + at.copy);
     /* replicated weights of two channels: tables [clean, border 1 ...][channel][field] */
-    uint32_t wbuf[EDGEDIFF_WEIGHT_WORDS] __attribute__((aligned(16)));
+    uint32_t *const wbuf = (uint32_t *)(base + at.wbuf);
     const int32_t has_post = edgediff_binary_has_post(post);
     conv_t k = {p,       in,   row_words, per_row, x_vectors, 2 * field_words * EDGEDIFF_LANES,
                 offsets, wbuf, x_taps,    lanes,   whole,     border,
@@ -478,16 +474,11 @@ static inline void binary_conv2d_mve(const binary_conv2d_params_t *p, const uint
 /* This header's own macros end here (the includer's code does not use them). */
 #undef EDGEDIFF_LANES
 #undef EDGEDIFF_MAX_BORDERS
-#undef EDGEDIFF_MAX_FIELD_WORDS
-#undef EDGEDIFF_MAX_KERNEL_W
 #undef EDGEDIFF_MAX_PADDED_FIELD
 #undef EDGEDIFF_MAX_PADDED_WORDS
 #undef EDGEDIFF_MAX_ROW_WORDS
-#undef EDGEDIFF_MAX_W_OUT
-#undef EDGEDIFF_MAX_X_VECTORS
 #undef EDGEDIFF_POP2
 #undef EDGEDIFF_POP4
 #undef EDGEDIFF_POP6
-#undef EDGEDIFF_WEIGHT_WORDS
 
 #endif /* EDGEDIFF_MVE_BINARY_CONV2D_MVE_H */

@@ -26,10 +26,10 @@
 #define EDGEDIFF_MASK_BITS 128 /* one mask register at VLEN 128 */
 #define EDGEDIFF_MASK_BYTES (EDGEDIFF_MASK_BITS / 8)
 #define EDGEDIFF_MASK_WORDS (EDGEDIFF_MASK_BITS / EDGEDIFF_WORD_BITS)
-/* Limits of the stack buffers, checked by overrides/rvv.py: receptive fields up to 1152
- * bits (3x3 x 128 channels), counts of up to 512 output channels. */
-#define EDGEDIFF_MAX_MASKS 9
-#define EDGEDIFF_MAX_C_OUT 512
+/* Receptive fields up to EDGEDIFF_RVV_BINARY_MAX_MASKS masks (edgediff/limits.h: 1152 bits,
+ * 3x3 x 128 channels), checked by overrides/rvv.py; the field, its valid bits and the
+ * counts of every output channel live in the scratch (kernels_rvv.h sizes it). */
+#define EDGEDIFF_MAX_MASKS EDGEDIFF_RVV_BINARY_MAX_MASKS
 
 /* Declares mask k of the receptive field (and of its valid bits when masked) and loads it;
  * the last mask is tail bits long. Unused ones are cleared, which the compiler drops. */
@@ -163,11 +163,12 @@ static inline void output_step(int32_t c_out, const int32_t *differs, int32_t ag
     }
 }
 
-/* The kernel (half: f16 scale, bias and output, else f32). */
+/* The kernel (half: f16 scale, bias and output, else f32). scratch: the receptive field,
+ * its valid bits and the counts per output channel, each from an aligned byte. */
 static inline void binary_conv2d_rvv(const binary_conv2d_params_t *p, const uint32_t *in,
                                      const uint32_t *weight, const void *scale,
                                      const void *bias, const edgediff_binary_post_t *post,
-                                     void *out, int32_t half) {
+                                     void *out, int32_t half, void *scratch) {
     const int32_t words = p->words, kh = p->kernel_h, kw = p->kernel_w;
     const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
     const int32_t plane = h_out * w_out;
@@ -176,9 +177,10 @@ static inline void binary_conv2d_rvv(const binary_conv2d_params_t *p, const uint
     const size_t tail =
         (size_t)(field_words - (masks - 1) * EDGEDIFF_MASK_WORDS) * EDGEDIFF_WORD_BITS;
     const int32_t has_post = edgediff_binary_has_post(post);
-    uint32_t field[EDGEDIFF_MAX_MASKS * EDGEDIFF_MASK_WORDS],
-        valid[EDGEDIFF_MAX_MASKS * EDGEDIFF_MASK_WORDS];
-    int32_t differs[EDGEDIFF_MAX_C_OUT];
+    const int32_t field_bytes = edgediff_scratch_round(field_words * 4);
+    uint32_t *const field = (uint32_t *)scratch;
+    uint32_t *const valid = (uint32_t *)((uint8_t *)scratch + field_bytes);
+    int32_t *const differs = (int32_t *)((uint8_t *)scratch + 2 * field_bytes);
     for (int32_t n = 0; n < p->n; ++n) {
         for (int32_t y = 0; y < h_out; ++y) {
             const int32_t iy0 = y * p->stride_h - p->pad_h;
@@ -221,7 +223,6 @@ static inline void binary_conv2d_rvv(const binary_conv2d_params_t *p, const uint
 #undef EDGEDIFF_MASK_BITS
 #undef EDGEDIFF_MASK_BYTES
 #undef EDGEDIFF_MASK_WORDS
-#undef EDGEDIFF_MAX_C_OUT
 #undef EDGEDIFF_MAX_MASKS
 
 #endif /* EDGEDIFF_RVV_BINARY_CONV2D_RVV_H */

@@ -3,7 +3,7 @@
  * first. The input is float NCHW, as the float convolutions', so the work is theirs:
  *
  *   1. per block of output channels, the packed weight bits (bit 1 = -1) are expanded into
- *      +-1.0 elements in conv2d's [c_out][c_in][kh][kw] layout in a stack table;
+ *      +-1.0 elements in conv2d's [c_out][c_in][kh][kw] layout in a table (scratch);
  *   2. conv2d_mve (conv2d_mve.h: outputs vectorized along x, a zero-padded band of input
  *      rows, 3 output channels x 2 vectors per tile) sums sign * x into out. A product by
  *      +-1.0 is exact, so each fused multiply-add is one rounding of acc +- x: the
@@ -25,11 +25,11 @@
 /* One convolution instance (not inlined per call site: conv2d_mve instantiates its 3x3
  * loop for several widths). The widths are those of conv2d_<dtype>_mve.c. */
 static void __attribute__((noinline)) bw_conv(const conv2d_params_t *q, const elem_t *in,
-                                              const elem_t *table, elem_t *out) {
+                                              const elem_t *table, elem_t *out, void *scratch) {
 #if defined(EDGEDIFF_MVE_ELEM_F32)
-    conv2d_mve(q, in, table, (const elem_t *)0, out, 2, 4, 2);
+    conv2d_mve(q, in, table, (const elem_t *)0, out, 2, 4, 2, scratch);
 #else
-    conv2d_mve(q, in, table, (const elem_t *)0, out, 1, 2, 1);
+    conv2d_mve(q, in, table, (const elem_t *)0, out, 1, 2, 1, scratch);
 #endif
 }
 
@@ -91,7 +91,7 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const void *scale,
 #endif
 }
 
-#define EDGEDIFF_BW_CONV(q, in, table, out) bw_conv(q, in, table, out)
+#define EDGEDIFF_BW_CONV(q, in, table, out, scratch) bw_conv(q, in, table, out, scratch)
 #define EDGEDIFF_BW_TILE 3 /* conv2d_mve.h's tile: 3 output channels */
 #include "edgediff/internal/binary_weight_blocks.h"
 

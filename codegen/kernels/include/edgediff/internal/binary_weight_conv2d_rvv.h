@@ -6,7 +6,7 @@
  * convolutions', so the work is theirs:
  *
  *   1. per block of output channels, the packed weight bits (bit 1 = -1) are expanded into
- *      +-1.0 elements in conv2d's [c_out][c_in][kh][kw] layout in a stack table;
+ *      +-1.0 elements in conv2d's [c_out][c_in][kh][kw] layout in a table (scratch);
  *   2. EDGEDIFF_RVV_BW_CONV (conv2d_rvv.h: the output plane cut into chunks of vector
  *      lanes, 2 chunks x up to 6 output channels per block, borders from zero-padded copies
  *      of the input rows) sums sign * x into out with vfmacc.vf by +-1.0: the product is
@@ -75,8 +75,8 @@ static void bw_output(elem_t *out, int32_t count, int32_t co, const elem_t *scal
     }
 }
 
-#define EDGEDIFF_BW_CONV(q, in, table, out) \
-    EDGEDIFF_RVV_BW_CONV(q, in, table, (const elem_t *)0, out)
+#define EDGEDIFF_BW_CONV(q, in, table, out, scratch) \
+    EDGEDIFF_RVV_BW_CONV(q, in, table, (const elem_t *)0, out, scratch)
 #define EDGEDIFF_BW_TILE EDGEDIFF_CB_MAX /* conv2d_rvv.h's block of output channels */
 #include "edgediff/internal/binary_weight_blocks.h"
 

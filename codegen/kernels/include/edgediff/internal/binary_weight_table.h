@@ -1,15 +1,13 @@
 /* The +-1 weight table the SIMD W1A16 kernels (mve/, rvv/ binary_weight_conv2d) run their
- * float conv loops on: a block of output channels' packed sign bits expanded to elements.
- * The includer defines elem_t. The size must match BINARY_WEIGHT_TABLE_BYTES in
- * codegen/binary.py: the +-1 weights of at least one output channel (c_in * kernel_h *
- * kernel_w elements) must fit. */
+ * float conv loops on: a block of output channels' packed sign bits expanded to elements,
+ * at the start of the kernel's scratch (its size: edgediff_bw_block_channels() in
+ * edgediff/scratch.h, at most EDGEDIFF_BW_TABLE_BYTES of edgediff/limits.h unless one
+ * channel needs more). The includer defines elem_t. */
 #ifndef EDGEDIFF_BINARY_WEIGHT_TABLE_H
 #define EDGEDIFF_BINARY_WEIGHT_TABLE_H
 
 #include "edgediff/internal/binary_util.h"
-
-#define EDGEDIFF_BW_TABLE_BYTES 16384
-#define EDGEDIFF_BW_TABLE_ELEMS ((int32_t)(EDGEDIFF_BW_TABLE_BYTES / sizeof(elem_t)))
+#include "edgediff/scratch.h"
 
 /* dst[j][c][t] = +-1 for output channels co0 .. co0 + cb - 1, input channel c, tap t. */
 static void bw_expand_signs(elem_t *dst, const uint32_t *weight, int32_t co0, int32_t cb,
@@ -27,20 +25,9 @@ static void bw_expand_signs(elem_t *dst, const uint32_t *weight, int32_t co0, in
     }
 }
 
-/* Output channels per table fill: as many as the table holds (per = c_in * taps elements
- * each), balanced over the fills, and a multiple of the conv loop's channel tile `tile`
- * where the table allows, so no fill ends in a short tile. */
+/* Output channels per table fill (edgediff/scratch.h). */
 static int32_t bw_block_channels(int32_t c_out, int32_t per, int32_t tile) {
-    int32_t cb_max = EDGEDIFF_BW_TABLE_ELEMS / per;
-    if (cb_max > tile) {
-        cb_max -= cb_max % tile;
-    }
-    const int32_t blocks = (c_out + cb_max - 1) / cb_max;
-    int32_t cb = (c_out + blocks - 1) / blocks;
-    if (cb % tile && cb + tile - cb % tile <= cb_max) {
-        cb += tile - cb % tile;
-    }
-    return cb;
+    return edgediff_bw_block_channels(c_out, per, tile, (int32_t)sizeof(elem_t));
 }
 
 /* The float conv's parameters for one batch item of the layer; c_out is set per fill. */

@@ -91,9 +91,10 @@ EDGEDIFF_MVE_INLINE void store_tile(vec_t acc[6], int32_t n_co, elem_t *out_a,
     }
 }
 
+/* band: the scratch, edgediff_conv2d_mve_band_bytes() (kernels_mve.h) bytes. */
 EDGEDIFF_MVE_INLINE void conv3x3(const conv2d_params_t *p, const elem_t *in,
                                  const elem_t *weight, const elem_t *bias, elem_t *out,
-                                 const int32_t stride, const int32_t nvx) {
+                                 const int32_t stride, const int32_t nvx, elem_t *band) {
     const int32_t c_in = p->c_in, h_in = p->h_in, w_in = p->w_in;
     const int32_t c_out = p->c_out, h_out = p->h_out, w_out = p->w_out;
     const int32_t plane = h_out * w_out, act = p->act;
@@ -104,7 +105,6 @@ EDGEDIFF_MVE_INLINE void conv3x3(const conv2d_params_t *p, const elem_t *in,
     const int32_t rows = (nvx == 1 && h_out > 1) ? 2 : 1; /* output rows per band */
     const int32_t nb = (rows - 1) * stride + 3;             /* input rows per band */
     const int32_t cs = nb * rs;
-    elem_t band[EDGEDIFF_MVE_CONV_SCRATCH_BYTES / sizeof(elem_t)] __attribute__((aligned(16)));
     for (int32_t i = 0; i < c_in * cs; i += EDGEDIFF_LANES) {
         EDGEDIFF_MVE_ST(band + i, EDGEDIFF_MVE_ZERO);
     }
@@ -210,32 +210,37 @@ static void conv1x1(const conv2d_params_t *p, const elem_t *in, const elem_t *we
 /* The kernel for each image of the batch: 1x1 or 3x3. The 3x3 loop is instantiated with
  * constant strides and tap offsets for the common widths, so the inner loop addresses with
  * immediates: nvx_s1a and nvx_s1b vectors per output row at stride 1, nvx_s2 at stride 2
- * (constants of the calling kernel); other widths share one generic instance per stride. */
+ * (constants of the calling kernel); other widths share one generic instance per stride.
+ * scratch: the 3x3 loop's band of zero-padded input rows (kernels_mve.h sizes it). */
 EDGEDIFF_MVE_INLINE void conv2d_mve(const conv2d_params_t *p, const elem_t *in,
                                     const elem_t *weight, const elem_t *bias, elem_t *out,
                                     const int32_t nvx_s1a, const int32_t nvx_s1b,
-                                    const int32_t nvx_s2) {
+                                    const int32_t nvx_s2, void *scratch) {
+    if (p->kernel_h == 1) { /* its own loop: the scratch pointer is not live in it */
+        for (int32_t n = 0; n < p->n; ++n) {
+            conv1x1(p, in + n * p->c_in * p->h_in * p->w_in, weight, bias,
+                    out + n * p->c_out * p->h_out * p->w_out);
+        }
+        return;
+    }
+    elem_t *const band = (elem_t *)scratch;
     for (int32_t n = 0; n < p->n; ++n) {
         const elem_t *in_n = in + n * p->c_in * p->h_in * p->w_in;
         elem_t *out_n = out + n * p->c_out * p->h_out * p->w_out;
-        if (p->kernel_h == 1) {
-            conv1x1(p, in_n, weight, bias, out_n);
-            continue;
-        }
         const int32_t nvx = (p->w_out + EDGEDIFF_LANES - 1) / EDGEDIFF_LANES;
         if (p->stride_h == 1) {
             if (nvx == nvx_s1a) {
-                conv3x3(p, in_n, weight, bias, out_n, 1, nvx_s1a);
+                conv3x3(p, in_n, weight, bias, out_n, 1, nvx_s1a, band);
             } else if (nvx == nvx_s1b) {
-                conv3x3(p, in_n, weight, bias, out_n, 1, nvx_s1b);
+                conv3x3(p, in_n, weight, bias, out_n, 1, nvx_s1b, band);
             } else {
-                conv3x3(p, in_n, weight, bias, out_n, 1, nvx);
+                conv3x3(p, in_n, weight, bias, out_n, 1, nvx, band);
             }
         } else {
             if (nvx == nvx_s2) {
-                conv3x3(p, in_n, weight, bias, out_n, 2, nvx_s2);
+                conv3x3(p, in_n, weight, bias, out_n, 2, nvx_s2, band);
             } else {
-                conv3x3(p, in_n, weight, bias, out_n, 2, nvx);
+                conv3x3(p, in_n, weight, bias, out_n, 2, nvx, band);
             }
         }
     }

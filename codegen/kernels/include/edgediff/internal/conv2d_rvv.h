@@ -18,10 +18,13 @@
 
 static void silu_in_place(elem_t *x, int32_t count);
 
-#define EDGEDIFF_SCRATCH_BYTES 16384
-#define EDGEDIFF_SCRATCH_ELEMS ((int32_t)(EDGEDIFF_SCRATCH_BYTES / sizeof(elem_t)))
-#define EDGEDIFF_CB_MAX 6
-#define EDGEDIFF_PACK_CI 32 /* input channels (x 9 taps) of packed weights per block */
+/* The tiling budgets (edgediff/limits.h): band copies per block of input channels at most
+ * EDGEDIFF_SCRATCH_ELEMS elements, EDGEDIFF_CB_MAX output channels per block and packed
+ * weights of EDGEDIFF_PACK_CI input channels (x 9 taps). Both buffers live in the
+ * kernel's scratch, laid out by edgediff_conv2d_rvv_scratch() (kernels_rvv.h). */
+#define EDGEDIFF_SCRATCH_ELEMS ((int32_t)(EDGEDIFF_RVV_CONV_BAND_BYTES / sizeof(elem_t)))
+#define EDGEDIFF_CB_MAX EDGEDIFF_RVV_CONV_CB_MAX
+#define EDGEDIFF_PACK_CI EDGEDIFF_RVV_CONV_PACK_CI
 
 /* The inner loop of a block is written as asm: clang 14 gives the vfmacc intrinsic a
  * tail-undisturbed policy and loads a tail-agnostic one, and puts a vsetvli between every
@@ -41,7 +44,8 @@ typedef struct {
     __asm__(EDGEDIFF_ASM_VLOAD " %0, (%1)" \
             : "=vr"(x)                     \
             : "r"(ptr), "r"(tok), "m"(*(const vchunk_t *)(ptr)))
-/* Indexed (gather) load for strided convolutions: byte offsets in idx (idx_t), 16-bit indices. */
+/* Indexed (gather) load for strided convolutions: byte offsets in idx (idx_t), 16-bit
+ * indices; the asm names the whole band budget as the memory it reads. */
 typedef struct {
     elem_t e[EDGEDIFF_SCRATCH_ELEMS];
 } scratch_t;
@@ -114,6 +118,10 @@ EDGEDIFF_RVV_INLINE void conv3x3_block(const int cb, const int two, const int ga
     EDGEDIFF_FOR_CB(EDGEDIFF_DECL_ACC)
     EDGEDIFF_FOR_CB(EDGEDIFF_INIT_ACC)
     const int32_t row2 = 2 * row;
+    /* s as an opaque pointer: seen as the scratch argument plus offsets, clang 14's loop
+     * strength reduction kept the base and stepped all 18 tap offsets each input channel
+     * (18 adds) instead of stepping s once. */
+    __asm__("" : "+r"(s));
     for (int32_t ci = 0; ci < n_ci; ++ci) {
         size_t tok;
         EDGEDIFF_VSETVL_ASM(tok, vl);
@@ -239,10 +247,11 @@ EDGEDIFF_RVV_INLINE idx_t stride2_offsets(int32_t first, int32_t w_out, int32_t 
  * rows it needs are copied (3 copies per channel, see the file comment) for as many input
  * channels as the buffer holds, and each block of output channels accumulates over them. */
 static void conv3x3(const conv2d_params_t *p, const elem_t *in, const elem_t *weight,
-                    const elem_t *bias, elem_t *out) {
-    scratch_t scratch;
-    elem_t *const buffer = scratch.e;
-    elem_t packed[EDGEDIFF_CB_MAX * 9 * EDGEDIFF_PACK_CI];
+                    const elem_t *bias, elem_t *out, void *scratch) {
+    elem_t *const buffer = (elem_t *)scratch;
+    const scratch_t *const region = (const scratch_t *)scratch;
+    elem_t *const packed =
+        (elem_t *)((uint8_t *)scratch + edgediff_conv2d_rvv_scratch(p, sizeof(elem_t)).packed);
     const int32_t h = p->h_in, w = p->w_in, c_in = p->c_in, c_out = p->c_out;
     const int32_t h_out = p->h_out, w_out = p->w_out, stride = p->stride_h;
     const int32_t plane = h * w, out_plane = h_out * w_out;
@@ -281,7 +290,7 @@ static void conv3x3(const conv2d_params_t *p, const elem_t *in, const elem_t *we
                     int32_t o = 0;
                     if (stride == 1) {
 #define EDGEDIFF_CALL3(CB, TWO, VL)                                                               \
-    conv3x3_block(CB, TWO, 0, buffer + o, &scratch, copy_stride, w, (size_t)(VL),                 \
+    conv3x3_block(CB, TWO, 0, buffer + o, region, copy_stride, w, (size_t)(VL),                   \
                   EDGEDIFF_VIDX_UNDEF(), EDGEDIFF_VIDX_UNDEF(), packed, cib, dst0 + o, out_plane, \
                   bs, from_out, relu)
 #define EDGEDIFF_FULL3(CB) EDGEDIFF_CALL3(CB, 1, vlmax)
@@ -303,7 +312,7 @@ static void conv3x3(const conv2d_params_t *p, const elem_t *in, const elem_t *we
                         }
                     } else {
 #define EDGEDIFF_CALLS(CB, TWO, VL)                                                       \
-    conv3x3_block(CB, TWO, 1, buffer, &scratch, copy_stride, w, (size_t)(VL), idx0, idx1, \
+    conv3x3_block(CB, TWO, 1, buffer, region, copy_stride, w, (size_t)(VL), idx0, idx1,   \
                   packed, cib, dst0 + o, out_plane, bs, from_out, relu)
 #define EDGEDIFF_FULLS(CB) EDGEDIFF_CALLS(CB, 1, vlmax)
 #define EDGEDIFF_ONES(CB) EDGEDIFF_CALLS(CB, 0, vl1)
@@ -328,12 +337,12 @@ static void conv3x3(const conv2d_params_t *p, const elem_t *in, const elem_t *we
 }
 
 static void conv1x1(const conv2d_params_t *p, const elem_t *in, const elem_t *weight,
-                    const elem_t *bias, elem_t *out) {
+                    const elem_t *bias, elem_t *out, void *scratch) {
     const int32_t c_in = p->c_in, c_out = p->c_out;
     const int32_t plane = p->h_in * p->w_in;
     const int relu_act = p->act == EDGEDIFF_ACT_RELU;
     const int32_t vlmax = (int32_t)EDGEDIFF_VLMAX();
-    elem_t packed[EDGEDIFF_CB_MAX * 9 * EDGEDIFF_PACK_CI];
+    elem_t *const packed = (elem_t *)scratch;
     const int32_t cib_max = 9 * EDGEDIFF_PACK_CI;
     for (int32_t n = 0; n < p->n; ++n) {
         const elem_t *in_n = in + n * c_in * plane;
@@ -375,11 +384,11 @@ static void conv1x1(const conv2d_params_t *p, const elem_t *in, const elem_t *we
 }
 
 static inline void conv2d(const conv2d_params_t *p, const elem_t *in, const elem_t *weight,
-                          const elem_t *bias, elem_t *out) {
+                          const elem_t *bias, elem_t *out, void *scratch) {
     if (p->kernel_h == 1) {
-        conv1x1(p, in, weight, bias, out);
+        conv1x1(p, in, weight, bias, out, scratch);
     } else {
-        conv3x3(p, in, weight, bias, out);
+        conv3x3(p, in, weight, bias, out, scratch);
     }
     if (p->act == EDGEDIFF_ACT_SILU) {
         silu_in_place(out, p->n * p->c_out * p->h_out * p->w_out);
@@ -390,10 +399,10 @@ static inline void conv2d(const conv2d_params_t *p, const elem_t *in, const elem
  * (EDGEDIFF_RVV_CONV2D_NAME; conv2d_f16_rvv.h says why there are two names). Declared
  * first: the binary_weight copy has no public prototype. */
 void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const elem_t *in, const elem_t *weight,
-                              const elem_t *bias, elem_t *out);
+                              const elem_t *bias, elem_t *out, void *scratch);
 void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const elem_t *in, const elem_t *weight,
-                              const elem_t *bias, elem_t *out) {
-    conv2d(p, in, weight, bias, out);
+                              const elem_t *bias, elem_t *out, void *scratch) {
+    conv2d(p, in, weight, bias, out, scratch);
 }
 
 /* The includer's parameters end here. */
@@ -435,7 +444,6 @@ void EDGEDIFF_RVV_CONV2D_NAME(const conv2d_params_t *p, const elem_t *in, const 
 #undef EDGEDIFF_PACK_CI
 #undef EDGEDIFF_PAIR1
 #undef EDGEDIFF_PAIR3
-#undef EDGEDIFF_SCRATCH_BYTES
 #undef EDGEDIFF_SCRATCH_ELEMS
 #undef EDGEDIFF_STORE_ACC
 #undef EDGEDIFF_TAP

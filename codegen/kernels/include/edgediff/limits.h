@@ -1,0 +1,52 @@
+/* The limits and tiling budgets of the optimized kernels, in one place.
+ *
+ * The kernels read them here, and the Python side reads this file too
+ * (codegen/kernels/limits.py parses every `#define EDGEDIFF_<NAME> <integer>` line): the
+ * override predicates (which kernel can take a layer) and the scratch rules (how much
+ * working memory a layer's kernel gets in the arena) use these numbers, never copies. So a
+ * value here is a plain decimal integer, one per line.
+ *
+ * Working memory is not a limit: a kernel that needs some takes a `void *scratch` sized
+ * per layer by its `edgediff_<kernel>_get_buffer_size()` (kernels_<isa>.h), placed in the
+ * model's arena by the memory planner. What stays here are register counts, counter
+ * widths and the budgets a kernel tiles its work by (the same budget gives the same
+ * tiling, so the same instructions). */
+#ifndef EDGEDIFF_LIMITS_H
+#define EDGEDIFF_LIMITS_H
+
+/* Every part of a kernel's scratch starts at this alignment (vector loads); the arena
+ * places each layer's scratch at the same alignment. */
+#define EDGEDIFF_SCRATCH_ALIGN 16
+
+/* conv2d_*_rvv: band of input rows copied per block of input channels (three copies per
+ * channel) is tiled to at most this many bytes ... */
+#define EDGEDIFF_RVV_CONV_BAND_BYTES 16384
+/* ... output channels per block (12 accumulators of 2 vector registers each) ... */
+#define EDGEDIFF_RVV_CONV_CB_MAX 6
+/* ... input channels of packed weights per block ... */
+#define EDGEDIFF_RVV_CONV_PACK_CI 32
+/* ... and input rows of at most this many elements: one output row's band must fit the
+ * band budget, which the gathers' 16-bit offsets and the inner loop's asm memory operand
+ * cover. */
+#define EDGEDIFF_RVV_CONV_MAX_W_IN 128
+
+/* binary_weight_conv2d_*_{mve,rvv}: output channels whose +-1 weights are expanded at
+ * once fill at most this many bytes (at least one channel always). */
+#define EDGEDIFF_BW_TABLE_BYTES 16384
+
+/* binary_conv2d_*_mve: per-byte popcount accumulators hold at most 31 words of a row of
+ * taps (31 * 8 = 248 <= 255): kernel_w * words <= this. */
+#define EDGEDIFF_MVE_BINARY_MAX_ROW_WORDS 31
+/* Its unpredicated (padded) path: input rows copied with zero words around them when the
+ * copy has at most this many words, ... */
+#define EDGEDIFF_MVE_BINARY_MAX_PADDED_WORDS 2048
+/* ... the receptive field at most this many words ... */
+#define EDGEDIFF_MVE_BINARY_MAX_PADDED_FIELD 64
+/* ... and at most this many x-vectors with taps in the padding (one weight table each). */
+#define EDGEDIFF_MVE_BINARY_MAX_BORDERS 4
+
+/* binary_conv2d_*_rvv: the receptive field stays in this many mask registers of 128 bits
+ * (kernel_h * kernel_w * words <= 4 * this). */
+#define EDGEDIFF_RVV_BINARY_MAX_MASKS 9
+
+#endif /* EDGEDIFF_LIMITS_H */

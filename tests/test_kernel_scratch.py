@@ -1,0 +1,143 @@
+"""Kernel working memory: the C size functions and the Python rules are the same function.
+
+Every override with a scratch rule (`Override.scratch_bytes`, used by the memory planner)
+has a C twin, `edgediff_<function>_get_buffer_size()` inline in kernels_<isa>.h, which the
+kernel's own carving of its scratch follows. This test compiles the C functions for the
+host and compares them with the Python rules on many random shapes each, so the two cannot
+drift apart; and checks the limits Python uses are the header's."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+
+import pytest
+
+from codegen.kernels.catalog import OVERRIDES
+from codegen.kernels.limits import LIMITS, LIMITS_HEADER, read_limits
+from codegen.kernels.registry import INCLUDE_DIR
+from tests.helpers.tools import require_commands
+
+pytestmark = pytest.mark.unit
+
+# The C parameter struct of each kernel family and its fields, in kernels.h order.
+CONV_FIELDS = ["n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel_h", "kernel_w",
+               "stride_h", "stride_w", "pad_h", "pad_w", "dilation_h", "dilation_w", "groups", "act"]
+BINARY_FIELDS = ["n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel_h", "kernel_w",
+                 "stride_h", "stride_w", "pad_h", "pad_w", "words"]
+SHAPES_PER_KERNEL = 300
+
+
+def _family(function: str) -> tuple[str, list[str]]:
+    if function.startswith(("binary_conv2d_", "binary_weight_conv2d_")):
+        return "binary_conv2d_params_t", BINARY_FIELDS
+    if function.startswith("conv2d_"):
+        return "conv2d_params_t", CONV_FIELDS
+    raise AssertionError(f"{function}: add its parameter struct to this test")
+
+
+def _with_scratch() -> list:
+    return sorted((o for lst in OVERRIDES.values() for o in lst if o.scratch_bytes is not None),
+                  key=lambda o: o.function)
+
+
+def _program(overrides) -> str:
+    """A host program: reads `<function> <fields...>` lines, prints the C getter's bytes."""
+    cases = []
+    for o in overrides:
+        ctype, fields = _family(o.function)
+        reads = " ".join("%d" for _ in fields)
+        addresses = ", ".join(f"&p.{f}" for f in fields)
+        cases.append(f"""        if (strcmp(name, "{o.function}") == 0) {{
+            {ctype} p;
+            if (scanf("{reads}", {addresses}) != {len(fields)}) return 2;
+            printf("%d\\n", (int)edgediff_{o.function}_get_buffer_size(&p));
+            continue;
+        }}""")
+    return ("#include <stdio.h>\n#include <string.h>\n\n#include \"edgediff/kernels.h\"\n\n"
+            "int main(void) {\n    char name[64];\n    while (scanf(\"%63s\", name) == 1) {\n"
+            + "\n".join(cases) + "\n        return 3;\n    }\n    return 0;\n}\n")
+
+
+def _conv_shape(rng: random.Random) -> dict:
+    k = rng.choice([1, 3])
+    stride = 1 if k == 1 else rng.choice([1, 2])
+    pad = 0 if k == 1 else 1
+    h_in, w_in = rng.randint(1, 70), rng.randint(1, 140)
+    return dict(n=rng.randint(1, 2), c_in=rng.randint(1, 700), h_in=h_in, w_in=w_in,
+                c_out=rng.randint(1, 700), h_out=(h_in + 2 * pad - k) // stride + 1,
+                w_out=(w_in + 2 * pad - k) // stride + 1, kernel_h=k, kernel_w=k,
+                stride_h=stride, stride_w=stride, pad_h=pad, pad_w=pad, dilation_h=1,
+                dilation_w=1, groups=1, act=rng.choice([0, 1, 2]))
+
+
+def _binary_shape(rng: random.Random) -> dict:
+    kh, kw = rng.randint(1, 5), rng.randint(1, 5)
+    sh, sw = rng.randint(1, 3), rng.randint(1, 3)
+    ph, pw = rng.randint(0, kh // 2 + 1), rng.randint(0, kw // 2 + 1)
+    h_in, w_in = rng.randint(kh, 48), rng.randint(kw, 300)
+    c_in = rng.randint(1, 400)
+    return dict(n=rng.randint(1, 2), c_in=c_in, h_in=h_in, w_in=w_in, c_out=rng.randint(1, 900),
+                h_out=(h_in + 2 * ph - kh) // sh + 1, w_out=(w_in + 2 * pw - kw) // sw + 1,
+                kernel_h=kh, kernel_w=kw, stride_h=sh, stride_w=sw, pad_h=ph, pad_w=pw,
+                words=-(-c_in // 32))
+
+
+def _float_conv_shape(rng: random.Random) -> dict:
+    """A W1A16 layer: a float convolution's shape with binary_conv2d_params_t's fields."""
+    p = _conv_shape(rng)
+    return {**{f: p[f] for f in BINARY_FIELDS if f in p}, "words": -(-p["c_in"] // 32)}
+
+
+def _shapes(o, rng: random.Random) -> list[dict]:
+    """Random shapes the override takes (its predicate), SHAPES_PER_KERNEL of them."""
+    make = (_float_conv_shape if o.function.startswith("binary_weight_") else
+            _binary_shape if o.function.startswith("binary_") else _conv_shape)
+    shapes = []
+    for _ in range(200 * SHAPES_PER_KERNEL):
+        p = make(rng)
+        if o.applies(p):
+            shapes.append(p)
+            if len(shapes) == SHAPES_PER_KERNEL:
+                return shapes
+    raise AssertionError(f"{o.function}: too few random shapes pass its predicate")
+
+
+def test_c_getters_equal_python_rules(tmp_path):
+    require_commands("a host build", ["cc"], "apt-get install -y gcc")
+    overrides = _with_scratch()
+    assert {o.function for o in overrides} >= {"conv2d_f32_mve", "conv2d_f16_rvv",
+                                               "binary_conv2d_f16_mve", "binary_conv2d_f32_rvv",
+                                               "binary_weight_conv2d_f16_mve",
+                                               "binary_weight_conv2d_f32_rvv"}
+    source = tmp_path / "getters.c"
+    source.write_text(_program(overrides))
+    exe = tmp_path / "getters"
+    subprocess.run(["cc", "-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", f"-I{INCLUDE_DIR}",
+                    str(source), "-o", str(exe)], check=True, capture_output=True, text=True)
+    rng = random.Random(12)
+    rows = [(o, p) for o in overrides for p in _shapes(o, rng)]
+    stdin = "".join(f"{o.function} {' '.join(str(p[f]) for f in _family(o.function)[1])}\n"
+                    for o, p in rows)
+    result = subprocess.run([str(exe)], input=stdin, capture_output=True, text=True, check=True)
+    c_bytes = [int(line) for line in result.stdout.split()]
+    assert len(c_bytes) == len(rows)
+    for (o, p), c in zip(rows, c_bytes):
+        assert o.scratch_bytes(p) == c, (o.function, p)
+
+
+def test_limits_are_the_header_defines(tmp_path):
+    """Python reads every define of limits.h, with the value the C compiler sees."""
+    require_commands("a host build", ["cc"], "apt-get install -y gcc")
+    names = set(re.findall(r"^#define EDGEDIFF_(\w+)", LIMITS_HEADER.read_text(), re.M))
+    assert set(read_limits()) == names - {"LIMITS_H"}
+    source = tmp_path / "limits.c"
+    source.write_text("#include <stdio.h>\n#include \"edgediff/limits.h\"\nint main(void) {\n"
+                      + "".join(f'    printf("{n} %d\\n", (int)(EDGEDIFF_{n}));\n' for n in LIMITS)
+                      + "    return 0;\n}\n")
+    exe = tmp_path / "limits"
+    subprocess.run(["cc", "-std=c11", f"-I{INCLUDE_DIR}", str(source), "-o", str(exe)], check=True)
+    printed = dict(line.split() for line in subprocess.run(
+        [str(exe)], capture_output=True, text=True, check=True).stdout.splitlines())
+    assert {n: int(v) for n, v in printed.items()} == LIMITS
