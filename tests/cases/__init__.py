@@ -17,3 +17,6 @@ FAMILIES.append(reduce)
 from tests.cases import conv_transpose  # noqa: E402
 
 FAMILIES.append(conv_transpose)
+from tests.cases import simd13  # noqa: E402  (SIMD conv1d and layer norm overrides)
+
+FAMILIES.append(simd13)
