@@ -5,6 +5,8 @@ from PIPELINE; the graph is validated after each. Order matters:
 - tabulate_time first (only with a sampler's schedule), so its tables are weights like any other;
 - batch norms are folded or lowered before the binary convs are recognised, and those
   before activation fusion (nothing fuses into a binary conv; its own output steps fold);
+- a channels layer norm between two permutes becomes one layer norm before activation
+  fusion, so the activation after the second permute fuses into it;
 - the layout pass fixes sizes and strides once the op list is final;
 - the precision pass runs last: it needs the final op list and its casts must not be
   fused into.
@@ -18,15 +20,16 @@ from collections.abc import Sequence
 
 from codegen.ir import Graph
 from codegen.passes import (assign_precision, eliminate_dead_nodes, fold_batch_norm,
-                            fold_binary_output, fuse_activation, lower_batch_norm,
-                            lower_binary_conv, resolve_layout, tabulate_time)
+                            fold_binary_output, fuse_activation, fuse_channels_layer_norm,
+                            lower_batch_norm, lower_binary_conv, resolve_layout, tabulate_time)
 from codegen.passes.options import CompileOptions
 from codegen.passes.precision_policy import PrecisionPolicy
 
 __all__ = ["PIPELINE", "CompileOptions", "PrecisionPolicy", "run_passes", "tabulate_time"]
 
 PIPELINE = [tabulate_time, fold_batch_norm, lower_batch_norm, lower_binary_conv, fold_binary_output,
-            fuse_activation, eliminate_dead_nodes, resolve_layout, assign_precision]
+            fuse_channels_layer_norm, fuse_activation, eliminate_dead_nodes, resolve_layout,
+            assign_precision]
 
 
 def run_passes(graph: Graph, precision: PrecisionPolicy | CompileOptions | None = None,

@@ -12,8 +12,10 @@ from codegen.kernels.catalog import OVERRIDES
 from codegen.kernels.registry import KERNEL_ROOT, kernel_source
 
 COMMAND = "sdk bench --matrix"
-# Ops that sum many terms in float (group_norm: its statistics; binary_weight_conv2d: ±x).
-DOT_OPS = {"conv2d", "linear", "group_norm", "binary_weight_conv2d", "conv_transpose2d"}
+# Ops that sum many terms in float (group_norm, layer_norm: their statistics;
+# binary_weight_conv2d: ±x).
+DOT_OPS = {"conv2d", "linear", "group_norm", "binary_weight_conv2d", "conv_transpose2d",
+           "layer_norm"}
 INTEGER_OPS = {"binary_conv2d"}  # XOR-popcount sums, exact in integers
 
 

@@ -23,3 +23,6 @@ FAMILIES.append(elementwise)
 from tests.cases import attention  # noqa: E402  (matmul and fused attention)
 
 FAMILIES.append(attention)
+from tests.cases import simd13  # noqa: E402  (SIMD conv1d and layer norm overrides)
+
+FAMILIES.append(simd13)

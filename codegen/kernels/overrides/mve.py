@@ -160,6 +160,15 @@ def _conv_transpose_applies(p: dict) -> bool:
     return (-(-p["kernel_h"] // p["stride_h"])) * (-(-p["kernel_w"] // p["stride_w"])) <= CONV_T_MAX_TAPS
 
 
+def conv1d_applies(p: dict) -> bool:
+    """conv1d_<dtype>_mve: conv2d with a 1xK kernel (nn.Conv1d, captured with height 1; a 1xK
+    conv2d's rows are independent too): kernel_h 1, pad_h 0, any kernel_w, stride and
+    padding; dilation 1, groups 1. FP32 accumulation in both precisions. After conv2d_*_mve
+    in preference, which keeps the 1x1 pointwise convolutions."""
+    return (p["groups"] == 1 and p["dilation_h"] == 1 and p["dilation_w"] == 1
+            and p["kernel_h"] == 1 and p["pad_h"] == 0)
+
+
 def _always(p: dict) -> bool:
     return True
 
@@ -183,8 +192,10 @@ def _mve(function: str, applies=_always, half_accumulation: bool = False,
 OVERRIDES: dict[str, list[Override]] = {
     # FP16 accumulation (8 lanes per FMA), flagged so validation bounds widen.
     "conv2d_f16": _mve("conv2d_f16_mve", _conv_applies, half_accumulation=True,
-                       scratch_bytes=_conv_scratch("f16")),
-    "conv2d_f32": _mve("conv2d_f32_mve", _conv_applies, scratch_bytes=_conv_scratch("f32")),
+                       scratch_bytes=_conv_scratch("f16"))
+    + _mve("conv1d_f16_mve", conv1d_applies),
+    "conv2d_f32": _mve("conv2d_f32_mve", _conv_applies, scratch_bytes=_conv_scratch("f32"))
+    + _mve("conv1d_f32_mve", conv1d_applies),
     # FP32 accumulation for both precisions (widened halves): the layers are tiny.
     "linear_f16": _mve("linear_f16_mve"),
     "linear_f32": _mve("linear_f32_mve"),
@@ -223,4 +234,7 @@ OVERRIDES: dict[str, list[Override]] = {
     # FP32 scores, softmax statistics and sums in both precisions.
     "attention_f16": _mve("attention_f16_mve", _attention_applies),
     "attention_f32": _mve("attention_f32_mve", _attention_applies),
+    # FP32 statistics always; along the row (inner 1) or over the pixels (inner > 1).
+    "layer_norm_f16": _mve("layer_norm_f16_mve"),
+    "layer_norm_f32": _mve("layer_norm_f32_mve"),
 }

@@ -163,15 +163,26 @@ def conv_transpose_applies(p: dict) -> bool:
     return (-(-p["kernel_h"] // p["stride_h"])) * (-(-p["kernel_w"] // p["stride_w"])) <= CONV_T_MAX_TAPS
 
 
+def conv1d_applies(p: dict) -> bool:
+    """conv1d_*_rvv: conv2d with a 1xK kernel (nn.Conv1d, captured with height 1; a 1xK
+    conv2d's rows are independent too): kernel_h 1, pad_h 0, any kernel_w, stride and
+    padding; dilation 1, groups 1. FP32 accumulation in both precisions. After conv2d_*_rvv
+    in preference, which keeps the 1x1 pointwise convolutions."""
+    return (p["groups"] == 1 and p["dilation_h"] == 1 and p["dilation_w"] == 1
+            and p["kernel_h"] == 1 and p["pad_h"] == 0)
+
+
 def _always(p: dict) -> bool:
     return True
 
 
 OVERRIDES: dict[str, list[Override]] = {
     "conv2d_f32": [Override("conv2d_f32_rvv", FEATURE, conv2d_applies,
-                            scratch_bytes=_conv2d_scratch(4))],
+                            scratch_bytes=_conv2d_scratch(4)),
+                   Override("conv1d_f32_rvv", FEATURE, conv1d_applies)],
     "conv2d_f16": [Override("conv2d_f16_rvv", FEATURE, conv2d_applies, half_accumulation=True,
-                            scratch_bytes=_conv2d_scratch(2))],
+                            scratch_bytes=_conv2d_scratch(2)),
+                   Override("conv1d_f16_rvv", FEATURE, conv1d_applies)],
     "linear_f32": [Override("linear_f32_rvv", FEATURE, _always)],
     "linear_f16": [Override("linear_f16_rvv", FEATURE, _always)],
     "group_norm_f32": [Override("group_norm_f32_rvv", FEATURE, _always)],
@@ -205,6 +216,9 @@ OVERRIDES: dict[str, list[Override]] = {
     # FP32 scores, softmax statistics and sums in both precisions; any shape codegen emits.
     "attention_f32": [Override("attention_f32_rvv", FEATURE, _always)],
     "attention_f16": [Override("attention_f16_rvv", FEATURE, _always)],
+    # FP32 statistics always; along the row (inner 1) or over the pixels (inner > 1).
+    "layer_norm_f32": [Override("layer_norm_f32_rvv", FEATURE, _always)],
+    "layer_norm_f16": [Override("layer_norm_f16_rvv", FEATURE, _always)],
 }
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):

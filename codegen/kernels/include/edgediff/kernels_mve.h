@@ -184,6 +184,20 @@ void edgediff_attention_f32_mve(const attention_params_t *p, const float *q, con
 void edgediff_attention_f16_mve(const attention_params_t *p, const edgediff_f16_t *q,
                                 const edgediff_f16_t *k, const edgediff_f16_t *v,
                                 edgediff_f16_t *out);
+/* conv2d with a 1xK kernel (nn.Conv1d): kernel_h 1, pad_h 0, any kernel_w, stride and
+ * padding; dilation 1, groups 1 (overrides/mve.py); FP32 accumulation in both. */
+void edgediff_conv1d_f32_mve(const conv2d_params_t *p, const float *in, const float *weight,
+                             const float *bias, float *out);
+void edgediff_conv1d_f16_mve(const conv2d_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out);
+/* Any [outer][size][inner]: along the row (inner 1) or over the pixels (inner > 1);
+ * FP32 statistics in both. */
+void edgediff_layer_norm_f32_mve(const layer_norm_params_t *p, const float *in, const float *gamma,
+                                 const float *beta, float *out);
+void edgediff_layer_norm_f16_mve(const layer_norm_params_t *p, const edgediff_f16_t *in,
+                                 const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                                 edgediff_f16_t *out);
 
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 
