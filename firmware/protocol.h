@@ -4,7 +4,8 @@
 #ifndef EDGEDIFF_PROTOCOL_H
 #define EDGEDIFF_PROTOCOL_H
 
-#define PROTO_VERSION 1
+/* 2: STACK (the stack high-water mark). */
+#define PROTO_VERSION 2
 #define PROTO_MAX_PAYLOAD 1024
 
 /* Request types (host -> device). */
@@ -16,6 +17,7 @@
 #define MSG_RESET 0x06
 #define MSG_TENSOR 0x07
 #define MSG_SAMPLE 0x08
+#define MSG_STACK 0x09
 /* Flashing: the app answers BOOTLOADER (acknowledge, then jump back to the bootloader); the
  * bootloader answers HELLO, RESET and BOOTLOADER too, so a host can always find out where it is. */
 #define MSG_INFO 0x10

@@ -56,6 +56,8 @@ class BuildManifest:
     outputs: list[dict]
     sampler: dict | None = None  # a diffusion build's SamplerPlan (sdk/diffusion/sampling.py)
     model_fingerprint: str | None = None  # None: written by an sdk from before it was recorded
+    scratch_bytes: int = 0  # the part of the arena the kernels use as working memory (plan)
+    stack_bytes: int = 0  # the stack the linker script reserves (.stack); 0: none (host, old builds)
 
     @property
     def directory(self) -> Path:
