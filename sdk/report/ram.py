@@ -46,27 +46,22 @@ class RamReport:
         """.data + .bss + the measured stack; without a measurement, .data + .bss alone."""
         return self.data_bss_bytes + (self.stack_used_bytes or 0)
 
-    def _stack_text(self) -> str:
+    def _stack_row(self) -> tuple[str, str]:
         if self.stack_used_bytes is not None:
-            return f"{self.stack_used_bytes:,} B high-water of {self.stack_reserved_bytes:,} B reserved"
+            return "RAM: stack high-water", f"{self.stack_used_bytes:,} B of {self.stack_reserved_bytes:,} B reserved"
         if self.stack_reserved_bytes:
-            return f"{self.stack_reserved_bytes:,} B reserved (high-water: sdk validate / sdk bench)"
-        return "not measured (the host target's stack is the process's)"
+            return "RAM: stack reserved", f"{self.stack_reserved_bytes:,} B (high-water: validate, bench)"
+        return "RAM: stack", "not measured (a host process)"
 
     def rows(self) -> list[tuple[str, str]]:
         """(label, value) rows for the commands' tables."""
         scratch = f" ({self.scratch_bytes:,} B kernel scratch)" if self.scratch_bytes else ""
-        if self.stack_used_bytes is not None:
-            total = f"{self.total_bytes:,} B"
-        elif self.stack_reserved_bytes:
-            total = (f"{self.data_bss_bytes:,} B static, "
-                     f"{self.data_bss_bytes + self.stack_reserved_bytes:,} B with the reserved stack")
-        else:
-            total = f"{self.data_bss_bytes:,} B (stack not included)"
+        measured = self.stack_used_bytes is not None
         return [("RAM: arena", f"{self.arena_bytes:,} B{scratch}"),
                 ("RAM: other .data/.bss", f"{self.other_static_bytes:,} B"),
-                ("RAM: stack", self._stack_text()),
-                ("RAM total", total)]
+                self._stack_row(),
+                ("RAM total" if measured else "RAM total (static)",
+                 f"{self.total_bytes:,} B" if measured else f"{self.total_bytes:,} B + stack")]
 
     def line(self) -> str:
         """One line: RAM and its parts."""
