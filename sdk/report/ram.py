@@ -68,8 +68,10 @@ class RamReport:
         scratch = f" (scratch {self.scratch_bytes:,})" if self.scratch_bytes else ""
         if self.stack_used_bytes is not None:
             stack = f"stack {self.stack_used_bytes:,} (high-water; {self.stack_reserved_bytes:,} reserved)"
-        else:
+        elif self.stack_reserved_bytes:
             stack = f"stack not measured ({self.stack_reserved_bytes:,} reserved)"
+        else:
+            stack = "stack not measured (a host process)"
         return (f"RAM {self.total_bytes:,} B = arena {self.arena_bytes:,}{scratch} + other .data/.bss "
                 f"{self.other_static_bytes:,} + {stack}")
 
