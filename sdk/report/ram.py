@@ -48,7 +48,8 @@ class RamReport:
 
     def _stack_row(self) -> tuple[str, str]:
         if self.stack_used_bytes is not None:
-            return "RAM: stack high-water", f"{self.stack_used_bytes:,} B of {self.stack_reserved_bytes:,} B reserved"
+            return ("RAM: stack high-water",
+                    f"{self.stack_used_bytes:,} B of {self.stack_reserved_bytes:,} B reserved")
         if self.stack_reserved_bytes:
             return "RAM: stack reserved", f"{self.stack_reserved_bytes:,} B (high-water: validate, bench)"
         return "RAM: stack", "not measured (a host process)"
