@@ -11,6 +11,7 @@
 #include "model.h"
 #include "noise.h"
 #include "sampler.h"
+#include "stack_watermark.h"
 
 #ifndef EDGEDIFF_BUILD_ID
 #define EDGEDIFF_BUILD_ID "unversioned"
@@ -28,6 +29,7 @@ void commands_reset(void)
     io_layout_ok = io_tensors_init();
     outputs_valid = false;
     layer_counters_clear();
+    stack_paint();
 }
 
 static void put_tensor_spec(reply_t *reply, const model_tensor_spec_t *spec)
@@ -375,6 +377,22 @@ static void handle_counters(const frame_t *request, reply_t *reply)
     }
 }
 
+/* STACK: () -> reserved:u32 used:u32, the stack high-water mark since boot or the last RESET
+ * (firmware/stack_watermark.c); reserved 0 where the target has no stack region to measure. */
+static void handle_stack(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 0) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "STACK takes no payload");
+        return;
+    }
+    uint32_t reserved;
+    uint32_t used;
+    (void)stack_used(&reserved, &used);
+    reply_ok(reply);
+    reply_put_u32(reply, reserved);
+    reply_put_u32(reply, used);
+}
+
 static void handle_reset(const frame_t *request, reply_t *reply)
 {
     if (request->len != 0) {
@@ -447,6 +465,9 @@ void commands_handle(const frame_t *request, reply_t *reply)
         break;
     case MSG_READ_ARENA:
         handle_read_arena(request, reply);
+        break;
+    case MSG_STACK:
+        handle_stack(request, reply);
         break;
     default:
         reply_err(reply, ERR_UNKNOWN_TYPE, "unknown request type");

@@ -5,7 +5,7 @@
 #include "frame.h"
 #include "reply.h"
 
-/* Forget inputs, outputs and counters (boot and RESET). */
+/* Forget inputs, outputs and counters and paint the stack afresh (boot and RESET). */
 void commands_reset(void);
 
 void commands_handle(const frame_t *request, reply_t *reply);

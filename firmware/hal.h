@@ -2,6 +2,7 @@
 #ifndef EDGEDIFF_HAL_H
 #define EDGEDIFF_HAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Bring up what the firmware needs (UART); called once from main. */
@@ -18,5 +19,10 @@ uint64_t hal_instruction_count(void);
 
 /* Target name as in targets/<name>/target.toml. */
 const char *hal_target_name(void);
+
+/* The stack's region from the linker script: bottom is its lowest address, top one past its
+ * highest (the stack grows down from top). False where the program has no stack region of its
+ * own to measure (the host target: a process). Read by firmware/stack_watermark.c. */
+bool hal_stack_region(uintptr_t *bottom, uintptr_t *top);
 
 #endif

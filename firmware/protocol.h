@@ -4,7 +4,8 @@
 #ifndef EDGEDIFF_PROTOCOL_H
 #define EDGEDIFF_PROTOCOL_H
 
-#define PROTO_VERSION 1
+/* 2: STACK (the stack high-water mark), RUN_UNTIL and READ_ARENA (sdk validate --layers). */
+#define PROTO_VERSION 2
 #define PROTO_MAX_PAYLOAD 1024
 
 /* Request types (host -> device). */
@@ -18,6 +19,7 @@
 #define MSG_SAMPLE 0x08
 #define MSG_RUN_UNTIL 0x09
 #define MSG_READ_ARENA 0x0A
+#define MSG_STACK 0x0B
 /* Flashing: the app answers BOOTLOADER (acknowledge, then jump back to the bootloader); the
  * bootloader answers HELLO, RESET and BOOTLOADER too, so a host can always find out where it is. */
 #define MSG_INFO 0x10

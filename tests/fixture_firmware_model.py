@@ -141,6 +141,7 @@ class FixtureFirmware:
             p.MsgType.SAMPLE: self._sample, p.MsgType.READ: self._read, p.MsgType.COUNTERS: self._counters,
             p.MsgType.RESET: self._reset, p.MsgType.TENSOR: self._tensor, p.MsgType.BOOTLOADER: self._bootloader,
             p.MsgType.RUN_UNTIL: self._run_until, p.MsgType.READ_ARENA: self._read_arena,
+            p.MsgType.STACK: self._stack,
         }.get(frame.type, lambda _: E.UNKNOWN_TYPE)(frame.payload)
         if isinstance(result, int):
             return Expected("err", name, frame.seq, code=result)
@@ -255,6 +256,9 @@ class FixtureFirmware:
         self._forget_written()
         self.outputs_valid = False
         return b""
+
+    def _stack(self, payload: bytes):
+        return E.BAD_PAYLOAD if payload else (8,)  # reserved:u32 used:u32 (used: not predictable)
 
     def _bootloader(self, payload: bytes):
         return E.BAD_PAYLOAD if payload else E.NO_BOOTLOADER

@@ -31,3 +31,12 @@ def test_binary_rows_compare_with_the_same_targets_float_build():
 def test_only_binary_suffixes_name_a_float_model():
     assert float_model("unet_w1a1") == "unet" and float_model("dncnn_w1a16") == "dncnn"
     assert float_model("unet") is None and float_model("w1a1_net") is None
+
+
+def test_summary_has_the_measured_stack():
+    measured = result("unet", "fp32", 8000, 600)
+    measured.stack_bytes = 2340
+    doc = render([measured, result("dncnn", "fp32", 8000, 600)])
+    rows = [line for line in doc.split("## Summary")[1].split("\n## ")[0].splitlines() if line.startswith("| ")]
+    assert rows[0].split(" | ")[-3:] == ["RAM B", "stack B", "error |"]
+    assert rows[2].split(" | ")[-2] == "2,340" and rows[3].split(" | ")[-2] == "—"

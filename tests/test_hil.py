@@ -51,6 +51,15 @@ def test_unet_matches_torch(manifest, board):
         assert report.min_psnr_db >= FP16_MIN_PSNR_DB
     assert report.instructions_per_inference > 0
     assert report.arena_bytes >= report.arena_lower_bound_bytes > 0
+    # The model's stack, painted at boot and scanned after the RUNs: used, and within the
+    # linker script's reservation (the host target's stack is the process's: not measured).
+    ram = report.ram
+    if manifest.stack_bytes:
+        assert 0 < report.stack_bytes == ram["stack_used_bytes"] < ram["stack_reserved_bytes"]
+        assert ram["stack_reserved_bytes"] == manifest.stack_bytes
+        assert report.ram_bytes == manifest.data_bytes + manifest.bss_bytes + report.stack_bytes
+    else:
+        assert report.stack_bytes is None and ram["stack_used_bytes"] is None
 
 
 def test_counts_are_per_layer_and_deterministic(config, manifest, board):

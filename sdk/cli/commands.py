@@ -24,6 +24,7 @@ from sdk.compile.precision import load_policy
 from sdk.compile.toolchain import ToolMissing
 from sdk.errors import UserError
 from sdk.report.outputs import fresh_outputs
+from sdk.report.ram import RamReport
 from sdk.runner.emulator import EmulatorFailed
 from sdk.runner.protocol import ProtocolError
 from sdk.runner.transport import BAUDRATE, open_port
@@ -132,7 +133,7 @@ def cmd_build(args) -> int:
         ("  of which kernel scratch (largest layer)", f"{m.scratch_bytes:,}"),
         ("arena lower bound bytes", f"{m.arena_lower_bound_bytes:,}"),
         ("flash bytes (text+rodata+data)", f"{m.flash_bytes:,}"),
-        ("RAM bytes (data+bss)", f"{m.ram_bytes:,}"),
+        *RamReport.of_build(m).rows(),
         ("image", m.elf)]))
     return 0
 
@@ -214,7 +215,7 @@ def _memory_rows(report) -> list[tuple[str, str]]:
     return [("MACs per inference", f"{report.macs_per_inference:,}"),
             ("arena bytes (lower bound)", f"{report.arena_bytes:,} ({report.arena_lower_bound_bytes:,})"),
             ("flash bytes", f"{report.flash_bytes:,}"),
-            ("RAM bytes", f"{report.ram_bytes:,}")]
+            *RamReport.from_dict(report.ram).rows()]
 
 
 def _sampler_rows(check: dict | None) -> list[tuple[str, str]]:
@@ -424,10 +425,11 @@ def _print_bench(result) -> None:
                   f"{result.macs_per_instruction:.3f}", style="bold")
     console.print(table)
     console.print(f"arena {result.arena_bytes:,} B (lower bound {result.arena_lower_bound_bytes:,}), "
-                  f"flash {result.flash_bytes:,} B, RAM {result.ram_bytes:,} B, "
+                  f"flash {result.flash_bytes:,} B, "
                   f"max rel. error vs torch {result.max_rel_error:.1e}"
                   + (f" ({result.nonfinite_elements:,} output elements NaN/inf where torch is finite, "
                      "or the reverse)" if result.nonfinite_elements else ""))
+    console.print(RamReport.from_dict(result.ram).line())
     if result.instructions_per_image is not None:
         console.print(f"one image with the on-board sampler: {result.instructions_per_image:,} "
                       "instructions (all steps, update included)")

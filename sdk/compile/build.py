@@ -84,6 +84,7 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
         outputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.outputs],
         sampler=spec.sampler.to_dict() if spec.sampler else None,
         model_fingerprint=model_fingerprint(model_ref, spec, policy),
+        stack_bytes=image.stack_bytes,
     )
 
 

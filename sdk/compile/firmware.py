@@ -107,8 +107,16 @@ _SECTION_ROW = re.compile(
 
 def _section_sizes(readelf: str, elf: Path) -> dict[str, dict]:
     """Allocated sections from the ELF section headers: {name: {size, kind}}."""
+    return sections_from_readelf(_run([readelf, "-S", "-W", str(elf)]))
+
+
+def sections_from_readelf(text: str) -> dict[str, dict]:
+    """{name: {size, kind}} of the allocated, non-empty sections in `readelf -S -W` output
+    (GNU and LLVM print the same columns): kind is stack (the linker script's .stack), text
+    (executable), bss (NOBITS), data (writable) or rodata. The RAM report
+    (sdk/report/ram.py) sums data and bss, and takes stack as the reserved stack."""
     sections = {}
-    for line in _run([readelf, "-S", "-W", str(elf)]).splitlines():
+    for line in text.splitlines():
         row = _SECTION_ROW.match(line)
         if not row or "A" not in row["flags"] or int(row["size"], 16) == 0:
             continue

@@ -59,6 +59,7 @@ class BuildManifest:
     # the largest working memory a layer's kernel takes from the arena (part of arena_bytes,
     # placed by the memory planner); 0: no layer's kernel takes scratch, or an older sdk
     scratch_bytes: int = 0
+    stack_bytes: int = 0  # the stack the linker script reserves (.stack); 0: none (host, old builds)
 
     @property
     def directory(self) -> Path:

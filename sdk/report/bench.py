@@ -2,7 +2,8 @@
 
 Speed is instructions retired under QEMU `-icount shift=0`, read by the firmware around
 every layer (rdinstret on RISC-V): deterministic for a given image and input, unlike
-wall-clock time on a shared machine. MACs per layer come from the IR.
+wall-clock time on a shared machine. MACs per layer come from the IR. RAM is counted by
+sdk/report/ram.py, with the stack high-water the board reports after the RUN (and the SAMPLE).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from codegen.passes import PrecisionPolicy
 from sdk.compile.manifest import BuildIdentity
 from sdk.compile.build import build
 from sdk.models import load_model
+from sdk.report.ram import RamReport
 from sdk.runner.board import open_board
 from sdk.verify.metrics import compare
 from sdk.verify.validate import run_sample
@@ -29,11 +31,13 @@ class BenchResult(BuildIdentity):
     arena_bytes: int
     arena_lower_bound_bytes: int
     flash_bytes: int
-    ram_bytes: int
+    ram_bytes: int  # .data + .bss + the measured stack high-water (sdk/report/ram.py)
     max_rel_error: float
     layers: list[dict]
     instructions_per_image: int | None = None  # diffusion builds: the whole on-board sampler
     nonfinite_elements: int = 0  # output elements NaN/±inf where torch is finite, or the reverse
+    stack_bytes: int | None = None  # stack high-water after the RUN and the SAMPLE; None: not measured
+    ram: dict | None = None  # RamReport.to_dict(): arena, scratch, other .data/.bss, stack
 
     @property
     def macs_per_instruction(self) -> float:
@@ -53,6 +57,7 @@ def bench(model_ref: str, target: str, build_root: Path, precision: PrecisionPol
         counts = client.counters()
         per_image = (client.sample(BENCH_SEED, steps=manifest.sampler["steps"])
                      if manifest.sampler else None)
+        ram = RamReport.of_build(manifest, client.stack())
     layers = [{"name": layer["name"], "op": layer["op"], "function": layer["function"],
                "macs": layer["macs"], "instructions": count,
                "macs_per_instruction": layer["macs"] / count if count else 0.0}
@@ -62,9 +67,10 @@ def bench(model_ref: str, target: str, build_root: Path, precision: PrecisionPol
         **asdict(manifest.identity), kernels=manifest.kernels, instructions=instructions,
         macs=manifest.total_macs, arena_bytes=manifest.arena_bytes,
         arena_lower_bound_bytes=manifest.arena_lower_bound_bytes,
-        flash_bytes=manifest.flash_bytes, ram_bytes=manifest.ram_bytes,
+        flash_bytes=manifest.flash_bytes, ram_bytes=ram.total_bytes,
         max_rel_error=errors["max_rel_error"], layers=layers, instructions_per_image=per_image,
-        nonfinite_elements=errors["nonfinite_elements"])
+        nonfinite_elements=errors["nonfinite_elements"], stack_bytes=ram.stack_used_bytes,
+        ram=ram.to_dict())
 
 
 MATRIX_MODELS = ["unet", "unet_w1a1", "unet_w1a16", "dncnn"]

@@ -226,5 +226,15 @@ class DeviceClient:
             if len(counts) >= total or not chunk:
                 return counts
 
+    def stack(self) -> p.StackUsage:
+        """The stack high-water mark since the board booted or was last RESET (STACK)."""
+        version = self.info.protocol_version
+        if version < p.STACK_VERSION:
+            raise p.ProtocolError(
+                f"{self.where}: its firmware speaks protocol version {version}, which cannot report "
+                f"the stack high-water mark (STACK, version {p.STACK_VERSION}): rebuild the image "
+                "with this sdk and flash it")
+        return p.parse_stack(self.request(p.MsgType.STACK))
+
     def reset(self) -> None:
         self.request(p.MsgType.RESET)

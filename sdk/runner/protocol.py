@@ -30,6 +30,13 @@ Payloads (requests -> OK replies):
            last RUN or RUN_UNTIL left them; the build's plan.json says which tensor is where;
            ERR OUT_OF_RANGE beyond the arena or the max payload)
   COUNTERS start:u16                            -> total:u16 start:u16 count:u16 u64[count]
+  STACK    ()                                   -> reserved:u32 used:u32 (protocol version 2)
+           the stack high-water mark since boot or the last RESET: reserved bytes of the
+           stack region in the linker script, used the deepest the stack went (the firmware
+           paints the region and scans for the first overwritten word,
+           firmware/stack_watermark.c); reserved 0: the target has no stack of its own to
+           measure (the host target). Firmware of version 1 answers ERR UNKNOWN_TYPE; the
+           host checks HELLO's version first and says to rebuild (DeviceClient.stack).
   RESET    ()                                   -> ()
   BOOTLOADER ()                                 -> () then the app jumps to its bootloader
                                                    (ERR NO_BOOTLOADER if none started it)
@@ -49,7 +56,8 @@ import zlib
 from dataclasses import dataclass
 from enum import IntEnum
 
-PROTO_VERSION = 1
+PROTO_VERSION = 2  # 2: STACK, RUN_UNTIL, READ_ARENA
+STACK_VERSION = 2  # the first protocol version with STACK
 PROTO_MAX_PAYLOAD = 1024
 HEADER = struct.Struct("<BBH")
 CRC = struct.Struct("<I")
@@ -67,6 +75,7 @@ class MsgType(IntEnum):
     SAMPLE = 0x08
     RUN_UNTIL = 0x09
     READ_ARENA = 0x0A
+    STACK = 0x0B
     INFO = 0x10
     ERASE = 0x11
     PROGRAM = 0x12
@@ -318,6 +327,26 @@ def parse_counters(payload: bytes) -> tuple[int, int, list[int]]:
     r = _Reader(payload)
     total, start, count = r.take("HHH")
     return total, start, list(r.take(f"{count}Q"))
+
+
+@dataclass(frozen=True)
+class StackUsage:
+    """The STACK reply: the stack region's size and the deepest the stack went, in bytes."""
+
+    reserved_bytes: int
+    used_bytes: int
+
+    @property
+    def measured(self) -> bool:
+        return self.reserved_bytes > 0
+
+
+def parse_stack(payload: bytes) -> StackUsage:
+    r = _Reader(payload)
+    reserved, used = r.take("II")
+    if r.at != len(payload):
+        raise ProtocolError(f"STACK reply of {len(payload)} bytes, its layout has {r.at}")
+    return StackUsage(reserved, used)
 
 
 def parse_error(payload: bytes) -> DeviceError:

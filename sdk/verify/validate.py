@@ -2,7 +2,9 @@
 
 The golden model is the PyTorch module in FP32 on the host. Each sample's inputs are
 written over serial, RUN on the device, the output read back and compared; the report
-has errors, PSNR, instructions retired per inference and the image's RAM and flash.
+has errors, PSNR, instructions retired per inference, the image's flash and its RAM
+(sdk/report/ram.py), whose stack part is the high-water the board measured over this run's
+RUNs and SAMPLEs (read with STACK after each).
 A diffusion build is also checked whole (sdk/verify/sampler_check.py): the board samples
 with its own sampler and noise generator, and each sample is compared with the host
 sampler's from the same noise. Whether the model changed since the build is a fingerprint
@@ -25,6 +27,7 @@ from sdk.compile.fingerprint import model_fingerprint
 from sdk.compile.manifest import BuildIdentity, BuildManifest
 from sdk.errors import UserError
 from sdk.models import ModelSpec, load_model
+from sdk.report.ram import RamReport
 from sdk.runner.client import DeviceClient
 from sdk.target import counter_unit
 from sdk.verify.flip_envelope import call_envelope, takes_half_signs
@@ -53,12 +56,16 @@ class ValidationReport(BuildIdentity):
     arena_bytes: int
     arena_lower_bound_bytes: int
     flash_bytes: int
-    ram_bytes: int
+    ram_bytes: int  # .data + .bss + the measured stack high-water (ram["total_bytes"])
     passed: bool
     per_sample: list[dict] = field(default_factory=list)
     sampler: dict | None = None  # diffusion builds: the on-board sampler check (SamplerCheck)
     nonfinite_elements: int = 0  # elements where device and torch disagree on NaN/±inf, all samples
     first_nonfinite: dict | None = None  # the first such sample: index, output, element counts
+    stack_bytes: int | None = None  # stack high-water after the RUNs; None: not measured (host)
+    # RamReport.to_dict() (sdk/report/ram.py): arena, scratch, other .data/.bss, and the stack
+    # high-water after everything (a diffusion build's SAMPLEs too, also in sampler["stack_bytes"])
+    ram: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -120,6 +127,7 @@ def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
                     records.append(SampleRecord(tuple(x.numpy() for x in inputs), reference, output))
                 instructions.append(count)
                 progress.advance(task)
+    after_runs = client.stack()
     errors = summarize(per_sample, manifest.outputs[0]["name"])
     report = ValidationReport(
         **asdict(manifest.identity), port=client.port_name, samples=samples, seed=seed,
@@ -132,7 +140,13 @@ def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
         flash_bytes=manifest.flash_bytes, ram_bytes=manifest.ram_bytes,
         passed=not errors["nonfinite_elements"] and errors["max_rel_error"] <= tolerance_rel,
         per_sample=per_sample)
+    stack = after_runs
     if spec.sampler is not None:
         report.sampler = check_sampler(manifest, spec, client, samples, seed)
         report.passed = report.passed and report.sampler["passed"]
+        stack = client.stack()  # the sampler's steps and update on top of the RUNs
+        report.sampler["stack_bytes"] = stack.used_bytes if stack.measured else None
+    ram = RamReport.of_build(manifest, stack)
+    report.ram, report.ram_bytes = ram.to_dict(), ram.total_bytes
+    report.stack_bytes = after_runs.used_bytes if after_runs.measured else None
     return report, records
