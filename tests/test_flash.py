@@ -1,5 +1,5 @@
 """Flashing through the serial bootloader on the emulated boards, over QEMU's real pty:
-end to end on rv32 (persistent CFI pflash files) and cortex-m55 (RAM stand-in), the app's way
+end to end on rv32 (persistent CFI pflash files) and the Arm boards (RAM stand-in), the app's way
 back to the bootloader, a corrupted body refused, a CRC mismatch reported, `sdk flash` output,
 a body that is not the build's under a header naming the build (caught by the image CRC the
 app reports), lost replies to COMMIT and BOOT, and power cuts: QEMU killed at random points of
@@ -39,6 +39,7 @@ from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, FlashError, Flasher
 from sdk.runner.image import MAGIC, make_image, pack_header
 from sdk.runner.protocol import BootedImage
 from sdk.runner.transport import open_port
+from sdk.target import known_targets, load_target
 from tests.helpers.tools import require_target
 
 pytestmark = [pytest.mark.hil, pytest.mark.slow]
@@ -294,8 +295,14 @@ def test_sdk_flash_reports_progress_bytes_and_rate(rv32, rv32_apps, tmp_path, ca
     assert "already held this image" in capsys.readouterr().out
 
 
-def test_flash_end_to_end_on_cortex_m55(tmp_path):
-    target = need("cortex-m55")
+# The Arm boards: the bootloader keeps the app in a RAM stand-in (nothing persists).
+RAM_FLASH_TARGETS = [name for name in known_targets()
+                     if (spec := load_target(name).bootloader) is not None and not spec.persistent]
+
+
+@pytest.mark.parametrize("target_name", RAM_FLASH_TARGETS)
+def test_flash_end_to_end_on_the_arm_boards(tmp_path, target_name):
+    target = need(target_name)
     _, image = app(target, tmp_path / "app", 1)
     with start_board(target, tmp_path) as emu, client_for(emu) as client:
         assert client.wait_until_ready(15).model_hash == BOOTLOADER_MODEL_HASH

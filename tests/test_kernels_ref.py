@@ -46,6 +46,10 @@ ARM_PICOLIBC = ["-ffreestanding", "-isystem", "/usr/lib/picolibc/arm-none-eabi/i
 CORTEX_M4_FLAGS = ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard", "-mthumb",
                    "-mfp16-format=ieee", *ARM_PICOLIBC]
 CORTEX_M55_FLAGS = ["-mcpu=cortex-m55", "-mfloat-abi=hard", "-mthumb", *ARM_PICOLIBC]
+CORTEX_M7_FLAGS = ["-mcpu=cortex-m7", "-mfpu=fpv5-sp-d16", "-mfloat-abi=hard", "-mthumb",
+                   "-mfp16-format=ieee", *ARM_PICOLIBC]
+CORTEX_M33_FLAGS = ["-mcpu=cortex-m33", "-mfpu=fpv5-sp-d16", "-mfloat-abi=hard", "-mthumb",
+                    "-mfp16-format=ieee", *ARM_PICOLIBC]
 
 # Unit roundoff u = 2^-24; EPS32 = 2u is the float32 machine epsilon. Using EPS32 where the
 # first-order analysis gives u leaves a factor 2 for the neglected O(u^2) terms.
@@ -910,6 +914,10 @@ CROSS_TARGETS = {
     "cortex-m4": (["arm-none-eabi-gcc", *CORTEX_M4_FLAGS], ["arm-none-eabi-nm"],
                   "apt-get install -y gcc-arm-none-eabi picolibc-arm-none-eabi"),
     "cortex-m55": (["arm-none-eabi-gcc", *CORTEX_M55_FLAGS], ["arm-none-eabi-nm"],
+                   "apt-get install -y gcc-arm-none-eabi picolibc-arm-none-eabi"),
+    "cortex-m7": (["arm-none-eabi-gcc", *CORTEX_M7_FLAGS], ["arm-none-eabi-nm"],
+                  "apt-get install -y gcc-arm-none-eabi picolibc-arm-none-eabi"),
+    "cortex-m33": (["arm-none-eabi-gcc", *CORTEX_M33_FLAGS], ["arm-none-eabi-nm"],
                    "apt-get install -y gcc-arm-none-eabi picolibc-arm-none-eabi"),
 }
 

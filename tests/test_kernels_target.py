@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
 
 # The binary_conv2d kernel each target must select (suffix of the reference's name).
 BINARY_CONV_KERNEL = {"rv32": "_zbb", "rv32v": "_rvv", "cortex-m55": "_mve", "cortex-m4": "",
-                      "host": ""}
+                      "host": "", "cortex-m7": "", "cortex-m33": ""}
 # The sign_pack kernel each (target, dtype) must select; anything not listed: the reference.
 SIGN_PACK_KERNEL = {("cortex-m55", "f16"): "_mve", ("rv32v", "f16"): "_rvv"}
 BINARY_WEIGHT_CONV_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}  # elsewhere: the reference

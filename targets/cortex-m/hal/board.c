@@ -1,4 +1,5 @@
-/* Board bring-up and identity for the Cortex-M boards (QEMU mps3-an547, mps2-an386).
+/* Board bring-up and identity for the Cortex-M boards (QEMU mps3-an547, mps2-an386,
+ * mps2-an500, mps2-an505).
  * EDGEDIFF_CPU_HZ comes from the board's target.toml. */
 #include "hal.h"
 #include "systick.h"
