@@ -124,6 +124,11 @@ def _sigmoid_simd_ulps(x):
     return (4.0 + VEXP_U * ((x < 0) + _sigmoid_parts(x))) / 2.0
 
 
+# MVE's vector float instructions run with the architecture's standard FPSCR value, which
+# flushes FP32 subnormal inputs and results to zero (FP16 follows FPSCR.FZ16, off): an FP32
+# result below 2^-126 may come out as 0, an absolute error below the smallest normal float.
+MVE_FLUSH_FLOOR = 2.0 ** -126
+
 SIMD_RELATIVE_ULPS = {f"{op}_{dtype}_{isa}": fn
                       for op, fn in (("gelu", _gelu_simd_ulps), ("gelu_tanh", _gelu_tanh_simd_ulps),
                                      ("sigmoid", _sigmoid_simd_ulps))
@@ -154,4 +159,6 @@ def fp32_bound(op: str, x: np.ndarray, y: np.ndarray, attrs: dict,
             floor = floor + OVERFLOW_FLOOR
         if op == "gelu_tanh":
             floor = floor + OVERFLOW_FLOOR * np.abs(x)
+    if function in SIMD_RELATIVE_ULPS and function.endswith("_mve"):
+        floor = floor + MVE_FLUSH_FLOOR
     return rel + floor
