@@ -3,7 +3,8 @@ vector_gelu_consts.h) against the error budget tests/helpers/elementwise_bounds.
 them: the rational fit of erfc's scaled tail, the e^r polynomial's fit and Horner rounding,
 the ln2 split and the Newton reciprocal's start are recomputed from the C header, so
 changing a constant there either keeps the kernels within their board-test bounds or fails
-here first. The SIMD kernels themselves only run on the boards (tests/test_kernels_target_ops.py)."""
+here first. The SIMD kernels themselves only run on the boards
+(tests/test_kernels_target_ops.py)."""
 
 from __future__ import annotations
 

@@ -149,7 +149,8 @@ def fp32_bound(op: str, x: np.ndarray, y: np.ndarray, attrs: dict,
     kernel (`function` in SIMD_RELATIVE_ULPS) has its own relative part."""
     x = np.asarray(x, dtype=np.float64)
     y = np.abs(np.asarray(y, dtype=np.float64))
-    ulps = SIMD_RELATIVE_ULPS[function](x) if function in SIMD_RELATIVE_ULPS else relative_ulps(op, x, attrs)
+    simd = SIMD_RELATIVE_ULPS.get(function)
+    ulps = simd(x) if simd else relative_ulps(op, x, attrs)
     rel = ulps * EPS32 * y
     if op in CORRECTLY_ROUNDED:
         return rel

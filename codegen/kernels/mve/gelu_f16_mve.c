@@ -1,6 +1,6 @@
-/* FP16 GELU, erf form (x Phi(x)) for Arm MVE (Helium): 8 halves per step, widened to two FP32 vectors
- * (VCVTB/VCVTT), a rational fit of the normal tail times e^(-x^2/2) (internal/vector_gelu_mve.h), rounded once
- * to half like the reference. In-place safe. */
+/* FP16 GELU, erf form (x Phi(x)) for Arm MVE (Helium): 8 halves per step, widened to two FP32
+ * vectors (VCVTB/VCVTT), a rational fit of the normal tail times e^(-x^2/2)
+ * (internal/vector_gelu_mve.h), rounded once to half like the reference. In-place safe. */
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_IMPL

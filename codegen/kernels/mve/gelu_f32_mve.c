@@ -1,6 +1,7 @@
-/* FP32 GELU, erf form (x Phi(x)) for Arm MVE (Helium), 4 lanes: a rational fit of the normal tail times e^(-x^2/2)
- * (internal/vector_gelu_mve.h; error bound in tests/helpers/elementwise_bounds.py). Full
- * vectors unpredicated, the tail with tail-predicated loads and stores. In-place safe. */
+/* FP32 GELU, erf form (x Phi(x)) for Arm MVE (Helium), 4 lanes: a rational fit of the normal
+ * tail times e^(-x^2/2) (internal/vector_gelu_mve.h; error bound in
+ * tests/helpers/elementwise_bounds.py). Full vectors unpredicated, the tail with tail-
+ * predicated loads and stores. In-place safe. */
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_IMPL

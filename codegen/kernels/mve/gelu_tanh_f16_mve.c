@@ -1,6 +1,6 @@
-/* FP16 GELU, tanh form (torch's approximate='tanh') for Arm MVE (Helium): 8 halves per step, widened to two FP32 vectors
- * (VCVTB/VCVTT), x sigmoid(2z) with a vector e^-|2z| (internal/vector_gelu_mve.h), rounded once
- * to half like the reference. In-place safe. */
+/* FP16 GELU, tanh form (torch's approximate='tanh') for Arm MVE (Helium): 8 halves per step,
+ * widened to two FP32 vectors (VCVTB/VCVTT), x sigmoid(2z) with a vector e^-|2z|
+ * (internal/vector_gelu_mve.h), rounded once to half like the reference. In-place safe. */
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_IMPL

@@ -1,6 +1,7 @@
-/* FP32 GELU, tanh form (torch's approximate='tanh') for Arm MVE (Helium), 4 lanes: x sigmoid(2z) with a vector e^-|2z|
- * (internal/vector_gelu_mve.h; error bound in tests/helpers/elementwise_bounds.py). Full
- * vectors unpredicated, the tail with tail-predicated loads and stores. In-place safe. */
+/* FP32 GELU, tanh form (torch's approximate='tanh') for Arm MVE (Helium), 4 lanes: x
+ * sigmoid(2z) with a vector e^-|2z| (internal/vector_gelu_mve.h; error bound in
+ * tests/helpers/elementwise_bounds.py). Full vectors unpredicated, the tail with tail-
+ * predicated loads and stores. In-place safe. */
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_IMPL

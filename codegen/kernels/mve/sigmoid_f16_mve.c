@@ -1,6 +1,6 @@
 /* FP16 sigmoid for Arm MVE (Helium): 8 halves per step, widened to two FP32 vectors
- * (VCVTB/VCVTT), 1/(1 + e) or e/(1 + e), e = e^-|x| by a vector exp (internal/vector_gelu_mve.h), rounded once
- * to half like the reference. In-place safe. */
+ * (VCVTB/VCVTT), 1/(1 + e) or e/(1 + e), e = e^-|x| by a vector exp
+ * (internal/vector_gelu_mve.h), rounded once to half like the reference. In-place safe. */
 #pragma GCC optimize("no-schedule-insns")
 
 #define EDGEDIFF_MVE_IMPL

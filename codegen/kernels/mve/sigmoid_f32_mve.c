@@ -1,5 +1,5 @@
-/* FP32 sigmoid for Arm MVE (Helium), 4 lanes: 1/(1 + e) or e/(1 + e), e = e^-|x| by a vector exp
- * (internal/vector_gelu_mve.h; error bound in tests/helpers/elementwise_bounds.py). Full
+/* FP32 sigmoid for Arm MVE (Helium), 4 lanes: 1/(1 + e) or e/(1 + e), e = e^-|x| by a vector
+ * exp (internal/vector_gelu_mve.h; error bound in tests/helpers/elementwise_bounds.py). Full
  * vectors unpredicated, the tail with tail-predicated loads and stores. In-place safe. */
 #pragma GCC optimize("no-schedule-insns")
 
