@@ -49,10 +49,10 @@ EDGEDIFF_VG_INLINE float32x4_t edgediff_mve_vg_exp64_1(float32x4_t t) {
  * three Newton steps (error 1/17 -> 3.5e-3 -> 1.2e-5 -> 1.5e-10, plus ~2 u of rounding). */
 EDGEDIFF_VG_INLINE float32x4_t edgediff_mve_vg_recip12(float32x4_t d) {
     const float32x4_t nd = vnegq_f32(d);
-    float32x4_t r = vfmaq_n_f32(vdupq_n_f32(24.0f / 17.0f), d, -8.0f / 17.0f);
-    r = vmulq_f32(r, vfmaq_f32(vdupq_n_f32(2.0f), nd, r));
-    r = vmulq_f32(r, vfmaq_f32(vdupq_n_f32(2.0f), nd, r));
-    return vmulq_f32(r, vfmaq_f32(vdupq_n_f32(2.0f), nd, r));
+    float32x4_t r = vaddq_n_f32(vmulq_n_f32(d, -8.0f / 17.0f), 24.0f / 17.0f);
+    r = vmulq_f32(r, vfmasq_n_f32(nd, r, 2.0f)); /* r (2 - d r) */
+    r = vmulq_f32(r, vfmasq_n_f32(nd, r, 2.0f));
+    return vmulq_f32(r, vfmasq_n_f32(nd, r, 2.0f));
 }
 
 /* num / d for positive normal d: 2^(2 log2 of the bits) estimate (0x7EF311C3 - bits(d),
@@ -62,26 +62,30 @@ EDGEDIFF_VG_INLINE float32x4_t edgediff_mve_vg_div(float32x4_t num, float32x4_t 
     const float32x4_t nd = vnegq_f32(d);
     float32x4_t r = vreinterpretq_f32_s32(
         vsubq_s32(vdupq_n_s32(0x7EF311C3), vreinterpretq_s32_f32(d)));
-    r = vmulq_f32(r, vfmaq_f32(vdupq_n_f32(2.0f), nd, r));
-    r = vmulq_f32(r, vfmaq_f32(vdupq_n_f32(2.0f), nd, r));
-    r = vmulq_f32(r, vfmaq_f32(vdupq_n_f32(2.0f), nd, r));
+    r = vmulq_f32(r, vfmasq_n_f32(nd, r, 2.0f)); /* r (2 - d r) */
+    r = vmulq_f32(r, vfmasq_n_f32(nd, r, 2.0f));
+    r = vmulq_f32(r, vfmasq_n_f32(nd, r, 2.0f));
     const float32x4_t q = vmulq_f32(num, r);
     return vfmaq_f32(q, vfmaq_f32(num, nd, q), r);
 }
 
 /* x Phi(x): a = min(|x|, 15), R = P4(a) / Q5(a), g = R e^(-a^2/2) 2^64 (a^2 = hh + lo, lo
  * exact by FMA); x < 0: x g 2^-64 (x clamped to -15, so -inf gives -0, the limit), else
- * x (1 - g 2^-64). */
+ * x (1 - g 2^-64). The polynomials are Horner steps with scalar coefficients (VFMAS, one
+ * instruction each; the RVV kernel's power form needs no vector constants there, this one
+ * none here); both sum positive terms a rounding per step, within the same 4 and 5 u. */
 EDGEDIFF_VG_INLINE float32x4_t edgediff_mve_gelu_f32(float32x4_t x) {
-    const float32x4_t a = vminnmq_f32(vabsq_f32(x), vdupq_n_f32(EDGEDIFF_VG_GELU_A_MAX));
+    const float32x4_t a = vminnmaq_f32(x, vdupq_n_f32(EDGEDIFF_VG_GELU_A_MAX)); /* min |.| */
     const float32x4_t hh = vmulq_f32(a, a);
-    const float32x4_t a4 = vmulq_f32(hh, hh);
-    float32x4_t rp = vfmaq_n_f32(vdupq_n_f32(EDGEDIFF_VG_P0), a, EDGEDIFF_VG_P1);
-    rp = vfmaq_f32(rp, hh, vfmaq_n_f32(vdupq_n_f32(EDGEDIFF_VG_P2), a, EDGEDIFF_VG_P3));
-    rp = vfmaq_n_f32(rp, a4, EDGEDIFF_VG_P4);
-    float32x4_t rq = vfmaq_n_f32(vdupq_n_f32(EDGEDIFF_VG_Q0), a, EDGEDIFF_VG_Q1);
-    rq = vfmaq_f32(rq, hh, vfmaq_n_f32(vdupq_n_f32(EDGEDIFF_VG_Q2), a, EDGEDIFF_VG_Q3));
-    rq = vfmaq_f32(rq, a4, vfmaq_n_f32(vdupq_n_f32(EDGEDIFF_VG_Q4), a, EDGEDIFF_VG_Q5));
+    float32x4_t rp = vaddq_n_f32(vmulq_n_f32(a, EDGEDIFF_VG_P4), EDGEDIFF_VG_P3);
+    rp = vfmasq_n_f32(rp, a, EDGEDIFF_VG_P2);
+    rp = vfmasq_n_f32(rp, a, EDGEDIFF_VG_P1);
+    rp = vfmasq_n_f32(rp, a, EDGEDIFF_VG_P0);
+    float32x4_t rq = vaddq_n_f32(vmulq_n_f32(a, EDGEDIFF_VG_Q5), EDGEDIFF_VG_Q4);
+    rq = vfmasq_n_f32(rq, a, EDGEDIFF_VG_Q3);
+    rq = vfmasq_n_f32(rq, a, EDGEDIFF_VG_Q2);
+    rq = vfmasq_n_f32(rq, a, EDGEDIFF_VG_Q1);
+    rq = vfmasq_n_f32(rq, a, EDGEDIFF_VG_Q0);
     const float32x4_t rat = edgediff_mve_vg_div(rp, rq);
     /* t = -hh/2 (exact), t_lo = (hh - a*a)/2 = -lo/2 */
     const float32x4_t t_lo = vmulq_n_f32(vfmsq_f32(hh, a, a), 0.5f);
