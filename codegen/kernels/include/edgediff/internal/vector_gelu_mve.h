@@ -71,9 +71,9 @@ EDGEDIFF_VG_INLINE float32x4_t edgediff_mve_vg_div(float32x4_t num, float32x4_t 
 
 /* x Phi(x): a = min(|x|, 15), R = P4(a) / Q5(a), g = R e^(-a^2/2) 2^64 (a^2 = hh + lo, lo
  * exact by FMA); x < 0: x g 2^-64 (x clamped to -15, so -inf gives -0, the limit), else
- * x (1 - g 2^-64). The polynomials are Horner steps with scalar coefficients (VFMAS, one
- * instruction each; the RVV kernel's power form needs no vector constants there, this one
- * none here); both sum positive terms a rounding per step, within the same 4 and 5 u. */
+ * x (1 - g 2^-64). The polynomials are Horner steps whose coefficient comes from a core
+ * register (VFMAS: one instruction per step, no vector constant held in the 8 Q registers);
+ * positive terms, one rounding per step (5 and 6 deep: the first step multiplies, then adds). */
 EDGEDIFF_VG_INLINE float32x4_t edgediff_mve_gelu_f32(float32x4_t x) {
     const float32x4_t a = vminnmaq_f32(x, vdupq_n_f32(EDGEDIFF_VG_GELU_A_MAX)); /* min |.| */
     const float32x4_t hh = vmulq_f32(a, a);
