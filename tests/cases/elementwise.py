@@ -9,6 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 SHAPE = (1, 3, 7, 9)  # 189 elements: not a multiple of any vector length
+# Run by the MVE and RVV overrides on cortex-m55 and rv32v (tests/test_kernels_target_ops.py
+# checks they did), with their own bounds (elementwise_bounds.SIMD_RELATIVE_ULPS).
+SIMD_CASES = {"ew_gelu", "ew_gelu_tanh", "ew_sigmoid", "ew_gelu_tail", "ew_gelu_tanh_tail"}
 
 
 def _positive(b, name: str, shape=SHAPE) -> str:
@@ -27,6 +30,14 @@ def _scaled(b, name: str, scale: float, shape=SHAPE) -> str:
 def add_cases(b) -> None:
     for op in ("neg", "abs", "square", "tanh", "sigmoid", "gelu", "gelu_tanh", "hardswish", "mish"):
         b.op(f"ew_{op}", op, [_scaled(b, f"ew_{op}_x", 3.0)], SHAPE)
+    # GELU's far negative side, where only relative accuracy keeps the tiny results (FP32
+    # normal down to x ~ -13.2, subnormal to -14.1; tanh form to ~ -10.1): evenly spaced
+    for op, lo in (("gelu", -14.5), ("gelu_tanh", -10.5)):
+        x = b.input(f"ew_{op}_tail_x", (2, 97))
+        b.input_values[-1] = np.linspace(lo, 3.0, 2 * 97, dtype=np.float32).reshape(2, 97)
+        # and near 0: subnormal halves in FP16, ±0
+        b.input_values[-1][1, :6] = [3e-5, -3e-5, 1e-7, -1e-7, 0.0, -0.0]
+        b.op(f"ew_{op}_tail", op, [x], (2, 97))
     # e^x below ln(65504) ~ 11.09, so the FP16 result is finite; down to e^-9
     b.op("ew_exp", "exp", [_scaled(b, "ew_exp_x", 3.0)], SHAPE)
     for op in ("log", "sqrt", "rsqrt"):

@@ -96,7 +96,7 @@ def bound(graph, node, inputs, dtype, function, expected):
     y = np.abs(expected.astype(np.float64))
     u_out = UNIT_ROUNDOFF[dtype]
     if node.op in ELEMENTWISE_OPS:
-        return _elementwise_bound(graph, node, inputs, dtype, expected)
+        return _elementwise_bound(graph, node, inputs, dtype, function, expected)
     out_rounding = u_out * y if dtype == "f16" else 0.0
     act_error = TRANSCENDENTAL_ULPS * UNIT_ROUNDOFF["f32"] * y
     if node.op in DOT_OPS:
@@ -191,11 +191,12 @@ REDUCTION_BOUNDS = {"sum": _sum_bound, "mean": _sum_bound, "var": _var_bound,
                     "avg_pool2d": _avg_pool_bound}
 
 
-def _elementwise_bound(graph, node, inputs, dtype, expected):
-    """The FP32 formula's bound (tests/helpers/elementwise_bounds.py) on the stored input,
-    then in FP16 the one rounding to half: u16 |y| for a normal half, 2^-25 below."""
+def _elementwise_bound(graph, node, inputs, dtype, function, expected):
+    """The FP32 formula's bound (tests/helpers/elementwise_bounds.py; a SIMD kernel's own by
+    its function name) on the stored input, then in FP16 the one rounding to half: u16 |y|
+    for a normal half, 2^-25 below."""
     x = dict(zip(graph.inputs, inputs))[node.inputs[0]]
-    limit = fp32_bound(node.op, stored(x, dtype).astype(np.float64), expected, node.attrs)
+    limit = fp32_bound(node.op, stored(x, dtype).astype(np.float64), expected, node.attrs, function)
     if dtype == "f16":
         limit = limit + UNIT_ROUNDOFF["f16"] * (np.abs(expected.astype(np.float64)) + limit) + 2.0 ** -25
     return limit

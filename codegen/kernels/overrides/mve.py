@@ -238,3 +238,8 @@ OVERRIDES: dict[str, list[Override]] = {
     "layer_norm_f16": _mve("layer_norm_f16_mve"),
     "layer_norm_f32": _mve("layer_norm_f32_mve"),
 }
+# GELU (erf and tanh forms) and sigmoid in FP32 lanes for both precisions (FP16 widened and
+# rounded once on store): vector exp, a rational fit of erfc; any count.
+for _op in ("gelu", "gelu_tanh", "sigmoid"):
+    for _dtype in ("f32", "f16"):
+        OVERRIDES[f"{_op}_{_dtype}"] = _mve(f"{_op}_{_dtype}_mve")

@@ -223,3 +223,8 @@ OVERRIDES: dict[str, list[Override]] = {
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):
         OVERRIDES[f"{_op}_{_dtype}"] = [Override(f"{_op}_{_dtype}_rvv", FEATURE, binary_applies)]
+# GELU (erf and tanh forms) and sigmoid in FP32 lanes for both precisions (FP16 widened and
+# rounded once on store): vector exp, a rational fit of erfc; any count.
+for _op in ("gelu", "gelu_tanh", "sigmoid"):
+    for _dtype in ("f32", "f16"):
+        OVERRIDES[f"{_op}_{_dtype}"] = [Override(f"{_op}_{_dtype}_rvv", FEATURE, _always)]

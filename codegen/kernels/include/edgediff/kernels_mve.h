@@ -198,6 +198,14 @@ void edgediff_layer_norm_f32_mve(const layer_norm_params_t *p, const float *in, 
 void edgediff_layer_norm_f16_mve(const layer_norm_params_t *p, const edgediff_f16_t *in,
                                  const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
                                  edgediff_f16_t *out);
+/* GELU (erf and tanh forms) and sigmoid: vector exp and a rational erfc fit in FP32 lanes
+ * (internal/vector_gelu_mve.h), any count. */
+void edgediff_gelu_f32_mve(const float *in, float *out, int32_t count);
+void edgediff_gelu_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_gelu_tanh_f32_mve(const float *in, float *out, int32_t count);
+void edgediff_gelu_tanh_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+void edgediff_sigmoid_f32_mve(const float *in, float *out, int32_t count);
+void edgediff_sigmoid_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
 
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 

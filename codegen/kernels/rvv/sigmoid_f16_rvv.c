@@ -1,0 +1,17 @@
+/* RVV FP16 elementwise sigmoid: halves widened to FP32 (exact), 1/(1 + e) or e/(1 + e), e =
+ * e^-|x| by a vector exp (internal/vector_gelu_rvv.h), rounded once to half as the reference. 8
+ * lanes per instruction in the FP32 part. In-place safe. */
+#define EDGEDIFF_RVV_INTERNAL
+#include "edgediff/kernels.h"
+#include "edgediff/internal/vector_gelu_rvv.h"
+
+void edgediff_sigmoid_f16_rvv(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count) {
+    EDGEDIFF_RVV_VG_SETUP();
+    for (int32_t i = 0; i < count;) {
+        const size_t vl = vsetvl_e16m1((size_t)(count - i));
+        const vfloat32m2_t x = vfwcvt_f_f_v_f32m2(vle16_v_f16m1(in + i, vl), vl);
+        vse16_v_f16m1(out + i, vfncvt_f_f_w_f16m1(
+                                   EDGEDIFF_RVV_VG(edgediff_rvv_sigmoid_f32m2, x, vl), vl), vl);
+        i += (int32_t)vl;
+    }
+}
