@@ -125,8 +125,9 @@ static uint32_t first_non_finite(const uint8_t *data, uint32_t count)
     return count;
 }
 
-/* WRITE: index:u8 rank:u8 dims:u32[rank] offset:u32 data
- * A chunk holding a NaN or infinity is refused whole (ERR_NOT_FINITE naming the input and the
+/* WRITE: index:u8 rank:u8 dims:u32[rank] offset:u32 data (4-byte elements: float32, or int32
+ * for a MODEL_DTYPE_I32 input, whose bytes the model reads as int32)
+ * A float chunk holding a NaN or infinity is refused whole (ERR_NOT_FINITE naming the input and the
  * flat element index), so RUN never computes on it and then reports INPUT_INCOMPLETE. */
 static void handle_write(const frame_t *request, reply_t *reply)
 {
@@ -168,7 +169,9 @@ static void handle_write(const frame_t *request, reply_t *reply)
         reply_put_text(reply, " bytes");
         return;
     }
-    uint32_t bad = first_non_finite(&p[header], len / BYTES_PER_FLOAT);
+    /* An int32 input (MODEL_DTYPE_I32, a timestep) has no NaN: any bits are a value. */
+    uint32_t bad = spec->dtype == MODEL_DTYPE_F32 ? first_non_finite(&p[header], len / BYTES_PER_FLOAT)
+                                                  : len / BYTES_PER_FLOAT;
     if (bad < len / BYTES_PER_FLOAT) {
         uint32_t bits = get_u32_le(&p[header + BYTES_PER_FLOAT * bad]);
         reply_err(reply, ERR_NOT_FINITE, spec->name);

@@ -1,5 +1,7 @@
 /* One static float buffer holds all I/O tensors back to back; a bitmap (one bit per input
- * float) tells RUN whether the host has filled every input since the previous RUN. */
+ * float) tells RUN whether the host has filled every input since the previous RUN. Every
+ * element is 4 bytes: an int32 input (MODEL_DTYPE_I32) is written bytewise (WRITE's memcpy)
+ * into its slots, and model_run_v hands the model those bytes as int32. */
 #include "io_tensors.h"
 
 #include <string.h>

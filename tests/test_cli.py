@@ -62,13 +62,53 @@ def test_unknown_target_lists_known_targets(capsys, tmp_path):
 def test_unsupported_op_names_aten_op_node_and_user_source_line(capsys, tmp_path):
     model = tmp_path / "squash.py"
     model.write_text(UNSUPPORTED_SOURCE)
-    line = UNSUPPORTED_SOURCE.splitlines().index("        return torch.erfinv(self.conv(x))") + 1
+    code_line = "        return torch.erfinv(self.conv(x))"
+    line = UNSUPPORTED_SOURCE.splitlines().index(code_line) + 1
     code, out = sdk(capsys, "--build-dir", tmp_path / "b", "build", "--target", TARGET, "--model", model)
     assert code == 2
-    assert "aten.erfinv.default" in out
-    assert "node 'erfinv'" in out
-    assert f"{model}:{line}: return torch.erfinv(self.conv(x))" in out
+    assert "torch.erfinv (aten.erfinv.default): 1 node ('erfinv')" in out
+    assert f"your code: {model}:{line}: {code_line.strip()}" in out
     assert "Traceback" not in out
+
+
+THREE_UNSUPPORTED = """\
+import torch
+from torch import nn
+
+
+class Odd(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+
+    def forward(self, x):
+        y = torch.cumsum(self.conv(x), dim=3)
+        y = torch.cumsum(y, dim=2) + torch.flip(y, dims=[3])
+        y = torch.flip(y, dims=[2])
+        return torch.cummax(y, dim=1).values + torch.cumsum(y, dim=1)
+
+
+model = Odd()
+example_input = torch.randn(1, 1, 8, 8)
+"""
+
+
+@pytest.mark.unit
+def test_every_unsupported_op_is_in_one_table_with_counts_and_user_lines(capsys, tmp_path):
+    model = tmp_path / "odd.py"
+    model.write_text(THREE_UNSUPPORTED)
+    lines = THREE_UNSUPPORTED.splitlines()
+    first = {op: f"{model}:{next(i for i, text in enumerate(lines, 1) if f'torch.{op}(' in text)}:"
+             for op in ("cumsum", "flip", "cummax")}
+    code, out = sdk(capsys, "--build-dir", tmp_path / "b", "build", "--target", TARGET, "--model", model)
+    assert code == 2, out
+    assert "Traceback" not in out
+    assert "the model uses 3 ops EdgeDiff cannot lower (6 nodes)" in out
+    for op, count in (("cumsum", 3), ("flip", 2), ("cummax", 1)):
+        row = out[out.index(f"torch.{op} (aten.{op}.default): {count} node"):]
+        assert f"your code: {first[op]}" in row.split("to do:")[0], row
+    assert "+2 more" in out  # cumsum comes from three lines: the first is shown, the others counted
+    assert not (tmp_path / "b" / TARGET).exists()
 
 
 @pytest.mark.unit

@@ -1000,3 +1000,17 @@ def test_kernel_source_rejects_unknown_ambiguous_and_malformed_names(fake_root):
         kernel_source("dup_f32", fake_root)
     with pytest.raises(ValueError, match="invalid kernel function name"):
         kernel_source("../ref/add_f32", fake_root)
+
+
+# ------------------------------------------------------------------- integer input cast
+
+def test_cast_i32_to_f32_matches_numpy_including_values_past_2_to_the_24(lib):
+    """int32 → float32: exact below 2^24, round to nearest even above (as numpy)."""
+    function = lib.cast_i32_to_f32
+    function.argtypes = [ctypes.POINTER(ctypes.c_int32), c_float_p, i32]
+    rng = np.random.default_rng(13)
+    x = np.concatenate([np.array([0, 1, -1, 999, 2**24 + 1, 2**31 - 1, -2**31], dtype=np.int32),
+                        rng.integers(-2**31, 2**31, 1000, dtype=np.int64).astype(np.int32)])
+    out = np.full(x.size, np.nan, dtype=np.float32)
+    function(x.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)), ptr(out), x.size)
+    np.testing.assert_array_equal(out.view(np.uint32), x.astype(np.float32).view(np.uint32))

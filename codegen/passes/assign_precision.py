@@ -10,8 +10,10 @@ FP16 would break the math rather than round it. Each op's entry states its own
   argument is off by up to 0.25 rad;
 - follows_input (reshape): keeps its input's precision (an alias, not a computation);
 - fp32_operands (table_row's row index): stay FP32 (it selects, it is not computed with);
-- output_dtype (sign_pack: "u32"); packed 1-bit tensors are bits, not numbers: never cast.
-Graph inputs and outputs stay FP32 (the model_run() API and the wire format): a cast
+- output_dtype (sign_pack: "u32"; a captured cast from an integer: "f32"); packed 1-bit
+  tensors are bits, not numbers, and int32 tensors (an integer timestep input and its
+  reshapes) are converted only by the model's own cast: neither is ever cast here.
+Graph inputs and outputs stay FP32 (an integer input stays int32) (the model_run() API and the wire format): a cast
 follows an input that feeds FP16 ops, and an FP16 result is cast back before it leaves,
 keeping the output's name. Constants are stored in the precision of the op that reads
 them, so FP16 weights land in flash as halves.
@@ -45,7 +47,7 @@ def run(graph: Graph, options: CompileOptions) -> Graph:
 
     def as_dtype(tensor: str, dtype: str) -> str:
         """The name of `tensor` in `dtype`: itself, a converted constant or a cast's output."""
-        if not tensor or graph.tensors[tensor].dtype in (dtype, "u32"):
+        if not tensor or graph.tensors[tensor].dtype in (dtype, "u32", "i32"):
             return tensor
         if graph.is_constant(tensor):
             key = (tensor, dtype)

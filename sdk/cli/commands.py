@@ -1,4 +1,4 @@
-"""The `sdk` command: build, flash, validate, bench.
+"""The `sdk` command: build, flash, validate, bench, ops.
 
 Errors a user can act on (bad model, unsupported op, missing tool, board not answering)
 print one clear message and exit with status 2; a failed validation exits with 1.
@@ -435,6 +435,27 @@ def _print_bench(result) -> None:
                       "instructions (all steps, update included)")
 
 
+def cmd_ops(args) -> int:
+    """The supported torch ops and modules (sdk/report/ops_doc.py), as a table or markdown."""
+    from sdk.report.ops_doc import render_markdown, supported_ops
+
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(render_markdown())
+        console.print(f"wrote {args.output}")
+        return 0
+    if args.markdown:
+        print(render_markdown(), end="")
+        return 0
+    table = Table(title="ops EdgeDiff lowers (sdk ops --markdown: with ATen names and the export artefacts)")
+    for column in ("torch", "precisions", "optimised on"):
+        table.add_column(column)
+    for row in supported_ops():
+        table.add_row("\n".join(row.torch), row.precisions, row.optimised)
+    console.print(table)
+    return 0
+
+
 def cmd_bench(args) -> int:
     from sdk.report.bench import bench, bench_matrix
     from sdk.report.bench_doc import write_docs
@@ -548,6 +569,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--boards", type=Path, help="board map (TOML), e.g. boards.toml")
     p.set_defaults(func=cmd_devices)
 
+    p = sub.add_parser("ops", help="the torch ops and modules a model may use, their precisions, "
+                       "and the targets with optimised kernels")
+    p.add_argument("--markdown", action="store_true", help="print markdown (docs/OPS.md) instead of a table")
+    p.add_argument("--output", help="write the markdown to this file (e.g. docs/OPS.md)")
+    p.set_defaults(func=cmd_ops)
+
     p = sub.add_parser("bench", help="instructions per inference and per layer on the emulator")
     p.add_argument("--target")
     p.add_argument("--model")
@@ -569,7 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except ACTIONABLE as e:
-        console.print(f"[red]error:[/red] {e}", highlight=False)
+        # soft_wrap: a multi-line message (the unsupported-op table) keeps its own lines
+        console.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=isinstance(e, UnsupportedOpError))
         _print_notes(e)
         return 2
     except KeyboardInterrupt as e:  # context managers have stopped the board; reports are not written

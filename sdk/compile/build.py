@@ -80,7 +80,8 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
         rodata_bytes=image.rodata_bytes, data_bytes=image.data_bytes, bss_bytes=image.bss_bytes,
         kernel_sources=[str(k.relative_to(INCLUDE_DIR.parent)) for k in kernels],
         layers=layer_records(graph, generated.emitted.layers),
-        inputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.inputs],
+        inputs=[{"name": n, "shape": list(graph.tensors[n].shape), "dtype": graph.tensors[n].dtype}
+                for n in graph.inputs],
         outputs=[{"name": n, "shape": list(graph.tensors[n].shape)} for n in graph.outputs],
         sampler=spec.sampler.to_dict() if spec.sampler else None,
         model_fingerprint=model_fingerprint(model_ref, spec, policy),

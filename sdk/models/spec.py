@@ -50,7 +50,9 @@ def chunk_seed(seed: int, k: int) -> int:
 
 def gaussian_sampler(example_inputs: tuple[torch.Tensor, ...]) -> InputSampler:
     """Inputs for a model that brings no sampler: Gaussian noise with each example's mean
-    and spread, so values stay in the range the model was built for."""
+    and spread, so values stay in the range the model was built for. An integer input (a
+    diffusers timestep) gets whole numbers of its dtype, uniform from 0 to twice the example's
+    largest value (a timestep of 500 gives 0..1000), at least 0..1."""
 
     def sample(n: int, seed: int) -> list[tuple[torch.Tensor, ...]]:
         gen = torch.Generator().manual_seed(seed)
@@ -58,6 +60,10 @@ def gaussian_sampler(example_inputs: tuple[torch.Tensor, ...]) -> InputSampler:
         for _ in range(n):
             sample_i = []
             for ex in example_inputs:
+                if not ex.is_floating_point():
+                    high = max(2 * int(ex.max()) if ex.numel() else 0, 1)
+                    sample_i.append(torch.randint(0, high + 1, ex.shape, generator=gen, dtype=ex.dtype))
+                    continue
                 spread = ex.float().std() if ex.numel() > 1 else ex.float().abs().mean()
                 spread = float(spread) if float(spread) > 0 else 1.0
                 sample_i.append(ex.float().mean() + spread * torch.randn(ex.shape, generator=gen))

@@ -172,9 +172,12 @@ class DeviceClient:
         return self._info if self._info is not None else self.hello()
 
     def write_input(self, index: int, array: np.ndarray) -> None:
-        """Stream a float32 tensor in chunks; each chunk states the shape the host believes."""
+        """Stream a tensor in chunks, as float32 or, for an integer input, int32 (the input's
+        TENSOR spec says which); each chunk states the shape the host believes."""
         shape = tuple(int(d) for d in np.shape(array))
-        data = np.ascontiguousarray(array, dtype="<f4").tobytes()
+        inputs = self.info.inputs
+        wire = inputs[index].numpy_dtype if 0 <= index < len(inputs) else "<f4"
+        data = _wire_bytes(array, wire, inputs[index].name if 0 <= index < len(inputs) else str(index))
         chunk = (self.info.max_payload - p.write_header_bytes(len(shape))) // 4 * 4
         if self.chunk_bytes:
             chunk = max(4, min(chunk, self.chunk_bytes // 4 * 4))
@@ -202,7 +205,7 @@ class DeviceClient:
             length = min(self.chunk_bytes or self.info.max_payload, self.info.max_payload,
                          spec.nbytes - len(data))
             data += self.request(p.MsgType.READ, p.read_payload(index, len(data), length))
-        return np.frombuffer(bytes(data), dtype="<f4").reshape(spec.shape).copy()
+        return np.frombuffer(bytes(data), dtype=spec.numpy_dtype).reshape(spec.shape).copy()
 
     def run_until(self, last_layer: int) -> int:
         """Run layers 0..last_layer on the inputs written (they stay written); returns the
@@ -238,3 +241,15 @@ class DeviceClient:
 
     def reset(self) -> None:
         self.request(p.MsgType.RESET)
+
+
+def _wire_bytes(array, wire: str, name: str) -> bytes:
+    """The tensor's bytes on the wire. An int32 input takes whole numbers within int32 only:
+    a fraction or an overflow would be changed silently by the conversion."""
+    values = np.asarray(array)
+    if wire == "<i4":
+        as_int = values.astype(np.int64) if np.issubdtype(values.dtype, np.integer) else np.rint(values)
+        if (not np.all(np.isfinite(values)) or np.any(as_int != values)
+                or np.any(np.abs(as_int) > np.iinfo(np.int32).max)):
+            raise ValueError(f"input {name} is int32 on the board: give whole numbers within int32")
+    return np.ascontiguousarray(values, dtype=wire).tobytes()

@@ -16,6 +16,8 @@ Payloads (requests -> OK replies):
            booted 0 (and zeros): no bootloader started it (QEMU -kernel, the host target,
            the bootloader's own HELLO). Firmware older than these fields sends none: read as 0.
   TENSOR   kind:u8 (0 input, 1 output) index:u8 -> name:str8 dtype:u8 rank:u8 dims:u32[rank]
+           dtype 1: float32; 2: int32 (an integer model input, a timestep). Both are 4 bytes
+           an element, so WRITE and READ lay them out alike.
   WRITE    index:u8 rank:u8 dims:u32[rank] offset:u32 data  -> ()
   RUN      steps:u16 seed:u32 (reserved)        -> instructions:u64  (one model call)
   SAMPLE   noise:u8 seed:u32                    -> instructions:u64  (the whole on-device
@@ -111,6 +113,10 @@ class ErrorCode(IntEnum):
 
 class DType(IntEnum):
     F32 = 1  # MODEL_DTYPE_F32 in the generated model.h
+    I32 = 2  # MODEL_DTYPE_I32: an integer input, int32 on the wire and on the device
+
+
+NUMPY_DTYPES = {DType.F32: "<f4", DType.I32: "<i4"}  # little-endian, 4 bytes each
 
 
 class ProtocolError(Exception):
@@ -238,6 +244,14 @@ class TensorSpec:
     name: str
     dtype: int
     shape: tuple[int, ...]
+
+    @property
+    def numpy_dtype(self) -> str:
+        """The wire's element type ("<f4" or "<i4"); an unknown code is refused."""
+        if self.dtype not in NUMPY_DTYPES:
+            raise ProtocolError(f"tensor {self.name} has dtype code {self.dtype}, which this sdk "
+                                f"does not know (1 float32, 2 int32): update the sdk")
+        return NUMPY_DTYPES[self.dtype]
 
     @property
     def nbytes(self) -> int:

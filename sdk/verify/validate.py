@@ -95,7 +95,7 @@ def check_model_unchanged(spec: ModelSpec, manifest: BuildManifest) -> None:
 
 def run_sample(client: DeviceClient, inputs) -> tuple[np.ndarray, int]:
     for index, x in enumerate(inputs):
-        client.write_input(index, np.asarray(x, dtype=np.float32))
+        client.write_input(index, np.asarray(x))  # float32, or int32 for an integer input
     instructions = client.run()
     return client.read_output(0), instructions
 

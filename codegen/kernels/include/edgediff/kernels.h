@@ -251,6 +251,8 @@ void edgediff_conv_transpose2d_f16(const conv_transpose2d_params_t *p, const edg
  * widening. */
 void edgediff_cast_f32_to_f16(const float *in, edgediff_f16_t *out, int32_t count);
 void edgediff_cast_f16_to_f32(const edgediff_f16_t *in, float *out, int32_t count);
+/* An integer model input (int32 on the wire) to float, where the model converts it. */
+void edgediff_cast_i32_to_f32(const int32_t *in, float *out, int32_t count);
 
 /* ---- Data movement and resize (slice/split/permute/expand/repeat/pixel shuffle, pad,
  * linear and bilinear interpolation) -------------------------------------------------------
