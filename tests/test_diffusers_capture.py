@@ -2,8 +2,9 @@
 model(x, t).sample with an integer timestep, captured unchanged.
 
 The progress list of issue #13 for diffusers models: the tiny 16×16 DownBlock2D/UpBlock2D UNet
-(no attention) must capture and match torch, in the numpy interpreter (codegen/interpret.py)
-and on the host board through the serial protocol (the timestep is int32 on the wire). The
+(with and without its mid-block attention) and UNet1DModel's default blocks must capture and
+match torch in the numpy interpreter (codegen/interpret.py), and the tiny UNet2DModel validate
+on the host board through the serial protocol (the timestep is int32 on the wire). The
 tolerance is the project's FP32 acceptance, 1e-4 of the output scale (sdk/verify/tolerance.py);
 the interpreter's own error is float32 rounding over ~90 layers, orders of magnitude below.
 """
@@ -33,7 +34,7 @@ torch.manual_seed(0)
 unet = UNet2DModel(sample_size=16, in_channels=1, out_channels=1, block_out_channels=(32, 64),
                    layers_per_block=1, down_block_types=("DownBlock2D", "DownBlock2D"),
                    up_block_types=("UpBlock2D", "UpBlock2D"), norm_num_groups=8,
-                   add_attention=False)
+                   add_attention={attention})
 
 
 class Denoiser(torch.nn.Module):
@@ -50,21 +51,52 @@ example_input = (torch.randn(1, 1, 16, 16), torch.tensor({timestep}))
 """
 
 
-def tiny_unet(timestep: str = "[500]"):
+def tiny_unet(timestep: str = "[500]", attention: bool = False):
     namespace: dict = {}
-    exec(TINY_UNET.format(timestep=timestep), namespace)
+    exec(TINY_UNET.format(timestep=timestep, attention=attention), namespace)
     return namespace["model"].eval(), namespace["example_input"]
 
 
 @pytest.mark.unit
 @pytest.mark.slow
 @pytest.mark.parametrize("timestep", ["[500]", "500"], ids=["shape-1", "scalar"])
-def test_tiny_unet2d_captures_and_matches_torch(timestep):
-    model, (x, t) = tiny_unet(timestep)
+@pytest.mark.parametrize("attention", [False, True], ids=["no-attention", "mid-block-attention"])
+def test_tiny_unet2d_captures_and_matches_torch(timestep, attention):
+    model, (x, t) = tiny_unet(timestep, attention)
     graph = run_passes(capture(model, (x, t)), PrecisionPolicy())
     assert graph.tensors[graph.inputs[1]].dtype == "i32"
     for step in (0, 1, 999):
         t = torch.full_like(t, step)
+        with torch.no_grad():
+            want = model(x, t).numpy()
+        got = run_graph(graph, [x.numpy(), t.numpy()])[0]
+        assert np.abs(got - want).max() <= FP32_TOLERANCE * np.abs(want).max()
+
+
+class Sample(torch.nn.Module):
+    def __init__(self, unet):
+        super().__init__()
+        self.unet = unet
+
+    def forward(self, x, t):
+        return self.unet(x, t).sample
+
+
+@pytest.mark.unit
+@pytest.mark.slow
+def test_unet1d_default_blocks_capture_and_match_torch():
+    """UNet1DModel's default blocks (DownBlock1DNoSkip, DownBlock1D, AttnDownBlock1D, the 1-D
+    mid block, Fourier time features): conv1d, GELU, reflect pad, a kernel built with
+    new_zeros and indexed writes, 1-D attention, conv_transpose1d. extra_in_channels=64 is the
+    Fourier features' width (the default 0 does not run in diffusers itself)."""
+    from diffusers import UNet1DModel
+
+    torch.manual_seed(0)
+    model = Sample(UNet1DModel(extra_in_channels=64)).eval()
+    x = torch.randn(1, 2, 256)
+    graph = run_passes(capture(model, (x, torch.tensor([500]))), PrecisionPolicy())
+    for step in (0, 999):
+        t = torch.tensor([step])
         with torch.no_grad():
             want = model(x, t).numpy()
         got = run_graph(graph, [x.numpy(), t.numpy()])[0]
@@ -77,7 +109,7 @@ def test_tiny_unet2d_captures_and_matches_torch(timestep):
 def test_tiny_unet2d_validates_on_the_host_board_with_an_int32_timestep(tmp_path):
     target = require_target("host")
     model_file = tmp_path / "tiny_unet.py"
-    model_file.write_text(TINY_UNET.format(timestep="[500]"))
+    model_file.write_text(TINY_UNET.format(timestep="[500]", attention=False))
     manifest = build(str(model_file), target.name, tmp_path / "build")
     assert [i["dtype"] for i in manifest.inputs] == ["f32", "i32"]
     with open_board(manifest, emulator=True, port=None) as client:
