@@ -121,3 +121,19 @@ def test_tiny_unet2d_validates_on_the_host_board_with_an_int32_timestep(tmp_path
     assert report.passed, report.to_dict()
     assert report.max_rel_error <= FP32_TOLERANCE
     assert len(timesteps) == 3  # three different timesteps went over the wire as int32
+
+
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
+def test_tiny_unet2d_with_its_ddim_scheduler_samples_on_the_host_board_as_diffusers_loop(tmp_path):
+    target = require_target("host")
+    model_file = tmp_path / "tiny_unet_ddim.py"
+    model_file.write_text(TINY_UNET.format(timestep="[500]", attention=False)
+                          + "\nfrom diffusers import DDIMScheduler\n\n"
+                          + "scheduler = DDIMScheduler()\nnum_inference_steps = 4\n")
+    manifest = build(str(model_file), target.name, tmp_path / "build")
+    with open_board(manifest, emulator=True, port=None) as client:
+        report, _ = validate(manifest, client, samples=2)
+    assert report.passed, report.to_dict()
+    assert report.sampler["passed"] and report.sampler["steps"] == 4, report.sampler
