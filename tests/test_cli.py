@@ -173,7 +173,7 @@ def test_user_model_builds_flashes_and_validates_on_emulator(capsys, user_build,
     manifest = load_manifest(TARGET, user_build)
     assert manifest.model_name == "my_net"
     assert [layer["op"] for layer in manifest.layers].count("conv2d") == 2
-    assert manifest.inputs == [{"name": manifest.inputs[0]["name"], "shape": [1, 1, 8, 8]}]
+    assert manifest.inputs == [{"name": manifest.inputs[0]["name"], "shape": [1, 1, 8, 8], "dtype": "f32"}]
 
     code, out = sdk(capsys, "--build-dir", user_build, "flash", "--target", TARGET, "--emulator")
     assert code == 0, out
