@@ -167,6 +167,11 @@ def _always(p: dict) -> bool:
     return True
 
 
+def _attention_scratch(p: dict) -> int:
+    """attention_*_rvv: the row of lk FP32 scores."""
+    return p["lk"] * 4
+
+
 OVERRIDES: dict[str, list[Override]] = {
     "conv2d_f32": [Override("conv2d_f32_rvv", FEATURE, conv2d_applies,
                             scratch_bytes=_conv2d_scratch(4))],
@@ -202,9 +207,11 @@ OVERRIDES: dict[str, list[Override]] = {
     # Gather form over the outputs of a phase, FP32 accumulation (widened halves).
     "conv_transpose2d_f32": [Override("conv_transpose2d_f32_rvv", FEATURE, conv_transpose_applies)],
     "conv_transpose2d_f16": [Override("conv_transpose2d_f16_rvv", FEATURE, conv_transpose_applies)],
-    # FP32 scores, softmax statistics and sums in both precisions; any shape codegen emits.
-    "attention_f32": [Override("attention_f32_rvv", FEATURE, _always)],
-    "attention_f16": [Override("attention_f16_rvv", FEATURE, _always)],
+    # FP32 scores, softmax statistics and sums in both precisions; any shape.
+    "attention_f32": [Override("attention_f32_rvv", FEATURE, _always,
+                               scratch_bytes=_attention_scratch)],
+    "attention_f16": [Override("attention_f16_rvv", FEATURE, _always,
+                               scratch_bytes=_attention_scratch)],
 }
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):

@@ -49,4 +49,8 @@
  * (kernel_h * kernel_w * words <= 4 * this). */
 #define EDGEDIFF_RVV_BINARY_MAX_MASKS 9
 
+/* attention_f16_mve: one gather loads a column of 8 key rows at 16-bit element offsets
+ * (key * d, key < 8), so 7 * d <= 65535. */
+#define EDGEDIFF_MVE_ATTENTION_F16_MAX_D 9362
+
 #endif /* EDGEDIFF_LIMITS_H */
