@@ -149,15 +149,13 @@ def _binary_weight_conv_scratch(dtype: str):
     return scratch_bytes
 
 
-# Must match EDGEDIFF_CT_MAX_TAPS in include/edgediff/internal/conv_transpose2d_simd.h.
-CONV_T_MAX_TAPS = 64
-
-
 def _conv_transpose_applies(p: dict) -> bool:
     """conv_transpose2d_<dtype>_mve: any stride, padding, output_padding and groups whose
     kernel taps reaching one output (ceil(kernel_h / stride_h) * ceil(kernel_w / stride_w))
-    fit its table of 64 tap offsets. FP32 accumulation in both precisions."""
-    return (-(-p["kernel_h"] // p["stride_h"])) * (-(-p["kernel_w"] // p["stride_w"])) <= CONV_T_MAX_TAPS
+    fit its table of EDGEDIFF_CT_MAX_TAPS (64) tap offsets. FP32 accumulation in both
+    precisions."""
+    taps = -(-p["kernel_h"] // p["stride_h"]) * -(-p["kernel_w"] // p["stride_w"])
+    return taps <= limit("CT_MAX_TAPS")
 
 
 def _always(p: dict) -> bool:

@@ -53,4 +53,11 @@
  * (key * d, key < 8), so 7 * d <= 65535. */
 #define EDGEDIFF_MVE_ATTENTION_F16_MAX_D 9362
 
+/* conv_transpose2d_*_{mve,rvv}: the taps reaching one output (ceil(kernel_h / stride_h) *
+ * ceil(kernel_w / stride_w)) fit tables of this many entries, kept with the span on the
+ * stack (3 x 256 bytes): as arrays at fixed offsets the vector loops walk them with one
+ * register, which the same tables in the arena (a pointer each) cost 5-13% more
+ * instructions of these kernels. */
+#define EDGEDIFF_CT_MAX_TAPS 64
+
 #endif /* EDGEDIFF_LIMITS_H */
