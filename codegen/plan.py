@@ -8,8 +8,9 @@
 3. Kernel scratch: the plan chooses each layer's kernel for the target's ISA features
    (codegen/kernels/catalog.py); a kernel that needs working memory (the `scratch_bytes`
    of its override, or of its op entry when the reference runs: the Python twin of its C
-   `*_get_buffer_size()`) gets a buffer of that size live only during its own step, so layers' scratch share arena bytes with each
-   other and with tensors not live then, and no kernel keeps large arrays on the stack.
+   `*_get_buffer_size()`) gets a buffer of that size live only during its own step, so
+   layers' scratch share arena bytes with each other and with tensors not live then, and
+   no kernel keeps large arrays on the stack.
 4. Placement: greedy by size, largest first, each at the lowest aligned offset that does
    not overlap a placed buffer whose lifetime intersects (TFLite Micro's greedy planner).
 

@@ -170,7 +170,7 @@ def test_overrides_of_a_reference_with_scratch_take_it_too():
     assert "attention_f32" in bases
     for base in bases:
         for o in OVERRIDES.get(base, []):
-            assert o.scratch_bytes is not None, f"{o.function} overrides {base}, which takes scratch"
+            assert o.scratch_bytes is not None, f"{o.function}: {base} takes scratch"
 
 
 def test_limits_are_the_header_defines(tmp_path):
