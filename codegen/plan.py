@@ -6,10 +6,11 @@
 2. Lifetimes: a buffer is live from the step that first writes it to the last step that
    reads any member (inclusive).
 3. Kernel scratch: the plan chooses each layer's kernel for the target's ISA features
-   (codegen/kernels/catalog.py); a kernel that needs working memory (its override's
-   `scratch_bytes`, the Python twin of its C `*_get_buffer_size()`) gets a buffer of that
-   size live only during its own step, so layers' scratch share arena bytes with each
-   other and with tensors not live then, and no kernel keeps large arrays on the stack.
+   (codegen/kernels/catalog.py); a kernel that needs working memory (the `scratch_bytes`
+   of its override, or of its op entry when the reference runs: the Python twin of its C
+   `*_get_buffer_size()`) gets a buffer of that size live only during its own step, so
+   layers' scratch share arena bytes with each other and with tensors not live then, and
+   no kernel keeps large arrays on the stack.
 4. Placement: greedy by size, largest first, each at the lowest aligned offset that does
    not overlap a placed buffer whose lifetime intersects (TFLite Micro's greedy planner).
 
@@ -137,7 +138,7 @@ def choose_kernel(graph: Graph, node: Node, isa_features: Iterable[str]) -> tupl
     base = op.kernel(graph, node)
     override = choose_override(base, params, isa_features)
     if override is None:
-        return base, None
+        return base, (op.scratch_bytes(params) if op.scratch_bytes else None)
     return override.function, (override.scratch_bytes(params) if override.scratch_bytes else None)
 
 

@@ -1,11 +1,9 @@
 """The matmul and attention op entries without a compiler: their numpy references against
 torch, MAC counts, the kernel parameters codegen emits (batch broadcast strides), which
-attention kernel each ISA selects, the Python limits against the C headers, and the forms
-capture refuses with what the message says."""
+attention kernel each ISA selects and the scratch the plan gives it (its row of scores: any
+number of keys lowers), and the forms capture refuses with what the message says."""
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pytest
@@ -16,10 +14,9 @@ from torch import nn
 from codegen.capture import UnsupportedOpError, capture
 from codegen.ir import Graph, Node, Tensor
 from codegen.kernels.catalog import choose_function
-from codegen.kernels.overrides import mve
-from codegen.kernels.registry import INCLUDE_DIR
+from codegen.kernels.limits import limit
 from codegen.ops import OPS, evaluate, macs
-from codegen.ops.attention import ATTENTION_MAX_KEYS
+from codegen.plan import SCRATCH_SUFFIX, plan_memory
 
 pytestmark = pytest.mark.unit
 
@@ -36,16 +33,6 @@ class Sdpa(nn.Module):
 class MatMul(nn.Module):
     def forward(self, a, b):
         return a @ b
-
-
-def _header_define(name: str, header: str = "kernels.h") -> int:
-    text = (INCLUDE_DIR / "edgediff" / header).read_text()
-    return int(re.search(rf"#define {name} (\d+)", text).group(1))
-
-
-def test_limits_match_the_headers():
-    assert _header_define("EDGEDIFF_ATTENTION_MAX_KEYS") == ATTENTION_MAX_KEYS
-    assert _header_define("EDGEDIFF_ATTENTION_MVE_MAX_D", "kernels_mve.h") == mve.ATTENTION_MAX_D
 
 
 @pytest.mark.parametrize("causal, scale, lq, lk", [(False, None, 6, 9), (True, None, 7, 7),
@@ -92,8 +79,10 @@ def test_attention_kernel_per_isa():
     assert choose_function("attention_f16", p, ["mve"]) == "attention_f16_mve"
     assert choose_function("attention_f32", p, ["rvv"]) == "attention_f32_rvv"
     assert choose_function("attention_f16", p, ["rv32imafc", "zfh"]) == "attention_f16"
-    wide = {**p, "d": mve.ATTENTION_MAX_D + 1}  # the MVE kernel's query row: the reference
+    # the FP16 MVE kernel's 16-bit gather offsets: past them the reference; FP32 has none
+    wide = {**p, "d": limit("MVE_ATTENTION_F16_MAX_D") + 1}
     assert choose_function("attention_f16", wide, ["mve"]) == "attention_f16"
+    assert choose_function("attention_f32", wide, ["mve"]) == "attention_f32_mve"
 
 
 def test_capture_gives_one_attention_node_with_its_attrs():
@@ -123,13 +112,22 @@ def test_broadcast_heads_are_refused():
         capture(Sdpa(), (q, kv, kv))
 
 
-def test_attention_over_too_many_keys_says_how_many_bytes_it_needs():
-    keys = ATTENTION_MAX_KEYS + 4
-    q, kv = torch.randn(1, 1, 2, 4), torch.randn(1, 1, keys, 4)
-    with pytest.raises(UnsupportedOpError, match=f"over {keys} keys needs {4 * keys} bytes for one "
-                                                 f"row of scores; the attention kernels hold at most "
-                                                 f"{4 * ATTENTION_MAX_KEYS} bytes"):
-        capture(Sdpa(), (q, kv, kv))
+@pytest.mark.parametrize("features, function, nbytes", [
+    ((), "attention_f32", 4 * 5000),  # the reference's row of scores
+    (("mve",), "attention_f32_mve", 4 * 5000 + 4 * 24),  # and the FP32 query row
+    (("rvv",), "attention_f32_rvv", 4 * 5000)])
+def test_any_number_of_keys_lowers_with_its_row_of_scores_in_the_arena(features, function, nbytes):
+    """5000 keys (more than the 4096 the kernels' stack rows held): the layer's kernel gets
+    its scratch from the arena, live only during its step."""
+    q, kv = torch.randn(1, 1, 2, 24), torch.randn(1, 1, 5000, 24)
+    graph = capture(Sdpa(), (q, kv, kv))
+    (node,) = graph.nodes
+    plan = plan_memory(graph, features)
+    assert plan.kernels[node.name] == function
+    offset, size = plan.scratch[node.name]
+    assert size == nbytes == plan.scratch_bytes and offset % 16 == 0
+    (buf,) = [b for b in plan.buffers if b.name == node.name + SCRATCH_SUFFIX]
+    assert (buf.first, buf.last) == (0, 0) and buf.size >= nbytes and plan.arena_bytes >= nbytes
 
 
 def test_matmul_with_three_batch_dims_is_refused():

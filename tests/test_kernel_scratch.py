@@ -1,22 +1,26 @@
 """Kernel working memory: the C size functions and the Python rules are the same function.
 
-Every override with a scratch rule (`Override.scratch_bytes`, used by the memory planner)
-has a C twin, `edgediff_<function>_get_buffer_size()` inline in kernels_<isa>.h, which the
+Every kernel with a scratch rule (an override's `Override.scratch_bytes`, or a reference
+kernel's: its op entry's `OpSpec.scratch_bytes`; the memory planner uses them) has a C twin,
+`edgediff_<function>_get_buffer_size()` inline in kernels.h or kernels_<isa>.h, which the
 kernel's own carving of its scratch follows. This test compiles the C functions for the
 host and compares them with the Python rules on many random shapes each, so the two cannot
-drift apart; and checks the limits Python uses are the header's."""
+drift apart; checks that the overrides of a reference kernel that takes scratch take it too
+(same signature); and checks the limits Python uses are the header's."""
 
 from __future__ import annotations
 
 import random
 import re
 import subprocess
+from dataclasses import dataclass
 
 import pytest
 
 from codegen.kernels.catalog import OVERRIDES
 from codegen.kernels.limits import LIMITS, LIMITS_HEADER, read_limits
-from codegen.kernels.registry import INCLUDE_DIR
+from codegen.kernels.registry import INCLUDE_DIR, all_reference_functions
+from codegen.ops import OPS
 from tests.helpers.tools import require_commands
 
 pytestmark = pytest.mark.unit
@@ -26,6 +30,8 @@ CONV_FIELDS = ["n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel_h
                "stride_h", "stride_w", "pad_h", "pad_w", "dilation_h", "dilation_w", "groups", "act"]
 BINARY_FIELDS = ["n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel_h", "kernel_w",
                  "stride_h", "stride_w", "pad_h", "pad_w", "words"]
+# attention_params_t's integer fields (its float `scale` stays 0: no size depends on it)
+ATTENTION_FIELDS = ["batch", "lq", "lk", "d", "dv", "causal"]
 SHAPES_PER_KERNEL = 300
 
 
@@ -34,12 +40,32 @@ def _family(function: str) -> tuple[str, list[str]]:
         return "binary_conv2d_params_t", BINARY_FIELDS
     if function.startswith("conv2d_"):
         return "conv2d_params_t", CONV_FIELDS
+    if function.startswith("attention_"):
+        return "attention_params_t", ATTENTION_FIELDS
     raise AssertionError(f"{function}: add its parameter struct to this test")
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A reference kernel with its op entry's scratch rule, shaped like an Override."""
+
+    function: str
+    scratch_bytes: object
+
+    def applies(self, params: dict) -> bool:
+        return True
+
+
+def _references_with_scratch() -> list[Reference]:
+    refs = set(all_reference_functions())
+    return [Reference(f"{op.name}_{dtype}", op.scratch_bytes) for op in OPS.values()
+            if op.scratch_bytes is not None for dtype in ("f32", "f16")
+            if f"{op.name}_{dtype}" in refs]
+
+
 def _with_scratch() -> list:
-    return sorted((o for lst in OVERRIDES.values() for o in lst if o.scratch_bytes is not None),
-                  key=lambda o: o.function)
+    overrides = [o for lst in OVERRIDES.values() for o in lst if o.scratch_bytes is not None]
+    return sorted(overrides + _references_with_scratch(), key=lambda o: o.function)
 
 
 def _program(overrides) -> str:
@@ -51,6 +77,7 @@ def _program(overrides) -> str:
         addresses = ", ".join(f"&p.{f}" for f in fields)
         cases.append(f"""        if (strcmp(name, "{o.function}") == 0) {{
             {ctype} p;
+            memset(&p, 0, sizeof p);
             if (scanf("{reads}", {addresses}) != {len(fields)}) return 2;
             printf("%d\\n", (int)edgediff_{o.function}_get_buffer_size(&p));
             continue;
@@ -90,10 +117,17 @@ def _float_conv_shape(rng: random.Random) -> dict:
     return {**{f: p[f] for f in BINARY_FIELDS if f in p}, "words": -(-p["c_in"] // 32)}
 
 
+def _attention_shape(rng: random.Random) -> dict:
+    lq = rng.randint(1, 300)
+    return dict(batch=rng.randint(1, 8), lq=lq, lk=rng.choice([lq, rng.randint(1, 20000)]),
+                d=rng.randint(1, 12000), dv=rng.randint(1, 600), causal=rng.randint(0, 1))
+
+
 def _shapes(o, rng: random.Random) -> list[dict]:
-    """Random shapes the override takes (its predicate), SHAPES_PER_KERNEL of them."""
+    """Random shapes the kernel takes (its predicate), SHAPES_PER_KERNEL of them."""
     make = (_float_conv_shape if o.function.startswith("binary_weight_") else
-            _binary_shape if o.function.startswith("binary_") else _conv_shape)
+            _binary_shape if o.function.startswith("binary_") else
+            _attention_shape if o.function.startswith("attention_") else _conv_shape)
     shapes = []
     for _ in range(200 * SHAPES_PER_KERNEL):
         p = make(rng)
@@ -110,7 +144,9 @@ def test_c_getters_equal_python_rules(tmp_path):
     assert {o.function for o in overrides} >= {"conv2d_f32_mve", "conv2d_f16_rvv",
                                                "binary_conv2d_f16_mve", "binary_conv2d_f32_rvv",
                                                "binary_weight_conv2d_f16_mve",
-                                               "binary_weight_conv2d_f32_rvv"}
+                                               "binary_weight_conv2d_f32_rvv",
+                                               "attention_f32", "attention_f16",
+                                               "attention_f16_mve", "attention_f32_rvv"}
     source = tmp_path / "getters.c"
     source.write_text(_program(overrides))
     exe = tmp_path / "getters"
@@ -125,6 +161,16 @@ def test_c_getters_equal_python_rules(tmp_path):
     assert len(c_bytes) == len(rows)
     for (o, p), c in zip(rows, c_bytes):
         assert o.scratch_bytes(p) == c, (o.function, p)
+
+
+def test_overrides_of_a_reference_with_scratch_take_it_too():
+    """A reference kernel with a scratch argument and its overrides share one signature, so
+    every override of it has a scratch rule (the planner passes the argument either way)."""
+    bases = {r.function for r in _references_with_scratch()}
+    assert "attention_f32" in bases
+    for base in bases:
+        for o in OVERRIDES.get(base, []):
+            assert o.scratch_bytes is not None, f"{o.function}: {base} takes scratch"
 
 
 def test_limits_are_the_header_defines(tmp_path):

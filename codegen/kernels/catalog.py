@@ -8,7 +8,8 @@ parameters (the C struct's fields) saying which shapes it handles. The first ove
 whose feature the target has and whose predicate holds wins; otherwise the reference runs.
 So a target is data, and an override need not handle every corner (dilation, groups):
 those cases keep the reference. An override may need working memory (its `scratch_bytes`
-rule); the memory planner asks for it here, when it chooses each layer's kernel.
+rule, as a reference kernel may: its op entry's); the memory planner asks for it when it
+chooses each layer's kernel.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ def choose_function(base: str, params: dict, isa_features: Iterable[str]) -> str
 
 
 def scratch_bytes(base: str, params: dict, isa_features: Iterable[str]) -> int | None:
-    """Working memory of the kernel that runs a layer: None when it takes no scratch
-    argument (every reference kernel, most overrides), else its size in bytes (0: NULL)."""
+    """Working memory of the override that runs a layer: None when the reference runs
+    (its scratch rule, if any, is its op entry's: codegen/plan.py choose_kernel) or the
+    override takes no scratch argument, else its size in bytes (0: NULL)."""
     override = choose_override(base, params, isa_features)
     if override is None or override.scratch_bytes is None:
         return None

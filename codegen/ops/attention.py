@@ -4,12 +4,12 @@ out[b, i] = sum_j softmax_j(scale * q[b, i] . k[b, j]) v[b, j] over Q [..., Lq, 
 K [..., Lk, D], V [..., Lk, Dv] with the same leading dims (batch, heads), scale 1/sqrt(D)
 unless given, and is_causal's top-left mask (query i sees keys j <= i, as torch's
 tril(ones(Lq, Lk))). The kernel never materialises the Lq x Lk score matrix: it works one
-query row at a time, holding that row's Lk scores (FP32) in a scratch buffer, then its
-softmax, then the weighted sum of V. That buffer is the attention's memory cost besides its
-operands: ATTENTION_MAX_KEYS keys (EDGEDIFF_ATTENTION_MAX_KEYS in kernels.h, the kernels'
-fixed stack array), so an attention over more keys is refused here, saying how many bytes
-its score row needs. Masks (attn_mask) and dropout are refused: diffusers' attention blocks
-pass neither in inference.
+query row at a time, holding that row's Lk scores (FP32) in its scratch, then its softmax,
+then the weighted sum of V. That row is the attention's memory cost besides its operands:
+4 * Lk bytes of the arena during the layer's step (`scratch_bytes`, the reference's rule;
+the SIMD kernels' rules are in codegen/kernels/overrides/), so any number of keys lowers and
+a long attention is a question of arena size, not a refusal. Masks (attn_mask) and dropout
+are refused: diffusers' attention blocks pass neither in inference.
 """
 
 from __future__ import annotations
@@ -22,15 +22,15 @@ from codegen.c_literals import c_float
 from codegen.ops.capture_util import UnsupportedOpError
 from codegen.ops.spec import OpSpec, params_call
 
-# Must match EDGEDIFF_ATTENTION_MAX_KEYS in include/edgediff/kernels.h: the score row every
-# attention kernel keeps on the stack (FP32), 16 KiB, the size of the largest conv scratch.
-ATTENTION_MAX_KEYS = 4096
 SCORE_BYTES = 4  # FP32 scores in every precision
 
 
-def score_scratch_bytes(keys: int) -> int:
-    """Bytes of the one row of scores the kernels keep (FP32, whatever the precision)."""
-    return keys * SCORE_BYTES
+def scratch_bytes(p: dict) -> int:
+    """attention_<dtype>: one row of scores, FP32 whatever the precision (its C
+    edgediff_attention_<dtype>_get_buffer_size() in kernels.h). No number of keys is
+    refused; a memory fit check names this cost as "attention over N keys needs 4*N bytes
+    for one row of scores"."""
+    return p["lk"] * SCORE_BYTES
 
 
 def reference(q, k, v, attrs):
@@ -70,12 +70,6 @@ def capture(args, kwargs, out_shape):
     keys = ks[-2]
     if keys < 1 or qs[-1] < 1:
         raise UnsupportedOpError("attention over no keys or with head dim 0")
-    if keys > ATTENTION_MAX_KEYS:
-        raise UnsupportedOpError(
-            f"attention over {keys} keys needs {score_scratch_bytes(keys)} bytes for one row of "
-            f"scores; the attention kernels hold at most {score_scratch_bytes(ATTENTION_MAX_KEYS)} "
-            f"bytes ({ATTENTION_MAX_KEYS} keys): attend over fewer tokens (a lower resolution, "
-            "or attention only in the coarser blocks)")
     scale = kwargs.get("scale")
     scale = 1.0 / math.sqrt(qs[-1]) if scale is None else float(scale)
     return "attention", [q, k, v], {"scale": scale, "causal": causal}
@@ -107,4 +101,4 @@ def params(graph, node):
 
 SPECS = [OpSpec("attention", 3, reference,
                 captures={"aten.scaled_dot_product_attention.default": capture},
-                macs=macs, params=params, call=params_call)]
+                macs=macs, params=params, call=params_call, scratch_bytes=scratch_bytes)]

@@ -96,6 +96,12 @@ class OpSpec:
     params(graph, node) -> (C struct type, fields) or None for a params-less kernel;
     kernel(graph, node) -> the kernel's base function name;
     call(CallSite) -> C lines of the call;
+    scratch_bytes(params) -> int: set when the op's reference kernel needs working memory
+      (params: the fields of `params`); it then takes a last `void *scratch` argument of
+      that many bytes, as its inline C `edgediff_<kernel>_get_buffer_size(&params)` in
+      kernels.h says, placed in the arena by the memory planner (the Override field of the
+      same name says it for an ISA kernel; every override of such a kernel takes the
+      argument too: same signature);
     fusable_activation: a following ReLU/SiLU folds into its `act` attr;
     activation: it is that ReLU/SiLU (fuse_activation moves it into its producer);
     elementwise: the output may overwrite a same-shaped operand (memory plan, in place);
@@ -113,6 +119,7 @@ class OpSpec:
     params: Callable | None = None
     kernel: Callable[..., str] = output_kernel
     call: Callable[[CallSite], list[str]] | None = None
+    scratch_bytes: Callable[[dict], int] | None = None
     precision: Precision = Precision()
     fusable_activation: bool = False
     activation: bool = False

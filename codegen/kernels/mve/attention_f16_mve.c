@@ -88,6 +88,6 @@ EDGEDIFF_MVE_INLINE void attention_weighted(const edgediff_f16_t *v, int32_t key
 
 void edgediff_attention_f16_mve(const attention_params_t *p, const edgediff_f16_t *q,
                                 const edgediff_f16_t *k, const edgediff_f16_t *v,
-                                edgediff_f16_t *out) {
-    attention_mve(p, q, k, v, out);
+                                edgediff_f16_t *out, void *scratch) {
+    attention_mve(p, q, k, v, out, scratch);
 }

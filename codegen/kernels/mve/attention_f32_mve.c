@@ -86,6 +86,6 @@ EDGEDIFF_MVE_INLINE void attention_weighted(const float *v, int32_t keys, int32_
 #include "edgediff/internal/attention_mve.h"
 
 void edgediff_attention_f32_mve(const attention_params_t *p, const float *q, const float *k,
-                                const float *v, float *out) {
-    attention_mve(p, q, k, v, out);
+                                const float *v, float *out, void *scratch) {
+    attention_mve(p, q, k, v, out, scratch);
 }

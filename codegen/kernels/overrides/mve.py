@@ -149,15 +149,13 @@ def _binary_weight_conv_scratch(dtype: str):
     return scratch_bytes
 
 
-# Must match EDGEDIFF_CT_MAX_TAPS in include/edgediff/internal/conv_transpose2d_simd.h.
-CONV_T_MAX_TAPS = 64
-
-
 def _conv_transpose_applies(p: dict) -> bool:
     """conv_transpose2d_<dtype>_mve: any stride, padding, output_padding and groups whose
     kernel taps reaching one output (ceil(kernel_h / stride_h) * ceil(kernel_w / stride_w))
-    fit its table of 64 tap offsets. FP32 accumulation in both precisions."""
-    return (-(-p["kernel_h"] // p["stride_h"])) * (-(-p["kernel_w"] // p["stride_w"])) <= CONV_T_MAX_TAPS
+    fit its table of EDGEDIFF_CT_MAX_TAPS (64) tap offsets. FP32 accumulation in both
+    precisions."""
+    taps = -(-p["kernel_h"] // p["stride_h"]) * -(-p["kernel_w"] // p["stride_w"])
+    return taps <= limit("CT_MAX_TAPS")
 
 
 def conv1d_applies(p: dict) -> bool:
@@ -173,15 +171,16 @@ def _always(p: dict) -> bool:
     return True
 
 
-# Must match EDGEDIFF_ATTENTION_MVE_MAX_D in include/edgediff/kernels_mve.h: the FP32 query
-# row the attention kernels keep on the stack.
-ATTENTION_MAX_D = 256
+def _attention_f16_applies(p: dict) -> bool:
+    """attention_f16_mve: head dims up to EDGEDIFF_MVE_ATTENTION_F16_MAX_D (9362: its gathers
+    of 8 key rows use 16-bit offsets); any number of keys."""
+    return p["d"] <= limit("MVE_ATTENTION_F16_MAX_D")
 
 
-def _attention_applies(p: dict) -> bool:
-    """attention_<dtype>_mve: head dims up to 256 (its FP32 copy of the query row); any
-    number of keys codegen emits (the row of scores is the reference's stack array)."""
-    return p["d"] <= ATTENTION_MAX_D
+def _attention_scratch(p: dict) -> int:
+    """attention_<dtype>_mve: the row of lk FP32 scores, then the query row widened to d
+    floats (edgediff_attention_mve_bytes)."""
+    return round_up(p["lk"] * 4) + p["d"] * 4
 
 
 def _mve(function: str, applies=_always, half_accumulation: bool = False,
@@ -232,8 +231,9 @@ OVERRIDES: dict[str, list[Override]] = {
     "conv_transpose2d_f16": _mve("conv_transpose2d_f16_mve", _conv_transpose_applies),
     "conv_transpose2d_f32": _mve("conv_transpose2d_f32_mve", _conv_transpose_applies),
     # FP32 scores, softmax statistics and sums in both precisions.
-    "attention_f16": _mve("attention_f16_mve", _attention_applies),
-    "attention_f32": _mve("attention_f32_mve", _attention_applies),
+    "attention_f16": _mve("attention_f16_mve", _attention_f16_applies,
+                          scratch_bytes=_attention_scratch),
+    "attention_f32": _mve("attention_f32_mve", scratch_bytes=_attention_scratch),
     # FP32 statistics always; along the row (inner 1) or over the pixels (inner > 1).
     "layer_norm_f16": _mve("layer_norm_f16_mve"),
     "layer_norm_f32": _mve("layer_norm_f32_mve"),

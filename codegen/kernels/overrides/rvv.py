@@ -152,15 +152,12 @@ def _binary_weight_conv_scratch(elem: int):
     return scratch_bytes
 
 
-# Must match EDGEDIFF_CT_MAX_TAPS in include/edgediff/internal/conv_transpose2d_simd.h.
-CONV_T_MAX_TAPS = 64
-
-
 def conv_transpose_applies(p: dict) -> bool:
     """conv_transpose2d_*_rvv: any stride, padding, output_padding and groups whose kernel
     taps reaching one output (ceil(kernel_h / stride_h) * ceil(kernel_w / stride_w)) fit its
-    table of 64 tap offsets. FP32 accumulation in both precisions."""
-    return (-(-p["kernel_h"] // p["stride_h"])) * (-(-p["kernel_w"] // p["stride_w"])) <= CONV_T_MAX_TAPS
+    table of EDGEDIFF_CT_MAX_TAPS (64) tap offsets. FP32 accumulation in both precisions."""
+    taps = -(-p["kernel_h"] // p["stride_h"]) * -(-p["kernel_w"] // p["stride_w"])
+    return taps <= limit("CT_MAX_TAPS")
 
 
 def conv1d_applies(p: dict) -> bool:
@@ -174,6 +171,11 @@ def conv1d_applies(p: dict) -> bool:
 
 def _always(p: dict) -> bool:
     return True
+
+
+def _attention_scratch(p: dict) -> int:
+    """attention_*_rvv: the row of lk FP32 scores."""
+    return p["lk"] * 4
 
 
 OVERRIDES: dict[str, list[Override]] = {
@@ -213,9 +215,11 @@ OVERRIDES: dict[str, list[Override]] = {
     # Gather form over the outputs of a phase, FP32 accumulation (widened halves).
     "conv_transpose2d_f32": [Override("conv_transpose2d_f32_rvv", FEATURE, conv_transpose_applies)],
     "conv_transpose2d_f16": [Override("conv_transpose2d_f16_rvv", FEATURE, conv_transpose_applies)],
-    # FP32 scores, softmax statistics and sums in both precisions; any shape codegen emits.
-    "attention_f32": [Override("attention_f32_rvv", FEATURE, _always)],
-    "attention_f16": [Override("attention_f16_rvv", FEATURE, _always)],
+    # FP32 scores, softmax statistics and sums in both precisions; any shape.
+    "attention_f32": [Override("attention_f32_rvv", FEATURE, _always,
+                               scratch_bytes=_attention_scratch)],
+    "attention_f16": [Override("attention_f16_rvv", FEATURE, _always,
+                               scratch_bytes=_attention_scratch)],
     # FP32 statistics always; along the row (inner 1) or over the pixels (inner > 1).
     "layer_norm_f32": [Override("layer_norm_f32_rvv", FEATURE, _always)],
     "layer_norm_f16": [Override("layer_norm_f16_rvv", FEATURE, _always)],

@@ -17,6 +17,6 @@ typedef edgediff_f16_t elem_t;
 
 void edgediff_attention_f16_rvv(const attention_params_t *p, const edgediff_f16_t *q,
                                 const edgediff_f16_t *k, const edgediff_f16_t *v,
-                                edgediff_f16_t *out) {
-    attention_rvv(p, q, k, v, out);
+                                edgediff_f16_t *out, void *scratch) {
+    attention_rvv(p, q, k, v, out, (float *)scratch);
 }

@@ -15,6 +15,6 @@ typedef float elem_t;
 #include "edgediff/internal/attention_rvv.h"
 
 void edgediff_attention_f32_rvv(const attention_params_t *p, const float *q, const float *k,
-                                const float *v, float *out) {
-    attention_rvv(p, q, k, v, out);
+                                const float *v, float *out, void *scratch) {
+    attention_rvv(p, q, k, v, out, (float *)scratch);
 }

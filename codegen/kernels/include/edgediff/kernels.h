@@ -456,19 +456,26 @@ void edgediff_matmul_f16(const matmul_params_t *p, const edgediff_f16_t *a,
  * q [lq][d], k [lk][d], v [lk][dv] and each query row i,
  *   out[i] = sum_j softmax_j(scale * q[i] . k[j]) v[j]
  * over keys j < lk (causal: j <= i, torch's top-left is_causal mask). The kernels keep one
- * row of lk scores in FP32 at a time, in a stack array of EDGEDIFF_ATTENTION_MAX_KEYS floats
- * (16 KiB; codegen/ops/attention.py refuses larger lk, saying how many bytes it needs);
- * statistics and sums are FP32 in every precision, one rounding per output. */
-#define EDGEDIFF_ATTENTION_MAX_KEYS 4096
+ * row of lk scores in FP32 at a time, in their scratch (the last argument, 16-byte aligned,
+ * of edgediff_attention_<dtype>_get_buffer_size() bytes: lk floats; the SIMD kernels' own
+ * getters are in kernels_<isa>.h); statistics and sums are FP32 in every precision, one
+ * rounding per output. */
 typedef struct {
     int32_t batch, lq, lk, d, dv;
     float scale;
     int32_t causal;
 } attention_params_t;
+static inline int32_t edgediff_attention_f32_get_buffer_size(const attention_params_t *p) {
+    return p->lk * (int32_t)sizeof(float);
+}
+static inline int32_t edgediff_attention_f16_get_buffer_size(const attention_params_t *p) {
+    return p->lk * (int32_t)sizeof(float);
+}
 void edgediff_attention_f32(const attention_params_t *p, const float *q, const float *k,
-                            const float *v, float *out);
+                            const float *v, float *out, void *scratch);
 void edgediff_attention_f16(const attention_params_t *p, const edgediff_f16_t *q,
-                            const edgediff_f16_t *k, const edgediff_f16_t *v, edgediff_f16_t *out);
+                            const edgediff_f16_t *k, const edgediff_f16_t *v, edgediff_f16_t *out,
+                            void *scratch);
 
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"

@@ -176,14 +176,23 @@ void edgediff_conv_transpose2d_f32_mve(const conv_transpose2d_params_t *p, const
 void edgediff_conv_transpose2d_f16_mve(const conv_transpose2d_params_t *p,
                                        const edgediff_f16_t *in, const edgediff_f16_t *weight,
                                        const edgediff_f16_t *bias, edgediff_f16_t *out);
-/* Fused attention, head dims up to EDGEDIFF_ATTENTION_MVE_MAX_D (the FP32 query row it keeps
- * on the stack; overrides/mve.py); FP32 scores, statistics and sums. */
-#define EDGEDIFF_ATTENTION_MVE_MAX_D 256
+/* Fused attention, any shape (FP16: head dims up to EDGEDIFF_MVE_ATTENTION_F16_MAX_D, its
+ * gathers' 16-bit offsets; overrides/mve.py); FP32 scores, statistics and sums. Scratch: the
+ * row of lk FP32 scores, then the query row widened to d floats. */
+static inline int32_t edgediff_attention_mve_bytes(const attention_params_t *p) {
+    return edgediff_scratch_round(p->lk * 4) + p->d * 4;
+}
+static inline int32_t edgediff_attention_f32_mve_get_buffer_size(const attention_params_t *p) {
+    return edgediff_attention_mve_bytes(p);
+}
+static inline int32_t edgediff_attention_f16_mve_get_buffer_size(const attention_params_t *p) {
+    return edgediff_attention_mve_bytes(p);
+}
 void edgediff_attention_f32_mve(const attention_params_t *p, const float *q, const float *k,
-                                const float *v, float *out);
+                                const float *v, float *out, void *scratch);
 void edgediff_attention_f16_mve(const attention_params_t *p, const edgediff_f16_t *q,
                                 const edgediff_f16_t *k, const edgediff_f16_t *v,
-                                edgediff_f16_t *out);
+                                edgediff_f16_t *out, void *scratch);
 /* conv2d with a 1xK kernel (nn.Conv1d): kernel_h 1, pad_h 0, any kernel_w, stride and
  * padding; dilation 1, groups 1 (overrides/mve.py); FP32 accumulation in both. */
 void edgediff_conv1d_f32_mve(const conv2d_params_t *p, const float *in, const float *weight,

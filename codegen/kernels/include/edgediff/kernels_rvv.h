@@ -200,12 +200,19 @@ void edgediff_conv_transpose2d_f32_rvv(const conv_transpose2d_params_t *p, const
 void edgediff_conv_transpose2d_f16_rvv(const conv_transpose2d_params_t *p,
                                        const edgediff_f16_t *in, const edgediff_f16_t *weight,
                                        const edgediff_f16_t *bias, edgediff_f16_t *out);
-/* Fused attention, any shape codegen emits; FP32 scores, statistics and sums. */
+/* Fused attention, any shape; FP32 scores, statistics and sums. Scratch: the row of lk FP32
+ * scores. */
+static inline int32_t edgediff_attention_f32_rvv_get_buffer_size(const attention_params_t *p) {
+    return p->lk * 4;
+}
+static inline int32_t edgediff_attention_f16_rvv_get_buffer_size(const attention_params_t *p) {
+    return p->lk * 4;
+}
 void edgediff_attention_f32_rvv(const attention_params_t *p, const float *q, const float *k,
-                                const float *v, float *out);
+                                const float *v, float *out, void *scratch);
 void edgediff_attention_f16_rvv(const attention_params_t *p, const edgediff_f16_t *q,
                                 const edgediff_f16_t *k, const edgediff_f16_t *v,
-                                edgediff_f16_t *out);
+                                edgediff_f16_t *out, void *scratch);
 
 /* conv2d with a 1xK kernel (nn.Conv1d): kernel_h 1, pad_h 0, any kernel_w, stride and
  * padding; dilation 1, groups 1 (overrides/rvv.py); FP32 accumulation in both. */

@@ -49,4 +49,15 @@
  * (kernel_h * kernel_w * words <= 4 * this). */
 #define EDGEDIFF_RVV_BINARY_MAX_MASKS 9
 
+/* attention_f16_mve: one gather loads a column of 8 key rows at 16-bit element offsets
+ * (key * d, key < 8), so 7 * d <= 65535. */
+#define EDGEDIFF_MVE_ATTENTION_F16_MAX_D 9362
+
+/* conv_transpose2d_*_{mve,rvv}: the taps reaching one output (ceil(kernel_h / stride_h) *
+ * ceil(kernel_w / stride_w)) fit tables of this many entries, kept with the span on the
+ * stack (3 x 256 bytes): as arrays at fixed offsets the vector loops walk them with one
+ * register, which the same tables in the arena (a pointer each) cost 5-13% more
+ * instructions of these kernels. */
+#define EDGEDIFF_CT_MAX_TAPS 64
+
 #endif /* EDGEDIFF_LIMITS_H */

@@ -5,9 +5,9 @@
  *   2. softmax numerators e^(s - max) four per vector (edgediff_mve_exp_neg_f32, about 1.5
  *      FP32 ulp) and their sum in four FP32 lanes;
  *   3. the weighted sum of V rows, several output features per vector, times 1 / sum.
- * The row of scores is a stack array of EDGEDIFF_ATTENTION_MAX_KEYS floats, the query row
- * (widened to FP32) one of EDGEDIFF_ATTENTION_MVE_MAX_D (overrides/mve.py takes head dims up
- * to that). Include mve_elem.h first and define, before including this header:
+ * The row of scores (lk floats) and the query row widened to FP32 (d floats) are the
+ * kernel's scratch, in that order, each 16-byte aligned (edgediff_attention_mve_bytes in
+ * kernels_mve.h). Include mve_elem.h first and define, before including this header:
  *   attention_scores(q, k, keys, d, scale, scores)   scores[j] = scale * q . k[j], j < keys,
  *                                                    q the FP32 query row; returns their max
  *   attention_weighted(v, keys, dv, scores, inv, y)  y[c] = inv * sum_j scores[j] v[j][c] */
@@ -33,13 +33,11 @@ EDGEDIFF_MVE_INLINE float attention_softmax_numerators(float *scores, int32_t ke
 }
 
 EDGEDIFF_MVE_INLINE void attention_mve(const attention_params_t *p, const elem_t *q,
-                                       const elem_t *k, const elem_t *v, elem_t *out) {
-    float scores[EDGEDIFF_ATTENTION_MAX_KEYS] __attribute__((aligned(16)));
-    float q_row[EDGEDIFF_ATTENTION_MVE_MAX_D] __attribute__((aligned(16)));
+                                       const elem_t *k, const elem_t *v, elem_t *out,
+                                       void *scratch) {
     const int32_t lq = p->lq, lk = p->lk, d = p->d, dv = p->dv;
-    if (lk > EDGEDIFF_ATTENTION_MAX_KEYS || d > EDGEDIFF_ATTENTION_MVE_MAX_D) {
-        return; /* codegen never emits this (ops/attention.py, overrides/mve.py) */
-    }
+    float *const scores = (float *)scratch;
+    float *const q_row = scores + edgediff_scratch_round(lk * 4) / 4;
     for (int32_t b = 0; b < p->batch; ++b) {
         const elem_t *k_slice = k + b * lk * d;
         const elem_t *v_slice = v + b * lk * dv;

@@ -6,21 +6,18 @@
  *   2. scores[j] = expf(scores[j] - max) and their sum (each term in (0, 1], the largest 1,
  *      so the sum never overflows and is at least 1);
  *   3. out[i][c] = (sum_j scores[j] * v[j][c]) / sum, one store per output.
- * Only the row of scores is kept (EDGEDIFF_ATTENTION_MAX_KEYS floats on the stack): the
- * Lq x Lk matrix never exists. */
+ * Only the row of scores is kept (lk floats, the kernel's scratch): the Lq x Lk matrix
+ * never exists. */
 #ifndef EDGEDIFF_ATTENTION_REF_H
 #define EDGEDIFF_ATTENTION_REF_H
 
 #include "edgediff/internal/kernel_util.h"
 
 static inline void edgediff_attention(const attention_params_t *p, const void *q, const void *k,
-                                      const void *v, void *out, edgediff_load_t load,
-                                      edgediff_store_t store, edgediff_at_t at) {
-    float scores[EDGEDIFF_ATTENTION_MAX_KEYS];
+                                      const void *v, void *out, float *scores,
+                                      edgediff_load_t load, edgediff_store_t store,
+                                      edgediff_at_t at) {
     const int32_t lq = p->lq, lk = p->lk, d = p->d, dv = p->dv;
-    if (lk > EDGEDIFF_ATTENTION_MAX_KEYS) {
-        return; /* codegen never emits this (codegen/ops/attention.py refuses it) */
-    }
     for (int32_t b = 0; b < p->batch; ++b) {
         const void *k_slice = at(k, b * lk * d);
         const void *v_slice = at(v, b * lk * dv);

@@ -9,7 +9,7 @@
  *      stored back over the scores, their sum by vfredusum;
  *   3. 8 output features at a time: for each key, its V row slice times its numerator
  *      added to FP32 accumulators; times 1 / sum, one store (one rounding).
- * The row of scores is a stack array of EDGEDIFF_ATTENTION_MAX_KEYS floats.
+ * The row of scores (lk floats) is the kernel's scratch.
  *
  * The including file defines EDGEDIFF_RVV_INTERNAL, includes edgediff/kernels.h, then
  *   elem_t                          the storage type;
@@ -101,12 +101,8 @@ static inline void attention_weighted(const elem_t *v, int32_t keys, int32_t dv,
 }
 
 static inline void attention_rvv(const attention_params_t *p, const elem_t *q, const elem_t *k,
-                                 const elem_t *v, elem_t *out) {
-    float scores[EDGEDIFF_ATTENTION_MAX_KEYS];
+                                 const elem_t *v, elem_t *out, float *scores) {
     const int32_t lq = p->lq, lk = p->lk, d = p->d, dv = p->dv;
-    if (lk > EDGEDIFF_ATTENTION_MAX_KEYS) {
-        return; /* codegen never emits this (codegen/ops/attention.py refuses it) */
-    }
     for (int32_t b = 0; b < p->batch; ++b) {
         const elem_t *k_slice = k + b * lk * d;
         const elem_t *v_slice = v + b * lk * dv;

@@ -2,7 +2,7 @@
  * accumulation precision in their file comments), internal to codegen/kernels/mve/: include
  * mve_elem.h (element type) first; the accumulators are vec_t, so they accumulate in the
  * element precision. The kernel file chooses which widths get their own 3x3 instance and
- * includes this header after `#pragma GCC optimize("no-schedule-insns")`, which
+ * includes this header after `#pragma GCC optimize("no-schedule-insns", ...)`, which
  * then applies to these functions too: GCC 12 schedule-before-allocation hoists every load
  * of the unrolled tile ahead of its FMAs and spills. */
 #ifndef EDGEDIFF_CONV2D_MVE_H

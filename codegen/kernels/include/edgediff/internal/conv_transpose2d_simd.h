@@ -15,7 +15,8 @@
  * The includer defines EDGEDIFF_CT_ELEM (its element type), EDGEDIFF_CT_NAME (the kernel's
  * public name), EDGEDIFF_CT_BLOCK (output channels per span) and, after including this
  * header, `static void edgediff_ct_span(const edgediff_ct_span_t *s)`. The override
- * predicates (overrides/mve.py, rvv.py) check a phase has at most EDGEDIFF_CT_MAX_TAPS taps. */
+ * predicates (overrides/mve.py, rvv.py) check a phase has at most EDGEDIFF_CT_MAX_TAPS taps
+ * (edgediff/limits.h). */
 #ifndef EDGEDIFF_CONV_TRANSPOSE2D_SIMD_H
 #define EDGEDIFF_CONV_TRANSPOSE2D_SIMD_H
 
@@ -26,9 +27,7 @@
 #include "edgediff/internal/kernel_util.h"
 #include "edgediff/internal/transpose_taps.h"
 #include "edgediff/kernels.h"
-
-/* Must match CONV_T_MAX_TAPS in overrides/mve.py and overrides/rvv.py. */
-#define EDGEDIFF_CT_MAX_TAPS 64
+#include "edgediff/limits.h"
 
 /* One span: outputs j in [j_first, j_end) of one phase of one output row, for n_co output
  * channels. Output c, j is out[c * out_plane + j * out_step] = act(bias[c] + sum over input
