@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from codegen.kernels.limits import limit
+
 LAYOUTS = {1: "C", 2: "NC", 3: "NCW", 4: "NCHW"}
-MAX_RANK = 4
-MAX_CONCAT = 8
+MAX_RANK = limit("MAX_RANK")
+MAX_CONCAT = limit("MAX_CONCAT")
 
 
 class LayoutError(ValueError):

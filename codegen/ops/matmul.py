@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from codegen.kernels.limits import limit
 from codegen.ops.capture_util import UnsupportedOpError
 from codegen.ops.spec import OpSpec, params_call
 
-MAX_BATCH_DIMS = 2  # the kernel's batch loops (matmul_params_t in kernels.h)
+MAX_BATCH_DIMS = limit("MATMUL_BATCH_DIMS")  # the kernel's batch loops (matmul_params_t)
 
 
 def reference(a, b, attrs):

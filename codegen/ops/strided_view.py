@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from codegen.kernels.limits import limit
 from codegen.ops.capture_util import UnsupportedOpError
 
 # Dims the strided-copy kernel walks (EDGEDIFF_STRIDED_RANK in kernels.h): a 2-D pixel
 # shuffle needs 5 after merging ([n*c, h, i, w, j]); 6 leaves room for a repeat.
-STRIDED_RANK = 6
+STRIDED_RANK = limit("STRIDED_RANK")
 
 
 def dense_strides(shape) -> list[int]:

@@ -21,7 +21,7 @@ from codegen.kernels.limits import limit
 from codegen.kernels.scratch import bw_block_channels, round_up
 
 FEATURE = "rvv"
-MAX_RANK = 4
+MAX_RANK = limit("MAX_RANK")
 
 
 def _conv_3x3_pad1(p: dict) -> bool:

@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "edgediff/limits.h" /* struct array sizes: EDGEDIFF_MAX_RANK, _MAX_CONCAT, ... */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -71,7 +73,6 @@ void edgediff_cos_f32(const float *in, float *out, int32_t count);
  * Shapes are padded on the left with 1; a stride of 0 broadcasts that dim.
  * out[i0][i1][i2][i3] = act(a[sum ik*a_strides[k]] OP b[sum ik*b_strides[k]]).
  * out may equal a or b when that operand is not broadcast. */
-#define EDGEDIFF_MAX_RANK 4
 typedef struct {
     int32_t out_shape[EDGEDIFF_MAX_RANK];
     int32_t a_strides[EDGEDIFF_MAX_RANK];
@@ -85,7 +86,6 @@ void edgediff_mul_f32(const binary_params_t *p, const float *a, const float *b, 
 /* Concatenate count inputs along one axis. With the tensor viewed as [outer][axis*inner],
  * input k contributes inner_sizes[k] = (its axis length * product of dims after the axis)
  * contiguous elements per outer index. */
-#define EDGEDIFF_MAX_CONCAT 8
 typedef struct {
     int32_t outer;
     int32_t count;
@@ -262,7 +262,6 @@ void edgediff_cast_i32_to_f32(const int32_t *in, float *out, int32_t count);
 /* out[i0]..[i5] (dense, row-major) = in[offset + sum_d id * strides[d]]: every view op
  * (slice, narrow, select, split pieces, expand, repeat, permute, transpose, pixel
  * shuffle/unshuffle) as one gather. Unused leading dims have shape 1. out may not alias in. */
-#define EDGEDIFF_STRIDED_RANK 6
 typedef struct {
     int32_t shape[EDGEDIFF_STRIDED_RANK];
     int32_t strides[EDGEDIFF_STRIDED_RANK];
@@ -443,9 +442,9 @@ void edgediff_div_f16(const binary_params_t *p, const edgediff_f16_t *a, const e
  * dense a [.., M, K] and b [.., K, N]; a batch stride of 0 broadcasts that operand. FP32
  * accumulation, one rounding per output. */
 typedef struct {
-    int32_t batch[2];
-    int32_t a_batch_strides[2];
-    int32_t b_batch_strides[2];
+    int32_t batch[EDGEDIFF_MATMUL_BATCH_DIMS];
+    int32_t a_batch_strides[EDGEDIFF_MATMUL_BATCH_DIMS];
+    int32_t b_batch_strides[EDGEDIFF_MATMUL_BATCH_DIMS];
     int32_t m, k, n;
 } matmul_params_t;
 void edgediff_matmul_f32(const matmul_params_t *p, const float *a, const float *b, float *out);

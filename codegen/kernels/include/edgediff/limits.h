@@ -60,4 +60,13 @@
  * instructions of these kernels. */
 #define EDGEDIFF_CT_MAX_TAPS 64
 
+/* Array sizes of the kernels' parameter structs (kernels.h), which the code generator fills:
+ * the rank of broadcasting binary ops and pads (shapes right-aligned, padded with 1), the
+ * inputs of one concat, the dims of a strided copy (a pixel shuffle needs 6 after merging),
+ * the batch dims of a matmul. */
+#define EDGEDIFF_MAX_RANK 4
+#define EDGEDIFF_MAX_CONCAT 8
+#define EDGEDIFF_STRIDED_RANK 6
+#define EDGEDIFF_MATMUL_BATCH_DIMS 2
+
 #endif /* EDGEDIFF_LIMITS_H */
