@@ -52,10 +52,11 @@ def test_tap_table_size_is_the_limits_header():
 
 
 @pytest.mark.parametrize("isa", list(ISAS))
-def test_conv1d_keeps_the_reference_except_pointwise(isa):
+def test_conv1d_takes_the_1xk_kernel_and_pointwise_the_conv2d_kernel(isa):
     for dt in ("f16", "f32"):
         base = f"conv2d_{dt}"
         for k in (3, 5, 7):
-            assert choose_function(base, _conv1d(kernel_w=k, pad_w=k // 2), [isa]) == base
+            want = f"conv1d_{dt}{ISAS[isa]}"
+            assert choose_function(base, _conv1d(kernel_w=k, pad_w=k // 2), [isa]) == want
         pointwise = _conv1d(kernel_w=1, pad_w=0)
         assert choose_function(base, pointwise, [isa]) == base + ISAS[isa]
