@@ -49,4 +49,9 @@
  * (kernel_h * kernel_w * words <= 4 * this). */
 #define EDGEDIFF_RVV_BINARY_MAX_MASKS 9
 
+/* conv2d_*_fpu: the ring of padded input rows and the packed weights of one block of
+ * output channels hold the input channels of a chunk: at most this many bytes (at least
+ * one channel). */
+#define EDGEDIFF_FPU_CONV_BAND_BYTES 8192
+
 #endif /* EDGEDIFF_LIMITS_H */
