@@ -27,7 +27,7 @@
 #endif
 
 #include <math.h>
-#include <string.h>
+#include <stddef.h>
 
 #include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
@@ -55,14 +55,25 @@ typedef struct {
 } edgediff_cfpu_pass_t;
 
 /* The accumulators of CO channels x PX pixels starting at pixel x of row y, from the bias
- * (first chunk) or the partial sums. */
+ * (first chunk) or the partial sums (pixels past w_out: the bias). */
 EDGEDIFF_FPU_INLINE void edgediff_cfpu_seed(const edgediff_cfpu_pass_t *s, int32_t y, int32_t x,
                                             float *acc, const int CO, const int PX) {
+    const int32_t n = s->w_out - x < PX ? s->w_out - x : PX;
     for (int c = 0; c < CO; ++c) {
         const float b = s->bias ? s->bias[c] : 0.0f;
         const float *part = s->part + c * s->plane + y * s->w_out + x;
-        for (int j = 0; j < PX; ++j) {
-            acc[c * PX + j] = s->first || x + j >= s->w_out ? b : part[j];
+        if (s->first) {
+            for (int j = 0; j < PX; ++j) {
+                acc[c * PX + j] = b;
+            }
+        } else if (n == PX) {
+            for (int j = 0; j < PX; ++j) {
+                acc[c * PX + j] = part[j];
+            }
+        } else {
+            for (int j = 0; j < PX; ++j) {
+                acc[c * PX + j] = j < n ? part[j] : b;
+            }
         }
     }
 }
@@ -70,21 +81,26 @@ EDGEDIFF_FPU_INLINE void edgediff_cfpu_seed(const edgediff_cfpu_pass_t *s, int32
 /* Stores the first n pixels of the tile: activation and rounding after the last chunk,
  * FP32 partial sums before. */
 EDGEDIFF_FPU_INLINE void edgediff_cfpu_store(const edgediff_cfpu_pass_t *s, int32_t y, int32_t x,
-                                             int32_t n, const float *acc, const int CO,
-                                             const int PX) {
+                                             const float *acc, const int CO, const int PX) {
+    const int32_t n = s->w_out - x < PX ? s->w_out - x : PX;
     for (int c = 0; c < CO; ++c) {
         const int32_t at = c * s->plane + y * s->w_out + x;
-        if (s->last) {
-            for (int j = 0; j < PX; ++j) {
-                if (j < n) {
-                    s->out[at + j] = (edgediff_cfpu_elem_t)edgediff_apply_act(acc[c * PX + j], s->act);
-                }
+        const float *a = acc + c * PX;
+        if (!s->last) {
+            for (int32_t j = 0; j < n; ++j) {
+                s->part[at + j] = a[j];
+            }
+        } else if (s->act == EDGEDIFF_ACT_NONE) {
+            for (int32_t j = 0; j < n; ++j) {
+                s->out[at + j] = (edgediff_cfpu_elem_t)a[j];
+            }
+        } else if (s->act == EDGEDIFF_ACT_RELU) {
+            for (int32_t j = 0; j < n; ++j) {
+                s->out[at + j] = (edgediff_cfpu_elem_t)edgediff_relu(a[j]);
             }
         } else {
-            for (int j = 0; j < PX; ++j) {
-                if (j < n) {
-                    s->part[at + j] = acc[c * PX + j];
-                }
+            for (int32_t j = 0; j < n; ++j) {
+                s->out[at + j] = (edgediff_cfpu_elem_t)edgediff_apply_act(a[j], s->act);
             }
         }
     }
@@ -122,8 +138,8 @@ EDGEDIFF_FPU_INLINE void edgediff_cfpu_store(const edgediff_cfpu_pass_t *s, int3
 #define EDGEDIFF_CFPU_SAVE_ACC(name, i) acc[i] = a##name;
 
 /* 4 channels x 4 pixels, stride 1: 6 input values per kernel row. */
-static void edgediff_cfpu_tile4_s1(const float *r0, const float *r1, const float *r2,
-                                   int32_t ring, const float *w, int32_t cib, float *acc) {
+EDGEDIFF_FPU_INLINE void edgediff_cfpu_tile4_s1(const float *r0, const float *r1,
+                                            const float *r2, int32_t ring, const float *w, int32_t cib, float *acc) {
     EDGEDIFF_CFPU_ACC4(EDGEDIFF_CFPU_LOAD_ACC)
     for (int32_t ci = 0; ci < cib; ++ci) {
 #define EDGEDIFF_CFPU_ROW(r, wk)                                                        \
@@ -147,8 +163,8 @@ static void edgediff_cfpu_tile4_s1(const float *r0, const float *r1, const float
 }
 
 /* 4 channels x 4 pixels, stride 2: 9 input values per kernel row. */
-static void edgediff_cfpu_tile4_s2(const float *r0, const float *r1, const float *r2,
-                                   int32_t ring, const float *w, int32_t cib, float *acc) {
+EDGEDIFF_FPU_INLINE void edgediff_cfpu_tile4_s2(const float *r0, const float *r1,
+                                            const float *r2, int32_t ring, const float *w, int32_t cib, float *acc) {
     EDGEDIFF_CFPU_ACC4(EDGEDIFF_CFPU_LOAD_ACC)
     for (int32_t ci = 0; ci < cib; ++ci) {
 #define EDGEDIFF_CFPU_ROW(r, wk)                                                        \
@@ -172,8 +188,8 @@ static void edgediff_cfpu_tile4_s2(const float *r0, const float *r1, const float
 }
 
 /* 1 channel x 8 pixels, stride 1: 10 input values and 3 weights per kernel row. */
-static void edgediff_cfpu_tile1_s1(const float *r0, const float *r1, const float *r2,
-                                   int32_t ring, const float *w, int32_t cib, float *acc) {
+EDGEDIFF_FPU_INLINE void edgediff_cfpu_tile1_s1(const float *r0, const float *r1,
+                                            const float *r2, int32_t ring, const float *w, int32_t cib, float *acc) {
     EDGEDIFF_CFPU_ACC1(EDGEDIFF_CFPU_LOAD_ACC)
     for (int32_t ci = 0; ci < cib; ++ci) {
 #define EDGEDIFF_CFPU_ROW(r, wk)                                                        \
@@ -198,8 +214,8 @@ static void edgediff_cfpu_tile1_s1(const float *r0, const float *r1, const float
 }
 
 /* 1 channel x 8 pixels, stride 2: 17 input values per kernel row, loaded per tap. */
-static void edgediff_cfpu_tile1_s2(const float *r0, const float *r1, const float *r2,
-                                   int32_t ring, const float *w, int32_t cib, float *acc) {
+EDGEDIFF_FPU_INLINE void edgediff_cfpu_tile1_s2(const float *r0, const float *r1,
+                                            const float *r2, int32_t ring, const float *w, int32_t cib, float *acc) {
     EDGEDIFF_CFPU_ACC1(EDGEDIFF_CFPU_LOAD_ACC)
     for (int32_t ci = 0; ci < cib; ++ci) {
 #define EDGEDIFF_CFPU_TAP(r, k)                                                         \
@@ -233,33 +249,55 @@ EDGEDIFF_FPU_INLINE void edgediff_cfpu_row(const edgediff_cfpu_pass_t *s, int32_
         const float *b = s->band + x * S;
         tile(b + slot[0] * s->row, b + slot[1] * s->row, b + slot[2] * s->row, s->ring, s->w,
              s->cib, acc);
-        const int32_t n = s->w_out - x < PX ? s->w_out - x : PX;
-        edgediff_cfpu_store(s, y, x, n, acc, CO, PX);
+        edgediff_cfpu_store(s, y, x, acc, CO, PX);
     }
 }
 
-/* Copies (widens) input row iy of the chunk's channels into ring slot k, or zeros when iy
- * is outside the input. Columns 0 and past w_in stay zero from the pass's start. */
+/* dst[0..n) = src[0..n) widened to float, or zeros (src NULL). Four at a time, written
+ * out: compilers turn a plain copy loop into a call of the C library's memcpy/memset,
+ * which picolibc builds for these cores as a byte loop (6 instructions per byte). */
+static void edgediff_cfpu_copy(float *dst, const edgediff_cfpu_elem_t *src, int32_t n) {
+    int32_t i = 0;
+    if (src == NULL) {
+        for (; i + 4 <= n; i += 4) {
+            dst[i] = 0.0f, dst[i + 1] = 0.0f, dst[i + 2] = 0.0f, dst[i + 3] = 0.0f;
+        }
+        for (; i < n; ++i) {
+            dst[i] = 0.0f;
+        }
+        return;
+    }
+    for (; i + 4 <= n; i += 4) {
+        const float a = (float)src[i], b = (float)src[i + 1];
+        const float c = (float)src[i + 2], d = (float)src[i + 3];
+        dst[i] = a, dst[i + 1] = b, dst[i + 2] = c, dst[i + 3] = d;
+    }
+    for (; i < n; ++i) {
+        dst[i] = (float)src[i];
+    }
+}
+
+/* Copies (widens) input row iy of the chunk's channels into ring slot k (columns 1..w_in),
+ * or zeros when iy is outside the input. */
 static void edgediff_cfpu_fill(float *band, int32_t row, int32_t cib, int32_t k, int32_t iy,
                                const edgediff_cfpu_elem_t *in, int32_t h_in, int32_t w_in) {
+    const int32_t inside = iy >= 0 && iy < h_in;
     for (int32_t c = 0; c < cib; ++c) {
-        float *dst = band + (c * 3 + k) * row + 1;
-        if (iy < 0 || iy >= h_in) {
-            memset(dst, 0, (size_t)w_in * sizeof(float));
-            continue;
-        }
-        const edgediff_cfpu_elem_t *src = in + (c * h_in + iy) * w_in;
-        for (int32_t i = 0; i < w_in; ++i) {
-            dst[i] = (float)src[i];
-        }
+        edgediff_cfpu_copy(band + (c * 3 + k) * row + 1, inside ? in + (c * h_in + iy) * w_in : NULL,
+                           w_in);
     }
 }
 
-/* One pass: every output row of a block of co channels over one chunk of input channels. */
+/* One pass: every output row of a block of co channels over one chunk of input channels.
+ * The ring's padding columns (0 and past w_in) are zeroed once; rows fill the rest. */
 static void edgediff_cfpu_pass(edgediff_cfpu_pass_t *s, float *band,
                                const edgediff_cfpu_elem_t *in, int32_t h_in, int32_t w_in,
                                int32_t h_out) {
-    memset(band, 0, (size_t)s->cib * 3 * (size_t)s->row * sizeof(float));
+    for (int32_t r = 0; r < s->cib * 3; ++r) {
+        float *dst = band + r * s->row;
+        dst[0] = 0.0f;
+        edgediff_cfpu_copy(dst + w_in + 1, NULL, s->row - w_in - 1);
+    }
     int32_t next = -1; /* the next input row to bring into the ring */
     for (int32_t y = 0; y < h_out; ++y) {
         const int32_t top = y * s->stride - 1;
