@@ -10,7 +10,7 @@ take the rest. The scratch rules are those of the inline edgediff_*_fpu_get_buff
 in include/edgediff/kernels_fpu.h (tests/test_kernel_scratch.py checks they agree); the
 limits come from include/edgediff/limits.h.
 
-Convolutions first (3x3 and their FP16 forms); the linear, group norm and elementwise
+Convolutions first (3x3, pointwise 1x1, and their FP16 forms); the linear, group norm and elementwise
 entries are appended at the end of OVERRIDES.
 """
 
@@ -59,9 +59,19 @@ def _conv3x3_scratch(half: bool):
     return scratch_bytes
 
 
+def pointwise_applies(p: dict) -> bool:
+    """conv2d_1x1_<dtype>_fpu: 1x1, stride 1, pad 0, groups 1 (dilation is moot), any size;
+    no scratch."""
+    return (p["groups"] == 1 and p["kernel_h"] == 1 and p["kernel_w"] == 1
+            and p["stride_h"] == 1 and p["stride_w"] == 1 and p["pad_h"] == 0 and p["pad_w"] == 0
+            and p["h_out"] == p["h_in"] and p["w_out"] == p["w_in"])
+
+
 OVERRIDES: dict[str, list[Override]] = {
     "conv2d_f32": [Override("conv2d_f32_fpu", FEATURE, conv3x3_applies,
-                            scratch_bytes=_conv3x3_scratch(False))],
+                            scratch_bytes=_conv3x3_scratch(False)),
+                   Override("conv2d_1x1_f32_fpu", FEATURE, pointwise_applies)],
     "conv2d_f16": [Override("conv2d_f16_fpu", FEATURE, conv3x3_applies,
-                            scratch_bytes=_conv3x3_scratch(True))],
+                            scratch_bytes=_conv3x3_scratch(True)),
+                   Override("conv2d_1x1_f16_fpu", FEATURE, pointwise_applies)],
 }

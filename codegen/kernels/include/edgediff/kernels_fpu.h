@@ -74,6 +74,13 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
                              edgediff_f16_t *out, void *scratch);
 
+/* ---- conv2d_1x1_<dtype>_fpu: pointwise, stride 1, pad 0 (internal/conv2d_1x1_fpu.h) --- */
+void edgediff_conv2d_1x1_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
+                                 const float *bias, float *out);
+void edgediff_conv2d_1x1_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
+                                 const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                                 edgediff_f16_t *out);
+
 #ifdef __cplusplus
 }
 #endif
