@@ -25,6 +25,12 @@ BINARY_WEIGHT_CONV_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}  # elsewhere
 # reference elsewhere, except the cases that ISA's predicates refuse or it has no kernel for:
 # a depthwise conv (groups), PReLU, an add on [N, C] operands (rank 2) and, on MVE, ReLU.
 FLOAT_ISA_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}
+# The scalar FPU targets run the `_fpu` kernel on the float cases whose shapes an fpu override
+# takes (codegen/kernels/overrides/fpu.py; case -> the kernel's base name), the reference on
+# the rest.
+FPU_TARGETS = {"rv32", "cortex-m4", "cortex-m7", "cortex-m33"}
+FPU_CASES = {"conv3x3": "conv2d", "conv3x3_odd": "conv2d", "conv3x3_wide_out": "conv2d",
+             "conv3x3_s2": "conv2d", "conv1x1": "conv2d_1x1", "conv1x1_odd": "conv2d_1x1"}
 FLOAT_REFERENCE_CASES = {
     "rv32v": {"conv_depthwise", "prelu", "prelu_shared", "prelu_shared_nc", "add_channel_nc"},
     "cortex-m55": {"conv_depthwise", "relu", "prelu", "prelu_shared", "prelu_shared_nc",
@@ -61,13 +67,16 @@ def test_binary_convolutions_run_the_isa_kernel(results, request):
 
 def test_float_cases_run_the_isa_kernel(results, request):
     """Which float kernel each case ran, as the build recorded it: on cortex-m55 the MVE
-    kernels and on rv32v the RVV kernels wherever their predicates take the shape, the
-    portable reference on targets without float ISA kernels."""
+    kernels and on rv32v the RVV kernels wherever their predicates take the shape, on the
+    scalar FPU targets the `_fpu` kernels of FPU_CASES, the portable reference elsewhere."""
     target = request.node.callspec.params["results"][0]
     graph, _, dtype, functions, _ = results
     isa, reference = FLOAT_ISA_KERNEL.get(target, ""), FLOAT_REFERENCE_CASES.get(target, set())
     ran = {n.name: functions[n.name] for n in graph.nodes if n.op not in ONE_BIT_OPS}
     want = {n.name: f"{n.op}_{dtype}{'' if n.name in reference else isa}"
             for n in graph.nodes if n.op not in ONE_BIT_OPS}
+    if target in FPU_TARGETS:
+        want = {name: f"{FPU_CASES[name]}_{dtype}_fpu" if name in FPU_CASES else kernel
+                for name, kernel in want.items()}
     assert len(ran) >= 20 and reference <= set(ran), sorted(ran)
     assert ran == want, {name: (ran[name], want[name]) for name in ran if ran[name] != want[name]}

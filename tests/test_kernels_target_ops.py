@@ -51,3 +51,23 @@ def test_simd_cases_run_the_isa_kernel(results, request):
     want = {name: f"{(kernel if suffix else None) or ops[name]}_{dtype}{suffix}"
             for name, kernel in cases.items()}
     assert {name: functions[name] for name in cases} == want
+
+
+# Scalar FPU targets: the cases of a family's FPU_CASES (case -> kernel base name) run
+# `<kernel>_<dtype>_fpu` there; on the vector targets their shapes take the vector kernel.
+FPU_TARGETS = {"rv32", "cortex-m4", "cortex-m7", "cortex-m33"}
+
+
+def test_fpu_cases_run_the_fpu_kernel(results, request):
+    target = request.node.callspec.params["results"][0]
+    graph, _, dtype, functions, _ = results
+    cases = {}
+    for family in FAMILIES:
+        cases.update(getattr(family, "FPU_CASES", {}))
+    assert cases
+    ops = {n.name: n.op for n in graph.nodes}
+    if target in FPU_TARGETS:
+        want = {name: f"{kernel}_{dtype}_fpu" for name, kernel in cases.items()}
+    else:  # the vector kernel of the op, or (host) its reference
+        want = {name: f"{ops[name]}_{dtype}{SIMD_KERNEL.get(target, '')}" for name in cases}
+    assert {name: functions[name] for name in cases} == want

@@ -416,11 +416,14 @@ def cmd_devices(args) -> int:
 def _print_bench(result) -> None:
     table = Table(title=f"sdk bench: {result.model_name} on {result.target} "
                         f"({result.precision}, {result.kernels} kernels)")
-    for col in ("#", "layer", "op", "MACs", "instructions", "MAC/instr"):
-        table.add_column(col, justify="left" if col in ("layer", "op") else "right")
+    # kernel: the function that ran the layer (its name starts with the op's)
+    for col in ("#", "layer", "kernel", "MACs", "instructions", "MAC/instr"):
+        table.add_column(col, justify="left" if col in ("layer", "kernel") else "right",
+                         no_wrap=col == "kernel", min_width=len("conv2d_f16_fpu") if col == "kernel" else None)
     for i, layer in enumerate(result.layers):
-        table.add_row(str(i), layer["name"], layer["op"], f"{layer['macs']:,}",
-                      f"{layer['instructions']:,}", f"{layer['macs_per_instruction']:.3f}")
+        table.add_row(str(i), layer["name"], layer.get("function", layer["op"]),
+                      f"{layer['macs']:,}", f"{layer['instructions']:,}",
+                      f"{layer['macs_per_instruction']:.3f}")
     table.add_row("", "total", "", f"{result.macs:,}", f"{result.instructions:,}",
                   f"{result.macs_per_instruction:.3f}", style="bold")
     console.print(table)

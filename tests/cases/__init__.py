@@ -26,3 +26,6 @@ FAMILIES.append(attention)
 from tests.cases import simd13  # noqa: E402  (SIMD conv1d and layer norm overrides)
 
 FAMILIES.append(simd13)
+from tests.cases import fpu_conv  # noqa: E402  (scalar FPU convolutions, #14)
+
+FAMILIES.append(fpu_conv)

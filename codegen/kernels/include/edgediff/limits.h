@@ -69,4 +69,9 @@
 #define EDGEDIFF_STRIDED_RANK 6
 #define EDGEDIFF_MATMUL_BATCH_DIMS 2
 
+/* conv2d_*_fpu: the ring of padded input rows and the packed weights of one block of
+ * output channels hold the input channels of a chunk: at most this many bytes (at least
+ * one channel). */
+#define EDGEDIFF_FPU_CONV_BAND_BYTES 8192
+
 #endif /* EDGEDIFF_LIMITS_H */

@@ -1,0 +1,88 @@
+/* Scalar FPU overrides (a core with a hardware FP32 unit: rv32 F/Zfh, Cortex-M4 FPv4-SP,
+ * Cortex-M7/M33 FPv5, and the vector cores for the shapes their vector kernels refuse):
+ * same signatures as the reference kernels in kernels.h, suffix _fpu; a kernel that needs
+ * working memory takes it as one more, last, argument `void *scratch` of
+ * edgediff_<kernel>_get_buffer_size(&params) bytes (edgediff/scratch.h). Declared for every
+ * target (plain C types), defined in codegen/kernels/fpu/; the size functions are inline
+ * here, so the host can compile them too.
+ *
+ * The sources are plain C11 with fmaf (compiled to fmadd.s / vfma.f32): register-blocked
+ * loops that keep a tile of FP32 accumulators, the input values of a row and the weights
+ * of a tap in FP registers (32 on rv32 F and on FPv4/FPv5), so the inner loop is about one
+ * load and one fused multiply-add per MAC. FP16 storage: halves are widened into float
+ * scratch once per reuse (an input row once per block of output channels, the weights of
+ * a block once per layer), then the FP32 loop runs; FP32 accumulation, one rounding on
+ * store. Overrides/fpu.py holds the Python twins of the size rules. */
+#ifndef EDGEDIFF_KERNELS_FPU_H
+#define EDGEDIFF_KERNELS_FPU_H
+
+#include "edgediff/kernels.h"
+#include "edgediff/scratch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- conv2d_<dtype>_fpu: 3x3, pad 1, stride 1 or 2 (internal/conv2d_fpu.h) -------------
+ * Output pixels are computed in blocks of EDGEDIFF_FPU_CONV_PX_COVER along a row, so the
+ * padded input rows are that wide: band column c is input column c - 1. */
+#define EDGEDIFF_FPU_CONV_PX_COVER 8
+
+typedef struct {
+    int32_t row;      /* floats per padded input row */
+    int32_t cib;      /* input channels per chunk (the band and the packed weights) */
+    int32_t weights;  /* byte offset of the packed weights: cib * 9 * 4 floats */
+    int32_t partial;  /* byte offset of the FP32 partial sums (FP16 with several chunks) */
+    int32_t bytes;    /* total */
+} edgediff_conv2d_fpu_scratch_t;
+
+/* The scratch of conv2d_<dtype>_fpu: a ring of 3 zero-padded input rows per input channel
+ * of a chunk, the weights of one block of 4 output channels for that chunk (FP32), and, for
+ * FP16 when the input channels take several chunks, FP32 partial sums of the block's
+ * output planes. A chunk is as many input channels as EDGEDIFF_FPU_CONV_BAND_BYTES holds
+ * (at least one), balanced over the chunks. half: 1 for the FP16 kernel. */
+static inline edgediff_conv2d_fpu_scratch_t edgediff_conv2d_fpu_scratch(const conv2d_params_t *p,
+                                                                        int32_t half) {
+    edgediff_conv2d_fpu_scratch_t s;
+    const int32_t cover = (p->w_out + EDGEDIFF_FPU_CONV_PX_COVER - 1) /
+                          EDGEDIFF_FPU_CONV_PX_COVER * EDGEDIFF_FPU_CONV_PX_COVER;
+    s.row = (cover - 1) * p->stride_w + 3;
+    const int32_t per_ci = (3 * s.row + 9 * 4) * 4;
+    int32_t cib = EDGEDIFF_FPU_CONV_BAND_BYTES / per_ci;
+    cib = cib < 1 ? 1 : (cib > p->c_in ? p->c_in : cib);
+    const int32_t chunks = (p->c_in + cib - 1) / cib;
+    s.cib = (p->c_in + chunks - 1) / chunks;
+    s.weights = edgediff_scratch_round(s.cib * 3 * s.row * 4);
+    s.partial = s.weights + edgediff_scratch_round(s.cib * 9 * 4 * 4);
+    s.bytes = s.partial;
+    if (half && chunks > 1) {
+        s.bytes += edgediff_scratch_round(4 * p->h_out * p->w_out * 4);
+    }
+    return s;
+}
+
+static inline int32_t edgediff_conv2d_f32_fpu_get_buffer_size(const conv2d_params_t *p) {
+    return edgediff_conv2d_fpu_scratch(p, 0).bytes;
+}
+static inline int32_t edgediff_conv2d_f16_fpu_get_buffer_size(const conv2d_params_t *p) {
+    return edgediff_conv2d_fpu_scratch(p, 1).bytes;
+}
+
+void edgediff_conv2d_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
+                             const float *bias, float *out, void *scratch);
+void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out, void *scratch);
+
+/* ---- conv2d_1x1_<dtype>_fpu: pointwise, stride 1, pad 0 (internal/conv2d_1x1_fpu.h) --- */
+void edgediff_conv2d_1x1_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
+                                 const float *bias, float *out);
+void edgediff_conv2d_1x1_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
+                                 const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                                 edgediff_f16_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EDGEDIFF_KERNELS_FPU_H */

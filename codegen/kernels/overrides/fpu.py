@@ -1,0 +1,77 @@
+"""Kernel overrides for targets with the `fpu` ISA feature: a hardware FP32 unit (rv32 F/Zfh,
+Cortex-M4 FPv4-SP, Cortex-M7/M33 FPv5, and the vector cores), sources in codegen/kernels/fpu/.
+
+Scalar register-blocked kernels in plain C with fused multiply-adds (fmaf): FP32
+accumulation in both precisions; FP16 storage is widened into float scratch once per reuse,
+never once per MAC. Each entry: base function -> [Override(function, feature, applies,
+half_accumulation, scratch_bytes)], in order of preference; the catalog puts these after the
+vector ISAs' (rvv, mve), so a vector kernel keeps every layer its predicate takes and these
+take the rest. The scratch rules are those of the inline edgediff_*_fpu_get_buffer_size()
+in include/edgediff/kernels_fpu.h (tests/test_kernel_scratch.py checks they agree); the
+limits come from include/edgediff/limits.h.
+
+Convolutions first (3x3, pointwise 1x1, and their FP16 forms); the linear, group norm and elementwise
+entries are appended at the end of OVERRIDES.
+"""
+
+from __future__ import annotations
+
+from codegen.kernels.catalog_types import Override
+from codegen.kernels.limits import limit
+from codegen.kernels.scratch import round_up
+
+FEATURE = "fpu"
+PX_COVER = 8  # EDGEDIFF_FPU_CONV_PX_COVER in kernels_fpu.h: output pixels per row block
+
+
+def conv3x3_applies(p: dict) -> bool:
+    """conv2d_<dtype>_fpu: 3x3, pad 1, stride 1 or 2 (the same both ways), groups 1,
+    dilation 1, any size (the input channels are chunked to the band budget)."""
+    s = p["stride_h"]
+    return (p["groups"] == 1 and p["dilation_h"] == 1 and p["dilation_w"] == 1
+            and p["kernel_h"] == 3 and p["kernel_w"] == 3 and s in (1, 2) and p["stride_w"] == s
+            and p["pad_h"] == 1 and p["pad_w"] == 1
+            and p["h_out"] == (p["h_in"] - 1) // s + 1 and p["w_out"] == (p["w_in"] - 1) // s + 1)
+
+
+def conv3x3_scratch_layout(p: dict, half: bool) -> dict[str, int]:
+    """edgediff_conv2d_fpu_scratch: floats per padded input row, input channels per chunk,
+    byte offsets of the packed weights and of the FP16 kernel's FP32 partial sums, total
+    bytes. A chunk: as many input channels as EDGEDIFF_FPU_CONV_BAND_BYTES holds (a ring of 3
+    padded rows and 9 x 4 packed weights each; at least one), balanced over the chunks."""
+    cover = -(-p["w_out"] // PX_COVER) * PX_COVER
+    row = (cover - 1) * p["stride_w"] + 3
+    per_ci = (3 * row + 9 * 4) * 4
+    cib = min(max(limit("FPU_CONV_BAND_BYTES") // per_ci, 1), p["c_in"])
+    chunks = -(-p["c_in"] // cib)
+    cib = -(-p["c_in"] // chunks)
+    weights = round_up(cib * 3 * row * 4)
+    partial = weights + round_up(cib * 9 * 4 * 4)
+    total = partial + (round_up(4 * p["h_out"] * p["w_out"] * 4) if half and chunks > 1 else 0)
+    return {"row": row, "cib": cib, "weights": weights, "partial": partial, "bytes": total}
+
+
+def _conv3x3_scratch(half: bool):
+    def scratch_bytes(p: dict) -> int:
+        """conv2d_<dtype>_fpu: padded row ring, packed weights (+ FP16 partial sums)."""
+        return conv3x3_scratch_layout(p, half)["bytes"]
+
+    return scratch_bytes
+
+
+def pointwise_applies(p: dict) -> bool:
+    """conv2d_1x1_<dtype>_fpu: 1x1, stride 1, pad 0, groups 1 (dilation is moot), any size;
+    no scratch."""
+    return (p["groups"] == 1 and p["kernel_h"] == 1 and p["kernel_w"] == 1
+            and p["stride_h"] == 1 and p["stride_w"] == 1 and p["pad_h"] == 0 and p["pad_w"] == 0
+            and p["h_out"] == p["h_in"] and p["w_out"] == p["w_in"])
+
+
+OVERRIDES: dict[str, list[Override]] = {
+    "conv2d_f32": [Override("conv2d_f32_fpu", FEATURE, conv3x3_applies,
+                            scratch_bytes=_conv3x3_scratch(False)),
+                   Override("conv2d_1x1_f32_fpu", FEATURE, pointwise_applies)],
+    "conv2d_f16": [Override("conv2d_f16_fpu", FEATURE, conv3x3_applies,
+                            scratch_bytes=_conv3x3_scratch(True)),
+                   Override("conv2d_1x1_f16_fpu", FEATURE, pointwise_applies)],
+}
