@@ -472,6 +472,7 @@ void edgediff_attention_f16(const attention_params_t *p, const edgediff_f16_t *q
 #include "edgediff/kernels_mve.h"
 #include "edgediff/kernels_rvv.h"
 #include "edgediff/kernels_zbb.h"
+#include "edgediff/kernels_fpu.h"
 
 #ifdef __cplusplus
 }
