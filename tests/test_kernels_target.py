@@ -24,12 +24,31 @@ BINARY_WEIGHT_CONV_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}  # elsewhere
 # The float kernels: every float case runs the ISA kernel (suffix) on these targets, and the
 # reference elsewhere, except the cases that ISA's predicates refuse or it has no kernel for:
 # a depthwise conv (groups), PReLU, an add on [N, C] operands (rank 2) and, on MVE, ReLU.
-FLOAT_ISA_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}
+# On the scalar FPU targets (rv32, cortex-m4) the ISA kernel is the _fpu one, for the ops
+# of FPU_OPS; the vector targets run it for the cases of FLOAT_FPU_CASES (their vector
+# kernels refuse the shape); an upsampling that is not 2x keeps the reference everywhere.
+FLOAT_ISA_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve", "rv32": "_fpu", "cortex-m4": "_fpu"}
+FPU_OPS = {"linear", "group_norm", "silu", "add", "sub", "mul", "concat", "upsample_nearest2d"}
 FLOAT_REFERENCE_CASES = {
-    "rv32v": {"conv_depthwise", "prelu", "prelu_shared", "prelu_shared_nc", "add_channel_nc"},
+    "rv32v": {"conv_depthwise", "prelu", "prelu_shared", "prelu_shared_nc", "upsample_3x"},
     "cortex-m55": {"conv_depthwise", "relu", "prelu", "prelu_shared", "prelu_shared_nc",
-                   "add_channel_nc"},
+                   "upsample_3x"},
 }
+FLOAT_FPU_CASES = {"rv32v": {"add_channel_nc", "add_rows", "mul_col"},
+                   "cortex-m55": {"add_channel_nc", "mul_col"}}
+
+
+def _expected_float_kernel(target: str, node, dtype: str) -> str:
+    """The function a float case must run on target (see the tables above)."""
+    if target in ("rv32", "cortex-m4"):
+        fpu = node.op in FPU_OPS and node.name != "upsample_3x"
+        return f"{node.op}_{dtype}{'_fpu' if fpu else ''}"
+    if node.name in FLOAT_FPU_CASES.get(target, set()):
+        return f"{node.op}_{dtype}_fpu"
+    isa = "" if node.name in FLOAT_REFERENCE_CASES.get(target, set()) else FLOAT_ISA_KERNEL.get(target, "")
+    return f"{node.op}_{dtype}{isa}"
+
+
 ONE_BIT_OPS = {"sign_pack", "binary_conv2d", "binary_weight_conv2d"}  # checked on their own below
 
 
@@ -61,13 +80,13 @@ def test_binary_convolutions_run_the_isa_kernel(results, request):
 
 def test_float_cases_run_the_isa_kernel(results, request):
     """Which float kernel each case ran, as the build recorded it: on cortex-m55 the MVE
-    kernels and on rv32v the RVV kernels wherever their predicates take the shape, the
-    portable reference on targets without float ISA kernels."""
+    kernels and on rv32v the RVV kernels wherever their predicates take the shape (the
+    scalar FPU kernels where they do not), on rv32 and cortex-m4 the scalar FPU kernels,
+    the portable reference on targets without float ISA kernels."""
     target = request.node.callspec.params["results"][0]
     graph, _, dtype, functions, _ = results
-    isa, reference = FLOAT_ISA_KERNEL.get(target, ""), FLOAT_REFERENCE_CASES.get(target, set())
     ran = {n.name: functions[n.name] for n in graph.nodes if n.op not in ONE_BIT_OPS}
-    want = {n.name: f"{n.op}_{dtype}{'' if n.name in reference else isa}"
+    want = {n.name: _expected_float_kernel(target, n, dtype)
             for n in graph.nodes if n.op not in ONE_BIT_OPS}
-    assert len(ran) >= 20 and reference <= set(ran), sorted(ran)
+    assert len(ran) >= 20 and FLOAT_REFERENCE_CASES.get(target, set()) <= set(ran), sorted(ran)
     assert ran == want, {name: (ran[name], want[name]) for name in ran if ran[name] != want[name]}
