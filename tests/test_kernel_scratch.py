@@ -26,6 +26,7 @@ CONV_FIELDS = ["n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel_h
                "stride_h", "stride_w", "pad_h", "pad_w", "dilation_h", "dilation_w", "groups", "act"]
 BINARY_FIELDS = ["n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel_h", "kernel_w",
                  "stride_h", "stride_w", "pad_h", "pad_w", "words"]
+LINEAR_FIELDS = ["rows", "in_features", "out_features", "act"]
 SHAPES_PER_KERNEL = 300
 
 
@@ -34,6 +35,8 @@ def _family(function: str) -> tuple[str, list[str]]:
         return "binary_conv2d_params_t", BINARY_FIELDS
     if function.startswith("conv2d_"):
         return "conv2d_params_t", CONV_FIELDS
+    if function.startswith("linear_"):
+        return "linear_params_t", LINEAR_FIELDS
     raise AssertionError(f"{function}: add its parameter struct to this test")
 
 
@@ -84,6 +87,11 @@ def _binary_shape(rng: random.Random) -> dict:
                 words=-(-c_in // 32))
 
 
+def _linear_shape(rng: random.Random) -> dict:
+    return dict(rows=rng.randint(1, 64), in_features=rng.randint(1, 4000),
+                out_features=rng.randint(1, 4000), act=rng.choice([0, 1, 2]))
+
+
 def _float_conv_shape(rng: random.Random) -> dict:
     """A W1A16 layer: a float convolution's shape with binary_conv2d_params_t's fields."""
     p = _conv_shape(rng)
@@ -93,7 +101,8 @@ def _float_conv_shape(rng: random.Random) -> dict:
 def _shapes(o, rng: random.Random) -> list[dict]:
     """Random shapes the override takes (its predicate), SHAPES_PER_KERNEL of them."""
     make = (_float_conv_shape if o.function.startswith("binary_weight_") else
-            _binary_shape if o.function.startswith("binary_") else _conv_shape)
+            _binary_shape if o.function.startswith("binary_") else
+            _linear_shape if o.function.startswith("linear_") else _conv_shape)
     shapes = []
     for _ in range(200 * SHAPES_PER_KERNEL):
         p = make(rng)
@@ -110,7 +119,8 @@ def test_c_getters_equal_python_rules(tmp_path):
     assert {o.function for o in overrides} >= {"conv2d_f32_mve", "conv2d_f16_rvv",
                                                "binary_conv2d_f16_mve", "binary_conv2d_f32_rvv",
                                                "binary_weight_conv2d_f16_mve",
-                                               "binary_weight_conv2d_f32_rvv"}
+                                               "binary_weight_conv2d_f32_rvv",
+                                               "linear_f16_fpu"}
     source = tmp_path / "getters.c"
     source.write_text(_program(overrides))
     exe = tmp_path / "getters"

@@ -29,10 +29,10 @@ EDGEDIFF_FPU_INLINE float edgediff_fpu_fma(float a, float b, float c) {
 }
 #define EDGEDIFF_FMA(a, b, c) edgediff_fpu_fma((a), (b), (c))
 
-/* v clamped to [lo, hi] (NaN: hi): fmin/fmax instructions where the ISA has them (RISC-V F,
- * FPv5's vminnm/vmaxnm); on FPv4 one compare of |v| against bound (= -lo, hi - lo <= 1)
- * on the common path (lo = -hi here), and the selects only past it (a compare-and-select per side would
- * cost 4 instructions each). */
+/* v clamped to [lo, hi] with lo = -hi (NaN: lo or hi): fmin/fmax instructions where the
+ * ISA has them (RISC-V F, FPv5's vminnm/vmaxnm); on FPv4 one compare of |v| against hi on
+ * the common path and the select only past it (a compare-and-select per side would cost 4
+ * instructions each). */
 EDGEDIFF_FPU_INLINE float edgediff_fpu_clamp(float v, float lo, float hi) {
 #if defined(__riscv) || defined(__ARM_FEATURE_NUMERIC_MAXMIN)
     return __builtin_fminf(__builtin_fmaxf(v, lo), hi);
@@ -75,7 +75,7 @@ EDGEDIFF_FPU_INLINE float edgediff_fpu_float(uint32_t u) {
  * otherwise reloads each from the constant pool on every element (3 instructions each on
  * RISC-V); EDGEDIFF_FPU_SILU(x) in the loop uses them. */
 typedef struct {
-    float lo, hi, log2e, round, ln2_hi, ln2_lo, c6, c5, c4, c3, c2, one;
+    float lo, hi, nlog2e, round, ln2_hi, ln2_lo, c6, c5, c4, c3, c2, one;
 } edgediff_fpu_silu_k_t;
 
 #if defined(__riscv)
@@ -87,13 +87,13 @@ typedef struct {
 #endif
 
 #define EDGEDIFF_FPU_SILU_SETUP()                                                           \
-    edgediff_fpu_silu_k_t silu_k_ = {-87.0f, 87.0f, 1.44269504089f, 12582912.0f,            \
+    edgediff_fpu_silu_k_t silu_k_ = {-87.0f, 87.0f, -1.44269504089f, 12582912.0f,            \
                                      0.693359375f, -2.12194440054690583e-4f,                \
                                      0.0013814629055559635f, 0.008368710987269878f,         \
                                      0.04166838899254799f, 0.1666652113199234f,             \
                                      0.4999999403953552f, 1.0f};                            \
     __asm__("" : EDGEDIFF_FPU_REG(silu_k_.lo), EDGEDIFF_FPU_REG(silu_k_.hi),                \
-            EDGEDIFF_FPU_REG(silu_k_.log2e), EDGEDIFF_FPU_REG(silu_k_.round),               \
+            EDGEDIFF_FPU_REG(silu_k_.nlog2e), EDGEDIFF_FPU_REG(silu_k_.round),               \
             EDGEDIFF_FPU_REG(silu_k_.ln2_hi), EDGEDIFF_FPU_REG(silu_k_.ln2_lo));            \
     __asm__("" : EDGEDIFF_FPU_REG(silu_k_.c6), EDGEDIFF_FPU_REG(silu_k_.c5),                \
             EDGEDIFF_FPU_REG(silu_k_.c4), EDGEDIFF_FPU_REG(silu_k_.c3),                     \
@@ -101,17 +101,19 @@ typedef struct {
 #define EDGEDIFF_FPU_SILU(x) edgediff_fpu_silu((x), &silu_k_)
 
 EDGEDIFF_FPU_INLINE float edgediff_fpu_silu(float x, const edgediff_fpu_silu_k_t *k) {
-    const float t = edgediff_fpu_clamp(-x, k->lo, k->hi);
-    const float shifted = EDGEDIFF_FMA(t, k->log2e, k->round);
+    /* written in xc = clamp(x) = -t, so no instruction negates x: n = round(-xc log2e);
+     * m = xc + n ln2 = -r; each Horner step c + r q is c - m q (one fnmsub.s / vfms) */
+    const float xc = edgediff_fpu_clamp(x, k->lo, k->hi);
+    const float shifted = EDGEDIFF_FMA(xc, k->nlog2e, k->round);
     const float n = shifted - k->round;
-    float r = EDGEDIFF_FMA(-n, k->ln2_hi, t);
-    r = EDGEDIFF_FMA(-n, k->ln2_lo, r);
-    float q = EDGEDIFF_FMA(k->c6, r, k->c5);
-    q = EDGEDIFF_FMA(q, r, k->c4);
-    q = EDGEDIFF_FMA(q, r, k->c3);
-    q = EDGEDIFF_FMA(q, r, k->c2);
-    q = EDGEDIFF_FMA(q, r, k->one);
-    q = EDGEDIFF_FMA(q, r, k->one);
+    float m = EDGEDIFF_FMA(n, k->ln2_hi, xc);
+    m = EDGEDIFF_FMA(n, k->ln2_lo, m);
+    float q = EDGEDIFF_FMA(-m, k->c6, k->c5);
+    q = EDGEDIFF_FMA(-m, q, k->c4);
+    q = EDGEDIFF_FMA(-m, q, k->c3);
+    q = EDGEDIFF_FMA(-m, q, k->c2);
+    q = EDGEDIFF_FMA(-m, q, k->one);
+    q = EDGEDIFF_FMA(-m, q, k->one);
     /* the low bits of `shifted` hold n (two's complement): shifted into the exponent field,
      * the bits above it fall off; + 127 is the exponent bias */
     const float two_n = edgediff_fpu_float((edgediff_fpu_bits(shifted) << 23) + (127u << 23));

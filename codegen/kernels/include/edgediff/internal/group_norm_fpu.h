@@ -68,6 +68,7 @@ static inline void group_normalize(const elem_t *x, elem_t *y, int32_t count, fl
     const elem_t *end = x + count;
     if (act == EDGEDIFF_ACT_SILU) {
         EDGEDIFF_FPU_SILU_SETUP();
+#pragma GCC unroll 2 /* the pointer steps and branch once per two elements */
         for (; x != end; ++x, ++y) {
             const float v = EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift);
             EDGEDIFF_FPU_STORE(y, EDGEDIFF_FPU_SILU(v));
