@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.kernel_check import case_failures, run_cases_for, target_precisions
+from sdk.target import load_target
 from tests.kernel_cases import kernel_case_graph
 
 pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
@@ -24,10 +25,11 @@ BINARY_WEIGHT_CONV_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}  # elsewhere
 # The float kernels: every float case runs the ISA kernel (suffix) on these targets, and the
 # reference elsewhere, except the cases that ISA's predicates refuse or it has no kernel for:
 # a depthwise conv (groups), PReLU, an add on [N, C] operands (rank 2) and, on MVE, ReLU.
-# On the scalar FPU targets (rv32, cortex-m4) the ISA kernel is the _fpu one, for the ops
+# On a scalar FPU target (ISA feature "fpu" and no vector unit: rv32, cortex-m4, and
+# cortex-m7/m33 once their target.toml lists it) the ISA kernel is the _fpu one, for the ops
 # of FPU_OPS; the vector targets run it for the cases of FLOAT_FPU_CASES (their vector
 # kernels refuse the shape); an upsampling that is not 2x keeps the reference everywhere.
-FLOAT_ISA_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve", "rv32": "_fpu", "cortex-m4": "_fpu"}
+FLOAT_ISA_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}
 FPU_OPS = {"linear", "group_norm", "silu", "add", "sub", "mul", "concat", "upsample_nearest2d"}
 FLOAT_REFERENCE_CASES = {
     "rv32v": {"conv_depthwise", "prelu", "prelu_shared", "prelu_shared_nc", "upsample_3x"},
@@ -40,7 +42,7 @@ FLOAT_FPU_CASES = {"rv32v": {"add_channel_nc", "add_rows", "mul_col"},
 
 def _expected_float_kernel(target: str, node, dtype: str) -> str:
     """The function a float case must run on target (see the tables above)."""
-    if target in ("rv32", "cortex-m4"):
+    if target not in FLOAT_ISA_KERNEL and "fpu" in load_target(target).isa_features:
         fpu = node.op in FPU_OPS and node.name != "upsample_3x"
         return f"{node.op}_{dtype}{'_fpu' if fpu else ''}"
     if node.name in FLOAT_FPU_CASES.get(target, set()):
@@ -81,8 +83,8 @@ def test_binary_convolutions_run_the_isa_kernel(results, request):
 def test_float_cases_run_the_isa_kernel(results, request):
     """Which float kernel each case ran, as the build recorded it: on cortex-m55 the MVE
     kernels and on rv32v the RVV kernels wherever their predicates take the shape (the
-    scalar FPU kernels where they do not), on rv32 and cortex-m4 the scalar FPU kernels,
-    the portable reference on targets without float ISA kernels."""
+    scalar FPU kernels where they do not), on the scalar FPU targets the _fpu kernels, the
+    portable reference on targets without float ISA kernels."""
     target = request.node.callspec.params["results"][0]
     graph, _, dtype, functions, _ = results
     ran = {n.name: functions[n.name] for n in graph.nodes if n.op not in ONE_BIT_OPS}
