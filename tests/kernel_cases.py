@@ -189,6 +189,32 @@ def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
     x = b.input("add_channel_nc_x", (3, 5))
     b.op("add_channel_nc", "add", [x, b.weight("add_channel_nc_s", (5,), 1.0)], (3, 5), act="none")
 
+    # the scalar FPU kernels' paths (codegen/kernels/fpu/): a group mean 30 standard
+    # deviations from 0 (the second statistics pass, which a one-pass variance would fail
+    # by 8x) with a fused ReLU; SiLU past its clamp (|x| > 87); each operand of a binary op
+    # a vector or a scalar (a channel-first operand, a broadcast over channels, a column per
+    # row, a scalar with a scalar); a concat whose slabs leave the output misaligned for
+    # words; an upsampling that is not 2x (the reference)
+    x = b.input("gn_offset_x", (1, 8, 4, 5))
+    b.input_values[-1] += 30.0
+    b.op("group_norm_offset", "group_norm", [x, b.weight("gn_offset_g", (8,), 1.0), ""],
+         (1, 8, 4, 5), groups=2, eps=1e-5, act="relu")
+    x = b.input("silu_wide_x", (1, 23))
+    b.input_values[-1] *= 60.0
+    b.input_values[-1][0, :2] = [-100.0, 100.0]
+    b.op("silu_wide", "silu", [x], (1, 23))
+    x, y = b.input("sub_first_x", (1, 6, 1, 1)), b.input("sub_first_y", (1, 6, 3, 5))
+    b.op("sub_first", "sub", [x, y], (1, 6, 3, 5), act="none")
+    x, y = b.input("add_rows_x", (1, 3, 4, 5)), b.input("add_rows_y", (1, 1, 4, 5))
+    b.op("add_rows", "add", [x, y], (1, 3, 4, 5), act="relu")
+    x, y = b.input("mul_col_x", (1, 3, 4, 5)), b.input("mul_col_y", (1, 3, 4, 1))
+    b.op("mul_col", "mul", [x, y], (1, 3, 4, 5), act="silu")
+    x, y = b.input("mul_scalars_x", (1, 4, 1, 1)), b.input("mul_scalars_y", (1, 1, 1, 1))
+    b.op("mul_scalars", "mul", [x, y], (1, 4, 1, 1), act="none")
+    x, y = b.input("cat_odd_x", (1, 3, 3)), b.input("cat_odd_y", (1, 2, 3))
+    b.op("concat_odd", "concat", [x, y], (1, 5, 3), axis=1)
+    x = b.input("up3_x", (1, 2, 3, 4))
+    b.op("upsample_3x", "upsample_nearest2d", [x], (1, 2, 9, 12), size=[9, 12])
     _binary_conv(b, "bconv3x3", 32, 8, 8, 8, 3)
     # rows of 20 fields of 28 words: the MVE kernel's 8 KiB buffer takes 3 rows at a time
     _binary_conv(b, "bconv3x3_odd", 70, 7, 7, 20, 3, threshold=False, bias=False)

@@ -32,6 +32,7 @@ BINARY_FIELDS = ["n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel
                  "stride_h", "stride_w", "pad_h", "pad_w", "words"]
 # attention_params_t's integer fields (its float `scale` stays 0: no size depends on it)
 ATTENTION_FIELDS = ["batch", "lq", "lk", "d", "dv", "causal"]
+LINEAR_FIELDS = ["rows", "in_features", "out_features", "act"]
 SHAPES_PER_KERNEL = 300
 
 
@@ -42,6 +43,8 @@ def _family(function: str) -> tuple[str, list[str]]:
         return "conv2d_params_t", CONV_FIELDS
     if function.startswith("attention_"):
         return "attention_params_t", ATTENTION_FIELDS
+    if function.startswith("linear_"):
+        return "linear_params_t", LINEAR_FIELDS
     raise AssertionError(f"{function}: add its parameter struct to this test")
 
 
@@ -111,6 +114,11 @@ def _binary_shape(rng: random.Random) -> dict:
                 words=-(-c_in // 32))
 
 
+def _linear_shape(rng: random.Random) -> dict:
+    return dict(rows=rng.randint(1, 64), in_features=rng.randint(1, 4000),
+                out_features=rng.randint(1, 4000), act=rng.choice([0, 1, 2]))
+
+
 def _float_conv_shape(rng: random.Random) -> dict:
     """A W1A16 layer: a float convolution's shape with binary_conv2d_params_t's fields."""
     p = _conv_shape(rng)
@@ -127,7 +135,7 @@ def _shapes(o, rng: random.Random) -> list[dict]:
     """Random shapes the kernel takes (its predicate), SHAPES_PER_KERNEL of them."""
     make = (_float_conv_shape if o.function.startswith("binary_weight_") else
             _binary_shape if o.function.startswith("binary_") else
-            _attention_shape if o.function.startswith("attention_") else _conv_shape)
+            _attention_shape if o.function.startswith("attention_") else _linear_shape if o.function.startswith("linear_") else _conv_shape)
     shapes = []
     for _ in range(200 * SHAPES_PER_KERNEL):
         p = make(rng)
@@ -146,7 +154,8 @@ def test_c_getters_equal_python_rules(tmp_path):
                                                "binary_weight_conv2d_f16_mve",
                                                "binary_weight_conv2d_f32_rvv",
                                                "attention_f32", "attention_f16",
-                                               "attention_f16_mve", "attention_f32_rvv"}
+                                               "attention_f16_mve", "attention_f32_rvv",
+                                               "linear_f16_fpu"}
     source = tmp_path / "getters.c"
     source.write_text(_program(overrides))
     exe = tmp_path / "getters"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.kernel_check import case_failures, run_cases_for, target_precisions
+from sdk.target import load_target
 from tests.kernel_cases import kernel_case_graph
 
 pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
@@ -24,6 +25,10 @@ BINARY_WEIGHT_CONV_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}  # elsewhere
 # The float kernels: every float case runs the ISA kernel (suffix) on these targets, and the
 # reference elsewhere, except the cases that ISA's predicates refuse or it has no kernel for:
 # a depthwise conv (groups), PReLU, an add on [N, C] operands (rank 2) and, on MVE, ReLU.
+# On a scalar FPU target (ISA feature "fpu" and no vector unit: rv32, cortex-m4, and
+# cortex-m7/m33 once their target.toml lists it) the ISA kernel is the _fpu one, for the ops
+# of FPU_OPS; the vector targets run it for the cases of FLOAT_FPU_CASES (their vector
+# kernels refuse the shape); an upsampling that is not 2x keeps the reference everywhere.
 FLOAT_ISA_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}
 # The scalar FPU targets run the `_fpu` kernel on the float cases whose shapes an fpu override
 # takes (codegen/kernels/overrides/fpu.py; case -> the kernel's base name), the reference on
@@ -31,11 +36,27 @@ FLOAT_ISA_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}
 FPU_TARGETS = {"rv32", "cortex-m4", "cortex-m7", "cortex-m33"}
 FPU_CASES = {"conv3x3": "conv2d", "conv3x3_odd": "conv2d", "conv3x3_wide_out": "conv2d",
              "conv3x3_s2": "conv2d", "conv1x1": "conv2d_1x1", "conv1x1_odd": "conv2d_1x1"}
+FPU_OPS = {"linear", "group_norm", "silu", "add", "sub", "mul", "concat", "upsample_nearest2d"}
 FLOAT_REFERENCE_CASES = {
-    "rv32v": {"conv_depthwise", "prelu", "prelu_shared", "prelu_shared_nc", "add_channel_nc"},
+    "rv32v": {"conv_depthwise", "prelu", "prelu_shared", "prelu_shared_nc", "upsample_3x"},
     "cortex-m55": {"conv_depthwise", "relu", "prelu", "prelu_shared", "prelu_shared_nc",
-                   "add_channel_nc"},
+                   "upsample_3x"},
 }
+FLOAT_FPU_CASES = {"rv32v": {"add_channel_nc", "add_rows", "mul_col"},
+                   "cortex-m55": {"add_channel_nc", "mul_col"}}
+
+
+def _expected_float_kernel(target: str, node, dtype: str) -> str:
+    """The function a float case must run on target (see the tables above)."""
+    if target not in FLOAT_ISA_KERNEL and "fpu" in load_target(target).isa_features:
+        fpu = node.op in FPU_OPS and node.name != "upsample_3x"
+        return f"{node.op}_{dtype}{'_fpu' if fpu else ''}"
+    if node.name in FLOAT_FPU_CASES.get(target, set()):
+        return f"{node.op}_{dtype}_fpu"
+    isa = "" if node.name in FLOAT_REFERENCE_CASES.get(target, set()) else FLOAT_ISA_KERNEL.get(target, "")
+    return f"{node.op}_{dtype}{isa}"
+
+
 ONE_BIT_OPS = {"sign_pack", "binary_conv2d", "binary_weight_conv2d"}  # checked on their own below
 
 
@@ -67,16 +88,16 @@ def test_binary_convolutions_run_the_isa_kernel(results, request):
 
 def test_float_cases_run_the_isa_kernel(results, request):
     """Which float kernel each case ran, as the build recorded it: on cortex-m55 the MVE
-    kernels and on rv32v the RVV kernels wherever their predicates take the shape, on the
-    scalar FPU targets the `_fpu` kernels of FPU_CASES, the portable reference elsewhere."""
+    kernels and on rv32v the RVV kernels wherever their predicates take the shape (the
+    scalar FPU kernels where they do not), on the scalar FPU targets the _fpu kernels, the
+    portable reference on targets without float ISA kernels."""
     target = request.node.callspec.params["results"][0]
     graph, _, dtype, functions, _ = results
-    isa, reference = FLOAT_ISA_KERNEL.get(target, ""), FLOAT_REFERENCE_CASES.get(target, set())
     ran = {n.name: functions[n.name] for n in graph.nodes if n.op not in ONE_BIT_OPS}
-    want = {n.name: f"{n.op}_{dtype}{'' if n.name in reference else isa}"
+    want = {n.name: _expected_float_kernel(target, n, dtype)
             for n in graph.nodes if n.op not in ONE_BIT_OPS}
     if target in FPU_TARGETS:
         want = {name: f"{FPU_CASES[name]}_{dtype}_fpu" if name in FPU_CASES else kernel
                 for name, kernel in want.items()}
-    assert len(ran) >= 20 and reference <= set(ran), sorted(ran)
+    assert len(ran) >= 20 and FLOAT_REFERENCE_CASES.get(target, set()) <= set(ran), sorted(ran)
     assert ran == want, {name: (ran[name], want[name]) for name in ran if ran[name] != want[name]}

@@ -23,8 +23,8 @@ from codegen.kernels.overrides import fpu, mve, rvv, zbb
 def _merged_overrides() -> dict[str, list[Override]]:
     merged: dict[str, list[Override]] = {}
     # Vector ISAs first: on a RISC-V target with both, an RVV kernel wins and the scalar
-    # Zbb one takes the layers its predicate rejects; the scalar FPU kernels come last, so
-    # on a vector core they take only the layers no vector kernel takes.
+    # Zbb one takes the layers its predicate rejects; the scalar FPU kernels (every core
+    # with an FP32 FPU, the vector ones too) last, for the layers no vector kernel takes.
     for table in (rvv.OVERRIDES, mve.OVERRIDES, zbb.OVERRIDES, fpu.OVERRIDES):
         for base, overrides in table.items():
             merged.setdefault(base, []).extend(overrides)

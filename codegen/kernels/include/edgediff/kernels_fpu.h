@@ -26,7 +26,6 @@ extern "C" {
 /* ---- conv2d_<dtype>_fpu: 3x3, pad 1, stride 1 or 2 (internal/conv2d_fpu.h) -------------
  * Output pixels are computed in blocks of EDGEDIFF_FPU_CONV_PX_COVER along a row, so the
  * padded input rows are that wide: band column c is input column c - 1. */
-#define EDGEDIFF_FPU_CONV_PX_COVER 8
 
 typedef struct {
     int32_t row;      /* floats per padded input row */
@@ -80,6 +79,47 @@ void edgediff_conv2d_1x1_f32_fpu(const conv2d_params_t *p, const float *in, cons
 void edgediff_conv2d_1x1_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                                  const edgediff_f16_t *weight, const edgediff_f16_t *bias,
                                  edgediff_f16_t *out);
+
+/* Blocks of four outputs per pass over the input row; FP32 sums. The FP16 kernel widens
+ * each input row once into its scratch: in_features floats. */
+void edgediff_linear_f32_fpu(const linear_params_t *p, const float *in, const float *weight,
+                             const float *bias, float *out);
+void edgediff_linear_f16_fpu(const linear_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out, void *scratch);
+static inline int32_t edgediff_linear_f16_fpu_get_buffer_size(const linear_params_t *p) {
+    return edgediff_scratch_round(p->in_features * 4);
+}
+
+/* FP32 statistics (one pass where safe, else two) and the fused activation; in place safe. */
+void edgediff_group_norm_f32_fpu(const group_norm_params_t *p, const float *in,
+                                 const float *gamma, const float *beta, float *out);
+void edgediff_group_norm_f16_fpu(const group_norm_params_t *p, const edgediff_f16_t *in,
+                                 const edgediff_f16_t *gamma, const edgediff_f16_t *beta,
+                                 edgediff_f16_t *out);
+
+void edgediff_silu_f32_fpu(const float *in, float *out, int32_t count);
+void edgediff_silu_f16_fpu(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
+
+/* Innermost dim (dim 2 when dim 3 is 1) stepping each operand by 1 or 0. */
+void edgediff_add_f32_fpu(const binary_params_t *p, const float *a, const float *b, float *out);
+void edgediff_sub_f32_fpu(const binary_params_t *p, const float *a, const float *b, float *out);
+void edgediff_mul_f32_fpu(const binary_params_t *p, const float *a, const float *b, float *out);
+void edgediff_add_f16_fpu(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
+void edgediff_sub_f16_fpu(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
+void edgediff_mul_f16_fpu(const binary_params_t *p, const edgediff_f16_t *a,
+                          const edgediff_f16_t *b, edgediff_f16_t *out);
+
+/* Bit-for-bit copies (halves as halves). Upsampling: exact 2x only. */
+void edgediff_concat_f32_fpu(const concat_params_t *p, const float *const *inputs, float *out);
+void edgediff_concat_f16_fpu(const concat_params_t *p, const edgediff_f16_t *const *inputs,
+                             edgediff_f16_t *out);
+void edgediff_upsample_nearest2d_f32_fpu(const upsample_nearest2d_params_t *p, const float *in,
+                                         float *out);
+void edgediff_upsample_nearest2d_f16_fpu(const upsample_nearest2d_params_t *p,
+                                         const edgediff_f16_t *in, edgediff_f16_t *out);
 
 #ifdef __cplusplus
 }

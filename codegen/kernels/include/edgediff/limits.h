@@ -73,5 +73,8 @@
  * output channels hold the input channels of a chunk: at most this many bytes (at least
  * one channel). */
 #define EDGEDIFF_FPU_CONV_BAND_BYTES 8192
+/* conv2d_*_fpu computes output pixels in blocks of this many along a row, so its padded
+ * input rows are that wide (band column c is input column c - 1). */
+#define EDGEDIFF_FPU_CONV_PX_COVER 8
 
 #endif /* EDGEDIFF_LIMITS_H */

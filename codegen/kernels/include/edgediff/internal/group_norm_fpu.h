@@ -1,0 +1,120 @@
+/* Internal to group_norm_f32_fpu.c and group_norm_f16_fpu.c; not part of the API.
+ *
+ * Group norm fused with its activation on a scalar FPU, written once over the element
+ * type: the including file defines elem_t and EDGEDIFF_FPU_LOAD(p) (one element widened to
+ * float), EDGEDIFF_FPU_STORE(p, v) (one rounding), then includes this header. Statistics,
+ * the affine step and the activation are FP32 in both precisions; each element is widened
+ * once per pass and rounded once on store.
+ *
+ * Statistics, one pass where it is safe, else the reference's two. The first pass sums x
+ * and x^2 (fused) over the group's M elements: s1, s2. Then mean = s1 / M and
+ * v1 = s2 / M - mean^2. Computed in float, s2 errs by at most gamma_M * sum x^2 =
+ * gamma_M M (V + mean^2) and mean^2 by 2 |mean| gamma_M mean|x| <= 2 |mean| gamma_M
+ * sqrt(V + mean^2) (mean|x| <= rms x), V the exact variance. When the pass finds
+ * mean^2 <= v1 / 1024 (so mean^2 <= V / 1024 up to O(u), as v1 is V up to these errors),
+ * v1 errs by at most gamma_M V (1 + 1/1024 + 2 sqrt(1/1024 * 1025/1024)) < 1.07 gamma_M V:
+ * within 7% of the two-pass bound gamma_{M+2} V, with the same mean (the same sum s1).
+ * Otherwise (|mean| above ~std / 32, where x^2 - mean^2 cancels) a second pass sums
+ * (x - mean)^2 exactly as the reference does. A variance that comes out negative in the
+ * first pass always takes the second. */
+#ifndef EDGEDIFF_GROUP_NORM_FPU_H
+#define EDGEDIFF_GROUP_NORM_FPU_H
+
+#include <math.h>
+
+#include "edgediff/internal/fpu_math.h"
+
+/* s1 = sum x, s2 = sum x^2 over count elements; two accumulators each, 2 per iteration. */
+static inline void group_sums(const elem_t *x, int32_t count, float *s1, float *s2) {
+    float a0 = 0.0f, a1 = 0.0f, q0 = 0.0f, q1 = 0.0f;
+    const elem_t *end = x + (count & ~1);
+    for (; x != end; x += 2) {
+        const float v0 = EDGEDIFF_FPU_LOAD(x), v1 = EDGEDIFF_FPU_LOAD(x + 1);
+        a0 += v0;
+        q0 = EDGEDIFF_FMA(v0, v0, q0);
+        a1 += v1;
+        q1 = EDGEDIFF_FMA(v1, v1, q1);
+    }
+    if (count & 1) {
+        const float v = EDGEDIFF_FPU_LOAD(x);
+        a0 += v;
+        q0 = EDGEDIFF_FMA(v, v, q0);
+    }
+    *s1 = a0 + a1;
+    *s2 = q0 + q1;
+}
+
+/* sum (x - mean)^2 over count elements: the reference's second pass. */
+static inline float group_deviations(const elem_t *x, int32_t count, float mean) {
+    float q0 = 0.0f, q1 = 0.0f;
+    const elem_t *end = x + (count & ~1);
+    for (; x != end; x += 2) {
+        const float d0 = EDGEDIFF_FPU_LOAD(x) - mean, d1 = EDGEDIFF_FPU_LOAD(x + 1) - mean;
+        q0 = EDGEDIFF_FMA(d0, d0, q0);
+        q1 = EDGEDIFF_FMA(d1, d1, q1);
+    }
+    if (count & 1) {
+        const float d = EDGEDIFF_FPU_LOAD(x) - mean;
+        q0 = EDGEDIFF_FMA(d, d, q0);
+    }
+    return q0 + q1;
+}
+
+/* y = act((x - mean) * scale + shift) over one channel's count elements, the multiply-add
+ * fused; one loop per activation. Subtracting the mean first, as the reference does, keeps
+ * a large mean from cancelling in the output. */
+static inline void group_normalize(const elem_t *x, elem_t *y, int32_t count, float mean,
+                                   float scale, float shift, int32_t act) {
+    const elem_t *end = x + count;
+    if (act == EDGEDIFF_ACT_SILU) {
+        EDGEDIFF_FPU_SILU_SETUP();
+#pragma GCC unroll 2 /* the pointer steps and branch once per two elements */
+        for (; x != end; ++x, ++y) {
+            const float v = EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift);
+            EDGEDIFF_FPU_STORE(y, EDGEDIFF_FPU_SILU(v));
+        }
+    } else if (act == EDGEDIFF_ACT_RELU) {
+        for (; x != end; ++x, ++y) {
+            const float v = EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift);
+            EDGEDIFF_FPU_STORE(y, v > 0.0f ? v : 0.0f);
+        }
+    } else {
+        for (; x != end; ++x, ++y) {
+            EDGEDIFF_FPU_STORE(y, EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift));
+        }
+    }
+}
+
+/* The kernel: per group (its channels are adjacent planes), the statistics above, then
+ * per channel scale = gamma * rstd and shift = beta in FP32. In place safe:
+ * every element is read before it is written. */
+static inline void group_norm_fpu(const group_norm_params_t *p, const elem_t *in,
+                                  const elem_t *gamma, const elem_t *beta, elem_t *out) {
+    const int32_t channels_per_group = p->channels / p->groups;
+    const int32_t spatial = p->spatial;
+    const int32_t group_size = channels_per_group * spatial;
+    const float inv_group_size = 1.0f / (float)group_size;
+    for (int32_t n = 0; n < p->n; ++n) {
+        for (int32_t g = 0; g < p->groups; ++g) {
+            const int32_t c_first = g * channels_per_group;
+            const int32_t base = (n * p->channels + c_first) * spatial;
+            float s1, s2;
+            group_sums(in + base, group_size, &s1, &s2);
+            const float mean = s1 * inv_group_size;
+            float var = s2 * inv_group_size - mean * mean;
+            if (!(mean * mean * 1024.0f <= var)) {
+                var = group_deviations(in + base, group_size, mean) * inv_group_size;
+            }
+            const float rstd = 1.0f / sqrtf(var + p->eps);
+            for (int32_t c = 0; c < channels_per_group; ++c) {
+                const int32_t ch = c_first + c;
+                const float scale = gamma ? EDGEDIFF_FPU_LOAD(gamma + ch) * rstd : rstd;
+                const float shift = beta ? EDGEDIFF_FPU_LOAD(beta + ch) : 0.0f;
+                group_normalize(in + base + c * spatial, out + base + c * spatial, spatial,
+                                mean, scale, shift, p->act);
+            }
+        }
+    }
+}
+
+#endif /* EDGEDIFF_GROUP_NORM_FPU_H */
