@@ -6,7 +6,8 @@ other globals, nothing that depends on time or dict order: the same graph gives 
 bytes. Graph inputs and outputs are the caller's buffers. model_run_until() stops after a
 given layer and model_arena_base() exposes the arena, so the firmware can hand an
 intermediate tensor back to `sdk validate --layers` (one compare and branch per layer).
-Which kernel runs each layer, and where its scratch lies in the arena, the memory plan
+Which kernel runs each layer, where its scratch lies in the arena, which tensors share
+bytes (in place, a concat's slices) and which concats need no call, the memory plan
 decided (codegen/plan.py): the emitter only writes those choices down.
 """
 
@@ -124,8 +125,8 @@ class _Emitter:
     def layers(self) -> list[tuple[Node, Layer]]:
         result = []
         for node in self.graph.nodes:
-            if OPS[node.op].alias:  # a view: no kernel runs
-                continue
+            if OPS[node.op].alias or node.name in self.plan.elided:
+                continue  # a view, or a concat whose inputs were written into it: no kernel runs
             in_shapes = [self.shape(t) if t else () for t in node.inputs]
             out_shape = self.shape(node.outputs[0])
             n_macs = macs(node.op, in_shapes, out_shape, node.attrs)
