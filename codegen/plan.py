@@ -128,15 +128,21 @@ def kernel_in_place(graph: Graph, node: Node, isa_features: Iterable[str]) -> bo
     return override is None or override.in_place
 
 
-def _kernel_scratch(graph: Graph, isa_features: tuple[str, ...], elided: frozenset[str]):
+def _kernel_choices(graph: Graph, isa_features: tuple[str, ...]) -> dict[str, tuple[str, int | None]]:
+    """Each layer that runs a kernel: (kernel function, scratch bytes or None)."""
+    return {node.name: choose_kernel(graph, node, isa_features) for node in graph.nodes
+            if not OPS[node.op].alias and OPS[node.op].call is not None}
+
+
+def _kernel_scratch(graph: Graph, choices: dict[str, tuple[str, int | None]], elided: frozenset[str]):
     """Each emitted layer's kernel, and a step-long buffer for each nonzero scratch."""
     kernels: dict[str, str] = {}
     needs: dict[str, int] = {}
     buffers: list[Buffer] = []
     for step, node in enumerate(graph.nodes):
-        if OPS[node.op].alias or OPS[node.op].call is None or node.name in elided:
+        if node.name not in choices or node.name in elided:
             continue  # no kernel runs (or none exists)
-        kernels[node.name], nbytes = choose_kernel(graph, node, isa_features)
+        kernels[node.name], nbytes = choices[node.name]
         if nbytes is not None:
             needs[node.name] = nbytes
             if nbytes:
@@ -170,28 +176,62 @@ def _tensor_buffers(graph: Graph, aliases: Aliases) -> tuple[list[Buffer], dict[
     return list(groups.values()), locations
 
 
-def _arena(graph: Graph, aliases: Aliases, scratch_buffers: list[Buffer]):
+@dataclass
+class _Trial:
+    """One placement of the graph's tensors and scratch for one choice of alias groups."""
+
+    aliases: Aliases
+    kernels: dict[str, str]
+    needs: dict[str, int]
+    scratch_buffers: list[Buffer]
+    buffers: list[Buffer]
+    locations: dict[str, tuple[str, int]]
+    arena: int
+    bound: int
+
+
+def _trial(graph: Graph, choices, aliases: Aliases) -> _Trial:
+    kernels, needs, scratch_buffers = _kernel_scratch(graph, choices, frozenset(aliases.elided))
     tensors, locations = _tensor_buffers(graph, aliases)
     buffers = tensors + scratch_buffers
-    return place_greedy(buffers), lower_bound(buffers), buffers, locations
+    return _Trial(aliases, kernels, needs, scratch_buffers, buffers, locations,
+                  place_greedy(buffers), lower_bound(buffers))
+
+
+def _with_best_slices(graph: Graph, choices, in_place) -> _Trial:
+    """Every concat that can take its inputs as slices does, unless copying it gives a
+    smaller arena: a slice keeps the whole concat buffer live from its first producer,
+    which can cost more than the copy saves where other buffers peak (a vector target's
+    scratch). One pass over the concats in step order, keeping each refusal that helps."""
+    best = _trial(graph, choices, alias_groups(graph, in_place, align=ALIGN))
+    copies: set[str] = set()
+    for node in graph.nodes:
+        if node.name not in best.aliases.elided:
+            continue
+        keep = frozenset(copies | {node.name})
+        trial = _trial(graph, choices, alias_groups(graph, in_place, lambda n: n.name not in keep, ALIGN))
+        if trial.arena < best.arena:
+            best, copies = trial, set(keep)
+    return best
 
 
 def plan_memory(graph: Graph, isa_features: Iterable[str] = ()) -> MemoryPlan:
     """isa_features: the target's (target.toml), which choose each layer's kernel and so
     its scratch and whether it may run in place; () plans for the reference kernels."""
     features = tuple(isa_features)
-    aliases = alias_groups(graph, lambda node: kernel_in_place(graph, node, features), align=ALIGN)
-    elided = frozenset(aliases.elided)
-    kernels, needs, scratch_buffers = _kernel_scratch(graph, features, elided)
-    arena, bound, buffers, locations = _arena(graph, aliases, scratch_buffers)
-    for buf in buffers:
+    choices = _kernel_choices(graph, features)
+    safe = {node.name for node in graph.nodes if kernel_in_place(graph, node, features)}
+    plan = _with_best_slices(graph, choices, lambda node: node.name in safe)
+    locations = plan.locations
+    for buf in plan.buffers:
         for name in buf.members:
             locations[name] = ("arena", buf.offset + buf.member_offsets.get(name, 0))
-    offsets = {b.name: b.offset for b in scratch_buffers}
+    offsets = {b.name: b.offset for b in plan.scratch_buffers}
     scratch = {layer: (offsets.get(layer + SCRATCH_SUFFIX, 0), nbytes)
-               for layer, nbytes in needs.items()}
-    # the baseline: elementwise in place only, every concat copies
-    old = alias_groups(graph, lambda node: OPS[node.op].elementwise, slice_concats=False)
-    old_arena, old_bound, _, _ = _arena(graph, old, _kernel_scratch(graph, features, frozenset())[2])
-    return MemoryPlan(arena, bound, buffers, locations, max(needs.values(), default=0), kernels,
-                      scratch, features, elided, old_arena, old_bound)
+               for layer, nbytes in plan.needs.items()}
+    # the baseline: elementwise in place only (whatever the kernel), every concat copies
+    old = _trial(graph, choices, alias_groups(graph, lambda node: OPS[node.op].elementwise,
+                                              lambda node: False))
+    return MemoryPlan(plan.arena, plan.bound, plan.buffers, locations,
+                      max(plan.needs.values(), default=0), plan.kernels, scratch, features,
+                      frozenset(plan.aliases.elided), old.arena, old.bound)

@@ -60,11 +60,12 @@ def views_of_external(graph: Graph) -> set[str]:
 
 
 def alias_groups(graph: Graph, may_write_in_place: Callable[[Node], bool],
-                 slice_concats: bool = True, align: int = 16) -> Aliases:
+                 may_slice: Callable[[Node], bool] = lambda node: True, align: int = 16) -> Aliases:
     """may_write_in_place(node): is the kernel chosen for this layer safe with out == in?
-    (asked only for ops whose entry allows in place). slice_concats=False with
-    may_write_in_place = elementwise reproduces the planner before group norm in place and
-    concat slices (the plan's baseline)."""
+    (asked only for ops whose entry allows in place); may_slice(node): may this concat
+    take its inputs as slices, if it can? (the planner refuses those that cost arena).
+    may_write_in_place = elementwise and may_slice = never reproduce the planner before
+    group norm in place and concat slices (the plan's baseline)."""
     external = set(graph.inputs) | set(graph.outputs)
     pinned = views_of_external(graph)
     last_read: dict[str, int] = {}
@@ -87,7 +88,7 @@ def alias_groups(graph: Graph, may_write_in_place: Callable[[Node], bool],
             aliases.root[out] = aliases.root[node.inputs[0]]
             continue
         aliases.root[out] = (out, 0)
-        if slice_concats and node.op == "concat":
+        if node.op == "concat" and may_slice(node):
             offsets = _slice_offsets(graph, node, aliases, pinned, align)
             if offsets is not None:
                 for name, offset in zip(node.inputs, offsets):
