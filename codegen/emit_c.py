@@ -136,14 +136,15 @@ class _Emitter:
         return result
 
     def copies(self) -> list[str]:
-        """Graph outputs that alias a graph input (a pure view model) need a copy."""
+        """Graph outputs held in another caller buffer need a copy: one that views a graph
+        input (a pure view model), or a view of another output (the plan keeps one group in
+        one buffer)."""
         lines = []
         for i, name in enumerate(self.graph.outputs):
-            kind, where = self.plan.locations[name]
-            if kind == "input":
+            if self.plan.locations[name] != ("output", i):
                 count = int(np.prod(self.shape(name), dtype=np.int64))
                 self.functions.add("copy_f32")
-                lines.append(f"{kernel_symbol('copy_f32')}({self.pointer(self.graph.inputs[where])}, "
+                lines.append(f"{kernel_symbol('copy_f32')}({self.pointer(name)}, "
                              f"{self.output_names[name]}, {count});")
         return lines
 

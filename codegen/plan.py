@@ -154,8 +154,9 @@ def _tensor_buffers(graph: Graph, aliases: Aliases) -> tuple[list[Buffer], dict[
     """One buffer per arena group with its lifetime; where the caller's buffers hold the rest."""
     root = aliases.root
     locations: dict[str, tuple[str, int]] = {}
-    # A group containing a graph input or output lives in that caller buffer.
-    for kind, names in (("input", graph.inputs), ("output", graph.outputs)):
+    # A group containing a graph input or output lives in that caller buffer; one holding
+    # both (a model that only views its input) in the input's, which the emitter then copies.
+    for kind, names in (("output", graph.outputs), ("input", graph.inputs)):
         for i, name in enumerate(names):
             locations[name] = (kind, i)
             if name in root:
@@ -198,14 +199,14 @@ def _trial(graph: Graph, choices, aliases: Aliases) -> _Trial:
                   place_greedy(buffers), lower_bound(buffers))
 
 
-def _with_best_slices(graph: Graph, choices, in_place) -> _Trial:
+def _with_best_slices(graph: Graph, choices, in_place, every: bool = False) -> _Trial:
     """Every concat that can take its inputs as slices does, unless copying it gives a
     smaller arena: a slice keeps the whole concat buffer live from its first producer,
     which can cost more than the copy saves where other buffers peak (a vector target's
     scratch). One pass over the concats in step order, keeping each refusal that helps."""
     best = _trial(graph, choices, alias_groups(graph, in_place, align=ALIGN))
     copies: set[str] = set()
-    for node in graph.nodes:
+    for node in [] if every else graph.nodes:
         if node.name not in best.aliases.elided:
             continue
         keep = frozenset(copies | {node.name})
@@ -215,13 +216,15 @@ def _with_best_slices(graph: Graph, choices, in_place) -> _Trial:
     return best
 
 
-def plan_memory(graph: Graph, isa_features: Iterable[str] = ()) -> MemoryPlan:
+def plan_memory(graph: Graph, isa_features: Iterable[str] = (), slice_every_concat: bool = False) -> MemoryPlan:
     """isa_features: the target's (target.toml), which choose each layer's kernel and so
-    its scratch and whether it may run in place; () plans for the reference kernels."""
+    its scratch and whether it may run in place; () plans for the reference kernels.
+    slice_every_concat: every concat that can take its inputs as slices does, even where
+    copying would give a smaller arena (the tests use it to exercise every slice)."""
     features = tuple(isa_features)
     choices = _kernel_choices(graph, features)
     safe = {node.name for node in graph.nodes if kernel_in_place(graph, node, features)}
-    plan = _with_best_slices(graph, choices, lambda node: node.name in safe)
+    plan = _with_best_slices(graph, choices, lambda node: node.name in safe, slice_every_concat)
     locations = plan.locations
     for buf in plan.buffers:
         for name in buf.members:
