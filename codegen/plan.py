@@ -216,15 +216,24 @@ def _with_best_slices(graph: Graph, choices, in_place, every: bool = False) -> _
     return best
 
 
-def plan_memory(graph: Graph, isa_features: Iterable[str] = (), slice_every_concat: bool = False) -> MemoryPlan:
+CONCAT_SLICES = ("smallest", "every", "none")
+
+
+def plan_memory(graph: Graph, isa_features: Iterable[str] = (), concat_slices: str = "smallest") -> MemoryPlan:
     """isa_features: the target's (target.toml), which choose each layer's kernel and so
     its scratch and whether it may run in place; () plans for the reference kernels.
-    slice_every_concat: every concat that can take its inputs as slices does, even where
-    copying would give a smaller arena (the tests use it to exercise every slice)."""
+    concat_slices: "smallest" (a build: slices where they do not grow the arena), "every"
+    (every concat that can take slices does: the tests exercise every slice) or "none"
+    (every concat runs its kernel: the kernel-case images, which test that kernel)."""
+    if concat_slices not in CONCAT_SLICES:
+        raise ValueError(f"concat_slices={concat_slices!r}: one of {', '.join(CONCAT_SLICES)}")
     features = tuple(isa_features)
     choices = _kernel_choices(graph, features)
     safe = {node.name for node in graph.nodes if kernel_in_place(graph, node, features)}
-    plan = _with_best_slices(graph, choices, lambda node: node.name in safe, slice_every_concat)
+    in_place = lambda node: node.name in safe  # noqa: E731
+    plan = (_trial(graph, choices, alias_groups(graph, in_place, lambda node: False))
+            if concat_slices == "none" else
+            _with_best_slices(graph, choices, in_place, concat_slices == "every"))
     locations = plan.locations
     for buf in plan.buffers:
         for name in buf.members:

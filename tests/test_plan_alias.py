@@ -95,7 +95,7 @@ def test_random_graphs_run_in_their_arena_as_in_numpy(precision, features, every
         graph = run_passes(random_graph(rng), PrecisionPolicy(precision))
         if not graph.nodes:
             continue
-        plan = plan_memory(graph, features, slice_every_concat=every)
+        plan = plan_memory(graph, features, "every" if every else "smallest")
         assert overlapping_values(graph, plan) == []
         assert plan.arena_bytes >= plan.lower_bound_bytes
         assert plan.baseline_arena_bytes >= plan.baseline_lower_bound_bytes
