@@ -6,7 +6,8 @@ other globals, nothing that depends on time or dict order: the same graph gives 
 bytes. Graph inputs and outputs are the caller's buffers. model_run_until() stops after a
 given layer and model_arena_base() exposes the arena, so the firmware can hand an
 intermediate tensor back to `sdk validate --layers` (one compare and branch per layer).
-Which kernel runs each layer, and where its scratch lies in the arena, the memory plan
+Which kernel runs each layer, where its scratch lies in the arena, which tensors share
+bytes (in place, a concat's slices) and which concats need no call, the memory plan
 decided (codegen/plan.py): the emitter only writes those choices down.
 """
 
@@ -127,8 +128,8 @@ class _Emitter:
     def layers(self) -> list[tuple[Node, Layer]]:
         result = []
         for node in self.graph.nodes:
-            if OPS[node.op].alias:  # a view: no kernel runs
-                continue
+            if OPS[node.op].alias or node.name in self.plan.elided:
+                continue  # a view, or a concat whose inputs were written into it: no kernel runs
             in_shapes = [self.shape(t) if t else () for t in node.inputs]
             out_shape = self.shape(node.outputs[0])
             n_macs = macs(node.op, in_shapes, out_shape, node.attrs)
@@ -138,14 +139,15 @@ class _Emitter:
         return result
 
     def copies(self) -> list[str]:
-        """Graph outputs that alias a graph input (a pure view model) need a copy."""
+        """Graph outputs held in another caller buffer need a copy: one that views a graph
+        input (a pure view model), or a view of another output (the plan keeps one group in
+        one buffer)."""
         lines = []
         for i, name in enumerate(self.graph.outputs):
-            kind, where = self.plan.locations[name]
-            if kind == "input":
+            if self.plan.locations[name] != ("output", i):
                 count = int(np.prod(self.shape(name), dtype=np.int64))
                 self.functions.add("copy_f32")
-                lines.append(f"{kernel_symbol('copy_f32')}({self.pointer(self.graph.inputs[where])}, "
+                lines.append(f"{kernel_symbol('copy_f32')}({self.pointer(name)}, "
                              f"{self.output_names[name]}, {count});")
         return lines
 

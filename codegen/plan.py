@@ -1,10 +1,13 @@
 """Static memory plan: every intermediate tensor gets a fixed offset in one arena.
 
-1. Alias groups: a reshape output is its input's bytes (row-major), and an elementwise op
-   may write over an operand of its own shape whose last reader it is (in place). Tensors
-   in a group share one buffer.
-2. Lifetimes: a buffer is live from the step that first writes it to the last step that
-   reads any member (inclusive).
+1. Alias groups (codegen/plan_alias.py): a reshape output is its input's bytes
+   (row-major); an elementwise op or a group norm may write over an operand of its own
+   shape whose last reader it is (in place), when the kernel chosen for the layer is safe
+   with out == in; a concat of contiguous slices runs no kernel: its inputs' producers
+   write straight into their slices of its output. Tensors in a group share one buffer,
+   each at its offset in it.
+2. Lifetimes: a buffer is live from the step that first writes any member to the last
+   step that reads any member (inclusive): a concat's buffer from its first producer.
 3. Kernel scratch: the plan chooses each layer's kernel for the target's ISA features
    (codegen/kernels/catalog.py); a kernel that needs working memory (the `scratch_bytes`
    of its override, or of its op entry when the reference runs: the Python twin of its C
@@ -16,7 +19,9 @@
 
 Graph inputs and outputs live in the caller's buffers, not in the arena. The lower bound
 is the largest total size of buffers live at one step, scratch included: no placement can
-beat it.
+beat it. The baseline is the same plan without group norm in place, without the kernel
+check on in place and without concat slices (the planner before them): the plan reports
+its arena and lower bound next to its own, so a build shows what these rewrites save.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from codegen.ir import Graph, Node
 from codegen.kernels.catalog import choose_override
 from codegen.kernels.limits import limit
 from codegen.ops import OPS
+from codegen.plan_alias import Aliases, alias_groups
 
 ALIGN = limit("SCRATCH_ALIGN")  # tensors and scratch alike: the kernels' vector alignment
 SCRATCH_SUFFIX = ":scratch"  # a scratch buffer's name: <layer name>:scratch
@@ -43,6 +49,8 @@ class Buffer:
     last: int
     offset: int = -1
     members: list[str] = field(default_factory=list)
+    # member -> its byte offset inside this buffer (a concat's slices; 0 for the rest)
+    member_offsets: dict[str, int] = field(default_factory=dict)
 
     def overlaps_in_time(self, other: Buffer) -> bool:
         return self.first <= other.last and other.first <= self.last
@@ -66,6 +74,11 @@ class MemoryPlan:
     # a scratch argument (0 bytes: it gets NULL)
     scratch: dict[str, tuple[int, int]] = field(default_factory=dict)
     isa_features: tuple[str, ...] = ()
+    # concat layers that run no kernel: their inputs were written into their slices
+    elided: frozenset[str] = frozenset()
+    # the planner without group norm in place and concat slices, on the same graph/kernels
+    baseline_arena_bytes: int = 0
+    baseline_lower_bound_bytes: int = 0
 
 
 def _align(n: int) -> int:
@@ -92,43 +105,6 @@ def lower_bound(buffers: list[Buffer]) -> int:
     return max((sum(b.size for b in buffers if b.first <= s <= b.last) for s in steps), default=0)
 
 
-def _alias_groups(graph: Graph) -> dict[str, str]:
-    """tensor -> root tensor of its alias group."""
-    root: dict[str, str] = {}
-    external = set(graph.inputs) | set(graph.outputs)
-    last_read = {}
-    for step, node in enumerate(graph.nodes):
-        for name in node.inputs:
-            if name:
-                last_read[name] = step
-
-    def group_last_read(r: str) -> int:
-        return max((last_read.get(t, -1) for t, rr in root.items() if rr == r), default=-1)
-
-    for name in graph.inputs:
-        root[name] = name
-    for step, node in enumerate(graph.nodes):
-        out = node.outputs[0]
-        root[out] = out
-        if OPS[node.op].alias:  # a reshape: the same bytes
-            root[out] = root[node.inputs[0]]
-            continue
-        if not OPS[node.op].elementwise or out in external:
-            continue
-        for operand in node.inputs:
-            r = root.get(operand)
-            if (r is not None and r not in external and not graph.is_constant(operand)
-                    and graph.tensors[operand].shape == graph.tensors[out].shape
-                    and group_last_read(r) == step and not _reaches_output(r, root, graph)):
-                root[out] = r
-                break
-    return root
-
-
-def _reaches_output(r: str, root: dict[str, str], graph: Graph) -> bool:
-    return any(root.get(o) == r for o in graph.outputs)
-
-
 def choose_kernel(graph: Graph, node: Node, isa_features: Iterable[str]) -> tuple[str, int | None]:
     """(kernel function, scratch bytes or None when it takes no scratch) for one layer: the
     op entry's base kernel and parameters, then the catalog's choice for the ISA features."""
@@ -142,15 +118,32 @@ def choose_kernel(graph: Graph, node: Node, isa_features: Iterable[str]) -> tupl
     return override.function, (override.scratch_bytes(params) if override.scratch_bytes else None)
 
 
-def _kernel_scratch(graph: Graph, isa_features: tuple[str, ...]):
+def kernel_in_place(graph: Graph, node: Node, isa_features: Iterable[str]) -> bool:
+    """Is the kernel that runs this layer safe with its output over its operand? The
+    reference is, for an op whose entry allows in place; an override says so itself."""
+    op = OPS[node.op]
+    if not op.writes_in_place:
+        return False
+    params = op.params(graph, node)[1] if op.params else {}
+    override = choose_override(op.kernel(graph, node), params, isa_features)
+    return override is None or override.in_place
+
+
+def _kernel_choices(graph: Graph, isa_features: tuple[str, ...]) -> dict[str, tuple[str, int | None]]:
+    """Each layer that runs a kernel: (kernel function, scratch bytes or None)."""
+    return {node.name: choose_kernel(graph, node, isa_features) for node in graph.nodes
+            if not OPS[node.op].alias and OPS[node.op].call is not None}
+
+
+def _kernel_scratch(graph: Graph, choices: dict[str, tuple[str, int | None]], elided: frozenset[str]):
     """Each emitted layer's kernel, and a step-long buffer for each nonzero scratch."""
     kernels: dict[str, str] = {}
     needs: dict[str, int] = {}
     buffers: list[Buffer] = []
     for step, node in enumerate(graph.nodes):
-        if OPS[node.op].alias or OPS[node.op].call is None:  # no kernel runs (or none exists)
-            continue
-        kernels[node.name], nbytes = choose_kernel(graph, node, isa_features)
+        if node.name not in choices or node.name in elided:
+            continue  # no kernel runs (or none exists)
+        kernels[node.name], nbytes = choices[node.name]
         if nbytes is not None:
             needs[node.name] = nbytes
             if nbytes:
@@ -158,42 +151,100 @@ def _kernel_scratch(graph: Graph, isa_features: tuple[str, ...]):
     return kernels, needs, buffers
 
 
-def plan_memory(graph: Graph, isa_features: Iterable[str] = ()) -> MemoryPlan:
-    """isa_features: the target's (target.toml), which choose each layer's kernel and so
-    its scratch; () plans for the reference kernels."""
-    features = tuple(isa_features)
-    root = _alias_groups(graph)
+def _tensor_buffers(graph: Graph, aliases: Aliases) -> tuple[list[Buffer], dict[str, tuple[str, int]]]:
+    """One buffer per arena group with its lifetime; where the caller's buffers hold the rest."""
+    root = aliases.root
     locations: dict[str, tuple[str, int]] = {}
-    for i, name in enumerate(graph.inputs):
-        locations[name] = ("input", i)
-    for i, name in enumerate(graph.outputs):
-        locations[name] = ("output", i)
-    # A group containing a graph input or output lives in that caller buffer.
-    for tensor, r in root.items():
-        for kind, names in (("input", graph.inputs), ("output", graph.outputs)):
-            for i, name in enumerate(names):
-                if root.get(name) == r:
+    # A group containing a graph input or output lives in that caller buffer; one holding
+    # both (a model that only views its input) in the input's, which the emitter then copies.
+    for kind, names in (("output", graph.outputs), ("input", graph.inputs)):
+        for i, name in enumerate(names):
+            locations[name] = (kind, i)
+            if name in root:
+                for tensor in aliases.members(root[name][0]):
                     locations[tensor] = (kind, i)
-
     groups: dict[str, Buffer] = {}
     for step, node in enumerate(graph.nodes):
         for name in [n for n in node.inputs if n] + node.outputs:
             if name in locations or graph.is_constant(name):
                 continue
-            r = root[name]
+            r, within = root[name]
             size = _align(graph.tensors[r].nbytes)
             buf = groups.setdefault(r, Buffer(r, size, step, step))
             buf.first, buf.last = min(buf.first, step), max(buf.last, step)
             if name not in buf.members:
                 buf.members.append(name)
-    kernels, needs, scratch_buffers = _kernel_scratch(graph, features)
-    buffers = list(groups.values()) + scratch_buffers
-    arena = place_greedy(buffers)
-    for buf in buffers:
+                buf.member_offsets[name] = within
+    return list(groups.values()), locations
+
+
+@dataclass
+class _Trial:
+    """One placement of the graph's tensors and scratch for one choice of alias groups."""
+
+    aliases: Aliases
+    kernels: dict[str, str]
+    needs: dict[str, int]
+    scratch_buffers: list[Buffer]
+    buffers: list[Buffer]
+    locations: dict[str, tuple[str, int]]
+    arena: int
+    bound: int
+
+
+def _trial(graph: Graph, choices, aliases: Aliases) -> _Trial:
+    kernels, needs, scratch_buffers = _kernel_scratch(graph, choices, frozenset(aliases.elided))
+    tensors, locations = _tensor_buffers(graph, aliases)
+    buffers = tensors + scratch_buffers
+    return _Trial(aliases, kernels, needs, scratch_buffers, buffers, locations,
+                  place_greedy(buffers), lower_bound(buffers))
+
+
+def _with_best_slices(graph: Graph, choices, in_place, every: bool = False) -> _Trial:
+    """Every concat that can take its inputs as slices does, unless copying it gives a
+    smaller arena: a slice keeps the whole concat buffer live from its first producer,
+    which can cost more than the copy saves where other buffers peak (a vector target's
+    scratch). One pass over the concats in step order, keeping each refusal that helps."""
+    best = _trial(graph, choices, alias_groups(graph, in_place, align=ALIGN))
+    copies: set[str] = set()
+    for node in [] if every else graph.nodes:
+        if node.name not in best.aliases.elided:
+            continue
+        keep = frozenset(copies | {node.name})
+        trial = _trial(graph, choices, alias_groups(graph, in_place, lambda n: n.name not in keep, ALIGN))
+        if trial.arena < best.arena:
+            best, copies = trial, set(keep)
+    return best
+
+
+CONCAT_SLICES = ("smallest", "every", "none")
+
+
+def plan_memory(graph: Graph, isa_features: Iterable[str] = (), concat_slices: str = "smallest") -> MemoryPlan:
+    """isa_features: the target's (target.toml), which choose each layer's kernel and so
+    its scratch and whether it may run in place; () plans for the reference kernels.
+    concat_slices: "smallest" (a build: slices where they do not grow the arena), "every"
+    (every concat that can take slices does: the tests exercise every slice) or "none"
+    (every concat runs its kernel: the kernel-case images, which test that kernel)."""
+    if concat_slices not in CONCAT_SLICES:
+        raise ValueError(f"concat_slices={concat_slices!r}: one of {', '.join(CONCAT_SLICES)}")
+    features = tuple(isa_features)
+    choices = _kernel_choices(graph, features)
+    safe = {node.name for node in graph.nodes if kernel_in_place(graph, node, features)}
+    in_place = lambda node: node.name in safe  # noqa: E731
+    plan = (_trial(graph, choices, alias_groups(graph, in_place, lambda node: False))
+            if concat_slices == "none" else
+            _with_best_slices(graph, choices, in_place, concat_slices == "every"))
+    locations = plan.locations
+    for buf in plan.buffers:
         for name in buf.members:
-            locations[name] = ("arena", buf.offset)
-    offsets = {b.name: b.offset for b in scratch_buffers}
+            locations[name] = ("arena", buf.offset + buf.member_offsets.get(name, 0))
+    offsets = {b.name: b.offset for b in plan.scratch_buffers}
     scratch = {layer: (offsets.get(layer + SCRATCH_SUFFIX, 0), nbytes)
-               for layer, nbytes in needs.items()}
-    return MemoryPlan(arena, lower_bound(buffers), buffers, locations,
-                      max(needs.values(), default=0), kernels, scratch, features)
+               for layer, nbytes in plan.needs.items()}
+    # the baseline: elementwise in place only (whatever the kernel), every concat copies
+    old = _trial(graph, choices, alias_groups(graph, lambda node: OPS[node.op].elementwise,
+                                              lambda node: False))
+    return MemoryPlan(plan.arena, plan.bound, plan.buffers, locations,
+                      max(plan.needs.values(), default=0), plan.kernels, scratch, features,
+                      frozenset(plan.aliases.elided), old.arena, old.bound)

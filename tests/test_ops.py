@@ -47,7 +47,9 @@ def test_only_batch_norm_has_no_kernel_call_and_passes_lower_it():
 def test_each_pass_has_the_one_pipeline_signature():
     for p in PIPELINE:
         assert list(inspect.signature(p.run).parameters)[:2] == ["graph", "options"], p.__name__
-    assert PIPELINE[-1].__name__.endswith("assign_precision")  # its casts are not fused into
+    # assign_precision's casts are not fused into: only the reordering pass runs after it
+    assert [p.__name__.rsplit(".", 1)[-1] for p in PIPELINE[-2:]] == ["assign_precision",
+                                                                      "schedule_in_place"]
 
 
 def test_evaluate_widens_half_operands_like_the_reference_kernels():

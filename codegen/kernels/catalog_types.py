@@ -15,10 +15,16 @@ class Override:
     memory, which then takes one more, last, argument `void *scratch`: the bytes it needs
     for these parameters, as its C `edgediff_<function>_get_buffer_size()` says
     (include/edgediff/scratch.h); the memory planner gives the layer that much of the arena
-    for its step, and the emitter passes it (NULL for 0 bytes)."""
+    for its step, and the emitter passes it (NULL for 0 bytes). in_place: the kernel is
+    correct with its output pointer equal to its first same-shaped operand's (it reads
+    every element it still needs before it writes that element, as its loop order was
+    checked to do), so the memory planner may write the output over a dying operand for an
+    op whose entry allows it (OpSpec.elementwise or in_place); False, the default, keeps
+    the output in its own bytes whenever this kernel runs."""
 
     function: str
     feature: str
     applies: Callable[[dict], bool] = lambda params: True
     half_accumulation: bool = False
     scratch_bytes: Callable[[dict], int] | None = None
+    in_place: bool = False

@@ -2,6 +2,10 @@
 
 InstanceNorm is captured here too: with its input's statistics it is a group norm with one
 group per channel; with running statistics (track_running_stats, eval) a batch_norm.
+
+In place: every kernel (reference, MVE, RVV) reads a whole group for its statistics before
+it writes any of it, then each element before it writes that element, so the memory plan
+may write the output over a dying input (in_place).
 """
 
 from __future__ import annotations
@@ -57,4 +61,5 @@ def capture_instance_norm(args, kwargs, out_shape):
 SPECS = [OpSpec("group_norm", 1, reference, optional=2,
                 captures={"aten.group_norm.default": capture,
                           "aten.instance_norm.default": capture_instance_norm},
-                layout=spatial, params=params, call=params_call, fusable_activation=True)]
+                layout=spatial, params=params, call=params_call, fusable_activation=True,
+                in_place=True)]

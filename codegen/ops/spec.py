@@ -105,6 +105,11 @@ class OpSpec:
     fusable_activation: a following ReLU/SiLU folds into its `act` attr;
     activation: it is that ReLU/SiLU (fuse_activation moves it into its producer);
     elementwise: the output may overwrite a same-shaped operand (memory plan, in place);
+    in_place: the output may overwrite its first operand, of the same shape, though the op
+      is not elementwise (group norm: its reference kernel reads a whole group for the
+      statistics before it writes any of it, then each element before it writes it); the
+      memory plan asks this of the reference kernel, and an ISA override's own
+      `Override.in_place` when one runs the layer;
     alias: the output is the input's bytes (no kernel, no arena: a reshape).
     """
 
@@ -125,3 +130,9 @@ class OpSpec:
     activation: bool = False
     elementwise: bool = False
     alias: bool = False
+    in_place: bool = False
+
+    @property
+    def writes_in_place(self) -> bool:
+        """May the output take a dying same-shaped operand's bytes (codegen/plan_alias.py)?"""
+        return self.elementwise or self.in_place

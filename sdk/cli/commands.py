@@ -132,6 +132,8 @@ def cmd_build(args) -> int:
         ("arena bytes", f"{m.arena_bytes:,}"),
         ("  of which kernel scratch (largest layer)", f"{m.scratch_bytes:,}"),
         ("arena lower bound bytes", f"{m.arena_lower_bound_bytes:,}"),
+        ("  without in-place norms and concat slices: arena (lower bound)",
+         f"{m.arena_baseline_bytes:,} ({m.arena_baseline_lower_bound_bytes:,})"),
         ("flash bytes (text+rodata+data)", f"{m.flash_bytes:,}"),
         *RamReport.of_build(m).rows(),
         ("image", m.elf)]))

@@ -86,6 +86,8 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
         sampler=spec.sampler.to_dict() if spec.sampler else None,
         model_fingerprint=model_fingerprint(model_ref, spec, policy),
         stack_bytes=image.stack_bytes,
+        arena_baseline_bytes=generated.plan.baseline_arena_bytes,
+        arena_baseline_lower_bound_bytes=generated.plan.baseline_lower_bound_bytes,
     )
 
 

@@ -72,10 +72,15 @@ def emit_graph(graph: Graph, plan: MemoryPlan, out_dir: Path, sampler=None) -> G
     (out_dir / "plan.json").write_text(json.dumps({
         "arena_bytes": plan.arena_bytes,
         "lower_bound_bytes": plan.lower_bound_bytes,
+        # the planner without group norm in place and concat slices, for comparison
+        "baseline_arena_bytes": plan.baseline_arena_bytes,
+        "baseline_lower_bound_bytes": plan.baseline_lower_bound_bytes,
+        "elided_concats": sorted(plan.elided),
         "scratch_bytes": plan.scratch_bytes,
         "isa_features": list(plan.isa_features),
         "scratch": {layer: {"offset": o, "bytes": n} for layer, (o, n) in plan.scratch.items()},
         "buffers": [{"name": b.name, "size": b.size, "first": b.first, "last": b.last,
-                     "offset": b.offset, "members": b.members} for b in plan.buffers],
+                     "offset": b.offset, "members": b.members,
+                     "member_offsets": b.member_offsets} for b in plan.buffers],
     }, indent=1, sort_keys=True))
     return GeneratedModel(graph, plan, emitted, model_hash, out_dir, emitted_sampler.source is not None)

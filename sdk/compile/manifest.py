@@ -60,6 +60,10 @@ class BuildManifest:
     # placed by the memory planner); 0: no layer's kernel takes scratch, or an older sdk
     scratch_bytes: int = 0
     stack_bytes: int = 0  # the stack the linker script reserves (.stack); 0: none (host, old builds)
+    # the arena and its lower bound the planner gives without group norm in place and concat
+    # slices (codegen/plan.py baseline), for comparison; 0: an older sdk
+    arena_baseline_bytes: int = 0
+    arena_baseline_lower_bound_bytes: int = 0
 
     @property
     def directory(self) -> Path:

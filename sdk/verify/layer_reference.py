@@ -1,7 +1,7 @@
 """What `sdk validate --layers` compares each board tensor with, and where to find it.
 
 Where: the build's memory plan (gen/plan.json) puts every intermediate tensor at a byte
-offset in the one arena, with the dtype the graph gives it (FP16 tensors are halves); a
+offset in the one arena (its buffer's offset plus its own inside it: a concat's slices), with the dtype the graph gives it (FP16 tensors are halves); a
 tensor of a graph output's alias group lives in that output's buffer instead. Nothing is
 planned again here: the offsets are the ones the build emitted.
 
@@ -45,7 +45,8 @@ def load_lowered(directory: Path) -> tuple[Graph, dict[str, Location]]:
 def tensor_locations(graph: Graph, buffers: list[dict]) -> dict[str, Location]:
     """Arena tensors from the plan's buffers; the tensors a graph output's buffer holds (the
     output and the views of it, which are the same bytes) from the graph."""
-    locations = {name: Location("arena", buf["offset"]) for buf in buffers for name in buf["members"]}
+    locations = {name: Location("arena", buf["offset"] + buf.get("member_offsets", {}).get(name, 0))
+                 for buf in buffers for name in buf["members"]}
     producers = {node.outputs[0]: node for node in graph.nodes}
     for index, name in enumerate(graph.outputs):
         while True:

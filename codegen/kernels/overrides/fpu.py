@@ -91,8 +91,10 @@ def linear_f16_scratch(p: dict) -> int:
     return round_up(p["in_features"] * 4)
 
 
-def _fpu(function: str, applies=_always, scratch_bytes=None) -> list[Override]:
-    return [Override(function, FEATURE, applies, False, scratch_bytes)]
+def _fpu(function: str, applies=_always, scratch_bytes=None, in_place: bool = False) -> list[Override]:
+    """in_place: every output element is written after the input element(s) it reads (the
+    group norm reads its whole group for the statistics first), so out may be in."""
+    return [Override(function, FEATURE, applies, False, scratch_bytes, in_place)]
 
 
 OVERRIDES: dict[str, list[Override]] = {
@@ -107,10 +109,10 @@ OVERRIDES: dict[str, list[Override]] = {
     "linear_f32": _fpu("linear_f32_fpu"),
     "linear_f16": _fpu("linear_f16_fpu", scratch_bytes=linear_f16_scratch),
     # FP32 statistics (one pass where safe, else two), fused SiLU from a polynomial e^x.
-    "group_norm_f32": _fpu("group_norm_f32_fpu"),
-    "group_norm_f16": _fpu("group_norm_f16_fpu"),
-    "silu_f32": _fpu("silu_f32_fpu"),
-    "silu_f16": _fpu("silu_f16_fpu"),
+    "group_norm_f32": _fpu("group_norm_f32_fpu", in_place=True),
+    "group_norm_f16": _fpu("group_norm_f16_fpu", in_place=True),
+    "silu_f32": _fpu("silu_f32_fpu", in_place=True),
+    "silu_f16": _fpu("silu_f16_fpu", in_place=True),
     # Bit-for-bit data movement.
     "concat_f32": _fpu("concat_f32_fpu"),
     "concat_f16": _fpu("concat_f16_fpu"),
@@ -119,4 +121,4 @@ OVERRIDES: dict[str, list[Override]] = {
 }
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):
-        OVERRIDES[f"{_op}_{_dtype}"] = _fpu(f"{_op}_{_dtype}_fpu", binary_applies)
+        OVERRIDES[f"{_op}_{_dtype}"] = _fpu(f"{_op}_{_dtype}_fpu", binary_applies, in_place=True)

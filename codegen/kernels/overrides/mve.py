@@ -184,8 +184,8 @@ def _attention_scratch(p: dict) -> int:
 
 
 def _mve(function: str, applies=_always, half_accumulation: bool = False,
-         scratch_bytes=None) -> list[Override]:
-    return [Override(function, "mve", applies, half_accumulation, scratch_bytes)]
+         scratch_bytes=None, in_place: bool = False) -> list[Override]:
+    return [Override(function, "mve", applies, half_accumulation, scratch_bytes, in_place)]
 
 
 OVERRIDES: dict[str, list[Override]] = {
@@ -199,16 +199,16 @@ OVERRIDES: dict[str, list[Override]] = {
     "linear_f16": _mve("linear_f16_mve"),
     "linear_f32": _mve("linear_f32_mve"),
     # FP32 statistics always; the FP16 kernel's fused SiLU runs in FP16 arithmetic.
-    "group_norm_f16": _mve("group_norm_f16_mve"),
-    "group_norm_f32": _mve("group_norm_f32_mve"),
-    "silu_f16": _mve("silu_f16_mve"),
-    "silu_f32": _mve("silu_f32_mve"),
-    "add_f16": _mve("add_f16_mve", _binary_applies),
-    "add_f32": _mve("add_f32_mve", _binary_applies),
-    "sub_f16": _mve("sub_f16_mve", _binary_applies),
-    "sub_f32": _mve("sub_f32_mve", _binary_applies),
-    "mul_f16": _mve("mul_f16_mve", _binary_applies),
-    "mul_f32": _mve("mul_f32_mve", _binary_applies),
+    "group_norm_f16": _mve("group_norm_f16_mve", in_place=True),
+    "group_norm_f32": _mve("group_norm_f32_mve", in_place=True),
+    "silu_f16": _mve("silu_f16_mve", in_place=True),
+    "silu_f32": _mve("silu_f32_mve", in_place=True),
+    "add_f16": _mve("add_f16_mve", _binary_applies, in_place=True),
+    "add_f32": _mve("add_f32_mve", _binary_applies, in_place=True),
+    "sub_f16": _mve("sub_f16_mve", _binary_applies, in_place=True),
+    "sub_f32": _mve("sub_f32_mve", _binary_applies, in_place=True),
+    "mul_f16": _mve("mul_f16_mve", _binary_applies, in_place=True),
+    "mul_f32": _mve("mul_f32_mve", _binary_applies, in_place=True),
     "concat_f16": _mve("concat_f16_mve"),
     "concat_f32": _mve("concat_f32_mve"),
     "upsample_nearest2d_f16": _mve("upsample_nearest2d_f16_mve", _upsample_applies),

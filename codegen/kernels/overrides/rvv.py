@@ -187,12 +187,12 @@ OVERRIDES: dict[str, list[Override]] = {
                    Override("conv1d_f16_rvv", FEATURE, conv1d_applies)],
     "linear_f32": [Override("linear_f32_rvv", FEATURE, _always)],
     "linear_f16": [Override("linear_f16_rvv", FEATURE, _always)],
-    "group_norm_f32": [Override("group_norm_f32_rvv", FEATURE, _always)],
-    "group_norm_f16": [Override("group_norm_f16_rvv", FEATURE, _always)],
-    "silu_f32": [Override("silu_f32_rvv", FEATURE, _always)],
-    "silu_f16": [Override("silu_f16_rvv", FEATURE, _always)],
-    "relu_f32": [Override("relu_f32_rvv", FEATURE, _always)],
-    "relu_f16": [Override("relu_f16_rvv", FEATURE, _always)],
+    "group_norm_f32": [Override("group_norm_f32_rvv", FEATURE, _always, in_place=True)],
+    "group_norm_f16": [Override("group_norm_f16_rvv", FEATURE, _always, in_place=True)],
+    "silu_f32": [Override("silu_f32_rvv", FEATURE, _always, in_place=True)],
+    "silu_f16": [Override("silu_f16_rvv", FEATURE, _always, in_place=True)],
+    "relu_f32": [Override("relu_f32_rvv", FEATURE, _always, in_place=True)],
+    "relu_f16": [Override("relu_f16_rvv", FEATURE, _always, in_place=True)],
     "concat_f32": [Override("concat_f32_rvv", FEATURE, _always)],
     "concat_f16": [Override("concat_f16_rvv", FEATURE, _always)],
     "upsample_nearest2d_f32": [Override("upsample_nearest2d_f32_rvv", FEATURE, upsample_applies)],
@@ -226,7 +226,8 @@ OVERRIDES: dict[str, list[Override]] = {
 }
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):
-        OVERRIDES[f"{_op}_{_dtype}"] = [Override(f"{_op}_{_dtype}_rvv", FEATURE, binary_applies)]
+        OVERRIDES[f"{_op}_{_dtype}"] = [Override(f"{_op}_{_dtype}_rvv", FEATURE, binary_applies,
+                                                     in_place=True)]
 # GELU (erf and tanh forms) and sigmoid in FP32 lanes for both precisions (FP16 widened and
 # rounded once on store): vector exp, a rational fit of erfc; any count.
 for _op in ("gelu", "gelu_tanh", "sigmoid"):
