@@ -40,3 +40,23 @@ def test_the_op_is_one_layer_and_runs_a_simd_override(op, precision):
 @benches
 def test_the_host_build_matches_torch(op, tmp_path):
     _check_against_torch(load_model(op.name), "fp32", tmp_path)
+
+
+@pytest.mark.unit
+def test_the_matrix_benches_the_op_models_after_the_example_models(monkeypatch, tmp_path):
+    """Each op model on cortex-m55 and rv32v only, FP32 and FP16, reference and SIMD kernels;
+    the example models' runs are those of matrix_configs, first."""
+    import sdk.report.bench as bench_module
+
+    calls = []
+    monkeypatch.setattr(bench_module, "bench", lambda model, target, root, precision, reference:
+                        calls.append((model, target, precision.default, reference)) or calls[-1])
+    targets = [load_target(t) for t in ("rv32", "rv32v", "cortex-m55")]
+    bench_module.bench_matrix(tmp_path, targets)
+    models = [c for c in calls if c[0] in bench_module.MATRIX_MODELS]
+    assert calls[:len(models)] == models
+    assert len(models) == len(bench_module.MATRIX_MODELS) * sum(
+        len(bench_module.matrix_configs(t.isa_features)) for t in targets)
+    assert sorted(calls[len(models):]) == sorted(
+        (op.name, target, precision, reference) for op in OP_BENCHES for target in ("rv32v", "cortex-m55")
+        for precision in ("fp32", "fp16") for reference in (True, False))
