@@ -468,7 +468,8 @@ def cmd_bench(args) -> int:
     if args.matrix:
         targets = [load_target(t) for t in known_targets()]
         targets = [t for t in targets if t.counter_deterministic]
-        with console.status("benchmarking every example model on every emulated target"):
+        with console.status("benchmarking every example model on every emulated target, "
+                            "then the single-op models (reference and SIMD kernels)"):
             results = bench_matrix(args.build_dir, targets, on_result=_print_bench)
         output, kernels_doc = write_docs(results, Path(args.output or "docs/BENCHMARKS.md"))
         console.print(f"wrote {output} and {kernels_doc}")
@@ -584,7 +585,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--target")
     p.add_argument("--model")
     p.add_argument("--matrix", action="store_true",
-                   help="all example models × emulated targets × precisions; writes --output")
+                   help="all example models × emulated targets × precisions, and the single-op "
+                   "models with reference and SIMD kernels; writes --output")
     p.add_argument("--reference-kernels", action="store_true",
                    help="use only the portable kernels (the baseline for speed-ups)")
     _precision_args(p)

@@ -89,3 +89,8 @@ def dncnn() -> ModelSpec:
 ZOO: dict[str, Callable[[], ModelSpec]] = {"unet": unet, "dncnn": dncnn,
                                            "unet_w1a1": unet_binary("w1a1"),
                                            "unet_w1a16": unet_binary("w1a16")}
+
+# Single-op models for the op-kernel table of docs/BENCHMARKS.md (sdk/models/op_bench.py).
+from sdk.models.op_bench import OP_BENCHES  # noqa: E402
+
+ZOO.update({b.name: b.spec for b in OP_BENCHES})

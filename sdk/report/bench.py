@@ -15,6 +15,7 @@ from codegen.passes import PrecisionPolicy
 from sdk.compile.manifest import BuildIdentity
 from sdk.compile.build import build
 from sdk.models import load_model
+from sdk.models.op_bench import OP_BENCH_TARGETS, OP_BENCHES
 from sdk.report.ram import RamReport
 from sdk.runner.board import open_board
 from sdk.verify.metrics import compare
@@ -89,12 +90,36 @@ def matrix_configs(isa_features: list[str]) -> list[tuple[str, bool]]:
     return baseline + [("fp32", False), ("fp16", False)]
 
 
+def _bench_in(build_root: Path, model: str, target: str, precision: str, reference: bool) -> BenchResult:
+    root = Path(build_root) / "bench" / model / f"{precision}-{'ref' if reference else 'isa'}"
+    return bench(model, target, root, PrecisionPolicy(precision), reference)
+
+
 def bench_matrix(build_root: Path, targets, on_result=lambda r: None) -> list[BenchResult]:
+    """The example models on every target (matrix_configs), then the op models (bench_ops)."""
     results = []
     for model in MATRIX_MODELS:
         for target in targets:
             for precision, reference in matrix_configs(target.isa_features):
-                root = Path(build_root) / "bench" / model / f"{precision}-{'ref' if reference else 'isa'}"
-                results.append(bench(model, target.name, root, PrecisionPolicy(precision), reference))
+                results.append(_bench_in(build_root, model, target.name, precision, reference))
+                on_result(results[-1])
+    return results + bench_ops(build_root, targets, on_result)
+
+
+# Every op model in both precisions, with the portable kernels and with the target's.
+OP_BENCH_CONFIGS = [("fp32", True), ("fp32", False), ("fp16", True), ("fp16", False)]
+
+
+def bench_ops(build_root: Path, targets, on_result=lambda r: None) -> list[BenchResult]:
+    """The single-op models (sdk/models/op_bench.py) on those of targets that OP_BENCH_TARGETS
+    names, reference and SIMD kernels in FP32 and FP16: the rows of the page's op-kernel
+    table. A few seconds each (a build and one run of one layer)."""
+    results = []
+    for op in OP_BENCHES:
+        for target in targets:
+            if target.name not in OP_BENCH_TARGETS:
+                continue
+            for precision, reference in OP_BENCH_CONFIGS:
+                results.append(_bench_in(build_root, op.name, target.name, precision, reference))
                 on_result(results[-1])
     return results

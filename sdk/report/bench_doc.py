@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sdk.report.bench import BenchResult
+from sdk.report.op_bench_doc import is_op_bench, op_section
 
 COMMAND = "sdk bench --matrix --output docs/BENCHMARKS.md"
 
@@ -81,24 +82,27 @@ def binary_section(results: list[BenchResult]) -> list[str]:
 
 
 def render(results: list[BenchResult]) -> str:
+    """The summary, binary and per-layer sections of the example models, then the op-kernel
+    table of the single-op models (sdk/report/op_bench_doc.py), which appear nowhere else."""
+    models = [r for r in results if not is_op_bench(r)]
     lines = [LEGEND, "## Summary", "",
              _row(["model", "target", "precision", "kernels", "instructions", "vs ref FP32",
                    "vs FP32", "MAC/instr", "arena B", "lower bound B", "flash B", "RAM B", "stack B",
                    "error"]),
              _row(["---"] * 14)]
-    for r in results:
+    for r in models:
         # A target without overrides has no separate reference run: its FP32 build is it.
-        ref32 = _find(results, r, "fp32", "reference") or _find(results, r, "fp32", "target")
-        fp32 = _find(results, r, "fp32", r.kernels) if r.precision != "fp32" else None
+        ref32 = _find(models, r, "fp32", "reference") or _find(models, r, "fp32", "target")
+        fp32 = _find(models, r, "fp32", r.kernels) if r.precision != "fp32" else None
         lines.append(_row([r.model_name, r.target, r.precision, r.kernels, f"{r.instructions:,}",
                            _ratio(ref32, r) if r is not ref32 else "1.00×", _ratio(fp32, r),
                            f"{r.macs_per_instruction:.3f}", f"{r.arena_bytes:,}",
                            f"{r.arena_lower_bound_bytes:,}", f"{r.flash_bytes:,}",
                            f"{r.ram_bytes:,}", "—" if r.stack_bytes is None else f"{r.stack_bytes:,}",
                            f"{r.max_rel_error:.1e}"]))
-    lines += binary_section(results)
-    for model, target in dict.fromkeys((r.model_name, r.target) for r in results):
-        group = [r for r in results if r.model_name == model and r.target == target]
+    lines += binary_section(models)
+    for model, target in dict.fromkeys((r.model_name, r.target) for r in models):
+        group = [r for r in models if r.model_name == model and r.target == target]
         heads = [f"{r.precision} {r.kernels}" for r in group]
         lines += ["", f"## Per layer: {model} on {target}", "",
                   _row(["#", "layer", "op", "MACs", *[f"instr {h}" for h in heads],
@@ -110,6 +114,7 @@ def render(results: list[BenchResult]) -> str:
                       for counts in by_name]
             lines.append(_row([i, layer["name"], layer["op"], f"{layer['macs']:,}", *counts,
                                f"{layer['macs_per_instruction']:.3f}", f"`{layer['function']}`"]))
+    lines += op_section(results)
     return "\n".join(lines) + "\n"
 
 
