@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from codegen.capture import capture
 from codegen.interpret import run_graph
@@ -88,3 +89,37 @@ def test_override_naming_no_layer_is_an_error():
     spec = load_model("dncnn")
     graph, _ = lower(spec, PrecisionPolicy("fp16", {"conv2d_99": "fp32"}))
     assert PrecisionPolicy("fp16", {"conv2d_99": "fp32"}).unmatched_patterns(graph) == ["conv2d_99"]
+
+
+class FourierFeatures(torch.nn.Module):
+    """diffusers' GaussianFourierProjection in front of a convolution: the phase is
+    t * W * 2 * π in three multiplications (|t·W| up to thousands), then sin and cos."""
+
+    def __init__(self):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.randn(8) * 4)
+        self.conv = torch.nn.Conv1d(16 + 1, 4, 3, padding=1)
+
+    def forward(self, x, t):
+        phase = t[:, None] * self.weight[None, :] * 2 * np.pi
+        features = torch.cat([torch.cos(phase), torch.sin(phase)], dim=-1)
+        return self.conv(torch.cat([x, features[..., None].expand(-1, -1, x.shape[2])], dim=1))
+
+
+def test_the_whole_elementwise_chain_of_a_sin_argument_stays_fp32():
+    """An FP16 t * W would put sin/cos off by radians; pinning only the last multiplication
+    is not enough. The convolution after the features is FP16 as the policy says, and the
+    FP16 graph stays within the tolerance derived from its FP16 roundings."""
+    torch.manual_seed(0)
+    model, x = FourierFeatures().eval(), torch.randn(1, 1, 8)
+    graph = run_passes(capture(model, (x, torch.tensor([900]))), PrecisionPolicy("fp16"))
+    dtypes = {n.name: (n.op, graph.tensors[n.outputs[0]].dtype) for n in graph.nodes}
+    assert [d for op, d in dtypes.values() if op in ("mul", "sin", "cos")] == ["f32"] * 5
+    assert {d for op, d in dtypes.values() if op == "conv2d"} == {"f16"}
+    layers = [{"dtype": d, "accumulation": 1, "accumulation_dtype": "f32"} for _, d in dtypes.values()]
+    for step in (1, 500, 999):
+        t = torch.tensor([step])
+        with torch.no_grad():
+            want = model(x, t).numpy()
+        got = run_graph(graph, [x.numpy(), t.numpy()])[0]
+        assert np.abs(got - want).max() / np.abs(want).max() <= output_tolerance(layers)

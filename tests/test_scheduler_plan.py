@@ -21,6 +21,9 @@ SCHEDULERS = [
     ("DDIMScheduler", {"prediction_type": "v_prediction"}),
     ("DDIMScheduler", {"prediction_type": "sample"}),
     ("DDIMScheduler", {"clip_sample": False, "beta_schedule": "squaredcos_cap_v2"}),
+    # clipped where √ᾱ is 5e-5 (t = 999): the estimate is 2e4 × the state, so a probe of the
+    # state must be small for the estimate to stay inside the clip range
+    ("DDIMScheduler", {"beta_schedule": "squaredcos_cap_v2", "timestep_spacing": "trailing"}),
     ("EulerDiscreteScheduler", {}),  # scaled model input, init_noise_sigma ≈ 157
     ("EulerDiscreteScheduler", {"prediction_type": "v_prediction"}),
     ("DPMSolverMultistepScheduler", {}),  # 2nd order: one previous step

@@ -25,8 +25,9 @@ Capturer = Callable[..., tuple]
 class Precision:
     """The op's precision rule (codegen/passes/assign_precision.py applies it).
 
-    pinned_fp32: the op, and the op that computes its argument, run in FP32 whatever the
-      policy says (sin/cos of a large timestep argument would be wrong, not rounded, in FP16);
+    pinned_fp32: the op, and the op that computes its argument (with the elementwise chain
+      behind it), run in FP32 whatever the policy says (sin/cos of a large timestep argument
+      would be wrong, not rounded, in FP16);
     follows_input: the op keeps its input's precision (an alias, not a computation);
     fp32_operands: operand positions that stay FP32 in every precision (an index);
     output_dtype: the output's dtype whatever the op's precision (packed bits are "u32").

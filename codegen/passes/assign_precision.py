@@ -7,7 +7,11 @@ FP16 would break the math rather than round it. Each op's entry states its own
 (codegen/ops/, `precision`):
 - pinned_fp32 (sin/cos): the op runs in FP32, and so does the op that computes its
   argument: a timestep embedding takes sin(t * f) with t up to ~1000, where an FP16
-  argument is off by up to 0.25 rad;
+  argument is off by up to 0.25 rad. When that op is elementwise (or a cast or a reshape),
+  the chain behind it is pinned too, back to the first op that is not: diffusers'
+  GaussianFourierProjection computes t * W * 2 * π in three multiplications, and an FP16
+  t * W (|t·W| up to ~3000) puts the phase off by whole radians. A layer (a convolution, a
+  linear) ends the chain: its own rounding is relative, as in any FP16 layer;
 - follows_input (reshape): keeps its input's precision (an alias, not a computation);
 - fp32_operands (table_row's row index): stay FP32 (it selects, it is not computed with);
 - output_dtype (sign_pack: "u32"; a captured cast from an integer: "f32"); packed 1-bit
@@ -34,8 +38,23 @@ def _pinned_fp32(graph: Graph) -> set[str]:
             pinned.add(node.name)
             producer = graph.producer(node.inputs[0])
             if producer is not None:
-                pinned.add(producer.name)
+                pinned |= _argument_chain(graph, producer)
     return pinned
+
+
+def _argument_chain(graph: Graph, node: Node) -> set[str]:
+    """`node` (it computes a pinned op's argument) and, while the ops are elementwise, casts
+    or reshapes, the ops that compute their operands."""
+    chain, todo = set(), [node]
+    while todo:
+        node = todo.pop()
+        if node.name in chain:
+            continue
+        chain.add(node.name)
+        spec = OPS[node.op]
+        if spec.elementwise or spec.precision.follows_input or node.op == "cast":
+            todo += [p for p in map(graph.producer, filter(None, node.inputs)) if p is not None]
+    return chain
 
 
 def run(graph: Graph, options: CompileOptions) -> Graph:

@@ -13,7 +13,9 @@ as one row of the "tabulated" plan (sdk/diffusion/sampling.py, ROW_FIELDS):
 
 The coefficients are measured by probing: a deep copy of the scheduler steps through the
 whole schedule on a batch of unit impulses (one per state and output variable, scaled small
-so nothing clips), and the clip's share is measured with a clipped probe. The result is then
+so nothing clips: where the estimate is thousands of times the state, as at the start of a
+cosine schedule, √ᾱ ≈ 5e-5, smaller still), and the clip's share is measured with a clipped
+probe. The result is then
 checked against the scheduler's own loop on a nonlinear stand-in model; a scheduler whose
 update is not of this form (stochastic, dynamic thresholding) is refused with the reason.
 """
@@ -27,7 +29,9 @@ import torch
 from sdk.diffusion.sampling import SamplerPlan
 from sdk.errors import UserError
 
-PROBE = 1e-3  # impulse size: small enough that no clipped estimate reaches the clip range
+# Impulse sizes, tried in turn until the step's clean estimate stays inside half the clip
+# range (the update is linear there, so any size gives the same coefficients; float64).
+PROBES = (1e-3, 1e-7, 1e-11)
 CLIP_PROBE = 1e6  # a state so large that the estimate is clipped whatever the step
 ZERO = 1e-12  # a history coefficient below this is no dependence
 # The plan (float64) against scheduler.step, which rounds the state to float32 in some
@@ -78,18 +82,22 @@ def _check_deterministic(scheduler, name: str) -> None:
                         "DPMSolverMultistepScheduler")
 
 
-def _probe_step(scheduler, steps: int, k: int) -> tuple[float, list[float], list[float], list[float]]:
+def _probe_step(scheduler, steps: int, k: int,
+                clip: float) -> tuple[float, list[float], list[float], list[float]]:
     """(s_in, [x_k..x_0 coefficients], [o_k..o_0 coefficients], [cx, co] or []) of step k."""
     n = 2 * (k + 1)
-    xs = torch.zeros(k + 1, n, 1, 1, 1, dtype=torch.float64)
-    os = torch.zeros(k + 1, n, 1, 1, 1, dtype=torch.float64)
-    for j in range(k + 1):
-        xs[j, 2 * (k - j)] = PROBE  # column 2m: x_{k-m}; column 2m+1: o_{k-m}
-        os[j, 2 * (k - j) + 1] = PROBE
-    scale, out = _run(scheduler, steps, k, xs, os)
-    coef = (out.prev_sample.reshape(-1) / PROBE).tolist()
-    x0 = getattr(out, "pred_original_sample", None)
-    estimate = [] if x0 is None else [float(v) / PROBE for v in x0.reshape(-1)[:2]]
+    for probe in PROBES:
+        xs = torch.zeros(k + 1, n, 1, 1, 1, dtype=torch.float64)
+        os = torch.zeros(k + 1, n, 1, 1, 1, dtype=torch.float64)
+        for j in range(k + 1):
+            xs[j, 2 * (k - j)] = probe  # column 2m: x_{k-m}; column 2m+1: o_{k-m}
+            os[j, 2 * (k - j) + 1] = probe
+        scale, out = _run(scheduler, steps, k, xs, os)
+        x0 = getattr(out, "pred_original_sample", None)
+        if not clip or x0 is None or float(x0.abs().max()) < clip / 2:
+            break
+    coef = (out.prev_sample.reshape(-1) / probe).tolist()
+    estimate = [] if x0 is None else [float(v) / probe for v in x0.reshape(-1)[:2]]
     return scale, coef[0::2], coef[1::2], estimate
 
 
@@ -134,7 +142,7 @@ def _tabulate(scheduler, steps: int, name: str) -> SamplerPlan:
     fresh = fresh_scheduler(scheduler, steps)
     times = tuple(float(t) for t in fresh.timesteps)
     rows, history = [], 0
-    probes = [_probe_step(scheduler, steps, k) for k in range(len(times))]
+    probes = [_probe_step(scheduler, steps, k, clip) for k in range(len(times))]
     for k, (_, xc, oc, _) in enumerate(probes):
         deps = [m for m in range(1, k + 1) if abs(xc[m]) > ZERO or abs(oc[m]) > ZERO]
         history = max(history, max(deps, default=0))
