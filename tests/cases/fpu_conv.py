@@ -46,9 +46,9 @@ def add_cases(b: CaseBuilder) -> None:
     _conv3x3(b, "fc3_chunks", 20, 5, 3, 30, act="relu")
     _conv3x3(b, "fc3_chunks_s2", 36, 4, 4, 17, stride=2)  # (3 * 33 + 36) * 4 = 540 bytes: 3 chunks of 12
     _conv3x3(b, "fc3_one_pixel", 3, 2, 1, 1)
-    # (3 * 49 + 36) * 4 = 732 bytes per channel: one FP32 chunk; FP16 over its 2560 bytes:
-    # partial sums for bands of 3 of the 7 output rows (the last band 1 row, the bands after
-    # the first starting at input row 5 and 11), chunks of 2 channels
-    _conv3x3(b, "fc3_bands_s2", 6, 5, 13, 36, stride=2, act="silu")
+    # (3 * 33 + 36) * 4 = 540 bytes per channel, 16 channels: 2 FP32 chunks of 8; FP16 keeps
+    # partial sums for bands of 4 of the 7 output rows (the second band 3 rows, starting at
+    # input row 7) and takes chunks of 6, 6 and 4 channels
+    _conv3x3(b, "fc3_bands_s2", 16, 5, 13, 20, stride=2, act="silu")
     _conv1x1(b, "fpw_tails", 6, 6, 3, 5, act="silu")  # 15 pixels, 6 channels: both tails
     _conv1x1(b, "fpw_odd_cin", 7, 4, 2, 4, act="relu")  # an odd last input channel

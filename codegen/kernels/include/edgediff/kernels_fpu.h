@@ -39,11 +39,10 @@ typedef struct {
 /* The scratch of conv2d_<dtype>_fpu: a ring of 3 zero-padded input rows per input channel
  * of a chunk and the weights of one block of 4 output channels for that chunk (FP32), and,
  * for FP16 when the input channels take several chunks, FP32 partial sums of a band of the
- * block's output rows. FP32: one chunk when EDGEDIFF_FPU_CONV_BAND_BYTES holds every input
- * channel, else chunks of EDGEDIFF_FPU_CONV_SPLIT_BYTES. FP16: one chunk within
- * EDGEDIFF_FPU_CONV_F16_BYTES, else a band of EDGEDIFF_FPU_CONV_PART_BYTES partial sums and
- * chunks of the rest. Chunks and bands balanced, at least one channel and one row.
- * half: 1 for the FP16 kernel. */
+ * block's output rows. One chunk when EDGEDIFF_FPU_CONV_BAND_BYTES holds every input
+ * channel; else FP32 chunks of that budget, FP16 a band of EDGEDIFF_FPU_CONV_PART_BYTES
+ * partial sums and chunks of the rest of EDGEDIFF_FPU_CONV_F16_SPLIT_BYTES. Chunks and
+ * bands balanced, at least one channel and one row. half: 1 for the FP16 kernel. */
 static inline int32_t edgediff_conv2d_fpu_ceil(int32_t a, int32_t b) {
     return (a + b - 1) / b;
 }
@@ -57,14 +56,14 @@ static inline edgediff_conv2d_fpu_scratch_t edgediff_conv2d_fpu_scratch(const co
     int32_t part = 0;
     s.rows = p->h_out;
     s.cib = p->c_in;
-    if (p->c_in * per_ci > (half ? EDGEDIFF_FPU_CONV_F16_BYTES : EDGEDIFF_FPU_CONV_BAND_BYTES)) {
-        int32_t budget = EDGEDIFF_FPU_CONV_SPLIT_BYTES;
+    if (p->c_in * per_ci > EDGEDIFF_FPU_CONV_BAND_BYTES) {
+        int32_t budget = EDGEDIFF_FPU_CONV_BAND_BYTES;
         if (half) {
             int32_t rows = EDGEDIFF_FPU_CONV_PART_BYTES / (16 * p->w_out);
             rows = rows < 1 ? 1 : (rows > p->h_out ? p->h_out : rows);
             s.rows = edgediff_conv2d_fpu_ceil(p->h_out, edgediff_conv2d_fpu_ceil(p->h_out, rows));
             part = edgediff_scratch_round(16 * s.rows * p->w_out);
-            budget = EDGEDIFF_FPU_CONV_F16_BYTES - part;
+            budget = EDGEDIFF_FPU_CONV_F16_SPLIT_BYTES - part;
         }
         int32_t cib = budget / per_ci;
         cib = cib < 1 ? 1 : (cib > p->c_in ? p->c_in : cib);
