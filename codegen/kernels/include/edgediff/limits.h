@@ -76,7 +76,7 @@
  * the rest of _F16_SPLIT_BYTES (a layer that wide, a skip concat, is where the arena
  * peaks). At least one channel and one row. */
 #define EDGEDIFF_FPU_CONV_BAND_BYTES 8192
-#define EDGEDIFF_FPU_CONV_F16_SPLIT_BYTES 4096
+#define EDGEDIFF_FPU_CONV_F16_SPLIT_BYTES 6144
 #define EDGEDIFF_FPU_CONV_PART_BYTES 1024
 /* conv2d_*_fpu computes output pixels in blocks of this many along a row, so its padded
  * input rows are that wide (band column c is input column c - 1). */

@@ -58,12 +58,12 @@ typedef struct {
 
 /* The accumulators of CO channels x PX pixels starting at pixel x of row y, from the bias
  * (first chunk) or the partial sums (pixels past w_out: the bias). */
-EDGEDIFF_FPU_INLINE void edgediff_cfpu_seed(const edgediff_cfpu_pass_t *s, int32_t y, int32_t x,
-                                            float *acc, const int CO, const int PX) {
+EDGEDIFF_FPU_INLINE void edgediff_cfpu_seed(const edgediff_cfpu_pass_t *s, const float *prow,
+                                            int32_t x, float *acc, const int CO, const int PX) {
     const int32_t n = s->w_out - x < PX ? s->w_out - x : PX;
     for (int c = 0; c < CO; ++c) {
         const float b = s->bias ? s->bias[c] : 0.0f;
-        const float *part = s->part + c * s->pplane + (y - s->y0) * s->w_out + x;
+        const float *part = prow + c * s->pplane + x;
         if (s->first) {
             for (int j = 0; j < PX; ++j) {
                 acc[c * PX + j] = b;
@@ -82,28 +82,29 @@ EDGEDIFF_FPU_INLINE void edgediff_cfpu_seed(const edgediff_cfpu_pass_t *s, int32
 
 /* Stores the first n pixels of the tile: activation and rounding after the last chunk,
  * FP32 partial sums before. */
-EDGEDIFF_FPU_INLINE void edgediff_cfpu_store(const edgediff_cfpu_pass_t *s, int32_t y, int32_t x,
+EDGEDIFF_FPU_INLINE void edgediff_cfpu_store(const edgediff_cfpu_pass_t *s, float *prow,
+                                             edgediff_cfpu_elem_t *orow, int32_t x,
                                              const float *acc, const int CO, const int PX) {
     const int32_t n = s->w_out - x < PX ? s->w_out - x : PX;
     for (int c = 0; c < CO; ++c) {
-        const int32_t at = c * s->plane + y * s->w_out + x;
+        const int32_t at = c * s->plane + x;
         const float *a = acc + c * PX;
         if (!s->last) {
-            float *part = s->part + c * s->pplane + (y - s->y0) * s->w_out + x;
+            float *part = prow + c * s->pplane + x;
             for (int32_t j = 0; j < n; ++j) {
                 part[j] = a[j];
             }
         } else if (s->act == EDGEDIFF_ACT_NONE) {
             for (int32_t j = 0; j < n; ++j) {
-                s->out[at + j] = (edgediff_cfpu_elem_t)a[j];
+                orow[at + j] = (edgediff_cfpu_elem_t)a[j];
             }
         } else if (s->act == EDGEDIFF_ACT_RELU) {
             for (int32_t j = 0; j < n; ++j) {
-                s->out[at + j] = (edgediff_cfpu_elem_t)edgediff_relu(a[j]);
+                orow[at + j] = (edgediff_cfpu_elem_t)edgediff_relu(a[j]);
             }
         } else {
             for (int32_t j = 0; j < n; ++j) {
-                s->out[at + j] = (edgediff_cfpu_elem_t)edgediff_apply_act(a[j], s->act);
+                orow[at + j] = (edgediff_cfpu_elem_t)edgediff_apply_act(a[j], s->act);
             }
         }
     }
@@ -247,12 +248,14 @@ EDGEDIFF_FPU_INLINE void edgediff_cfpu_row(const edgediff_cfpu_pass_t *s, int32_
                                            const int32_t slot[3], edgediff_cfpu_tile_t tile,
                                            const int CO, const int PX, const int S) {
     float acc[EDGEDIFF_FPU_BLOCK * 4];
+    float *prow = s->part + (y - s->y0) * s->w_out;
+    edgediff_cfpu_elem_t *orow = s->out + y * s->w_out;
     for (int32_t x = 0; x < s->w_out; x += PX) {
-        edgediff_cfpu_seed(s, y, x, acc, CO, PX);
+        edgediff_cfpu_seed(s, prow, x, acc, CO, PX);
         const float *b = s->band + x * S;
         tile(b + slot[0] * s->row, b + slot[1] * s->row, b + slot[2] * s->row, s->ring, s->w,
              s->cib, acc);
-        edgediff_cfpu_store(s, y, x, acc, CO, PX);
+        edgediff_cfpu_store(s, prow, orow, x, acc, CO, PX);
     }
 }
 
