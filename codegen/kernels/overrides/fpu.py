@@ -35,19 +35,31 @@ def conv3x3_applies(p: dict) -> bool:
 
 def conv3x3_scratch_layout(p: dict, half: bool) -> dict[str, int]:
     """edgediff_conv2d_fpu_scratch: floats per padded input row, input channels per chunk,
-    byte offsets of the packed weights and of the FP16 kernel's FP32 partial sums, total
-    bytes. A chunk: as many input channels as EDGEDIFF_FPU_CONV_BAND_BYTES holds (a ring of 3
-    padded rows and 9 x 4 packed weights each; at least one), balanced over the chunks."""
+    output rows per band, byte offsets of the packed weights and of the FP16 kernel's FP32
+    partial sums, total bytes. A ring of 3 padded rows and 9 x 4 packed weights per input
+    channel: one chunk when EDGEDIFF_FPU_CONV_BAND_BYTES holds every input channel. Else
+    FP32 takes chunks of that budget (the sums of a chunk wait in the output), FP16 the FP32
+    partial sums of a band of output rows (at most _PART_BYTES, at least one row) and
+    chunks of what is left of _F16_SPLIT_BYTES. Chunks and bands balanced, at least one
+    channel and one row."""
     cover = -(-p["w_out"] // PX_COVER) * PX_COVER
     row = (cover - 1) * p["stride_w"] + 3
     per_ci = (3 * row + 9 * 4) * 4
-    cib = min(max(limit("FPU_CONV_BAND_BYTES") // per_ci, 1), p["c_in"])
-    chunks = -(-p["c_in"] // cib)
-    cib = -(-p["c_in"] // chunks)
+    c_in, h_out, w_out = p["c_in"], p["h_out"], p["w_out"]
+    rows, cib, part = h_out, c_in, 0
+    if c_in * per_ci > limit("FPU_CONV_BAND_BYTES"):
+        budget = limit("FPU_CONV_BAND_BYTES")
+        if half:
+            rows = min(max(limit("FPU_CONV_PART_BYTES") // (16 * w_out), 1), h_out)
+            rows = -(-h_out // -(-h_out // rows))
+            part = round_up(16 * rows * w_out)
+            budget = limit("FPU_CONV_F16_SPLIT_BYTES") - part
+        cib = min(max(budget // per_ci, 1), c_in)
+        cib = -(-c_in // -(-c_in // cib))
     weights = round_up(cib * 3 * row * 4)
     partial = weights + round_up(cib * 9 * 4 * 4)
-    total = partial + (round_up(4 * p["h_out"] * p["w_out"] * 4) if half and chunks > 1 else 0)
-    return {"row": row, "cib": cib, "weights": weights, "partial": partial, "bytes": total}
+    return {"row": row, "cib": cib, "rows": rows, "weights": weights, "partial": partial,
+            "bytes": partial + part}
 
 
 def _conv3x3_scratch(half: bool):

@@ -30,33 +30,48 @@ extern "C" {
 typedef struct {
     int32_t row;      /* floats per padded input row */
     int32_t cib;      /* input channels per chunk (the band and the packed weights) */
+    int32_t rows;     /* output rows per band (FP16 with several chunks; else h_out) */
     int32_t weights;  /* byte offset of the packed weights: cib * 9 * 4 floats */
     int32_t partial;  /* byte offset of the FP32 partial sums (FP16 with several chunks) */
     int32_t bytes;    /* total */
 } edgediff_conv2d_fpu_scratch_t;
 
 /* The scratch of conv2d_<dtype>_fpu: a ring of 3 zero-padded input rows per input channel
- * of a chunk, the weights of one block of 4 output channels for that chunk (FP32), and, for
- * FP16 when the input channels take several chunks, FP32 partial sums of the block's
- * output planes. A chunk is as many input channels as EDGEDIFF_FPU_CONV_BAND_BYTES holds
- * (at least one), balanced over the chunks. half: 1 for the FP16 kernel. */
+ * of a chunk and the weights of one block of 4 output channels for that chunk (FP32), and,
+ * for FP16 when the input channels take several chunks, FP32 partial sums of a band of the
+ * block's output rows. One chunk when EDGEDIFF_FPU_CONV_BAND_BYTES holds every input
+ * channel; else FP32 chunks of that budget, FP16 a band of EDGEDIFF_FPU_CONV_PART_BYTES
+ * partial sums and chunks of the rest of EDGEDIFF_FPU_CONV_F16_SPLIT_BYTES. Chunks and
+ * bands balanced, at least one channel and one row. half: 1 for the FP16 kernel. */
+static inline int32_t edgediff_conv2d_fpu_ceil(int32_t a, int32_t b) {
+    return (a + b - 1) / b;
+}
 static inline edgediff_conv2d_fpu_scratch_t edgediff_conv2d_fpu_scratch(const conv2d_params_t *p,
                                                                         int32_t half) {
     edgediff_conv2d_fpu_scratch_t s;
-    const int32_t cover = (p->w_out + EDGEDIFF_FPU_CONV_PX_COVER - 1) /
-                          EDGEDIFF_FPU_CONV_PX_COVER * EDGEDIFF_FPU_CONV_PX_COVER;
+    const int32_t cover = edgediff_conv2d_fpu_ceil(p->w_out, EDGEDIFF_FPU_CONV_PX_COVER) *
+                          EDGEDIFF_FPU_CONV_PX_COVER;
     s.row = (cover - 1) * p->stride_w + 3;
     const int32_t per_ci = (3 * s.row + 9 * 4) * 4;
-    int32_t cib = EDGEDIFF_FPU_CONV_BAND_BYTES / per_ci;
-    cib = cib < 1 ? 1 : (cib > p->c_in ? p->c_in : cib);
-    const int32_t chunks = (p->c_in + cib - 1) / cib;
-    s.cib = (p->c_in + chunks - 1) / chunks;
+    int32_t part = 0;
+    s.rows = p->h_out;
+    s.cib = p->c_in;
+    if (p->c_in * per_ci > EDGEDIFF_FPU_CONV_BAND_BYTES) {
+        int32_t budget = EDGEDIFF_FPU_CONV_BAND_BYTES;
+        if (half) {
+            int32_t rows = EDGEDIFF_FPU_CONV_PART_BYTES / (16 * p->w_out);
+            rows = rows < 1 ? 1 : (rows > p->h_out ? p->h_out : rows);
+            s.rows = edgediff_conv2d_fpu_ceil(p->h_out, edgediff_conv2d_fpu_ceil(p->h_out, rows));
+            part = edgediff_scratch_round(16 * s.rows * p->w_out);
+            budget = EDGEDIFF_FPU_CONV_F16_SPLIT_BYTES - part;
+        }
+        int32_t cib = budget / per_ci;
+        cib = cib < 1 ? 1 : (cib > p->c_in ? p->c_in : cib);
+        s.cib = edgediff_conv2d_fpu_ceil(p->c_in, edgediff_conv2d_fpu_ceil(p->c_in, cib));
+    }
     s.weights = edgediff_scratch_round(s.cib * 3 * s.row * 4);
     s.partial = s.weights + edgediff_scratch_round(s.cib * 9 * 4 * 4);
-    s.bytes = s.partial;
-    if (half && chunks > 1) {
-        s.bytes += edgediff_scratch_round(4 * p->h_out * p->w_out * 4);
-    }
+    s.bytes = s.partial + part;
     return s;
 }
 

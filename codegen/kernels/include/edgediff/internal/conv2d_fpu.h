@@ -20,8 +20,9 @@
  * costs 6 (9) loads + 12 weight loads + 48 FMAs. A last block of fewer than 4 channels runs
  * one channel at a time over 8 pixels (8 accumulators, all 9 weights in registers). Tiles
  * past w_out read the zero padding and are not stored. With several chunks the sums of a
- * chunk go to the output (FP32) or to FP32 partial planes in scratch (FP16) and the next
- * chunk starts from them. */
+ * chunk go to the output (FP32) or to FP32 partial sums in scratch (FP16: for a band of
+ * output rows, so the scratch stays small; the block's weights are packed again per band)
+ * and the next chunk starts from them. */
 #if !defined(EDGEDIFF_CONV_FPU_ELEM) || !defined(EDGEDIFF_CONV_FPU_NAME)
 #error "define EDGEDIFF_CONV_FPU_ELEM and EDGEDIFF_CONV_FPU_NAME before including this header"
 #endif
@@ -50,18 +51,19 @@ typedef struct {
     int32_t row, ring, cib, co, stride;
     int32_t w_out, plane, act, first, last;
     const float *bias;           /* co values, or NULL */
-    float *part;                 /* FP32 sums of earlier chunks: part[c * plane + pixel] */
+    float *part;                 /* FP32 sums of earlier chunks: see edgediff_cfpu_at */
+    int32_t pplane, y0;          /* part's channel stride and first row */
     edgediff_cfpu_elem_t *out;   /* out + (n, co0) plane */
 } edgediff_cfpu_pass_t;
 
 /* The accumulators of CO channels x PX pixels starting at pixel x of row y, from the bias
  * (first chunk) or the partial sums (pixels past w_out: the bias). */
-EDGEDIFF_FPU_INLINE void edgediff_cfpu_seed(const edgediff_cfpu_pass_t *s, int32_t y, int32_t x,
-                                            float *acc, const int CO, const int PX) {
+EDGEDIFF_FPU_INLINE void edgediff_cfpu_seed(const edgediff_cfpu_pass_t *s, const float *prow,
+                                            int32_t x, float *acc, const int CO, const int PX) {
     const int32_t n = s->w_out - x < PX ? s->w_out - x : PX;
     for (int c = 0; c < CO; ++c) {
         const float b = s->bias ? s->bias[c] : 0.0f;
-        const float *part = s->part + c * s->plane + y * s->w_out + x;
+        const float *part = prow + c * s->pplane + x;
         if (s->first) {
             for (int j = 0; j < PX; ++j) {
                 acc[c * PX + j] = b;
@@ -80,27 +82,29 @@ EDGEDIFF_FPU_INLINE void edgediff_cfpu_seed(const edgediff_cfpu_pass_t *s, int32
 
 /* Stores the first n pixels of the tile: activation and rounding after the last chunk,
  * FP32 partial sums before. */
-EDGEDIFF_FPU_INLINE void edgediff_cfpu_store(const edgediff_cfpu_pass_t *s, int32_t y, int32_t x,
+EDGEDIFF_FPU_INLINE void edgediff_cfpu_store(const edgediff_cfpu_pass_t *s, float *prow,
+                                             edgediff_cfpu_elem_t *orow, int32_t x,
                                              const float *acc, const int CO, const int PX) {
     const int32_t n = s->w_out - x < PX ? s->w_out - x : PX;
     for (int c = 0; c < CO; ++c) {
-        const int32_t at = c * s->plane + y * s->w_out + x;
+        const int32_t at = c * s->plane + x;
         const float *a = acc + c * PX;
         if (!s->last) {
+            float *part = prow + c * s->pplane + x;
             for (int32_t j = 0; j < n; ++j) {
-                s->part[at + j] = a[j];
+                part[j] = a[j];
             }
         } else if (s->act == EDGEDIFF_ACT_NONE) {
             for (int32_t j = 0; j < n; ++j) {
-                s->out[at + j] = (edgediff_cfpu_elem_t)a[j];
+                orow[at + j] = (edgediff_cfpu_elem_t)a[j];
             }
         } else if (s->act == EDGEDIFF_ACT_RELU) {
             for (int32_t j = 0; j < n; ++j) {
-                s->out[at + j] = (edgediff_cfpu_elem_t)edgediff_relu(a[j]);
+                orow[at + j] = (edgediff_cfpu_elem_t)edgediff_relu(a[j]);
             }
         } else {
             for (int32_t j = 0; j < n; ++j) {
-                s->out[at + j] = (edgediff_cfpu_elem_t)edgediff_apply_act(a[j], s->act);
+                orow[at + j] = (edgediff_cfpu_elem_t)edgediff_apply_act(a[j], s->act);
             }
         }
     }
@@ -244,12 +248,14 @@ EDGEDIFF_FPU_INLINE void edgediff_cfpu_row(const edgediff_cfpu_pass_t *s, int32_
                                            const int32_t slot[3], edgediff_cfpu_tile_t tile,
                                            const int CO, const int PX, const int S) {
     float acc[EDGEDIFF_FPU_BLOCK * 4];
+    float *prow = s->part + (y - s->y0) * s->w_out;
+    edgediff_cfpu_elem_t *orow = s->out + y * s->w_out;
     for (int32_t x = 0; x < s->w_out; x += PX) {
-        edgediff_cfpu_seed(s, y, x, acc, CO, PX);
+        edgediff_cfpu_seed(s, prow, x, acc, CO, PX);
         const float *b = s->band + x * S;
         tile(b + slot[0] * s->row, b + slot[1] * s->row, b + slot[2] * s->row, s->ring, s->w,
              s->cib, acc);
-        edgediff_cfpu_store(s, y, x, acc, CO, PX);
+        edgediff_cfpu_store(s, prow, orow, x, acc, CO, PX);
     }
 }
 
@@ -288,18 +294,19 @@ static void edgediff_cfpu_fill(float *band, int32_t row, int32_t cib, int32_t k,
     }
 }
 
-/* One pass: every output row of a block of co channels over one chunk of input channels.
- * The ring's padding columns (0 and past w_in) are zeroed once; rows fill the rest. */
+/* One pass: output rows y0..y1-1 of a block of co channels over one chunk of input
+ * channels. The ring's padding columns (0 and past w_in) are zeroed once; rows fill the
+ * rest. */
 static void edgediff_cfpu_pass(edgediff_cfpu_pass_t *s, float *band,
                                const edgediff_cfpu_elem_t *in, int32_t h_in, int32_t w_in,
-                               int32_t h_out) {
+                               int32_t y0, int32_t y1) {
     for (int32_t r = 0; r < s->cib * 3; ++r) {
         float *dst = band + r * s->row;
         dst[0] = 0.0f;
         edgediff_cfpu_copy(dst + w_in + 1, NULL, s->row - w_in - 1);
     }
     int32_t next = -1; /* the next input row to bring into the ring */
-    for (int32_t y = 0; y < h_out; ++y) {
+    for (int32_t y = y0; y < y1; ++y) {
         const int32_t top = y * s->stride - 1;
         if (next < top) {
             next = top;
@@ -353,22 +360,32 @@ void EDGEDIFF_CONV_FPU_NAME(const conv2d_params_t *p, const edgediff_cfpu_elem_t
             s.out = out + (n * p->c_out + co0) * plane;
 #ifdef EDGEDIFF_CONV_FPU_HALF
             s.part = (float *)((char *)scratch + sc.partial);
+            s.pplane = sc.rows * p->w_out;
 #else
             s.part = s.out;
+            s.pplane = plane;
 #endif
-            for (int32_t ci0 = 0; ci0 < c_in; ci0 += sc.cib) {
-                s.cib = c_in - ci0 < sc.cib ? c_in - ci0 : sc.cib;
-                s.first = ci0 == 0;
-                s.last = ci0 + s.cib >= c_in;
-                /* [ci][ky][kx][co] from torch's [co][ci][ky][kx] */
-                for (int32_t c = 0; c < s.co; ++c) {
-                    const edgediff_cfpu_elem_t *src = weight + ((co0 + c) * c_in + ci0) * 9;
-                    for (int32_t k = 0; k < s.cib * 9; ++k) {
-                        packed[k * s.co + c] = (float)src[k];
+            for (int32_t y0 = 0; y0 < p->h_out; y0 += sc.rows) {
+                const int32_t y1 = p->h_out - y0 < sc.rows ? p->h_out : y0 + sc.rows;
+#ifdef EDGEDIFF_CONV_FPU_HALF
+                s.y0 = y0;
+#else
+                s.y0 = 0;
+#endif
+                for (int32_t ci0 = 0; ci0 < c_in; ci0 += sc.cib) {
+                    s.cib = c_in - ci0 < sc.cib ? c_in - ci0 : sc.cib;
+                    s.first = ci0 == 0;
+                    s.last = ci0 + s.cib >= c_in;
+                    /* [ci][ky][kx][co] from torch's [co][ci][ky][kx] */
+                    for (int32_t c = 0; c < s.co; ++c) {
+                        const edgediff_cfpu_elem_t *src = weight + ((co0 + c) * c_in + ci0) * 9;
+                        for (int32_t k = 0; k < s.cib * 9; ++k) {
+                            packed[k * s.co + c] = (float)src[k];
+                        }
                     }
+                    edgediff_cfpu_pass(&s, band, in + (n * c_in + ci0) * h_in * w_in, h_in,
+                                       w_in, y0, y1);
                 }
-                edgediff_cfpu_pass(&s, band, in + (n * c_in + ci0) * h_in * w_in, h_in, w_in,
-                                   p->h_out);
             }
         }
     }
