@@ -22,6 +22,7 @@ from sdk.compile.manifest import load_manifest
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.models import load_model
 from sdk.runner.board_sampling import BoardSample
+from sdk.runner.protocol import StackUsage
 from sdk.verify.host_sample import host_sample
 from tests.helpers.cli import sdk
 from tests.tiny_unet import untrained_student
@@ -318,6 +319,9 @@ def test_validate_asks_for_inputs_a_chunk_at_a_time_and_keeps_only_the_picture(m
 
         def read_output(self, index):
             return self.output
+
+        def stack(self):
+            return StackUsage(0, 0)  # a host-like board: no stack region to measure
 
     samples = 2 * INPUT_CHUNK + 3
     report, records = validate.validate(manifest, EchoBoard(), samples)
