@@ -8,7 +8,6 @@ activations overflow 65504 on some inputs while torch FP32 stays finite."""
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,6 +20,7 @@ from sdk.cli import commands as cli
 from sdk.compile.manifest import load_manifest
 from sdk.diffusion.device_model import checkpoint_spec
 from sdk.models import load_model
+from sdk.report.strict_json import read_json
 from sdk.runner.board_sampling import BoardSample
 from sdk.runner.protocol import StackUsage
 from sdk.verify.host_sample import host_sample
@@ -132,7 +132,7 @@ def test_validate_fails_and_names_a_sample_that_is_nan_on_the_board(capsys, over
     code, out = sdk(capsys, "--build-dir", overflow_build, "validate", "--target", "host", "--emulator",
                     "--samples", 4, "--json", report_path, "--png", tmp_path / "v.png")
     assert code == 1, out
-    report = json.loads(report_path.read_text())
+    report = read_json(report_path)  # strict JSON: NaN as a string
     per_sample = report["per_sample"]
     assert per_sample[0]["max_rel_error"] == 0.0  # a finite sample first: max() kept it and dropped the NaN
     assert math.isnan(per_sample[1]["max_abs_error"]) and per_sample[2]["max_abs_error"] == math.inf
@@ -247,7 +247,7 @@ def test_bench_error_column_shows_non_finite_output(capsys, tmp_path):
     code, out = sdk(capsys, "--build-dir", tmp_path / "b", "bench", "--target", "host", "--model", model,
                     "--precision", "fp16", "--json", tmp_path / "bench.json")
     assert code == 0, out
-    result = json.loads((tmp_path / "bench.json").read_text())
+    result = read_json(tmp_path / "bench.json")
     assert math.isnan(result["max_rel_error"]) and result["nonfinite_elements"] == ELEMENTS
     assert f"max rel. error vs torch nan ({ELEMENTS} output elements NaN/inf where torch is finite" in out
 

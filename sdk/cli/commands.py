@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import math
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from sdk.compile.toolchain import ToolMissing
 from sdk.errors import UserError
 from sdk.report.outputs import fresh_outputs
 from sdk.report.ram import RamReport
+from sdk.report.strict_json import write_json
 from sdk.runner.emulator import EmulatorFailed
 from sdk.runner.protocol import ProtocolError
 from sdk.runner.transport import BAUDRATE, open_port
@@ -267,7 +267,7 @@ def cmd_validate(args) -> int:
         # a diffusion build's picture shows the clean digit behind each output (its sampler's x̂0)
         sampler = load_model(manifest.model).sampler if manifest.sampler else None
         png = save_validation_grid(records, png_path, sampler=sampler)
-        json_path.write_text(json.dumps(report.to_dict(), indent=1) + "\n")  # last: marks a whole run
+        write_json(json_path, report.to_dict())  # last: marks a whole run
     console.print(f"report: {json_path}" + (f", picture: {png}" if png else ""))
     return 0 if report.passed else 1
 
@@ -296,7 +296,7 @@ def cmd_validate_layers(args) -> int:
             console.print(f"[yellow]{note}", highlight=False)
         save_layer_plot(report.rows, png_path, f"{report.model_name} ({report.precision}) on {report.target}: "
                                                f"per-layer error ÷ derived limit (seed {report.seed})")
-        json_path.write_text(json.dumps(report.to_dict(), indent=1) + "\n")  # last: marks a whole run
+        write_json(json_path, report.to_dict())  # last: marks a whole run
     console.print(f"report: {json_path}, plot: {png_path}")
     console.print("result: " + ("[green]PASS" if report.passed else "[red]FAIL"))
     return 0 if report.passed else 1
@@ -321,7 +321,7 @@ def cmd_validate_mobile(args) -> int:
                       + f"), {steps[1]:.0f} from its default (XNNPack) kernels")
     out = build_dir(args.target, args.build_dir)
     json_path = Path(args.json or out / "validate.json")
-    json_path.write_text(json.dumps({**result.report.to_dict(), **result.extra}, indent=1) + "\n")
+    write_json(json_path, {**result.report.to_dict(), **result.extra})
     png = save_validation_grid(result.records, Path(args.png or out / "validate.png"))
     console.print(f"report: {json_path}" + (f", picture: {png}" if png else ""))
     return 0 if result.report.passed else 1
@@ -486,7 +486,7 @@ def cmd_bench(args) -> int:
         _print_bench(result)
         payload = result.to_dict()
     if args.json:
-        Path(args.json).write_text(json.dumps(payload, indent=1) + "\n")
+        write_json(args.json, payload)
     return 0
 
 
@@ -513,7 +513,7 @@ def cmd_bench_mobile(args) -> int:
         Path(args.output).write_text(render(args.model, rows, command))
         console.print(f"wrote {args.output}")
     if args.json:
-        Path(args.json).write_text(json.dumps([r.to_dict() for r in rows], indent=1) + "\n")
+        write_json(args.json, [r.to_dict() for r in rows])
     return 0
 
 

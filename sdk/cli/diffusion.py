@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from sdk.diffusion.evaluate import evaluate_checkpoint
 from sdk.diffusion.quality import save_grid
 from sdk.diffusion.train import TeacherConfig, train_teacher
 from sdk.errors import UserError
+from sdk.report.strict_json import write_json
 
 console = Console()
 
@@ -49,8 +49,8 @@ def cmd_eval(args) -> int:
     console.print(table)
     png = save_grid(result.samples[:64], Path(args.png or Path(args.checkpoint).with_suffix(".png")))
     if args.json:
-        Path(args.json).write_text(json.dumps({"checkpoint": str(args.checkpoint), "steps": result.steps,
-                                               "seed": args.seed, **result.report.to_dict()}, indent=1) + "\n")
+        write_json(args.json, {"checkpoint": str(args.checkpoint), "steps": result.steps,
+                               "seed": args.seed, **result.report.to_dict()})
     console.print(f"samples: {png}")
     return 0
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import json
 import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 
 from sdk.compile.manifest import load_manifest
+from sdk.report.strict_json import write_json
 from sdk.runner.boardmap import BoardEntry, resolve_port
 from sdk.runner.transport import BAUDRATE, open_port
 
@@ -83,6 +83,5 @@ def validate_farm(boards: list[BoardEntry], build_root: Path, samples: int, seed
 def write_farm_report(path: Path, board_map: Path, samples: int, seed: int, rows: list[FarmRow]) -> None:
     """One JSON report for the whole farm: every board's row, and passed only if all passed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"board_map": str(board_map), "samples": samples, "seed": seed,
-                                "passed": all(r.passed for r in rows),
-                                "boards": [r.to_dict() for r in rows]}, indent=1) + "\n")
+    write_json(path, {"board_map": str(board_map), "samples": samples, "seed": seed,
+                      "passed": all(r.passed for r in rows), "boards": [r.to_dict() for r in rows]})
