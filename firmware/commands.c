@@ -196,6 +196,30 @@ static bool inputs_complete(uint32_t count, reply_t *reply)
     return true;
 }
 
+#define RUN_ALL_LAYERS (-1)
+
+/* One model call on the inputs the host wrote, layers 0..last_layer (RUN_ALL_LAYERS: the whole
+ * model), with the per-layer counters cleared first; returns the instructions it retired. */
+static uint64_t timed_run(int32_t last_layer)
+{
+    const float *inputs[MODEL_NUM_INPUTS];
+    float *outputs[MODEL_NUM_OUTPUTS];
+    for (uint32_t i = 0; i < MODEL_NUM_INPUTS; i++) {
+        inputs[i] = io_input(i);
+    }
+    for (uint32_t i = 0; i < MODEL_NUM_OUTPUTS; i++) {
+        outputs[i] = io_output(i);
+    }
+    layer_counters_clear();
+    uint64_t start = hal_instruction_count();
+    if (last_layer == RUN_ALL_LAYERS) {
+        model_run_v(inputs, outputs);
+    } else {
+        model_run_until(inputs, outputs, last_layer);
+    }
+    return hal_instruction_count() - start;
+}
+
 /* RUN: steps:u16 seed:u32 (reserved, the layout of the architecture sketch) -> instructions:u64
  * One model call on the inputs the host wrote; SAMPLE runs a whole sampler. */
 static void handle_run(const frame_t *request, reply_t *reply)
@@ -208,19 +232,7 @@ static void handle_run(const frame_t *request, reply_t *reply)
         return;
     }
 
-    const float *inputs[MODEL_NUM_INPUTS];
-    float *outputs[MODEL_NUM_OUTPUTS];
-    for (uint32_t i = 0; i < MODEL_NUM_INPUTS; i++) {
-        inputs[i] = io_input(i);
-    }
-    for (uint32_t i = 0; i < MODEL_NUM_OUTPUTS; i++) {
-        outputs[i] = io_output(i);
-    }
-    layer_counters_clear();
-    uint64_t start = hal_instruction_count();
-    model_run_v(inputs, outputs);
-    uint64_t instructions = hal_instruction_count() - start;
-
+    uint64_t instructions = timed_run(RUN_ALL_LAYERS);
     io_forget_written();
     outputs_valid = true;
     reply_ok(reply);
@@ -305,18 +317,7 @@ static void handle_run_until(const frame_t *request, reply_t *reply)
     if (!inputs_complete(MODEL_NUM_INPUTS, reply)) {
         return;
     }
-    const float *inputs[MODEL_NUM_INPUTS];
-    float *outputs[MODEL_NUM_OUTPUTS];
-    for (uint32_t i = 0; i < MODEL_NUM_INPUTS; i++) {
-        inputs[i] = io_input(i);
-    }
-    for (uint32_t i = 0; i < MODEL_NUM_OUTPUTS; i++) {
-        outputs[i] = io_output(i);
-    }
-    layer_counters_clear();
-    uint64_t start = hal_instruction_count();
-    model_run_until(inputs, outputs, (int32_t)last);
-    uint64_t instructions = hal_instruction_count() - start;
+    uint64_t instructions = timed_run((int32_t)last);
 
     outputs_valid = true; /* what the layers run wrote; a tensor of a later layer is stale */
     reply_ok(reply);
