@@ -78,9 +78,9 @@ def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
 
 
 def _precision_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--precision", choices=["fp32", "fp16", "int8"],
+    parser.add_argument("--precision", choices=["fp32", "fp16", "int8", "auto"],
                         help="weights and activations (default fp32, or the config file's default); "
-                             "int8: --target tflite only")
+                             "int8: --target tflite only; auto: each layer FP32 or FP16 to fit --budget")
     parser.add_argument("--precision-config", type=Path,
                         help="TOML file: `default` and per-layer overrides under [layers]")
 
@@ -88,6 +88,9 @@ def _precision_args(parser: argparse.ArgumentParser) -> None:
 def _mcu_precision(args) -> None:
     if args.precision == "int8":
         raise UserError(f"--precision int8 is for --target tflite; {args.target} builds take fp32 or fp16")
+    if args.precision == "auto" and not hasattr(args, "budget"):
+        raise UserError("--precision auto is an `sdk build` option; to bench an auto build's assignment, "
+                        "pass the config it wrote: --precision-config build/<target>/precision.toml")
 
 
 def cmd_build_mobile(args) -> int:
@@ -95,6 +98,9 @@ def cmd_build_mobile(args) -> int:
 
     if args.precision_config:
         raise UserError(f"--precision-config is for MCU targets; --target {args.target} takes --precision")
+    if args.precision == "auto" or args.budget:
+        raise UserError(f"--precision auto and --budget are for MCU targets; --target {args.target} takes "
+                        "--precision fp32, fp16 or int8")
     with console.status(f"exporting {args.model} to {args.target}"):
         card = export(args.model, args.target, args.precision or "fp32", args.build_dir)
     io = [f"{t['name']} {t['dtype']}{t['shape']}" for t in card["inputs"] + card["outputs"]]
@@ -120,12 +126,16 @@ def cmd_build(args) -> int:
         return cmd_build_mobile(args)
     _mcu_precision(args)
     target = load_target(args.target)  # unknown target: fail before the slow capture
-    policy = load_policy(args.precision, args.precision_config)
-    note = target.fp16_note(policy.default)
+    budget = _budget(args)
+    policy = load_policy(None if budget else args.precision, args.precision_config)
+    note = target.fp16_note("fp16" if budget else policy.default)
     if note:
         console.print(f"[yellow]note:[/yellow] {note}")
-    with console.status(f"building {args.model} for {args.target}"):
-        m = build(args.model, args.target, args.build_dir, policy)
+    with console.status(f"building {args.model} for {args.target}") as status:
+        m = build(args.model, args.target, args.build_dir, policy, budget=budget,
+                  progress=lambda text: status.update(f"building {args.model} for {args.target}: {text}"))
+    if m.auto_precision:
+        _print_auto_precision(m)
     console.print(_kv_table(f"sdk build: {m.model_name} → {args.target} ({m.precision})", [
         ("model hash", m.model_hash), ("build id", m.build_id),
         ("layers", str(len(m.layers))), ("MACs per inference", f"{m.total_macs:,}"),
@@ -138,6 +148,35 @@ def cmd_build(args) -> int:
         *RamReport.of_build(m).rows(),
         ("image", m.elf)]))
     return 0
+
+
+def _budget(args):
+    """--precision auto needs --budget, and --budget needs auto."""
+    from sdk.compile.auto_precision import Budget
+
+    if args.budget is None:
+        if args.precision == "auto":
+            raise UserError("--precision auto needs --budget ram=SIZE,flash=SIZE (e.g. --budget ram=96K,flash=512K)")
+        return None
+    if args.precision != "auto":
+        raise UserError("--budget is for --precision auto (each layer's precision chosen to fit it)")
+    if args.precision_config:
+        raise UserError("--precision auto chooses every layer: drop --precision-config (or drop auto "
+                        "and pass the config auto wrote, build/<target>/precision.toml)")
+    return Budget.parse(args.budget)
+
+
+def _print_auto_precision(m) -> None:
+    auto = m.auto_precision
+    fp16 = auto["fp16_layers"]
+    rows = [("budget", auto["budget"]),
+            ("image: flash / RAM (static + stack reserved)", f"{auto['flash_bytes']:,} / {auto['ram_bytes']:,} B"),
+            ("layers in FP16", f"{len(fp16)} of {auto['candidates']}" + (f": {', '.join(fp16[:12])}"
+                                                                          + (" …" if len(fp16) > 12 else "") if fp16 else "")),
+            ("output error / scale, predicted (RMS, from sensitivities)", f"{auto['predicted_rel_error']:.2e}"),
+            ("output error / scale, measured on the host (RMS)", f"{auto['measured_rel_error']:.2e}"),
+            ("assignment written to", str(m.directory / "precision.toml"))]
+    console.print(_kv_table(f"--precision auto: {m.model_name} on {m.target}", rows))
 
 
 def cmd_flash(args) -> int:
@@ -529,6 +568,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, help="a zoo name (unet, dncnn) or a .py file "
                    "defining `model` and `example_input`")
     _precision_args(p)
+    p.add_argument("--budget", help="with --precision auto: ram=SIZE,flash=SIZE the image must fit "
+                   "(K = 1024 bytes; RAM = .data + .bss + the reserved stack)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("flash", help="write the built image through the board's serial bootloader and boot it")

@@ -12,6 +12,7 @@ carried over.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from codegen.ir import Graph
@@ -19,6 +20,7 @@ from codegen.kernels.catalog import accumulates_in_half
 from codegen.kernels.registry import INCLUDE_DIR, kernel_sources
 from codegen.passes import PrecisionPolicy
 from codegen.plan import MemoryPlan
+from sdk.compile.auto_precision import Budget, choose, save_config
 from sdk.compile.fingerprint import model_fingerprint
 from sdk.compile.firmware import FirmwareImage, build_firmware
 from sdk.compile.lower import GeneratedModel, emit_graph, lower
@@ -42,16 +44,36 @@ def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
 
 
 def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
-          precision: PrecisionPolicy | None = None, reference_kernels: bool = False) -> BuildManifest:
-    """reference_kernels: use only the portable kernels (the baseline benchmarks compare to)."""
+          precision: PrecisionPolicy | None = None, reference_kernels: bool = False,
+          budget: Budget | None = None, progress=lambda text: None) -> BuildManifest:
+    """reference_kernels: use only the portable kernels (the baseline benchmarks compare to).
+    budget: `--precision auto`: choose each layer's precision to fit it
+    (sdk/compile/auto_precision.py); the choice is recorded in the manifest and written to
+    build/<target>/precision.toml."""
     target = load_target(target_name)
     precision = precision or PrecisionPolicy()
     spec = load_model(model_ref)  # a bad --model is refused before the build directory is touched
     final = build_dir(target_name, root)
     with staged_build(final) as out:
+        choice = None
+        if budget is not None:
+            choice = choose(spec, [] if reference_kernels else target.isa_features, budget,
+                            lambda graph, plan: _trial_sizes(graph, plan, target, out / "trial", spec),
+                            progress)
+            precision = choice.policy
+            shutil.rmtree(out / "trial", ignore_errors=True)
+            save_config(choice, out / "precision.toml")
         manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels)
+        if choice is not None:
+            manifest.auto_precision = choice.to_dict()
         manifest.save(out / "build.json")
     return manifest
+
+
+def _trial_sizes(graph: Graph, plan: MemoryPlan, target: Target, out: Path, spec: ModelSpec) -> dict[str, int]:
+    """The flash and RAM (static + reserved stack) of a compiled candidate image."""
+    _, image = build_graph(graph, plan, target, out, spec.sampler)
+    return {"flash": image.flash_bytes, "ram": image.ram_bytes + image.stack_bytes}
 
 
 def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target: Target,

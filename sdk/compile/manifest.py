@@ -64,6 +64,9 @@ class BuildManifest:
     # slices (codegen/plan.py baseline), for comparison; 0: an older sdk
     arena_baseline_bytes: int = 0
     arena_baseline_lower_bound_bytes: int = 0
+    # `--precision auto`: the budget, the sizes and the predicted and measured quality of the
+    # assignment chosen (sdk/compile/auto_precision.py AutoChoice.to_dict); None: not auto
+    auto_precision: dict | None = None
 
     @property
     def directory(self) -> Path:

@@ -1,0 +1,164 @@
+"""`--precision auto`: HAWQ-V2 sensitivities (sdk/compress/sensitivity.py) and the budgeted
+choice of FP32/FP16 per layer (sdk/compile/auto_precision.py)."""
+
+from __future__ import annotations
+
+import tomllib
+
+import numpy as np
+import pytest
+import torch
+
+from sdk.compile.auto_precision import Budget, choose, measured_rel_error, order
+from sdk.compile.manifest import load_manifest
+from sdk.compress.sensitivity import HALF_UNIT_ROUNDOFF, estimate
+from sdk.errors import UserError
+from sdk.models import load_model
+from sdk.models.spec import ModelSpec, gaussian_sampler
+from tests.helpers.cli import sdk
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text, ram, flash", [("ram=96K", 96 * 1024, None), ("flash=1.5M", None, 1572864),
+                                              ("ram=1000,flash=2KB", 1000, 2000), ("flash=512KiB", None, 524288)])
+def test_budget_parses_sizes(text, ram, flash):
+    assert Budget.parse(text) == Budget(ram=ram, flash=flash)
+    assert Budget.parse(str(Budget.parse(text))) == Budget.parse(text)  # as precision.toml records it
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text", ["", "ram", "ram=", "ram=12Q", "stack=4K", "ram=-1"])
+def test_budget_refuses_what_it_cannot_read(text):
+    with pytest.raises(UserError, match="--budget"):
+        Budget.parse(text)
+
+
+def _linear_spec(weight: torch.Tensor) -> ModelSpec:
+    model = torch.nn.Linear(weight.shape[1], weight.shape[0], bias=False)
+    with torch.no_grad():
+        model.weight.copy_(weight)
+    example = (torch.randn(1, weight.shape[1]),)
+    return ModelSpec(name="linear", module=model.eval(), example_inputs=example,
+                     sample_inputs=gaussian_sampler(example))
+
+
+@pytest.mark.unit
+def test_sensitivity_of_a_linear_layer_is_the_exact_gauss_newton_weighting():
+    """y = W x: ∂y_i/∂W_ij = x_j, so (Jᵀu)_ij = u_i x_j and its square is x_j² for every
+    Rademacher u: Hutchinson's estimate is exact, and Ω(fp16) must be Σ_ij x_j² (W_ij −
+    fp16(W_ij))² for the weights and Σ_i (2⁻¹¹ y_i)² / 3 for the output (J_y = I)."""
+    torch.manual_seed(0)
+    weight = torch.randn(6, 5)
+    spec = _linear_spec(weight)
+    inputs = spec.sample_inputs(3, 7)
+    sens = estimate(spec, inputs, probes=2)
+    (layer,) = sens.layers.values()
+    x = torch.cat([i[0] for i in inputs]).double()
+    w_err = (weight - weight.half().float()).double() ** 2
+    expected_w = float(((x ** 2) @ w_err.T).sum()) / len(inputs)
+    y = x @ weight.double().T
+    expected_a = float(((HALF_UNIT_ROUNDOFF * y) ** 2 / 3).sum()) / len(inputs)
+    assert layer.weights["fp16"] == pytest.approx(expected_w, rel=1e-5)
+    assert layer.activation["fp16"] == pytest.approx(expected_a, rel=1e-5)
+    assert layer.weight_elements == weight.numel() and layer.output_elements == 6
+
+
+@pytest.mark.unit
+@pytest.mark.slow
+def test_the_least_sensitive_half_in_fp16_costs_less_than_the_most_sensitive_half():
+    """The order is the point: rounding the half of the layers the sensitivities call cheapest
+    must measure better (lowered graph in numpy vs torch) than rounding the other half."""
+    from sdk.compile.auto_precision import _Lowering
+    from codegen.passes import PrecisionPolicy
+
+    spec = load_model("unet")
+    inputs = spec.sample_inputs(4, 11)
+    sens = estimate(spec, inputs, probes=4)
+    lowering = _Lowering(spec, [])
+    graph, _ = lowering(PrecisionPolicy("fp32"))
+    names = order(sens, graph)
+    # halves of equal bytes saved, so the comparison is of sensitivity, not of size
+    saved = np.cumsum([2 * (sens.layers[n].weight_elements + sens.layers[n].output_elements) for n in names])
+    cut = int(np.searchsorted(saved, saved[-1] / 2))
+    errors = []
+    for half in (names[:cut], names[cut:]):
+        graph, _ = lowering(PrecisionPolicy("fp32", {n: "fp16" for n in half}))
+        errors.append(measured_rel_error(spec, graph, inputs, sens.output_scale))
+    assert errors[0] < errors[1], errors
+
+
+@pytest.mark.unit
+@pytest.mark.slow
+def test_choose_rounds_only_what_the_budget_needs():
+    """With fake sizes (flash = a fixed overhead + the weights' bytes), the choice is the
+    shortest prefix of the order that fits, and its flash is within the budget."""
+    from sdk.compile.auto_precision import weight_bytes
+
+    spec = load_model("dncnn")
+    def sizes(graph, plan):
+        return {"flash": 10_000 + weight_bytes(graph), "ram": plan.arena_bytes}
+
+    budget = Budget(flash=10_000 + 3 * fp32_weights_of(spec) // 4)
+    choice = choose(spec, [], budget, sizes)
+    assert choice.sizes["flash"] <= budget.flash
+    assert 0 < len(choice.fp16_layers) < choice.candidates
+    # one layer fewer would not have fitted
+    from sdk.compile.auto_precision import _Lowering
+    from codegen.passes import PrecisionPolicy
+    graph, _ = _Lowering(spec, [])(PrecisionPolicy("fp32", {n: "fp16" for n in choice.fp16_layers[:-1]}))
+    assert 10_000 + weight_bytes(graph) > budget.flash
+    assert choice.measured_rel_error > 0 and choice.predicted_rel_error > 0
+    config = tomllib.loads(choice.config_toml())
+    assert config["default"] == "fp32" and sorted(config["layers"]) == sorted(choice.fp16_layers)
+
+
+def fp32_weights_of(spec: ModelSpec) -> int:
+    return sum(p.numel() * 4 for p in spec.module.parameters())
+
+
+@pytest.mark.unit
+@pytest.mark.slow
+def test_a_budget_nothing_fits_says_by_how_much():
+    spec = load_model("dncnn")
+    with pytest.raises(UserError, match=r"no FP32/FP16 assignment fits --budget flash=1000: .* flash [\d,]+ B "
+                                        r"\([\d,]+ B over\); raise the budget to at least flash="):
+        choose(spec, [], Budget(flash=1000), lambda graph, plan: {"flash": 20_000, "ram": 0})
+
+
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_auto_build_fits_its_budget_and_records_the_choice(capsys, tmp_path):
+    """A real rv32 build of the zoo unet that does not fit in FP32: auto rounds some layers,
+    the linked image fits, and precision.toml rebuilds the same image."""
+    code, out = sdk(capsys, "--build-dir", tmp_path, "build", "--target", "rv32", "--model", "unet")
+    assert code == 0, out
+    fp32 = load_manifest("rv32", tmp_path)
+    flash = fp32.flash_bytes - 40_000  # FP16 weights of a few layers save this much
+    code, out = sdk(capsys, "--build-dir", tmp_path, "build", "--target", "rv32", "--model", "unet",
+                    "--precision", "auto", "--budget", f"flash={flash}")
+    assert code == 0, out
+    m = load_manifest("rv32", tmp_path)
+    assert m.flash_bytes <= flash < fp32.flash_bytes
+    fp16 = m.auto_precision["fp16_layers"]
+    assert fp16 and len(fp16) < m.auto_precision["candidates"]
+    built = {layer["name"]: layer["dtype"] for layer in m.layers}
+    assert any(name in built for name in fp16)
+    assert all(built[name] == "f16" for name in fp16 if name in built)
+    assert "--precision auto: unet on rv32" in out and (tmp_path / "rv32" / "precision.toml").is_file()
+    code, out = sdk(capsys, "--build-dir", tmp_path / "again", "build", "--target", "rv32", "--model", "unet",
+                    "--precision-config", tmp_path / "rv32" / "precision.toml")
+    assert code == 0, out
+    assert load_manifest("rv32", tmp_path / "again").model_hash == m.model_hash
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("argv, message", [
+    (["--precision", "auto"], "--precision auto needs --budget"),
+    (["--budget", "ram=96K"], "--budget is for --precision auto"),
+    (["--precision", "fp16", "--budget", "ram=96K"], "--budget is for --precision auto"),
+    (["--precision", "auto", "--budget", "disk=1K"], "--budget 'disk=1K'"),
+])
+def test_auto_options_are_checked_before_anything_runs(capsys, tmp_path, argv, message):
+    code, out = sdk(capsys, "--build-dir", tmp_path, "build", "--target", "rv32", "--model", "unet", *argv)
+    assert code == 2 and message in out and "Traceback" not in out
+    assert not (tmp_path / "rv32").exists()
