@@ -289,3 +289,28 @@ def test_quantize_dequantize_requantize_lut_match_numpy(lib):
     out = np.zeros(256, dtype=np.int8)
     lib.edgediff_lut_s8(_ptr(table), _ptr(x), _ptr(out), i32(256))
     np.testing.assert_array_equal(out, table)
+
+
+@pytest.mark.parametrize("op", ["add", "mul"])
+def test_binary_kernels_exhaustive_pairs(lib, op):
+    """Every (a, b) int8 pair (65536 outputs) for random scales and zero points: an ADD
+    input's rescaling rounds 2^20 below an output step, so only a full sweep reaches the
+    few pairs where that rounding decides the output byte."""
+    rng = np.random.default_rng(1549 + (op == "mul"))
+    a = np.repeat(np.arange(-128, 128, dtype=np.int8), 256).reshape(1, 1, 256, 256)
+    b = np.ascontiguousarray(a.transpose(0, 1, 3, 2))
+    shape = BinaryParams((1, 1, 256, 256), (0, 0, 256, 1), (0, 0, 256, 1), 0)
+    for i in range(30):
+        s = cases.log_uniform(rng, 1e-3, 1.0, 3)
+        z = [cases.zero_point(rng) for _ in range(3)]
+        if op == "add":
+            p = params.add_params(s[0], z[0], s[1], z[1], s[2], z[2])
+            want = ops.add(a, b, p)
+        else:
+            p = params.mul_params(s[0], z[0], s[1], z[1], s[0] * s[1] * 64 * s[2], z[2])
+            want = ops.mul(a, b, p)
+        fields = {k: getattr(p, k, 0) for k, _ in BinaryS8Params._fields_[1:]}
+        out = np.zeros(want.shape, dtype=np.int8)
+        getattr(lib, f"edgediff_{op}_s8")(ctypes.byref(BinaryS8Params(shape, **fields)), _ptr(a),
+                                          _ptr(b), _ptr(out))
+        np.testing.assert_array_equal(out, want, err_msg=f"case {i}: {p}")

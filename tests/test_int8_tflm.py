@@ -205,3 +205,26 @@ def test_quantize_dequantize_requantize_match_tflite_micro():
         m, sh = params.requantize_multiplier(rs_in, rs_out)
         _assert_same(ops.requantize(q, m, sh, int(rz_in), int(rz_out)),
                      tfl.run_tflm(model, [q]), f"requantize {i}")
+
+
+@pytest.mark.parametrize("op", [OP.ADD, OP.MUL], ids=["add", "mul"])
+def test_add_mul_every_pair_matches_tflite_micro(op):
+    """All 65536 (a, b) int8 pairs per case, 20 random scale/zero-point sets."""
+    rng = np.random.default_rng(1525 + op)
+    a = np.repeat(np.arange(-128, 128, dtype=np.int8), 256).reshape(1, 256, 256, 1)
+    b = np.ascontiguousarray(a.transpose(0, 2, 1, 3))
+    for i in range(20):
+        s = cases.log_uniform(rng, 1e-3, 1.0, 3)
+        z = [cases.zero_point(rng) for _ in range(3)]
+        s_out = s[2] if op == OP.ADD else np.float32(s[0] * s[1] * 64 * s[2])
+        tensors = [tfl.Tensor(a.shape, np.int8, [s[0]], [z[0]]),
+                   tfl.Tensor(a.shape, np.int8, [s[1]], [z[1]]),
+                   tfl.Tensor(a.shape, np.int8, [s_out], [z[2]])]
+        model = tfl.SingleOp(op, tensors, [0, 1], [2],
+                             fb.BuiltinOptions.AddOptions if op == OP.ADD
+                             else fb.BuiltinOptions.MulOptions, tfl.binary_options(op, "NONE"),
+                             graph_inputs=[0, 1]).serialize()
+        flat = [f(v[0]) for t in range(3) for f, v in zip((float, int), tfl.tensor_quant(model, t))]
+        want = (ops.add(a, b, params.add_params(*flat)) if op == OP.ADD
+                else ops.mul(a, b, params.mul_params(*flat)))
+        _assert_same(want, tfl.run_tflm(model, [a, b]), f"case {i} scales {s} zero points {z}")
