@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from ai_edge_litert import schema_py_generated as fb
 
-from codegen.int8 import ops, params
+from codegen.int8 import lut, ops, params
 from tests import int8_cases as cases
 from tests.helpers import tflite_single_op as tfl
 
@@ -228,3 +228,21 @@ def test_add_mul_every_pair_matches_tflite_micro(op):
         want = (ops.add(a, b, params.add_params(*flat)) if op == OP.ADD
                 else ops.mul(a, b, params.mul_params(*flat)))
         _assert_same(want, tfl.run_tflm(model, [a, b]), f"case {i} scales {s} zero points {z}")
+
+
+@pytest.mark.parametrize("op", [OP.LOGISTIC, OP.TANH], ids=["logistic", "tanh"])
+def test_logistic_tanh_tables_match_tflite_micro(op):
+    """codegen/int8/lut.py's 256-entry tables (the lut_s8 kernel's input) equal TFLite
+    Micro's int8 LOGISTIC / TANH on every int8 input, for random input scales and zero
+    points (the output quantization is the one TFLite requires)."""
+    rng = np.random.default_rng(1535 + op)
+    x = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    out_q = ([1 / 256], [-128]) if op == OP.LOGISTIC else ([1 / 128], [0])
+    table = lut.logistic_table if op == OP.LOGISTIC else lut.tanh_table
+    for i in range(CASES):
+        s, z = cases.log_uniform(rng, 1e-3, 1.0), cases.zero_point(rng)
+        model = tfl.SingleOp(op, [tfl.Tensor((1, 256), np.int8, [s], [z]),
+                                  tfl.Tensor((1, 256), np.int8, *out_q)],
+                             [0], [1], graph_inputs=[0]).serialize()
+        (rs,), (rz,) = tfl.tensor_quant(model, 0)
+        _assert_same(table(rs, int(rz)), tfl.run_tflm(model, [x])[0], f"case {i} scale {s} zp {z}")
