@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from ai_edge_litert import schema_py_generated as fb
 
-from codegen.int8 import lut, ops, params
+from codegen.int8 import fixedpoint, lut, ops, params
 from tests import int8_cases as cases
 from tests.helpers import tflite_single_op as tfl
 
@@ -246,3 +246,41 @@ def test_logistic_tanh_tables_match_tflite_micro(op):
                              [0], [1], graph_inputs=[0]).serialize()
         (rs,), (rz,) = tfl.tensor_quant(model, 0)
         _assert_same(table(rs, int(rz)), tfl.run_tflm(model, [x])[0], f"case {i} scale {s} zp {z}")
+
+
+def test_silu_as_logistic_then_mul_matches_tflite_micro():
+    """SiLU as TFLite graphs spell it (no SiLU builtin): LOGISTIC to 1/256 steps, then MUL
+    by the input. The table plus ops.mul give TFLite Micro's bytes on every int8 input."""
+    rng = np.random.default_rng(1537)
+    x = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    for i in range(CASES):
+        s, z = cases.log_uniform(rng, 1e-3, 0.5), cases.zero_point(rng)
+        s_y, z_y = np.float32(s * cases.log_uniform(rng, 0.3, 3.0)), cases.zero_point(rng)
+        tensors = [tfl.Tensor((1, 256), np.int8, [s], [z]),
+                   tfl.Tensor((1, 256), np.int8, [1 / 256], [-128]),
+                   tfl.Tensor((1, 256), np.int8, [s_y], [z_y])]
+        model = tfl.SingleOp(OP.LOGISTIC, tensors, [0], [1], graph_inputs=[0],
+                             then=[(OP.MUL, [0, 1], [2], fb.BuiltinOptions.MulOptions,
+                                    tfl.binary_options(OP.MUL, "NONE"))]).serialize()
+        (rs,), (rz,) = tfl.tensor_quant(model, 0)
+        (rs_sig,), (rz_sig,) = tfl.tensor_quant(model, 1)
+        (rs_y,), (rz_y,) = tfl.tensor_quant(model, 2)
+        sig = lut.logistic_table(rs, int(rz))[x.astype(np.int64) + 128]
+        want = ops.mul(x, sig, params.mul_params(rs, int(rz), rs_sig, int(rz_sig), rs_y, int(rz_y)))
+        _assert_same(want, tfl.run_tflm(model, [x]), f"case {i} scale {s} zp {z} -> {s_y} {z_y}")
+
+
+def test_quantize_multiplier_is_tflites():
+    """QuantizeMultiplier on values whose rounding TFLite's code pins down: ties of q * 2^31
+    go away from zero (std::round), a significand rounding up to 2^31 is halved with the
+    shift raised, and below 2^-31 the multiplier is 0. The random TFLite Micro cases almost
+    never hit an exact tie (it needs the low 22 bits of a double product to be 10...0), so
+    these are constructed: 65537 * 65533 * 2^-46 is a product of two float32 scales."""
+    tie = 65537 * 65533  # odd, in [2^31, 2^32): q * 2^31 = tie / 2 = N + 0.5 with N even
+    assert fixedpoint.quantize_multiplier(tie * 2.0 ** -46) == ((tie + 1) // 2, -14)
+    assert fixedpoint.quantize_multiplier(0.5) == (1 << 30, 0)
+    assert fixedpoint.quantize_multiplier(1.0) == (1 << 30, 1)
+    assert fixedpoint.quantize_multiplier((1 - 2.0 ** -40)) == (1 << 30, 1)  # rounds up to 2^31
+    assert fixedpoint.quantize_multiplier(3.0) == (3 << 29, 2)
+    assert fixedpoint.quantize_multiplier(2.0 ** -40) == (0, 0)
+    assert fixedpoint.quantize_multiplier(0.0) == (0, 0)

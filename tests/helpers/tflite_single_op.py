@@ -36,7 +36,7 @@ class Tensor:
 
 @dataclass
 class SingleOp:
-    """An op over tensors; `inputs`/`outputs` index `tensors`, -1 is an omitted input."""
+    """An op (or a short chain) over tensors; `inputs`/`outputs` index `tensors`."""
 
     op: int  # fb.BuiltinOperator
     tensors: list[Tensor]
@@ -45,6 +45,9 @@ class SingleOp:
     options_type: int = fb.BuiltinOptions.NONE
     options: object = None
     graph_inputs: list[int] = field(default_factory=list)
+    # further ops run after the first, as (op, inputs, outputs, options_type, options); the
+    # graph's output is then the last op's
+    then: list[tuple] = field(default_factory=list)
 
     def serialize(self) -> bytes:
         buffers = [fb.BufferT()]
@@ -68,25 +71,30 @@ class SingleOp:
                 qp.quantizedDimension = t.axis
                 tt.quantization = qp
             tensors.append(tt)
-        code = fb.OperatorCodeT()
-        code.builtinCode = self.op
-        code.deprecatedBuiltinCode = min(self.op, 127)
-        code.version = 1
-        op = fb.OperatorT()
-        op.opcodeIndex = 0
-        op.inputs = list(self.inputs)
-        op.outputs = list(self.outputs)
-        op.builtinOptionsType = self.options_type
-        op.builtinOptions = self.options
+        codes, operators = [], []
+        for kind, inputs, outputs, options_type, options in [
+                (self.op, self.inputs, self.outputs, self.options_type, self.options), *self.then]:
+            if kind not in [c.builtinCode for c in codes]:
+                code = fb.OperatorCodeT()
+                code.builtinCode = kind
+                code.deprecatedBuiltinCode = min(kind, 127)
+                code.version = 1
+                codes.append(code)
+            op = fb.OperatorT()
+            op.opcodeIndex = [c.builtinCode for c in codes].index(kind)
+            op.inputs, op.outputs = list(inputs), list(outputs)
+            op.builtinOptionsType = options_type
+            op.builtinOptions = options
+            operators.append(op)
         graph = fb.SubGraphT()
         graph.tensors = tensors
         graph.inputs = list(self.graph_inputs)
-        graph.outputs = list(self.outputs)
-        graph.operators = [op]
+        graph.outputs = list(operators[-1].outputs)
+        graph.operators = operators
         graph.name = "main"
         model = fb.ModelT()
         model.version = 3
-        model.operatorCodes = [code]
+        model.operatorCodes = codes
         model.subgraphs = [graph]
         model.buffers = buffers
         model.description = "edgediff single-op int8 test"
