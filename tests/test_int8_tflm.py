@@ -284,3 +284,20 @@ def test_quantize_multiplier_is_tflites():
     assert fixedpoint.quantize_multiplier(3.0) == (3 << 29, 2)
     assert fixedpoint.quantize_multiplier(2.0 ** -40) == (0, 0)
     assert fixedpoint.quantize_multiplier(0.0) == (0, 0)
+
+
+def test_hard_swish_table_matches_tflite_micro():
+    """lut.hard_swish_table equals TFLite Micro's int8 HARD_SWISH on every int8 input; input
+    scales on both sides of 3/256, where the reluish multiplier's shift changes sign."""
+    rng = np.random.default_rng(1538)
+    x = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    for i in range(CASES):
+        s, z = cases.log_uniform(rng, 1e-3, 0.2), cases.zero_point(rng)
+        s_out, z_out = np.float32(s * cases.log_uniform(rng, 0.3, 3.0)), cases.zero_point(rng)
+        model = tfl.SingleOp(OP.HARD_SWISH, [tfl.Tensor((1, 256), np.int8, [s], [z]),
+                                             tfl.Tensor((1, 256), np.int8, [s_out], [z_out])],
+                             [0], [1], graph_inputs=[0]).serialize()
+        (rs,), (rz,) = tfl.tensor_quant(model, 0)
+        (rs_out,), (rz_out,) = tfl.tensor_quant(model, 1)
+        _assert_same(lut.hard_swish_table(rs, int(rz), rs_out, int(rz_out)),
+                     tfl.run_tflm(model, [x])[0], f"case {i} {s} {z} -> {s_out} {z_out}")

@@ -1,4 +1,4 @@
-"""TFLite's int8 LOGISTIC and TANH as 256-entry tables, computed with gemmlowp's fixed-point
+"""TFLite's int8 LOGISTIC, TANH and HARD_SWISH as 256-entry tables, computed with gemmlowp's fixed-point
 exp / logistic / tanh exactly as TFLite Micro's reference kernels (integer_ops/logistic.h,
 tanh.h) evaluate them, so a table lookup (kernel lut_s8) gives TFLite Micro's bytes.
 
@@ -6,6 +6,7 @@ An input q becomes (q - zero point) in Q4.27 via MultiplyByQuantizedMultiplier w
 multiplier scale * 2^27 (frexp; the significand of a float32 scale is exact in Q0.31), or
 saturates outside the input radius; logistic's output is Q0.31 rounded to 1/256 steps with
 zero point -128, tanh's to 1/128 steps with zero point 0 (the output scales TFLite requires).
+HARD_SWISH is TFLite's int16 fixed-point form (reference_ops::HardSwish), any output scale.
 
 Values are int64 numpy arrays of int32 raws; `FixedPoint<int32, I>` is a raw with 31 - I
 fractional bits. Sums wrap to int32 as gemmlowp's scalar code does; products are gemmlowp's
@@ -19,7 +20,7 @@ import math
 import numpy as np
 
 from codegen.int8.fixedpoint import (INT32_MAX, INT32_MIN, multiply_by_quantized_multiplier,
-                                     rounding_divide_by_pot, wrap32)
+                                     quantize_multiplier, rounding_divide_by_pot, wrap32)
 from codegen.int8.fixedpoint import saturating_rounding_doubling_high_mul as _mul
 
 INPUT_INTEGER_BITS = 4  # TFLite's int8 logistic and tanh work in Q4.27
@@ -155,3 +156,59 @@ def logistic_table(scale: float, zero_point: int) -> np.ndarray:
 def tanh_table(scale: float, zero_point: int) -> np.ndarray:
     """table[q + 128] = TFLite's int8 TANH of q (output scale 1/128, zero point 0)."""
     return _table(scale, zero_point, _tanh_q31, 31 - 7, 0)
+
+
+# ---- HARD_SWISH (reference_ops::HardSwish on int8; int16 fixed point) ------------------------
+
+
+def _wrap16(x):
+    x = np.asarray(x, np.int64)
+    return ((x + (1 << 15)) & 0xFFFF) - (1 << 15)
+
+
+def _high_mul16(a, b, rounding: bool):
+    """gemmlowp's int16 SaturatingRoundingDoublingHighMul (rounding) or TFLite's
+    SaturatingDoublingHighMul (truncating toward zero, like SQDMULH)."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    ab = a * b
+    if rounding:
+        ab = ab + np.where(ab >= 0, 1 << 14, 1 - (1 << 14))
+    high = np.where(ab >= 0, ab >> 15, -((-ab) >> 15))
+    return np.where((a == b) & (a == -(1 << 15)), (1 << 15) - 1, _wrap16(high))
+
+
+def _saturating_left_shift16(x, amount: int):
+    return np.clip(np.asarray(x, np.int64) * (1 << amount), -(1 << 15), (1 << 15) - 1)
+
+
+def _int16_multiplier(real: float) -> tuple[int, int]:
+    """QuantizeMultiplier, then DownScaleInt32ToInt16Multiplier (round to 16 bits)."""
+    m32, exponent = quantize_multiplier(real)
+    if m32 >= INT32_MAX - (1 << 15):
+        return (1 << 15) - 1, exponent
+    return (m32 + (1 << 15)) >> 16, exponent
+
+
+def hard_swish_table(input_scale: float, input_zero_point: int, output_scale: float,
+                     output_zero_point: int) -> np.ndarray:
+    """table[q + 128] = TFLite's int8 HARD_SWISH of q. Prepare computes its scales in float
+    (hires = input_scale / 128, reluish scale 3 / 32768) and the multipliers from their float
+    quotients; the kernel works in int16 with a truncating final high multiply."""
+    f32 = np.float32
+    hires = f32(1.0 / 128.0) * f32(input_scale)
+    out_m, out_e = _int16_multiplier(float(f32(hires / f32(output_scale))))
+    relu_m, relu_e = _int16_multiplier(float(f32(hires / f32(3.0 / 32768.0))))
+    x = np.arange(-128, 128, dtype=np.int64) - input_zero_point
+    hires_x = x * (1 << 7)
+    preshift = _high_mul16(hires_x, out_m, rounding=True)
+    reluish = hires_x
+    if relu_e > 0:
+        reluish = _saturating_left_shift16(reluish, relu_e - 1)
+    reluish = _high_mul16(reluish, relu_m, rounding=True)
+    if relu_e > 0:
+        reluish = _saturating_left_shift16(reluish, 1)
+    if relu_e < 0:
+        reluish = rounding_divide_by_pot(reluish, -relu_e)
+    reluish = (reluish + (1 << 15)) >> 1
+    out = rounding_divide_by_pot(_high_mul16(reluish, preshift, rounding=False), -out_e)
+    return np.clip(out + output_zero_point, -128, 127).astype(np.int8)
