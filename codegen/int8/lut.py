@@ -1,6 +1,6 @@
-"""TFLite's int8 LOGISTIC, TANH and HARD_SWISH as 256-entry tables, computed with gemmlowp's fixed-point
-exp / logistic / tanh exactly as TFLite Micro's reference kernels (integer_ops/logistic.h,
-tanh.h) evaluate them, so a table lookup (kernel lut_s8) gives TFLite Micro's bytes.
+"""TFLite's int8 LOGISTIC, TANH and HARD_SWISH as 256-entry tables, computed with the
+fixed point TFLite Micro's reference kernels use (gemmlowp's exp / logistic / tanh for
+integer_ops/logistic.h and tanh.h), so a table lookup (kernel lut_s8) gives its bytes.
 
 An input q becomes (q - zero point) in Q4.27 via MultiplyByQuantizedMultiplier with the
 multiplier scale * 2^27 (frexp; the significand of a float32 scale is exact in Q0.31), or
