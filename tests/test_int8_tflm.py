@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from ai_edge_litert import schema_py_generated as fb
 
-from codegen.int8 import fixedpoint, lut, ops, params
+from codegen.int8 import fixedpoint, lut, ops, params, softmax
 from tests import int8_cases as cases
 from tests.helpers import tflite_single_op as tfl
 
@@ -301,3 +301,22 @@ def test_hard_swish_table_matches_tflite_micro():
         (rs_out,), (rz_out,) = tfl.tensor_quant(model, 1)
         _assert_same(lut.hard_swish_table(rs, int(rz), rs_out, int(rz_out)),
                      tfl.run_tflm(model, [x])[0], f"case {i} {s} {z} -> {s_out} {z_out}")
+
+
+def test_softmax_matches_tflite_micro():
+    """codegen/int8/softmax.py equals TFLite Micro's int8 SOFTMAX (output 1/256, -128) on
+    random rows (1..79 wide), input scales and betas."""
+    rng = np.random.default_rng(1539)
+    for i in range(CASES):
+        rows, depth = int(rng.integers(1, 5)), int(rng.integers(1, 80))
+        s, z = cases.log_uniform(rng, 1e-3, 0.5), cases.zero_point(rng)
+        options = fb.SoftmaxOptionsT()
+        options.beta = float(rng.choice([1.0, 0.5, 2.0]))
+        x = cases.int8(rng, (rows, depth))
+        model = tfl.SingleOp(OP.SOFTMAX, [tfl.Tensor((rows, depth), np.int8, [s], [z]),
+                                          tfl.Tensor((rows, depth), np.int8, [1 / 256], [-128])],
+                             [0], [1], fb.BuiltinOptions.SoftmaxOptions, options,
+                             graph_inputs=[0]).serialize()
+        (rs,), _ = tfl.tensor_quant(model, 0)
+        _assert_same(softmax.softmax(x, rs, options.beta), tfl.run_tflm(model, [x]),
+                     f"case {i} {rows}x{depth} scale {s} beta {options.beta}")

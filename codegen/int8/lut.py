@@ -106,14 +106,24 @@ def _rounding_half_sum(a, b):
     return np.where(q >= 0, q // 2, -((-q) // 2))  # division truncating toward zero
 
 
+def exp_on_negative_values(a, integer_bits: int):
+    """gemmlowp's exp_on_negative_values: exp of a <= 0 in Q(integer_bits), Q0.31 result."""
+    return _exp_on_negative_values(a, integer_bits)
+
+
+def one_over_one_plus_x_for_x_in_0_1(a):
+    """gemmlowp's one_over_one_plus_x_for_x_in_0_1: 1 / (1 + a), a and result Q0.31."""
+    return _rescale(_newton_reciprocal_q2(a), 1, 0)
+
+
 def _logistic_q31(a):
     """gemmlowp::logistic of a Q4.27 raw, result Q0.31."""
     a = np.asarray(a, np.int64)
     positive = a > 0
     abs_input = np.where(positive, a, wrap32(-a))
     # one_over_one_plus_x(exp(-|a|)): Rescale<0>(ExactMulByPot<-1>(x)) = a saturating << 1
-    x = _newton_reciprocal_q2(_exp_on_negative_values(wrap32(-abs_input), INPUT_INTEGER_BITS))
-    if_positive = _rescale(x, 1, 0)
+    if_positive = one_over_one_plus_x_for_x_in_0_1(
+        _exp_on_negative_values(wrap32(-abs_input), INPUT_INTEGER_BITS))
     if_negative = _sub(INT32_MAX, if_positive)
     return np.where(a == 0, 1 << 30, np.where(positive, if_positive, if_negative))
 
