@@ -14,7 +14,7 @@ import ctypes
 import numpy as np
 import pytest
 
-from codegen.int8 import fixedpoint, ops, params
+from codegen.int8 import fixedpoint, ops, params, softmax
 from codegen.kernels import INCLUDE_DIR, kernel_sources
 from tests import int8_cases as cases
 from tests.host_build import build_shared_library
@@ -22,7 +22,7 @@ from tests.host_build import build_shared_library
 pytestmark = pytest.mark.kernel
 
 KERNELS = ["conv2d_s8", "depthwise_conv2d_s8", "linear_s8", "add_s8", "mul_s8",
-           "quantize_f32_to_s8", "dequantize_s8_to_f32", "requantize_s8", "lut_s8"]
+           "quantize_f32_to_s8", "dequantize_s8_to_f32", "requantize_s8", "lut_s8", "softmax_s8"]
 CASES = 200
 INT32_MIN, INT32_MAX = fixedpoint.INT32_MIN, fixedpoint.INT32_MAX
 
@@ -314,3 +314,24 @@ def test_binary_kernels_exhaustive_pairs(lib, op):
         getattr(lib, f"edgediff_{op}_s8")(ctypes.byref(BinaryS8Params(shape, **fields)), _ptr(a),
                                           _ptr(b), _ptr(out))
         np.testing.assert_array_equal(out, want, err_msg=f"case {i}: {p}")
+
+
+class SoftmaxS8Params(ctypes.Structure):
+    _fields_ = [(name, i32) for name in ("rows", "depth", "input_multiplier", "input_left_shift",
+                                         "diff_min")]
+
+
+def test_softmax_kernel_matches_numpy(lib):
+    rng = np.random.default_rng(1551)
+    for i in range(CASES):
+        rows, depth = int(rng.integers(1, 6)), int(rng.integers(1, 300))
+        scale, beta = float(cases.log_uniform(rng, 1e-4, 2.0)), float(rng.choice([0.5, 1.0, 3.0]))
+        x = cases.int8(rng, (rows, depth))
+        if rng.random() < 0.3:  # a few near-equal rows: the sum and the diff_min cut-off vary
+            x = np.clip(x // 16 + int(rng.integers(-100, 100)), -128, 127).astype(np.int8)
+        multiplier, shift, diff_min = softmax.softmax_params(scale, beta)
+        out = np.zeros_like(x)
+        p = SoftmaxS8Params(rows, depth, multiplier, shift, diff_min)
+        lib.edgediff_softmax_s8(ctypes.byref(p), _ptr(x), _ptr(out))
+        np.testing.assert_array_equal(out, softmax.softmax(x, scale, beta),
+                                      err_msg=f"case {i}: {rows}x{depth} scale {scale} beta {beta}")

@@ -538,6 +538,14 @@ typedef struct {
 void edgediff_requantize_s8(const requantize_s8_params_t *p, const int8_t *in, int8_t *out);
 /* out[i] = table[in[i] + 128]: any int8 -> int8 elementwise op as a 256-entry table. */
 void edgediff_lut_s8(const int8_t *table, const int8_t *in, int8_t *out, int32_t count);
+/* Softmax over rows of depth int8 values; output scale 1/256, zero point -128. The input
+ * multiplier/shift (shift >= 0) and diff_min are TFLite's (codegen/int8/softmax.py
+ * softmax_params: beta * input scale * 2^26). */
+typedef struct {
+    int32_t rows, depth;
+    int32_t input_multiplier, input_left_shift, diff_min;
+} softmax_s8_params_t;
+void edgediff_softmax_s8(const softmax_s8_params_t *p, const int8_t *in, int8_t *out);
 
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"
