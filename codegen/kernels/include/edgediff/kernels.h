@@ -476,6 +476,77 @@ void edgediff_attention_f16(const attention_params_t *p, const edgediff_f16_t *q
                             const edgediff_f16_t *k, const edgediff_f16_t *v, edgediff_f16_t *out,
                             void *scratch);
 
+/* ---- int8 (TFLite's quantized arithmetic; codegen/int8 is the numpy reference) ----------
+ * Activations int8, asymmetric (a zero point per tensor); weights int8, symmetric, one scale
+ * per output channel; biases int32 at scale s_in * s_w. A real multiplier is an int32
+ * significand in [2^30, 2^31) and a shift, M = multiplier * 2^(shift - 31) (TFLite's
+ * QuantizeMultiplier); conv and linear take one pair per output channel. Every kernel gives
+ * the same bytes as TFLite Micro's reference kernel (tests/test_int8_tflm.py,
+ * tests/test_int8_kernels.py); docs/INT8.md has the arithmetic. NCHW like the float kernels. */
+typedef struct {
+    int32_t input_offset;     /* minus the input zero point */
+    int32_t output_offset;    /* the output zero point */
+    int32_t act_min, act_max; /* the fused activation as an int8 clamp (TFLite's range) */
+} quant_s8_params_t;
+/* conv.act is ignored (the clamp is q.act_min/act_max). depthwise_conv2d_s8: groups == c_in,
+ * weight [c_out][1][kernel_h][kernel_w], c_out a multiple of c_in. bias may be NULL. */
+typedef struct {
+    conv2d_params_t conv;
+    quant_s8_params_t q;
+} conv2d_s8_params_t;
+void edgediff_conv2d_s8(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
+                        const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                        int8_t *out);
+void edgediff_depthwise_conv2d_s8(const conv2d_s8_params_t *p, const int8_t *in,
+                                  const int8_t *weight, const int32_t *bias,
+                                  const int32_t *multiplier, const int32_t *shift, int8_t *out);
+/* linear.act is ignored. multiplier/shift: out_features pairs. bias may be NULL. */
+typedef struct {
+    linear_params_t linear;
+    quant_s8_params_t q;
+} linear_s8_params_t;
+void edgediff_linear_s8(const linear_s8_params_t *p, const int8_t *in, const int8_t *weight,
+                        const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                        int8_t *out);
+/* Broadcasting add/mul (shape as binary_params_t; shape.act ignored). ADD rescales each
+ * input (inputK_multiplier/shift, after a left shift of left_shift = 20) then the sum
+ * (output_*); MUL uses only output_multiplier/shift. Offsets: minus the input zero points. */
+typedef struct {
+    binary_params_t shape;
+    int32_t input1_offset, input2_offset, output_offset;
+    int32_t left_shift;
+    int32_t input1_multiplier, input1_shift;
+    int32_t input2_multiplier, input2_shift;
+    int32_t output_multiplier, output_shift;
+    int32_t act_min, act_max;
+} binary_s8_params_t;
+void edgediff_add_s8(const binary_s8_params_t *p, const int8_t *a, const int8_t *b, int8_t *out);
+void edgediff_mul_s8(const binary_s8_params_t *p, const int8_t *a, const int8_t *b, int8_t *out);
+/* float <-> int8 over count elements: q = clamp(round(x / scale) + zero_point),
+ * x = scale * (q - zero_point). */
+typedef struct {
+    int32_t count;
+    float scale;
+    int32_t zero_point;
+} quantize_s8_params_t;
+void edgediff_quantize_f32_to_s8(const quantize_s8_params_t *p, const float *in, int8_t *out);
+void edgediff_dequantize_s8_to_f32(const quantize_s8_params_t *p, const int8_t *in, float *out);
+/* int8 -> int8 at another scale: clamp(requantize(q + input_offset) + output_offset). */
+typedef struct {
+    int32_t count, input_offset, output_offset, multiplier, shift;
+} requantize_s8_params_t;
+void edgediff_requantize_s8(const requantize_s8_params_t *p, const int8_t *in, int8_t *out);
+/* out[i] = table[in[i] + 128]: any int8 -> int8 elementwise op as a 256-entry table. */
+void edgediff_lut_s8(const int8_t *table, const int8_t *in, int8_t *out, int32_t count);
+/* Softmax over rows of depth int8 values; output scale 1/256, zero point -128. The input
+ * multiplier/shift (shift >= 0) and diff_min are TFLite's (codegen/int8/softmax.py
+ * softmax_params: beta * input scale * 2^26). */
+typedef struct {
+    int32_t rows, depth;
+    int32_t input_multiplier, input_left_shift, diff_min;
+} softmax_s8_params_t;
+void edgediff_softmax_s8(const softmax_s8_params_t *p, const int8_t *in, int8_t *out);
+
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"
 #include "edgediff/kernels_rvv.h"
