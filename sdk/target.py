@@ -63,6 +63,18 @@ class Target:
     counter_deterministic: bool = True  # False where the counter is a clock (host: ns)
     fp16_arithmetic: str = "native"  # native | vector | storage (no FP16 ALU: convert, compute FP32)
     bootloader: BootloaderSpec | None = None  # None: no serial bootloader (host)
+    # A board profile (targets/<board>/target.toml with `extends`): its [board] table (name,
+    # chip, what the emulator stands in for) and the target it extends; None: an ISA target.
+    board: dict | None = None
+    base: str | None = None
+    # The regions of the emulated machine, which a board's own [memory] cuts down; the same as
+    # memory for an ISA target. The fit check links against these to measure what a build needs.
+    emulator_memory: dict | None = None
+
+    def regions(self, memory: dict | None = None) -> dict[str, dict]:
+        """The named regions (name -> {origin, length, ...}) of memory (default: the target's)."""
+        memory = self.memory if memory is None else memory
+        return {k: r for k, r in memory.items() if isinstance(r, dict) and "origin" in r}
 
     def fp16_note(self, precision: str) -> str | None:
         """What FP16 means on this target, when it is not plain FP16 arithmetic."""
@@ -100,7 +112,16 @@ class Target:
 
 
 def known_targets() -> list[str]:
+    """Every target, board profiles included."""
     return sorted(p.parent.name for p in TARGETS_DIR.glob("*/target.toml"))
+
+
+def isa_targets() -> list[str]:
+    """The targets that are not board profiles: one per core and emulator. Kernel and
+    firmware tests and the benchmark matrix run on these; a board profile runs the same
+    code as the target it extends, with less memory (tests/test_boards.py)."""
+    return [name for name in known_targets()
+            if "extends" not in tomllib.loads((TARGETS_DIR / name / "target.toml").read_text())]
 
 
 def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
@@ -119,12 +140,48 @@ def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
     )
 
 
-def load_target(name: str) -> Target:
+# Keys whose values are paths relative to the target.toml that names them.
+_PATH_KEYS = {("toolchain", "linker_script"), ("hal", "sources"), ("hal", "include_dirs"),
+              ("bootloader", "sources"), ("bootloader", "linker_script")}
+
+
+def _absolute(spec: dict, here: Path) -> dict:
+    """spec with every relative path made absolute against `here`, so a board that extends it
+    finds the base's files."""
+    out = {key: dict(value) if isinstance(value, dict) else value for key, value in spec.items()}
+    for table, key in _PATH_KEYS:
+        value = out.get(table, {}).get(key)
+        if isinstance(value, list):
+            out[table][key] = [str(here / p) for p in value]
+        elif value:
+            out[table][key] = str(here / value)
+    return out
+
+
+def _read_spec(name: str) -> dict:
+    """targets/<name>/target.toml, paths absolute. A board profile (`extends = "<base>"`) is the
+    base target with the board's tables merged over it key by key, except [memory], which
+    the board replaces whole (the chip's regions, not the emulator's)."""
     path = TARGETS_DIR / name / "target.toml"
     if not path.is_file():
         raise UnknownTarget(f"unknown target {name!r}; known targets: {', '.join(known_targets())}")
-    spec = tomllib.loads(path.read_text())
-    here = path.parent
+    spec = _absolute(tomllib.loads(path.read_text()), path.parent)
+    base_name = spec.get("extends")
+    if base_name is None:
+        return spec
+    base = _read_spec(base_name)
+    merged = {**base, "base_memory": base.get("base_memory", base["memory"])}
+    for key, value in spec.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and key != "memory":
+            merged[key] = {**base[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_target(name: str) -> Target:
+    spec = _read_spec(name)
+    here = TARGETS_DIR / name
     toolchain = spec["toolchain"]
     libc = spec.get("libc", {})
     return Target(
@@ -154,6 +211,9 @@ def load_target(name: str) -> Target:
         counter_deterministic=spec.get("counter_deterministic", True),
         fp16_arithmetic=spec.get("fp16_arithmetic", "native"),
         bootloader=_bootloader(spec.get("bootloader"), here),
+        board=dict(spec["board"]) if "board" in spec else None,
+        base=spec.get("extends"),
+        emulator_memory=dict(spec.get("base_memory", spec["memory"])),
     )
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from sdk.compile.firmware import build_firmware
 from sdk.runner import DeviceClient, Emulator
-from sdk.target import known_targets, load_target
+from sdk.target import isa_targets, load_target
 from tests.helpers.tools import require_target
 
 pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
@@ -31,7 +31,7 @@ SCALE_TOLERANCE = 1e-4  # relative error of the counter's scale
 MAX_OVERHEAD = 100  # instructions per layer beyond the loop itself (mark call, set-up)
 
 
-@pytest.fixture(scope="module", params=known_targets())
+@pytest.fixture(scope="module", params=isa_targets())
 def board(request, tmp_path_factory):
     target = load_target(request.param)
     if not target.counter_deterministic:

@@ -18,14 +18,14 @@ import pytest
 from sdk.compile.firmware import build_firmware
 from sdk.runner import DeviceClient, DeviceError, Emulator, ErrorCode, MsgType
 from sdk.runner import protocol as p
-from sdk.target import UnknownTarget, known_targets, load_target
+from sdk.target import UnknownTarget, isa_targets, load_target
 from sdk.compile.toolchain import ToolMissing
 from tests.helpers.tools import require_target
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
 
-@pytest.fixture(scope="module", params=known_targets())
+@pytest.fixture(scope="module", params=isa_targets())
 def target(request):
     return require_target(request.param)
 

@@ -39,7 +39,7 @@ from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, FlashError, Flasher
 from sdk.runner.image import MAGIC, make_image, pack_header
 from sdk.runner.protocol import BootedImage
 from sdk.runner.transport import open_port
-from sdk.target import known_targets, load_target
+from sdk.target import isa_targets, load_target
 from tests.helpers.tools import require_target
 
 pytestmark = [pytest.mark.hil, pytest.mark.slow]
@@ -296,7 +296,7 @@ def test_sdk_flash_reports_progress_bytes_and_rate(rv32, rv32_apps, tmp_path, ca
 
 
 # The Arm boards: the bootloader keeps the app in a RAM stand-in (nothing persists).
-RAM_FLASH_TARGETS = [name for name in known_targets()
+RAM_FLASH_TARGETS = [name for name in isa_targets()
                      if (spec := load_target(name).bootloader) is not None and not spec.persistent]
 
 

@@ -13,7 +13,7 @@ from sdk.compile.precision import load_policy
 from sdk.models import load_model
 from sdk.runner.board import open_board
 from sdk.runner.protocol import DeviceError, ErrorCode
-from sdk.target import known_targets
+from sdk.target import isa_targets
 from sdk.verify.validate import run_sample, validate
 from tests.helpers.tools import require_target
 
@@ -25,7 +25,7 @@ EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "denoiser" /
 FP16_MIN_PSNR_DB = 40.0
 
 
-@pytest.fixture(scope="module", params=[(t, p) for t in known_targets() for p in ("fp32", "fp16")],
+@pytest.fixture(scope="module", params=[(t, p) for t in isa_targets() for p in ("fp32", "fp16")],
                 ids=lambda tp: f"{tp[0]}-{tp[1]}")
 def config(request):
     return require_target(request.param[0]), request.param[1]

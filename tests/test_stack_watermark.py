@@ -15,7 +15,7 @@ import pytest
 
 from sdk.compile.firmware import build_firmware
 from sdk.runner import DeviceClient, Emulator
-from sdk.target import known_targets
+from sdk.target import isa_targets
 from tests.helpers.tools import require_target
 
 pytestmark = [pytest.mark.hil, pytest.mark.slow]
@@ -32,7 +32,7 @@ def fixture_defines(name: str) -> dict[str, int]:
             for key in ("MODEL_RUN_STACK_BYTES", "MODEL_SAMPLE_STACK_BYTES")}
 
 
-@pytest.fixture(scope="module", params=known_targets())
+@pytest.fixture(scope="module", params=isa_targets())
 def target(request):
     return require_target(request.param)
 

@@ -28,7 +28,7 @@ from sdk.report.strict_json import write_json
 from sdk.runner.emulator import EmulatorFailed
 from sdk.runner.protocol import ProtocolError
 from sdk.runner.transport import BAUDRATE, open_port
-from sdk.target import UnknownTarget, known_targets, load_target
+from sdk.target import UnknownTarget, isa_targets, known_targets, load_target
 
 console = Console()
 MOBILE_TARGETS = ("onnx", "tflite")  # sdk/mobile: model files for phone runtimes, not firmware
@@ -500,12 +500,35 @@ def cmd_ops(args) -> int:
     return 0
 
 
+def cmd_targets(args) -> int:
+    """Every target and board profile: ISA, RAM, flash and what the emulator stands in for."""
+    table = Table(title="sdk targets (board profiles extend a target with a real chip's memory)")
+    for column in ("target", "board", "ISA features", "RAM", "flash", "runs on"):
+        table.add_column(column, justify="right" if column in ("RAM", "flash") else "left")
+    for name in known_targets():
+        target = load_target(name)
+        regions = target.regions()
+        ram = [f"{r['length'] // 1024:,} KiB" + (f" {k}" if len(regions) > 2 else "")
+               for k, r in regions.items() if k not in ("flash", "itcm")]
+        code = [f"{r['length'] // 1024:,} KiB" + (f" {k}" if k != "flash" else "")
+                for k, r in regions.items() if k in ("flash", "itcm")]
+        board = f"{target.board['name']} ({target.board['chip']})" if target.board else "—"
+        argv = target.emulator_command
+        runs = f"QEMU {argv[argv.index('-machine') + 1]}" if "-machine" in argv else "this host"
+        if target.board:
+            runs += f", as {target.base} with the chip's memory"
+        table.add_row(name, board, " ".join(target.isa_features), "\n".join(ram) or "—",
+                      "\n".join(code) or "—", runs)
+    console.print(table)
+    return 0
+
+
 def cmd_bench(args) -> int:
     from sdk.report.bench import bench, bench_matrix
     from sdk.report.bench_doc import write_docs
 
     if args.matrix:
-        targets = [load_target(t) for t in known_targets()]
+        targets = [load_target(t) for t in isa_targets()]
         targets = [t for t in targets if t.counter_deterministic]
         with console.status("benchmarking every example model on every emulated target, "
                             "then the single-op models (reference and SIMD kernels)"):
@@ -615,6 +638,9 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("devices", help="list serial ports and the boards a board map names")
     p.add_argument("--boards", type=Path, help="board map (TOML), e.g. boards.toml")
     p.set_defaults(func=cmd_devices)
+
+    p = sub.add_parser("targets", help="every target and board: ISA, RAM, flash, and the emulator it runs on")
+    p.set_defaults(func=cmd_targets)
 
     p = sub.add_parser("ops", help="the torch ops and modules a model may use, their precisions, "
                        "and the targets with optimised kernels")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from codegen.capture import capture
 from codegen.ir import Graph
 from codegen.kernels.catalog import accumulates_in_half
 from codegen.kernels.registry import INCLUDE_DIR, kernel_sources
@@ -22,6 +23,8 @@ from codegen.passes import PrecisionPolicy
 from codegen.plan import MemoryPlan
 from sdk.compile.auto_precision import Budget, choose, save_config
 from sdk.compile.fingerprint import model_fingerprint
+from sdk.compile.fit import DoesNotFit
+from sdk.compile.fit_advice import advice
 from sdk.compile.firmware import FirmwareImage, build_firmware
 from sdk.compile.lower import GeneratedModel, emit_graph, lower
 from sdk.compile.manifest import DEFAULT_BUILD_ROOT, BuildManifest, build_dir, model_reference
@@ -86,7 +89,13 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
     if unmatched:
         raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; the layer "
                         f"names are the ones `sdk bench` prints")
-    generated, image = build_graph(graph, plan, target, out, spec.sampler)
+    try:
+        generated, image = build_graph(graph, plan, target, out, spec.sampler)
+    except DoesNotFit as error:
+        captured = capture(spec.module, spec.example_inputs)
+        schedule = (captured.inputs[1], spec.sampler.times) if spec.sampler is not None else (None, None)
+        tips = advice(error, spec, captured, schedule, graph, plan, precision, model_ref)
+        raise UserError(error.table() + "".join(f"\n  try: {tip}" for tip in tips)) from None
     kernels = kernel_sources(generated.emitted.kernel_functions)
     policy = {"default": precision.default, "layers": precision.layers}
     return BuildManifest(

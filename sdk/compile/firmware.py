@@ -13,6 +13,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from sdk.compile.fit import check_fit, enlarged
+from sdk.compile.memory_map import memory_script
 from sdk.compile.toolchain import require_tool
 from sdk.target import Target
 
@@ -78,14 +80,15 @@ def _reachable_files(sources: list[Path], include_dirs: list[Path]) -> list[tupl
 
 
 def _build_id(target: Target, sources: list[Path], include_dirs: list[Path], defines: list[str],
-              linker_script: Path | None) -> str:
+              linker_script: Path | None, memory: str = "") -> str:
     """A hash of everything that goes into the image: flags, defines, link inputs, linker
-    script, the ordered source list and every file a source can include."""
+    script and the memory map it includes, the ordered source list and every file a source
+    can include."""
     digest = hashlib.sha256()
     link_inputs = [p.name for p in target.libc_libs] + list(target.ldlibs)
     digest.update(json.dumps([target.cflags, target.ldflags, defines, link_inputs]).encode())
     if linker_script is not None:
-        digest.update(linker_script.read_bytes())
+        digest.update(linker_script.read_bytes() + memory.encode())
     for src in sources:  # the compile order and which files are compiled
         digest.update(src.name.encode() + b"\0" + src.read_bytes() + b"\0")
     for name, content in _reachable_files(sources, include_dirs):
@@ -101,8 +104,13 @@ def _run(argv: list[str]) -> str:
 
 
 _SECTION_ROW = re.compile(
-    r"^\s*\[\s*\d+\]\s+(?P<name>\S+)\s+(?P<type>\S+)\s+[0-9a-f]+\s+[0-9a-f]+\s+(?P<size>[0-9a-f]+)\s+[0-9a-f]+\s+(?P<flags>[A-Za-z]*)\s"
+    r"^\s*\[\s*\d+\]\s+(?P<name>\S+)\s+(?P<type>\S+)\s+(?P<address>[0-9a-f]+)\s+[0-9a-f]+\s+(?P<size>[0-9a-f]+)\s+[0-9a-f]+\s+(?P<flags>[A-Za-z]*)\s"
 )
+
+
+def _section_sizes_at(readelf: str, elf: Path) -> dict[str, dict]:
+    """_section_sizes with each section's address: {name: {size, kind, address}}."""
+    return sections_from_readelf(_run([readelf, "-S", "-W", str(elf)]), addresses=True)
 
 
 def _section_sizes(readelf: str, elf: Path) -> dict[str, dict]:
@@ -110,7 +118,7 @@ def _section_sizes(readelf: str, elf: Path) -> dict[str, dict]:
     return sections_from_readelf(_run([readelf, "-S", "-W", str(elf)]))
 
 
-def sections_from_readelf(text: str) -> dict[str, dict]:
+def sections_from_readelf(text: str, addresses: bool = False) -> dict[str, dict]:
     """{name: {size, kind}} of the allocated, non-empty sections in `readelf -S -W` output
     (GNU and LLVM print the same columns): kind is stack (the linker script's .stack), text
     (executable), bss (NOBITS), data (writable) or rodata. The RAM report
@@ -131,6 +139,8 @@ def sections_from_readelf(text: str) -> dict[str, dict]:
         else:
             kind = "rodata"
         sections[row["name"]] = {"size": int(row["size"], 16), "kind": kind}
+        if addresses:
+            sections[row["name"]]["address"] = int(row["address"], 16)
     return sections
 
 
@@ -176,7 +186,8 @@ def build_firmware(target: Target, sources: list[Path], include_dirs: list[Path]
     all_includes = _unique([FIRMWARE_DIR, *target.hal_include_dirs, *include_dirs])
     defines = [*app_defines(target), *extra_defines]
     script_path = linker_script if linker_script is not None else target.linker_script
-    build_id = _build_id(target, all_sources, all_includes, defines, script_path)
+    memory = memory_script(target.memory) if script_path is not None and linker_script is None else ""
+    build_id = _build_id(target, all_sources, all_includes, defines, script_path, memory)
 
     out_dir = Path(out_dir).resolve()
     if reuse:
@@ -203,7 +214,20 @@ def build_firmware(target: Target, sources: list[Path], include_dirs: list[Path]
     bin_path = out_dir / f"{name}.bin"
     script = ["-T", str(script_path)] if script_path is not None else []
     libs = ["--start-group", *map(str, target.libc_libs), "--end-group"] if target.libc_libs else []
-    _run([linker, *target.ldflags, *script, *objects, *libs, *target.ldlibs, "-o", str(elf)])
+
+    def link(memory_text: str, where: Path) -> None:
+        if memory_text:
+            (where / "memory.ld").write_text(memory_text)
+        _run([linker, *target.ldflags, f"-L{where}", *script, *objects, *libs, *target.ldlibs, "-o", str(elf)])
+
+    if memory:
+        # link once with every region enlarged to measure what the image needs, and refuse it
+        # with a table of what takes what before the linker would (sdk/compile/fit.py)
+        measure_dir = obj_dir / "measure"
+        measure_dir.mkdir(exist_ok=True)
+        link(memory_script(enlarged(target.memory)), measure_dir)
+        check_fit(target, _section_sizes_at(readelf, elf))
+    link(memory, out_dir)
     if binary:
         _run([objcopy, "-O", "binary", str(elf), str(bin_path)])
 

@@ -20,7 +20,7 @@ from codegen.kernels.registry import all_reference_functions
 from codegen.ops import OPS
 from codegen.ops.spec import OpSpec
 from codegen.ops.torch_names import torch_modules, torch_name
-from sdk.target import known_targets, load_target
+from sdk.target import isa_targets, load_target
 
 COMMAND = "sdk ops --markdown --output docs/OPS.md"
 DTYPES = {"f32": "fp32", "f16": "fp16"}
@@ -96,7 +96,7 @@ def _precisions(spec: OpSpec) -> str:
 
 
 def _targets_with(feature: str) -> list[str]:
-    return [t for t in known_targets() if feature in load_target(t).isa_features]
+    return [t for t in isa_targets() if feature in load_target(t).isa_features]
 
 
 def _optimised(spec: OpSpec) -> str:

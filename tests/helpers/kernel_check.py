@@ -15,7 +15,7 @@ from codegen.passes import PrecisionPolicy, run_passes
 from codegen.plan import plan_memory
 from sdk.compile.build import build_graph
 from sdk.runner import DeviceClient, Emulator
-from sdk.target import known_targets
+from sdk.target import isa_targets
 from tests.helpers.tools import require_target
 from tests.helpers.attention_bound import attention_bound
 from tests.helpers.elementwise_bounds import CORRECTLY_ROUNDED, ELEMENTWISE_OPS, fp32_bound
@@ -35,7 +35,7 @@ TRANSCENDENTAL_ULPS = 4
 
 def target_precisions() -> list[tuple[str, str]]:
     """Every (target, precision) a case image is built for."""
-    return [(t, p) for t in known_targets() for p in ("fp32", "fp16")]
+    return [(t, p) for t in isa_targets() for p in ("fp32", "fp16")]
 
 
 def run_cases_for(request, tmp_path_factory, case_graph, seed: int):
