@@ -504,7 +504,9 @@ def cmd_targets(args) -> int:
     """Every target and board profile: ISA, RAM, flash and what the emulator stands in for."""
     table = Table(title="sdk targets (board profiles extend a target with a real chip's memory)")
     for column in ("target", "board", "ISA features", "RAM", "flash", "runs on"):
-        table.add_column(column, justify="right" if column in ("RAM", "flash") else "left")
+        # names and sizes never wrap or shorten, whatever the terminal's width
+        table.add_column(column, justify="right" if column in ("RAM", "flash") else "left",
+                         no_wrap=column in ("target", "RAM", "flash"))
     for name in known_targets():
         target = load_target(name)
         regions = target.regions()
