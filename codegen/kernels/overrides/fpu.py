@@ -110,8 +110,7 @@ def _fpu(function: str, applies=_always, scratch_bytes=None, in_place: bool = Fa
 
 
 OVERRIDES: dict[str, list[Override]] = {
-    "conv2d_f32": [Override("conv2d_f32_fpu", FEATURE, conv3x3_applies,
-                            scratch_bytes=_conv3x3_scratch(False)),
+    "conv2d_f32": [Override("conv2d_f32_fpu", FEATURE, conv3x3_applies),
                    Override("conv2d_1x1_f32_fpu", FEATURE, pointwise_applies)],
     "conv2d_f16": [Override("conv2d_f16_fpu", FEATURE, conv3x3_applies,
                             scratch_bytes=_conv3x3_scratch(True)),

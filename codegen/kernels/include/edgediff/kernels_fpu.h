@@ -75,15 +75,14 @@ static inline edgediff_conv2d_fpu_scratch_t edgediff_conv2d_fpu_scratch(const co
     return s;
 }
 
-static inline int32_t edgediff_conv2d_f32_fpu_get_buffer_size(const conv2d_params_t *p) {
-    return edgediff_conv2d_fpu_scratch(p, 0).bytes;
-}
 static inline int32_t edgediff_conv2d_f16_fpu_get_buffer_size(const conv2d_params_t *p) {
     return edgediff_conv2d_fpu_scratch(p, 1).bytes;
 }
 
+/* The FP32 kernel needs no scratch: its tiles read the input and the weights in place
+ * (fpu/conv2d_f32_fpu.c). */
 void edgediff_conv2d_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
-                             const float *bias, float *out, void *scratch);
+                             const float *bias, float *out);
 void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
                              edgediff_f16_t *out, void *scratch);
