@@ -134,36 +134,61 @@ EDGEDIFF_CF32_INLINE void edgediff_cf32_tile(const edgediff_cf32_tile_t *t, cons
     }
 }
 
-/* The variants, out of line: the tile loop of each fits the registers on its own. */
-#define EDGEDIFF_CF32_VARIANT(name, CO, S, L, R)                                         \
-    static __attribute__((noinline)) void name(const edgediff_cf32_tile_t *t) {        \
-        edgediff_cf32_tile(t, CO, S, L, R);                                            \
-    }
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t4s1, 4, 1, 0, 0)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t4s1l, 4, 1, 1, 0)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t4s1r, 4, 1, 0, 1)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t4s1lr, 4, 1, 1, 1)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t4s2, 4, 2, 0, 0)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t4s2l, 4, 2, 1, 0)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t4s2r, 4, 2, 0, 1)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t4s2lr, 4, 2, 1, 1)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t1s1, 1, 1, 0, 0)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t1s1l, 1, 1, 1, 0)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t1s1r, 1, 1, 0, 1)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t1s1lr, 1, 1, 1, 1)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t1s2, 1, 2, 0, 0)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t1s2l, 1, 2, 1, 0)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t1s2r, 1, 2, 0, 1)
-EDGEDIFF_CF32_VARIANT(edgediff_cf32_t1s2lr, 1, 2, 1, 1)
+/* Output pixel (y, x) of channel co, bounds tested: the pixels past the last full tile. */
+static float edgediff_cf32_pixel(const conv2d_params_t *p, const float *in, const float *w,
+                                 float sum, int32_t y, int32_t x);
 
-typedef void (*edgediff_cf32_variant_t)(const edgediff_cf32_tile_t *t);
-/* [CO == 4][S == 2][L][R] */
-static const edgediff_cf32_variant_t edgediff_cf32_variants[2][2][2][2] = {
-    {{{edgediff_cf32_t1s1, edgediff_cf32_t1s1r}, {edgediff_cf32_t1s1l, edgediff_cf32_t1s1lr}},
-     {{edgediff_cf32_t1s2, edgediff_cf32_t1s2r}, {edgediff_cf32_t1s2l, edgediff_cf32_t1s2lr}}},
-    {{{edgediff_cf32_t4s1, edgediff_cf32_t4s1r}, {edgediff_cf32_t4s1l, edgediff_cf32_t4s1lr}},
-     {{edgediff_cf32_t4s2, edgediff_cf32_t4s2r}, {edgediff_cf32_t4s2l, edgediff_cf32_t4s2lr}}},
-};
+/* Every output row of one block of CO channels, stride S: the tiles of a row (the border
+ * variants inlined next to the inner one, so one call serves the block), then the pixels
+ * past the last full tile. */
+EDGEDIFF_CF32_INLINE void edgediff_cf32_block(edgediff_cf32_tile_t *t, const conv2d_params_t *p,
+                                              const float *in_n, float *out_c, const int CO,
+                                              const int S) {
+    const int32_t h_in = p->h_in, w_in = p->w_in, w_out = p->w_out, plane_in = h_in * w_in;
+    const int32_t full = w_out & ~3;
+    for (int32_t y = 0; y < p->h_out; ++y) {
+        const float *rows[3];
+        for (int32_t k = 0; k < 3; ++k) {
+            const int32_t iy = y * S - 1 + k;
+            const int32_t inside = iy >= 0 && iy < h_in;
+            rows[k] = inside ? in_n + iy * w_in : NULL;
+            t->step[k] = inside ? plane_in : 0;
+        }
+        for (int32_t x = 0; x < full; x += 4) {
+            const int32_t left = x == 0, right = (x + 3) * S + 1 >= w_in;
+            for (int32_t k = 0; k < 3; ++k) {
+                t->r[k] = rows[k] ? rows[k] + x * S - 1 + left : edgediff_cf32_zeros;
+            }
+            t->out = out_c + y * w_out + x;
+            if (!left && !right) {
+                edgediff_cf32_tile(t, CO, S, 0, 0);
+            } else if (!right) {
+                edgediff_cf32_tile(t, CO, S, 1, 0);
+            } else if (!left) {
+                edgediff_cf32_tile(t, CO, S, 0, 1);
+            } else {
+                edgediff_cf32_tile(t, CO, S, 1, 1);
+            }
+        }
+        for (int32_t x = full; x < w_out; ++x) {
+            for (int32_t c = 0; c < CO; ++c) {
+                const float v = edgediff_cf32_pixel(p, in_n, t->w + c * t->wstep, t->bias[c], y, x);
+                out_c[c * t->plane + y * w_out + x] = edgediff_cf32_act(v, p->act);
+            }
+        }
+    }
+}
+
+#define EDGEDIFF_CF32_BLOCK(name, CO, S)                                                 \
+    static __attribute__((noinline)) void name(edgediff_cf32_tile_t *t,                \
+                                               const conv2d_params_t *p,               \
+                                               const float *in_n, float *out_c) {      \
+        edgediff_cf32_block(t, p, in_n, out_c, CO, S);                                 \
+    }
+EDGEDIFF_CF32_BLOCK(edgediff_cf32_block4s1, 4, 1)
+EDGEDIFF_CF32_BLOCK(edgediff_cf32_block4s2, 4, 2)
+EDGEDIFF_CF32_BLOCK(edgediff_cf32_block1s1, 1, 1)
+EDGEDIFF_CF32_BLOCK(edgediff_cf32_block1s2, 1, 2)
 
 /* Output pixel (y, x) of channel co, bounds tested: the pixels past the last full tile. */
 static float edgediff_cf32_pixel(const conv2d_params_t *p, const float *in, const float *w,
@@ -185,8 +210,7 @@ static float edgediff_cf32_pixel(const conv2d_params_t *p, const float *in, cons
 
 void edgediff_conv2d_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
                              const float *bias, float *out) {
-    const int32_t s = p->stride_h, h_in = p->h_in, w_in = p->w_in, w_out = p->w_out;
-    const int32_t plane_in = h_in * w_in, plane = p->h_out * w_out, full = w_out & ~3;
+    const int32_t s = p->stride_h, plane_in = p->h_in * p->w_in, plane = p->h_out * p->w_out;
     edgediff_cf32_tile_t t;
     t.wstep = p->c_in * 9;
     t.c_in = p->c_in;
@@ -203,28 +227,10 @@ void edgediff_conv2d_f32_fpu(const conv2d_params_t *p, const float *in, const fl
             t.bias = b;
             t.w = weight + co0 * t.wstep;
             float *out_c = out + (n * p->c_out + co0) * plane;
-            for (int32_t y = 0; y < p->h_out; ++y) {
-                const float *rows[3];
-                for (int32_t k = 0; k < 3; ++k) {
-                    const int32_t iy = y * s - 1 + k;
-                    const int32_t inside = iy >= 0 && iy < h_in;
-                    rows[k] = inside ? in_n + iy * w_in : NULL;
-                    t.step[k] = inside ? plane_in : 0;
-                }
-                for (int32_t x = 0; x < full; x += 4) {
-                    const int32_t left = x == 0, right = (x + 3) * s + 1 >= w_in;
-                    for (int32_t k = 0; k < 3; ++k) {
-                        t.r[k] = rows[k] ? rows[k] + x * s - 1 + left : edgediff_cf32_zeros;
-                    }
-                    t.out = out_c + y * w_out + x;
-                    edgediff_cf32_variants[co == 4][s == 2][left][right](&t);
-                }
-                for (int32_t x = full; x < w_out; ++x) {
-                    for (int32_t c = 0; c < co; ++c) {
-                        const float v = edgediff_cf32_pixel(p, in_n, t.w + c * t.wstep, b[c], y, x);
-                        out_c[c * plane + y * w_out + x] = edgediff_cf32_act(v, p->act);
-                    }
-                }
+            if (co == 4) {
+                (s == 1 ? edgediff_cf32_block4s1 : edgediff_cf32_block4s2)(&t, p, in_n, out_c);
+            } else {
+                (s == 1 ? edgediff_cf32_block1s1 : edgediff_cf32_block1s2)(&t, p, in_n, out_c);
             }
         }
     }

@@ -1,7 +1,8 @@
-/* The scalar-FPU 3x3 convolution (fpu/conv2d_f32_fpu.c, conv2d_f16_fpu.c), written once for
- * both element types; internal to codegen/kernels. The includer defines
- * EDGEDIFF_CONV_FPU_ELEM (float or edgediff_f16_t) and EDGEDIFF_CONV_FPU_NAME, and
- * EDGEDIFF_CONV_FPU_HALF for halves.
+/* The scalar-FPU 3x3 convolution over a ring of widened rows, used by fpu/conv2d_f16_fpu.c
+ * (the FP32 kernel, fpu/conv2d_f32_fpu.c, reads its input in place and needs none of this;
+ * the FP32 paths here are kept for an element type that must be copied); internal to
+ * codegen/kernels. The includer defines EDGEDIFF_CONV_FPU_ELEM (float or edgediff_f16_t)
+ * and EDGEDIFF_CONV_FPU_NAME, and EDGEDIFF_CONV_FPU_HALF for halves.
  *
  * Shapes: 3x3, pad 1, stride 1 or 2 (the same both ways), groups 1, dilation 1
  * (overrides/fpu.py). ACCUMULATION: FP32 with fused multiply-adds (fmaf: one rounding per
