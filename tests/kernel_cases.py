@@ -142,6 +142,12 @@ def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
     _conv(b, "conv1x1_odd", 7, 9, 5, 11, 1, pad=0, act="silu")
     _conv(b, "conv3x3_s2", 16, 16, 16, 16, 3, stride=2)
     _conv(b, "conv_depthwise", 8, 8, 10, 10, 3, groups=8)
+    # conv2d_f32_fpu's other paths: 1-channel tiles and pixels past the last full tile
+    # (c_out 6, w 6); a stride-2 tile on the right border (odd width 15) and a 1-channel
+    # remainder of 3; one tile on both borders, a padding row above and below (h 1).
+    _conv(b, "conv3x3_tail", 3, 6, 5, 6, 3, act="relu")
+    _conv(b, "conv3x3_s2_odd", 5, 7, 7, 15, 3, stride=2, act="silu")
+    _conv(b, "conv3x3_narrow", 3, 5, 1, 4, 3)
 
     x = b.input("linear_x", (1, 32))
     b.op("linear", "linear", [x, b.weight("linear_w", (32, 32), 0.2), b.weight("linear_b", (32,), 0.1)],

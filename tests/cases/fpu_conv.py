@@ -1,9 +1,10 @@
 """Kernel cases of the scalar FPU convolutions of #14 (fpu/conv2d_<dtype>_fpu: 3x3, pad 1,
 stride 1 or 2; fpu/conv2d_1x1_<dtype>_fpu: pointwise), one per code path: output channels that leave a last block of fewer than 4
 (the one-channel tiles), stride 2 on an odd width (the right padding column) and on a row of
-one output, one input channel (the stems), input channels over the band budget (chunked:
-FP32 partial sums in the output, FP16 in scratch for bands of output rows), widths that are not a multiple of the
-tiles, a 1x1 image; pointwise with pixel and channel counts past the 4 x 4 tiles. Small: this image shares the cortex-m55's RAM with the other families.
+one output, one input channel (the stems), input channels over the FP16 kernel's band budget (chunked,
+FP32 partial sums in scratch for bands of output rows; the FP32 kernel reads its input in
+place and takes them in one pass), widths that are not a multiple of the tiles (the FP32
+kernel's pixel path, and rows of 1 or 2 outputs with no full tile), a 1x1 image; pointwise with pixel and channel counts past the 4 x 4 tiles. Small: this image shares the cortex-m55's RAM with the other families.
 
 FPU_CASES: the cases that must run the `_fpu` kernel on a scalar FPU target (rv32,
 cortex-m4, ...), each with the kernel's base name; the vector targets run their own."""
@@ -46,7 +47,7 @@ def add_cases(b: CaseBuilder) -> None:
     _conv3x3(b, "fc3_chunks", 20, 5, 3, 30, act="relu")
     _conv3x3(b, "fc3_chunks_s2", 36, 4, 4, 17, stride=2)  # (3 * 33 + 36) * 4 = 540 bytes: 3 chunks of 12
     _conv3x3(b, "fc3_one_pixel", 3, 2, 1, 1)
-    # (3 * 33 + 36) * 4 = 540 bytes per channel, 16 channels: 2 FP32 chunks of 8; FP16 keeps
+    # (3 * 33 + 36) * 4 = 540 bytes per channel, 16 channels; FP16 keeps
     # partial sums for bands of 4 of the 7 output rows (the second band 3 rows, starting at
     # input row 7) and takes chunks of 6, 6 and 4 channels
     _conv3x3(b, "fc3_bands_s2", 16, 5, 13, 20, stride=2, act="silu")

@@ -25,7 +25,8 @@ PX_COVER = limit("FPU_CONV_PX_COVER")  # output pixels per row block
 
 def conv3x3_applies(p: dict) -> bool:
     """conv2d_<dtype>_fpu: 3x3, pad 1, stride 1 or 2 (the same both ways), groups 1,
-    dilation 1, any size (the input channels are chunked to the band budget)."""
+    dilation 1, any size. FP32 reads its input and weights in place (no scratch); FP16
+    widens rows and weights into scratch (the input channels chunked to the band budget)."""
     s = p["stride_h"]
     return (p["groups"] == 1 and p["dilation_h"] == 1 and p["dilation_w"] == 1
             and p["kernel_h"] == 3 and p["kernel_w"] == 3 and s in (1, 2) and p["stride_w"] == s
@@ -34,7 +35,7 @@ def conv3x3_applies(p: dict) -> bool:
 
 
 def conv3x3_scratch_layout(p: dict, half: bool) -> dict[str, int]:
-    """edgediff_conv2d_fpu_scratch: floats per padded input row, input channels per chunk,
+    """edgediff_conv2d_fpu_scratch (of the FP16 kernel; the FP32 one takes none): floats per padded input row, input channels per chunk,
     output rows per band, byte offsets of the packed weights and of the FP16 kernel's FP32
     partial sums, total bytes. A ring of 3 padded rows and 9 x 4 packed weights per input
     channel: one chunk when EDGEDIFF_FPU_CONV_BAND_BYTES holds every input channel. Else
@@ -110,8 +111,7 @@ def _fpu(function: str, applies=_always, scratch_bytes=None, in_place: bool = Fa
 
 
 OVERRIDES: dict[str, list[Override]] = {
-    "conv2d_f32": [Override("conv2d_f32_fpu", FEATURE, conv3x3_applies,
-                            scratch_bytes=_conv3x3_scratch(False)),
+    "conv2d_f32": [Override("conv2d_f32_fpu", FEATURE, conv3x3_applies),
                    Override("conv2d_1x1_f32_fpu", FEATURE, pointwise_applies)],
     "conv2d_f16": [Override("conv2d_f16_fpu", FEATURE, conv3x3_applies,
                             scratch_bytes=_conv3x3_scratch(True)),

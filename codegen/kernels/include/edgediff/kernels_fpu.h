@@ -23,8 +23,8 @@
 extern "C" {
 #endif
 
-/* ---- conv2d_<dtype>_fpu: 3x3, pad 1, stride 1 or 2 (internal/conv2d_fpu.h) -------------
- * Output pixels are computed in blocks of EDGEDIFF_FPU_CONV_PX_COVER along a row, so the
+/* ---- conv2d_<dtype>_fpu: 3x3, pad 1, stride 1 or 2 ------------------------------------
+ * FP16 (internal/conv2d_fpu.h): output pixels are computed in blocks of EDGEDIFF_FPU_CONV_PX_COVER along a row, so the
  * padded input rows are that wide: band column c is input column c - 1. */
 
 typedef struct {
@@ -36,7 +36,7 @@ typedef struct {
     int32_t bytes;    /* total */
 } edgediff_conv2d_fpu_scratch_t;
 
-/* The scratch of conv2d_<dtype>_fpu: a ring of 3 zero-padded input rows per input channel
+/* The scratch of conv2d_f16_fpu (the FP32 kernel takes none): a ring of 3 zero-padded input rows per input channel
  * of a chunk and the weights of one block of 4 output channels for that chunk (FP32), and,
  * for FP16 when the input channels take several chunks, FP32 partial sums of a band of the
  * block's output rows. One chunk when EDGEDIFF_FPU_CONV_BAND_BYTES holds every input
@@ -75,15 +75,14 @@ static inline edgediff_conv2d_fpu_scratch_t edgediff_conv2d_fpu_scratch(const co
     return s;
 }
 
-static inline int32_t edgediff_conv2d_f32_fpu_get_buffer_size(const conv2d_params_t *p) {
-    return edgediff_conv2d_fpu_scratch(p, 0).bytes;
-}
 static inline int32_t edgediff_conv2d_f16_fpu_get_buffer_size(const conv2d_params_t *p) {
     return edgediff_conv2d_fpu_scratch(p, 1).bytes;
 }
 
+/* The FP32 kernel needs no scratch: its tiles read the input and the weights in place
+ * (fpu/conv2d_f32_fpu.c). */
 void edgediff_conv2d_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
-                             const float *bias, float *out, void *scratch);
+                             const float *bias, float *out);
 void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
                              edgediff_f16_t *out, void *scratch);

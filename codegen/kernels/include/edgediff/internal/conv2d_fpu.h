@@ -1,7 +1,8 @@
-/* The scalar-FPU 3x3 convolution (fpu/conv2d_f32_fpu.c, conv2d_f16_fpu.c), written once for
- * both element types; internal to codegen/kernels. The includer defines
- * EDGEDIFF_CONV_FPU_ELEM (float or edgediff_f16_t) and EDGEDIFF_CONV_FPU_NAME, and
- * EDGEDIFF_CONV_FPU_HALF for halves.
+/* The scalar-FPU 3x3 convolution over a ring of widened rows, used by fpu/conv2d_f16_fpu.c
+ * (the FP32 kernel, fpu/conv2d_f32_fpu.c, reads its input in place and needs none of this;
+ * the FP32 paths here are kept for an element type that must be copied); internal to
+ * codegen/kernels. The includer defines EDGEDIFF_CONV_FPU_ELEM (float or edgediff_f16_t)
+ * and EDGEDIFF_CONV_FPU_NAME, and EDGEDIFF_CONV_FPU_HALF for halves.
  *
  * Shapes: 3x3, pad 1, stride 1 or 2 (the same both ways), groups 1, dilation 1
  * (overrides/fpu.py). ACCUMULATION: FP32 with fused multiply-adds (fmaf: one rounding per
@@ -250,7 +251,29 @@ EDGEDIFF_FPU_INLINE void edgediff_cfpu_row(const edgediff_cfpu_pass_t *s, int32_
     float acc[EDGEDIFF_FPU_BLOCK * 4];
     float *prow = s->part + (y - s->y0) * s->w_out;
     edgediff_cfpu_elem_t *orow = s->out + y * s->w_out;
-    for (int32_t x = 0; x < s->w_out; x += PX) {
+    int32_t x = 0;
+    if (s->first && s->last && (s->act == EDGEDIFF_ACT_NONE || s->act == EDGEDIFF_ACT_RELU)) {
+        /* One chunk, full tiles: the sums go from the bias to the output with constant
+         * trip counts, so the compiler keeps acc[] in registers. */
+        for (; x + PX <= s->w_out; x += PX) {
+            for (int c = 0; c < CO; ++c) {
+                for (int j = 0; j < PX; ++j) {
+                    acc[c * PX + j] = s->bias[c];
+                }
+            }
+            const float *b = s->band + x * S;
+            tile(b + slot[0] * s->row, b + slot[1] * s->row, b + slot[2] * s->row, s->ring,
+                 s->w, s->cib, acc);
+            for (int c = 0; c < CO; ++c) {
+                edgediff_cfpu_elem_t *o = orow + c * s->plane + x;
+                for (int j = 0; j < PX; ++j) {
+                    const float v = acc[c * PX + j];
+                    o[j] = (edgediff_cfpu_elem_t)(s->act == EDGEDIFF_ACT_RELU ? edgediff_relu(v) : v);
+                }
+            }
+        }
+    }
+    for (; x < s->w_out; x += PX) {
         edgediff_cfpu_seed(s, prow, x, acc, CO, PX);
         const float *b = s->band + x * S;
         tile(b + slot[0] * s->row, b + slot[1] * s->row, b + slot[2] * s->row, s->ring, s->w,
@@ -377,11 +400,18 @@ void EDGEDIFF_CONV_FPU_NAME(const conv2d_params_t *p, const edgediff_cfpu_elem_t
                     s.first = ci0 == 0;
                     s.last = ci0 + s.cib >= c_in;
                     /* [ci][ky][kx][co] from torch's [co][ci][ky][kx] */
-                    for (int32_t c = 0; c < s.co; ++c) {
-                        const edgediff_cfpu_elem_t *src = weight + ((co0 + c) * c_in + ci0) * 9;
+                    const edgediff_cfpu_elem_t *src = weight + (co0 * c_in + ci0) * 9;
+                    if (s.co == EDGEDIFF_FPU_BLOCK) {
+                        const int32_t step = c_in * 9;
+                        const edgediff_cfpu_elem_t *s1 = src + step, *s2 = s1 + step, *s3 = s2 + step;
                         for (int32_t k = 0; k < s.cib * 9; ++k) {
-                            packed[k * s.co + c] = (float)src[k];
+                            const float a = (float)src[k], b1 = (float)s1[k];
+                            const float c2 = (float)s2[k], d3 = (float)s3[k];
+                            packed[4 * k] = a, packed[4 * k + 1] = b1;
+                            packed[4 * k + 2] = c2, packed[4 * k + 3] = d3;
                         }
+                    } else {
+                        edgediff_cfpu_copy(packed, src, s.cib * 9);
                     }
                     edgediff_cfpu_pass(&s, band, in + (n * c_in + ci0) * h_in * w_in, h_in,
                                        w_in, y0, y1);
