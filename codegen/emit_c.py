@@ -24,7 +24,7 @@ from codegen.ops import OPS, macs
 from codegen.ops.spec import CallSite
 from codegen.plan import MemoryPlan
 
-C_TYPES = {"f32": "float", "f16": "edgediff_f16_t", "u32": "uint32_t", "i32": "int32_t"}
+C_TYPES = {"f32": "float", "f16": "edgediff_f16_t", "u32": "uint32_t", "i32": "int32_t", "i8": "int8_t"}
 # The I/O tables' dtype codes (sdk/runner/protocol.py DType): an integer input (a timestep)
 # is int32 on the wire and in model_run(); everything else float32.
 IO_DTYPES = {"f32": "MODEL_DTYPE_F32", "i32": "MODEL_DTYPE_I32"}
@@ -117,7 +117,15 @@ class _Emitter:
 
     @staticmethod
     def _value(v) -> str:
-        return "{" + ", ".join(str(int(x)) for x in v) + "}" if isinstance(v, list) else str(v)
+        """A field's C initialiser: a list of ints, a nested struct (dict), a float32 (exact
+        literal) or a scalar."""
+        if isinstance(v, dict):
+            return "{" + ", ".join(f".{k} = {_Emitter._value(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, list):
+            return "{" + ", ".join(str(int(x)) for x in v) + "}"
+        if isinstance(v, np.floating):
+            return c_float(v)
+        return str(v)
 
     @classmethod
     def _params(cls, ctype: str, name: str, fields: dict) -> str:
@@ -233,7 +241,7 @@ void model_layer_mark(int32_t layer);
         chunks = []
         for name in sorted(self.graph.constants):
             dtype = self.graph.tensors[name].dtype
-            literal = {"f16": c_half, "u32": c_word, "i32": lambda v: str(int(v))}.get(dtype, c_float)
+            literal = {"f16": c_half, "u32": c_word, "i32": lambda v: str(int(v)), "i8": lambda v: str(int(v))}.get(dtype, c_float)
             values = self.graph.constants[name].ravel()
             body = ",\n".join("    " + ", ".join(literal(v) for v in values[i:i + 8])
                               for i in range(0, len(values), 8))

@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-# u32: 1-bit sign tensors packed 32 per word (codegen/binary.py).
-DTYPES = {"f32": np.float32, "f16": np.float16, "i32": np.int32, "u32": np.uint32}
+# u32: 1-bit sign tensors packed 32 per word (codegen/binary.py); i8: int8 layers
+# (codegen/passes/quantize_int8.py), their parameters in the nodes' attrs.
+DTYPES = {"f32": np.float32, "f16": np.float16, "i32": np.int32, "u32": np.uint32, "i8": np.int8}
 FORMAT_VERSION = 1
 
 

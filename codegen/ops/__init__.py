@@ -13,8 +13,8 @@ import numpy as np
 
 from codegen.ops import (attention, batch_norm, binarized, cast, concat, conv2d, conv_transpose2d,
                          elementwise_binary, elementwise_param, elementwise_unary, group_norm,
-                         layer_norm, linear, matmul, pad, pool, prelu, reduce, reshape, softmax,
-                         strided_copy, table_row, upsample_linear, upsample_nearest2d)
+                         layer_norm, linear, matmul, pad, pool, prelu, quantized, reduce, reshape,
+                         softmax, strided_copy, table_row, upsample_linear, upsample_nearest2d)
 from codegen.ops.activation import ACTIVATIONS, apply_activation  # noqa: F401 (public)
 from codegen.ops.spec import Capturer, OpSpec
 
@@ -24,7 +24,8 @@ FAMILIES = [conv2d, linear, group_norm, batch_norm, elementwise_binary, elementw
             reduce, softmax, layer_norm, pool,
             conv_transpose2d,
             elementwise_param,
-            matmul, attention]
+            matmul, attention,
+            quantized]
 
 
 def _register() -> dict[str, OpSpec]:

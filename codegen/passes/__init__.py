@@ -10,6 +10,8 @@ from PIPELINE; the graph is validated after each. Order matters:
 - the layout pass fixes sizes and strides once the op list is final;
 - the precision pass runs after them: it needs the final op list and its casts must not
   be fused into;
+- quantize_int8 after it: an int8 layer is lowered from the FP32 form assign_precision gave
+  it, with ranges calibrated on that float graph;
 - schedule_in_place last: it only reorders the final op list (a tensor's other readers
   before the op that could then overwrite it in place, codegen/plan_alias.py).
 There is no constant-folding pass: capture evaluates every node whose inputs are all
@@ -23,8 +25,8 @@ from collections.abc import Sequence
 from codegen.ir import Graph
 from codegen.passes import (assign_precision, eliminate_dead_nodes, fold_batch_norm,
                             fold_binary_output, fuse_activation, fuse_channels_layer_norm,
-                            lower_batch_norm, lower_binary_conv, resolve_layout, schedule_in_place,
-                            tabulate_time)
+                            lower_batch_norm, lower_binary_conv, quantize_int8, resolve_layout,
+                            schedule_in_place, tabulate_time)
 from codegen.passes.options import CompileOptions
 from codegen.passes.precision_policy import PrecisionPolicy
 
@@ -32,7 +34,7 @@ __all__ = ["PIPELINE", "CompileOptions", "PrecisionPolicy", "run_passes", "tabul
 
 PIPELINE = [tabulate_time, fold_batch_norm, lower_batch_norm, lower_binary_conv, fold_binary_output,
             fuse_channels_layer_norm, fuse_activation, eliminate_dead_nodes, resolve_layout,
-            assign_precision, schedule_in_place]
+            assign_precision, quantize_int8, schedule_in_place]
 
 
 def run_passes(graph: Graph, precision: PrecisionPolicy | CompileOptions | None = None,

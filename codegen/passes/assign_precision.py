@@ -66,7 +66,7 @@ def run(graph: Graph, options: CompileOptions) -> Graph:
 
     def as_dtype(tensor: str, dtype: str) -> str:
         """The name of `tensor` in `dtype`: itself, a converted constant or a cast's output."""
-        if not tensor or graph.tensors[tensor].dtype in (dtype, "u32", "i32"):
+        if not tensor or graph.tensors[tensor].dtype in (dtype, "u32", "i32", "i8"):
             return tensor
         if graph.is_constant(tensor):
             key = (tensor, dtype)
@@ -85,6 +85,7 @@ def run(graph: Graph, options: CompileOptions) -> Graph:
             dtype = graph.tensors[node.inputs[0]].dtype
         else:
             dtype = "f32" if node.name in pinned else policy.for_node(node.name)
+            dtype = "f32" if dtype == "i8" else dtype  # quantize_int8 lowers it from its FP32 form
         keep = rule.fp32_operands
         node.inputs = [t if i in keep else as_dtype(t, dtype) for i, t in enumerate(node.inputs)]
         graph.tensors[node.outputs[0]].dtype = rule.output_dtype or dtype

@@ -3,7 +3,8 @@ signature, run(graph, options) -> graph, and the pipeline is one list (codegen/p
 
 precision: the FP32/FP16 policy (assign_precision);
 time_input, timesteps: a sampler's fixed schedule, for tabulate_time (None: a plain build,
-the time path stays computed).
+the time path stays computed);
+calibration: inputs for the int8 layers' ranges (quantize_int8).
 """
 
 from __future__ import annotations
@@ -19,3 +20,6 @@ class CompileOptions:
     precision: PrecisionPolicy = field(default_factory=PrecisionPolicy)
     time_input: str | None = None
     timesteps: Sequence[float] | None = None
+    # int8 layers: the inputs their ranges are calibrated on (quantize_int8), one list of
+    # arrays per model call, in the graph inputs' order
+    calibration: Sequence[Sequence] | None = None

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 from codegen.ir import Graph
 
-PRECISIONS = {"fp32": "f32", "fp16": "f16"}
+PRECISIONS = {"fp32": "f32", "fp16": "f16", "int8": "i8"}
 
 
 @dataclass
 class PrecisionPolicy:
     default: str = "fp32"
-    layers: dict[str, str] = field(default_factory=dict)  # node name or glob -> fp32|fp16
+    layers: dict[str, str] = field(default_factory=dict)  # node name or glob -> fp32|fp16|int8
 
     def __post_init__(self):
         for where, value in [("default", self.default), *self.layers.items()]:
@@ -26,6 +26,10 @@ class PrecisionPolicy:
             if name == pattern or fnmatch.fnmatchcase(name, pattern):
                 return PRECISIONS[value]
         return PRECISIONS[self.default]
+
+    def uses(self, precision: str) -> bool:
+        """Does the policy name `precision` (fp32|fp16|int8) anywhere?"""
+        return precision in (self.default, *self.layers.values())
 
     def unmatched_patterns(self, graph: Graph) -> list[str]:
         """Overrides that name no node: almost always a typo the user wants to hear about."""

@@ -17,9 +17,15 @@ from codegen.capture import capture
 from codegen.emit_c import EmittedModel, emit_c
 from codegen.emit_sampler import emit_sampler
 from codegen.ir import Graph
-from codegen.passes import PrecisionPolicy, run_passes
+from codegen.passes import CompileOptions, PrecisionPolicy, run_passes
 from codegen.plan import MemoryPlan, plan_memory
+from sdk.mobile.calibration import calibration_inputs
 from sdk.models.spec import ModelSpec
+
+# int8 layers: their ranges come from this many inputs (a diffusion build's sampler states,
+# every step equally), drawn with a seed no validation uses
+CALIBRATION_INPUTS = 32
+CALIBRATION_SEED = 7_000_001
 
 
 @dataclass
@@ -44,7 +50,9 @@ def lower(spec: ModelSpec, precision: PrecisionPolicy | None = None,
     graph = capture(spec.module, spec.example_inputs)
     # a sampler's schedule: the pipeline's tabulate_time turns the time input into a step index
     schedule = (graph.inputs[1], spec.sampler.times) if spec.sampler is not None else (None, None)
-    graph = run_passes(graph, precision, *schedule)
+    precision = precision or PrecisionPolicy()
+    calibration = calibration_inputs(spec, CALIBRATION_INPUTS, CALIBRATION_SEED) if precision.uses("int8") else None
+    graph = run_passes(graph, CompileOptions(precision, *schedule, calibration=calibration))
     return graph, plan_memory(graph, isa_features)
 
 

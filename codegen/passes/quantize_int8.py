@@ -1,0 +1,260 @@
+"""Lower the layers the precision policy puts in int8 to TFLite-style int8 ops.
+
+Runs after assign_precision, which gives an int8 layer its FP32 form. Calibration first: the
+float graph runs in numpy on the calibration inputs (CompileOptions.calibration: a
+diffusion build's states on its own sampler trajectories, every step equally, Q-Diffusion;
+any other model's validation-style inputs) and every tensor's range is recorded, the range
+before a fused activation too. Each int8 tensor then gets TFLite's asymmetric parameters
+for its range (widened to hold 0): scale = (max - min) / 255, zero point = round(-128 -
+min / scale).
+
+What becomes int8 (the rest stays float):
+- conv2d, linear: int8 weights, symmetric per output channel (max |w| / 127), int32 bias
+  at s_in * s_w, a multiplier and shift per channel; a fused ReLU is the output clamp;
+- add, sub: TFLite's ADD arithmetic (sub: the second input's multiplier negated); a
+  constant operand is quantised as a tensor of its own;
+- a fused SiLU of those, and standalone SiLU, GELU, sigmoid, tanh, ReLU and the other
+  pure elementwise functions: a 256-entry table (lut_s8) of the float function on the
+  input's 256 values, quantised once to the output's parameters (sigmoid and tanh use
+  TFLite's fixed-point tables and fixed output parameters, 1/256 and 1/128).
+Where an int8 tensor meets a float layer a dequantize (and a cast to FP16 if that layer is
+FP16) is inserted, where a float tensor feeds an int8 layer a quantize; graph inputs and
+outputs stay float32.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from codegen.int8 import lut as q8lut
+from codegen.int8 import ops as q8
+from codegen.int8.params import INT8_MAX, INT8_MIN, activation_range, add_params, per_channel_multipliers
+from codegen.ir import DTYPES, Graph, Node, Tensor
+from codegen.ops import apply_activation, evaluate
+from codegen.passes import resolve_layout
+from codegen.passes.options import CompileOptions
+
+CLAMPS = {"none": "NONE", "relu": "RELU"}  # fused activations an int8 output clamp is
+TABLE_OPS = {"silu", "relu", "gelu", "gelu_tanh", "sigmoid", "tanh", "leaky_relu", "elu", "hardswish",
+             "hardsigmoid", "softplus", "mish", "neg", "abs", "exp"}
+FIXED_TABLES = {"sigmoid": (1.0 / 256, -128, q8lut.logistic_table), "tanh": (1.0 / 128, 0, q8lut.tanh_table)}
+
+
+@dataclass(frozen=True)
+class QParams:
+    scale: float
+    zero_point: int
+
+
+def qparams(lo: float, hi: float) -> QParams:
+    """TFLite's asymmetric int8 parameters for a range, widened to contain 0."""
+    lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
+    scale = float(np.float32((hi - lo) / 255.0)) if hi > lo else 1.0
+    zero_point = int(np.clip(round(-128 - lo / scale), INT8_MIN, INT8_MAX))
+    return QParams(scale, zero_point)
+
+
+def observe(graph: Graph, calibration) -> dict[str, tuple[float, float]]:
+    """min/max of every tensor over the calibration inputs; "<node>:pre" for the output
+    before a fused activation that is not a clamp."""
+    ranges: dict[str, list[float]] = {}
+
+    def note(name, value):
+        if value.dtype.kind != "f":
+            return
+        lo, hi = float(np.min(value)), float(np.max(value))
+        old = ranges.get(name)
+        ranges[name] = [lo, hi] if old is None else [min(old[0], lo), max(old[1], hi)]
+
+    for inputs in calibration:
+        values = dict(graph.constants)
+        for name, value in zip(graph.inputs, inputs):
+            tensor = graph.tensors[name]
+            values[name] = np.asarray(value, dtype=DTYPES[tensor.dtype]).reshape(tensor.shape)
+            note(name, values[name].astype(np.float32))
+        for node in graph.nodes:
+            args = [values[t] if t else None for t in node.inputs]
+            out = evaluate(node.op, args, node.attrs)
+            values[node.outputs[0]] = out.astype(DTYPES[graph.tensors[node.outputs[0]].dtype])
+            note(node.outputs[0], out)
+            if node.attrs.get("act", "none") not in CLAMPS:
+                note(f"{node.name}:pre", evaluate(node.op, args, {**node.attrs, "act": "none"}))
+    return {k: (v[0], v[1]) for k, v in ranges.items()}
+
+
+class _Lowering:
+    def __init__(self, graph: Graph, ranges):
+        self.graph, self.ranges = graph, ranges
+        self.nodes: list[Node] = []
+        self.quant: dict[str, QParams] = {}  # int8 tensor -> its parameters
+        self.as_int8: dict[str, str] = {}  # float tensor -> its quantized copy
+        self.as_float: dict[tuple[str, str], str] = {}  # (int8 tensor, dtype) -> float copy
+        self.float_dtype: dict[str, str] = {}  # tensor made int8 -> the dtype float readers expect
+
+    def params_of(self, key: str) -> QParams:
+        if key not in self.ranges:
+            raise ValueError(f"int8: no calibration range for {key}")
+        return qparams(*self.ranges[key])
+
+    # --- boundaries ------------------------------------------------------------------------
+    def int8(self, tensor: str) -> str:
+        """The int8 form of a tensor: itself, a quantized constant, or a quantize node's output."""
+        if tensor in self.quant:
+            return tensor
+        if tensor in self.as_int8:
+            return self.as_int8[tensor]
+        g = self.graph
+        if g.is_constant(tensor):
+            value = g.constants[tensor].astype(np.float32)
+            p = qparams(value.min(), value.max())
+            name = g.add_constant(f"{tensor}.q", q8.quantize(value, p.scale, p.zero_point))
+        else:
+            p = self.params_of(tensor)
+            source = tensor
+            if g.tensors[tensor].dtype != "f32":
+                source = self._add("cast", [tensor], f"{tensor}_f32", "f32", {"to": "f32"})
+            name = self._add("quantize", [source], f"{tensor}_q", "i8",
+                             {"scale": p.scale, "zero_point": p.zero_point})
+        self.quant[name] = p
+        self.as_int8[tensor] = name
+        return name
+
+    def float_form(self, tensor: str, dtype: str) -> str:
+        key = (tensor, dtype)
+        if key not in self.as_float:
+            p = self.quant[tensor]
+            name = self._add("dequantize", [tensor], f"{tensor}_dq", "f32",
+                             {"scale": p.scale, "zero_point": p.zero_point})
+            if dtype != "f32":
+                name = self._add("cast", [name], f"{tensor}_dq_{dtype}", dtype, {"to": dtype})
+            self.as_float[key] = name
+        return self.as_float[key]
+
+    def _add(self, op: str, inputs: list[str], out: str, dtype: str, attrs: dict, name: str | None = None) -> str:
+        shape = self.graph.tensors[inputs[0]].shape
+        self.graph.tensors[out] = Tensor(out, shape, dtype)
+        self.nodes.append(Node(name or out, op, inputs, [out], attrs))
+        return out
+
+    def _retype(self, tensor: str, p: QParams) -> None:
+        self.float_dtype[tensor] = self.graph.tensors[tensor].dtype
+        self.graph.tensors[tensor].dtype = "i8"
+        self.quant[tensor] = p
+
+    # --- layers ----------------------------------------------------------------------------
+    def keep_float(self, node: Node) -> None:
+        node.inputs = [self.float_form(t, self.float_dtype[t]) if t in self.quant and t not in self.graph.constants
+                       else t for t in node.inputs]
+        self.nodes.append(node)
+
+    def lower(self, node: Node) -> bool:
+        op, act = node.op, node.attrs.get("act", "none")
+        if op in ("conv2d", "linear") and node.inputs[0] and not self.graph.is_constant(node.inputs[0]):
+            self._weighted(node, act)
+        elif op in ("add", "sub") and not all(self.graph.is_constant(t) for t in node.inputs):
+            self._add_sub(node, act)
+        elif op in TABLE_OPS and not self.graph.is_constant(node.inputs[0]):
+            self._table(node)
+        else:
+            return False
+        return True
+
+    def _output(self, node: Node, act: str) -> tuple[QParams, int, int, str | None]:
+        """The op's output parameters and clamp, and the activation left for a table."""
+        if act in CLAMPS:
+            p = self.params_of(node.outputs[0])
+            return (p, *activation_range(CLAMPS[act], p.scale, p.zero_point), None)
+        return self.params_of(f"{node.name}:pre"), INT8_MIN, INT8_MAX, act
+
+    def _finish(self, node: Node, op: str, inputs: list[str], attrs: dict, p: QParams, table_act) -> None:
+        out = node.outputs[0]
+        if table_act is None:
+            self._retype(out, p)
+            self.nodes.append(Node(node.name, op, inputs, [out], attrs, node.source))
+            return
+        pre = f"{out}_pre"
+        self.graph.tensors[pre] = Tensor(pre, self.graph.tensors[out].shape, "i8")
+        self.quant[pre] = p
+        self.nodes.append(Node(node.name, op, inputs, [pre], attrs, node.source))
+        self._lut(f"{node.name}_{table_act}", pre, out, lambda x: apply_activation(x, table_act), node.source)
+
+    def _weighted(self, node: Node, act: str) -> None:
+        g = self.graph
+        x = self.int8(node.inputs[0])
+        px = self.quant[x]
+        w = g.constants[node.inputs[1]].astype(np.float64)
+        flat = np.abs(w.reshape(w.shape[0], -1)).max(axis=1)
+        w_scale = np.where(flat > 0, flat / 127.0, 1.0).astype(np.float32)
+        wq = np.clip(np.round(w / w_scale.reshape((-1,) + (1,) * (w.ndim - 1))), -127, 127).astype(np.int8)
+        bias = node.inputs[2] if len(node.inputs) > 2 else ""
+        bq = ""
+        if bias:
+            b = g.constants[bias].astype(np.float64)
+            bq = g.add_constant(f"{bias}.q", np.round(b / (px.scale * w_scale.astype(np.float64))).astype(np.int32))
+        p, lo, hi, table_act = self._output(node, act)
+        mult, shift = per_channel_multipliers(px.scale, w_scale, p.scale)
+        inputs = [x, g.add_constant(f"{node.inputs[1]}.q", wq), bq,
+                  g.add_constant(f"{node.name}.multiplier", mult.astype(np.int32)),
+                  g.add_constant(f"{node.name}.shift", shift.astype(np.int32))]
+        attrs = {**node.attrs, "act": "none", "input_offset": -px.zero_point, "output_offset": p.zero_point,
+                 "act_min": lo, "act_max": hi}
+        self._finish(node, f"{node.op}_s8", inputs, attrs, p, table_act)
+
+    def _add_sub(self, node: Node, act: str) -> None:
+        a, b = (self.int8(t) for t in node.inputs)
+        pa, pb = self.quant[a], self.quant[b]
+        p, lo, hi, table_act = self._output(node, act)
+        fields = add_params(pa.scale, pa.zero_point, pb.scale, pb.zero_point, p.scale, p.zero_point).__dict__
+        attrs = {**node.attrs, **fields, "act": "none", "act_min": lo, "act_max": hi}
+        if node.op == "sub":
+            attrs["input2_multiplier"] = -attrs["input2_multiplier"]
+        self._finish(node, "add_s8", [a, b], attrs, p, table_act)
+
+    def _table(self, node: Node) -> None:
+        fn = (lambda x: evaluate(node.op, [x.astype(np.float32)], node.attrs))
+        self._lut(node.name, self.int8(node.inputs[0]), node.outputs[0], fn, node.source, node.op)
+
+    def _lut(self, name: str, x: str, out: str, fn, source: str, op: str | None = None) -> None:
+        px = self.quant[x]
+        if op in FIXED_TABLES:
+            scale, zero_point, make = FIXED_TABLES[op]
+            p, table = QParams(scale, zero_point), make(px.scale, px.zero_point)
+        else:
+            p = self.params_of(out)
+            values = q8.dequantize(np.arange(-128, 128, dtype=np.int8), px.scale, px.zero_point)
+            table = q8.quantize(np.asarray(fn(values), dtype=np.float32), p.scale, p.zero_point)
+        if out not in self.graph.tensors:
+            self.graph.tensors[out] = Tensor(out, self.graph.tensors[x].shape, "i8")
+        self._retype(out, p)
+        table_name = self.graph.add_constant(f"{name}.table", np.asarray(table, dtype=np.int8))
+        self.nodes.append(Node(name, "lut_s8", [x, table_name], [out], {}, source))
+
+
+def run(graph: Graph, options: CompileOptions) -> Graph:
+    policy = options.precision
+    if not any(policy.for_node(n.name) == "i8" for n in graph.nodes):
+        return graph
+    if not options.calibration:
+        raise ValueError("int8 layers need calibration inputs (CompileOptions.calibration)")
+    lowering = _Lowering(graph, observe(graph, options.calibration))
+    for node in list(graph.nodes):
+        if not (policy.for_node(node.name) == "i8" and lowering.lower(node)):
+            lowering.keep_float(node)
+    for i, name in enumerate(graph.outputs):
+        if name in lowering.quant:
+            int8_name = f"{name}_q8"
+            graph.tensors[int8_name] = graph.tensors.pop(name)
+            graph.tensors[int8_name].name = int8_name
+            for node in lowering.nodes:
+                node.inputs = [int8_name if t == name else t for t in node.inputs]
+                node.outputs = [int8_name if t == name else t for t in node.outputs]
+            lowering.quant[int8_name] = lowering.quant.pop(name)
+            p = lowering.quant[int8_name]
+            graph.tensors[name] = Tensor(name, graph.tensors[int8_name].shape, "f32")
+            lowering.nodes.append(Node(f"dequantize_{name}", "dequantize", [int8_name], [name],
+                                       {"scale": p.scale, "zero_point": p.zero_point}))
+    graph.nodes = lowering.nodes
+    graph.remove_unused()
+    return resolve_layout.run(graph, options)
