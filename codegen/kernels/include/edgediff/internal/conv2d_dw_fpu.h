@@ -1,0 +1,135 @@
+/* The scalar-FPU depthwise convolution (fpu/conv2d_dw_f32_fpu.c, _f16_fpu.c), written once
+ * for both element types; internal to codegen/kernels. The includer defines EDGEDIFF_FPU_F16
+ * for halves (else floats) and EDGEDIFF_DW_FPU_NAME.
+ *
+ * Shapes (overrides/fpu.py): groups == c_in == c_out (one filter per channel), any kernel,
+ * stride, padding and dilation whose padded plane fits the scratch budget. Per channel, the
+ * rows and columns its outputs read are copied into the scratch with the zero padding
+ * around them (FP16 widened here, once per layer), and its kernel_h x kernel_w weights;
+ * then each output row runs in tiles of EDGEDIFF_FPU_DW_PX (8) outputs, 8 FP32 accumulators
+ * in FP registers. A 3-wide kernel row (dilation_w 1) keeps its 3 weights in registers and
+ * loads the (8 - 1) * stride + 3 inputs the tile's 24 multiply-adds read once (the copies
+ * for strides 1 and 2 use constant offsets); any other kernel row loads a weight and 8
+ * inputs per tap. No tails: rows are padded to whole tiles, a partial tile's extra outputs
+ * are never stored. ACCUMULATION: FP32 fmaf seeded with the bias, in the reference's tap
+ * order, activation on the FP32 sum, one rounding on store. */
+#ifndef EDGEDIFF_DW_FPU_NAME
+#error "define EDGEDIFF_DW_FPU_NAME before including this header"
+#endif
+
+#include <math.h>
+
+#include "edgediff/internal/fpu_elem.h"
+#include "edgediff/internal/gather_fpu.h"
+
+#define EDGEDIFF_DW_PX EDGEDIFF_FPU_DW_PX
+#define EDGEDIFF_DW_Q(q, S)                                                              \
+    a##q = fmaf(r[(q) * (S)], w0, a##q);                                                 \
+    a##q = fmaf(r[(q) * (S) + 1], w1, a##q);                                             \
+    a##q = fmaf(r[(q) * (S) + 2], w2, a##q)
+
+/* 8 outputs at x of a kernel with kernel_w 3, dilation_w 1: kernel rows `rows`, the next
+ * row of the plane `next` floats on (dilation_h rows), inputs S floats apart per output. */
+#define EDGEDIFF_DW_TILE3(NAME, S)                                                       \
+    static void NAME(const float *x, const float *wk, int32_t rows, int32_t next,        \
+                     float *acc, int32_t s) {                                            \
+        (void)s;                                                                         \
+        float a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];                        \
+        float a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];                        \
+        for (int32_t ky = 0; ky < rows; ++ky, wk += 3) {                                 \
+            const float *r = x + ky * next;                                              \
+            const float w0 = wk[0], w1 = wk[1], w2 = wk[2];                              \
+            EDGEDIFF_DW_Q(0, S);                                                         \
+            EDGEDIFF_DW_Q(1, S);                                                         \
+            EDGEDIFF_DW_Q(2, S);                                                         \
+            EDGEDIFF_DW_Q(3, S);                                                         \
+            EDGEDIFF_DW_Q(4, S);                                                         \
+            EDGEDIFF_DW_Q(5, S);                                                         \
+            EDGEDIFF_DW_Q(6, S);                                                         \
+            EDGEDIFF_DW_Q(7, S);                                                         \
+        }                                                                                \
+        acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;                              \
+        acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;                              \
+    }
+
+EDGEDIFF_DW_TILE3(edgediff_dw_tile3_s1, 1)
+EDGEDIFF_DW_TILE3(edgediff_dw_tile3_s2, 2)
+EDGEDIFF_DW_TILE3(edgediff_dw_tile3_sn, s)
+
+/* 8 outputs at x of any kernel: per tap one weight, 8 inputs s floats apart. */
+static void edgediff_dw_tile(const float *x, const float *wk, int32_t kh, int32_t kw,
+                             int32_t next, int32_t dil_w, float *acc, int32_t s) {
+    float a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    float a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
+    for (int32_t ky = 0; ky < kh; ++ky) {
+        for (int32_t kx = 0; kx < kw; ++kx) {
+            const float *r = x + ky * next + kx * dil_w;
+            const float v = *wk++;
+            a0 = fmaf(r[0], v, a0);
+            a1 = fmaf(r[s], v, a1);
+            a2 = fmaf(r[2 * s], v, a2);
+            a3 = fmaf(r[3 * s], v, a3);
+            a4 = fmaf(r[4 * s], v, a4);
+            a5 = fmaf(r[5 * s], v, a5);
+            a6 = fmaf(r[6 * s], v, a6);
+            a7 = fmaf(r[7 * s], v, a7);
+        }
+    }
+    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+    acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
+}
+
+void EDGEDIFF_DW_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const elem_t *weight,
+                          const elem_t *bias, elem_t *out, void *scratch) {
+    const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
+    const int32_t kh = p->kernel_h, kw = p->kernel_w, sh = p->stride_h, sw = p->stride_w;
+    const int32_t row = edgediff_conv2d_dw_fpu_row(p), rows = edgediff_conv2d_dw_fpu_rows(p);
+    const int32_t next = p->dilation_h * row, kk = kh * kw;
+    const int32_t three = kw == 3 && p->dilation_w == 1;
+    float *x = (float *)scratch;
+    float *wk = (float *)((char *)scratch + edgediff_conv2d_dw_fpu_weights(p));
+    for (int32_t n = 0; n < p->n; ++n) {
+        for (int32_t c = 0; c < p->c_out; ++c) {
+            const elem_t *src = in + (n * p->c_in + c) * h_in * w_in;
+            for (int32_t r = 0; r < rows; ++r) {
+                const int32_t iy = r - p->pad_h;
+                const int32_t valid = iy >= 0 && iy < h_in;
+                edgediff_gather_row(x + r * row, src + (valid ? iy : 0) * w_in, p->pad_w,
+                                    valid ? w_in : 0, row);
+            }
+            for (int32_t k = 0; k < kk; ++k) {
+                wk[k] = EDGEDIFF_FPU_LOAD(weight + c * kk + k);
+            }
+            const float b = bias ? EDGEDIFF_FPU_LOAD(bias + c) : 0.0f;
+            elem_t *dst = out + (n * p->c_out + c) * h_out * w_out;
+            for (int32_t y = 0; y < h_out; ++y) {
+                const float *xr = x + y * sh * row;
+                for (int32_t x0 = 0; x0 < w_out; x0 += EDGEDIFF_DW_PX) {
+                    float acc[EDGEDIFF_DW_PX];
+                    for (int32_t q = 0; q < EDGEDIFF_DW_PX; ++q) {
+                        acc[q] = b;
+                    }
+                    const float *xt = xr + x0 * sw;
+                    if (!three) {
+                        edgediff_dw_tile(xt, wk, kh, kw, next, p->dilation_w, acc, sw);
+                    } else if (sw == 1) {
+                        edgediff_dw_tile3_s1(xt, wk, kh, next, acc, 1);
+                    } else if (sw == 2) {
+                        edgediff_dw_tile3_s2(xt, wk, kh, next, acc, 2);
+                    } else {
+                        edgediff_dw_tile3_sn(xt, wk, kh, next, acc, sw);
+                    }
+                    const int32_t n_px = w_out - x0 < EDGEDIFF_DW_PX ? w_out - x0 : EDGEDIFF_DW_PX;
+                    for (int32_t q = 0; q < n_px; ++q) {
+                        EDGEDIFF_FPU_STORE(dst + y * w_out + x0 + q, edgediff_apply_act(acc[q], p->act));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#undef EDGEDIFF_DW_PX
+#undef EDGEDIFF_DW_Q
+#undef EDGEDIFF_DW_TILE3
+#undef EDGEDIFF_DW_FPU_NAME

@@ -1,0 +1,109 @@
+/* The register tiles of the scalar-FPU gather kernels (conv1d_fpu.h, conv_transpose2d_fpu.h,
+ * conv2d_dw_fpu.h); internal to codegen/kernels, not API. Include after fpu_elem.h.
+ *
+ * The kernels first copy the input rows a stretch of outputs reads into FP32 scratch with
+ * their zero padding around them (FP16 widened there, once per layer row), and the weights
+ * of a block of EDGEDIFF_FPU_GATHER_CO output channels, interleaved by channel and zero past
+ * the last channel. Then every output of a tile reads the scratch at fixed offsets, with no
+ * bounds tests and no tails: a row of the scratch is padded to whole tiles, a partial tile
+ * or channel block computes zeros that are never stored.
+ *
+ * edgediff_gather_tile_*: 4 output channels x 4 outputs, 16 FP32 accumulators in FP
+ * registers. For each tap t (x_off, w_off: its offsets into a channel's rows and into its
+ * packed weights) and each input channel: 4 input loads (outputs `step` floats apart), 4
+ * weight loads (consecutive), 16 fused multiply-adds: 24 instructions and the loop's 3 for
+ * 16 MACs. ACCUMULATION: FP32 fmaf (one rounding per multiply-add, so the reference's
+ * gamma_K error bound still holds: it bounds K roundings of at most u each). */
+#ifndef EDGEDIFF_GATHER_FPU_H
+#define EDGEDIFF_GATHER_FPU_H
+
+#include <math.h>
+
+#include "edgediff/internal/kernel_util.h"
+#include "edgediff/kernels_fpu.h"
+
+#define EDGEDIFF_GATHER_CO EDGEDIFF_FPU_GATHER_CO
+#define EDGEDIFF_GATHER_PX EDGEDIFF_FPU_GATHER_PX
+
+/* The sums of one tile: the channel block's packed weights w ([channel][tap][CO] with
+ * w_ch floats per input channel), the input rows at x (x_ch floats per input channel, x at
+ * the tile's first output), the tap offsets, n_ci input channels. */
+typedef struct {
+    const float *w;
+    int32_t w_ch, x_ch, n_ci, taps;
+    const int32_t *x_off, *w_off;
+} edgediff_gather_t;
+
+#define EDGEDIFF_GATHER_Q(c, wv)                                                         \
+    a##c##0 = fmaf(x0, wv, a##c##0);                                                     \
+    a##c##1 = fmaf(x1, wv, a##c##1);                                                     \
+    a##c##2 = fmaf(x2, wv, a##c##2);                                                     \
+    a##c##3 = fmaf(x3, wv, a##c##3)
+
+/* acc[c * 4 + p] (seeded by the caller, the bias) += the tile's sums; outputs STEP floats
+ * apart in the rows (a constant in the specialised copies). */
+#define EDGEDIFF_GATHER_TILE(NAME, STEP)                                                 \
+    static void NAME(const edgediff_gather_t *g, const float *x, float *acc, int32_t step) { \
+        (void)step;                                                                      \
+        float a00 = acc[0], a01 = acc[1], a02 = acc[2], a03 = acc[3];                    \
+        float a10 = acc[4], a11 = acc[5], a12 = acc[6], a13 = acc[7];                    \
+        float a20 = acc[8], a21 = acc[9], a22 = acc[10], a23 = acc[11];                  \
+        float a30 = acc[12], a31 = acc[13], a32 = acc[14], a33 = acc[15];                \
+        const int32_t x_ch = g->x_ch, w_ch = g->w_ch, n_ci = g->n_ci;                    \
+        for (int32_t t = 0; t < g->taps; ++t) {                                          \
+            const float *xp = x + g->x_off[t], *wp = g->w + g->w_off[t];                 \
+            for (int32_t i = 0; i < n_ci; ++i) {                                         \
+                const float x0 = xp[0], x1 = xp[(STEP)], x2 = xp[2 * (STEP)];            \
+                const float x3 = xp[3 * (STEP)];                                         \
+                const float v0 = wp[0], v1 = wp[1], v2 = wp[2], v3 = wp[3];              \
+                EDGEDIFF_GATHER_Q(0, v0);                                                \
+                EDGEDIFF_GATHER_Q(1, v1);                                                \
+                EDGEDIFF_GATHER_Q(2, v2);                                                \
+                EDGEDIFF_GATHER_Q(3, v3);                                                \
+                xp += x_ch;                                                              \
+                wp += w_ch;                                                              \
+            }                                                                            \
+        }                                                                                \
+        acc[0] = a00, acc[1] = a01, acc[2] = a02, acc[3] = a03;                          \
+        acc[4] = a10, acc[5] = a11, acc[6] = a12, acc[7] = a13;                          \
+        acc[8] = a20, acc[9] = a21, acc[10] = a22, acc[11] = a23;                        \
+        acc[12] = a30, acc[13] = a31, acc[14] = a32, acc[15] = a33;                      \
+    }
+
+EDGEDIFF_GATHER_TILE(edgediff_gather_tile_s1, 1)
+EDGEDIFF_GATHER_TILE(edgediff_gather_tile_s2, 2)
+EDGEDIFF_GATHER_TILE(edgediff_gather_tile_sn, step)
+
+/* The tile with outputs step floats apart: the copies for steps 1 and 2 have constant
+ * offsets (one load instruction each), any other step computes its addresses. */
+static inline void edgediff_gather_tile(const edgediff_gather_t *g, const float *x, float *acc,
+                                        int32_t step) {
+    if (step == 1) {
+        edgediff_gather_tile_s1(g, x, acc, 1);
+    } else if (step == 2) {
+        edgediff_gather_tile_s2(g, x, acc, 2);
+    } else {
+        edgediff_gather_tile_sn(g, x, acc, step);
+    }
+}
+
+/* dst[0, width) = src[c - left] where 0 <= c - left < count, else 0: one padded row. */
+static inline void edgediff_gather_row(float *dst, const elem_t *src, int32_t left, int32_t count,
+                                       int32_t width) {
+    int32_t c = 0;
+    for (; c < left && c < width; ++c) {
+        dst[c] = 0.0f;
+    }
+    const int32_t end = left + count < width ? left + count : width;
+    for (; c < end; ++c) {
+        dst[c] = EDGEDIFF_FPU_LOAD(src + c - left);
+    }
+    for (; c < width; ++c) {
+        dst[c] = 0.0f;
+    }
+}
+
+#undef EDGEDIFF_GATHER_Q
+#undef EDGEDIFF_GATHER_TILE
+
+#endif /* EDGEDIFF_GATHER_FPU_H */
