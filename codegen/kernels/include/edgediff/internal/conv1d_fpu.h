@@ -43,10 +43,8 @@ void EDGEDIFF_CONV1D_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const 
                                                                       : EDGEDIFF_GATHER_CO;
                 float b[EDGEDIFF_GATHER_CO];
                 for (int32_t c = 0; c < EDGEDIFF_GATHER_CO; ++c) {
-                    const elem_t *wc = weight + (co + c) * c_in * kw;
-                    for (int32_t j = 0; j < c_in * kw; ++j) {
-                        w[j * EDGEDIFF_GATHER_CO + c] = c < n_co ? EDGEDIFF_FPU_LOAD(wc + j) : 0.0f;
-                    }
+                    edgediff_gather_pack(w + c, c < n_co ? weight + (co + c) * c_in * kw : 0, 1,
+                                         c_in * kw);
                     b[c] = bias && c < n_co ? EDGEDIFF_FPU_LOAD(bias + co + c) : 0.0f;
                 }
                 elem_t *dst = out + (n * c_out + co) * out_plane + y * w_out;
@@ -61,11 +59,8 @@ void EDGEDIFF_CONV1D_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const 
                     const int32_t n_px = w_out - x0 < EDGEDIFF_GATHER_PX ? w_out - x0
                                                                           : EDGEDIFF_GATHER_PX;
                     for (int32_t c = 0; c < n_co; ++c) {
-                        for (int32_t q = 0; q < n_px; ++q) {
-                            EDGEDIFF_FPU_STORE(dst + c * out_plane + x0 + q,
-                                               edgediff_apply_act(acc[c * EDGEDIFF_GATHER_PX + q],
-                                                                  p->act));
-                        }
+                        edgediff_gather_put(dst + c * out_plane + x0, 1, acc + c * EDGEDIFF_GATHER_PX,
+                                            n_px, p->act);
                     }
                 }
             }

@@ -27,10 +27,18 @@
     a##q = fmaf(r[(q) * (S)], w0, a##q);                                                 \
     a##q = fmaf(r[(q) * (S) + 1], w1, a##q);                                             \
     a##q = fmaf(r[(q) * (S) + 2], w2, a##q)
+/* output q from the loaded inputs i0, i1, i2 of the window */
+#define EDGEDIFF_DW_O(q, i0, i1, i2)                                                     \
+    a##q = fmaf(x##i0, w0, a##q);                                                        \
+    a##q = fmaf(x##i1, w1, a##q);                                                        \
+    a##q = fmaf(x##i2, w2, a##q)
+#define EDGEDIFF_DW_L(i) const float x##i = r[i]
 
 /* 8 outputs at x of a kernel with kernel_w 3, dilation_w 1: kernel rows `rows`, the next
- * row of the plane `next` floats on (dilation_h rows), inputs S floats apart per output. */
-#define EDGEDIFF_DW_TILE3(NAME, S)                                                       \
+ * row of the plane `next` floats on (dilation_h rows), inputs `s` floats apart per output.
+ * STRIDE 1 or 2: the (8 - 1) * s + 3 inputs of the window are loaded once each into
+ * registers; else each multiply-add loads its input. */
+#define EDGEDIFF_DW_TILE3(NAME, STRIDE, BODY)                                            \
     static void NAME(const float *x, const float *wk, int32_t rows, int32_t next,        \
                      float *acc, int32_t s) {                                            \
         (void)s;                                                                         \
@@ -39,22 +47,34 @@
         for (int32_t ky = 0; ky < rows; ++ky, wk += 3) {                                 \
             const float *r = x + ky * next;                                              \
             const float w0 = wk[0], w1 = wk[1], w2 = wk[2];                              \
-            EDGEDIFF_DW_Q(0, S);                                                         \
-            EDGEDIFF_DW_Q(1, S);                                                         \
-            EDGEDIFF_DW_Q(2, S);                                                         \
-            EDGEDIFF_DW_Q(3, S);                                                         \
-            EDGEDIFF_DW_Q(4, S);                                                         \
-            EDGEDIFF_DW_Q(5, S);                                                         \
-            EDGEDIFF_DW_Q(6, S);                                                         \
-            EDGEDIFF_DW_Q(7, S);                                                         \
+            BODY                                                                         \
         }                                                                                \
         acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;                              \
         acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;                              \
     }
 
-EDGEDIFF_DW_TILE3(edgediff_dw_tile3_s1, 1)
-EDGEDIFF_DW_TILE3(edgediff_dw_tile3_s2, 2)
-EDGEDIFF_DW_TILE3(edgediff_dw_tile3_sn, s)
+EDGEDIFF_DW_TILE3(edgediff_dw_tile3_s1, 1,
+                  EDGEDIFF_DW_L(0); EDGEDIFF_DW_L(1); EDGEDIFF_DW_L(2); EDGEDIFF_DW_L(3);
+                  EDGEDIFF_DW_L(4); EDGEDIFF_DW_L(5); EDGEDIFF_DW_L(6); EDGEDIFF_DW_L(7);
+                  EDGEDIFF_DW_L(8); EDGEDIFF_DW_L(9);
+                  EDGEDIFF_DW_O(0, 0, 1, 2); EDGEDIFF_DW_O(1, 1, 2, 3);
+                  EDGEDIFF_DW_O(2, 2, 3, 4); EDGEDIFF_DW_O(3, 3, 4, 5);
+                  EDGEDIFF_DW_O(4, 4, 5, 6); EDGEDIFF_DW_O(5, 5, 6, 7);
+                  EDGEDIFF_DW_O(6, 6, 7, 8); EDGEDIFF_DW_O(7, 7, 8, 9);)
+EDGEDIFF_DW_TILE3(edgediff_dw_tile3_s2, 2,
+                  EDGEDIFF_DW_L(0); EDGEDIFF_DW_L(1); EDGEDIFF_DW_L(2); EDGEDIFF_DW_L(3);
+                  EDGEDIFF_DW_L(4); EDGEDIFF_DW_L(5); EDGEDIFF_DW_L(6); EDGEDIFF_DW_L(7);
+                  EDGEDIFF_DW_L(8); EDGEDIFF_DW_L(9); EDGEDIFF_DW_L(10); EDGEDIFF_DW_L(11);
+                  EDGEDIFF_DW_L(12); EDGEDIFF_DW_L(13); EDGEDIFF_DW_L(14); EDGEDIFF_DW_L(15);
+                  EDGEDIFF_DW_L(16);
+                  EDGEDIFF_DW_O(0, 0, 1, 2); EDGEDIFF_DW_O(1, 2, 3, 4);
+                  EDGEDIFF_DW_O(2, 4, 5, 6); EDGEDIFF_DW_O(3, 6, 7, 8);
+                  EDGEDIFF_DW_O(4, 8, 9, 10); EDGEDIFF_DW_O(5, 10, 11, 12);
+                  EDGEDIFF_DW_O(6, 12, 13, 14); EDGEDIFF_DW_O(7, 14, 15, 16);)
+EDGEDIFF_DW_TILE3(edgediff_dw_tile3_sn, s,
+                  EDGEDIFF_DW_Q(0, s); EDGEDIFF_DW_Q(1, s); EDGEDIFF_DW_Q(2, s);
+                  EDGEDIFF_DW_Q(3, s); EDGEDIFF_DW_Q(4, s); EDGEDIFF_DW_Q(5, s);
+                  EDGEDIFF_DW_Q(6, s); EDGEDIFF_DW_Q(7, s);)
 
 /* 8 outputs at x of any kernel: per tap one weight, 8 inputs s floats apart. */
 static void edgediff_dw_tile(const float *x, const float *wk, int32_t kh, int32_t kw,
@@ -120,9 +140,7 @@ void EDGEDIFF_DW_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const elem
                         edgediff_dw_tile3_sn(xt, wk, kh, next, acc, sw);
                     }
                     const int32_t n_px = w_out - x0 < EDGEDIFF_DW_PX ? w_out - x0 : EDGEDIFF_DW_PX;
-                    for (int32_t q = 0; q < n_px; ++q) {
-                        EDGEDIFF_FPU_STORE(dst + y * w_out + x0 + q, edgediff_apply_act(acc[q], p->act));
-                    }
+                    edgediff_gather_put(dst + y * w_out + x0, 1, acc, n_px, p->act);
                 }
             }
         }
@@ -132,4 +150,6 @@ void EDGEDIFF_DW_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const elem
 #undef EDGEDIFF_DW_PX
 #undef EDGEDIFF_DW_Q
 #undef EDGEDIFF_DW_TILE3
+#undef EDGEDIFF_DW_O
+#undef EDGEDIFF_DW_L
 #undef EDGEDIFF_DW_FPU_NAME

@@ -9,7 +9,8 @@
  * Per block of 4 output channels of a group, its weights are packed once
  * [c_in / groups][kernel_h * kernel_w][4] (FP32, zero past the group's last channel); per
  * output row, the input rows that reach it (transpose_taps.h) of every input channel of the
- * group are copied into the scratch with ceil(kernel_w / stride_w) - 1 zero columns in
+ * group are in the scratch (a ring of ceil(kernel_h / stride_h) slots: each input row is
+ * copied once per block), copied with ceil(kernel_w / stride_w) - 1 zero columns in
  * front and zeros behind (FP16 widened here), so every output of a phase, at the row ends
  * too, sums the same table of taps (at most EDGEDIFF_FPU_MAX_TAPS, overrides/fpu.py) with no
  * bounds tests; the phase runs in tiles of 4 channels x 4 outputs (gather_fpu.h).
@@ -35,6 +36,7 @@ void EDGEDIFF_CT_FPU_NAME(const conv_transpose2d_params_t *p, const elem_t *in,
     float *x = (float *)scratch;
     float *w = (float *)((char *)scratch + edgediff_conv_transpose2d_fpu_weights(p));
     int32_t x_off[EDGEDIFF_FPU_MAX_TAPS], w_off[EDGEDIFF_FPU_MAX_TAPS];
+    int32_t held[EDGEDIFF_FPU_MAX_TAPS]; /* the input row in each slot, -1: none */
     edgediff_gather_t g = {w, kk * EDGEDIFF_GATHER_CO, rows * row, cin_g, 0, x_off, w_off};
     for (int32_t n = 0; n < p->n; ++n) {
         for (int32_t co = 0; co < p->c_out; co += EDGEDIFF_GATHER_CO) {
@@ -45,22 +47,30 @@ void EDGEDIFF_CT_FPU_NAME(const conv_transpose2d_params_t *p, const elem_t *in,
             for (int32_t c = 0; c < EDGEDIFF_GATHER_CO; ++c) {
                 const elem_t *wc = weight + grp * cin_g * cout_g * kk + (co % cout_g + c) * kk;
                 for (int32_t i = 0; i < cin_g; ++i) {
-                    for (int32_t k = 0; k < kk; ++k) {
-                        w[(i * kk + k) * EDGEDIFF_GATHER_CO + c] =
-                            c < n_co ? EDGEDIFF_FPU_LOAD(wc + i * cout_g * kk + k) : 0.0f;
-                    }
+                    edgediff_gather_pack(w + i * kk * EDGEDIFF_GATHER_CO + c,
+                                         c < n_co ? wc + i * cout_g * kk : 0, 1, kk);
                 }
                 b[c] = bias && c < n_co ? EDGEDIFF_FPU_LOAD(bias + co + c) : 0.0f;
             }
             const elem_t *src = in + (n * p->c_in + grp * cin_g) * in_plane;
             elem_t *dst = out + (n * p->c_out + co) * out_plane;
+            for (int32_t t = 0; t < rows; ++t) {
+                held[t] = -1;
+            }
             for (int32_t y = 0; y < h_out; ++y) {
                 int32_t ky0 = 0, iy0 = 0;
                 const int32_t n_ky = edgediff_transpose_taps(y, p->pad_h, sh, kh, h_in, &ky0, &iy0);
-                for (int32_t i = 0; i < cin_g; ++i) {
-                    for (int32_t t = 0; t < n_ky; ++t) {
-                        edgediff_gather_row(x + (i * rows + t) * row,
-                                            src + i * in_plane + (iy0 - t) * w_in, left, w_in, row);
+                /* the n_ky consecutive rows iy0 - t sit in slots (iy0 - t) % rows (distinct):
+                 * copy those not already there, so each input row is copied once per block
+                 * of output channels */
+                for (int32_t t = 0; t < n_ky; ++t) {
+                    const int32_t iy = iy0 - t, slot = iy % rows;
+                    if (held[slot] != iy) {
+                        held[slot] = iy;
+                        for (int32_t i = 0; i < cin_g; ++i) {
+                            edgediff_gather_row(x + (i * rows + slot) * row,
+                                                src + i * in_plane + iy * w_in, left, w_in, row);
+                        }
                     }
                 }
                 for (int32_t px = 0; px < phases; ++px) {
@@ -70,7 +80,7 @@ void EDGEDIFF_CT_FPU_NAME(const conv_transpose2d_params_t *p, const elem_t *in,
                     g.taps = 0;
                     for (int32_t t = 0; t < n_ky; ++t) {
                         for (int32_t u = 0; u < n_kx; ++u, ++g.taps) {
-                            x_off[g.taps] = t * row + left + q - u;
+                            x_off[g.taps] = ((iy0 - t) % rows) * row + left + q - u;
                             w_off[g.taps] = ((ky0 + t * sh) * kw + r + u * sw) * EDGEDIFF_GATHER_CO;
                         }
                     }
@@ -85,11 +95,8 @@ void EDGEDIFF_CT_FPU_NAME(const conv_transpose2d_params_t *p, const elem_t *in,
                         const int32_t n_px = nj - j0 < EDGEDIFF_GATHER_PX ? nj - j0
                                                                            : EDGEDIFF_GATHER_PX;
                         for (int32_t c = 0; c < n_co; ++c) {
-                            for (int32_t v = 0; v < n_px; ++v) {
-                                EDGEDIFF_FPU_STORE(
-                                    dst + c * out_plane + y * w_out + px + (j0 + v) * sw,
-                                    edgediff_apply_act(acc[c * EDGEDIFF_GATHER_PX + v], p->act));
-                            }
+                            edgediff_gather_put(dst + c * out_plane + y * w_out + px + j0 * sw, sw,
+                                                acc + c * EDGEDIFF_GATHER_PX, n_px, p->act);
                         }
                     }
                 }

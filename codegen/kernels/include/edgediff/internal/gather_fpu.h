@@ -87,7 +87,8 @@ static inline void edgediff_gather_tile(const edgediff_gather_t *g, const float 
     }
 }
 
-/* dst[0, width) = src[c - left] where 0 <= c - left < count, else 0: one padded row. */
+/* dst[0, width) = src[c - left] where 0 <= c - left < count, else 0: one padded row (the
+ * copy 4 elements per iteration). */
 static inline void edgediff_gather_row(float *dst, const elem_t *src, int32_t left, int32_t count,
                                        int32_t width) {
     int32_t c = 0;
@@ -95,11 +96,50 @@ static inline void edgediff_gather_row(float *dst, const elem_t *src, int32_t le
         dst[c] = 0.0f;
     }
     const int32_t end = left + count < width ? left + count : width;
+    src -= left;
+    for (; c + 4 <= end; c += 4) {
+        const float v0 = EDGEDIFF_FPU_LOAD(src + c), v1 = EDGEDIFF_FPU_LOAD(src + c + 1);
+        const float v2 = EDGEDIFF_FPU_LOAD(src + c + 2), v3 = EDGEDIFF_FPU_LOAD(src + c + 3);
+        dst[c] = v0, dst[c + 1] = v1, dst[c + 2] = v2, dst[c + 3] = v3;
+    }
     for (; c < end; ++c) {
-        dst[c] = EDGEDIFF_FPU_LOAD(src + c - left);
+        dst[c] = EDGEDIFF_FPU_LOAD(src + c);
     }
     for (; c < width; ++c) {
         dst[c] = 0.0f;
+    }
+}
+
+/* dst[q * step] = act(v[q]) for q < n, one rounding each; the activation chosen once. */
+static inline void edgediff_gather_put(elem_t *dst, int32_t step, const float *v, int32_t n,
+                                       int32_t act) {
+    if (act == EDGEDIFF_ACT_NONE) {
+        for (int32_t q = 0; q < n; ++q) {
+            EDGEDIFF_FPU_STORE(dst + q * step, v[q]);
+        }
+    } else if (act == EDGEDIFF_ACT_RELU) {
+        for (int32_t q = 0; q < n; ++q) {
+            EDGEDIFF_FPU_STORE(dst + q * step, edgediff_relu(v[q]));
+        }
+    } else {
+        for (int32_t q = 0; q < n; ++q) {
+            EDGEDIFF_FPU_STORE(dst + q * step, edgediff_apply_act(v[q], act));
+        }
+    }
+}
+
+/* w[(j * GATHER_CO + c] = weight[j * stride] for j < count: one channel's column of a
+ * packed block (zeros for a channel past the last: weight NULL). */
+static inline void edgediff_gather_pack(float *w, const elem_t *weight, int32_t stride,
+                                        int32_t count) {
+    if (!weight) {
+        for (int32_t j = 0; j < count; ++j) {
+            w[j * EDGEDIFF_GATHER_CO] = 0.0f;
+        }
+        return;
+    }
+    for (int32_t j = 0; j < count; ++j) {
+        w[j * EDGEDIFF_GATHER_CO] = EDGEDIFF_FPU_LOAD(weight + j * stride);
     }
 }
 
