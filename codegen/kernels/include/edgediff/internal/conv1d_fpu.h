@@ -42,9 +42,8 @@ void EDGEDIFF_CONV1D_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const 
                 const int32_t n_co = c_out - co < EDGEDIFF_GATHER_CO ? c_out - co
                                                                       : EDGEDIFF_GATHER_CO;
                 float b[EDGEDIFF_GATHER_CO];
+                edgediff_gather_pack(w, weight + co * c_in * kw, c_in * kw, 1, c_in * kw, n_co);
                 for (int32_t c = 0; c < EDGEDIFF_GATHER_CO; ++c) {
-                    edgediff_gather_pack(w + c, c < n_co ? weight + (co + c) * c_in * kw : 0, 1,
-                                         c_in * kw);
                     b[c] = bias && c < n_co ? EDGEDIFF_FPU_LOAD(bias + co + c) : 0.0f;
                 }
                 elem_t *dst = out + (n * c_out + co) * out_plane + y * w_out;

@@ -33,6 +33,20 @@
     a##q = fmaf(x##i1, w1, a##q);                                                        \
     a##q = fmaf(x##i2, w2, a##q)
 #define EDGEDIFF_DW_L(i) const float x##i = r[i]
+/* The tile's 8 sums to dst: a whole tile without activation straight from the registers,
+ * else through gather_put (n_px outputs, the activation). */
+#define EDGEDIFF_DW_PUT                                                                  \
+    do {                                                                                 \
+        if (n_px == EDGEDIFF_DW_PX && act == EDGEDIFF_ACT_NONE) {                        \
+            EDGEDIFF_FPU_STORE(dst, a0), EDGEDIFF_FPU_STORE(dst + 1, a1);                \
+            EDGEDIFF_FPU_STORE(dst + 2, a2), EDGEDIFF_FPU_STORE(dst + 3, a3);            \
+            EDGEDIFF_FPU_STORE(dst + 4, a4), EDGEDIFF_FPU_STORE(dst + 5, a5);            \
+            EDGEDIFF_FPU_STORE(dst + 6, a6), EDGEDIFF_FPU_STORE(dst + 7, a7);            \
+        } else {                                                                         \
+            const float acc[EDGEDIFF_DW_PX] = {a0, a1, a2, a3, a4, a5, a6, a7};          \
+            edgediff_gather_put(dst, 1, acc, n_px, act);                                 \
+        }                                                                                \
+    } while (0)
 
 /* 8 outputs at x of a kernel with kernel_w 3, dilation_w 1: kernel rows `rows`, the next
  * row of the plane `next` floats on (dilation_h rows), inputs `s` floats apart per output.
@@ -40,17 +54,15 @@
  * registers; else each multiply-add loads its input. */
 #define EDGEDIFF_DW_TILE3(NAME, STRIDE, BODY)                                            \
     static void NAME(const float *x, const float *wk, int32_t rows, int32_t next,        \
-                     float *acc, int32_t s) {                                            \
+                     float b, elem_t *dst, int32_t n_px, int32_t act, int32_t s) {       \
         (void)s;                                                                         \
-        float a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];                        \
-        float a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];                        \
+        float a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;            \
         for (int32_t ky = 0; ky < rows; ++ky, wk += 3) {                                 \
             const float *r = x + ky * next;                                              \
             const float w0 = wk[0], w1 = wk[1], w2 = wk[2];                              \
             BODY                                                                         \
         }                                                                                \
-        acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;                              \
-        acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;                              \
+        EDGEDIFF_DW_PUT;                                                                 \
     }
 
 EDGEDIFF_DW_TILE3(edgediff_dw_tile3_s1, 1,
@@ -78,9 +90,9 @@ EDGEDIFF_DW_TILE3(edgediff_dw_tile3_sn, s,
 
 /* 8 outputs at x of any kernel: per tap one weight, 8 inputs s floats apart. */
 static void edgediff_dw_tile(const float *x, const float *wk, int32_t kh, int32_t kw,
-                             int32_t next, int32_t dil_w, float *acc, int32_t s) {
-    float a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    float a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
+                             int32_t next, int32_t dil_w, float b, elem_t *dst, int32_t n_px,
+                             int32_t act, int32_t s) {
+    float a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
     for (int32_t ky = 0; ky < kh; ++ky) {
         for (int32_t kx = 0; kx < kw; ++kx) {
             const float *r = x + ky * next + kx * dil_w;
@@ -95,8 +107,7 @@ static void edgediff_dw_tile(const float *x, const float *wk, int32_t kh, int32_
             a7 = fmaf(r[7 * s], v, a7);
         }
     }
-    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
-    acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
+    EDGEDIFF_DW_PUT;
 }
 
 void EDGEDIFF_DW_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const elem_t *weight,
@@ -104,7 +115,7 @@ void EDGEDIFF_DW_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const elem
     const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
     const int32_t kh = p->kernel_h, kw = p->kernel_w, sh = p->stride_h, sw = p->stride_w;
     const int32_t row = edgediff_conv2d_dw_fpu_row(p), rows = edgediff_conv2d_dw_fpu_rows(p);
-    const int32_t next = p->dilation_h * row, kk = kh * kw;
+    const int32_t next = p->dilation_h * row, kk = kh * kw, act = p->act;
     const int32_t three = kw == 3 && p->dilation_w == 1;
     float *x = (float *)scratch;
     float *wk = (float *)((char *)scratch + edgediff_conv2d_dw_fpu_weights(p));
@@ -125,22 +136,18 @@ void EDGEDIFF_DW_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const elem
             for (int32_t y = 0; y < h_out; ++y) {
                 const float *xr = x + y * sh * row;
                 for (int32_t x0 = 0; x0 < w_out; x0 += EDGEDIFF_DW_PX) {
-                    float acc[EDGEDIFF_DW_PX];
-                    for (int32_t q = 0; q < EDGEDIFF_DW_PX; ++q) {
-                        acc[q] = b;
-                    }
                     const float *xt = xr + x0 * sw;
-                    if (!three) {
-                        edgediff_dw_tile(xt, wk, kh, kw, next, p->dilation_w, acc, sw);
-                    } else if (sw == 1) {
-                        edgediff_dw_tile3_s1(xt, wk, kh, next, acc, 1);
-                    } else if (sw == 2) {
-                        edgediff_dw_tile3_s2(xt, wk, kh, next, acc, 2);
-                    } else {
-                        edgediff_dw_tile3_sn(xt, wk, kh, next, acc, sw);
-                    }
+                    elem_t *d = dst + y * w_out + x0;
                     const int32_t n_px = w_out - x0 < EDGEDIFF_DW_PX ? w_out - x0 : EDGEDIFF_DW_PX;
-                    edgediff_gather_put(dst + y * w_out + x0, 1, acc, n_px, p->act);
+                    if (!three) {
+                        edgediff_dw_tile(xt, wk, kh, kw, next, p->dilation_w, b, d, n_px, act, sw);
+                    } else if (sw == 1) {
+                        edgediff_dw_tile3_s1(xt, wk, kh, next, b, d, n_px, act, 1);
+                    } else if (sw == 2) {
+                        edgediff_dw_tile3_s2(xt, wk, kh, next, b, d, n_px, act, 2);
+                    } else {
+                        edgediff_dw_tile3_sn(xt, wk, kh, next, b, d, n_px, act, sw);
+                    }
                 }
             }
         }
@@ -152,4 +159,5 @@ void EDGEDIFF_DW_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const elem
 #undef EDGEDIFF_DW_TILE3
 #undef EDGEDIFF_DW_O
 #undef EDGEDIFF_DW_L
+#undef EDGEDIFF_DW_PUT
 #undef EDGEDIFF_DW_FPU_NAME

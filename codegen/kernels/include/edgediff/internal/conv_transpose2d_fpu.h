@@ -44,12 +44,12 @@ void EDGEDIFF_CT_FPU_NAME(const conv_transpose2d_params_t *p, const elem_t *in,
             const int32_t n_co = group_end - co < EDGEDIFF_GATHER_CO ? group_end - co
                                                                       : EDGEDIFF_GATHER_CO;
             float b[EDGEDIFF_GATHER_CO];
+            for (int32_t i = 0; i < cin_g; ++i) {
+                edgediff_gather_pack(w + i * kk * EDGEDIFF_GATHER_CO,
+                                     weight + ((grp * cin_g + i) * cout_g + co % cout_g) * kk, kk, 1,
+                                     kk, n_co);
+            }
             for (int32_t c = 0; c < EDGEDIFF_GATHER_CO; ++c) {
-                const elem_t *wc = weight + grp * cin_g * cout_g * kk + (co % cout_g + c) * kk;
-                for (int32_t i = 0; i < cin_g; ++i) {
-                    edgediff_gather_pack(w + i * kk * EDGEDIFF_GATHER_CO + c,
-                                         c < n_co ? wc + i * cout_g * kk : 0, 1, kk);
-                }
                 b[c] = bias && c < n_co ? EDGEDIFF_FPU_LOAD(bias + co + c) : 0.0f;
             }
             const elem_t *src = in + (n * p->c_in + grp * cin_g) * in_plane;

@@ -11,8 +11,8 @@
  * edgediff_gather_tile_*: 4 output channels x 4 outputs, 16 FP32 accumulators in FP
  * registers. For each tap t (x_off, w_off: its offsets into a channel's rows and into its
  * packed weights) and each input channel: 4 input loads (outputs `step` floats apart), 4
- * weight loads (consecutive), 16 fused multiply-adds: 24 instructions and the loop's 3 for
- * 16 MACs. ACCUMULATION: FP32 fmaf (one rounding per multiply-add, so the reference's
+ * weight loads (consecutive), 16 fused multiply-adds: 24 instructions for 16 MACs, and
+ * the loop's few for every two input channels. ACCUMULATION: FP32 fmaf (one rounding per multiply-add, so the reference's
  * gamma_K error bound still holds: it bounds K roundings of at most u each). */
 #ifndef EDGEDIFF_GATHER_FPU_H
 #define EDGEDIFF_GATHER_FPU_H
@@ -24,6 +24,9 @@
 
 #define EDGEDIFF_GATHER_CO EDGEDIFF_FPU_GATHER_CO
 #define EDGEDIFF_GATHER_PX EDGEDIFF_FPU_GATHER_PX
+#if EDGEDIFF_GATHER_CO != 4 || EDGEDIFF_GATHER_PX != 4
+#error "the tiles below are 4 x 4"
+#endif
 
 /* The sums of one tile: the channel block's packed weights w ([channel][tap][CO] with
  * w_ch floats per input channel), the input rows at x (x_ch floats per input channel, x at
@@ -40,6 +43,19 @@ typedef struct {
     a##c##2 = fmaf(x2, wv, a##c##2);                                                     \
     a##c##3 = fmaf(x3, wv, a##c##3)
 
+/* One input channel of a tile: inputs at x (STEP apart), weights at w. */
+#define EDGEDIFF_GATHER_STEP(x, w, STEP)                                                 \
+    do {                                                                                 \
+        const float *xs = (x), *ws = (w);                                                \
+        const float x0 = xs[0], x1 = xs[(STEP)], x2 = xs[2 * (STEP)];                    \
+        const float x3 = xs[3 * (STEP)];                                                 \
+        const float v0 = ws[0], v1 = ws[1], v2 = ws[2], v3 = ws[3];                      \
+        EDGEDIFF_GATHER_Q(0, v0);                                                        \
+        EDGEDIFF_GATHER_Q(1, v1);                                                        \
+        EDGEDIFF_GATHER_Q(2, v2);                                                        \
+        EDGEDIFF_GATHER_Q(3, v3);                                                        \
+    } while (0)
+
 /* acc[c * 4 + p] (seeded by the caller, the bias) += the tile's sums; outputs STEP floats
  * apart in the rows (a constant in the specialised copies). */
 #define EDGEDIFF_GATHER_TILE(NAME, STEP)                                                 \
@@ -52,16 +68,15 @@ typedef struct {
         const int32_t x_ch = g->x_ch, w_ch = g->w_ch, n_ci = g->n_ci;                    \
         for (int32_t t = 0; t < g->taps; ++t) {                                          \
             const float *xp = x + g->x_off[t], *wp = g->w + g->w_off[t];                 \
-            for (int32_t i = 0; i < n_ci; ++i) {                                         \
-                const float x0 = xp[0], x1 = xp[(STEP)], x2 = xp[2 * (STEP)];            \
-                const float x3 = xp[3 * (STEP)];                                         \
-                const float v0 = wp[0], v1 = wp[1], v2 = wp[2], v3 = wp[3];              \
-                EDGEDIFF_GATHER_Q(0, v0);                                                \
-                EDGEDIFF_GATHER_Q(1, v1);                                                \
-                EDGEDIFF_GATHER_Q(2, v2);                                                \
-                EDGEDIFF_GATHER_Q(3, v3);                                                \
-                xp += x_ch;                                                              \
-                wp += w_ch;                                                              \
+            int32_t i = 0;                                                               \
+            for (; i + 2 <= n_ci; i += 2) {                                              \
+                EDGEDIFF_GATHER_STEP(xp, wp, STEP);                                      \
+                EDGEDIFF_GATHER_STEP(xp + x_ch, wp + w_ch, STEP);                        \
+                xp += 2 * x_ch;                                                          \
+                wp += 2 * w_ch;                                                          \
+            }                                                                            \
+            if (i < n_ci) {                                                              \
+                EDGEDIFF_GATHER_STEP(xp, wp, STEP);                                      \
             }                                                                            \
         }                                                                                \
         acc[0] = a00, acc[1] = a01, acc[2] = a02, acc[3] = a03;                          \
@@ -128,22 +143,29 @@ static inline void edgediff_gather_put(elem_t *dst, int32_t step, const float *v
     }
 }
 
-/* w[(j * GATHER_CO + c] = weight[j * stride] for j < count: one channel's column of a
- * packed block (zeros for a channel past the last: weight NULL). */
-static inline void edgediff_gather_pack(float *w, const elem_t *weight, int32_t stride,
-                                        int32_t count) {
-    if (!weight) {
-        for (int32_t j = 0; j < count; ++j) {
-            w[j * EDGEDIFF_GATHER_CO] = 0.0f;
+/* w[j * GATHER_CO + c] = weight[c * c_step + j * j_step] for j < count, c < n_co; zeros for
+ * the channels c >= n_co of a block past the last channel (or the group's). */
+static inline void edgediff_gather_pack(float *w, const elem_t *weight, int32_t c_step,
+                                        int32_t j_step, int32_t count, int32_t n_co) {
+    if (n_co == 4) {
+        const elem_t *w0 = weight, *w1 = w0 + c_step, *w2 = w1 + c_step, *w3 = w2 + c_step;
+        for (int32_t j = 0; j < count; ++j, w += 4) {
+            const int32_t k = j * j_step;
+            w[0] = EDGEDIFF_FPU_LOAD(w0 + k), w[1] = EDGEDIFF_FPU_LOAD(w1 + k);
+            w[2] = EDGEDIFF_FPU_LOAD(w2 + k), w[3] = EDGEDIFF_FPU_LOAD(w3 + k);
         }
         return;
     }
     for (int32_t j = 0; j < count; ++j) {
-        w[j * EDGEDIFF_GATHER_CO] = EDGEDIFF_FPU_LOAD(weight + j * stride);
+        for (int32_t c = 0; c < EDGEDIFF_GATHER_CO; ++c) {
+            w[j * EDGEDIFF_GATHER_CO + c] =
+                c < n_co ? EDGEDIFF_FPU_LOAD(weight + c * c_step + j * j_step) : 0.0f;
+        }
     }
 }
 
 #undef EDGEDIFF_GATHER_Q
+#undef EDGEDIFF_GATHER_STEP
 #undef EDGEDIFF_GATHER_TILE
 
 #endif /* EDGEDIFF_GATHER_FPU_H */
