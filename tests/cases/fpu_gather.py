@@ -1,7 +1,7 @@
 """Kernel cases of the scalar FPU gather convolutions of #14 (fpu/conv1d_, conv2d_dw_ and
 conv_transpose2d_<dtype>_fpu), one per code path the other families' cases leave: depthwise
 3-wide rows at strides 1, 2 and 3 (the constant-offset copies and the computed one), with
-pad 0 and 1, a dilated kernel row (the generic tap loop), dilation over rows, widths that
+pad 0 and 1, dilated kernel rows (the generic tap loop, also for 3 wide), dilation over rows, widths that
 leave a partial tile of 8, a 1x1 image; 1xK convolutions at stride 3 with dilation, even
 kernels, one input channel and output channels that leave a partial block of 4;
 transposed convolutions whose channel blocks end inside a group, phases and rows no tap
@@ -53,8 +53,8 @@ def _conv_t(b: CaseBuilder, name, c_in, c_out, size, k, stride, pad, out_pad=0, 
          output_padding=[0, out_pad] if one_d else [out_pad, out_pad], groups=groups, act=act)
 
 
-DEPTHWISE = ("dwf_tail", "dwf_s2", "dwf_s3_p0", "dwf_dil", "dwf_dil_rows", "dwf_one_pixel",
-             "dwf_1x5")
+DEPTHWISE = ("dwf_tail", "dwf_s2", "dwf_s3_p0", "dwf_dil", "dwf_dil_rows", "dwf_dil_cols",
+             "dwf_one_pixel", "dwf_1x5")
 CONV1D = ("c1f_s3_dil2", "c1f_stem_k4", "c1f_long")
 CONV_T = ("ctf_k4_s2_tail", "ctf_k3_s3_op1", "ctf_k5_s2_groups", "ctf_k2_s1", "ctf_1d_k3_s1",
           "ctf_depthwise", "ctf_gaps")
@@ -71,6 +71,7 @@ def add_cases(b: CaseBuilder) -> None:
     _conv(b, "dwf_s3_p0", 2, 2, (10, 20), 3, stride=3, groups=2, act="silu", bias=False)
     _conv(b, "dwf_dil", 4, 4, (9, 11), 5, pad=4, dil=2, groups=4)  # generic taps, both dilated
     _conv(b, "dwf_dil_rows", 3, 3, (8, 10), 3, pad=(2, 1), dil=(2, 1), groups=3)
+    _conv(b, "dwf_dil_cols", 2, 2, (5, 12), 3, pad=(1, 2), dil=(1, 2), groups=2)  # 3 wide, dilated
     _conv(b, "dwf_one_pixel", 3, 3, (1, 1), 3, pad=1, groups=3)
     _conv(b, "dwf_1x5", 6, 6, (3, 12), (1, 5), stride=(1, 2), pad=(0, 2), groups=6, act="silu")
     _conv(b, "c1f_s3_dil2", 5, 6, (40,), 3, stride=3, pad=2, dil=2, act="silu")

@@ -180,10 +180,12 @@ static inline int32_t edgediff_conv2d_dw_fpu_rows(const conv2d_params_t *p) {
     return (p->h_out - 1) * p->stride_h + (p->kernel_h - 1) * p->dilation_h + 1;
 }
 static inline int32_t edgediff_conv2d_dw_fpu_weights(const conv2d_params_t *p) {
-    return edgediff_scratch_round(edgediff_conv2d_dw_fpu_rows(p) * edgediff_conv2d_dw_fpu_row(p) * 4);
+    return edgediff_scratch_round(edgediff_conv2d_dw_fpu_rows(p) * edgediff_conv2d_dw_fpu_row(p) *
+                                  4);
 }
 static inline int32_t edgediff_conv2d_dw_f32_fpu_get_buffer_size(const conv2d_params_t *p) {
-    return edgediff_conv2d_dw_fpu_weights(p) + edgediff_scratch_round(p->kernel_h * p->kernel_w * 4);
+    return edgediff_conv2d_dw_fpu_weights(p) +
+           edgediff_scratch_round(p->kernel_h * p->kernel_w * 4);
 }
 static inline int32_t edgediff_conv2d_dw_f16_fpu_get_buffer_size(const conv2d_params_t *p) {
     return edgediff_conv2d_dw_f32_fpu_get_buffer_size(p);

@@ -58,8 +58,8 @@ void EDGEDIFF_CONV1D_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const 
                     const int32_t n_px = w_out - x0 < EDGEDIFF_GATHER_PX ? w_out - x0
                                                                           : EDGEDIFF_GATHER_PX;
                     for (int32_t c = 0; c < n_co; ++c) {
-                        edgediff_gather_put(dst + c * out_plane + x0, 1, acc + c * EDGEDIFF_GATHER_PX,
-                                            n_px, p->act);
+                        edgediff_gather_put(dst + c * out_plane + x0, 1,
+                                            acc + c * EDGEDIFF_GATHER_PX, n_px, p->act);
                     }
                 }
             }

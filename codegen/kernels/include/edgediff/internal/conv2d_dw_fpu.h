@@ -11,8 +11,8 @@
  * loads the (8 - 1) * stride + 3 inputs the tile's 24 multiply-adds read once (the copies
  * for strides 1 and 2 use constant offsets); any other kernel row loads a weight and 8
  * inputs per tap. No tails: rows are padded to whole tiles, a partial tile's extra outputs
- * are never stored. ACCUMULATION: FP32 fmaf seeded with the bias, in the reference's tap
- * order, activation on the FP32 sum, one rounding on store. */
+ * are never stored. ACCUMULATION: FP32 fused multiply-adds (EDGEDIFF_FMA) seeded with
+ * the bias, in the reference's tap order, activation on the FP32 sum, one rounding on store. */
 #ifndef EDGEDIFF_DW_FPU_NAME
 #error "define EDGEDIFF_DW_FPU_NAME before including this header"
 #endif
@@ -24,14 +24,14 @@
 
 #define EDGEDIFF_DW_PX EDGEDIFF_FPU_DW_PX
 #define EDGEDIFF_DW_Q(q, S)                                                              \
-    a##q = fmaf(r[(q) * (S)], w0, a##q);                                                 \
-    a##q = fmaf(r[(q) * (S) + 1], w1, a##q);                                             \
-    a##q = fmaf(r[(q) * (S) + 2], w2, a##q)
+    a##q = EDGEDIFF_FMA(r[(q) * (S)], w0, a##q);                                          \
+    a##q = EDGEDIFF_FMA(r[(q) * (S) + 1], w1, a##q);                                      \
+    a##q = EDGEDIFF_FMA(r[(q) * (S) + 2], w2, a##q)
 /* output q from the loaded inputs i0, i1, i2 of the window */
 #define EDGEDIFF_DW_O(q, i0, i1, i2)                                                     \
-    a##q = fmaf(x##i0, w0, a##q);                                                        \
-    a##q = fmaf(x##i1, w1, a##q);                                                        \
-    a##q = fmaf(x##i2, w2, a##q)
+    a##q = EDGEDIFF_FMA(x##i0, w0, a##q);                                                 \
+    a##q = EDGEDIFF_FMA(x##i1, w1, a##q);                                                 \
+    a##q = EDGEDIFF_FMA(x##i2, w2, a##q)
 #define EDGEDIFF_DW_L(i) const float x##i = r[i]
 /* The tile's 8 sums to dst: a whole tile without activation straight from the registers,
  * else through gather_put (n_px outputs, the activation). */
@@ -97,14 +97,14 @@ static void edgediff_dw_tile(const float *x, const float *wk, int32_t kh, int32_
         for (int32_t kx = 0; kx < kw; ++kx) {
             const float *r = x + ky * next + kx * dil_w;
             const float v = *wk++;
-            a0 = fmaf(r[0], v, a0);
-            a1 = fmaf(r[s], v, a1);
-            a2 = fmaf(r[2 * s], v, a2);
-            a3 = fmaf(r[3 * s], v, a3);
-            a4 = fmaf(r[4 * s], v, a4);
-            a5 = fmaf(r[5 * s], v, a5);
-            a6 = fmaf(r[6 * s], v, a6);
-            a7 = fmaf(r[7 * s], v, a7);
+            a0 = EDGEDIFF_FMA(r[0], v, a0);
+            a1 = EDGEDIFF_FMA(r[s], v, a1);
+            a2 = EDGEDIFF_FMA(r[2 * s], v, a2);
+            a3 = EDGEDIFF_FMA(r[3 * s], v, a3);
+            a4 = EDGEDIFF_FMA(r[4 * s], v, a4);
+            a5 = EDGEDIFF_FMA(r[5 * s], v, a5);
+            a6 = EDGEDIFF_FMA(r[6 * s], v, a6);
+            a7 = EDGEDIFF_FMA(r[7 * s], v, a7);
         }
     }
     EDGEDIFF_DW_PUT;

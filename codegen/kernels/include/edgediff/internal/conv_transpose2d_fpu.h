@@ -46,8 +46,8 @@ void EDGEDIFF_CT_FPU_NAME(const conv_transpose2d_params_t *p, const elem_t *in,
             float b[EDGEDIFF_GATHER_CO];
             for (int32_t i = 0; i < cin_g; ++i) {
                 edgediff_gather_pack(w + i * kk * EDGEDIFF_GATHER_CO,
-                                     weight + ((grp * cin_g + i) * cout_g + co % cout_g) * kk, kk, 1,
-                                     kk, n_co);
+                                     weight + ((grp * cin_g + i) * cout_g + co % cout_g) * kk,
+                                     kk, 1, kk, n_co);
             }
             for (int32_t c = 0; c < EDGEDIFF_GATHER_CO; ++c) {
                 b[c] = bias && c < n_co ? EDGEDIFF_FPU_LOAD(bias + co + c) : 0.0f;
@@ -59,7 +59,8 @@ void EDGEDIFF_CT_FPU_NAME(const conv_transpose2d_params_t *p, const elem_t *in,
             }
             for (int32_t y = 0; y < h_out; ++y) {
                 int32_t ky0 = 0, iy0 = 0;
-                const int32_t n_ky = edgediff_transpose_taps(y, p->pad_h, sh, kh, h_in, &ky0, &iy0);
+                const int32_t n_ky =
+                    edgediff_transpose_taps(y, p->pad_h, sh, kh, h_in, &ky0, &iy0);
                 /* the n_ky consecutive rows iy0 - t sit in slots (iy0 - t) % rows (distinct):
                  * copy those not already there, so each input row is copied once per block
                  * of output channels */

@@ -12,13 +12,16 @@
  * registers. For each tap t (x_off, w_off: its offsets into a channel's rows and into its
  * packed weights) and each input channel: 4 input loads (outputs `step` floats apart), 4
  * weight loads (consecutive), 16 fused multiply-adds: 24 instructions for 16 MACs, and
- * the loop's few for every two input channels. ACCUMULATION: FP32 fmaf (one rounding per multiply-add, so the reference's
- * gamma_K error bound still holds: it bounds K roundings of at most u each). */
+ * the loop's few for every two input channels. ACCUMULATION: FP32 fused multiply-adds
+ * (EDGEDIFF_FMA of fpu_math.h: libm's fmaf would be a call on the Arm builds); one rounding
+ * per multiply-add, so the reference's gamma_K error bound still holds (it bounds K
+ * roundings of at most u each). */
 #ifndef EDGEDIFF_GATHER_FPU_H
 #define EDGEDIFF_GATHER_FPU_H
 
 #include <math.h>
 
+#include "edgediff/internal/fpu_math.h"
 #include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels_fpu.h"
 
@@ -38,10 +41,10 @@ typedef struct {
 } edgediff_gather_t;
 
 #define EDGEDIFF_GATHER_Q(c, wv)                                                         \
-    a##c##0 = fmaf(x0, wv, a##c##0);                                                     \
-    a##c##1 = fmaf(x1, wv, a##c##1);                                                     \
-    a##c##2 = fmaf(x2, wv, a##c##2);                                                     \
-    a##c##3 = fmaf(x3, wv, a##c##3)
+    a##c##0 = EDGEDIFF_FMA(x0, wv, a##c##0);                                              \
+    a##c##1 = EDGEDIFF_FMA(x1, wv, a##c##1);                                              \
+    a##c##2 = EDGEDIFF_FMA(x2, wv, a##c##2);                                              \
+    a##c##3 = EDGEDIFF_FMA(x3, wv, a##c##3)
 
 /* One input channel of a tile: inputs at x (STEP apart), weights at w. */
 #define EDGEDIFF_GATHER_STEP(x, w, STEP)                                                 \
