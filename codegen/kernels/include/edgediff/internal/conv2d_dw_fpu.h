@@ -7,12 +7,13 @@
  * rows and columns its outputs read are copied into the scratch with the zero padding
  * around them (FP16 widened here, once per layer), and its kernel_h x kernel_w weights;
  * then each output row runs in tiles of EDGEDIFF_FPU_DW_PX (8) outputs, 8 FP32 accumulators
- * in FP registers. A 3-wide kernel row (dilation_w 1) keeps its 3 weights in registers and
- * loads the (8 - 1) * stride + 3 inputs the tile's 24 multiply-adds read once (the copies
- * for strides 1 and 2 use constant offsets); any other kernel row loads a weight and 8
- * inputs per tap. No tails: rows are padded to whole tiles, a partial tile's extra outputs
- * are never stored. ACCUMULATION: FP32 fused multiply-adds (EDGEDIFF_FMA) seeded with
- * the bias, in the reference's tap order, activation on the FP32 sum, one rounding on store. */
+ * in FP registers. A 3x3 kernel (dilation_w 1) keeps its 9 weights in registers across an
+ * output row and loads the (8 - 1) * stride + 3 inputs a kernel row's 24 multiply-adds
+ * read once (the copies for strides 1 and 2 use constant offsets); any other kernel loads
+ * a weight and 8 inputs per tap. No tails: rows are padded to whole tiles, a partial
+ * tile's extra outputs are never stored. ACCUMULATION: FP32 fused multiply-adds
+ * (EDGEDIFF_FMA) seeded with the bias, in the reference's tap order, activation on the FP32
+ * sum, one rounding on store. */
 #ifndef EDGEDIFF_DW_FPU_NAME
 #error "define EDGEDIFF_DW_FPU_NAME before including this header"
 #endif
@@ -48,45 +49,58 @@
         }                                                                                \
     } while (0)
 
-/* 8 outputs at x of a kernel with kernel_w 3, dilation_w 1: kernel rows `rows`, the next
- * row of the plane `next` floats on (dilation_h rows), inputs `s` floats apart per output.
- * STRIDE 1 or 2: the (8 - 1) * s + 3 inputs of the window are loaded once each into
- * registers; else each multiply-add loads its input. */
-#define EDGEDIFF_DW_TILE3(NAME, STRIDE, BODY)                                            \
-    static void NAME(const float *x, const float *wk, int32_t rows, int32_t next,        \
-                     float b, elem_t *dst, int32_t n_px, int32_t act, int32_t s) {       \
+/* One kernel row of a tile: the inputs at r, the weights w0, w1, w2. */
+#define EDGEDIFF_DW_KROW(R, K0, K1, K2, BODY)                                            \
+    do {                                                                                 \
+        const float *r = (R);                                                            \
+        const float w0 = (K0), w1 = (K1), w2 = (K2);                                     \
+        BODY                                                                             \
+    } while (0)
+
+/* An output row of a 3x3 kernel (dilation_w 1; kernel rows `next` floats apart in the
+ * plane x): its 9 weights held in registers across the row, tiles of 8 outputs `s` floats
+ * apart. STRIDE 1 or 2: each tile loads the (8 - 1) * s + 3 inputs of a kernel row's
+ * window once each into registers; else each multiply-add loads its input. */
+#define EDGEDIFF_DW_ROW3(NAME, STRIDE, BODY)                                             \
+    static void NAME(const float *x, const float *wk, int32_t next, float b, elem_t *out,\
+                     int32_t w_out, int32_t act, int32_t s) {                            \
         (void)s;                                                                         \
-        float a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;            \
-        for (int32_t ky = 0; ky < rows; ++ky, wk += 3) {                                 \
-            const float *r = x + ky * next;                                              \
-            const float w0 = wk[0], w1 = wk[1], w2 = wk[2];                              \
-            BODY                                                                         \
+        const float k0 = wk[0], k1 = wk[1], k2 = wk[2], k3 = wk[3], k4 = wk[4];          \
+        const float k5 = wk[5], k6 = wk[6], k7 = wk[7], k8 = wk[8];                      \
+        for (int32_t x0 = 0; x0 < w_out; x0 += EDGEDIFF_DW_PX) {                         \
+            const float *r0 = x + x0 * (STRIDE);                                         \
+            float a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;        \
+            EDGEDIFF_DW_KROW(r0, k0, k1, k2, BODY);                                      \
+            EDGEDIFF_DW_KROW(r0 + next, k3, k4, k5, BODY);                               \
+            EDGEDIFF_DW_KROW(r0 + 2 * next, k6, k7, k8, BODY);                           \
+            elem_t *dst = out + x0;                                                      \
+            const int32_t n_px = w_out - x0 < EDGEDIFF_DW_PX ? w_out - x0 : EDGEDIFF_DW_PX;\
+            EDGEDIFF_DW_PUT;                                                             \
         }                                                                                \
-        EDGEDIFF_DW_PUT;                                                                 \
     }
 
-EDGEDIFF_DW_TILE3(edgediff_dw_tile3_s1, 1,
-                  EDGEDIFF_DW_L(0); EDGEDIFF_DW_L(1); EDGEDIFF_DW_L(2); EDGEDIFF_DW_L(3);
-                  EDGEDIFF_DW_L(4); EDGEDIFF_DW_L(5); EDGEDIFF_DW_L(6); EDGEDIFF_DW_L(7);
-                  EDGEDIFF_DW_L(8); EDGEDIFF_DW_L(9);
-                  EDGEDIFF_DW_O(0, 0, 1, 2); EDGEDIFF_DW_O(1, 1, 2, 3);
-                  EDGEDIFF_DW_O(2, 2, 3, 4); EDGEDIFF_DW_O(3, 3, 4, 5);
-                  EDGEDIFF_DW_O(4, 4, 5, 6); EDGEDIFF_DW_O(5, 5, 6, 7);
-                  EDGEDIFF_DW_O(6, 6, 7, 8); EDGEDIFF_DW_O(7, 7, 8, 9);)
-EDGEDIFF_DW_TILE3(edgediff_dw_tile3_s2, 2,
-                  EDGEDIFF_DW_L(0); EDGEDIFF_DW_L(1); EDGEDIFF_DW_L(2); EDGEDIFF_DW_L(3);
-                  EDGEDIFF_DW_L(4); EDGEDIFF_DW_L(5); EDGEDIFF_DW_L(6); EDGEDIFF_DW_L(7);
-                  EDGEDIFF_DW_L(8); EDGEDIFF_DW_L(9); EDGEDIFF_DW_L(10); EDGEDIFF_DW_L(11);
-                  EDGEDIFF_DW_L(12); EDGEDIFF_DW_L(13); EDGEDIFF_DW_L(14); EDGEDIFF_DW_L(15);
-                  EDGEDIFF_DW_L(16);
-                  EDGEDIFF_DW_O(0, 0, 1, 2); EDGEDIFF_DW_O(1, 2, 3, 4);
-                  EDGEDIFF_DW_O(2, 4, 5, 6); EDGEDIFF_DW_O(3, 6, 7, 8);
-                  EDGEDIFF_DW_O(4, 8, 9, 10); EDGEDIFF_DW_O(5, 10, 11, 12);
-                  EDGEDIFF_DW_O(6, 12, 13, 14); EDGEDIFF_DW_O(7, 14, 15, 16);)
-EDGEDIFF_DW_TILE3(edgediff_dw_tile3_sn, s,
-                  EDGEDIFF_DW_Q(0, s); EDGEDIFF_DW_Q(1, s); EDGEDIFF_DW_Q(2, s);
-                  EDGEDIFF_DW_Q(3, s); EDGEDIFF_DW_Q(4, s); EDGEDIFF_DW_Q(5, s);
-                  EDGEDIFF_DW_Q(6, s); EDGEDIFF_DW_Q(7, s);)
+EDGEDIFF_DW_ROW3(edgediff_dw_row3_s1, 1,
+                 EDGEDIFF_DW_L(0); EDGEDIFF_DW_L(1); EDGEDIFF_DW_L(2); EDGEDIFF_DW_L(3);
+                 EDGEDIFF_DW_L(4); EDGEDIFF_DW_L(5); EDGEDIFF_DW_L(6); EDGEDIFF_DW_L(7);
+                 EDGEDIFF_DW_L(8); EDGEDIFF_DW_L(9);
+                 EDGEDIFF_DW_O(0, 0, 1, 2); EDGEDIFF_DW_O(1, 1, 2, 3);
+                 EDGEDIFF_DW_O(2, 2, 3, 4); EDGEDIFF_DW_O(3, 3, 4, 5);
+                 EDGEDIFF_DW_O(4, 4, 5, 6); EDGEDIFF_DW_O(5, 5, 6, 7);
+                 EDGEDIFF_DW_O(6, 6, 7, 8); EDGEDIFF_DW_O(7, 7, 8, 9);)
+EDGEDIFF_DW_ROW3(edgediff_dw_row3_s2, 2,
+                 EDGEDIFF_DW_L(0); EDGEDIFF_DW_L(1); EDGEDIFF_DW_L(2); EDGEDIFF_DW_L(3);
+                 EDGEDIFF_DW_L(4); EDGEDIFF_DW_L(5); EDGEDIFF_DW_L(6); EDGEDIFF_DW_L(7);
+                 EDGEDIFF_DW_L(8); EDGEDIFF_DW_L(9); EDGEDIFF_DW_L(10); EDGEDIFF_DW_L(11);
+                 EDGEDIFF_DW_L(12); EDGEDIFF_DW_L(13); EDGEDIFF_DW_L(14); EDGEDIFF_DW_L(15);
+                 EDGEDIFF_DW_L(16);
+                 EDGEDIFF_DW_O(0, 0, 1, 2); EDGEDIFF_DW_O(1, 2, 3, 4);
+                 EDGEDIFF_DW_O(2, 4, 5, 6); EDGEDIFF_DW_O(3, 6, 7, 8);
+                 EDGEDIFF_DW_O(4, 8, 9, 10); EDGEDIFF_DW_O(5, 10, 11, 12);
+                 EDGEDIFF_DW_O(6, 12, 13, 14); EDGEDIFF_DW_O(7, 14, 15, 16);)
+EDGEDIFF_DW_ROW3(edgediff_dw_row3_sn, s,
+                 EDGEDIFF_DW_Q(0, s); EDGEDIFF_DW_Q(1, s); EDGEDIFF_DW_Q(2, s);
+                 EDGEDIFF_DW_Q(3, s); EDGEDIFF_DW_Q(4, s); EDGEDIFF_DW_Q(5, s);
+                 EDGEDIFF_DW_Q(6, s); EDGEDIFF_DW_Q(7, s);)
 
 /* 8 outputs at x of any kernel: per tap one weight, 8 inputs s floats apart. */
 static void edgediff_dw_tile(const float *x, const float *wk, int32_t kh, int32_t kw,
@@ -116,7 +130,7 @@ void EDGEDIFF_DW_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const elem
     const int32_t kh = p->kernel_h, kw = p->kernel_w, sh = p->stride_h, sw = p->stride_w;
     const int32_t row = edgediff_conv2d_dw_fpu_row(p), rows = edgediff_conv2d_dw_fpu_rows(p);
     const int32_t next = p->dilation_h * row, kk = kh * kw, act = p->act;
-    const int32_t three = kw == 3 && p->dilation_w == 1;
+    const int32_t three = kh == 3 && kw == 3 && p->dilation_w == 1;
     float *x = (float *)scratch;
     float *wk = (float *)((char *)scratch + edgediff_conv2d_dw_fpu_weights(p));
     for (int32_t n = 0; n < p->n; ++n) {
@@ -135,18 +149,19 @@ void EDGEDIFF_DW_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const elem
             elem_t *dst = out + (n * p->c_out + c) * h_out * w_out;
             for (int32_t y = 0; y < h_out; ++y) {
                 const float *xr = x + y * sh * row;
-                for (int32_t x0 = 0; x0 < w_out; x0 += EDGEDIFF_DW_PX) {
-                    const float *xt = xr + x0 * sw;
-                    elem_t *d = dst + y * w_out + x0;
-                    const int32_t n_px = w_out - x0 < EDGEDIFF_DW_PX ? w_out - x0 : EDGEDIFF_DW_PX;
-                    if (!three) {
-                        edgediff_dw_tile(xt, wk, kh, kw, next, p->dilation_w, b, d, n_px, act, sw);
-                    } else if (sw == 1) {
-                        edgediff_dw_tile3_s1(xt, wk, kh, next, b, d, n_px, act, 1);
-                    } else if (sw == 2) {
-                        edgediff_dw_tile3_s2(xt, wk, kh, next, b, d, n_px, act, 2);
-                    } else {
-                        edgediff_dw_tile3_sn(xt, wk, kh, next, b, d, n_px, act, sw);
+                elem_t *d = dst + y * w_out;
+                if (three && sw == 1) {
+                    edgediff_dw_row3_s1(xr, wk, next, b, d, w_out, act, 1);
+                } else if (three && sw == 2) {
+                    edgediff_dw_row3_s2(xr, wk, next, b, d, w_out, act, 2);
+                } else if (three) {
+                    edgediff_dw_row3_sn(xr, wk, next, b, d, w_out, act, sw);
+                } else {
+                    for (int32_t x0 = 0; x0 < w_out; x0 += EDGEDIFF_DW_PX) {
+                        const int32_t n_px = w_out - x0 < EDGEDIFF_DW_PX ? w_out - x0
+                                                                          : EDGEDIFF_DW_PX;
+                        edgediff_dw_tile(xr + x0 * sw, wk, kh, kw, next, p->dilation_w, b,
+                                         d + x0, n_px, act, sw);
                     }
                 }
             }
@@ -156,7 +171,8 @@ void EDGEDIFF_DW_FPU_NAME(const conv2d_params_t *p, const elem_t *in, const elem
 
 #undef EDGEDIFF_DW_PX
 #undef EDGEDIFF_DW_Q
-#undef EDGEDIFF_DW_TILE3
+#undef EDGEDIFF_DW_ROW3
+#undef EDGEDIFF_DW_KROW
 #undef EDGEDIFF_DW_O
 #undef EDGEDIFF_DW_L
 #undef EDGEDIFF_DW_PUT
