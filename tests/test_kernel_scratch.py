@@ -135,7 +135,8 @@ def _conv1d_shape(rng: random.Random) -> dict:
     h_in, w_in = rng.randint(1, 4), rng.randint(kw * dw, 300)
     pw = rng.randint(0, kw // 2 + 1)
     return dict(n=rng.randint(1, 2), c_in=rng.randint(1, 64), h_in=h_in, w_in=w_in,
-                c_out=rng.randint(1, 64), h_out=h_in, w_out=(w_in + 2 * pw - (kw - 1) * dw - 1) // sw + 1,
+                c_out=rng.randint(1, 64), h_out=h_in,
+                w_out=(w_in + 2 * pw - (kw - 1) * dw - 1) // sw + 1,
                 kernel_h=1, kernel_w=kw, stride_h=1, stride_w=sw, pad_h=0, pad_w=pw,
                 dilation_h=1, dilation_w=dw, groups=1, act=rng.choice([0, 1, 2]))
 

@@ -1,9 +1,10 @@
 """Kernel cases of the scalar FPU gather convolutions of #14 (fpu/conv1d_, conv2d_dw_ and
 conv_transpose2d_<dtype>_fpu), one per code path the other families' cases leave: depthwise
-3-wide rows at strides 1, 2 and 3 (the constant-offset copies and the computed one), with
-pad 0 and 1, dilated kernel rows (the generic tap loop, also for 3 wide), dilation over rows, widths that
-leave a partial tile of 8, a 1x1 image; 1xK convolutions at stride 3 with dilation, even
-kernels, one input channel and output channels that leave a partial block of 4;
+3x3 at strides 1, 2 and 3 (the constant-offset copies and the computed one), with pad 0
+and 1, dilated kernel rows (the generic tap loop, also for 3 wide), dilation over rows,
+other kernels (5x5, 1x5: the generic loop), widths that leave a partial tile of 8, a 1x1
+image; 1xK convolutions at stride 3 with dilation, even kernels, one input channel and
+output channels that leave a partial block of 4;
 transposed convolutions whose channel blocks end inside a group, phases and rows no tap
 reaches (stride past the kernel), stride 1, and a group of one channel. Small: this image
 shares the cortex-m55's RAM with the other families.

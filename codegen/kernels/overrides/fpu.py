@@ -154,7 +154,8 @@ def _tiles(count: int, tile: int) -> int:
 def conv1d_scratch(p: dict) -> int:
     """conv1d_<dtype>_fpu: one padded row per input channel (whole tiles of outputs), then
     the packed weights of a block of output channels."""
-    row = (_tiles(p["w_out"], GATHER_PX) - 1) * p["stride_w"] + (p["kernel_w"] - 1) * p["dilation_w"] + 1
+    row = ((_tiles(p["w_out"], GATHER_PX) - 1) * p["stride_w"]
+           + (p["kernel_w"] - 1) * p["dilation_w"] + 1)
     return round_up(p["c_in"] * row * 4) + round_up(p["c_in"] * p["kernel_w"] * GATHER_CO * 4)
 
 
@@ -170,7 +171,8 @@ def conv1d_applies(p: dict) -> bool:
 def depthwise_scratch(p: dict) -> int:
     """conv2d_dw_<dtype>_fpu: one channel's padded plane (the rows and columns its outputs
     read, whole tiles), then its weights."""
-    row = (_tiles(p["w_out"], DW_PX) - 1) * p["stride_w"] + (p["kernel_w"] - 1) * p["dilation_w"] + 1
+    row = ((_tiles(p["w_out"], DW_PX) - 1) * p["stride_w"]
+           + (p["kernel_w"] - 1) * p["dilation_w"] + 1)
     rows = (p["h_out"] - 1) * p["stride_h"] + (p["kernel_h"] - 1) * p["dilation_h"] + 1
     return round_up(rows * row * 4) + round_up(p["kernel_h"] * p["kernel_w"] * 4)
 
