@@ -60,4 +60,6 @@ def add_cases(b: CaseBuilder) -> None:
 # the depthwise conv1d runs conv2d_dw_*_fpu on the vector targets too (no vector kernel takes it).
 FPU_CASES = {**dict.fromkeys(SIMD_CASES, "conv_transpose2d"), "conv1d_k3": "conv1d",
              "conv1d_k5_s2": "conv1d", "conv1d_depthwise_k7": "conv2d_dw"}
+# The 1xK ones run conv1d_*_{mve,rvv} on the vector targets.
+SIMD_CASES = {**dict.fromkeys(SIMD_CASES), "conv1d_k3": "conv1d", "conv1d_k5_s2": "conv1d"}
 FPU_ON_VECTOR = {"conv1d_depthwise_k7"}
