@@ -33,14 +33,18 @@ BINARY_FIELDS = ["n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel
 # attention_params_t's integer fields (its float `scale` stays 0: no size depends on it)
 ATTENTION_FIELDS = ["batch", "lq", "lk", "d", "dv", "causal"]
 LINEAR_FIELDS = ["rows", "in_features", "out_features", "act"]
+CONV_T_FIELDS = ["n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel_h", "kernel_w",
+                 "stride_h", "stride_w", "pad_h", "pad_w", "groups", "act"]
 SHAPES_PER_KERNEL = 300
 
 
 def _family(function: str) -> tuple[str, list[str]]:
     if function.startswith(("binary_conv2d_", "binary_weight_conv2d_")):
         return "binary_conv2d_params_t", BINARY_FIELDS
-    if function.startswith("conv2d_"):
+    if function.startswith(("conv2d_", "conv1d_")):
         return "conv2d_params_t", CONV_FIELDS
+    if function.startswith("conv_transpose2d_"):
+        return "conv_transpose2d_params_t", CONV_T_FIELDS
     if function.startswith("attention_"):
         return "attention_params_t", ATTENTION_FIELDS
     if function.startswith("linear_"):
@@ -125,6 +129,46 @@ def _float_conv_shape(rng: random.Random) -> dict:
     return {**{f: p[f] for f in BINARY_FIELDS if f in p}, "words": -(-p["c_in"] // 32)}
 
 
+def _conv1d_shape(rng: random.Random) -> dict:
+    """A 1xK layer (conv1d_*_fpu): any kernel_w, stride, padding and dilation along the row."""
+    kw, sw, dw = rng.randint(1, 9), rng.randint(1, 3), rng.randint(1, 3)
+    h_in, w_in = rng.randint(1, 4), rng.randint(kw * dw, 300)
+    pw = rng.randint(0, kw // 2 + 1)
+    return dict(n=rng.randint(1, 2), c_in=rng.randint(1, 64), h_in=h_in, w_in=w_in,
+                c_out=rng.randint(1, 64), h_out=h_in,
+                w_out=(w_in + 2 * pw - (kw - 1) * dw - 1) // sw + 1,
+                kernel_h=1, kernel_w=kw, stride_h=1, stride_w=sw, pad_h=0, pad_w=pw,
+                dilation_h=1, dilation_w=dw, groups=1, act=rng.choice([0, 1, 2]))
+
+
+def _depthwise_shape(rng: random.Random) -> dict:
+    """A depthwise layer (conv2d_dw_*_fpu): groups == channels, any kernel and stride."""
+    kh, kw = rng.randint(1, 7), rng.randint(1, 7)
+    sh, sw, dh, dw = rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 2), rng.randint(1, 2)
+    ph, pw = rng.randint(0, kh // 2 + 1), rng.randint(0, kw // 2 + 1)
+    h_in, w_in = rng.randint(kh * dh, 90), rng.randint(kw * dw, 140)
+    c = rng.randint(2, 256)
+    return dict(n=rng.randint(1, 2), c_in=c, h_in=h_in, w_in=w_in, c_out=c,
+                h_out=(h_in + 2 * ph - (kh - 1) * dh - 1) // sh + 1,
+                w_out=(w_in + 2 * pw - (kw - 1) * dw - 1) // sw + 1, kernel_h=kh, kernel_w=kw,
+                stride_h=sh, stride_w=sw, pad_h=ph, pad_w=pw, dilation_h=dh, dilation_w=dw,
+                groups=c, act=rng.choice([0, 1, 2]))
+
+
+def _conv_t_shape(rng: random.Random) -> dict:
+    """A transposed convolution: any kernel, stride, padding, output_padding and groups."""
+    kh, kw, sh, sw = rng.randint(1, 6), rng.randint(1, 6), rng.randint(1, 4), rng.randint(1, 4)
+    ph, pw = rng.randint(0, kh - 1), rng.randint(0, kw - 1)
+    g = rng.choice([1, 1, 2, 4])
+    h_in, w_in = rng.randint(1, 40), rng.randint(1, 100)
+    h_out = (h_in - 1) * sh - 2 * ph + kh + rng.randint(0, sh - 1)
+    w_out = (w_in - 1) * sw - 2 * pw + kw + rng.randint(0, sw - 1)
+    return dict(n=rng.randint(1, 2), c_in=g * rng.randint(1, 64), h_in=h_in, w_in=w_in,
+                c_out=g * rng.randint(1, 64), h_out=max(h_out, 1), w_out=max(w_out, 1),
+                kernel_h=kh, kernel_w=kw, stride_h=sh, stride_w=sw, pad_h=ph, pad_w=pw, groups=g,
+                act=rng.choice([0, 1, 2]))
+
+
 def _attention_shape(rng: random.Random) -> dict:
     lq = rng.randint(1, 300)
     return dict(batch=rng.randint(1, 8), lq=lq, lk=rng.choice([lq, rng.randint(1, 20000)]),
@@ -133,7 +177,10 @@ def _attention_shape(rng: random.Random) -> dict:
 
 def _shapes(o, rng: random.Random) -> list[dict]:
     """Random shapes the kernel takes (its predicate), SHAPES_PER_KERNEL of them."""
-    make = (_float_conv_shape if o.function.startswith("binary_weight_") else
+    make = (_conv1d_shape if o.function.startswith("conv1d_") else
+            _depthwise_shape if o.function.startswith("conv2d_dw_") else
+            _conv_t_shape if o.function.startswith("conv_transpose2d_") else
+            _float_conv_shape if o.function.startswith("binary_weight_") else
             _binary_shape if o.function.startswith("binary_") else
             _attention_shape if o.function.startswith("attention_") else _linear_shape if o.function.startswith("linear_") else _conv_shape)
     shapes = []
@@ -155,7 +202,10 @@ def test_c_getters_equal_python_rules(tmp_path):
                                                "binary_weight_conv2d_f32_rvv",
                                                "attention_f32", "attention_f16",
                                                "attention_f16_mve", "attention_f32_rvv",
-                                               "linear_f16_fpu"}
+                                               "linear_f16_fpu", "conv1d_f32_fpu",
+                                               "conv1d_f16_fpu", "conv2d_dw_f32_fpu",
+                                               "conv2d_dw_f16_fpu", "conv_transpose2d_f32_fpu",
+                                               "conv_transpose2d_f16_fpu"}
     source = tmp_path / "getters.c"
     source.write_text(_program(overrides))
     exe = tmp_path / "getters"

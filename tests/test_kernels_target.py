@@ -24,7 +24,7 @@ SIGN_PACK_KERNEL = {("cortex-m55", "f16"): "_mve", ("rv32v", "f16"): "_rvv"}
 BINARY_WEIGHT_CONV_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}  # elsewhere: the reference
 # The float kernels: every float case runs the ISA kernel (suffix) on these targets, and the
 # reference elsewhere, except the cases that ISA's predicates refuse or it has no kernel for:
-# a depthwise conv (groups), PReLU, an add on [N, C] operands (rank 2) and, on MVE, ReLU.
+# PReLU, an add on [N, C] operands (rank 2) and, on MVE, ReLU.
 # On a scalar FPU target (ISA feature "fpu" and no vector unit: rv32, cortex-m4, and
 # cortex-m7/m33 once their target.toml lists it) the ISA kernel is the _fpu one, for the ops
 # of FPU_OPS; the vector targets run it for the cases of FLOAT_FPU_CASES (their vector
@@ -36,15 +36,16 @@ FLOAT_ISA_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}
 FPU_TARGETS = {"rv32", "cortex-m4", "cortex-m7", "cortex-m33"}
 FPU_CASES = {"conv3x3": "conv2d", "conv3x3_odd": "conv2d", "conv3x3_wide_out": "conv2d",
              "conv3x3_s2": "conv2d", "conv1x1": "conv2d_1x1", "conv1x1_odd": "conv2d_1x1",
-             "conv3x3_tail": "conv2d", "conv3x3_s2_odd": "conv2d", "conv3x3_narrow": "conv2d"}
+             "conv3x3_tail": "conv2d", "conv3x3_s2_odd": "conv2d", "conv3x3_narrow": "conv2d",
+             "conv_depthwise": "conv2d_dw"}
 FPU_OPS = {"linear", "group_norm", "silu", "add", "sub", "mul", "concat", "upsample_nearest2d"}
 FLOAT_REFERENCE_CASES = {
-    "rv32v": {"conv_depthwise", "prelu", "prelu_shared", "prelu_shared_nc", "upsample_3x"},
-    "cortex-m55": {"conv_depthwise", "relu", "prelu", "prelu_shared", "prelu_shared_nc",
+    "rv32v": {"prelu", "prelu_shared", "prelu_shared_nc", "upsample_3x"},
+    "cortex-m55": {"relu", "prelu", "prelu_shared", "prelu_shared_nc",
                    "upsample_3x"},
 }
-FLOAT_FPU_CASES = {"rv32v": {"add_channel_nc", "add_rows", "mul_col"},
-                   "cortex-m55": {"add_channel_nc", "mul_col"}}
+FLOAT_FPU_CASES = {"rv32v": {"add_channel_nc", "add_rows", "mul_col", "conv_depthwise"},
+                   "cortex-m55": {"add_channel_nc", "mul_col", "conv_depthwise"}}
 
 
 def _expected_float_kernel(target: str, node, dtype: str) -> str:
@@ -53,7 +54,7 @@ def _expected_float_kernel(target: str, node, dtype: str) -> str:
         fpu = node.op in FPU_OPS and node.name != "upsample_3x"
         return f"{node.op}_{dtype}{'_fpu' if fpu else ''}"
     if node.name in FLOAT_FPU_CASES.get(target, set()):
-        return f"{node.op}_{dtype}_fpu"
+        return f"{FPU_CASES.get(node.name, node.op)}_{dtype}_fpu"
     isa = "" if node.name in FLOAT_REFERENCE_CASES.get(target, set()) else FLOAT_ISA_KERNEL.get(target, "")
     return f"{node.op}_{dtype}{isa}"
 

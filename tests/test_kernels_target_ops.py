@@ -46,9 +46,11 @@ def test_simd_cases_run_the_isa_kernel(results, request):
     graph, _, dtype, functions, _ = results
     suffix = SIMD_KERNEL.get(target, "")
     cases = _simd_cases()
+    fpu = _fpu_cases() if target in FPU_TARGETS else {}
     ops = {n.name: n.op for n in graph.nodes}
-    # without an ISA the reference of the op runs
-    want = {name: f"{(kernel if suffix else None) or ops[name]}_{dtype}{suffix}"
+    # without a vector ISA the scalar FPU kernel where one takes the case, else the reference
+    want = {name: f"{fpu[name]}_{dtype}_fpu" if name in fpu else
+            f"{(kernel if suffix else None) or ops[name]}_{dtype}{suffix}"
             for name, kernel in cases.items()}
     assert {name: functions[name] for name in cases} == want
 
@@ -58,16 +60,31 @@ def test_simd_cases_run_the_isa_kernel(results, request):
 FPU_TARGETS = {"rv32", "cortex-m4", "cortex-m7", "cortex-m33"}
 
 
-def test_fpu_cases_run_the_fpu_kernel(results, request):
-    target = request.node.callspec.params["results"][0]
-    graph, _, dtype, functions, _ = results
+def _fpu_cases() -> dict:
+    """Every family's FPU_CASES: case -> the `_fpu` kernel's base name."""
     cases = {}
     for family in FAMILIES:
         cases.update(getattr(family, "FPU_CASES", {}))
+    return cases
+
+
+def test_fpu_cases_run_the_fpu_kernel(results, request):
+    """On the vector targets, a case of a family's SIMD_CASES runs the vector kernel, one of
+    its FPU_ON_VECTOR (no vector kernel takes the shape) the `_fpu` kernel, any other the
+    vector kernel of the op; on the host the reference."""
+    target = request.node.callspec.params["results"][0]
+    graph, _, dtype, functions, _ = results
+    cases = _fpu_cases()
     assert cases
     ops = {n.name: n.op for n in graph.nodes}
+    suffix = SIMD_KERNEL.get(target, "")
+    simd = _simd_cases()
+    on_vector = set().union(*(getattr(f, "FPU_ON_VECTOR", set()) for f in FAMILIES))
     if target in FPU_TARGETS:
         want = {name: f"{kernel}_{dtype}_fpu" for name, kernel in cases.items()}
-    else:  # the vector kernel of the op, or (host) its reference
-        want = {name: f"{ops[name]}_{dtype}{SIMD_KERNEL.get(target, '')}" for name in cases}
+    elif suffix:
+        want = {name: f"{kernel}_{dtype}_fpu" if name in on_vector else
+                f"{simd.get(name) or ops[name]}_{dtype}{suffix}" for name, kernel in cases.items()}
+    else:
+        want = {name: f"{ops[name]}_{dtype}" for name in cases}
     assert {name: functions[name] for name in cases} == want

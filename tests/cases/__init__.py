@@ -29,3 +29,6 @@ FAMILIES.append(simd13)
 from tests.cases import fpu_conv  # noqa: E402  (scalar FPU convolutions, #14)
 
 FAMILIES.append(fpu_conv)
+from tests.cases import fpu_gather  # noqa: E402  (scalar FPU conv1d, depthwise, transposed, #14)
+
+FAMILIES.append(fpu_gather)

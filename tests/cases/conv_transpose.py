@@ -55,3 +55,11 @@ def add_cases(b: CaseBuilder) -> None:
     _conv1d(b, "conv1d_k3", 8, 8, 30, 3, pad=1, act="silu")
     _conv1d(b, "conv1d_k5_s2", 6, 4, 23, 5, stride=2, pad=2)
     _conv1d(b, "conv1d_depthwise_k7", 6, 6, 19, 7, pad=3, groups=6)
+
+# The scalar FPU kernels (#14) take every case here on an fpu target (tests/cases/fpu_gather.py);
+# the depthwise conv1d runs conv2d_dw_*_fpu on the vector targets too (no vector kernel takes it).
+FPU_CASES = {**dict.fromkeys(SIMD_CASES, "conv_transpose2d"), "conv1d_k3": "conv1d",
+             "conv1d_k5_s2": "conv1d", "conv1d_depthwise_k7": "conv2d_dw"}
+# The 1xK ones run conv1d_*_{mve,rvv} on the vector targets.
+SIMD_CASES = {**dict.fromkeys(SIMD_CASES), "conv1d_k3": "conv1d", "conv1d_k5_s2": "conv1d"}
+FPU_ON_VECTOR = {"conv1d_depthwise_k7"}

@@ -71,3 +71,6 @@ def add_cases(b: CaseBuilder) -> None:
     _layer_norm(b, "ln_channels", (2, 12, 5, 7), 1)  # 35 pixels: a partial last vector
     _layer_norm(b, "ln_channels_relu", (1, 5, 4, 4), 1, affine=False, act="relu")
     _layer_norm(b, "ln_channels_one_pixel_short", (3, 4, 1, 3), 1, act="silu")
+
+# The 1xK convolutions run conv1d_*_fpu on a scalar FPU target (#14).
+FPU_CASES = {name: "conv1d" for name, kernel in SIMD_CASES.items() if kernel == "conv1d"}

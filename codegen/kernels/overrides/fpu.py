@@ -134,3 +134,82 @@ OVERRIDES: dict[str, list[Override]] = {
 for _op in ("add", "sub", "mul"):
     for _dtype in ("f32", "f16"):
         OVERRIDES[f"{_op}_{_dtype}"] = _fpu(f"{_op}_{_dtype}_fpu", binary_applies, in_place=True)
+
+
+# ---- The gather kernels (internal/gather_fpu.h): conv1d, depthwise, transposed ------------
+# Zero-padded FP32 copies of the input rows and packed FP32 weights in scratch, register
+# tiles of 4 channels x 4 outputs (depthwise: 8 outputs of a channel); after the 3x3 and
+# pointwise kernels above in preference and after the vector ISAs'. A layer whose scratch
+# passes EDGEDIFF_FPU_GATHER_BYTES, or with more taps in a row (a phase) than
+# EDGEDIFF_FPU_MAX_TAPS, keeps the reference.
+GATHER_CO = limit("FPU_GATHER_CO")
+GATHER_PX = limit("FPU_GATHER_PX")
+DW_PX = limit("FPU_DW_PX")
+
+
+def _tiles(count: int, tile: int) -> int:
+    return -(-count // tile) * tile
+
+
+def conv1d_scratch(p: dict) -> int:
+    """conv1d_<dtype>_fpu: one padded row per input channel (whole tiles of outputs), then
+    the packed weights of a block of output channels."""
+    row = ((_tiles(p["w_out"], GATHER_PX) - 1) * p["stride_w"]
+           + (p["kernel_w"] - 1) * p["dilation_w"] + 1)
+    return round_up(p["c_in"] * row * 4) + round_up(p["c_in"] * p["kernel_w"] * GATHER_CO * 4)
+
+
+def conv1d_applies(p: dict) -> bool:
+    """conv1d_<dtype>_fpu: kernel_h 1, pad_h 0, groups 1 (nn.Conv1d; a 1xK conv2d), any
+    stride, padding and dilation along the row, kernel_w <= EDGEDIFF_FPU_MAX_TAPS, scratch
+    within the budget."""
+    return (p["groups"] == 1 and p["kernel_h"] == 1 and p["pad_h"] == 0
+            and p["kernel_w"] <= limit("FPU_MAX_TAPS")
+            and conv1d_scratch(p) <= limit("FPU_GATHER_BYTES"))
+
+
+def depthwise_scratch(p: dict) -> int:
+    """conv2d_dw_<dtype>_fpu: one channel's padded plane (the rows and columns its outputs
+    read, whole tiles), then its weights."""
+    row = ((_tiles(p["w_out"], DW_PX) - 1) * p["stride_w"]
+           + (p["kernel_w"] - 1) * p["dilation_w"] + 1)
+    rows = (p["h_out"] - 1) * p["stride_h"] + (p["kernel_h"] - 1) * p["dilation_h"] + 1
+    return round_up(rows * row * 4) + round_up(p["kernel_h"] * p["kernel_w"] * 4)
+
+
+def depthwise_applies(p: dict) -> bool:
+    """conv2d_dw_<dtype>_fpu: groups == c_in == c_out (a channel multiplier of 1), any kernel,
+    stride, padding and dilation, scratch within the budget."""
+    return (p["groups"] > 1 and p["groups"] == p["c_in"] == p["c_out"]
+            and depthwise_scratch(p) <= limit("FPU_GATHER_BYTES"))
+
+
+def conv_transpose_scratch(p: dict) -> int:
+    """conv_transpose2d_<dtype>_fpu: the input rows reaching one output row (at most
+    ceil(kernel_h / stride_h)) of a group's input channels, padded; then the packed weights
+    of a block of output channels."""
+    sw, cin_g = p["stride_w"], p["c_in"] // p["groups"]
+    left = -(-p["kernel_w"] // sw) - 1
+    phases = min(sw, p["w_out"])
+    reach = _tiles(-(-p["w_out"] // sw), GATHER_PX) + (phases - 1 + p["pad_w"]) // sw
+    row = left + max(reach, p["w_in"])
+    rows = -(-p["kernel_h"] // p["stride_h"])
+    return (round_up(cin_g * rows * row * 4)
+            + round_up(cin_g * p["kernel_h"] * p["kernel_w"] * GATHER_CO * 4))
+
+
+def conv_transpose_applies(p: dict) -> bool:
+    """conv_transpose2d_<dtype>_fpu: any stride, padding, output_padding and groups whose
+    taps reaching one output (ceil(kernel_h / stride_h) * ceil(kernel_w / stride_w)) fit
+    EDGEDIFF_FPU_MAX_TAPS and whose scratch fits the budget."""
+    taps = -(-p["kernel_h"] // p["stride_h"]) * -(-p["kernel_w"] // p["stride_w"])
+    return taps <= limit("FPU_MAX_TAPS") and conv_transpose_scratch(p) <= limit("FPU_GATHER_BYTES")
+
+
+for _dtype in ("f32", "f16"):
+    OVERRIDES[f"conv2d_{_dtype}"] = OVERRIDES[f"conv2d_{_dtype}"] + [
+        Override(f"conv1d_{_dtype}_fpu", FEATURE, conv1d_applies, scratch_bytes=conv1d_scratch),
+        Override(f"conv2d_dw_{_dtype}_fpu", FEATURE, depthwise_applies,
+                 scratch_bytes=depthwise_scratch)]
+    OVERRIDES[f"conv_transpose2d_{_dtype}"] = _fpu(f"conv_transpose2d_{_dtype}_fpu",
+                                                  conv_transpose_applies, conv_transpose_scratch)

@@ -135,6 +135,104 @@ void edgediff_upsample_nearest2d_f32_fpu(const upsample_nearest2d_params_t *p, c
 void edgediff_upsample_nearest2d_f16_fpu(const upsample_nearest2d_params_t *p,
                                          const edgediff_f16_t *in, edgediff_f16_t *out);
 
+/* ---- The gather kernels: conv1d, depthwise, transposed (internal/gather_fpu.h) ---------
+ * Each copies the input rows it reads, zero-padded, into FP32 scratch (FP16 widened there,
+ * once per layer row, not per MAC) and the weights of a block of EDGEDIFF_FPU_GATHER_CO
+ * output channels (FP32, zero for channels past the last), then runs FP32 register tiles
+ * with fused multiply-adds. The layouts below are the kernels' carving of the scratch:
+ * floats per padded row, byte offset of the packed weights, total bytes. */
+static inline int32_t edgediff_fpu_tiles(int32_t count, int32_t tile) {
+    return (count + tile - 1) / tile * tile;
+}
+
+/* conv1d_<dtype>_fpu (kernel_h 1, pad_h 0, groups 1): one padded row of every input
+ * channel, wide enough for whole tiles of EDGEDIFF_FPU_GATHER_PX outputs; the weights of
+ * one block of output channels, [c_in][kernel_w][GATHER_CO]. */
+static inline int32_t edgediff_conv1d_fpu_row(const conv2d_params_t *p) {
+    return (edgediff_fpu_tiles(p->w_out, EDGEDIFF_FPU_GATHER_PX) - 1) * p->stride_w +
+           (p->kernel_w - 1) * p->dilation_w + 1;
+}
+static inline int32_t edgediff_conv1d_fpu_weights(const conv2d_params_t *p) {
+    return edgediff_scratch_round(p->c_in * edgediff_conv1d_fpu_row(p) * 4);
+}
+static inline int32_t edgediff_conv1d_f32_fpu_get_buffer_size(const conv2d_params_t *p) {
+    return edgediff_conv1d_fpu_weights(p) +
+           edgediff_scratch_round(p->c_in * p->kernel_w * EDGEDIFF_FPU_GATHER_CO * 4);
+}
+static inline int32_t edgediff_conv1d_f16_fpu_get_buffer_size(const conv2d_params_t *p) {
+    return edgediff_conv1d_f32_fpu_get_buffer_size(p);
+}
+void edgediff_conv1d_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
+                             const float *bias, float *out, void *scratch);
+void edgediff_conv1d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
+                             const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                             edgediff_f16_t *out, void *scratch);
+
+/* conv2d_dw_<dtype>_fpu (groups == c_in == c_out): the zero-padded plane of one channel,
+ * the rows and columns its outputs read (whole tiles of EDGEDIFF_FPU_DW_PX), then that
+ * channel's kernel_h * kernel_w weights. */
+static inline int32_t edgediff_conv2d_dw_fpu_row(const conv2d_params_t *p) {
+    return (edgediff_fpu_tiles(p->w_out, EDGEDIFF_FPU_DW_PX) - 1) * p->stride_w +
+           (p->kernel_w - 1) * p->dilation_w + 1;
+}
+static inline int32_t edgediff_conv2d_dw_fpu_rows(const conv2d_params_t *p) {
+    return (p->h_out - 1) * p->stride_h + (p->kernel_h - 1) * p->dilation_h + 1;
+}
+static inline int32_t edgediff_conv2d_dw_fpu_weights(const conv2d_params_t *p) {
+    return edgediff_scratch_round(edgediff_conv2d_dw_fpu_rows(p) * edgediff_conv2d_dw_fpu_row(p) *
+                                  4);
+}
+static inline int32_t edgediff_conv2d_dw_f32_fpu_get_buffer_size(const conv2d_params_t *p) {
+    return edgediff_conv2d_dw_fpu_weights(p) +
+           edgediff_scratch_round(p->kernel_h * p->kernel_w * 4);
+}
+static inline int32_t edgediff_conv2d_dw_f16_fpu_get_buffer_size(const conv2d_params_t *p) {
+    return edgediff_conv2d_dw_f32_fpu_get_buffer_size(p);
+}
+void edgediff_conv2d_dw_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
+                                const float *bias, float *out, void *scratch);
+void edgediff_conv2d_dw_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
+                                const edgediff_f16_t *weight, const edgediff_f16_t *bias,
+                                edgediff_f16_t *out, void *scratch);
+
+/* conv_transpose2d_<dtype>_fpu: the input rows that reach one output row (at most
+ * ceil(kernel_h / stride_h)) of every input channel of a group, padded left by
+ * ceil(kernel_w / stride_w) - 1 columns and right to whole tiles of EDGEDIFF_FPU_GATHER_PX
+ * outputs of a phase; the weights of one block of output channels,
+ * [c_in / groups][kernel_h * kernel_w][GATHER_CO]. */
+static inline int32_t edgediff_conv_transpose2d_fpu_left(const conv_transpose2d_params_t *p) {
+    return (p->kernel_w + p->stride_w - 1) / p->stride_w - 1;
+}
+static inline int32_t edgediff_conv_transpose2d_fpu_row(const conv_transpose2d_params_t *p) {
+    const int32_t phases = p->stride_w < p->w_out ? p->stride_w : p->w_out;
+    const int32_t reach = edgediff_fpu_tiles((p->w_out + p->stride_w - 1) / p->stride_w,
+                                             EDGEDIFF_FPU_GATHER_PX) +
+                          (phases - 1 + p->pad_w) / p->stride_w;
+    return edgediff_conv_transpose2d_fpu_left(p) + (reach > p->w_in ? reach : p->w_in);
+}
+static inline int32_t edgediff_conv_transpose2d_fpu_weights(const conv_transpose2d_params_t *p) {
+    const int32_t rows = (p->kernel_h + p->stride_h - 1) / p->stride_h;
+    return edgediff_scratch_round(p->c_in / p->groups * rows *
+                                  edgediff_conv_transpose2d_fpu_row(p) * 4);
+}
+static inline int32_t edgediff_conv_transpose2d_f32_fpu_get_buffer_size(
+    const conv_transpose2d_params_t *p) {
+    return edgediff_conv_transpose2d_fpu_weights(p) +
+           edgediff_scratch_round(p->c_in / p->groups * p->kernel_h * p->kernel_w *
+                                  EDGEDIFF_FPU_GATHER_CO * 4);
+}
+static inline int32_t edgediff_conv_transpose2d_f16_fpu_get_buffer_size(
+    const conv_transpose2d_params_t *p) {
+    return edgediff_conv_transpose2d_f32_fpu_get_buffer_size(p);
+}
+void edgediff_conv_transpose2d_f32_fpu(const conv_transpose2d_params_t *p, const float *in,
+                                       const float *weight, const float *bias, float *out,
+                                       void *scratch);
+void edgediff_conv_transpose2d_f16_fpu(const conv_transpose2d_params_t *p,
+                                       const edgediff_f16_t *in, const edgediff_f16_t *weight,
+                                       const edgediff_f16_t *bias, edgediff_f16_t *out,
+                                       void *scratch);
+
 #ifdef __cplusplus
 }
 #endif

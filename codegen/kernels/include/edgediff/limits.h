@@ -82,4 +82,17 @@
  * input rows are that wide (band column c is input column c - 1). */
 #define EDGEDIFF_FPU_CONV_PX_COVER 8
 
+/* The gather kernels of the scalar FPU (conv1d_, conv_transpose2d_ and conv2d_dw_<dtype>_fpu)
+ * work on zero-padded FP32 copies of their input rows (FP16 widened there once) and FP32
+ * packed weights in their scratch; a layer whose scratch would pass _GATHER_BYTES keeps the
+ * reference kernel. Their tap tables (kernel_w taps of a conv1d, the taps of one phase of a
+ * transposed convolution) live on the stack: at most _MAX_TAPS entries. Register tiles:
+ * _GATHER_CO output channels x _GATHER_PX pixels (conv1d, transposed), _DW_PX pixels of
+ * one channel (depthwise); the scratch rows are padded to whole tiles. */
+#define EDGEDIFF_FPU_GATHER_BYTES 32768
+#define EDGEDIFF_FPU_MAX_TAPS 64
+#define EDGEDIFF_FPU_GATHER_CO 4
+#define EDGEDIFF_FPU_GATHER_PX 4
+#define EDGEDIFF_FPU_DW_PX 8
+
 #endif /* EDGEDIFF_LIMITS_H */
