@@ -80,14 +80,13 @@ def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
 def _precision_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--precision", choices=["fp32", "fp16", "int8", "auto"],
                         help="weights and activations (default fp32, or the config file's default); "
-                             "int8: --target tflite only; auto: each layer FP32 or FP16 to fit --budget")
+                             "int8: TFLite's int8 arithmetic (MCU targets: models without an on-board "
+                             "sampler for now); auto: each layer FP32 or FP16 to fit --budget")
     parser.add_argument("--precision-config", type=Path,
                         help="TOML file: `default` and per-layer overrides under [layers]")
 
 
 def _mcu_precision(args) -> None:
-    if args.precision == "int8":
-        raise UserError(f"--precision int8 is for --target tflite; {args.target} builds take fp32 or fp16")
     if args.precision == "auto" and not hasattr(args, "budget"):
         raise UserError("--precision auto is an `sdk build` option; to bench an auto build's assignment, "
                         "pass the config it wrote: --precision-config build/<target>/precision.toml")
@@ -240,7 +239,10 @@ def _print_validation(report) -> None:
                             f"({report.samples} samples, port {report.port})", [
         ("max abs error", f"{report.max_abs_error:.3e}"),
         ("mean abs error", f"{report.mean_abs_error:.3e}"),
-        ("max error / output scale", f"{report.max_rel_error:.3e} (limit {report.tolerance_rel:.1e})"),
+        ("max error / output scale", f"{report.max_rel_error:.3e} " + (
+            "(int8: quantisation error, not a limit)" if getattr(report, "int8_reference", None)
+            else f"(limit {report.tolerance_rel:.1e})")),
+        *_int8_rows(getattr(report, "int8_reference", None)),
         ("PSNR vs torch (worst sample)",
          "inf" if math.isinf(report.min_psnr_db) else f"{report.min_psnr_db:.1f} dB"),
         *([("non-finite values", f"[red]{_nonfinite(report.first_nonfinite)}")] if report.first_nonfinite else []),
@@ -248,6 +250,18 @@ def _print_validation(report) -> None:
         *_memory_rows(report),
         *_sampler_rows(report.sampler),
         ("result", "[green]PASS" if report.passed else "[red]FAIL")]))
+
+
+def _int8_rows(check: dict | None) -> list[tuple[str, str]]:
+    if not check:
+        return []
+    if check["passed"]:
+        return [("board vs numpy int8 reference", "[green]equal, every element of every sample")]
+    first = check["first_mismatch"]
+    return [("board vs numpy int8 reference",
+             f"[red]{check['mismatched_elements']:,} elements differ in {check['samples_mismatched']} sample(s); "
+             f"first: sample {first['index']}, element {first['element']}: board {first['board']:.6g}, "
+             f"reference {first['reference']:.6g}")]
 
 
 def _memory_rows(report) -> list[tuple[str, str]]:

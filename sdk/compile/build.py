@@ -56,6 +56,10 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
     target = load_target(target_name)
     precision = precision or PrecisionPolicy()
     spec = load_model(model_ref)  # a bad --model is refused before the build directory is touched
+    if precision.uses("int8") and spec.sampler is not None:
+        raise UserError(f"{model_ref} is a diffusion build with an on-board sampler: int8 for it is not "
+                        "available yet (its sampler check needs an int8 host sampler); build it in fp32 or "
+                        "fp16, or --target tflite --precision int8")
     final = build_dir(target_name, root)
     with staged_build(final) as out:
         choice = None

@@ -1,5 +1,8 @@
 """`sdk validate`: stream inputs to the board, read outputs back, compare with torch.
 
+An int8 build is checked against its own graph in numpy instead, element for element
+(sdk/verify/int8_reference.py); its distance from torch is reported as information.
+
 The golden model is the PyTorch module in FP32 on the host. Each sample's inputs are
 written over serial, RUN on the device, the output read back and compared; the report
 has errors, PSNR, instructions retired per inference, the image's flash and its RAM
@@ -17,6 +20,7 @@ picture shows are kept, so a long run holds a bounded amount.
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import asdict, dataclass, field
 
@@ -31,6 +35,7 @@ from sdk.report.ram import RamReport
 from sdk.runner.client import DeviceClient
 from sdk.target import counter_unit
 from sdk.verify.flip_envelope import call_envelope, takes_half_signs
+from sdk.verify.int8_reference import Int8Reference, is_int8_build
 from sdk.verify.metrics import compare, summarize
 from sdk.verify.sampler_check import check_sampler
 from sdk.verify.tolerance import output_tolerance
@@ -66,6 +71,9 @@ class ValidationReport(BuildIdentity):
     # RamReport.to_dict() (sdk/report/ram.py): arena, scratch, other .data/.bss, and the stack
     # high-water after everything (a diffusion build's SAMPLEs too, also in sampler["stack_bytes"])
     ram: dict | None = None
+    # an int8 build: the board against the build's graph in numpy, element for element
+    # (sdk/verify/int8_reference.py); the torch comparison above is then information only
+    int8_reference: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -115,12 +123,15 @@ def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
     spec = load_model(manifest.model)
     check_model_unchanged(spec, manifest)
     records, per_sample, instructions, tolerance_rel = [], [], [], 0.0
+    int8 = Int8Reference(manifest.directory) if is_int8_build(manifest.layers) else None
     with Progress(transient=True) as progress:
         task = progress.add_task(f"validating on {client.port_name}", total=samples)
         for chunk in spec.input_chunks(samples, seed):
-            tolerance_rel = max(tolerance_rel, call_tolerance(manifest, spec, chunk))
+            tolerance_rel = max(tolerance_rel, math.inf if int8 else call_tolerance(manifest, spec, chunk))
             for inputs in chunk:
                 output, count = run_sample(client, [x.numpy() for x in inputs])
+                if int8:
+                    int8.check(len(per_sample), [x.numpy() for x in inputs], output)
                 reference = spec.reference(inputs).numpy()
                 per_sample.append({"index": len(per_sample), "instructions": count, **compare(output, reference)})
                 if len(records) < PICTURE_ROWS:
@@ -139,7 +150,9 @@ def validate(manifest: BuildManifest, client: DeviceClient, samples: int,
         arena_bytes=manifest.arena_bytes, arena_lower_bound_bytes=manifest.arena_lower_bound_bytes,
         flash_bytes=manifest.flash_bytes, ram_bytes=manifest.ram_bytes,
         passed=not errors["nonfinite_elements"] and errors["max_rel_error"] <= tolerance_rel,
-        per_sample=per_sample)
+        per_sample=per_sample, int8_reference=int8.to_dict() if int8 else None)
+    if int8:
+        report.passed = report.passed and int8.mismatched_elements == 0
     stack = after_runs
     if spec.sampler is not None:
         report.sampler = check_sampler(manifest, spec, client, samples, seed)

@@ -1,0 +1,74 @@
+"""`sdk build --precision int8` on an MCU target and `sdk validate`'s int8 verdict: the board
+against the build's own graph in numpy, element for element, through the real serial path."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from sdk.report.strict_json import read_json
+from tests.helpers.cli import sdk
+
+BOARD = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def int8_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("int8")
+    from sdk.compile.build import build
+    from sdk.compile.precision import load_policy
+    build("dncnn", "rv32", root, load_policy("int8"))
+    return root
+
+
+@BOARD[0]
+@BOARD[1]
+@BOARD[2]
+def test_int8_board_equals_the_numpy_int8_graph(capsys, int8_build, tmp_path):
+    code, out = sdk(capsys, "--build-dir", int8_build, "validate", "--target", "rv32", "--emulator",
+                    "--samples", 6, "--json", tmp_path / "v.json", "--png", tmp_path / "v.png")
+    assert code == 0, out
+    report = read_json(tmp_path / "v.json")
+    assert report["precision"] == "int8" and report["passed"] is True
+    assert report["int8_reference"] == {"mismatched_elements": 0, "samples_mismatched": 0,
+                                        "first_mismatch": None, "passed": True}
+    assert "equal, every element of every sample" in out
+    assert report["max_rel_error"] > 0  # the quantisation error vs torch is reported, not hidden
+
+
+@BOARD[0]
+@BOARD[1]
+@BOARD[2]
+def test_a_board_that_differs_from_the_int8_reference_fails(capsys, int8_build, tmp_path):
+    """The graph the reference runs is changed after the build (one weight byte of the first
+    convolution): the board, running the image built before, must now disagree."""
+    path = int8_build / "rv32" / "gen" / "graph.json"
+    graph = json.loads(path.read_text())
+    name = next(k for k, c in graph["constants"].items() if c["dtype"] == "i8" and k.endswith(".weight.q"))
+    data = bytearray(base64.b64decode(graph["constants"][name]["data"]))
+    data[0] = (data[0] + 40) % 256
+    graph["constants"][name]["data"] = base64.b64encode(bytes(data)).decode()
+    original = path.read_text()
+    path.write_text(json.dumps(graph))
+    try:
+        code, out = sdk(capsys, "--build-dir", int8_build, "validate", "--target", "rv32", "--emulator",
+                        "--samples", 2, "--json", tmp_path / "v.json", "--png", tmp_path / "v.png")
+    finally:
+        path.write_text(original)
+    assert code == 1, out
+    report = read_json(tmp_path / "v.json")
+    assert report["passed"] is False and report["int8_reference"]["mismatched_elements"] > 0
+    assert "elements differ" in out and "FAIL" in out
+
+
+@pytest.mark.unit
+def test_a_diffusion_checkpoint_in_int8_is_refused_with_what_to_do(capsys, tmp_path):
+    from tests.tiny_unet import untrained_student
+    checkpoint = untrained_student(tmp_path)
+    code, out = sdk(capsys, "--build-dir", tmp_path, "build", "--target", "rv32", "--model", checkpoint,
+                    "--precision", "int8")
+    text = " ".join(out.split())
+    assert code == 2 and "int8 for it is not available yet" in text and "Traceback" not in out
+    assert not (tmp_path / "rv32").exists()
