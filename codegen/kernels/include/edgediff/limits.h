@@ -82,4 +82,8 @@
  * input rows are that wide (band column c is input column c - 1). */
 #define EDGEDIFF_FPU_CONV_PX_COVER 8
 
+/* attention_f16_fpu widens a batch slice's K and V to floats once, in its scratch
+ * (lk * (d + dv) floats): it takes layers where that is at most this many bytes. */
+#define EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES 8192
+
 #endif /* EDGEDIFF_LIMITS_H */
