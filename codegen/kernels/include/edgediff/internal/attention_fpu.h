@@ -232,6 +232,7 @@ EDGEDIFF_FPU_INLINE void attention_fpu(const attention_params_t *p, const elem_t
                                        const elem_t *k, const elem_t *v, elem_t *out,
                                        void *scratch) {
     const int32_t lq = p->lq, lk = p->lk, d = p->d, dv = p->dv;
+    const float scale = p->scale; /* in a register: the stores below may alias *p */
     float *const s = (float *)scratch;
     float *const qs = attn_part(scratch, edgediff_scratch_round(16 * lk));
 #ifdef EDGEDIFF_FPU_F16
@@ -257,7 +258,7 @@ EDGEDIFF_FPU_INLINE void attention_fpu(const attention_params_t *p, const elem_t
                 const int32_t i = i0 + (r < rows ? r : rows - 1);
                 const elem_t *row = q + (b * lq + i) * d;
                 for (int32_t c = 0; c < d; ++c) {
-                    qs[c * 4 + r] = p->scale * EDGEDIFF_FPU_LOAD(row + c);
+                    qs[c * 4 + r] = scale * EDGEDIFF_FPU_LOAD(row + c);
                 }
                 keys[r] = p->causal && i + 1 < lk ? i + 1 : lk;
             }
