@@ -31,8 +31,10 @@
 
 #ifdef __clang__
 #define EDGEDIFF_ATTN_UNROLL2 _Pragma("unroll 2")
+#define EDGEDIFF_ATTN_UNROLL4 _Pragma("unroll 4")
 #else
 #define EDGEDIFF_ATTN_UNROLL2 _Pragma("GCC unroll 2")
+#define EDGEDIFF_ATTN_UNROLL4 _Pragma("GCC unroll 4")
 #endif
 
 /* The larger of two floats: one fmax.s / vmaxnm.f32 where the ISA has it. */
@@ -241,9 +243,11 @@ EDGEDIFF_FPU_INLINE void attention_fpu(const attention_params_t *p, const elem_t
 #endif
     for (int32_t b = 0; b < p->batch; ++b) {
 #ifdef EDGEDIFF_FPU_F16 /* each half of the slice widened once, used by every query row */
+        EDGEDIFF_ATTN_UNROLL4
         for (int32_t i = 0; i < lk * d; ++i) {
             kw[i] = EDGEDIFF_FPU_LOAD(k + b * lk * d + i);
         }
+        EDGEDIFF_ATTN_UNROLL4
         for (int32_t i = 0; i < lk * dv; ++i) {
             vw[i] = EDGEDIFF_FPU_LOAD(v + b * lk * dv + i);
         }
