@@ -13,7 +13,7 @@ from torch import nn
 
 from codegen.capture import UnsupportedOpError, capture
 from codegen.ir import Graph, Node, Tensor
-from codegen.kernels.catalog import choose_function
+from codegen.kernels.catalog import choose_function, scratch_bytes
 from codegen.kernels.limits import limit
 from codegen.ops import OPS, evaluate, macs
 from codegen.plan import SCRATCH_SUFFIX, plan_memory
@@ -83,15 +83,17 @@ def test_attention_kernel_per_isa():
     assert choose_function("attention_f32", p, ["rv32imafc", "fpu"]) == "attention_f32_fpu"
     heads8 = {**p, "d": 8, "dv": 8}  # diffusers' 8-dim heads: K and V of 64 keys in 4 KiB
     assert choose_function("attention_f16", heads8, ["fpv4_sp", "fpu"]) == "attention_f16_fpu"
+    assert choose_function("attention_f16", p, ["fpu"]) == "attention_f16_fpu"  # K, V: 16 KiB
     assert choose_function("attention_f16", p, ["mve", "fpu"]) == "attention_f16_mve"
     assert choose_function("attention_f32", p, ["rvv", "fpu"]) == "attention_f32_rvv"
-    # the FP16 one widens a slice's K and V to floats: past its budget, the reference
+    # the FP16 one widens a slice's K and V to floats in its scratch within its budget; past
+    # it, as it loads them (the scratch without them)
     budget = limit("FPU_ATTENTION_F16_KV_BYTES")
     fits = {**heads8, "lk": budget // (4 * (heads8["d"] + heads8["dv"]))}
-    assert choose_function("attention_f16", fits, ["fpu"]) == "attention_f16_fpu"
     over = {**fits, "lk": fits["lk"] + 1}
-    assert choose_function("attention_f16", over, ["fpu"]) == "attention_f16"
-    assert choose_function("attention_f32", over, ["fpu"]) == "attention_f32_fpu"
+    for shape, kv in ((fits, budget), (over, 0)):
+        assert choose_function("attention_f16", shape, ["fpu"]) == "attention_f16_fpu"
+        assert scratch_bytes("attention_f16", shape, ["fpu"]) == 16 * shape["lk"] + 16 * 8 + kv
     # the FP16 MVE kernel's 16-bit gather offsets: past them the reference; FP32 has none
     wide = {**p, "d": limit("MVE_ATTENTION_F16_MAX_D") + 1}
     assert choose_function("attention_f16", wide, ["mve"]) == "attention_f16"

@@ -136,14 +136,14 @@ void edgediff_upsample_nearest2d_f32_fpu(const upsample_nearest2d_params_t *p, c
 void edgediff_upsample_nearest2d_f16_fpu(const upsample_nearest2d_params_t *p,
                                          const edgediff_f16_t *in, edgediff_f16_t *out);
 
-/* ---- attention_<dtype>_fpu: fused attention, any shape (FP16: K and V of a slice within
- * EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES as floats), internal/attention_fpu.h -------------
+/* ---- attention_<dtype>_fpu: fused attention, any shape (internal/attention_fpu.h) -------
  * 4 query rows at a time; FP32 scores, statistics and sums. Scratch, each part 16-byte
- * aligned: 4 rows of lk scores, 4 query rows of d floats, and (FP16) the slice's K and V
- * widened to floats. */
+ * aligned: 4 rows of lk scores, 4 query rows of d floats, and (FP16, when they take at most
+ * EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES) the slice's K and V widened to floats; larger FP16
+ * layers widen each half as it is loaded. */
 static inline int32_t edgediff_attention_fpu_bytes(const attention_params_t *p, int32_t half) {
     int32_t bytes = edgediff_scratch_round(16 * p->lk) + edgediff_scratch_round(16 * p->d);
-    if (half) {
+    if (half && 4 * p->lk * (p->d + p->dv) <= EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES) {
         bytes += edgediff_scratch_round(4 * p->lk * p->d) + edgediff_scratch_round(4 * p->lk * p->dv);
     }
     return bytes;

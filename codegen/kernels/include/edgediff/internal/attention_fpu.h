@@ -19,8 +19,10 @@
  *
  * Scratch (edgediff_attention_fpu_bytes, kernels_fpu.h), each part 16-byte aligned: the 4
  * rows of scores (4 lk floats), the 4 query rows (4 d floats) and, FP16 only, the slice's K
- * and V widened to floats once per slice (lk d + lk dv floats). The including file defines
- * EDGEDIFF_FPU_F16 or not and includes fpu_elem.h first. */
+ * and V widened to floats once per slice (lk d + lk dv floats) where that fits
+ * EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES; past it the tiles widen each half as they load it
+ * (internal/attention_fpu_tiles.h, included once per K/V element type). The including file
+ * defines EDGEDIFF_FPU_F16 or not and includes fpu_elem.h first. */
 #ifndef EDGEDIFF_ATTENTION_FPU_H
 #define EDGEDIFF_ATTENTION_FPU_H
 
@@ -44,61 +46,6 @@ EDGEDIFF_FPU_INLINE float attn_max(float a, float b) {
 #else
     return a > b ? a : b;
 #endif
-}
-
-/* Key n's sums for the 4 rows, a<n><r> += q_r * x. */
-#define ATTN_FMA_ROWS(n, x)                     \
-    a##n##0 = EDGEDIFF_FMA(q0, x, a##n##0);     \
-    a##n##1 = EDGEDIFF_FMA(q1, x, a##n##1);     \
-    a##n##2 = EDGEDIFF_FMA(q2, x, a##n##2);     \
-    a##n##3 = EDGEDIFF_FMA(q3, x, a##n##3)
-/* Key n's 4 scores stored interleaved; each row's maximum updated. */
-#define ATTN_PUT_KEY(n)                         \
-    s[4 * n] = a##n##0;                         \
-    s[4 * n + 1] = a##n##1;                     \
-    s[4 * n + 2] = a##n##2;                     \
-    s[4 * n + 3] = a##n##3
-
-/* s[n * 4 + r] = qs_r . k_n for the 4 keys from k (rows d apart); m[r] their running max. */
-EDGEDIFF_FPU_INLINE void attn_scores4(const float *qs, const float *k, int32_t d, float *s,
-                                      float *m) {
-    const float *k0 = k, *k1 = k0 + d, *k2 = k1 + d, *k3 = k2 + d;
-    float a00 = 0.0f, a01 = 0.0f, a02 = 0.0f, a03 = 0.0f, a10 = 0.0f, a11 = 0.0f;
-    float a12 = 0.0f, a13 = 0.0f, a20 = 0.0f, a21 = 0.0f, a22 = 0.0f, a23 = 0.0f;
-    float a30 = 0.0f, a31 = 0.0f, a32 = 0.0f, a33 = 0.0f;
-    EDGEDIFF_ATTN_UNROLL2
-    for (int32_t c = 0; c < d; ++c, qs += 4) {
-        const float q0 = qs[0], q1 = qs[1], q2 = qs[2], q3 = qs[3];
-        const float x0 = k0[c], x1 = k1[c], x2 = k2[c], x3 = k3[c];
-        ATTN_FMA_ROWS(0, x0);
-        ATTN_FMA_ROWS(1, x1);
-        ATTN_FMA_ROWS(2, x2);
-        ATTN_FMA_ROWS(3, x3);
-    }
-    ATTN_PUT_KEY(0);
-    ATTN_PUT_KEY(1);
-    ATTN_PUT_KEY(2);
-    ATTN_PUT_KEY(3);
-    m[0] = attn_max(m[0], attn_max(attn_max(a00, a10), attn_max(a20, a30)));
-    m[1] = attn_max(m[1], attn_max(attn_max(a01, a11), attn_max(a21, a31)));
-    m[2] = attn_max(m[2], attn_max(attn_max(a02, a12), attn_max(a22, a32)));
-    m[3] = attn_max(m[3], attn_max(attn_max(a03, a13), attn_max(a23, a33)));
-}
-
-/* One key's 4 scores (the keys past the last block of 4). */
-EDGEDIFF_FPU_INLINE void attn_scores1(const float *qs, const float *k, int32_t d, float *s,
-                                      float *m) {
-    float a00 = 0.0f, a01 = 0.0f, a02 = 0.0f, a03 = 0.0f;
-    for (int32_t c = 0; c < d; ++c, qs += 4) {
-        const float q0 = qs[0], q1 = qs[1], q2 = qs[2], q3 = qs[3];
-        const float x0 = k[c];
-        ATTN_FMA_ROWS(0, x0);
-    }
-    ATTN_PUT_KEY(0);
-    m[0] = attn_max(m[0], a00);
-    m[1] = attn_max(m[1], a01);
-    m[2] = attn_max(m[2], a02);
-    m[3] = attn_max(m[3], a03);
 }
 
 /* Row r's numerator of key j (one of its own keys), stored, added to its sum. */
@@ -160,6 +107,19 @@ EDGEDIFF_FPU_INLINE void attn_softmax(float *s, const int32_t *keys, int32_t cau
     inv[3] = 1.0f / sum3;
 }
 
+/* Key n's sums for the 4 rows, a<n><r> += q_r * x. */
+#define ATTN_FMA_ROWS(n, x)                     \
+    a##n##0 = EDGEDIFF_FMA(q0, x, a##n##0);     \
+    a##n##1 = EDGEDIFF_FMA(q1, x, a##n##1);     \
+    a##n##2 = EDGEDIFF_FMA(q2, x, a##n##2);     \
+    a##n##3 = EDGEDIFF_FMA(q3, x, a##n##3)
+/* Key n's 4 scores stored interleaved; each row's maximum updated. */
+#define ATTN_PUT_KEY(n)                         \
+    s[4 * n] = a##n##0;                         \
+    s[4 * n + 1] = a##n##1;                     \
+    s[4 * n + 2] = a##n##2;                     \
+    s[4 * n + 3] = a##n##3
+
 /* Output feature f's sums for the 4 rows, w<r><f> += e_r * x. */
 #define ATTN_FMA_FEATURE(f, x)                  \
     w0##f = EDGEDIFF_FMA(e0, x, w0##f);         \
@@ -174,86 +134,61 @@ EDGEDIFF_FPU_INLINE void attn_softmax(float *s, const int32_t *keys, int32_t cau
     EDGEDIFF_FPU_STORE(y + r * dv + 2, w##r##2 * inv[r]);      \
     EDGEDIFF_FPU_STORE(y + r * dv + 3, w##r##3 * inv[r])
 
-/* y[r][f] = inv[r] * sum_j e[j * 4 + r] v[j][f], f < 4, for the first `rows` rows (rows
- * dv apart in y). */
-EDGEDIFF_FPU_INLINE void attn_weighted4(const float *e, const float *v, int32_t nk, int32_t dv,
-                                        const float *inv, elem_t *y, int32_t rows) {
-    float w00 = 0.0f, w01 = 0.0f, w02 = 0.0f, w03 = 0.0f, w10 = 0.0f, w11 = 0.0f;
-    float w12 = 0.0f, w13 = 0.0f, w20 = 0.0f, w21 = 0.0f, w22 = 0.0f, w23 = 0.0f;
-    float w30 = 0.0f, w31 = 0.0f, w32 = 0.0f, w33 = 0.0f;
-    EDGEDIFF_ATTN_UNROLL2
-    for (int32_t j = 0; j < nk; ++j, e += 4, v += dv) {
-        const float e0 = e[0], e1 = e[1], e2 = e[2], e3 = e[3];
-        const float x0 = v[0], x1 = v[1], x2 = v[2], x3 = v[3];
-        ATTN_FMA_FEATURE(0, x0);
-        ATTN_FMA_FEATURE(1, x1);
-        ATTN_FMA_FEATURE(2, x2);
-        ATTN_FMA_FEATURE(3, x3);
-    }
-    ATTN_PUT_ROW(0);
-    if (rows > 1) {
-        ATTN_PUT_ROW(1);
-    }
-    if (rows > 2) {
-        ATTN_PUT_ROW(2);
-    }
-    if (rows > 3) {
-        ATTN_PUT_ROW(3);
-    }
-}
-
-/* One output feature of the 4 rows (the features past the last block of 4). */
-EDGEDIFF_FPU_INLINE void attn_weighted1(const float *e, const float *v, int32_t nk, int32_t dv,
-                                        const float *inv, elem_t *y, int32_t rows) {
-    float w00 = 0.0f, w10 = 0.0f, w20 = 0.0f, w30 = 0.0f;
-    for (int32_t j = 0; j < nk; ++j, e += 4, v += dv) {
-        const float e0 = e[0], e1 = e[1], e2 = e[2], e3 = e[3];
-        const float x0 = v[0];
-        ATTN_FMA_FEATURE(0, x0);
-    }
-    EDGEDIFF_FPU_STORE(y, w00 * inv[0]);
-    if (rows > 1) {
-        EDGEDIFF_FPU_STORE(y + dv, w10 * inv[1]);
-    }
-    if (rows > 2) {
-        EDGEDIFF_FPU_STORE(y + 2 * dv, w20 * inv[2]);
-    }
-    if (rows > 3) {
-        EDGEDIFF_FPU_STORE(y + 3 * dv, w30 * inv[3]);
-    }
-}
+/* The tiles and the block step over float K and V (FP32, and FP16 widened) ... */
+#define ATTN_KV_T float
+#define ATTN_KV(p) (*(p))
+#define ATTN_FN(name) name##_f
+#include "edgediff/internal/attention_fpu_tiles.h"
+#undef ATTN_KV_T
+#undef ATTN_KV
+#undef ATTN_FN
+#ifdef EDGEDIFF_FPU_F16 /* ... and over halves, widened as loaded (K and V past the budget) */
+#define ATTN_KV_T edgediff_f16_t
+#define ATTN_KV(p) ((float)*(p))
+#define ATTN_FN(name) name##_h
+#include "edgediff/internal/attention_fpu_tiles.h"
+#undef ATTN_KV_T
+#undef ATTN_KV
+#undef ATTN_FN
+#endif
 
 /* The parts of the scratch (byte offsets of edgediff_attention_fpu_bytes' layout). */
 EDGEDIFF_FPU_INLINE float *attn_part(void *scratch, int32_t offset) {
     return (float *)((char *)scratch + offset);
 }
 
-/* The kernel body for elem_t q, k, v, out; kv: the slice's K and V as floats (FP32: in
- * place; FP16: widened into the scratch by the caller's `widen`). */
+/* The FP16 kernel widens a slice's K and V once when they fit the budget as floats. */
+EDGEDIFF_FPU_INLINE int32_t attn_widens_kv(const attention_params_t *p) {
+    return 4 * p->lk * (p->d + p->dv) <= EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES;
+}
+
+/* The kernel body for elem_t q, k, v, out (FP32: K and V read in place; FP16: widened once
+ * per slice into the scratch where they fit attn_widens_kv, else widened as loaded). */
 EDGEDIFF_FPU_INLINE void attention_fpu(const attention_params_t *p, const elem_t *q,
                                        const elem_t *k, const elem_t *v, elem_t *out,
                                        void *scratch) {
-    const int32_t lq = p->lq, lk = p->lk, d = p->d, dv = p->dv;
+    const int32_t lq = p->lq, lk = p->lk, d = p->d, dv = p->dv, causal = p->causal;
     const float scale = p->scale; /* in a register: the stores below may alias *p */
     float *const s = (float *)scratch;
     float *const qs = attn_part(scratch, edgediff_scratch_round(16 * lk));
 #ifdef EDGEDIFF_FPU_F16
+    const int32_t widen = attn_widens_kv(p);
     float *const kw = attn_part(qs, edgediff_scratch_round(16 * d));
     float *const vw = attn_part(kw, edgediff_scratch_round(4 * lk * d));
 #endif
     for (int32_t b = 0; b < p->batch; ++b) {
+        const elem_t *const k_slice = k + b * lk * d, *const v_slice = v + b * lk * dv;
 #ifdef EDGEDIFF_FPU_F16 /* each half of the slice widened once, used by every query row */
-        EDGEDIFF_ATTN_UNROLL4
-        for (int32_t i = 0; i < lk * d; ++i) {
-            kw[i] = EDGEDIFF_FPU_LOAD(k + b * lk * d + i);
+        if (widen) {
+            EDGEDIFF_ATTN_UNROLL4
+            for (int32_t i = 0; i < lk * d; ++i) {
+                kw[i] = EDGEDIFF_FPU_LOAD(k_slice + i);
+            }
+            EDGEDIFF_ATTN_UNROLL4
+            for (int32_t i = 0; i < lk * dv; ++i) {
+                vw[i] = EDGEDIFF_FPU_LOAD(v_slice + i);
+            }
         }
-        EDGEDIFF_ATTN_UNROLL4
-        for (int32_t i = 0; i < lk * dv; ++i) {
-            vw[i] = EDGEDIFF_FPU_LOAD(v + b * lk * dv + i);
-        }
-        const float *const ks = kw, *const vs = vw;
-#else
-        const float *const ks = k + b * lk * d, *const vs = v + b * lk * dv;
 #endif
         for (int32_t i0 = 0; i0 < lq; i0 += 4) {
             const int32_t rows = lq - i0 < 4 ? lq - i0 : 4;
@@ -264,26 +199,18 @@ EDGEDIFF_FPU_INLINE void attention_fpu(const attention_params_t *p, const elem_t
                 for (int32_t c = 0; c < d; ++c) {
                     qs[c * 4 + r] = scale * EDGEDIFF_FPU_LOAD(row + c);
                 }
-                keys[r] = p->causal && i + 1 < lk ? i + 1 : lk;
+                keys[r] = causal && i + 1 < lk ? i + 1 : lk;
             }
-            const int32_t nk = keys[3];
-            float m[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY}, inv[4];
-            int32_t j = 0;
-            for (; j + 4 <= nk; j += 4) {
-                attn_scores4(qs, ks + j * d, d, s + 4 * j, m);
-            }
-            for (; j < nk; ++j) {
-                attn_scores1(qs, ks + j * d, d, s + 4 * j, m);
-            }
-            attn_softmax(s, keys, p->causal, m, inv);
             elem_t *const y = out + (b * lq + i0) * dv;
-            int32_t c = 0;
-            for (; c + 4 <= dv; c += 4) {
-                attn_weighted4(s, vs + c, nk, dv, inv, y + c, rows);
+#ifdef EDGEDIFF_FPU_F16
+            if (!widen) {
+                attn_block_h(qs, k_slice, v_slice, keys, causal, d, dv, s, y, rows);
+                continue;
             }
-            for (; c < dv; ++c) {
-                attn_weighted1(s, vs + c, nk, dv, inv, y + c, rows);
-            }
+            attn_block_f(qs, kw, vw, keys, causal, d, dv, s, y, rows);
+#else
+            attn_block_f(qs, k_slice, v_slice, keys, causal, d, dv, s, y, rows);
+#endif
         }
     }
 }
