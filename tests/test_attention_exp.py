@@ -5,7 +5,9 @@ that tests/helpers/attention_bound.py allows for (EXP_ULPS * 2^-24 relative) mus
 Both are n = round(x log2 e), r = x - n ln2 (two-constant Cody-Waite), a degree-6
 polynomial of r by fused multiply-adds, times 2^n: edgediff_mve_exp_neg_f32 (kernels_mve.h)
 and edgediff_rvv_exp_nonpositive (internal/attention_rvv.h, the SiLU constants of
-kernels_rvv.h). A fused multiply-add is emulated exactly enough in float64 (the product of
+kernels_rvv.h); and the scalar FPU kernels' edgediff_fpu_exp_neg (internal/fpu_math.h, the
+SiLU constants of EDGEDIFF_FPU_SILU_SETUP) in both its forms: Horner (RISC-V) and Estrin's
+grouping (Arm VFP). A fused multiply-add is emulated exactly enough in float64 (the product of
 two floats is exact there; the sum rounds twice, at most half a float ulp apart from once,
 far below the margin)."""
 
@@ -71,7 +73,48 @@ def rvv_exp(x: np.ndarray) -> np.ndarray:
     return (q.astype(np.float64) * np.exp2(n.astype(np.float64))).astype(np.float32)
 
 
-@pytest.mark.parametrize("exp", [mve_exp, rvv_exp], ids=["mve", "rvv"])
+def _fpu_constants() -> list[float]:
+    """EDGEDIFF_FPU_SILU_SETUP's constants: lo, hi, -log2 e, 1.5 * 2^23, ln2 head and tail,
+    c6 .. c2, 1."""
+    source = (HEADERS / "internal" / "fpu_math.h").read_text()
+    body = re.search(r"edgediff_fpu_silu_k_t silu_k_ = \{(.*?)\};", source, re.S).group(1)
+    return [float(v) for v in re.findall(FLOAT, body.replace("\\", ""))]
+
+
+def _fpu_exp(x: np.ndarray, estrin: bool) -> np.ndarray:
+    """edgediff_fpu_exp_neg(-x): e^x for x <= 0."""
+    _, hi, nlog2e, _, ln2_hi, ln2_lo, c6, c5, c4, c3, c2, one = map(np.float32, _fpu_constants())
+    round_b = np.float32(12583039.0)  # 1.5 * 2^23 + 127, the function's rounding constant
+    xc = np.minimum(-x, hi)
+    shifted = _fma(xc, nlog2e, round_b)
+    n = (shifted - round_b).astype(np.float32)
+    m = _fma(n, ln2_hi, xc)
+    m = _fma(n, ln2_lo, m)
+    if estrin:
+        r2 = (m * m).astype(np.float32)
+        lo = _fma(-m, c3, c2)
+        up = _fma(r2, c6, _fma(-m, c5, c4))
+        lo = _fma(r2, up, lo)
+        q = _fma(r2, lo, (one - m).astype(np.float32))
+    else:
+        q = _fma(-m, c6, c5)
+        for c in (c4, c3, c2, one, one):
+            q = _fma(-m, q, c)
+    # the low bits of `shifted` are n + 127: the exponent field of 2^n
+    two_n = ((shifted.view(np.int32) << 23)).view(np.float32)
+    return (q * two_n).astype(np.float32)
+
+
+def fpu_exp_horner(x: np.ndarray) -> np.ndarray:
+    return _fpu_exp(x, estrin=False)
+
+
+def fpu_exp_estrin(x: np.ndarray) -> np.ndarray:
+    return _fpu_exp(x, estrin=True)
+
+
+@pytest.mark.parametrize("exp", [mve_exp, rvv_exp, fpu_exp_horner, fpu_exp_estrin],
+                         ids=["mve", "rvv", "fpu-riscv", "fpu-arm"])
 def test_simd_exp_is_within_the_attention_bound(exp):
     rng = np.random.default_rng(0)
     x = np.concatenate([np.linspace(-86, 0, 2_000_001, dtype=np.float32),

@@ -13,7 +13,7 @@ from torch import nn
 
 from codegen.capture import UnsupportedOpError, capture
 from codegen.ir import Graph, Node, Tensor
-from codegen.kernels.catalog import choose_function
+from codegen.kernels.catalog import choose_function, scratch_bytes
 from codegen.kernels.limits import limit
 from codegen.ops import OPS, evaluate, macs
 from codegen.plan import SCRATCH_SUFFIX, plan_memory
@@ -79,6 +79,21 @@ def test_attention_kernel_per_isa():
     assert choose_function("attention_f16", p, ["mve"]) == "attention_f16_mve"
     assert choose_function("attention_f32", p, ["rvv"]) == "attention_f32_rvv"
     assert choose_function("attention_f16", p, ["rv32imafc", "zfh"]) == "attention_f16"
+    # a scalar FPU core: the _fpu kernels; with a vector unit too, the vector kernel wins
+    assert choose_function("attention_f32", p, ["rv32imafc", "fpu"]) == "attention_f32_fpu"
+    heads8 = {**p, "d": 8, "dv": 8}  # diffusers' 8-dim heads: K and V of 64 keys in 4 KiB
+    assert choose_function("attention_f16", heads8, ["fpv4_sp", "fpu"]) == "attention_f16_fpu"
+    assert choose_function("attention_f16", p, ["fpu"]) == "attention_f16_fpu"  # K, V: 16 KiB
+    assert choose_function("attention_f16", p, ["mve", "fpu"]) == "attention_f16_mve"
+    assert choose_function("attention_f32", p, ["rvv", "fpu"]) == "attention_f32_rvv"
+    # the FP16 one widens a slice's K and V to floats in its scratch within its budget; past
+    # it, as it loads them (the scratch without them)
+    budget = limit("FPU_ATTENTION_F16_KV_BYTES")
+    fits = {**heads8, "lk": budget // (4 * (heads8["d"] + heads8["dv"]))}
+    over = {**fits, "lk": fits["lk"] + 1}
+    for shape, kv in ((fits, budget), (over, 0)):
+        assert choose_function("attention_f16", shape, ["fpu"]) == "attention_f16_fpu"
+        assert scratch_bytes("attention_f16", shape, ["fpu"]) == 16 * shape["lk"] + 16 * 8 + kv
     # the FP16 MVE kernel's 16-bit gather offsets: past them the reference; FP32 has none
     wide = {**p, "d": limit("MVE_ATTENTION_F16_MAX_D") + 1}
     assert choose_function("attention_f16", wide, ["mve"]) == "attention_f16"
@@ -115,7 +130,8 @@ def test_broadcast_heads_are_refused():
 @pytest.mark.parametrize("features, function, nbytes", [
     ((), "attention_f32", 4 * 5000),  # the reference's row of scores
     (("mve",), "attention_f32_mve", 4 * 5000 + 4 * 24),  # and the FP32 query row
-    (("rvv",), "attention_f32_rvv", 4 * 5000)])
+    (("rvv",), "attention_f32_rvv", 4 * 5000),
+    (("fpu",), "attention_f32_fpu", 16 * 5000 + 16 * 24)])  # 4 rows of scores, 4 query rows
 def test_any_number_of_keys_lowers_with_its_row_of_scores_in_the_arena(features, function, nbytes):
     """5000 keys (more than the 4096 the kernels' stack rows held): the layer's kernel gets
     its scratch from the arena, live only during its step."""

@@ -26,6 +26,9 @@ def test_every_case_matches_exact_arithmetic(results):
     assert not failures, "\n".join(failures)
 
 
+# The scalar FPU targets (isa feature "fpu" without a vector unit).
+FPU_TARGETS = {"rv32", "cortex-m4", "cortex-m7", "cortex-m33"}
+
 # The ISA kernel (suffix) the SIMD cases of a family (its SIMD_CASES) must run on each target.
 SIMD_KERNEL = {"rv32v": "_rvv", "cortex-m55": "_mve"}
 
@@ -57,7 +60,6 @@ def test_simd_cases_run_the_isa_kernel(results, request):
 
 # Scalar FPU targets: the cases of a family's FPU_CASES (case -> kernel base name) run
 # `<kernel>_<dtype>_fpu` there; on the vector targets their shapes take the vector kernel.
-FPU_TARGETS = {"rv32", "cortex-m4", "cortex-m7", "cortex-m33"}
 
 
 def _fpu_cases() -> dict:

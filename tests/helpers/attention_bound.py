@@ -7,12 +7,15 @@ serves all of them, plus the final rounding to half in FP16. With u = 2^-24, per
 (only the keys the row sees, all of them or j <= i when causal):
 
 - scores s_j = scale * q . k_j: a D-term FP32 dot product and the scale err by at most
-  (D + 1) u S, S = max_j scale * sum_c |q_c k_jc| (which also bounds |s_j|); s_j - max
+  (D + 1) u S, S = max_j scale * sum_c |q_c k_jc| (which also bounds |s_j|), whether the
+  scale multiplies the sum or (the scalar FPU kernel) each fl(scale * q_c) once, and whether
+  the multiply-adds are fused (one rounding each) or not; s_j - max
   rounds once more (|s_j - max| <= 2S). A common shift of all scores cancels in the
   softmax, so an absolute score error delta moves each e^(s_j - max) by a relative
   e^delta - 1 ~ delta: delta <= (D + 4) u S, the slack covering second-order terms.
 - exp: each numerator within EXP_ULPS ulp (u relative per ulp) of e^x: expf, or the
-  kernels' range-reduced polynomials (kernels_mve.h, kernels_rvv.h), plus the clamp of
+  kernels' range-reduced polynomials (kernels_mve.h, kernels_rvv.h, fpu_math.h's
+  edgediff_fpu_exp_neg), plus the clamp of
   x to -87 (absolute < 2e-38 against a sum >= 1).
 - relative errors eps_j of the numerators move y = sum e_j v_j / sum e_j by
   sum e_j eps_j (v_j - y) / sum e_j: at most 2 max|eps| max|v| (softmax weights sum to 1).

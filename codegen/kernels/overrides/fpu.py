@@ -213,3 +213,26 @@ for _dtype in ("f32", "f16"):
                  scratch_bytes=depthwise_scratch)]
     OVERRIDES[f"conv_transpose2d_{_dtype}"] = _fpu(f"conv_transpose2d_{_dtype}_fpu",
                                                   conv_transpose_applies, conv_transpose_scratch)
+
+def attention_widens_kv(p: dict) -> bool:
+    """attention_f16_fpu widens a slice's K and V to floats in its scratch where they fit
+    EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES (else it widens each half as it is loaded)."""
+    return 4 * p["lk"] * (p["d"] + p["dv"]) <= limit("FPU_ATTENTION_F16_KV_BYTES")
+
+
+def attention_scratch(half: bool):
+    def scratch_bytes(p: dict) -> int:
+        """attention_<dtype>_fpu (edgediff_attention_fpu_bytes): 4 rows of lk scores, 4 query
+        rows of d floats, and (FP16, within the budget) the slice's K and V as floats."""
+        kv = (round_up(4 * p["lk"] * p["d"]) + round_up(4 * p["lk"] * p["dv"])
+              if half and attention_widens_kv(p) else 0)
+        return round_up(16 * p["lk"]) + round_up(16 * p["d"]) + kv
+
+    return scratch_bytes
+
+
+# Fused attention, 4 query rows at a time in 4 x 4 register tiles; FP32 scores, softmax
+# statistics and sums in both precisions; any shape (the vector kernels keep cortex-m55 and
+# rv32v).
+OVERRIDES["attention_f32"] = _fpu("attention_f32_fpu", scratch_bytes=attention_scratch(False))
+OVERRIDES["attention_f16"] = _fpu("attention_f16_fpu", scratch_bytes=attention_scratch(True))

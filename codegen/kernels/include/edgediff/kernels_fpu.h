@@ -233,6 +233,30 @@ void edgediff_conv_transpose2d_f16_fpu(const conv_transpose2d_params_t *p,
                                        const edgediff_f16_t *bias, edgediff_f16_t *out,
                                        void *scratch);
 
+/* ---- attention_<dtype>_fpu: fused attention, any shape (internal/attention_fpu.h) -------
+ * 4 query rows at a time; FP32 scores, statistics and sums. Scratch, each part 16-byte
+ * aligned: 4 rows of lk scores, 4 query rows of d floats, and (FP16, when they take at most
+ * EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES) the slice's K and V widened to floats; larger FP16
+ * layers widen each half as it is loaded. */
+static inline int32_t edgediff_attention_fpu_bytes(const attention_params_t *p, int32_t half) {
+    int32_t bytes = edgediff_scratch_round(16 * p->lk) + edgediff_scratch_round(16 * p->d);
+    if (half && 4 * p->lk * (p->d + p->dv) <= EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES) {
+        bytes += edgediff_scratch_round(4 * p->lk * p->d) + edgediff_scratch_round(4 * p->lk * p->dv);
+    }
+    return bytes;
+}
+static inline int32_t edgediff_attention_f32_fpu_get_buffer_size(const attention_params_t *p) {
+    return edgediff_attention_fpu_bytes(p, 0);
+}
+static inline int32_t edgediff_attention_f16_fpu_get_buffer_size(const attention_params_t *p) {
+    return edgediff_attention_fpu_bytes(p, 1);
+}
+void edgediff_attention_f32_fpu(const attention_params_t *p, const float *q, const float *k,
+                                const float *v, float *out, void *scratch);
+void edgediff_attention_f16_fpu(const attention_params_t *p, const edgediff_f16_t *q,
+                                const edgediff_f16_t *k, const edgediff_f16_t *v,
+                                edgediff_f16_t *out, void *scratch);
+
 #ifdef __cplusplus
 }
 #endif

@@ -95,4 +95,9 @@
 #define EDGEDIFF_FPU_GATHER_PX 4
 #define EDGEDIFF_FPU_DW_PX 8
 
+/* attention_f16_fpu widens a batch slice's K and V to floats once, in its scratch
+ * (lk * (d + dv) floats), where that is at most this many bytes; past it, each half is
+ * widened as it is loaded (once per block of 4 query rows). */
+#define EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES 8192
+
 #endif /* EDGEDIFF_LIMITS_H */

@@ -133,4 +133,45 @@ static inline float edgediff_fpu_act(float x, int32_t act) {
     return x;
 }
 
+/* e^-x for x >= 0 (the softmax numerators e^(s - max) of attention_fpu.h), with the range
+ * reduction and degree-6 polynomial of edgediff_fpu_silu above (the same constants and
+ * fused steps, so the same few-ulp error): x clamped to at most 87 (e^-87 < 2e-38);
+ * n = round(-x / ln2), m = x + n ln2 in two fused steps, the Horner polynomial in -m, times
+ * 2^n. One difference in form, none in value: the rounding constant is 1.5 * 2^23 + 127,
+ * so the low bits of `shifted` already hold n + 127 and one shift builds 2^n (n >= -126,
+ * a normal float). k: EDGEDIFF_FPU_SILU_SETUP()'s constants; round_b: 12583039.0f
+ * (1.5 * 2^23 + 127, exact in FP32), held in a register by the caller. */
+EDGEDIFF_FPU_INLINE float edgediff_fpu_exp_neg(float x, const edgediff_fpu_silu_k_t *k,
+                                               float round_b) {
+#if defined(__riscv) || defined(__ARM_FEATURE_NUMERIC_MAXMIN)
+    const float xc = __builtin_fminf(x, k->hi);
+#else
+    const float xc = x > k->hi ? k->hi : x;
+#endif
+    const float shifted = EDGEDIFF_FMA(xc, k->nlog2e, round_b);
+    const float n = shifted - round_b;
+    float m = EDGEDIFF_FMA(n, k->ln2_hi, xc);
+    m = EDGEDIFF_FMA(n, k->ln2_lo, m);
+#if defined(__arm__)
+    /* The same polynomial, 1 + r + c2 r^2 + .. + c6 r^6 (r = -m), grouped as Estrin's
+     * 1 + r + r^2 ((c2 + c3 r) + r^2 ((c4 + c5 r) + c6 r^2)): a VFP multiply-add overwrites
+     * its addend, so each Horner step would first copy its constant (12 instructions);
+     * this takes 9. Its rounding errors are of the same few-ulp size. */
+    const float r2 = m * m;
+    float lo = EDGEDIFF_FMA(-m, k->c3, k->c2);
+    float hi = EDGEDIFF_FMA(-m, k->c5, k->c4);
+    hi = EDGEDIFF_FMA(r2, k->c6, hi);
+    lo = EDGEDIFF_FMA(r2, hi, lo);
+    const float q = EDGEDIFF_FMA(r2, lo, k->one - m);
+#else
+    float q = EDGEDIFF_FMA(-m, k->c6, k->c5);
+    q = EDGEDIFF_FMA(-m, q, k->c4);
+    q = EDGEDIFF_FMA(-m, q, k->c3);
+    q = EDGEDIFF_FMA(-m, q, k->c2);
+    q = EDGEDIFF_FMA(-m, q, k->one);
+    q = EDGEDIFF_FMA(-m, q, k->one);
+#endif
+    return q * edgediff_fpu_float(edgediff_fpu_bits(shifted) << 23);
+}
+
 #endif /* EDGEDIFF_FPU_MATH_H */
