@@ -30,7 +30,6 @@ from ai_edge_litert import schema_py_generated as schema
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
 from ai_edge_litert.tools import flatbuffer_utils
 from ai_edge_quantizer import calibrator, qtyping, quantizer, recipe, recipe_manager
-from ai_edge_quantizer.utils import qsv_utils
 
 from sdk.errors import UserError
 from sdk.quant.ranges import covered_range
@@ -41,9 +40,10 @@ SIGNATURE = "serving_default"
 def quantize_tflite(float_tflite: Path, calibration: list[tuple[np.ndarray, ...]], out: Path,
                     float_time_path: bool = True, envelope: bool = True) -> dict:
     """Quantize `float_tflite` with `calibration` (calibration.calibration_inputs) into
-    `out`; returns the summary (see summarize). float_time_path and envelope (min/max over
-    the whole calibration set, not the quantizer's moving average) are the shipped recipe;
-    turning either off is only for measuring what they buy (docs/MOBILE_INT8.md)."""
+    `out`; returns the summary (see summarize). float_time_path and envelope (per-input
+    min/max over the whole calibration set, extended by sdk/quant/ranges.py, not the
+    quantizer's moving average) are the shipped recipe; turning either off is only for
+    measuring what they buy (docs/MOBILE_INT8.md)."""
     float_tflite, out = Path(float_tflite), Path(out)
     names = _input_names(float_tflite, calibration)
     q = quantizer.Quantizer(float_tflite)

@@ -13,7 +13,7 @@ images' variety, and to give ranges.py a tail to extrapolate from.
 CALIBRATION_SAMPLES, measured on the zoo models (float model, all tensors, 320 held-out
 inputs): with min/max envelopes, 64 inputs leave 36 (dncnn) and 240 (unet) inputs with a
 tensor more than one int8 step past its range, 256 leave 5 and 87, 1024 leave 0 and 28;
-with ranges.py's extrapolation, 1024 leave 0 and 4 (docs/MOBILE_INT8.md, "Ranges").
+with ranges.py's extrapolation, 1024 leave 0 and 0 (docs/MOBILE_INT8.md, "Ranges").
 """
 
 from __future__ import annotations
