@@ -78,11 +78,11 @@ def tflite_weights_to_float16(src: Path, dst: Path) -> None:
 
 def tflite_int8(spec: ModelSpec, float_path: Path, path: Path) -> dict:
     from sdk.mobile.int8 import quantize_tflite
-    from sdk.quant.calibration import CALIBRATION_SAMPLES, calibration_inputs
+    from sdk.quant.calibration import calibration_inputs, calibration_size, covers_tails
 
-    calibration = calibration_inputs(spec, CALIBRATION_SAMPLES, CALIBRATION_SEED)
+    calibration = calibration_inputs(spec, calibration_size(spec), CALIBRATION_SEED)
     with quiet():
-        return quantize_tflite(float_path, calibration, path)
+        return quantize_tflite(float_path, calibration, path, cover_tails=covers_tails(spec))
 
 
 def source_hash(spec: ModelSpec) -> tuple[str, str]:

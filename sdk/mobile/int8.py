@@ -38,12 +38,14 @@ SIGNATURE = "serving_default"
 
 
 def quantize_tflite(float_tflite: Path, calibration: list[tuple[np.ndarray, ...]], out: Path,
-                    float_time_path: bool = True, envelope: bool = True) -> dict:
-    """Quantize `float_tflite` with `calibration` (calibration.calibration_inputs) into
-    `out`; returns the summary (see summarize). float_time_path and envelope (per-input
-    min/max over the whole calibration set, extended by sdk/quant/ranges.py, not the
-    quantizer's moving average) are the shipped recipe; turning either off is only for
-    measuring what they buy (docs/MOBILE_INT8.md)."""
+                    float_time_path: bool = True, envelope: bool = True,
+                    cover_tails: bool = False) -> dict:
+    """Quantize `float_tflite` with `calibration` (sdk/quant/calibration.py) into `out`;
+    returns the summary (see summarize). float_time_path and envelope (min/max over the whole
+    calibration set, not the quantizer's moving average) are the shipped recipe; turning
+    either off is only for measuring what they buy (docs/MOBILE_INT8.md). cover_tails
+    extends each range to the calls the model will see (sdk/quant/ranges.py): the export
+    sets it for a model without a sampler (sdk/quant/calibration.covers_tails)."""
     float_tflite, out = Path(float_tflite), Path(out)
     names = _input_names(float_tflite, calibration)
     q = quantizer.Quantizer(float_tflite)
@@ -55,8 +57,8 @@ def quantize_tflite(float_tflite: Path, calibration: list[tuple[np.ndarray, ...]
                                      algorithm_key="no_quantize")
     data = {SIGNATURE: [dict(zip(names, inputs)) for inputs in calibration]}
     try:
-        ranges = (_calibrate(float_tflite, q.get_quantization_recipe(), data,
-                             _float_time_inputs(float_tflite.read_bytes())) if envelope
+        times = _float_time_inputs(float_tflite.read_bytes()) if cover_tails else None
+        ranges = (_calibrate(float_tflite, q.get_quantization_recipe(), data, times) if envelope
                   else q.calibrate(data, num_threads=1))
         result = q.quantize(ranges, enable_progress_report=False)
     except (ValueError, RuntimeError) as e:
@@ -69,23 +71,23 @@ def quantize_tflite(float_tflite: Path, calibration: list[tuple[np.ndarray, ...]
     return summarize(out)
 
 
-def _calibrate(path: Path, quant_recipe: list, data: dict, times: set[str]) -> dict:
-    """Each tensor's range from its per-input min/max over the whole calibration set,
-    extended to cover the calls the model will see (sdk/quant/ranges.py). The quantizer's
-    default is a moving average (0.95) of per-sample ranges, which forgets the early steps'
-    wide ranges by the time the late steps are seen: the timestep drift calibration must
-    cover.
+def _calibrate(path: Path, quant_recipe: list, data: dict, times: set[str] | None) -> dict:
+    """Each tensor's range from its per-input min/max over the whole calibration set: their
+    envelope (times None), or extended to cover the calls the model will see
+    (sdk/quant/ranges.py). The quantizer's default is a moving average (0.95) of per-sample
+    ranges, which forgets the early steps' wide ranges by the time the late steps are seen:
+    the timestep drift calibration must cover.
 
-    A float timestep input (`times`, one value per call) keeps its min/max: a time is bounded
-    by the schedule, which the calibration draws cover to about one time unit, and the
-    extrapolation, which takes every tail as unbounded, would widen 0..999 to 0..1231 and
-    coarsen the int8 time (zoo unet: its largest error, a 2-unit shift of t moves its output
-    by up to 0.22)."""
+    When extending, a float timestep input (`times`, one value per call) keeps its min/max:
+    a time is bounded by the schedule, which the calibration draws cover to about one time
+    unit, and the extrapolation, which takes every tail as unbounded, would widen 0..999 to
+    0..1231 and coarsen the int8 time (zoo unet: its largest error, a 2-unit shift of t
+    moves its output by up to 0.22)."""
     recipes = recipe_manager.RecipeManager()
     recipes.load_quantization_recipe(quant_recipe)
     calib = calibrator.Calibrator(str(path), num_threads=1, qsv_update_func=_keep_extremes)
     calib.calibrate(data, recipes)
-    return {name: _covered(qsv) if name not in times else _envelope(qsv)
+    return {name: _envelope(qsv) if times is None or name in times else _covered(qsv)
             for name, qsv in calib.get_model_qsvs().items()}
 
 
