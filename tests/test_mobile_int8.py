@@ -15,7 +15,7 @@ from ai_edge_litert.interpreter import Interpreter
 from sdk.diffusion.device_model import trajectory_states
 from sdk.diffusion.train import TeacherConfig, save_checkpoint
 from sdk.errors import UserError
-from sdk.mobile.calibration import calibration_inputs
+from sdk.quant.calibration import calibration_inputs
 from sdk.mobile.int8 import LiteRT, dequantize_outputs, quantize_inputs, quantize_tflite
 from sdk.mobile.step import StepFunction, example_inputs
 from sdk.mobile.tflm import run_tflite_micro

@@ -24,7 +24,7 @@ import litert_torch  # noqa: E402
 from sdk.diffusion import sampling  # noqa: E402
 from sdk.diffusion.checkpoint import load_checkpoint  # noqa: E402
 from sdk.diffusion.quality import eval_cache_dir, evaluate_samples  # noqa: E402
-from sdk.mobile.calibration import calibration_inputs  # noqa: E402
+from sdk.quant.calibration import calibration_inputs  # noqa: E402
 from sdk.mobile.int8 import LiteRT, dequantize_outputs, quantize_inputs, quantize_tflite, summarize  # noqa: E402
 from sdk.mobile.step import StepFunction, example_inputs  # noqa: E402
 from sdk.models import load_model  # noqa: E402

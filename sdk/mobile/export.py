@@ -30,7 +30,6 @@ from sdk.models import ModelSpec, load_model
 
 PRECISIONS = {"onnx": ("fp32", "fp16"), "tflite": ("fp32", "fp16", "int8")}
 OPSET = 18
-CALIBRATION_SAMPLES = 64
 CALIBRATION_SEED = 1  # not validation's seed 0: calibration and test inputs differ
 
 
@@ -78,12 +77,12 @@ def tflite_weights_to_float16(src: Path, dst: Path) -> None:
 
 
 def tflite_int8(spec: ModelSpec, float_path: Path, path: Path) -> dict:
-    from sdk.mobile.calibration import calibration_inputs
     from sdk.mobile.int8 import quantize_tflite
+    from sdk.quant.calibration import calibration_inputs, calibration_size, covers_tails
 
-    calibration = calibration_inputs(spec, CALIBRATION_SAMPLES, CALIBRATION_SEED)
+    calibration = calibration_inputs(spec, calibration_size(spec), CALIBRATION_SEED)
     with quiet():
-        return quantize_tflite(float_path, calibration, path)
+        return quantize_tflite(float_path, calibration, path, cover_tails=covers_tails(spec))
 
 
 def source_hash(spec: ModelSpec) -> tuple[str, str]:

@@ -30,19 +30,22 @@ from ai_edge_litert import schema_py_generated as schema
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
 from ai_edge_litert.tools import flatbuffer_utils
 from ai_edge_quantizer import calibrator, qtyping, quantizer, recipe, recipe_manager
-from ai_edge_quantizer.utils import qsv_utils
 
 from sdk.errors import UserError
+from sdk.quant.ranges import covered_range
 
 SIGNATURE = "serving_default"
 
 
 def quantize_tflite(float_tflite: Path, calibration: list[tuple[np.ndarray, ...]], out: Path,
-                    float_time_path: bool = True, envelope: bool = True) -> dict:
-    """Quantize `float_tflite` with `calibration` (calibration.calibration_inputs) into
-    `out`; returns the summary (see summarize). float_time_path and envelope (min/max over
-    the whole calibration set, not the quantizer's moving average) are the shipped recipe;
-    turning either off is only for measuring what they buy (docs/MOBILE_INT8.md)."""
+                    float_time_path: bool = True, envelope: bool = True,
+                    cover_tails: bool = False) -> dict:
+    """Quantize `float_tflite` with `calibration` (sdk/quant/calibration.py) into `out`;
+    returns the summary (see summarize). float_time_path and envelope (min/max over the whole
+    calibration set, not the quantizer's moving average) are the shipped recipe; turning
+    either off is only for measuring what they buy (docs/MOBILE_INT8.md). cover_tails
+    extends each range to the calls the model will see (sdk/quant/ranges.py): the export
+    sets it for a model without a sampler (sdk/quant/calibration.covers_tails)."""
     float_tflite, out = Path(float_tflite), Path(out)
     names = _input_names(float_tflite, calibration)
     q = quantizer.Quantizer(float_tflite)
@@ -54,7 +57,8 @@ def quantize_tflite(float_tflite: Path, calibration: list[tuple[np.ndarray, ...]
                                      algorithm_key="no_quantize")
     data = {SIGNATURE: [dict(zip(names, inputs)) for inputs in calibration]}
     try:
-        ranges = (_calibrate(float_tflite, q.get_quantization_recipe(), data) if envelope
+        times = _float_time_inputs(float_tflite.read_bytes()) if cover_tails else None
+        ranges = (_calibrate(float_tflite, q.get_quantization_recipe(), data, times) if envelope
                   else q.calibrate(data, num_threads=1))
         result = q.quantize(ranges, enable_progress_report=False)
     except (ValueError, RuntimeError) as e:
@@ -67,15 +71,48 @@ def quantize_tflite(float_tflite: Path, calibration: list[tuple[np.ndarray, ...]
     return summarize(out)
 
 
-def _calibrate(path: Path, quant_recipe: list, data: dict) -> dict:
-    """Each tensor's min/max over the whole calibration set. The quantizer's default is a
-    moving average (0.95) of per-sample ranges, which forgets the early steps' wide ranges
-    by the time the late steps are seen: the timestep drift calibration must cover."""
+def _calibrate(path: Path, quant_recipe: list, data: dict, times: set[str] | None) -> dict:
+    """Each tensor's range from its per-input min/max over the whole calibration set: their
+    envelope (times None), or extended to cover the calls the model will see
+    (sdk/quant/ranges.py). The quantizer's default is a moving average (0.95) of per-sample
+    ranges, which forgets the early steps' wide ranges by the time the late steps are seen:
+    the timestep drift calibration must cover.
+
+    When extending, a float timestep input (`times`, one value per call) keeps its min/max:
+    a time is bounded by the schedule, which the calibration draws cover to about one time
+    unit, and the extrapolation, which takes every tail as unbounded, would widen 0..999 to
+    0..1231 and coarsen the int8 time (zoo unet: its largest error, a 2-unit shift of t
+    moves its output by up to 0.22)."""
     recipes = recipe_manager.RecipeManager()
     recipes.load_quantization_recipe(quant_recipe)
-    calib = calibrator.Calibrator(str(path), num_threads=1, qsv_update_func=qsv_utils.min_max_update)
+    calib = calibrator.Calibrator(str(path), num_threads=1, qsv_update_func=_keep_extremes)
     calib.calibrate(data, recipes)
-    return calib.get_model_qsvs()
+    return {name: _envelope(qsv) if times is None or name in times else _covered(qsv)
+            for name, qsv in calib.get_model_qsvs().items()}
+
+
+def _keep_extremes(qsv: dict, new: dict) -> dict:
+    """The calibrator's update: the running min/max plus every input's, for ranges.py. The
+    first input's qsv is stored as it comes, without this call."""
+    if "mins" not in qsv:  # a dict of our own from here on, the lists grow in place
+        qsv = {**qsv, "mins": [qsv["min"]], "maxs": [qsv["max"]]}
+    qsv["mins"].append(new["min"])
+    qsv["maxs"].append(new["max"])
+    qsv["min"], qsv["max"] = np.minimum(qsv["min"], new["min"]), np.maximum(qsv["max"], new["max"])
+    return qsv
+
+
+def _envelope(qsv: dict) -> dict:
+    return {k: v for k, v in qsv.items() if k not in ("mins", "maxs")}
+
+
+def _covered(qsv: dict) -> dict:
+    if "mins" not in qsv:  # one calibration input: nothing to extrapolate from
+        return qsv
+    low, high = covered_range(np.stack(qsv["mins"]), np.stack(qsv["maxs"]))
+    rest = {k: v for k, v in qsv.items() if k not in ("min", "max", "mins", "maxs")}
+    return {**rest, "min": low.astype(np.asarray(qsv["min"]).dtype),
+            "max": high.astype(np.asarray(qsv["max"]).dtype)}
 
 
 def _input_names(path: Path, calibration: list[tuple[np.ndarray, ...]]) -> list[str]:
@@ -90,6 +127,13 @@ def _input_names(path: Path, calibration: list[tuple[np.ndarray, ...]]) -> list[
         raise UserError(f"{path} takes {len(names)} inputs ({', '.join(names)}); the "
                         f"calibration set must be a non-empty list of {len(names)}-tuples")
     return names
+
+
+def _float_time_inputs(model_bytes: bytes) -> set[str]:
+    """Names of the float graph inputs with one value per sample: a timestep."""
+    graph = flatbuffer_utils.convert_bytearray_to_object(model_bytes).subgraphs[0]
+    return {graph.tensors[i].name.decode() for i in graph.inputs
+            if graph.tensors[i].type == schema.TensorType.FLOAT32 and len(graph.tensors[i].shape) <= 1}
 
 
 def _time_path_scopes(model_bytes: bytes) -> list[str]:
