@@ -19,7 +19,7 @@ from codegen.emit_sampler import emit_sampler
 from codegen.ir import Graph
 from codegen.passes import CompileOptions, PrecisionPolicy, run_passes
 from codegen.plan import MemoryPlan, plan_memory
-from sdk.mobile.calibration import calibration_inputs
+from sdk.quant.calibration import calibration_inputs
 from sdk.models.spec import ModelSpec
 
 # int8 layers: their ranges come from this many inputs (a diffusion build's sampler states,
