@@ -9,7 +9,7 @@ calibration: inputs for the int8 layers' ranges (quantize_int8).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from codegen.passes.precision_policy import PrecisionPolicy
@@ -23,3 +23,5 @@ class CompileOptions:
     # int8 layers: the inputs their ranges are calibrated on (quantize_int8), one list of
     # arrays per model call, in the graph inputs' order
     calibration: Sequence[Sequence] | None = None
+    # (per-input mins, maxs) -> (low, high) of a tensor's range; None: the min/max envelope
+    calibration_widen: Callable | None = None

@@ -3,8 +3,10 @@
 Runs after assign_precision, which gives an int8 layer its FP32 form. Calibration first: the
 float graph runs in numpy on the calibration inputs (CompileOptions.calibration: a
 diffusion build's states on its own sampler trajectories, every step equally, Q-Diffusion;
-any other model's validation-style inputs) and every tensor's range is recorded, the range
-before a fused activation too. Each int8 tensor then gets TFLite's asymmetric parameters
+any other model's validation-style inputs, 1024 of them, sdk/quant/calibration.py) and every
+tensor's range is recorded, the range before a fused activation too: the envelope, or for a
+model without a sampler the range extended to the calls a user will make
+(CompileOptions.calibration_widen, sdk/quant/ranges.py: an input outside the range clips). Each int8 tensor then gets TFLite's asymmetric parameters
 for its range (widened to hold 0): scale = (max - min) / 255, zero point = round(-128 -
 min / scale).
 
@@ -17,6 +19,7 @@ What becomes int8 (the rest stays float):
   pure elementwise functions: a 256-entry table (lut_s8) of the float function on the
   input's 256 values, quantised once to the output's parameters (sigmoid and tanh use
   TFLite's fixed-point tables and fixed output parameters, 1/256 and 1/128).
+The time path (the nodes that do not depend on the image input) stays float (TFMQ-DM).
 Where an int8 tensor meets a float layer a dequantize (and a cast to FP16 if that layer is
 FP16) is inserted, where a float tensor feeds an int8 layer a quantize; graph inputs and
 outputs stay float32.
@@ -56,17 +59,18 @@ def qparams(lo: float, hi: float) -> QParams:
     return QParams(scale, zero_point)
 
 
-def observe(graph: Graph, calibration) -> dict[str, tuple[float, float]]:
-    """min/max of every tensor over the calibration inputs; "<node>:pre" for the output
-    before a fused activation that is not a clamp."""
-    ranges: dict[str, list[float]] = {}
+def observe(graph: Graph, calibration, widen=None) -> dict[str, tuple[float, float]]:
+    """The range of every tensor over the calibration inputs ("<node>:pre": the output before
+    a fused activation that is not a clamp): the min/max envelope, or widen(mins, maxs) of
+    the per-input extremes (sdk/quant/ranges.py covered_range: the calls a user will make)."""
+    extremes: dict[str, tuple[list[float], list[float]]] = {}
 
     def note(name, value):
         if value.dtype.kind != "f":
             return
-        lo, hi = float(np.min(value)), float(np.max(value))
-        old = ranges.get(name)
-        ranges[name] = [lo, hi] if old is None else [min(old[0], lo), max(old[1], hi)]
+        mins, maxs = extremes.setdefault(name, ([], []))
+        mins.append(float(np.min(value)))
+        maxs.append(float(np.max(value)))
 
     for inputs in calibration:
         values = dict(graph.constants)
@@ -81,7 +85,11 @@ def observe(graph: Graph, calibration) -> dict[str, tuple[float, float]]:
             note(node.outputs[0], out)
             if node.attrs.get("act", "none") not in CLAMPS:
                 note(f"{node.name}:pre", evaluate(node.op, args, {**node.attrs, "act": "none"}))
-    return {k: (v[0], v[1]) for k, v in ranges.items()}
+    ranges = {}
+    for name, (mins, maxs) in extremes.items():
+        lo, hi = widen(np.array(mins), np.array(maxs)) if widen else (min(mins), max(maxs))
+        ranges[name] = (float(lo), float(hi))
+    return ranges
 
 
 class _Lowering:
@@ -232,15 +240,27 @@ class _Lowering:
         self.nodes.append(Node(name, "lut_s8", [x, table_name], [out], {}, source))
 
 
+def time_path(graph: Graph) -> set[str]:
+    """The nodes that do not depend on the first input (the image): a denoiser's time path
+    (embedding and time MLP). They stay float: TFMQ-DM finds int8 there costs the most
+    quality, and the mobile int8 export measured the same (docs/MOBILE_INT8.md)."""
+    reached = {graph.inputs[0]}
+    for node in graph.nodes:
+        if any(t in reached for t in node.inputs):
+            reached.update(node.outputs)
+    return {n.name for n in graph.nodes if n.outputs[0] not in reached}
+
+
 def run(graph: Graph, options: CompileOptions) -> Graph:
     policy = options.precision
     if not any(policy.for_node(n.name) == "i8" for n in graph.nodes):
         return graph
     if not options.calibration:
         raise ValueError("int8 layers need calibration inputs (CompileOptions.calibration)")
-    lowering = _Lowering(graph, observe(graph, options.calibration))
+    lowering = _Lowering(graph, observe(graph, options.calibration, options.calibration_widen))
+    keep = time_path(graph)
     for node in list(graph.nodes):
-        if not (policy.for_node(node.name) == "i8" and lowering.lower(node)):
+        if not (policy.for_node(node.name) == "i8" and node.name not in keep and lowering.lower(node)):
             lowering.keep_float(node)
     for i, name in enumerate(graph.outputs):
         if name in lowering.quant:

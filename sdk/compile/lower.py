@@ -19,12 +19,12 @@ from codegen.emit_sampler import emit_sampler
 from codegen.ir import Graph
 from codegen.passes import CompileOptions, PrecisionPolicy, run_passes
 from codegen.plan import MemoryPlan, plan_memory
-from sdk.quant.calibration import calibration_inputs
+from sdk.quant.calibration import calibration_inputs, calibration_size, covers_tails
+from sdk.quant.ranges import covered_range
 from sdk.models.spec import ModelSpec
 
-# int8 layers: their ranges come from this many inputs (a diffusion build's sampler states,
-# every step equally), drawn with a seed no validation uses
-CALIBRATION_INPUTS = 32
+# int8 layers: their ranges come from calibration_size(spec) inputs (a diffusion build's sampler
+# states, every step equally; sdk/quant/calibration.py), drawn with a seed no validation uses
 CALIBRATION_SEED = 7_000_001
 
 
@@ -51,8 +51,11 @@ def lower(spec: ModelSpec, precision: PrecisionPolicy | None = None,
     # a sampler's schedule: the pipeline's tabulate_time turns the time input into a step index
     schedule = (graph.inputs[1], spec.sampler.times) if spec.sampler is not None else (None, None)
     precision = precision or PrecisionPolicy()
-    calibration = calibration_inputs(spec, CALIBRATION_INPUTS, CALIBRATION_SEED) if precision.uses("int8") else None
-    graph = run_passes(graph, CompileOptions(precision, *schedule, calibration=calibration))
+    calibration = (calibration_inputs(spec, calibration_size(spec), CALIBRATION_SEED)
+                   if precision.uses("int8") else None)
+    widen = covered_range if covers_tails(spec) else None
+    graph = run_passes(graph, CompileOptions(precision, *schedule, calibration=calibration,
+                                             calibration_widen=widen))
     return graph, plan_memory(graph, isa_features)
 
 
