@@ -240,6 +240,30 @@ class _Lowering:
         self.nodes.append(Node(name, "lut_s8", [x, table_name], [out], {}, source))
 
 
+# Float ops that move or select values without computing: run on the board and in numpy they
+# give the same bits, so a quantize after them is exact on both.
+MOVES = {"reshape", "cast", "table_row", "concat", "strided_copy", "pad", "upsample_nearest2d"}
+
+
+def float_islands(graph: Graph) -> list[str]:
+    """The float layers whose results reach an int8 layer through a quantize: their C and
+    numpy roundings may differ, and a difference can move a quantized byte, so an int8 graph
+    with any cannot be checked against its numpy reference bit for bit."""
+    producer = {n.outputs[0]: n for n in graph.nodes}
+    islands, todo, seen = [], [n.inputs[0] for n in graph.nodes if n.op == "quantize"], set()
+    while todo:
+        tensor = todo.pop()
+        node = producer.get(tensor)
+        # stop at the int8 region: an int8 op, or a dequantize (exact: a float times a small int)
+        if node is None or node.name in seen or node.op == "dequantize" or graph.tensors[tensor].dtype == "i8":
+            continue
+        seen.add(node.name)
+        if node.op not in MOVES:
+            islands.append(node.name)
+        todo += [t for t in node.inputs if t and not graph.is_constant(t)]
+    return sorted(islands, key=[n.name for n in graph.nodes].index)
+
+
 def time_path(graph: Graph) -> set[str]:
     """The nodes that do not depend on the first input (the image): a denoiser's time path
     (embedding and time MLP). They stay float: TFMQ-DM finds int8 there costs the most
