@@ -26,13 +26,15 @@
 #include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
 #include "edgediff/kernels_fpu.h"
+#include "edgediff/internal/fpu_math.h"
 
 #define EDGEDIFF_CF16_INLINE static inline __attribute__((always_inline))
 
 typedef edgediff_f16_t edgediff_cf16_half_t;
 
-/* A padding row: 10 values (the widest kernel row of a tile), read with channel step 0. */
-static const edgediff_cf16_half_t edgediff_cf16_zeros[10];
+/* A padding row, read with channel step 0: the widest kernel row of a tile (10 values)
+ * from zeros + 1 + L, and with pair loads from zeros + 0 to zeros + 13, 4-byte aligned. */
+static const edgediff_cf16_half_t edgediff_cf16_zeros[14] __attribute__((aligned(4)));
 
 /* One tile's operands. r[k]: kernel row k's input row at the tile's first input column
  * (column x * S - 1, or x * S for a tile on the left border) in the first input channel;
@@ -91,9 +93,21 @@ EDGEDIFF_CF16_INLINE float edgediff_cf16_act(float v, int32_t act) {
         }                                                                              \
     } while (0)
 /* Input value j of a kernel row (column x * S - 1 + j), widened: the padding column is 0;
- * values past the row's last (N - 1) are never used. */
+ * values past the row's last (N - 1) are never used. A (Arm, the rows 4-byte aligned: even
+ * w_in, aligned tensor): from pair loads. Column x * S - 1 + j is then the (j + 1) % 2 half
+ * of the pair at even column x * S - 2 + 2 * ((j + 1) / 2), where x * S is r + 1 - L; the
+ * tile loads each pair once (the compiler merges the repeated loads) and converts only the
+ * halves it uses. */
+#if EDGEDIFF_FPU_PAIRS
+#define EDGEDIFF_CF16_PV(e, j)                                                           \
+    (((j) + 1) & 1 ? edgediff_fpu_pair_hi(edgediff_fpu_pair_load((e) + (((j) + 1) >> 1) * 2 - 2)) \
+                   : edgediff_fpu_pair_lo(edgediff_fpu_pair_load((e) + (((j) + 1) >> 1) * 2 - 2)))
+#else
+#define EDGEDIFF_CF16_PV(e, j) 0.0f
+#endif
 #define EDGEDIFF_CF16_V(r, j)                                                            \
-    ((j) >= N ? 0.0f : L && (j) == 0 ? 0.0f : R && (j) == N - 1 ? 0.0f : (float)(r)[(j) - L])
+    ((j) >= N ? 0.0f : L && (j) == 0 ? 0.0f : R && (j) == N - 1 ? 0.0f                 \
+     : A ? EDGEDIFF_CF16_PV((r) + 1 - L, j) : (float)(r)[(j) - L])
 /* Kernel row ky, stride 1: PX + 2 input values. */
 #define EDGEDIFF_CF16_ROW1(r, ky)                                                        \
     do {                                                                               \
@@ -138,10 +152,10 @@ EDGEDIFF_CF16_INLINE float edgediff_cf16_act(float v, int32_t act) {
     } while (0)
 
 /* One tile of CO (4, 2 or 1) channels x PX (8 or 4) pixels, stride S, left/right border
- * L/R: N = (PX - 1) * S + 3 input values per kernel row. */
+ * L/R, pair loads A: N = (PX - 1) * S + 3 input values per kernel row. */
 EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, const int CO,
                                              const int PX, const int S, const int L,
-                                             const int R) {
+                                             const int R, const int A) {
     const int N = (PX - 1) * S + 3;
     const edgediff_cf16_half_t *r0 = t->r[0], *r1 = t->r[1], *r2 = t->r[2];
     const int32_t s0 = t->step[0], s1 = t->step[1], s2 = t->step[2];
@@ -221,7 +235,7 @@ static float edgediff_cf16_pixel(const conv2d_params_t *p, const edgediff_cf16_t
 EDGEDIFF_CF16_INLINE void edgediff_cf16_block(edgediff_cf16_tile_t *t, const conv2d_params_t *p,
                                               const edgediff_cf16_half_t *in_n,
                                               edgediff_cf16_half_t *out_c, const int CO,
-                                              const int PX, const int S) {
+                                              const int PX, const int S, const int A) {
     const int32_t h_in = p->h_in, w_in = p->w_in, w_out = p->w_out, plane_in = h_in * w_in;
     const int32_t full = w_out - w_out % PX;
     for (int32_t y = 0; y < p->h_out; ++y) {
@@ -235,17 +249,17 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_block(edgediff_cf16_tile_t *t, const con
         for (int32_t x = 0; x < full; x += PX) {
             const int32_t left = x == 0, right = (x + PX - 1) * S + 1 >= w_in;
             for (int32_t k = 0; k < 3; ++k) {
-                t->r[k] = rows[k] ? rows[k] + x * S - 1 + left : edgediff_cf16_zeros;
+                t->r[k] = rows[k] ? rows[k] + x * S - 1 + left : edgediff_cf16_zeros + 1 + left;
             }
             t->out = out_c + y * w_out + x;
             if (!left && !right) {
-                edgediff_cf16_tile(t, CO, PX, S, 0, 0);
+                edgediff_cf16_tile(t, CO, PX, S, 0, 0, A);
             } else if (!right) {
-                edgediff_cf16_tile(t, CO, PX, S, 1, 0);
+                edgediff_cf16_tile(t, CO, PX, S, 1, 0, A);
             } else if (!left) {
-                edgediff_cf16_tile(t, CO, PX, S, 0, 1);
+                edgediff_cf16_tile(t, CO, PX, S, 0, 1, A);
             } else {
-                edgediff_cf16_tile(t, CO, PX, S, 1, 1);
+                edgediff_cf16_tile(t, CO, PX, S, 1, 1, A);
             }
         }
         for (int32_t x = full; x < w_out; ++x) {
@@ -257,18 +271,47 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_block(edgediff_cf16_tile_t *t, const con
     }
 }
 
-#define EDGEDIFF_CF16_BLOCK(name, CO, PX, S)                                             \
+/* One function per block shape, stride and load scheme: the blocks of 2 (stride 2: 4)
+ * channels, the last channels (stride 1: 1; stride 2: 2 and 1). */
+typedef void (*edgediff_cf16_block_fn)(edgediff_cf16_tile_t *t, const conv2d_params_t *p,
+                                       const edgediff_cf16_half_t *in_n,
+                                       edgediff_cf16_half_t *out_c);
+#define EDGEDIFF_CF16_BLOCK(name, CO, PX, S, A)                                          \
     static __attribute__((noinline)) void name(edgediff_cf16_tile_t *t,                \
                                                const conv2d_params_t *p,               \
                                                const edgediff_cf16_half_t *in_n,       \
                                                edgediff_cf16_half_t *out_c) {          \
-        edgediff_cf16_block(t, p, in_n, out_c, CO, PX, S);                             \
+        edgediff_cf16_block(t, p, in_n, out_c, CO, PX, S, A);                          \
     }
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s1, 2, 8, 1)
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s1, 1, 8, 1)
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block4s2, 4, 4, 2)
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s2, 2, 4, 2)
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s2, 1, 4, 2)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s1, 2, 8, 1, 0)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s1, 1, 8, 1, 0)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block4s2, 4, 4, 2, 0)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s2, 2, 4, 2, 0)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s2, 1, 4, 2, 0)
+#if EDGEDIFF_FPU_PAIRS
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s1a, 2, 8, 1, 1)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block4s2a, 4, 4, 2, 1)
+#endif
+
+/* The block function for co channels (4, 2 or 1) at stride s; pairs: aligned rows (the
+ * full blocks only: the last channels of a layer are too few to pay for the code). */
+static edgediff_cf16_block_fn edgediff_cf16_pick(int32_t co, int32_t s, int32_t pairs) {
+#if EDGEDIFF_FPU_PAIRS
+    if (pairs && s == 1 && co == 2) {
+        return edgediff_cf16_block2s1a;
+    }
+    if (pairs && s == 2 && co == 4) {
+        return edgediff_cf16_block4s2a;
+    }
+#else
+    (void)pairs;
+#endif
+    if (s == 1) {
+        return co == 2 ? edgediff_cf16_block2s1 : edgediff_cf16_block1s1;
+    }
+    return co == 4 ? edgediff_cf16_block4s2
+                   : (co == 2 ? edgediff_cf16_block2s2 : edgediff_cf16_block1s2);
+}
 
 void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
@@ -286,6 +329,8 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
     t.act = p->act;
     for (int32_t n = 0; n < p->n; ++n) {
         const edgediff_f16_t *in_n = in + n * c_in * plane_in;
+        /* every row of every channel starts 4-byte aligned */
+        const int32_t pairs = ((uintptr_t)in_n & 3) == 0 && (p->w_in & 1) == 0;
         for (int32_t co0 = 0, co = block; co0 < p->c_out; co0 += co) {
             const int32_t left = p->c_out - co0;
             co = left >= block ? block : (left >= 2 ? 2 : 1);
@@ -304,13 +349,7 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
             }
             t.wh = src + cw * 9;
             edgediff_f16_t *out_c = out + (n * p->c_out + co0) * plane;
-            if (s == 1) {
-                (co == 2 ? edgediff_cf16_block2s1 : edgediff_cf16_block1s1)(&t, p, in_n, out_c);
-            } else if (co == 4) {
-                edgediff_cf16_block4s2(&t, p, in_n, out_c);
-            } else {
-                (co == 2 ? edgediff_cf16_block2s2 : edgediff_cf16_block1s2)(&t, p, in_n, out_c);
-            }
+            edgediff_cf16_pick(co, s, pairs)(&t, p, in_n, out_c);
         }
     }
 }
