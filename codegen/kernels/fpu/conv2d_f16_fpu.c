@@ -33,11 +33,13 @@
 typedef edgediff_f16_t edgediff_cf16_half_t;
 
 /* A padding row, read with channel step 0: the widest kernel row of a tile (10 values)
- * from zeros + 1 + L, and with pair loads from zeros + 0 to zeros + 13, 4-byte aligned. */
+ * from zeros + 1 + L, and with pair loads (r = zeros + 2) from zeros + 0 to zeros + 13,
+ * 4-byte aligned. */
 static const edgediff_cf16_half_t edgediff_cf16_zeros[14] __attribute__((aligned(4)));
 
 /* One tile's operands. r[k]: kernel row k's input row at the tile's first input column
- * (column x * S - 1, or x * S for a tile on the left border) in the first input channel;
+ * (column x * S - 1, or x * S for a tile on the left border or with pair loads) in the
+ * first input channel;
  * step[k]: its channel step (0 for a padding row). */
 typedef struct {
     const edgediff_cf16_half_t *r[3];
@@ -94,10 +96,10 @@ EDGEDIFF_CF16_INLINE float edgediff_cf16_act(float v, int32_t act) {
     } while (0)
 /* Input value j of a kernel row (column x * S - 1 + j), widened: the padding column is 0;
  * values past the row's last (N - 1) are never used. A (Arm, the rows 4-byte aligned: even
- * w_in, aligned tensor): from pair loads. Column x * S - 1 + j is then the (j + 1) % 2 half
- * of the pair at even column x * S - 2 + 2 * ((j + 1) / 2), where x * S is r + 1 - L; the
- * tile loads each pair once (the compiler merges the repeated loads) and converts only the
- * halves it uses. */
+ * w_in, aligned tensor): from pair loads, r at the even column x * S (so every pair is at
+ * an immediate offset of it that vldr takes). Column x * S - 1 + j is the (j + 1) % 2 half
+ * of the pair at column x * S - 2 + 2 * ((j + 1) / 2); the tile loads each pair once (the
+ * compiler merges the repeated loads) and converts only the halves it uses. */
 #if EDGEDIFF_FPU_PAIRS
 #define EDGEDIFF_CF16_PV(e, j)                                                           \
     (((j) + 1) & 1 ? edgediff_fpu_pair_hi(edgediff_fpu_pair_load((e) + (((j) + 1) >> 1) * 2 - 2)) \
@@ -107,7 +109,7 @@ EDGEDIFF_CF16_INLINE float edgediff_cf16_act(float v, int32_t act) {
 #endif
 #define EDGEDIFF_CF16_V(r, j)                                                            \
     ((j) >= N ? 0.0f : L && (j) == 0 ? 0.0f : R && (j) == N - 1 ? 0.0f                 \
-     : A ? EDGEDIFF_CF16_PV((r) + 1 - L, j) : (float)(r)[(j) - L])
+     : A ? EDGEDIFF_CF16_PV(r, j) : (float)(r)[(j) - L])
 /* Kernel row ky, stride 1: PX + 2 input values. */
 #define EDGEDIFF_CF16_ROW1(r, ky)                                                        \
     do {                                                                               \
@@ -249,7 +251,8 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_block(edgediff_cf16_tile_t *t, const con
         for (int32_t x = 0; x < full; x += PX) {
             const int32_t left = x == 0, right = (x + PX - 1) * S + 1 >= w_in;
             for (int32_t k = 0; k < 3; ++k) {
-                t->r[k] = rows[k] ? rows[k] + x * S - 1 + left : edgediff_cf16_zeros + 1 + left;
+                const int32_t skip = A ? 1 : left; /* pair loads: r at column x * S */
+                t->r[k] = rows[k] ? rows[k] + x * S - 1 + skip : edgediff_cf16_zeros + 1 + skip;
             }
             t->out = out_c + y * w_out + x;
             if (!left && !right) {
