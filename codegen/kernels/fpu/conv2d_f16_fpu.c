@@ -138,20 +138,43 @@ EDGEDIFF_CF16_INLINE float edgediff_cf16_act(float v, int32_t act) {
     float a##c##0 = t->bias[(c) < CO ? (c) : 0], a##c##1 = a##c##0, a##c##2 = a##c##0,    \
           a##c##3 = a##c##0, a##c##4 = a##c##0, a##c##5 = a##c##0, a##c##6 = a##c##0,     \
           a##c##7 = a##c##0
+/* Channel c's PX sums: to the output (act none or ReLU, inline), or into buf for
+ * edgediff_cf16_put (any other activation, out of line so its code is not repeated in every
+ * tile variant). */
 #define EDGEDIFF_CF16_STORE(c)                                                           \
     do {                                                                               \
-        edgediff_cf16_half_t *o = t->out + (c) * t->plane;                             \
-        o[0] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##0, act);                  \
-        o[1] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##1, act);                  \
-        o[2] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##2, act);                  \
-        o[3] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##3, act);                  \
-        if (PX == 8) {                                                                 \
-            o[4] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##4, act);              \
-            o[5] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##5, act);              \
-            o[6] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##6, act);              \
-            o[7] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##7, act);              \
+        if (act == EDGEDIFF_ACT_NONE || act == EDGEDIFF_ACT_RELU) {                    \
+            edgediff_cf16_half_t *o = t->out + (c) * t->plane;                         \
+            o[0] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##0, act);              \
+            o[1] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##1, act);              \
+            o[2] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##2, act);              \
+            o[3] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##3, act);              \
+            if (PX == 8) {                                                             \
+                o[4] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##4, act);          \
+                o[5] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##5, act);          \
+                o[6] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##6, act);          \
+                o[7] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##7, act);          \
+            }                                                                          \
+        } else {                                                                       \
+            float *q = buf + (c) * PX;                                                 \
+            q[0] = a##c##0, q[1] = a##c##1, q[2] = a##c##2, q[3] = a##c##3;            \
+            if (PX == 8) {                                                             \
+                q[4] = a##c##4, q[5] = a##c##5, q[6] = a##c##6, q[7] = a##c##7;        \
+            }                                                                          \
         }                                                                              \
     } while (0)
+
+/* The tile's co x px sums in buf through the activation to the output, rounded once. */
+static __attribute__((noinline)) void edgediff_cf16_put(const edgediff_cf16_tile_t *t,
+                                                        const float *buf, int32_t co,
+                                                        int32_t px) {
+    for (int32_t c = 0; c < co; ++c) {
+        edgediff_cf16_half_t *o = t->out + c * t->plane;
+        for (int32_t j = 0; j < px; ++j) {
+            o[j] = (edgediff_cf16_half_t)edgediff_apply_act(buf[c * px + j], t->act);
+        }
+    }
+}
 
 /* One tile of CO (4, 2 or 1) channels x PX (8 or 4) pixels, stride S, left/right border
  * L/R, pair loads A: N = (PX - 1) * S + 3 input values per kernel row. */
@@ -198,6 +221,7 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, cons
         }
     }
 #undef EDGEDIFF_CF16_CI
+    float buf[4 * 8];
     EDGEDIFF_CF16_STORE(0);
     if (CO >= 2) {
         EDGEDIFF_CF16_STORE(1);
@@ -205,6 +229,9 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, cons
     if (CO == 4) {
         EDGEDIFF_CF16_STORE(2);
         EDGEDIFF_CF16_STORE(3);
+    }
+    if (act != EDGEDIFF_ACT_NONE && act != EDGEDIFF_ACT_RELU) {
+        edgediff_cf16_put(t, buf, CO, PX);
     }
 }
 
@@ -237,7 +264,8 @@ static float edgediff_cf16_pixel(const conv2d_params_t *p, const edgediff_cf16_t
 EDGEDIFF_CF16_INLINE void edgediff_cf16_block(edgediff_cf16_tile_t *t, const conv2d_params_t *p,
                                               const edgediff_cf16_half_t *in_n,
                                               edgediff_cf16_half_t *out_c, const int CO,
-                                              const int PX, const int S, const int A) {
+                                              const int PX, const int S, const int A,
+                                              const int FIXED) {
     const int32_t h_in = p->h_in, w_in = p->w_in, w_out = p->w_out, plane_in = h_in * w_in;
     const int32_t full = w_out - w_out % PX;
     for (int32_t y = 0; y < p->h_out; ++y) {
@@ -255,7 +283,9 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_block(edgediff_cf16_tile_t *t, const con
                 t->r[k] = rows[k] ? rows[k] + x * S - 1 + skip : edgediff_cf16_zeros + 1 + skip;
             }
             t->out = out_c + y * w_out + x;
-            if (!left && !right) {
+            if (!FIXED) {
+                edgediff_cf16_tile(t, CO, PX, S, left, right, A);
+            } else if (!left && !right) {
                 edgediff_cf16_tile(t, CO, PX, S, 0, 0, A);
             } else if (!right) {
                 edgediff_cf16_tile(t, CO, PX, S, 1, 0, A);
@@ -279,21 +309,25 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_block(edgediff_cf16_tile_t *t, const con
 typedef void (*edgediff_cf16_block_fn)(edgediff_cf16_tile_t *t, const conv2d_params_t *p,
                                        const edgediff_cf16_half_t *in_n,
                                        edgediff_cf16_half_t *out_c);
-#define EDGEDIFF_CF16_BLOCK(name, CO, PX, S, A)                                          \
+#define EDGEDIFF_CF16_BLOCK(name, CO, PX, S, A, FIXED)                                   \
     static __attribute__((noinline)) void name(edgediff_cf16_tile_t *t,                \
                                                const conv2d_params_t *p,               \
                                                const edgediff_cf16_half_t *in_n,       \
                                                edgediff_cf16_half_t *out_c) {          \
-        edgediff_cf16_block(t, p, in_n, out_c, CO, PX, S, A);                          \
+        edgediff_cf16_block(t, p, in_n, out_c, CO, PX, S, A, FIXED);                   \
     }
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s1, 2, 8, 1, 0)
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s1, 1, 8, 1, 0)
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block4s2, 4, 4, 2, 0)
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s2, 2, 4, 2, 0)
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s2, 1, 4, 2, 0)
+/* FIXED: the border variants of the tile compiled apart (the full blocks, where the time
+ * goes, and the 1-channel stride-1 block: a denoiser's output layer has 1 or 3 channels);
+ * the stride-2 remainder blocks take the borders as runtime flags (one tile body, a select
+ * per border value), so they cost a fraction of the code. */
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s1, 2, 8, 1, 0, 1)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s1, 1, 8, 1, 0, 1)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block4s2, 4, 4, 2, 0, 1)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s2, 2, 4, 2, 0, 0)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s2, 1, 4, 2, 0, 0)
 #if EDGEDIFF_FPU_PAIRS
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s1a, 2, 8, 1, 1)
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block4s2a, 4, 4, 2, 1)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s1a, 2, 8, 1, 1, 1)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block4s2a, 4, 4, 2, 1, 1)
 #endif
 
 /* The block function for co channels (4, 2 or 1) at stride s; pairs: aligned rows (the
