@@ -350,6 +350,32 @@ static edgediff_cf16_block_fn edgediff_cf16_pick(int32_t co, int32_t s, int32_t 
                    : (co == 2 ? edgediff_cf16_block2s2 : edgediff_cf16_block1s2);
 }
 
+/* d[i * step] = (float)w[i] for i < n: the packing of one output channel's weights, two
+ * per iteration (on Arm one pair load, after an unaligned first half). */
+static void edgediff_cf16_widen(float *d, int32_t step, const edgediff_f16_t *w, int32_t n) {
+    const edgediff_f16_t *end = w + n;
+#if EDGEDIFF_FPU_PAIRS
+    if (w != end && ((uintptr_t)w & 3) != 0) {
+        *d = (float)*w++;
+        d += step;
+    }
+#endif
+    for (; end - w >= 2; w += 2, d += 2 * step) {
+#if EDGEDIFF_FPU_PAIRS
+        const float pair = edgediff_fpu_pair_load(w);
+        d[0] = edgediff_fpu_pair_lo(pair);
+        d[step] = edgediff_fpu_pair_hi(pair);
+#else
+        const float a = (float)w[0], b = (float)w[1];
+        d[0] = a;
+        d[step] = b;
+#endif
+    }
+    if (w != end) {
+        *d = (float)*w;
+    }
+}
+
 void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
                              edgediff_f16_t *out, void *scratch) {
@@ -380,9 +406,7 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
              * channels, widened once per layer; the rest stay halves */
             const edgediff_f16_t *src = weight + co0 * t.wstep;
             for (int32_t c = 0; c < co; ++c) {
-                for (int32_t k = 0; k < cw * 9; ++k) {
-                    packed[k * co + c] = (float)src[c * t.wstep + k];
-                }
+                edgediff_cf16_widen(packed + c, co, src + c * t.wstep, cw * 9);
             }
             t.wh = src + cw * 9;
             edgediff_f16_t *out_c = out + (n * p->c_out + co0) * plane;
