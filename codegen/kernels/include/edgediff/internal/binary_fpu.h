@@ -9,9 +9,9 @@
  * the innermost dim, or whole planes of the two inner dims where both operands continue
  * across rows, are run by one of four loops (each operand a vector or a scalar kept in a
  * register), each element loaded once. out may alias an operand that is not broadcast.
- * Halves on Arm: the two dense-operand loops take two elements per pair load and store
- * (fpu_elem.h EDGEDIFF_FPU_LOAD2) when their pointers share an alignment, after peeling an
- * unaligned first element. */
+ * Halves on Arm (fpu_elem.h EDGEDIFF_FPU_PAIRED): the two dense-operand loops take two
+ * elements per pair load and store when their pointers share an alignment, after peeling
+ * an unaligned first element; the plain loops finish the row. */
 #ifndef EDGEDIFF_BINARY_FPU_H
 #define EDGEDIFF_BINARY_FPU_H
 
@@ -24,8 +24,8 @@
     do {                                                                                    \
         elem_t *const end = out + count;                                                    \
         if (a_step && b_step) {                                                             \
-            if (EDGEDIFF_FPU_ALIGNED(a) == EDGEDIFF_FPU_ALIGNED(out) &&                     \
-                EDGEDIFF_FPU_ALIGNED(b) == EDGEDIFF_FPU_ALIGNED(out)) {                     \
+            if (EDGEDIFF_FPU_PAIRED && EDGEDIFF_FPU_ALIGNED(a) == EDGEDIFF_FPU_ALIGNED(out) \
+                && EDGEDIFF_FPU_ALIGNED(b) == EDGEDIFF_FPU_ALIGNED(out)) {                  \
                 if (out != end && !EDGEDIFF_FPU_ALIGNED(out)) {                             \
                     const float v = EDGEDIFF_FPU_OP(EDGEDIFF_FPU_LOAD(a), EDGEDIFF_FPU_LOAD(b)); \
                     EDGEDIFF_FPU_STORE(out, ACT(v));                                        \
@@ -46,7 +46,7 @@
             }                                                                               \
         } else if (a_step) {                                                                \
             const float s = EDGEDIFF_FPU_LOAD(b);                                           \
-            if (EDGEDIFF_FPU_ALIGNED(a) == EDGEDIFF_FPU_ALIGNED(out)) {                     \
+            if (EDGEDIFF_FPU_PAIRED && EDGEDIFF_FPU_ALIGNED(a) == EDGEDIFF_FPU_ALIGNED(out)) { \
                 if (out != end && !EDGEDIFF_FPU_ALIGNED(out)) {                             \
                     const float v = EDGEDIFF_FPU_OP(EDGEDIFF_FPU_LOAD(a), s);               \
                     EDGEDIFF_FPU_STORE(out, ACT(v));                                        \

@@ -26,6 +26,7 @@ typedef float elem_t;
  * and a loop peels one element first when it is not. Elsewhere these are two plain
  * accesses and every pointer counts as aligned. */
 #if defined(EDGEDIFF_FPU_F16) && EDGEDIFF_FPU_PAIRS
+#define EDGEDIFF_FPU_PAIRED 1 /* the pair loops pay: loops without pairs keep their own form */
 #define EDGEDIFF_FPU_ALIGNED(p) ((((uintptr_t)(p)) & 3u) == 0)
 #define EDGEDIFF_FPU_LOAD2(p, a, b)                                                         \
     do {                                                                                    \
@@ -35,6 +36,7 @@ typedef float elem_t;
     } while (0)
 #define EDGEDIFF_FPU_STORE2(p, a, b) edgediff_fpu_pair_store((p), (a), (b))
 #else
+#define EDGEDIFF_FPU_PAIRED 0
 #define EDGEDIFF_FPU_ALIGNED(p) 1
 #define EDGEDIFF_FPU_LOAD2(p, a, b) ((a) = EDGEDIFF_FPU_LOAD(p), (b) = EDGEDIFF_FPU_LOAD((p) + 1))
 #define EDGEDIFF_FPU_STORE2(p, a, b) (EDGEDIFF_FPU_STORE(p, a), EDGEDIFF_FPU_STORE((p) + 1, b))

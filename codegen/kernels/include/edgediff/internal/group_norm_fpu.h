@@ -27,6 +27,7 @@
 /* s1 = sum x, s2 = sum x^2 over count elements; two accumulators each, 2 per iteration
  * (one pair load; an unaligned first element and an odd last one on their own). */
 static inline void group_sums(const elem_t *x, int32_t count, float *s1, float *s2) {
+#if EDGEDIFF_FPU_PAIRED /* an unaligned first element, then pair loads */
     float a0 = 0.0f, a1 = 0.0f, q0 = 0.0f, q1 = 0.0f;
     const elem_t *end = x + count;
     if (x != end && !EDGEDIFF_FPU_ALIGNED(x)) {
@@ -49,10 +50,29 @@ static inline void group_sums(const elem_t *x, int32_t count, float *s1, float *
     }
     *s1 = a0 + a1;
     *s2 = q0 + q1;
+#else
+    float a0 = 0.0f, a1 = 0.0f, q0 = 0.0f, q1 = 0.0f;
+    const elem_t *end = x + (count & ~1);
+    for (; x != end; x += 2) {
+        const float v0 = EDGEDIFF_FPU_LOAD(x), v1 = EDGEDIFF_FPU_LOAD(x + 1);
+        a0 += v0;
+        q0 = EDGEDIFF_FMA(v0, v0, q0);
+        a1 += v1;
+        q1 = EDGEDIFF_FMA(v1, v1, q1);
+    }
+    if (count & 1) {
+        const float v = EDGEDIFF_FPU_LOAD(x);
+        a0 += v;
+        q0 = EDGEDIFF_FMA(v, v, q0);
+    }
+    *s1 = a0 + a1;
+    *s2 = q0 + q1;
+#endif
 }
 
 /* sum (x - mean)^2 over count elements: the reference's second pass. */
 static inline float group_deviations(const elem_t *x, int32_t count, float mean) {
+#if EDGEDIFF_FPU_PAIRED /* an unaligned first element, then pair loads */
     float q0 = 0.0f, q1 = 0.0f;
     const elem_t *end = x + count;
     if (x != end && !EDGEDIFF_FPU_ALIGNED(x)) {
@@ -71,6 +91,20 @@ static inline float group_deviations(const elem_t *x, int32_t count, float mean)
         q0 = EDGEDIFF_FMA(d, d, q0);
     }
     return q0 + q1;
+#else
+    float q0 = 0.0f, q1 = 0.0f;
+    const elem_t *end = x + (count & ~1);
+    for (; x != end; x += 2) {
+        const float d0 = EDGEDIFF_FPU_LOAD(x) - mean, d1 = EDGEDIFF_FPU_LOAD(x + 1) - mean;
+        q0 = EDGEDIFF_FMA(d0, d0, q0);
+        q1 = EDGEDIFF_FMA(d1, d1, q1);
+    }
+    if (count & 1) {
+        const float d = EDGEDIFF_FPU_LOAD(x) - mean;
+        q0 = EDGEDIFF_FMA(d, d, q0);
+    }
+    return q0 + q1;
+#endif
 }
 
 /* y = act((x - mean) * scale + shift) over one channel's count elements, the multiply-add
@@ -78,12 +112,12 @@ static inline float group_deviations(const elem_t *x, int32_t count, float mean)
  * a large mean from cancelling in the output. */
 #define EDGEDIFF_GN_FPU_NO_ACT(v) (v)
 #define EDGEDIFF_GN_FPU_RELU(v) ((v) > 0.0f ? (v) : 0.0f)
-/* Two elements per iteration (the pointer steps and the branch once per two; halves in
- * one pair load and one pair store where x and y are both aligned, after peeling one
- * element when both are not); the rest one at a time. */
-#define EDGEDIFF_GN_FPU_LOOP(ACT)                                                           \
+/* Halves on Arm (EDGEDIFF_FPU_PAIRED): two elements per iteration in one pair load and one
+ * pair store where x and y share an alignment (after peeling one element when both are
+ * unaligned); the rest, and every other build, one at a time. */
+#define EDGEDIFF_GN_FPU_LOOP(ACT, UNROLL)                                                   \
     do {                                                                                    \
-        if (EDGEDIFF_FPU_ALIGNED(x) == EDGEDIFF_FPU_ALIGNED(y)) {                           \
+        if (EDGEDIFF_FPU_PAIRED && EDGEDIFF_FPU_ALIGNED(x) == EDGEDIFF_FPU_ALIGNED(y)) {    \
             if (x != end && !EDGEDIFF_FPU_ALIGNED(x)) {                                     \
                 const float v = EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift);    \
                 EDGEDIFF_FPU_STORE(y, ACT(v));                                              \
@@ -97,6 +131,7 @@ static inline float group_deviations(const elem_t *x, int32_t count, float mean)
                 EDGEDIFF_FPU_STORE2(y, ACT(v0), ACT(v1));                                   \
             }                                                                               \
         }                                                                                   \
+        UNROLL                                                                              \
         for (; x != end; ++x, ++y) {                                                        \
             const float v = EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift);        \
             EDGEDIFF_FPU_STORE(y, ACT(v));                                                  \
@@ -107,11 +142,12 @@ static inline void group_normalize(const elem_t *x, elem_t *y, int32_t count, fl
     const elem_t *end = x + count;
     if (act == EDGEDIFF_ACT_SILU) {
         EDGEDIFF_FPU_SILU_SETUP();
-        EDGEDIFF_GN_FPU_LOOP(EDGEDIFF_FPU_SILU);
+        /* the pointer steps and branch once per two elements */
+        EDGEDIFF_GN_FPU_LOOP(EDGEDIFF_FPU_SILU, _Pragma("GCC unroll 2"));
     } else if (act == EDGEDIFF_ACT_RELU) {
-        EDGEDIFF_GN_FPU_LOOP(EDGEDIFF_GN_FPU_RELU);
+        EDGEDIFF_GN_FPU_LOOP(EDGEDIFF_GN_FPU_RELU, );
     } else {
-        EDGEDIFF_GN_FPU_LOOP(EDGEDIFF_GN_FPU_NO_ACT);
+        EDGEDIFF_GN_FPU_LOOP(EDGEDIFF_GN_FPU_NO_ACT, );
     }
 }
 #undef EDGEDIFF_GN_FPU_LOOP
