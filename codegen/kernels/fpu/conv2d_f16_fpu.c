@@ -5,8 +5,9 @@
  * vmov + vcvtb per half). The weights of one block of output channels are widened into
  * the scratch once per layer, packed [ci][ky][kx][co], for the first input channels up to
  * EDGEDIFF_FPU_CONV_F16_W_BYTES (edgediff_conv2d_f16_fpu_widened); the tiles read the
- * rest as halves in place (one conversion per weight load), so the scratch stays small
- * where the arena peaks. ACCUMULATION: FP32 with fused multiply-adds (fmaf: one rounding
+ * rest as halves in place (one conversion per weight load; on Arm, 2-channel blocks with
+ * aligned halves, two input channels per step from 9 pair loads per output channel), so
+ * the scratch stays small where the arena peaks. ACCUMULATION: FP32 with fused multiply-adds (fmaf: one rounding
  * per multiply-add where the reference rounds twice, so Higham's gamma_K bound of the
  * reference's error analysis still bounds it); the bias seeds the sum, the activation acts
  * on the FP32 sum, one rounding to half per output.
@@ -51,6 +52,7 @@ typedef struct {
     const float *w;    /* packed weights [ci][9][co] of the block's first cw input channels */
     const edgediff_cf16_half_t *wh; /* the first channel's halves from input channel cw on */
     int32_t wstep;     /* c_in * 9: one output channel's halves to the next */
+    int32_t wpairs;    /* wh and wstep even: pair loads of the halves (Arm) */
     int32_t c_in, cw;
     const float *bias; /* CO values */
     edgediff_cf16_half_t *out; /* (co0, y, x) */
@@ -81,8 +83,18 @@ EDGEDIFF_CF16_INLINE float edgediff_cf16_act(float v, int32_t act) {
             EDGEDIFF_CF16_Q(c, 7, wv, x7);                                             \
         }                                                                              \
     } while (0)
-/* Weight of tap k, channel c: packed floats (HW 0) or torch's halves in place (HW 1). */
-#define EDGEDIFF_CF16_W(k, c) (HW ? (float)wh##c[k] : w[(k) * CO + (c)])
+/* Weight of tap k, channel c: packed floats (HW 0), torch's halves in place (HW 1), or
+ * those from pair loads (HW 2, Arm: two input channels per step, OFF 0 or 9 the second's
+ * taps; half h of the channel's 18 is a half of the aligned pair at h & ~1). */
+#if EDGEDIFF_FPU_PAIRS
+#define EDGEDIFF_CF16_PW(p, h)                                                           \
+    ((h) & 1 ? edgediff_fpu_pair_hi(edgediff_fpu_pair_load((p) + (h) - 1))              \
+             : edgediff_fpu_pair_lo(edgediff_fpu_pair_load((p) + (h))))
+#else
+#define EDGEDIFF_CF16_PW(p, h) 0.0f
+#endif
+#define EDGEDIFF_CF16_W(k, c)                                                            \
+    (HW == 2 ? EDGEDIFF_CF16_PW(wh##c, (k) + OFF) : HW ? (float)wh##c[k] : w[(k) * CO + (c)])
 /* Tap k of a CO-channel tile: its CO weights times PX input values. */
 #define EDGEDIFF_CF16_TAP(k, x0, x1, x2, x3, x4, x5, x6, x7)                              \
     do {                                                                               \
@@ -211,15 +223,33 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, cons
         r0 += s0, r1 += s1, r2 += s2;                                                  \
     } while (0)
     {
-        const int HW = 0;
+        const int HW = 0, OFF = 0;
         for (int32_t ci = 0; ci < t->cw; ++ci) {
             EDGEDIFF_CF16_CI();
             w += 9 * CO;
         }
     }
+    int32_t ci = t->cw;
+#if EDGEDIFF_FPU_PAIRS
+    /* 2-channel blocks with pair loads: the halves of two input channels (18 per output
+     * channel, 9 aligned pairs) per step when they are aligned */
+    if (A && CO == 2 && t->wpairs) {
+        for (; ci + 2 <= t->c_in; ci += 2) {
+            {
+                const int HW = 2, OFF = 0;
+                EDGEDIFF_CF16_CI();
+            }
+            {
+                const int HW = 2, OFF = 9;
+                EDGEDIFF_CF16_CI();
+            }
+            wh0 += 18, wh1 += 18;
+        }
+    }
+#endif
     {
-        const int HW = 1;
-        for (int32_t ci = t->cw; ci < t->c_in; ++ci) {
+        const int HW = 1, OFF = 0;
+        for (; ci < t->c_in; ++ci) {
             EDGEDIFF_CF16_CI();
             wh0 += 9, wh1 += 9, wh2 += 9, wh3 += 9;
         }
@@ -413,6 +443,7 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                 edgediff_cf16_widen(packed + c, co, src + c * t.wstep, cw * 9);
             }
             t.wh = src + cw * 9;
+            t.wpairs = ((uintptr_t)t.wh & 3) == 0 && (t.wstep & 1) == 0;
             edgediff_f16_t *out_c = out + (n * p->c_out + co0) * plane;
             edgediff_cf16_pick(co, s, pairs)(&t, p, in_n, out_c);
         }
