@@ -91,7 +91,7 @@ EDGEDIFF_CF16_INLINE float edgediff_cf16_act(float v, int32_t act) {
     ((h) & 1 ? edgediff_fpu_pair_hi(edgediff_fpu_pair_load((p) + (h) - 1))              \
              : edgediff_fpu_pair_lo(edgediff_fpu_pair_load((p) + (h))))
 #else
-#define EDGEDIFF_CF16_PW(p, h) 0.0f
+#define EDGEDIFF_CF16_PW(p, h) ((void)(h), 0.0f) /* never taken: HW 2 needs pairs */
 #endif
 #define EDGEDIFF_CF16_W(k, c)                                                            \
     (HW == 2 ? EDGEDIFF_CF16_PW(wh##c, (k) + OFF) : HW ? (float)wh##c[k] : w[(k) * CO + (c)])
