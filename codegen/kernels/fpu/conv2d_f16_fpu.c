@@ -352,11 +352,12 @@ typedef void (*edgediff_cf16_block_fn)(edgediff_cf16_tile_t *t, const conv2d_par
     }
 /* FIXED: the border variants of the tile compiled apart (the full blocks, where the time
  * goes, and the 1-channel stride-1 block: a denoiser's output layer has 1 or 3 channels);
- * the stride-2 remainder blocks take the borders as runtime flags (one tile body, a select
+ * the stride-2 remainder blocks, and on Arm the full blocks without pair loads (odd widths
+ * or unaligned tensors only), take the borders as runtime flags (one tile body, a select
  * per border value), so they cost a fraction of the code. */
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s1, 2, 8, 1, 0, 1)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s1, 2, 8, 1, 0, !EDGEDIFF_FPU_PAIRS)
 EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s1, 1, 8, 1, 0, 1)
-EDGEDIFF_CF16_BLOCK(edgediff_cf16_block4s2, 4, 4, 2, 0, 1)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block4s2, 4, 4, 2, 0, !EDGEDIFF_FPU_PAIRS)
 EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s2, 2, 4, 2, 0, 0)
 EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s2, 1, 4, 2, 0, 0)
 #if EDGEDIFF_FPU_PAIRS
