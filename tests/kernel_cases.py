@@ -148,6 +148,10 @@ def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
     _conv(b, "conv3x3_tail", 3, 6, 5, 6, 3, act="relu")
     _conv(b, "conv3x3_s2_odd", 5, 7, 7, 15, 3, stride=2, act="silu")
     _conv(b, "conv3x3_narrow", 3, 5, 1, 4, 3)
+    # conv2d_f16_fpu: more input channels than its scratch widens weights for (30 > 26 at
+    # stride 1: the rest read as halves, in the tiles and the tail pixels), an odd c_out
+    # (a 1-channel block), an even width (pair loads on Arm) with 2 pixels past the tile.
+    _conv(b, "conv3x3_wide_in", 30, 5, 4, 10, 3, act="silu")
 
     x = b.input("linear_x", (1, 32))
     b.op("linear", "linear", [x, b.weight("linear_w", (32, 32), 0.2), b.weight("linear_b", (32,), 0.1)],
@@ -170,6 +174,10 @@ def kernel_case_graph(seed: int = 0) -> tuple[Graph, list[np.ndarray]]:
     b.op("add_broadcast", "add", [x, y], (1, 16, 8, 8), act="none")
     x, y = b.input("add_same_x", (1, 5, 3, 3)), b.input("add_same_y", (1, 5, 3, 3))
     b.op("add_same", "add", [x, y], (1, 5, 3, 3), act="silu")
+    # a broadcast add over odd planes (25): every other channel's row starts at an odd half,
+    # so the FP16 pair loop on Arm peels one element, then takes pairs and an odd last one
+    x, y = b.input("add_odd_x", (1, 3, 5, 5)), b.input("add_odd_bias", (1, 3, 1, 1))
+    b.op("add_broadcast_odd", "add", [x, y], (1, 3, 5, 5), act="relu")
     x, y = b.input("mul_x", (1, 9, 4, 4)), b.input("mul_y", (1, 9, 4, 4))
     b.op("mul", "mul", [x, y], (1, 9, 4, 4), act="none")
     x, y = b.input("sub_x", (1, 1, 16, 16)), b.input("sub_y", (1, 1, 16, 16))

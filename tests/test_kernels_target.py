@@ -37,7 +37,7 @@ FPU_TARGETS = {"rv32", "cortex-m4", "cortex-m7", "cortex-m33"}
 FPU_CASES = {"conv3x3": "conv2d", "conv3x3_odd": "conv2d", "conv3x3_wide_out": "conv2d",
              "conv3x3_s2": "conv2d", "conv1x1": "conv2d_1x1", "conv1x1_odd": "conv2d_1x1",
              "conv3x3_tail": "conv2d", "conv3x3_s2_odd": "conv2d", "conv3x3_narrow": "conv2d",
-             "conv_depthwise": "conv2d_dw"}
+             "conv_depthwise": "conv2d_dw", "conv3x3_wide_in": "conv2d"}
 FPU_OPS = {"linear", "group_norm", "silu", "add", "sub", "mul", "concat", "upsample_nearest2d"}
 FLOAT_REFERENCE_CASES = {
     "rv32v": {"prelu", "prelu_shared", "prelu_shared_nc", "upsample_3x"},

@@ -20,13 +20,12 @@ from codegen.kernels.limits import limit
 from codegen.kernels.scratch import round_up
 
 FEATURE = "fpu"
-PX_COVER = limit("FPU_CONV_PX_COVER")  # output pixels per row block
 
 
 def conv3x3_applies(p: dict) -> bool:
     """conv2d_<dtype>_fpu: 3x3, pad 1, stride 1 or 2 (the same both ways), groups 1,
-    dilation 1, any size. FP32 reads its input and weights in place (no scratch); FP16
-    widens rows and weights into scratch (the input channels chunked to the band budget)."""
+    dilation 1, any size. Both read the input in place; FP16 widens the weights of a block
+    of output channels into scratch."""
     s = p["stride_h"]
     return (p["groups"] == 1 and p["dilation_h"] == 1 and p["dilation_w"] == 1
             and p["kernel_h"] == 3 and p["kernel_w"] == 3 and s in (1, 2) and p["stride_w"] == s
@@ -34,41 +33,25 @@ def conv3x3_applies(p: dict) -> bool:
             and p["h_out"] == (p["h_in"] - 1) // s + 1 and p["w_out"] == (p["w_in"] - 1) // s + 1)
 
 
-def conv3x3_scratch_layout(p: dict, half: bool) -> dict[str, int]:
-    """edgediff_conv2d_fpu_scratch (of the FP16 kernel; the FP32 one takes none): floats per padded input row, input channels per chunk,
-    output rows per band, byte offsets of the packed weights and of the FP16 kernel's FP32
-    partial sums, total bytes. A ring of 3 padded rows and 9 x 4 packed weights per input
-    channel: one chunk when EDGEDIFF_FPU_CONV_BAND_BYTES holds every input channel. Else
-    FP32 takes chunks of that budget (the sums of a chunk wait in the output), FP16 the FP32
-    partial sums of a band of output rows (at most _PART_BYTES, at least one row) and
-    chunks of what is left of _F16_SPLIT_BYTES. Chunks and bands balanced, at least one
-    channel and one row."""
-    cover = -(-p["w_out"] // PX_COVER) * PX_COVER
-    row = (cover - 1) * p["stride_w"] + 3
-    per_ci = (3 * row + 9 * 4) * 4
-    c_in, h_out, w_out = p["c_in"], p["h_out"], p["w_out"]
-    rows, cib, part = h_out, c_in, 0
-    if c_in * per_ci > limit("FPU_CONV_BAND_BYTES"):
-        budget = limit("FPU_CONV_BAND_BYTES")
-        if half:
-            rows = min(max(limit("FPU_CONV_PART_BYTES") // (16 * w_out), 1), h_out)
-            rows = -(-h_out // -(-h_out // rows))
-            part = round_up(16 * rows * w_out)
-            budget = limit("FPU_CONV_F16_SPLIT_BYTES") - part
-        cib = min(max(budget // per_ci, 1), c_in)
-        cib = -(-c_in // -(-c_in // cib))
-    weights = round_up(cib * 3 * row * 4)
-    partial = weights + round_up(cib * 9 * 4 * 4)
-    return {"row": row, "cib": cib, "rows": rows, "weights": weights, "partial": partial,
-            "bytes": partial + part}
+def conv3x3_f16_block(p: dict) -> int:
+    """edgediff_conv2d_f16_fpu_block: output channels per block of the FP16 kernel, 2 at
+    stride 1 (2 x 8 tiles), 4 at stride 2 (4 x 4 tiles), never more than c_out."""
+    block = 4 if p["stride_h"] == 2 else 2
+    return block if p["c_out"] >= block else (2 if p["c_out"] >= 2 else 1)
 
 
-def _conv3x3_scratch(half: bool):
-    def scratch_bytes(p: dict) -> int:
-        """conv2d_<dtype>_fpu: padded row ring, packed weights (+ FP16 partial sums)."""
-        return conv3x3_scratch_layout(p, half)["bytes"]
+def conv3x3_f16_widened(p: dict) -> int:
+    """edgediff_conv2d_f16_fpu_widened: input channels whose weights (of one block) the FP16
+    kernel widens into the scratch, as many as EDGEDIFF_FPU_CONV_F16_W_BYTES holds, at least
+    one; the tiles read the rest as halves."""
+    fit = limit("FPU_CONV_F16_W_BYTES") // (conv3x3_f16_block(p) * 9 * 4)
+    return min(max(fit, 1), p["c_in"])
 
-    return scratch_bytes
+
+def conv3x3_f16_scratch(p: dict) -> int:
+    """conv2d_f16_fpu: the widened weights of one block of output channels (the FP32 kernel
+    takes none; both read the input in place)."""
+    return round_up(conv3x3_f16_block(p) * conv3x3_f16_widened(p) * 9 * 4)
 
 
 def pointwise_applies(p: dict) -> bool:
@@ -114,7 +97,7 @@ OVERRIDES: dict[str, list[Override]] = {
     "conv2d_f32": [Override("conv2d_f32_fpu", FEATURE, conv3x3_applies),
                    Override("conv2d_1x1_f32_fpu", FEATURE, pointwise_applies)],
     "conv2d_f16": [Override("conv2d_f16_fpu", FEATURE, conv3x3_applies,
-                            scratch_bytes=_conv3x3_scratch(True)),
+                            scratch_bytes=conv3x3_f16_scratch),
                    Override("conv2d_1x1_f16_fpu", FEATURE, pointwise_applies)],
     # Blocks of four outputs share each input load; FP32 sums (the FP16 input row widened
     # once into the scratch).

@@ -9,10 +9,10 @@
  * The sources are plain C11 with fmaf (compiled to fmadd.s / vfma.f32): register-blocked
  * loops that keep a tile of FP32 accumulators, the input values of a row and the weights
  * of a tap in FP registers (32 on rv32 F and on FPv4/FPv5), so the inner loop is about one
- * load and one fused multiply-add per MAC. FP16 storage: halves are widened into float
- * scratch once per reuse (an input row once per block of output channels, the weights of
- * a block once per layer), then the FP32 loop runs; FP32 accumulation, one rounding on
- * store. Overrides/fpu.py holds the Python twins of the size rules. */
+ * load and one fused multiply-add per MAC. FP16 storage: each half is widened once per
+ * reuse (an input value once per tile of output channels, in its load; the weights of a
+ * block once per layer, into float scratch; a linear layer's input row once, into float
+ * scratch); FP32 accumulation, one rounding on store. Overrides/fpu.py holds the Python twins of the size rules. */
 #ifndef EDGEDIFF_KERNELS_FPU_H
 #define EDGEDIFF_KERNELS_FPU_H
 
@@ -24,59 +24,25 @@ extern "C" {
 #endif
 
 /* ---- conv2d_<dtype>_fpu: 3x3, pad 1, stride 1 or 2 ------------------------------------
- * FP16 (internal/conv2d_fpu.h): output pixels are computed in blocks of EDGEDIFF_FPU_CONV_PX_COVER along a row, so the
- * padded input rows are that wide: band column c is input column c - 1. */
-
-typedef struct {
-    int32_t row;      /* floats per padded input row */
-    int32_t cib;      /* input channels per chunk (the band and the packed weights) */
-    int32_t rows;     /* output rows per band (FP16 with several chunks; else h_out) */
-    int32_t weights;  /* byte offset of the packed weights: cib * 9 * 4 floats */
-    int32_t partial;  /* byte offset of the FP32 partial sums (FP16 with several chunks) */
-    int32_t bytes;    /* total */
-} edgediff_conv2d_fpu_scratch_t;
-
-/* The scratch of conv2d_f16_fpu (the FP32 kernel takes none): a ring of 3 zero-padded input rows per input channel
- * of a chunk and the weights of one block of 4 output channels for that chunk (FP32), and,
- * for FP16 when the input channels take several chunks, FP32 partial sums of a band of the
- * block's output rows. One chunk when EDGEDIFF_FPU_CONV_BAND_BYTES holds every input
- * channel; else FP32 chunks of that budget, FP16 a band of EDGEDIFF_FPU_CONV_PART_BYTES
- * partial sums and chunks of the rest of EDGEDIFF_FPU_CONV_F16_SPLIT_BYTES. Chunks and
- * bands balanced, at least one channel and one row. half: 1 for the FP16 kernel. */
-static inline int32_t edgediff_conv2d_fpu_ceil(int32_t a, int32_t b) {
-    return (a + b - 1) / b;
+ * FP16 (fpu/conv2d_f16_fpu.c): the tiles read the input halves in place; the scratch holds
+ * the weights of one block of output channels widened to floats, [ci][ky][kx][co], for as
+ * many input channels as EDGEDIFF_FPU_CONV_F16_W_BYTES holds (at least one); the tiles
+ * read the rest as halves in place. The block: 2 channels at stride 1 (2 x 8 tiles), 4 at
+ * stride 2 (4 x 4 tiles); never more than c_out. */
+static inline int32_t edgediff_conv2d_f16_fpu_block(const conv2d_params_t *p) {
+    const int32_t block = p->stride_h == 2 ? 4 : 2;
+    return p->c_out >= block ? block : (p->c_out >= 2 ? 2 : 1);
 }
-static inline edgediff_conv2d_fpu_scratch_t edgediff_conv2d_fpu_scratch(const conv2d_params_t *p,
-                                                                        int32_t half) {
-    edgediff_conv2d_fpu_scratch_t s;
-    const int32_t cover = edgediff_conv2d_fpu_ceil(p->w_out, EDGEDIFF_FPU_CONV_PX_COVER) *
-                          EDGEDIFF_FPU_CONV_PX_COVER;
-    s.row = (cover - 1) * p->stride_w + 3;
-    const int32_t per_ci = (3 * s.row + 9 * 4) * 4;
-    int32_t part = 0;
-    s.rows = p->h_out;
-    s.cib = p->c_in;
-    if (p->c_in * per_ci > EDGEDIFF_FPU_CONV_BAND_BYTES) {
-        int32_t budget = EDGEDIFF_FPU_CONV_BAND_BYTES;
-        if (half) {
-            int32_t rows = EDGEDIFF_FPU_CONV_PART_BYTES / (16 * p->w_out);
-            rows = rows < 1 ? 1 : (rows > p->h_out ? p->h_out : rows);
-            s.rows = edgediff_conv2d_fpu_ceil(p->h_out, edgediff_conv2d_fpu_ceil(p->h_out, rows));
-            part = edgediff_scratch_round(16 * s.rows * p->w_out);
-            budget = EDGEDIFF_FPU_CONV_F16_SPLIT_BYTES - part;
-        }
-        int32_t cib = budget / per_ci;
-        cib = cib < 1 ? 1 : (cib > p->c_in ? p->c_in : cib);
-        s.cib = edgediff_conv2d_fpu_ceil(p->c_in, edgediff_conv2d_fpu_ceil(p->c_in, cib));
-    }
-    s.weights = edgediff_scratch_round(s.cib * 3 * s.row * 4);
-    s.partial = s.weights + edgediff_scratch_round(s.cib * 9 * 4 * 4);
-    s.bytes = s.partial + part;
-    return s;
+
+/* Input channels whose weights the FP16 kernel widens into the scratch. */
+static inline int32_t edgediff_conv2d_f16_fpu_widened(const conv2d_params_t *p) {
+    const int32_t fit = EDGEDIFF_FPU_CONV_F16_W_BYTES / (edgediff_conv2d_f16_fpu_block(p) * 9 * 4);
+    return fit < 1 ? 1 : (fit < p->c_in ? fit : p->c_in);
 }
 
 static inline int32_t edgediff_conv2d_f16_fpu_get_buffer_size(const conv2d_params_t *p) {
-    return edgediff_conv2d_fpu_scratch(p, 1).bytes;
+    return edgediff_scratch_round(edgediff_conv2d_f16_fpu_block(p) *
+                                  edgediff_conv2d_f16_fpu_widened(p) * 9 * 4);
 }
 
 /* The FP32 kernel needs no scratch: its tiles read the input and the weights in place

@@ -69,18 +69,11 @@
 #define EDGEDIFF_STRIDED_RANK 6
 #define EDGEDIFF_MATMUL_BATCH_DIMS 2
 
-/* conv2d_*_fpu keeps a ring of 3 padded input rows and the packed weights of one block of
- * output channels per input channel of a chunk: every input channel in one chunk when that
- * fits in _BAND_BYTES. Else FP32 takes chunks of _BAND_BYTES (the sums wait in the output);
- * FP16 keeps FP32 partial sums of a band of output rows (at most _PART_BYTES) and chunks of
- * the rest of _F16_SPLIT_BYTES (a layer that wide, a skip concat, is where the arena
- * peaks). At least one channel and one row. */
-#define EDGEDIFF_FPU_CONV_BAND_BYTES 8192
-#define EDGEDIFF_FPU_CONV_F16_SPLIT_BYTES 6144
-#define EDGEDIFF_FPU_CONV_PART_BYTES 1024
-/* conv2d_*_fpu computes output pixels in blocks of this many along a row, so its padded
- * input rows are that wide (band column c is input column c - 1). */
-#define EDGEDIFF_FPU_CONV_PX_COVER 8
+/* conv2d_f16_fpu widens the weights of a block of output channels into its scratch for as
+ * many input channels as this holds (the tiles read the rest as halves, one conversion per
+ * weight load): a wide layer's block (2 x 64 channels: 4,608 bytes) is where the FP16 zoo
+ * UNet's arena peaks, and this keeps its scratch inside the 43 KB goal. */
+#define EDGEDIFF_FPU_CONV_F16_W_BYTES 1872
 
 /* The gather kernels of the scalar FPU (conv1d_, conv_transpose2d_ and conv2d_dw_<dtype>_fpu)
  * work on zero-padded FP32 copies of their input rows (FP16 widened there once) and FP32

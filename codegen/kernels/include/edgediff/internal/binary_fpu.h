@@ -8,7 +8,10 @@
  * it: same shape, the UNet's [N,C,H,W] op [1,C,1,1], a batch norm's [N,C] op [C]). Rows of
  * the innermost dim, or whole planes of the two inner dims where both operands continue
  * across rows, are run by one of four loops (each operand a vector or a scalar kept in a
- * register), each element loaded once. out may alias an operand that is not broadcast. */
+ * register), each element loaded once. out may alias an operand that is not broadcast.
+ * Halves on Arm (fpu_elem.h EDGEDIFF_FPU_PAIRED): the two dense-operand loops take two
+ * elements per pair load and store when their pointers share an alignment, after peeling
+ * an unaligned first element; the plain loops finish the row. */
 #ifndef EDGEDIFF_BINARY_FPU_H
 #define EDGEDIFF_BINARY_FPU_H
 
@@ -21,6 +24,21 @@
     do {                                                                                    \
         elem_t *const end = out + count;                                                    \
         if (a_step && b_step) {                                                             \
+            if (EDGEDIFF_FPU_PAIRED && EDGEDIFF_FPU_ALIGNED(a) == EDGEDIFF_FPU_ALIGNED(out) \
+                && EDGEDIFF_FPU_ALIGNED(b) == EDGEDIFF_FPU_ALIGNED(out)) {                  \
+                if (out != end && !EDGEDIFF_FPU_ALIGNED(out)) {                             \
+                    const float v = EDGEDIFF_FPU_OP(EDGEDIFF_FPU_LOAD(a), EDGEDIFF_FPU_LOAD(b)); \
+                    EDGEDIFF_FPU_STORE(out, ACT(v));                                        \
+                    ++a, ++b, ++out;                                                        \
+                }                                                                           \
+                for (; end - out >= 2; a += 2, b += 2, out += 2) {                          \
+                    float a0, a1, b0, b1;                                                   \
+                    EDGEDIFF_FPU_LOAD2(a, a0, a1);                                          \
+                    EDGEDIFF_FPU_LOAD2(b, b0, b1);                                          \
+                    const float v0 = EDGEDIFF_FPU_OP(a0, b0), v1 = EDGEDIFF_FPU_OP(a1, b1); \
+                    EDGEDIFF_FPU_STORE2(out, ACT(v0), ACT(v1));                             \
+                }                                                                           \
+            }                                                                               \
             UNROLL                                                                          \
             for (; out != end; ++a, ++b, ++out) {                                           \
                 const float v = EDGEDIFF_FPU_OP(EDGEDIFF_FPU_LOAD(a), EDGEDIFF_FPU_LOAD(b)); \
@@ -28,6 +46,19 @@
             }                                                                               \
         } else if (a_step) {                                                                \
             const float s = EDGEDIFF_FPU_LOAD(b);                                           \
+            if (EDGEDIFF_FPU_PAIRED && EDGEDIFF_FPU_ALIGNED(a) == EDGEDIFF_FPU_ALIGNED(out)) { \
+                if (out != end && !EDGEDIFF_FPU_ALIGNED(out)) {                             \
+                    const float v = EDGEDIFF_FPU_OP(EDGEDIFF_FPU_LOAD(a), s);               \
+                    EDGEDIFF_FPU_STORE(out, ACT(v));                                        \
+                    ++a, ++out;                                                             \
+                }                                                                           \
+                for (; end - out >= 2; a += 2, out += 2) {                                  \
+                    float a0, a1;                                                           \
+                    EDGEDIFF_FPU_LOAD2(a, a0, a1);                                          \
+                    const float v0 = EDGEDIFF_FPU_OP(a0, s), v1 = EDGEDIFF_FPU_OP(a1, s);   \
+                    EDGEDIFF_FPU_STORE2(out, ACT(v0), ACT(v1));                             \
+                }                                                                           \
+            }                                                                               \
             UNROLL                                                                          \
             for (; out != end; ++a, ++out) {                                                \
                 const float v = EDGEDIFF_FPU_OP(EDGEDIFF_FPU_LOAD(a), s);                   \

@@ -12,15 +12,27 @@
  * pointer per channel) and 16 FMAs, two input channels per iteration. Channels past the last
  * block of 4 run one at a time; pixels past the last tile of 4 one at a time. No scratch:
  * FP16 elements are widened as they are loaded (each input value serves the 4 channels of a
- * tile, each weight its 4 pixels). */
+ * tile, each weight its 4 pixels); on Arm (fpu_math.h EDGEDIFF_FPU_PAIRS), when the input
+ * and weight rows are 4-byte aligned (aligned tensors, even h * w and c_in), two halves per
+ * 32-bit load: the 4 pixels of an input row in 2, the weights of 2 input channels of an
+ * output channel in 1, so a step of 2 input channels costs 8 loads and 16 conversions for
+ * 32 FMAs instead of 16 loads of 3 instructions each. The includer defines
+ * EDGEDIFF_PW_FPU_HALF for halves. */
 #if !defined(EDGEDIFF_PW_FPU_ELEM) || !defined(EDGEDIFF_PW_FPU_NAME)
 #error "define EDGEDIFF_PW_FPU_ELEM and EDGEDIFF_PW_FPU_NAME before including this header"
 #endif
 
 #include <math.h>
 
+#include "edgediff/internal/fpu_math.h"
 #include "edgediff/internal/kernel_util.h"
 #include "edgediff/kernels.h"
+
+#if defined(EDGEDIFF_PW_FPU_HALF) && EDGEDIFF_FPU_PAIRS
+#define EDGEDIFF_PW_PAIRS 1
+#else
+#define EDGEDIFF_PW_PAIRS 0
+#endif
 
 typedef EDGEDIFF_PW_FPU_ELEM edgediff_pw_elem_t;
 
@@ -43,15 +55,43 @@ typedef EDGEDIFF_PW_FPU_ELEM edgediff_pw_elem_t;
         EDGEDIFF_PW_Q(3, v3, x0, x1, x2, x3);                                            \
     } while (0)
 
+#if EDGEDIFF_PW_PAIRS
+#define EDGEDIFF_PW_P2(p, a, b)                                                          \
+    const float a##b##_ = edgediff_fpu_pair_load(p);                                     \
+    const float a = edgediff_fpu_pair_lo(a##b##_), b = edgediff_fpu_pair_hi(a##b##_)
+/* Two input channels of a 4 x 4 tile from pair loads: input rows x and x + hw, the weights
+ * of input channels k, k + 1 at w0..w3. */
+#define EDGEDIFF_PW_STEP2(x, hw)                                                         \
+    do {                                                                                 \
+        EDGEDIFF_PW_P2(x, x0, x1);                                                       \
+        EDGEDIFF_PW_P2((x) + 2, x2, x3);                                                 \
+        EDGEDIFF_PW_P2((x) + (hw), y0, y1);                                              \
+        EDGEDIFF_PW_P2((x) + (hw) + 2, y2, y3);                                          \
+        EDGEDIFF_PW_P2(w0, v0, u0);                                                      \
+        EDGEDIFF_PW_P2(w1, v1, u1);                                                      \
+        EDGEDIFF_PW_P2(w2, v2, u2);                                                      \
+        EDGEDIFF_PW_P2(w3, v3, u3);                                                      \
+        EDGEDIFF_PW_Q(0, v0, x0, x1, x2, x3);                                            \
+        EDGEDIFF_PW_Q(1, v1, x0, x1, x2, x3);                                            \
+        EDGEDIFF_PW_Q(2, v2, x0, x1, x2, x3);                                            \
+        EDGEDIFF_PW_Q(3, v3, x0, x1, x2, x3);                                            \
+        EDGEDIFF_PW_Q(0, u0, y0, y1, y2, y3);                                            \
+        EDGEDIFF_PW_Q(1, u1, y0, y1, y2, y3);                                            \
+        EDGEDIFF_PW_Q(2, u2, y0, y1, y2, y3);                                            \
+        EDGEDIFF_PW_Q(3, u3, y0, y1, y2, y3);                                            \
+    } while (0)
+#endif
+
 static inline void edgediff_pw_put(edgediff_pw_elem_t *out, float v, int32_t act) {
     *out = (edgediff_pw_elem_t)(act == EDGEDIFF_ACT_RELU ? edgediff_relu(v)
                                                           : edgediff_apply_act(v, act));
 }
 
-/* 4 output channels x 4 pixels at x (plane offset) of sample plane in/out. */
-static void edgediff_pw_tile(const edgediff_pw_elem_t *in, const edgediff_pw_elem_t *w,
-                             const float *b, edgediff_pw_elem_t *out, int32_t c_in, int32_t hw,
-                             int32_t act) {
+/* 4 output channels x 4 pixels at x (plane offset) of sample plane in/out; A: pair loads
+ * (rows aligned). */
+static inline __attribute__((always_inline)) void edgediff_pw_tile_body(
+    const edgediff_pw_elem_t *in, const edgediff_pw_elem_t *w, const float *b,
+    edgediff_pw_elem_t *out, int32_t c_in, int32_t hw, int32_t act, const int A) {
     const edgediff_pw_elem_t *w0 = w, *w1 = w + c_in, *w2 = w + 2 * c_in, *w3 = w + 3 * c_in;
     float a00 = b[0], a01 = b[0], a02 = b[0], a03 = b[0];
     float a10 = b[1], a11 = b[1], a12 = b[1], a13 = b[1];
@@ -59,8 +99,16 @@ static void edgediff_pw_tile(const edgediff_pw_elem_t *in, const edgediff_pw_ele
     float a30 = b[3], a31 = b[3], a32 = b[3], a33 = b[3];
     int32_t ci = 0;
     for (; ci + 2 <= c_in; ci += 2) {
-        EDGEDIFF_PW_STEP(in, 0);
-        EDGEDIFF_PW_STEP(in + hw, 1);
+#if EDGEDIFF_PW_PAIRS
+        if (A) {
+            EDGEDIFF_PW_STEP2(in, hw);
+        } else
+#endif
+        {
+            (void)A;
+            EDGEDIFF_PW_STEP(in, 0);
+            EDGEDIFF_PW_STEP(in + hw, 1);
+        }
         in += 2 * hw;
         w0 += 2, w1 += 2, w2 += 2, w3 += 2;
     }
@@ -75,6 +123,19 @@ static void edgediff_pw_tile(const edgediff_pw_elem_t *in, const edgediff_pw_ele
         }
     }
 }
+
+static void edgediff_pw_tile(const edgediff_pw_elem_t *in, const edgediff_pw_elem_t *w,
+                             const float *b, edgediff_pw_elem_t *out, int32_t c_in, int32_t hw,
+                             int32_t act) {
+    edgediff_pw_tile_body(in, w, b, out, c_in, hw, act, 0);
+}
+#if EDGEDIFF_PW_PAIRS
+static void edgediff_pw_tile_pairs(const edgediff_pw_elem_t *in, const edgediff_pw_elem_t *w,
+                                   const float *b, edgediff_pw_elem_t *out, int32_t c_in,
+                                   int32_t hw, int32_t act) {
+    edgediff_pw_tile_body(in, w, b, out, c_in, hw, act, 1);
+}
+#endif
 
 /* One output channel (weights w) at one pixel: the tails. */
 static float edgediff_pw_dot(const edgediff_pw_elem_t *in, const edgediff_pw_elem_t *w, float b,
@@ -91,6 +152,14 @@ void EDGEDIFF_PW_FPU_NAME(const conv2d_params_t *p, const edgediff_pw_elem_t *in
                           edgediff_pw_elem_t *out) {
     const int32_t c_in = p->c_in, c_out = p->c_out, hw = p->h_out * p->w_out, act = p->act;
     const int32_t hw4 = hw - hw % 4;
+    void (*tile)(const edgediff_pw_elem_t *, const edgediff_pw_elem_t *, const float *,
+                 edgediff_pw_elem_t *, int32_t, int32_t, int32_t) = edgediff_pw_tile;
+#if EDGEDIFF_PW_PAIRS
+    /* every input row and every output channel's weights start 4-byte aligned */
+    if (((uintptr_t)in & 3) == 0 && ((uintptr_t)weight & 3) == 0 && hw % 2 == 0 && c_in % 2 == 0) {
+        tile = edgediff_pw_tile_pairs;
+    }
+#endif
     for (int32_t n = 0; n < p->n; ++n) {
         const edgediff_pw_elem_t *x = in + n * c_in * hw;
         edgediff_pw_elem_t *y = out + n * c_out * hw;
@@ -101,7 +170,7 @@ void EDGEDIFF_PW_FPU_NAME(const conv2d_params_t *p, const edgediff_pw_elem_t *in
                 b[c] = bias ? (float)bias[co + c] : 0.0f;
             }
             for (int32_t i = 0; i < hw4; i += 4) {
-                edgediff_pw_tile(x + i, weight + co * c_in, b, y + co * hw + i, c_in, hw, act);
+                tile(x + i, weight + co * c_in, b, y + co * hw + i, c_in, hw, act);
             }
             for (int32_t i = hw4; i < hw; ++i) {
                 for (int c = 0; c < 4; ++c) {
@@ -124,5 +193,9 @@ void EDGEDIFF_PW_FPU_NAME(const conv2d_params_t *p, const edgediff_pw_elem_t *in
 #undef EDGEDIFF_PW_L
 #undef EDGEDIFF_PW_Q
 #undef EDGEDIFF_PW_STEP
+#undef EDGEDIFF_PW_STEP2
+#undef EDGEDIFF_PW_P2
+#undef EDGEDIFF_PW_PAIRS
+#undef EDGEDIFF_PW_FPU_HALF
 #undef EDGEDIFF_PW_FPU_ELEM
 #undef EDGEDIFF_PW_FPU_NAME

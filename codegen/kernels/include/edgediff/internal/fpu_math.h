@@ -60,6 +60,44 @@ EDGEDIFF_FPU_INLINE float edgediff_fpu_float(uint32_t u) {
     return w.f;
 }
 
+/* Two halves at a time (Arm only; EDGEDIFF_FPU_PAIRS): a half load on FPv4/FPv5 is three
+ * instructions (ldrh, vmov, vcvtb), but the FPU converts either half of an S register
+ * (VCVTB: bits 0-15, VCVTT: bits 16-31), so one 32-bit load (vldr) and the two conversions
+ * widen two: 3 instructions for 2 halves, and a conversion whose half is not used is
+ * dropped with it (the asm is not volatile). Stores likewise: VCVTB/VCVTT round into either
+ * half of one S register, one vstr writes both. p must be 4-byte aligned; callers peel an
+ * odd first element. RISC-V has no such pair (flh + fcvt.s.h is already 2 per half). */
+#if defined(__arm__) && defined(__ARM_FP) && defined(__ARM_FP16_FORMAT_IEEE)
+#define EDGEDIFF_FPU_PAIRS 1
+typedef float __attribute__((may_alias)) edgediff_fpu_pair_t;
+
+/* The 32 bits of halves p[0] (low) and p[1] (high) in an S register. */
+EDGEDIFF_FPU_INLINE float edgediff_fpu_pair_load(const edgediff_f16_t *p) {
+    return *(const edgediff_fpu_pair_t *)(const void *)p;
+}
+/* The low (first) half of a pair, widened. */
+EDGEDIFF_FPU_INLINE float edgediff_fpu_pair_lo(float pair) {
+    float v;
+    __asm__("vcvtb.f32.f16 %0, %1" : "=t"(v) : "t"(pair));
+    return v;
+}
+/* The high (second) half of a pair, widened. */
+EDGEDIFF_FPU_INLINE float edgediff_fpu_pair_hi(float pair) {
+    float v;
+    __asm__("vcvtt.f32.f16 %0, %1" : "=t"(v) : "t"(pair));
+    return v;
+}
+/* p[0] = a, p[1] = b, each rounded once to half. */
+EDGEDIFF_FPU_INLINE void edgediff_fpu_pair_store(edgediff_f16_t *p, float a, float b) {
+    float pair;
+    __asm__("vcvtb.f16.f32 %0, %1" : "=t"(pair) : "t"(a));
+    __asm__("vcvtt.f16.f32 %0, %1" : "+t"(pair) : "t"(b));
+    *(edgediff_fpu_pair_t *)(void *)p = pair;
+}
+#else
+#define EDGEDIFF_FPU_PAIRS 0
+#endif
+
 /* SiLU, x / (1 + e^-x), as the reference writes it, with e^t (t = -x) from the range
  * reduction and degree-6 polynomial of the RVV kernels (kernels_rvv.h, same constants and
  * the same fused operations, so the same few-ulp error): t clamped to [-87, 87] (2^n stays

@@ -24,8 +24,33 @@
 
 #include "edgediff/internal/fpu_math.h"
 
-/* s1 = sum x, s2 = sum x^2 over count elements; two accumulators each, 2 per iteration. */
+/* s1 = sum x, s2 = sum x^2 over count elements; two accumulators each, 2 per iteration
+ * (one pair load; an unaligned first element and an odd last one on their own). */
 static inline void group_sums(const elem_t *x, int32_t count, float *s1, float *s2) {
+#if EDGEDIFF_FPU_PAIRED /* an unaligned first element, then pair loads */
+    float a0 = 0.0f, a1 = 0.0f, q0 = 0.0f, q1 = 0.0f;
+    const elem_t *end = x + count;
+    if (x != end && !EDGEDIFF_FPU_ALIGNED(x)) {
+        const float v = EDGEDIFF_FPU_LOAD(x++);
+        a1 = v;
+        q1 = v * v;
+    }
+    for (; end - x >= 2; x += 2) {
+        float v0, v1;
+        EDGEDIFF_FPU_LOAD2(x, v0, v1);
+        a0 += v0;
+        q0 = EDGEDIFF_FMA(v0, v0, q0);
+        a1 += v1;
+        q1 = EDGEDIFF_FMA(v1, v1, q1);
+    }
+    if (x != end) {
+        const float v = EDGEDIFF_FPU_LOAD(x);
+        a0 += v;
+        q0 = EDGEDIFF_FMA(v, v, q0);
+    }
+    *s1 = a0 + a1;
+    *s2 = q0 + q1;
+#else
     float a0 = 0.0f, a1 = 0.0f, q0 = 0.0f, q1 = 0.0f;
     const elem_t *end = x + (count & ~1);
     for (; x != end; x += 2) {
@@ -42,10 +67,31 @@ static inline void group_sums(const elem_t *x, int32_t count, float *s1, float *
     }
     *s1 = a0 + a1;
     *s2 = q0 + q1;
+#endif
 }
 
 /* sum (x - mean)^2 over count elements: the reference's second pass. */
 static inline float group_deviations(const elem_t *x, int32_t count, float mean) {
+#if EDGEDIFF_FPU_PAIRED /* an unaligned first element, then pair loads */
+    float q0 = 0.0f, q1 = 0.0f;
+    const elem_t *end = x + count;
+    if (x != end && !EDGEDIFF_FPU_ALIGNED(x)) {
+        const float d = EDGEDIFF_FPU_LOAD(x++) - mean;
+        q1 = d * d;
+    }
+    for (; end - x >= 2; x += 2) {
+        float d0, d1;
+        EDGEDIFF_FPU_LOAD2(x, d0, d1);
+        d0 -= mean, d1 -= mean;
+        q0 = EDGEDIFF_FMA(d0, d0, q0);
+        q1 = EDGEDIFF_FMA(d1, d1, q1);
+    }
+    if (x != end) {
+        const float d = EDGEDIFF_FPU_LOAD(x) - mean;
+        q0 = EDGEDIFF_FMA(d, d, q0);
+    }
+    return q0 + q1;
+#else
     float q0 = 0.0f, q1 = 0.0f;
     const elem_t *end = x + (count & ~1);
     for (; x != end; x += 2) {
@@ -58,32 +104,55 @@ static inline float group_deviations(const elem_t *x, int32_t count, float mean)
         q0 = EDGEDIFF_FMA(d, d, q0);
     }
     return q0 + q1;
+#endif
 }
 
 /* y = act((x - mean) * scale + shift) over one channel's count elements, the multiply-add
  * fused; one loop per activation. Subtracting the mean first, as the reference does, keeps
  * a large mean from cancelling in the output. */
+#define EDGEDIFF_GN_FPU_NO_ACT(v) (v)
+#define EDGEDIFF_GN_FPU_RELU(v) ((v) > 0.0f ? (v) : 0.0f)
+/* Halves on Arm (EDGEDIFF_FPU_PAIRED): two elements per iteration in one pair load and one
+ * pair store where x and y share an alignment (after peeling one element when both are
+ * unaligned); the rest, and every other build, one at a time. */
+#define EDGEDIFF_GN_FPU_LOOP(ACT, UNROLL)                                                   \
+    do {                                                                                    \
+        if (EDGEDIFF_FPU_PAIRED && EDGEDIFF_FPU_ALIGNED(x) == EDGEDIFF_FPU_ALIGNED(y)) {    \
+            if (x != end && !EDGEDIFF_FPU_ALIGNED(x)) {                                     \
+                const float v = EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift);    \
+                EDGEDIFF_FPU_STORE(y, ACT(v));                                              \
+                ++x, ++y;                                                                   \
+            }                                                                               \
+            for (; end - x >= 2; x += 2, y += 2) {                                          \
+                float v0, v1;                                                               \
+                EDGEDIFF_FPU_LOAD2(x, v0, v1);                                              \
+                v0 = EDGEDIFF_FMA(v0 - mean, scale, shift);                                 \
+                v1 = EDGEDIFF_FMA(v1 - mean, scale, shift);                                 \
+                EDGEDIFF_FPU_STORE2(y, ACT(v0), ACT(v1));                                   \
+            }                                                                               \
+        }                                                                                   \
+        UNROLL                                                                              \
+        for (; x != end; ++x, ++y) {                                                        \
+            const float v = EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift);        \
+            EDGEDIFF_FPU_STORE(y, ACT(v));                                                  \
+        }                                                                                   \
+    } while (0)
 static inline void group_normalize(const elem_t *x, elem_t *y, int32_t count, float mean,
                                    float scale, float shift, int32_t act) {
     const elem_t *end = x + count;
     if (act == EDGEDIFF_ACT_SILU) {
         EDGEDIFF_FPU_SILU_SETUP();
-#pragma GCC unroll 2 /* the pointer steps and branch once per two elements */
-        for (; x != end; ++x, ++y) {
-            const float v = EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift);
-            EDGEDIFF_FPU_STORE(y, EDGEDIFF_FPU_SILU(v));
-        }
+        /* the pointer steps and branch once per two elements */
+        EDGEDIFF_GN_FPU_LOOP(EDGEDIFF_FPU_SILU, _Pragma("GCC unroll 2"));
     } else if (act == EDGEDIFF_ACT_RELU) {
-        for (; x != end; ++x, ++y) {
-            const float v = EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift);
-            EDGEDIFF_FPU_STORE(y, v > 0.0f ? v : 0.0f);
-        }
+        EDGEDIFF_GN_FPU_LOOP(EDGEDIFF_GN_FPU_RELU, );
     } else {
-        for (; x != end; ++x, ++y) {
-            EDGEDIFF_FPU_STORE(y, EDGEDIFF_FMA(EDGEDIFF_FPU_LOAD(x) - mean, scale, shift));
-        }
+        EDGEDIFF_GN_FPU_LOOP(EDGEDIFF_GN_FPU_NO_ACT, );
     }
 }
+#undef EDGEDIFF_GN_FPU_LOOP
+#undef EDGEDIFF_GN_FPU_NO_ACT
+#undef EDGEDIFF_GN_FPU_RELU
 
 /* The kernel: per group (its channels are adjacent planes), the statistics above, then
  * per channel scale = gamma * rstd and shift = beta in FP32. In place safe:
