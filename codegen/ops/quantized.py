@@ -12,13 +12,20 @@ parameters are node attributes fixed at build time:
 - add_s8, sub_s8: add_params' fields (sub negates the second input's multiplier: TFLite's
   SUB is ADD with the second scaled input subtracted, and the rounding of a multiply by a
   quantized multiplier is odd-symmetric, so the bytes are the same);
-- lut_s8: any int8 -> int8 elementwise function as a 256-entry table (a constant input).
+- lut_s8: any int8 -> int8 elementwise function as a 256-entry table (a constant input);
+- requantize_s8 (int8 -> int8 at other parameters, a concat operand): multiplier, shift,
+  input_offset, output_offset;
+- group_norm_s8 (EdgeDiff's integer group norm, codegen/int8/group_norm.py): groups, the
+  offsets and clamp, eps_term; inputs x and the int32 per-channel multiplier, shift, bias.
+concat and upsample_nearest2d need no entry of their own: with an int8 output their kernels
+(concat_i8, upsample_nearest2d_i8) copy bytes.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from codegen.int8 import group_norm as q8gn
 from codegen.int8 import ops as q8
 from codegen.int8.params import AddParams
 from codegen.ops import conv2d, elementwise_binary, linear
@@ -97,6 +104,31 @@ def _lut_call(site: CallSite) -> list[str]:
     return [f"{site.function}({site.inputs[1]}, {site.inputs[0]}, {site.output}, {site.count});"]
 
 
+# --- requantize, group norm ---------------------------------------------------------------
+def _requantize_ref(x, attrs):
+    return q8.requantize(x, attrs["multiplier"], attrs["shift"], -attrs["input_offset"], attrs["output_offset"])
+
+
+def _requantize_params(graph, node):
+    count = int(np.prod(graph.tensors[node.outputs[0]].shape, dtype=np.int64))
+    a = node.attrs
+    return "requantize_s8_params_t", dict(count=count, input_offset=a["input_offset"], output_offset=a["output_offset"],
+                                          multiplier=a["multiplier"], shift=a["shift"])
+
+
+def _group_norm_ref(x, m, s, b, attrs):
+    p = q8gn.GroupNormS8Params(np.asarray(m), np.asarray(s), np.asarray(b), attrs["eps_term"])
+    return q8gn.group_norm(x, attrs["groups"], p, input_offset=attrs["input_offset"],
+                           output_offset=attrs["output_offset"], act_min=attrs["act_min"], act_max=attrs["act_max"])
+
+
+def _group_norm_params(graph, node):
+    n, c, *rest = graph.tensors[node.inputs[0]].shape
+    a = node.attrs
+    return "group_norm_s8_params_t", dict(n=n, channels=c, spatial=int(np.prod(rest, dtype=np.int64)),
+                                          groups=a["groups"], **_quant(a), eps_term=a["eps_term"])
+
+
 def _fixed(name: str):
     return lambda graph, node: name
 
@@ -113,5 +145,9 @@ SPECS = [
            kernel=_fixed("linear_s8"), precision=INT8),
     OpSpec("add_s8", 2, _add_ref, layout=elementwise_binary.layout, params=_add_params, call=params_call,
            kernel=_fixed("add_s8"), precision=INT8, elementwise=True),
+    OpSpec("requantize_s8", 1, _requantize_ref, params=_requantize_params, call=params_call,
+           kernel=_fixed("requantize_s8"), precision=INT8, elementwise=True),
+    OpSpec("group_norm_s8", 4, _group_norm_ref, params=_group_norm_params, call=params_call,
+           kernel=_fixed("group_norm_s8"), precision=INT8),
     OpSpec("lut_s8", 2, _lut_ref, call=_lut_call, kernel=_fixed("lut_s8"), precision=INT8, elementwise=True),
 ]

@@ -18,7 +18,13 @@ What becomes int8 (the rest stays float):
 - a fused SiLU of those, and standalone SiLU, GELU, sigmoid, tanh, ReLU and the other
   pure elementwise functions: a 256-entry table (lut_s8) of the float function on the
   input's 256 values, quantised once to the output's parameters (sigmoid and tanh use
-  TFLite's fixed-point tables and fixed output parameters, 1/256 and 1/128).
+  TFLite's fixed-point tables and fixed output parameters, 1/256 and 1/128);
+- group norm: EdgeDiff's integer group norm (group_norm_s8, codegen/int8/group_norm.py),
+  a fused SiLU as a table after it;
+- concat: the output's parameters from its own range, each input whose parameters differ
+  requantized to them (requantize_s8) before a byte-copy concat;
+- upsample_nearest2d: a byte copy, the output keeps the input's parameters; so does a
+  reshape of an int8 tensor (an alias: no kernel runs).
 The time path (the nodes that do not depend on the image input) stays float (TFMQ-DM).
 Where an int8 tensor meets a float layer a dequantize (and a cast to FP16 if that layer is
 FP16) is inserted, where a float tensor feeds an int8 layer a quantize; graph inputs and
@@ -31,9 +37,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from codegen.int8 import group_norm as q8gn
 from codegen.int8 import lut as q8lut
 from codegen.int8 import ops as q8
-from codegen.int8.params import INT8_MAX, INT8_MIN, activation_range, add_params, per_channel_multipliers
+from codegen.int8.params import (INT8_MAX, INT8_MIN, activation_range, add_params, per_channel_multipliers,
+                                 requantize_multiplier)
 from codegen.ir import DTYPES, Graph, Node, Tensor
 from codegen.ops import apply_activation, evaluate
 from codegen.passes import resolve_layout
@@ -165,6 +173,15 @@ class _Lowering:
             self._add_sub(node, act)
         elif op in TABLE_OPS and not self.graph.is_constant(node.inputs[0]):
             self._table(node)
+        elif op == "group_norm" and not self.graph.is_constant(node.inputs[0]):
+            self._group_norm(node, act)
+        elif op == "concat" and not all(self.graph.is_constant(t) for t in node.inputs):
+            self._concat(node)
+        elif op == "upsample_nearest2d" and not self.graph.is_constant(node.inputs[0]) or (
+                op == "reshape" and node.inputs[0] in self.quant):
+            x = self.int8(node.inputs[0])
+            self._retype(node.outputs[0], self.quant[x])
+            self.nodes.append(Node(node.name, node.op, [x], node.outputs, node.attrs, node.source))
         else:
             return False
         return True
@@ -219,6 +236,39 @@ class _Lowering:
         if node.op == "sub":
             attrs["input2_multiplier"] = -attrs["input2_multiplier"]
         self._finish(node, "add_s8", [a, b], attrs, p, table_act)
+
+    def _group_norm(self, node: Node, act: str) -> None:
+        g = self.graph
+        x = self.int8(node.inputs[0])
+        px = self.quant[x]
+        shape = g.tensors[x].shape
+        channels, groups = shape[1], node.attrs["groups"]
+        gamma = g.constants[node.inputs[1]] if len(node.inputs) > 1 and node.inputs[1] else np.ones(channels)
+        beta = g.constants[node.inputs[2]] if len(node.inputs) > 2 and node.inputs[2] else np.zeros(channels)
+        group_size = channels // groups * int(np.prod(shape[2:], dtype=np.int64))
+        p, lo, hi, table_act = self._output(node, act)
+        gp = q8gn.params(px.scale, p.scale, gamma, beta, node.attrs["eps"], group_size)
+        inputs = [x] + [g.add_constant(f"{node.name}.{field}", getattr(gp, field))
+                        for field in ("multiplier", "shift", "bias")]
+        attrs = {"groups": groups, "eps_term": gp.eps_term, "input_offset": -px.zero_point,
+                 "output_offset": p.zero_point, "act_min": lo, "act_max": hi}
+        self._finish(node, "group_norm_s8", inputs, attrs, p, table_act)
+
+    def _concat(self, node: Node) -> None:
+        p = self.params_of(node.outputs[0])
+        inputs = []
+        for t in node.inputs:
+            x = self.int8(t)
+            px = self.quant[x]
+            if px != p:
+                mult, shift = requantize_multiplier(px.scale, p.scale)
+                x = self._add("requantize_s8", [x], f"{x}_rq_{node.name}", "i8",
+                              {"multiplier": mult, "shift": shift, "input_offset": -px.zero_point,
+                               "output_offset": p.zero_point})
+                self.quant[x] = p
+            inputs.append(x)
+        self._retype(node.outputs[0], p)
+        self.nodes.append(Node(node.name, node.op, inputs, node.outputs, node.attrs, node.source))
 
     def _table(self, node: Node) -> None:
         fn = (lambda x: evaluate(node.op, [x.astype(np.float32)], node.attrs))

@@ -546,6 +546,21 @@ typedef struct {
     int32_t input_multiplier, input_left_shift, diff_min;
 } softmax_s8_params_t;
 void edgediff_softmax_s8(const softmax_s8_params_t *p, const int8_t *in, int8_t *out);
+/* int8 group norm, EdgeDiff's integer arithmetic (docs/INT8.md; TFLite has none): per
+ * channel multiplier/shift (gamma / s_out * 2^-12) and bias (beta / s_out * 2^8); eps_term =
+ * round(eps / s_in^2 * M^2), M = channels / groups * spatial <= 2^20 elements per group. */
+typedef struct {
+    int32_t n, channels, spatial, groups;
+    int32_t input_offset, output_offset, act_min, act_max;
+    int64_t eps_term;
+} group_norm_s8_params_t;
+void edgediff_group_norm_s8(const group_norm_s8_params_t *p, const int8_t *in,
+                            const int32_t *multiplier, const int32_t *shift,
+                            const int32_t *bias, int8_t *out);
+/* int8 concat and nearest resize: byte copies (inputs already at the output's parameters). */
+void edgediff_concat_i8(const concat_params_t *p, const int8_t *const *inputs, int8_t *out);
+void edgediff_upsample_nearest2d_i8(const upsample_nearest2d_params_t *p, const int8_t *in,
+                                    int8_t *out);
 
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"
