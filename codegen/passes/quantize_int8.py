@@ -349,6 +349,10 @@ def run(graph: Graph, options: CompileOptions) -> Graph:
             graph.tensors[name] = Tensor(name, graph.tensors[int8_name].shape, "f32")
             lowering.nodes.append(Node(f"dequantize_{name}", "dequantize", [int8_name], [name],
                                        {"scale": p.scale, "zero_point": p.zero_point}))
+    for node in lowering.nodes:  # each int8 tensor's parameters, on its producer (inspection, tests)
+        p = lowering.quant.get(node.outputs[0])
+        if p is not None:
+            node.attrs["out_scale"], node.attrs["out_zero_point"] = p.scale, p.zero_point
     graph.nodes = lowering.nodes
     graph.remove_unused()
     return resolve_layout.run(graph, options)
