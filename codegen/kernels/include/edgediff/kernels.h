@@ -552,6 +552,7 @@ void edgediff_softmax_s8(const softmax_s8_params_t *p, const int8_t *in, int8_t 
 #include "edgediff/kernels_rvv.h"
 #include "edgediff/kernels_zbb.h"
 #include "edgediff/kernels_fpu.h"
+#include "edgediff/kernels_dsp.h"
 
 #ifdef __cplusplus
 }
