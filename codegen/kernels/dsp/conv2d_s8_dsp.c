@@ -1,32 +1,55 @@
 /* int8 2-D convolution for DSP cores (Cortex-M4/M7/M33): 3x3 pad 1 stride 1 or 2, and 1x1
- * stride 1 pad 0, groups 1 (overrides/dsp.py). Two output pixels at a time: their patches are
- * widened into two int16 columns in scratch with the input offset added (the padding stores
- * 0), then every output channel, two at a time, is one SMLAD dot product per pair of taps
- * (internal/gemm_s8_dsp.h). Same bytes as ref/conv2d_s8.c. */
+ * stride 1 pad 0, groups 1 (overrides/dsp.py). im2col-free: for each output row, the
+ * kernel_h input rows it reads are widened into a band of int16 rows in scratch, channels
+ * innermost (HWC, c_in rounded up to 4 with zeros) and the input offset added (the padding
+ * stores 0, i.e. zero point + offset: it adds nothing, as in the reference). The weights are
+ * widened once per call into scratch in the same order, the two channels of a pair
+ * interleaved by 4 taps. Then one output row of a kernel row is one contiguous dot product of
+ * kernel_w * c_in4 taps, two SMLADs per 4 taps per (channel, pixel), in blocks of 2 output
+ * channels x 2 pixels (4 int32 sums, 6 data registers). Exact int32 sums, the reference's
+ * requantization: same bytes as ref/conv2d_s8.c. */
 #include "edgediff/kernels_dsp.h"
 #include "edgediff/internal/gemm_s8_dsp.h"
 
-/* The patch of output pixel (oy, ox), widened and offset, in column order. */
-static void fill_column(const conv2d_params_t *g, const int8_t *in, int32_t offset, int32_t oy,
-                        int32_t ox, int16_t *col) {
-    const int32_t plane = g->h_in * g->w_in;
-    const int32_t y0 = oy * g->stride_h - g->pad_h, x0 = ox * g->stride_w - g->pad_w;
-    int32_t k = 0;
-    for (int32_t ci = 0; ci < g->c_in; ++ci) {
-        const int8_t *src = in + ci * plane;
+/* weights [c_out][c_in][kh][kw] int8 -> per channel pair, per kernel row, per group of 4
+ * taps (kx-major, channel-minor): 4 of the first channel, 4 of the second (0 past c_out). */
+static void pack_weights(const conv2d_params_t *g, const int8_t *weight, int32_t c4,
+                         int16_t *dst) {
+    const int32_t run = g->kernel_w * c4;
+    for (int32_t co0 = 0; co0 < g->c_out; co0 += 2) {
         for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
-            const int32_t iy = y0 + ky;
-            const int row_in = iy >= 0 && iy < g->h_in;
-            for (int32_t kx = 0; kx < g->kernel_w; ++kx, ++k) {
-                const int32_t ix = x0 + kx;
-                const int inside = row_in && ix >= 0 && ix < g->w_in;
-                col[edgediff_s8_dsp_slot(k)] =
-                    (int16_t)(inside ? (int32_t)src[iy * g->w_in + ix] + offset : 0);
+            for (int32_t k = 0; k < run; k += 4) {
+                for (int32_t j = 0; j < 2; ++j) {
+                    const int32_t co = co0 + j;
+                    for (int32_t t = 0; t < 4; ++t) {
+                        const int32_t kx = (k + t) / c4, ci = (k + t) % c4;
+                        *dst++ = (int16_t)(co < g->c_out && ci < g->c_in
+                            ? weight[((co * g->c_in + ci) * g->kernel_h + ky) * g->kernel_w + kx]
+                            : 0);
+                    }
+                }
             }
         }
     }
-    for (; k < edgediff_s8_dsp_depth(k); ++k) {
-        col[edgediff_s8_dsp_slot(k)] = 0;
+}
+
+/* Input row iy of the image (zeros outside it) as a padded HWC int16 row of wpad pixels. */
+static void widen_row(const conv2d_params_t *g, const int8_t *image, int32_t offset, int32_t iy,
+                      int32_t c4, int16_t *row) {
+    const int32_t wpad = g->w_in + 2 * g->pad_w;
+    const int32_t plane = g->h_in * g->w_in;
+    for (int32_t i = 0; i < wpad * c4; ++i) {
+        row[i] = 0;
+    }
+    if (iy < 0 || iy >= g->h_in) {
+        return;
+    }
+    for (int32_t ci = 0; ci < g->c_in; ++ci) {
+        const int8_t *src = image + ci * plane + iy * g->w_in;
+        int16_t *dst = row + g->pad_w * c4 + ci;
+        for (int32_t ix = 0; ix < g->w_in; ++ix) {
+            dst[ix * c4] = (int16_t)((int32_t)src[ix] + offset);
+        }
     }
 }
 
@@ -34,22 +57,65 @@ void edgediff_conv2d_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in, const
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                             int8_t *out, void *scratch) {
     const conv2d_params_t *g = &p->conv;
-    const int32_t depth = g->c_in * g->kernel_h * g->kernel_w;
+    const int32_t c4 = edgediff_s8_dsp_depth(g->c_in);
+    const int32_t run = g->kernel_w * c4;            /* taps of one kernel row */
+    const int32_t wpad = g->w_in + 2 * g->pad_w;
+    const int32_t step = g->stride_w * c4 / 2;       /* words from one output pixel to the next */
     const int32_t plane_out = g->h_out * g->w_out;
-    int16_t *col0 = (int16_t *)scratch;
-    int16_t *col1 = col0 + edgediff_s8_dsp_depth(depth);
+    int16_t *packed = (int16_t *)scratch;
+    int16_t *band = (int16_t *)((char *)scratch + edgediff_conv2d_s8_dsp_weight_bytes(p));
+    pack_weights(g, weight, c4, packed);
     for (int32_t n = 0; n < g->n; ++n) {
         const int8_t *image = in + n * g->c_in * g->h_in * g->w_in;
         int8_t *dst = out + n * g->c_out * plane_out;
-        for (int32_t px = 0; px < plane_out; px += 2) {
-            const int32_t pixels = px + 1 < plane_out ? 2 : 1;
-            fill_column(g, image, p->q.input_offset, px / g->w_out, px % g->w_out, col0);
-            if (pixels == 2) {
-                fill_column(g, image, p->q.input_offset, (px + 1) / g->w_out,
-                            (px + 1) % g->w_out, col1);
+        for (int32_t oy = 0; oy < g->h_out; ++oy) {
+            for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
+                widen_row(g, image, p->q.input_offset, oy * g->stride_h - g->pad_h + ky, c4,
+                          band + ky * wpad * c4);
             }
-            edgediff_gemm_s8_dsp(col0, pixels == 2 ? col1 : col0, pixels, depth, weight, g->c_out,
-                                 bias, multiplier, shift, &p->q, dst + px, plane_out, 1);
+            for (int32_t ox = 0; ox < g->w_out; ox += 2) {
+                const int two = ox + 1 < g->w_out;
+                int8_t *o = dst + oy * g->w_out + ox;
+                const uint32_t *wq = (const uint32_t *)packed;
+                for (int32_t co = 0; co < g->c_out; co += 2) {
+                    int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0;  /* channel, pixel */
+                    for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
+                        const uint32_t *x0 =
+                            (const uint32_t *)(band + (ky * wpad + ox * g->stride_w) * c4);
+                        const uint32_t *x1 = x0 + (two ? step : 0);
+                        const uint32_t *end = wq + run;  /* 4 words per 4 taps */
+                        while (wq != end) {
+                            const uint32_t u0 = wq[0], u1 = wq[1], v0 = wq[2], v1 = wq[3];
+                            wq += 4;
+                            const uint32_t a0 = x0[0], a1 = x0[1];
+                            x0 += 2;
+                            s00 = EDGEDIFF_SMLAD(u0, a0, s00);
+                            s00 = EDGEDIFF_SMLAD(u1, a1, s00);
+                            s10 = EDGEDIFF_SMLAD(v0, a0, s10);
+                            s10 = EDGEDIFF_SMLAD(v1, a1, s10);
+                            const uint32_t b0 = x1[0], b1 = x1[1];
+                            x1 += 2;
+                            s01 = EDGEDIFF_SMLAD(u0, b0, s01);
+                            s01 = EDGEDIFF_SMLAD(u1, b1, s01);
+                            s11 = EDGEDIFF_SMLAD(v0, b0, s11);
+                            s11 = EDGEDIFF_SMLAD(v1, b1, s11);
+                        }
+                    }
+                    o[co * plane_out] = edgediff_s8_dsp_out(s00, bias, co, multiplier, shift, &p->q);
+                    if (two) {
+                        o[co * plane_out + 1] =
+                            edgediff_s8_dsp_out(s01, bias, co, multiplier, shift, &p->q);
+                    }
+                    if (co + 1 < g->c_out) {
+                        o[(co + 1) * plane_out] =
+                            edgediff_s8_dsp_out(s10, bias, co + 1, multiplier, shift, &p->q);
+                        if (two) {
+                            o[(co + 1) * plane_out + 1] =
+                                edgediff_s8_dsp_out(s11, bias, co + 1, multiplier, shift, &p->q);
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -41,9 +41,12 @@ def conv_applies(p: dict) -> bool:
 
 
 def conv_scratch(p: dict) -> int:
-    """conv2d_s8_dsp: the two widened patches."""
+    """conv2d_s8_dsp: the int16 weights (channel pairs x taps, c_in rounded up to 4), then a
+    band of kernel_h padded int16 input rows."""
     c = p["conv"]
-    return columns_bytes(c["c_in"] * c["kernel_h"] * c["kernel_w"])
+    c4 = -(-c["c_in"] // 4) * 4
+    weights = round_up(-(-c["c_out"] // 2) * 2 * c["kernel_h"] * c["kernel_w"] * c4 * 2)
+    return weights + round_up(c["kernel_h"] * (c["w_in"] + 2 * c["pad_w"]) * c4 * 2)
 
 
 def linear_scratch(p: dict) -> int:
