@@ -11,6 +11,50 @@
 #include "edgediff/kernels_dsp.h"
 #include "edgediff/internal/gemm_s8_dsp.h"
 
+/* One group of 4 taps for 2 channels x 2 pixels: the packed weights u (first channel) and v
+ * (second), the pixels' columns a and b, two pairs each; each pointer moves on. On an Arm
+ * DSP core three LDRDs and eight SMLADs (gcc splits 64-bit loads into LDR pairs, hence the
+ * assembly); elsewhere C of the same arithmetic. */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define EDGEDIFF_CONV_S8_DSP_STEP(W, X0, X1, S00, S01, S10, S11)                                 \
+    do {                                                                                       \
+        uint32_t u0_, u1_, v0_, v1_, a0_, a1_;                                                 \
+        __asm__ volatile("ldrd %[u0], %[u1], [%[w]], #8\n\t"                                   \
+                         "ldrd %[a0], %[a1], [%[x0]], #8\n\t"                                  \
+                         "smlad %[s00], %[u0], %[a0], %[s00]\n\t"                              \
+                         "smlad %[s00], %[u1], %[a1], %[s00]\n\t"                              \
+                         "ldrd %[v0], %[v1], [%[w]], #8\n\t"                                   \
+                         "smlad %[s10], %[v0], %[a0], %[s10]\n\t"                              \
+                         "smlad %[s10], %[v1], %[a1], %[s10]\n\t"                              \
+                         "ldrd %[a0], %[a1], [%[x1]], #8\n\t"                                  \
+                         "smlad %[s01], %[u0], %[a0], %[s01]\n\t"                              \
+                         "smlad %[s01], %[u1], %[a1], %[s01]\n\t"                              \
+                         "smlad %[s11], %[v0], %[a0], %[s11]\n\t"                              \
+                         "smlad %[s11], %[v1], %[a1], %[s11]"                                   \
+                         : [s00] "+r"(S00), [s01] "+r"(S01), [s10] "+r"(S10), [s11] "+r"(S11), \
+                           [w] "+r"(W), [x0] "+r"(X0), [x1] "+r"(X1), [u0] "=&r"(u0_),        \
+                           [u1] "=&r"(u1_), [v0] "=&r"(v0_), [v1] "=&r"(v1_), [a0] "=&r"(a0_), \
+                           [a1] "=&r"(a1_)                                                     \
+                         :                                                                     \
+                         : "memory");                                                          \
+    } while (0)
+#else
+#define EDGEDIFF_CONV_S8_DSP_STEP(w, x0, x1, s00, s01, s10, s11)                                 \
+    do {                                                                                       \
+        s00 = EDGEDIFF_SMLAD(w[0], x0[0], s00);                                                \
+        s00 = EDGEDIFF_SMLAD(w[1], x0[1], s00);                                                \
+        s10 = EDGEDIFF_SMLAD(w[2], x0[0], s10);                                                \
+        s10 = EDGEDIFF_SMLAD(w[3], x0[1], s10);                                                \
+        s01 = EDGEDIFF_SMLAD(w[0], x1[0], s01);                                                \
+        s01 = EDGEDIFF_SMLAD(w[1], x1[1], s01);                                                \
+        s11 = EDGEDIFF_SMLAD(w[2], x1[0], s11);                                                \
+        s11 = EDGEDIFF_SMLAD(w[3], x1[1], s11);                                                \
+        w += 4;                                                                                \
+        x0 += 2;                                                                               \
+        x1 += 2;                                                                               \
+    } while (0)
+#endif
+
 /* weights [c_out][c_in][kh][kw] int8 -> per channel pair, per kernel row, per group of 4
  * taps (kx-major, channel-minor): 4 of the first channel, 4 of the second (0 past c_out). */
 static void pack_weights(const conv2d_params_t *g, const int8_t *weight, int32_t c4,
@@ -85,20 +129,7 @@ void edgediff_conv2d_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in, const
                         const uint32_t *x1 = x0 + (two ? step : 0);
                         const uint32_t *end = wq + run;  /* 4 words per 4 taps */
                         while (wq != end) {
-                            const uint32_t u0 = wq[0], u1 = wq[1], v0 = wq[2], v1 = wq[3];
-                            wq += 4;
-                            const uint32_t a0 = x0[0], a1 = x0[1];
-                            x0 += 2;
-                            s00 = EDGEDIFF_SMLAD(u0, a0, s00);
-                            s00 = EDGEDIFF_SMLAD(u1, a1, s00);
-                            s10 = EDGEDIFF_SMLAD(v0, a0, s10);
-                            s10 = EDGEDIFF_SMLAD(v1, a1, s10);
-                            const uint32_t b0 = x1[0], b1 = x1[1];
-                            x1 += 2;
-                            s01 = EDGEDIFF_SMLAD(u0, b0, s01);
-                            s01 = EDGEDIFF_SMLAD(u1, b1, s01);
-                            s11 = EDGEDIFF_SMLAD(v0, b0, s11);
-                            s11 = EDGEDIFF_SMLAD(v1, b1, s11);
+                            EDGEDIFF_CONV_S8_DSP_STEP(wq, x0, x1, s00, s01, s10, s11);
                         }
                     }
                     o[co * plane_out] = edgediff_s8_dsp_out(s00, bias, co, multiplier, shift, &p->q);

@@ -60,6 +60,13 @@ static inline uint32_t edgediff_load32(const void *p) {
     return v;
 }
 
+/* Two aligned words (little-endian: the first in the low half): one LDRD. */
+static inline uint64_t edgediff_load64(const uint32_t *p) {
+    uint64_t v;
+    __builtin_memcpy(&v, p, 8);
+    return v;
+}
+
 /* Requantize one sum (the reference's arithmetic) and store it. */
 static inline int8_t edgediff_s8_dsp_out(int32_t acc, const int32_t *bias, int32_t co,
                                          const int32_t *multiplier, const int32_t *shift,
