@@ -150,7 +150,8 @@ def _conv_params(**changes) -> dict:
 
 
 @pytest.mark.parametrize("changes", [dict(groups=2), dict(dilation_h=2, dilation_w=2, h_out=4, w_out=4),
-                                     dict(pad_h=0, pad_w=0, h_out=4, w_out=4),
+                                     dict(pad_h=0, pad_w=0, h_out=4, w_out=4), dict(pad_h=0, h_out=4),
+                                     dict(pad_w=0, w_out=4),
                                      dict(kernel_h=5, kernel_w=5, pad_h=2, pad_w=2),
                                      dict(stride_h=2, stride_w=1, h_out=3),
                                      dict(kernel_h=1, kernel_w=1, pad_h=1, pad_w=1, h_out=8, w_out=8)])
