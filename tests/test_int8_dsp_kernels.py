@@ -17,13 +17,14 @@ import ctypes
 import numpy as np
 import pytest
 
-from codegen.int8 import ops
+from codegen.int8 import fixedpoint, ops
 from codegen.kernels import INCLUDE_DIR, kernel_sources
 from codegen.kernels.catalog import choose_function, scratch_bytes
 from tests import int8_cases as cases
 from tests.host_build import build_shared_library
-from tests.test_int8_kernels import (Conv2dParams, Conv2dS8Params, LinearParams, LinearS8Params,
-                                     QuantS8, _multipliers, _ptr)
+from tests.test_int8_kernels import (INT32_MIN, Conv2dParams, Conv2dS8Params, LinearParams,
+                                     LinearS8Params, QuantS8, _call_elementwise, _edge_int32,
+                                     _multipliers, _ptr)
 
 pytestmark = pytest.mark.kernel
 
@@ -31,11 +32,43 @@ DSP = ("armv7em", "dsp", "fpv4_sp", "fpu")  # cortex-m4's features
 CASES = 150
 
 
+# The kernels' shorter doubling high multiply and requantization, exported for the edge tests.
+SHIM = """#include "edgediff/internal/gemm_s8_dsp.h"
+void t_dsp_high_mul(const int32_t *a, const int32_t *b, int32_t *out, int32_t n) {
+    for (int32_t i = 0; i < n; ++i) out[i] = edgediff_s8_dsp_high_mul(a[i], b[i]);
+}
+void t_dsp_requantize(const int32_t *x, const int32_t *m, const int32_t *s, int32_t *out,
+                      int32_t n) {
+    for (int32_t i = 0; i < n; ++i) out[i] = edgediff_s8_dsp_requantize(x[i], m[i], s[i]);
+}
+"""
+
+
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory) -> ctypes.CDLL:
     tmp = tmp_path_factory.mktemp("int8dsp")
-    sources = kernel_sources(["conv2d_s8_dsp", "linear_s8_dsp"])
+    shim = tmp / "shim.c"
+    shim.write_text(SHIM)
+    sources = [*kernel_sources(["conv2d_s8_dsp", "linear_s8_dsp"]), shim]
     return ctypes.CDLL(str(build_shared_library(sources, [INCLUDE_DIR], tmp / "dsp.so")))
+
+
+def test_high_mul_and_requantize_equal_gemmlowp(lib):
+    """The same draws as test_int8_kernels' primitive tests: uniform, small and extreme int32,
+    the saturating INT32_MIN product, exact ties of the doubled high part."""
+    rng = np.random.default_rng(1549)
+    n = 40000
+    a, b = _edge_int32(rng, n), _edge_int32(rng, n)
+    b[::9] = a[::9]
+    a[5], b[5] = INT32_MIN, INT32_MIN
+    b[7::11], a[7::11] = 1 << 30, rng.integers(-(1 << 20), 1 << 20, a[7::11].shape) * 2 + 1
+    b[8::11], a[8::11] = -(1 << 30), rng.integers(-(1 << 20), 1 << 20, a[8::11].shape) * 2 + 1
+    got = _call_elementwise(lib.t_dsp_high_mul, a, b)
+    np.testing.assert_array_equal(got, fixedpoint.saturating_rounding_doubling_high_mul(a, b))
+    x, m, s = _edge_int32(rng, n), _multipliers(rng, n), rng.integers(-31, 31, n)
+    s[::3] = rng.integers(-12, 3, s[::3].shape)
+    got = _call_elementwise(lib.t_dsp_requantize, x, m, s)
+    np.testing.assert_array_equal(got, fixedpoint.multiply_by_quantized_multiplier(x, m, s))
 
 
 def _quant(rng) -> dict:

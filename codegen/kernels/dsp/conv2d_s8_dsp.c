@@ -81,13 +81,22 @@ static void pack_weights(const conv2d_params_t *g, const int8_t *weight, int32_t
 static void widen_row(const conv2d_params_t *g, const int8_t *image, int32_t offset, int32_t iy,
                       int32_t c4, int16_t *row) {
     const int32_t wpad = g->w_in + 2 * g->pad_w;
-    const int32_t plane = g->h_in * g->w_in;
-    for (int32_t i = 0; i < wpad * c4; ++i) {
-        row[i] = 0;
-    }
     if (iy < 0 || iy >= g->h_in) {
+        for (int32_t i = 0; i < wpad * c4; ++i) {
+            row[i] = 0;
+        }
         return;
     }
+    for (int32_t i = 0; i < g->pad_w * c4; ++i) {  /* the padding columns */
+        row[i] = 0;
+        row[(g->pad_w + g->w_in) * c4 + i] = 0;
+    }
+    for (int32_t ci = g->c_in; ci < c4; ++ci) {  /* the channels past c_in */
+        for (int32_t ix = 0; ix < g->w_in; ++ix) {
+            row[(g->pad_w + ix) * c4 + ci] = 0;
+        }
+    }
+    const int32_t plane = g->h_in * g->w_in;
     for (int32_t ci = 0; ci < g->c_in; ++ci) {
         const int8_t *src = image + ci * plane + iy * g->w_in;
         int16_t *dst = row + g->pad_w * c4 + ci;
@@ -112,10 +121,20 @@ void edgediff_conv2d_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in, const
     for (int32_t n = 0; n < g->n; ++n) {
         const int8_t *image = in + n * g->c_in * g->h_in * g->w_in;
         int8_t *dst = out + n * g->c_out * plane_out;
+        /* a ring of kernel_h (<= 3) widened rows: input row iy lives in slot (iy + 3) % kernel_h,
+         * so consecutive output rows (stride 1 or 2) widen only the rows they add */
+        int32_t held[3] = {INT32_MIN, INT32_MIN, INT32_MIN};
+        const int16_t *rows[3];
         for (int32_t oy = 0; oy < g->h_out; ++oy) {
             for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
-                widen_row(g, image, p->q.input_offset, oy * g->stride_h - g->pad_h + ky, c4,
-                          band + ky * wpad * c4);
+                const int32_t iy = oy * g->stride_h - g->pad_h + ky;
+                const int32_t slot = (iy + 3) % g->kernel_h;
+                int16_t *row = band + slot * wpad * c4;
+                if (held[slot] != iy) {
+                    widen_row(g, image, p->q.input_offset, iy, c4, row);
+                    held[slot] = iy;
+                }
+                rows[ky] = row;
             }
             for (int32_t ox = 0; ox < g->w_out; ox += 2) {
                 const int two = ox + 1 < g->w_out;
@@ -125,7 +144,7 @@ void edgediff_conv2d_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in, const
                     int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0;  /* channel, pixel */
                     for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
                         const uint32_t *x0 =
-                            (const uint32_t *)(band + (ky * wpad + ox * g->stride_w) * c4);
+                            (const uint32_t *)(rows[ky] + ox * g->stride_w * c4);
                         const uint32_t *x1 = x0 + (two ? step : 0);
                         const uint32_t *end = wq + run;  /* 4 words per 4 taps */
                         while (wq != end) {

@@ -67,6 +67,25 @@ static inline uint64_t edgediff_load64(const uint32_t *p) {
     return v;
 }
 
+/* edgediff_doubling_high_mul in fewer instructions (SMULL, ADDS/ADC, two shifts): for every
+ * product but INT32_MIN * INT32_MIN, gemmlowp's nudge-then-truncate equals the floor of
+ * (a * b + 2^30) / 2^31 (a negative product p gives trunc((p + 1 - 2^30) / 2^31) = ceil of
+ * that = floor((p + 2^30) / 2^31)); tests/test_int8_dsp_kernels.py checks it on the edges. */
+static inline int32_t edgediff_s8_dsp_high_mul(int32_t a, int32_t b) {
+    if (a == b && a == INT32_MIN) {
+        return INT32_MAX;
+    }
+    return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
+}
+
+/* edgediff_requantize with that multiply. */
+static inline int32_t edgediff_s8_dsp_requantize(int32_t x, int32_t multiplier, int32_t shift) {
+    const int32_t left = shift > 0 ? shift : 0;
+    const int32_t right = shift > 0 ? 0 : -shift;
+    const int32_t shifted = (int32_t)((uint32_t)x << left);
+    return edgediff_rounding_shift_right(edgediff_s8_dsp_high_mul(shifted, multiplier), right);
+}
+
 /* Requantize one sum (the reference's arithmetic) and store it. */
 static inline int8_t edgediff_s8_dsp_out(int32_t acc, const int32_t *bias, int32_t co,
                                          const int32_t *multiplier, const int32_t *shift,
@@ -74,7 +93,7 @@ static inline int8_t edgediff_s8_dsp_out(int32_t acc, const int32_t *bias, int32
     if (bias) {
         acc += bias[co];
     }
-    return edgediff_output_s8(edgediff_requantize(acc, multiplier[co], shift[co]),
+    return edgediff_output_s8(edgediff_s8_dsp_requantize(acc, multiplier[co], shift[co]),
                               q->output_offset, q->act_min, q->act_max);
 }
 
