@@ -1,7 +1,8 @@
 /* int8 2-D convolution for DSP cores (Cortex-M4/M7/M33): 3x3 pad 1 stride 1 or 2, and 1x1
- * stride 1 pad 0, groups 1 (overrides/dsp.py). im2col-free: for each output row, the
- * kernel_h input rows it reads are widened into a band of int16 rows in scratch, channels
- * innermost (HWC, c_in rounded up to 4 with zeros) and the input offset added (the padding
+ * stride 1 pad 0, groups 1 (overrides/dsp.py). im2col-free: the input rows an output row
+ * reads are widened into a ring of kernel_h int16 rows in scratch (a row once when an output
+ * row first needs it), channels innermost (HWC, c_in rounded up to 4 with zeros) and the
+ * input offset added (the padding
  * stores 0, i.e. zero point + offset: it adds nothing, as in the reference). The weights are
  * widened once per call into scratch in the same order, the two channels of a pair
  * interleaved by 4 taps. Then one output row of a kernel row is one contiguous dot product of
