@@ -60,17 +60,19 @@
  * taps (kx-major, channel-minor): 4 of the first channel, 4 of the second (0 past c_out). */
 static void pack_weights(const conv2d_params_t *g, const int8_t *weight, int32_t c4,
                          int16_t *dst) {
-    const int32_t run = g->kernel_w * c4;
+    const int32_t taps = g->kernel_h * g->kernel_w;
     for (int32_t co0 = 0; co0 < g->c_out; co0 += 2) {
         for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
-            for (int32_t k = 0; k < run; k += 4) {
-                for (int32_t j = 0; j < 2; ++j) {
-                    const int32_t co = co0 + j;
-                    for (int32_t t = 0; t < 4; ++t) {
-                        const int32_t kx = (k + t) / c4, ci = (k + t) % c4;
-                        *dst++ = (int16_t)(co < g->c_out && ci < g->c_in
-                            ? weight[((co * g->c_in + ci) * g->kernel_h + ky) * g->kernel_w + kx]
-                            : 0);
+            for (int32_t kx = 0; kx < g->kernel_w; ++kx) {
+                for (int32_t ci0 = 0; ci0 < c4; ci0 += 4) {  /* c4 is a multiple of 4 */
+                    for (int32_t j = 0; j < 2; ++j) {
+                        const int32_t co = co0 + j;
+                        for (int32_t t = 0; t < 4; ++t) {
+                            const int32_t ci = ci0 + t;
+                            *dst++ = (int16_t)(co < g->c_out && ci < g->c_in
+                                ? weight[((co * g->c_in + ci) * g->kernel_h + ky) * g->kernel_w + kx]
+                                : 0);
+                        }
                     }
                 }
             }
