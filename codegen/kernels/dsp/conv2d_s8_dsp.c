@@ -60,7 +60,6 @@
  * taps (kx-major, channel-minor): 4 of the first channel, 4 of the second (0 past c_out). */
 static void pack_weights(const conv2d_params_t *g, const int8_t *weight, int32_t c4,
                          int16_t *dst) {
-    const int32_t taps = g->kernel_h * g->kernel_w;
     for (int32_t co0 = 0; co0 < g->c_out; co0 += 2) {
         for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
             for (int32_t kx = 0; kx < g->kernel_w; ++kx) {
