@@ -19,7 +19,6 @@
 #define EDGEDIFF_GEMM_S8_DSP_H
 
 #include <stdint.h>
-#include <string.h>
 
 #include "edgediff/internal/requantize_s8.h"
 
