@@ -1,10 +1,14 @@
-"""The int8 zoo dncnn on the emulated Arm boards runs the DSP convolution (conv2d_s8_dsp: SMLAD,
-LDRD, the inline assembly step) in every convolution, and its output equals the numpy int8
-reference of the same lowered graph bit for bit. dncnn is int8 from its first quantize to its
-last dequantize, so the dequantized floats are equal exactly when the int8 bytes are. Its
-layers take the kernel's paths on the board: the stem (one input channel, widened to 4),
-16 -> 16 channels, and one output channel (a half-empty channel pair);
-tests/test_int8_dsp_kernels.py runs the same loops on the host on many more shapes."""
+"""The int8 zoo models on the emulated Arm boards run the DSP kernels (conv2d_s8_dsp: SMLAD,
+LDRD, the inline assembly step; linear_s8_dsp) in every convolution and fully connected
+layer, and their output equals the numpy int8 reference of the same lowered graph bit for
+bit. dncnn is int8 from its first quantize to its last dequantize, so its dequantized floats
+are equal exactly when the int8 bytes are; its layers take the stem (one input channel,
+widened to 4), 16 -> 16 channels and one output channel (a half-empty channel pair). The
+unet adds stride 2, 1x1, other channel counts and the linear layers of its time path; it
+keeps float layers between the int8 ones, where a float rounding that differed between the
+board and numpy could move a byte: on these inputs none does (as on the host,
+tests/test_int8_model.py). tests/test_int8_dsp_kernels.py runs the same loops on the host on
+many more shapes."""
 
 from __future__ import annotations
 
@@ -23,17 +27,20 @@ from tests.helpers.tools import require_target
 pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
 
 DSP_TARGETS = ["cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"]
+# model -> (int8 layers of each op, all of which must run the op's _dsp kernel)
+MODELS = {"dncnn": {"conv2d_s8": 5}, "unet": {"conv2d_s8": 16, "linear_s8": 7}}
 
 
+@pytest.mark.parametrize("model", sorted(MODELS))
 @pytest.mark.parametrize("target", DSP_TARGETS)
-def test_dncnn_int8_on_the_board_equals_numpy(target, tmp_path):
+def test_int8_model_on_the_board_equals_numpy(target, model, tmp_path):
     board = require_target(target)
     assert "dsp" in board.isa_features
-    manifest = build("dncnn", target, tmp_path, PrecisionPolicy("int8"))
-    convs = {layer["name"]: layer["function"] for layer in manifest.layers
-             if layer["op"] == "conv2d_s8"}
-    assert len(convs) == 5 and set(convs.values()) == {"conv2d_s8_dsp"}, convs
-    spec = load_model("dncnn")
+    manifest = build(model, target, tmp_path, PrecisionPolicy("int8"))
+    for op, count in MODELS[model].items():
+        functions = [layer["function"] for layer in manifest.layers if layer["op"] == op]
+        assert functions == [f"{op}_dsp"] * count, (op, functions)
+    spec = load_model(model)
     graph, _ = lower(spec, PrecisionPolicy("int8"), board.isa_features)
     with open_board(manifest, emulator=True, port=None) as client:
         for inputs in spec.sample_inputs(2, seed=7):
