@@ -153,17 +153,18 @@ void edgediff_conv2d_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in, const
                             EDGEDIFF_CONV_S8_DSP_STEP(wq, x0, x1, s00, s01, s10, s11);
                         }
                     }
-                    o[co * plane_out] = edgediff_s8_dsp_out(s00, bias, co, multiplier, shift, &p->q);
+                    const edgediff_s8_dsp_channel_t c0 =
+                        edgediff_s8_dsp_channel(bias, co, multiplier, shift, &p->q);
+                    o[co * plane_out] = edgediff_s8_dsp_store(s00, &c0);
                     if (two) {
-                        o[co * plane_out + 1] =
-                            edgediff_s8_dsp_out(s01, bias, co, multiplier, shift, &p->q);
+                        o[co * plane_out + 1] = edgediff_s8_dsp_store(s01, &c0);
                     }
                     if (co + 1 < g->c_out) {
-                        o[(co + 1) * plane_out] =
-                            edgediff_s8_dsp_out(s10, bias, co + 1, multiplier, shift, &p->q);
+                        const edgediff_s8_dsp_channel_t c1 =
+                            edgediff_s8_dsp_channel(bias, co + 1, multiplier, shift, &p->q);
+                        o[(co + 1) * plane_out] = edgediff_s8_dsp_store(s10, &c1);
                         if (two) {
-                            o[(co + 1) * plane_out + 1] =
-                                edgediff_s8_dsp_out(s11, bias, co + 1, multiplier, shift, &p->q);
+                            o[(co + 1) * plane_out + 1] = edgediff_s8_dsp_store(s11, &c1);
                         }
                     }
                 }

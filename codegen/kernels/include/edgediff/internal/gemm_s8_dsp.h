@@ -85,6 +85,31 @@ static inline int32_t edgediff_s8_dsp_requantize(int32_t x, int32_t multiplier, 
     return edgediff_rounding_shift_right(edgediff_s8_dsp_high_mul(shifted, multiplier), right);
 }
 
+/* One output channel's requantization, loaded once for the pixels of a block: its bias,
+ * multiplier, left shift and right shift, and the layer's output zero point and clamp. */
+typedef struct {
+    int32_t bias, multiplier, left, right, offset, lo, hi;
+} edgediff_s8_dsp_channel_t;
+
+static inline edgediff_s8_dsp_channel_t edgediff_s8_dsp_channel(const int32_t *bias, int32_t co,
+                                                                 const int32_t *multiplier,
+                                                                 const int32_t *shift,
+                                                                 const quant_s8_params_t *q) {
+    const int32_t s = shift[co];
+    const edgediff_s8_dsp_channel_t c = {bias ? bias[co] : 0, multiplier[co], s > 0 ? s : 0,
+                                         s > 0 ? 0 : -s, q->output_offset, q->act_min,
+                                         q->act_max};
+    return c;
+}
+
+/* A sum through its channel's requantization: the reference's arithmetic, int8. */
+static inline int8_t edgediff_s8_dsp_store(int32_t acc, const edgediff_s8_dsp_channel_t *c) {
+    const int32_t shifted = (int32_t)((uint32_t)(acc + c->bias) << c->left);
+    const int32_t scaled =
+        edgediff_rounding_shift_right(edgediff_s8_dsp_high_mul(shifted, c->multiplier), c->right);
+    return edgediff_output_s8(scaled, c->offset, c->lo, c->hi);
+}
+
 /* Requantize one sum (the reference's arithmetic) and store it. */
 static inline int8_t edgediff_s8_dsp_out(int32_t acc, const int32_t *bias, int32_t co,
                                          const int32_t *multiplier, const int32_t *shift,
