@@ -39,6 +39,10 @@ SHAPES_PER_KERNEL = 300
 
 
 def _family(function: str) -> tuple[str, list[str]]:
+    if "_s8" in function:  # int8 kernels: the float family's struct nested in <family>_s8_params_t
+        ctype, fields = _family(function.replace("_s8", "_f32"))
+        key = _s8_key(function)
+        return ctype.replace("_params_t", "_s8_params_t"), [f"{key}.{f}" for f in fields]
     if function.startswith(("binary_conv2d_", "binary_weight_conv2d_")):
         return "binary_conv2d_params_t", BINARY_FIELDS
     if function.startswith(("conv2d_", "conv1d_")):
@@ -50,6 +54,23 @@ def _family(function: str) -> tuple[str, list[str]]:
     if function.startswith("linear_"):
         return "linear_params_t", LINEAR_FIELDS
     raise AssertionError(f"{function}: add its parameter struct to this test")
+
+
+def _s8_key(function: str) -> str:
+    return "linear" if function.startswith("linear_") else "conv"
+
+
+def _nest(function: str, flat: dict) -> dict:
+    """An int8 kernel's parameters: the float shape under `conv`/`linear`, and a `q`."""
+    return {_s8_key(function): flat,
+            "q": dict(input_offset=0, output_offset=0, act_min=-128, act_max=127)}
+
+
+def _field(p: dict, name: str):
+    """p[name], or p["conv"]["n"] for "conv.n"."""
+    for part in name.split("."):
+        p = p[part]
+    return p
 
 
 @dataclass(frozen=True)
@@ -190,6 +211,8 @@ def _shapes(o, rng: random.Random) -> list[dict]:
     shapes = []
     for _ in range(200 * SHAPES_PER_KERNEL):
         p = make(rng)
+        if "_s8" in o.function:
+            p = _nest(o.function, p)
         if o.applies(p):
             shapes.append(p)
             if len(shapes) == SHAPES_PER_KERNEL:
@@ -218,13 +241,14 @@ def test_c_getters_equal_python_rules(tmp_path):
                     str(source), "-o", str(exe)], check=True, capture_output=True, text=True)
     rng = random.Random(12)
     rows = [(o, p) for o in overrides for p in _shapes(o, rng)]
-    stdin = "".join(f"{o.function} {' '.join(str(p[f]) for f in _family(o.function)[1])}\n"
+    stdin = "".join(f"{o.function} {' '.join(str(_field(p, f)) for f in _family(o.function)[1])}\n"
                     for o, p in rows)
     result = subprocess.run([str(exe)], input=stdin, capture_output=True, text=True, check=True)
     c_bytes = [int(line) for line in result.stdout.split()]
     assert len(c_bytes) == len(rows)
     for (o, p), c in zip(rows, c_bytes):
         assert o.scratch_bytes(p) == c, (o.function, p)
+    assert {"conv2d_s8_dsp", "linear_s8_dsp"} <= {o.function for o in overrides}  # int8 structs
 
 
 def test_overrides_of_a_reference_with_scratch_take_it_too():

@@ -42,8 +42,8 @@ def render() -> str:
         for o in OVERRIDES[base]:
             handles = " ".join((o.applies.__doc__ or "any shape").split())
             op = re.sub(r"_f(16|32)$", "", base)
-            sums = (("FP16" if o.half_accumulation else "FP32") if op in DOT_OPS
-                    else "integers (exact)" if op in INTEGER_OPS else "—")
+            sums = ("integers (exact)" if op in INTEGER_OPS or base.endswith("_s8")
+                    else ("FP16" if o.half_accumulation else "FP32") if op in DOT_OPS else "—")
             lines.append(f"| `{base}` | `{o.function}` | {o.feature} | {handles} | {sums} |")
     lines += ["", "## What each override does", ""]
     for base in sorted(OVERRIDES):

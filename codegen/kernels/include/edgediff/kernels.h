@@ -567,6 +567,7 @@ void edgediff_upsample_nearest2d_i8(const upsample_nearest2d_params_t *p, const 
 #include "edgediff/kernels_rvv.h"
 #include "edgediff/kernels_zbb.h"
 #include "edgediff/kernels_fpu.h"
+#include "edgediff/kernels_dsp.h"
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,50 @@
+/* int8 overrides for cores with the Arm DSP extension (feature `dsp`: Cortex-M4, M7, M33):
+ * same signatures as the reference *_s8 kernels in kernels.h, suffix _dsp, plus a last
+ * argument `void *scratch` of edgediff_<kernel>_get_buffer_size(&params) bytes
+ * (edgediff/scratch.h): two int16 columns of the depth (conv: c_in * kernel_h * kernel_w,
+ * linear: in_features) rounded up to 4. Defined in codegen/kernels/dsp/ with ACLE SMLAD /
+ * SXTB16 (internal/gemm_s8_dsp.h; plain C of the same arithmetic elsewhere, so the host can
+ * run them). overrides/dsp.py holds the Python twins of the size rules. */
+#ifndef EDGEDIFF_KERNELS_DSP_H
+#define EDGEDIFF_KERNELS_DSP_H
+
+#include "edgediff/kernels.h"
+#include "edgediff/scratch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+static inline int32_t edgediff_s8_dsp_columns_bytes(int32_t depth) {
+    return edgediff_scratch_round(2 * ((depth + 3) & ~3) * (int32_t)sizeof(int16_t));
+}
+
+/* conv2d_s8_dsp: 3x3 pad 1 stride 1 or 2, or 1x1 stride 1 pad 0; groups 1, dilation 1. The
+ * weights widened to int16 (channel pairs x kernel_h x kernel_w x c_in rounded up to 4), then
+ * a band of kernel_h padded input rows, int16, channels innermost. */
+static inline int32_t edgediff_conv2d_s8_dsp_weight_bytes(const conv2d_s8_params_t *p) {
+    const int32_t c4 = (p->conv.c_in + 3) & ~3;
+    const int32_t pairs = (p->conv.c_out + 1) / 2;
+    return edgediff_scratch_round(pairs * 2 * p->conv.kernel_h * p->conv.kernel_w * c4 * 2);
+}
+static inline int32_t edgediff_conv2d_s8_dsp_get_buffer_size(const conv2d_s8_params_t *p) {
+    const int32_t c4 = (p->conv.c_in + 3) & ~3;
+    return edgediff_conv2d_s8_dsp_weight_bytes(p)
+           + edgediff_scratch_round(p->conv.kernel_h * (p->conv.w_in + 2 * p->conv.pad_w) * c4 * 2);
+}
+void edgediff_conv2d_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
+                            const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                            int8_t *out, void *scratch);
+
+static inline int32_t edgediff_linear_s8_dsp_get_buffer_size(const linear_s8_params_t *p) {
+    return edgediff_s8_dsp_columns_bytes(p->linear.in_features);
+}
+void edgediff_linear_s8_dsp(const linear_s8_params_t *p, const int8_t *in, const int8_t *weight,
+                            const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                            int8_t *out, void *scratch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
