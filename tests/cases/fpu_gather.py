@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tests.cases.conv_transpose import _conv_t  # the same case builder
 from tests.kernel_cases import CaseBuilder
 
 
@@ -37,21 +38,6 @@ def _conv(b: CaseBuilder, name, c_in, c_out, size, k, stride=1, pad=0, dil=1, gr
     bs = b.weight(f"{name}_b", (c_out,), 0.1) if bias else ""
     b.op(name, "conv2d", [x, wt, bs], (1, c_out, *(out[1:] if one_d else out)),
          stride=list(stride), padding=list(pad), dilation=list(dil), groups=groups, act=act)
-
-
-def _conv_t(b: CaseBuilder, name, c_in, c_out, size, k, stride, pad, out_pad=0, groups=1,
-            act="none", bias=True):
-    """size: (h, w), or (w,) for conv_transpose1d (rank 3)."""
-    one_d = len(size) == 1
-    x = b.input(f"{name}_x", (1, c_in, *size))
-    kernel = (k,) if one_d else (k, k)
-    wt = b.weight(f"{name}_w", (c_in, c_out // groups, *kernel), 1 / np.sqrt(c_in // groups * k))
-    bs = b.weight(f"{name}_b", (c_out,), 0.1) if bias else ""
-    out = tuple((s - 1) * stride - 2 * pad + k + out_pad for s in size)
-    b.op(name, "conv_transpose2d", [x, wt, bs], (1, c_out, *out),
-         stride=[1, stride] if one_d else [stride, stride],
-         padding=[0, pad] if one_d else [pad, pad],
-         output_padding=[0, out_pad] if one_d else [out_pad, out_pad], groups=groups, act=act)
 
 
 DEPTHWISE = ("dwf_tail", "dwf_s2", "dwf_s3_p0", "dwf_dil", "dwf_dil_rows", "dwf_dil_cols",
