@@ -6,9 +6,9 @@ diffusion build's states on its own sampler trajectories, every step equally, Q-
 any other model's validation-style inputs, 1024 of them, sdk/quant/calibration.py) and every
 tensor's range is recorded, the range before a fused activation too: the envelope, or for a
 model without a sampler the range extended to the calls a user will make
-(CompileOptions.calibration_widen, sdk/quant/ranges.py: an input outside the range clips). Each int8 tensor then gets TFLite's asymmetric parameters
-for its range (widened to hold 0): scale = (max - min) / 255, zero point = round(-128 -
-min / scale).
+(CompileOptions.calibration_widen, sdk/quant/ranges.py: an input outside the range clips).
+Each int8 tensor then gets TFLite's asymmetric parameters for its range (widened to hold 0):
+scale = (max - min) / 255, zero point = round(-128 - min / scale).
 
 What becomes int8 (the rest stays float):
 - conv2d, linear: int8 weights, symmetric per output channel (max |w| / 127), int32 bias
@@ -336,7 +336,7 @@ def run(graph: Graph, options: CompileOptions) -> Graph:
     for node in list(graph.nodes):
         if not (policy.for_node(node.name) == "i8" and node.name not in keep and lowering.lower(node)):
             lowering.keep_float(node)
-    for i, name in enumerate(graph.outputs):
+    for name in graph.outputs:
         if name in lowering.quant:
             int8_name = f"{name}_q8"
             graph.tensors[int8_name] = graph.tensors.pop(name)
