@@ -3,6 +3,7 @@ map every link takes from target.toml, and the fit check before the final link."
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -116,10 +117,17 @@ def test_a_model_too_big_for_the_board_is_refused_with_what_takes_what_and_what_
     assert "region `FLASH' overflowed" not in out and "Traceback" not in out
     assert "--precision fp16 saves" in out and "then it fits" in out
     assert not (tmp_path / "nucleo-f446re").exists()
+    budget = re.search(r"--precision auto --budget (ram=\d+,flash=\d+)", " ".join(out.split())).group(1)
     code, out = sdk(capsys, "--build-dir", tmp_path, "build", "--target", "nucleo-f446re", "--model", model,
                     "--precision", "fp16")
     assert code == 0, out
     assert load_manifest("nucleo-f446re", tmp_path).flash_bytes <= 512 * KIB
+    # the auto suggestion builds too: its FP32 trial does not fit the board and is measured, not fatal
+    code, out = sdk(capsys, "--build-dir", tmp_path / "auto", "build", "--target", "nucleo-f446re", "--model",
+                    model, "--precision", "auto", "--budget", budget)
+    assert code == 0, out
+    auto = load_manifest("nucleo-f446re", tmp_path / "auto")
+    assert auto.flash_bytes <= 512 * KIB and auto.auto_precision["fp16_layers"]
 
 
 @pytest.mark.unit

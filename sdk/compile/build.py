@@ -25,7 +25,7 @@ from sdk.compile.auto_precision import Budget, choose, save_config
 from codegen.passes.quantize_int8 import float_islands
 from sdk.compile.fingerprint import model_fingerprint
 from sdk.compile.fit import DoesNotFit
-from sdk.compile.fit_advice import advice
+from sdk.compile.fit_advice import CODE_REGIONS, advice
 from sdk.compile.firmware import FirmwareImage, build_firmware
 from sdk.compile.lower import GeneratedModel, emit_graph, lower
 from sdk.compile.manifest import DEFAULT_BUILD_ROOT, BuildManifest, build_dir, model_reference
@@ -79,8 +79,13 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
 
 
 def _trial_sizes(graph: Graph, plan: MemoryPlan, target: Target, out: Path, spec: ModelSpec) -> dict[str, int]:
-    """The flash and RAM (static + reserved stack) of a compiled candidate image."""
-    _, image = build_graph(graph, plan, target, out, spec.sampler)
+    """The flash and RAM (static + reserved stack) of a compiled candidate image; for one a
+    board cannot hold, what the fit check measured (flash: the code regions, RAM: the rest)."""
+    try:
+        _, image = build_graph(graph, plan, target, out, spec.sampler)
+    except DoesNotFit as error:
+        code = sum(r.used for r in error.regions if r.name in CODE_REGIONS)
+        return {"flash": code, "ram": sum(r.used for r in error.regions) - code}
     return {"flash": image.flash_bytes, "ram": image.ram_bytes + image.stack_bytes}
 
 
