@@ -23,13 +23,26 @@ from tests.host_build import compile_model, run_model
 pytestmark = pytest.mark.kernel
 
 
+@pytest.fixture(scope="module")
+def int8_models(tmp_path_factory):
+    """Each zoo model lowered to int8 once (calibration runs the float graph 1024 times)."""
+    made = {}
+
+    def get(name):
+        if name not in made:
+            made[name] = generate_c(load_model(name), tmp_path_factory.mktemp(name) / "gen",
+                                    PrecisionPolicy("int8"))
+        return made[name]
+    return get
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name, int8_ops", [("dncnn", {"conv2d_s8": 5, "add_s8": 1}),
                                             ("unet", {"conv2d_s8": 16, "group_norm_s8": 11, "concat": 2,
                                                       "upsample_nearest2d": 1})])
-def test_int8_model_in_c_equals_numpy_byte_for_byte(name, int8_ops, tmp_path):
+def test_int8_model_in_c_equals_numpy_byte_for_byte(name, int8_ops, tmp_path, int8_models):
     spec = load_model(name)
-    generated = generate_c(spec, tmp_path / "gen", PrecisionPolicy("int8"))
+    generated = int8_models(name)
     graph = generated.graph
     ops = Counter(node.op for node in graph.nodes)
     assert all(ops[op] >= count for op, count in int8_ops.items()), ops
@@ -41,11 +54,10 @@ def test_int8_model_in_c_equals_numpy_byte_for_byte(name, int8_ops, tmp_path):
 
 
 @pytest.mark.slow
-def test_float_layers_feeding_int8_ones_are_named():
+def test_float_layers_feeding_int8_ones_are_named(int8_models):
     from codegen.passes.quantize_int8 import float_islands, time_path
-    from sdk.compile.lower import lower
 
-    graph, _ = lower(load_model("unet"), PrecisionPolicy("int8"))
+    graph = int8_models("unet").graph
     islands = float_islands(graph)
     assert {"sin", "cos", "linear"} <= set(islands)
     # group norm, concat and upsampling are int8: only the time path is float (#15)
@@ -54,21 +66,18 @@ def test_float_layers_feeding_int8_ones_are_named():
     assert not [n.name for n in graph.nodes if n.op in ("group_norm", "concat", "upsample_nearest2d") and
                 n.name not in time and graph.tensors[n.outputs[0]].dtype != "i8"]
     assert not {n.name for n in graph.nodes if n.op in ("conv2d_s8", "add_s8")} & set(islands)
-    graph, _ = lower(load_model("dncnn"), PrecisionPolicy("int8"))
-    assert float_islands(graph) == []
+    assert float_islands(int8_models("dncnn").graph) == []
 
 
 @pytest.mark.slow
-def test_int8_concat_inputs_land_on_the_outputs_scale():
+def test_int8_concat_inputs_land_on_the_outputs_scale(int8_models):
     """Each concat operand, dequantized, equals its slice of the output dequantized, within
     one output step: a byte copy when the parameters agree (exact), else requantize_s8, which
     rounds twice (its doubling high multiply, then the shift), each within half a step; a
     clamped element is exempt. A concat that copied bytes at other parameters fails this."""
     from codegen.ir import DTYPES
     from codegen.ops import evaluate
-    from sdk.compile.lower import lower
-
-    graph, _ = lower(load_model("unet"), PrecisionPolicy("int8"))
+    graph = int8_models("unet").graph
     producer = {n.outputs[0]: n for n in graph.nodes}
     concats = [n for n in graph.nodes if n.op == "concat" and graph.tensors[n.outputs[0]].dtype == "i8"]
     assert len(concats) == 2
