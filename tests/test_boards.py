@@ -18,6 +18,8 @@ from tests.helpers.cli import sdk
 BOARDS = {"nucleo-f446re": "cortex-m4", "nucleo-h743zi": "cortex-m7", "nrf5340-dk": "cortex-m33",
           "alif-e7-he": "cortex-m55"}
 KIB = 1024
+# validated on the emulator too: the smallest board, and the one whose arena is in another region
+VALIDATED = {"nucleo-f446re", "nucleo-h743zi"}
 
 
 @pytest.mark.unit
@@ -101,8 +103,9 @@ def test_the_zoo_unet_fits_each_board_and_validates_on_its_core(capsys, tmp_path
         assert inside, f"{name} at {info['address']:#x} (+{info['size']:#x}) lies outside {board}'s regions"
         if name == ".arena":
             assert inside == [target.memory.get("arena_region", "ram")]
-    code, out = sdk(capsys, "--build-dir", tmp_path, "validate", "--target", board, "--emulator", "--samples", 2)
-    assert code == 0 and "PASS" in out, out
+    if board in VALIDATED:  # the others run their base target's code on its emulator, as tested there
+        code, out = sdk(capsys, "--build-dir", tmp_path, "validate", "--target", board, "--emulator", "--samples", 2)
+        assert code == 0 and "PASS" in out, out
 
 
 @pytest.mark.kernel

@@ -47,8 +47,9 @@ def test_only_batch_norm_has_no_kernel_call_and_passes_lower_it():
 def test_each_pass_has_the_one_pipeline_signature():
     for p in PIPELINE:
         assert list(inspect.signature(p.run).parameters)[:2] == ["graph", "options"], p.__name__
-    # assign_precision's casts are not fused into: only the reordering pass runs after it
-    assert [p.__name__.rsplit(".", 1)[-1] for p in PIPELINE[-2:]] == ["assign_precision",
+    # assign_precision's casts are not fused into: after it only quantize_int8 (which lowers
+    # int8 layers from the FP32 form it gave them) and the reordering pass run
+    assert [p.__name__.rsplit(".", 1)[-1] for p in PIPELINE[-3:]] == ["assign_precision", "quantize_int8",
                                                                       "schedule_in_place"]
 
 
