@@ -138,6 +138,17 @@ typedef struct {
             EDGEDIFF_FPU_REG(silu_k_.c2), EDGEDIFF_FPU_REG(silu_k_.one))
 #define EDGEDIFF_FPU_SILU(x) edgediff_fpu_silu((x), &silu_k_)
 
+/* e^r for the reduced argument r = -m (|r| <= ln2 / 2): 1 + r + c2 r^2 + .. + c6 r^6 in
+ * Horner form, each step c + r q written c - m q (one fnmsub.s / vfms). */
+EDGEDIFF_FPU_INLINE float edgediff_fpu_exp_poly(float m, const edgediff_fpu_silu_k_t *k) {
+    float q = EDGEDIFF_FMA(-m, k->c6, k->c5);
+    q = EDGEDIFF_FMA(-m, q, k->c4);
+    q = EDGEDIFF_FMA(-m, q, k->c3);
+    q = EDGEDIFF_FMA(-m, q, k->c2);
+    q = EDGEDIFF_FMA(-m, q, k->one);
+    return EDGEDIFF_FMA(-m, q, k->one);
+}
+
 EDGEDIFF_FPU_INLINE float edgediff_fpu_silu(float x, const edgediff_fpu_silu_k_t *k) {
     /* written in xc = clamp(x) = -t, so no instruction negates x: n = round(-xc log2e);
      * m = xc + n ln2 = -r; each Horner step c + r q is c - m q (one fnmsub.s / vfms) */
@@ -146,12 +157,7 @@ EDGEDIFF_FPU_INLINE float edgediff_fpu_silu(float x, const edgediff_fpu_silu_k_t
     const float n = shifted - k->round;
     float m = EDGEDIFF_FMA(n, k->ln2_hi, xc);
     m = EDGEDIFF_FMA(n, k->ln2_lo, m);
-    float q = EDGEDIFF_FMA(-m, k->c6, k->c5);
-    q = EDGEDIFF_FMA(-m, q, k->c4);
-    q = EDGEDIFF_FMA(-m, q, k->c3);
-    q = EDGEDIFF_FMA(-m, q, k->c2);
-    q = EDGEDIFF_FMA(-m, q, k->one);
-    q = EDGEDIFF_FMA(-m, q, k->one);
+    const float q = edgediff_fpu_exp_poly(m, k);
     /* the low bits of `shifted` hold n (two's complement): shifted into the exponent field,
      * the bits above it fall off; + 127 is the exponent bias */
     const float two_n = edgediff_fpu_float((edgediff_fpu_bits(shifted) << 23) + (127u << 23));
@@ -202,12 +208,7 @@ EDGEDIFF_FPU_INLINE float edgediff_fpu_exp_neg(float x, const edgediff_fpu_silu_
     lo = EDGEDIFF_FMA(r2, hi, lo);
     const float q = EDGEDIFF_FMA(r2, lo, k->one - m);
 #else
-    float q = EDGEDIFF_FMA(-m, k->c6, k->c5);
-    q = EDGEDIFF_FMA(-m, q, k->c4);
-    q = EDGEDIFF_FMA(-m, q, k->c3);
-    q = EDGEDIFF_FMA(-m, q, k->c2);
-    q = EDGEDIFF_FMA(-m, q, k->one);
-    q = EDGEDIFF_FMA(-m, q, k->one);
+    const float q = edgediff_fpu_exp_poly(m, k);
 #endif
     return q * edgediff_fpu_float(edgediff_fpu_bits(shifted) << 23);
 }
