@@ -56,7 +56,7 @@ demo: setup-demo
 	@echo "          make of it, and their difference) and build/$(TARGET)/samples.png (16 digits drawn on the board)"
 
 test: setup
-	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup --durations=30
 
 # The fast tier: tests marked unit and not slow (IR, planner, protocol, tolerance, metrics,
 # the CLI's argument errors); no compiler, emulator or board. Under a minute on 2 cores.
