@@ -1,0 +1,137 @@
+/* Curve points; see ge25519.h. One addition formula serves for doubling too: the a = -1
+ * extended-coordinates addition ("add-2008-hwcd-3", 9 multiplications) is complete on
+ * Ed25519, as d is not a square, so it needs no special cases for P + P or the neutral point. */
+#include "ge25519.h"
+
+static const fe25519 curve_d = {{0x78a3, 0x1359, 0x4dca, 0x75eb, 0xd8ab, 0x4141, 0x0a4d, 0x0070,
+                                 0xe898, 0x7779, 0x4079, 0x8cc7, 0xfe73, 0x2b6f, 0x6cee, 0x5203}};
+static const fe25519 curve_2d = {{0xf159, 0x26b2, 0x9b94, 0xebd6, 0xb156, 0x8283, 0x149a, 0x00e0,
+                                  0xd130, 0xeef3, 0x80f2, 0x198e, 0xfce7, 0x56df, 0xd9dc, 0x2406}};
+static const fe25519 sqrt_minus_1 = {{0xa0b0, 0x4a0e, 0x1b27, 0xc4ee, 0xe478, 0xad2f, 0x1806, 0x2f43,
+                                      0xd7a7, 0x3dfb, 0x0099, 0x2b4d, 0xdf0b, 0x4fc1, 0x2480, 0x2b83}};
+/* (p - 5) / 8: x = u v^3 (u v^7)^((p-5)/8) is a square root of u / v when one exists. */
+static const uint8_t exponent_sqrt[32] = {
+    0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f,
+};
+/* The base point B (y = 4/5, x even), Z = 1, T = x y. */
+static const ge25519 base_point = {
+    {{0xd51a, 0x8f25, 0x2d60, 0xc956, 0xa7b2, 0x9525, 0xc760, 0x692c,
+      0xdc5c, 0xfdd6, 0xe231, 0xc0a4, 0x53fe, 0xcd6e, 0x36d3, 0x2169}},
+    {{0x6658, 0x6666, 0x6666, 0x6666, 0x6666, 0x6666, 0x6666, 0x6666,
+      0x6666, 0x6666, 0x6666, 0x6666, 0x6666, 0x6666, 0x6666, 0x6666}},
+    {{1}},
+    {{0xdda3, 0xa5b7, 0x8ab3, 0x6dde, 0x52f5, 0x7751, 0x9f80, 0x20f0,
+      0xe37d, 0x64ab, 0x4e8e, 0x66ea, 0x7665, 0xd78b, 0x5f0f, 0x6787}},
+};
+
+bool ge25519_decode(ge25519 *out, const uint8_t in[32])
+{
+    fe25519 one, y2, u, v, v3, v7, x, check;
+    if (!fe25519_from_bytes(&out->y, in)) {
+        return false;
+    }
+    int sign = in[31] >> 7;
+    fe25519_set(&one, 1);
+    fe25519_mul(&y2, &out->y, &out->y);
+    fe25519_sub(&u, &y2, &one);      /* u = y^2 - 1 */
+    fe25519_mul(&v, &y2, &curve_d);
+    fe25519_add(&v, &v, &one);       /* v = d y^2 + 1 */
+    fe25519_mul(&v3, &v, &v);
+    fe25519_mul(&v3, &v3, &v);       /* v^3 */
+    fe25519_mul(&v7, &v3, &v3);
+    fe25519_mul(&v7, &v7, &v);       /* v^7 */
+    fe25519_mul(&x, &u, &v7);
+    fe25519_pow(&x, &x, exponent_sqrt);
+    fe25519_mul(&x, &x, &v3);
+    fe25519_mul(&x, &x, &u);         /* x = u v^3 (u v^7)^((p-5)/8) */
+    fe25519_mul(&check, &x, &x);
+    fe25519_mul(&check, &check, &v); /* v x^2: u (x is a root), -u (x sqrt(-1) is), or neither */
+    if (!fe25519_equal(&check, &u)) {
+        fe25519 minus_u, zero;
+        fe25519_set(&zero, 0);
+        fe25519_sub(&minus_u, &zero, &u);
+        if (!fe25519_equal(&check, &minus_u)) {
+            return false;
+        }
+        fe25519_mul(&x, &x, &sqrt_minus_1);
+    }
+    if (fe25519_is_zero(&x) && sign) {
+        return false;
+    }
+    if (fe25519_parity(&x) != sign) {
+        fe25519 zero;
+        fe25519_set(&zero, 0);
+        fe25519_sub(&x, &zero, &x);
+    }
+    out->x = x;
+    fe25519_set(&out->z, 1);
+    fe25519_mul(&out->t, &x, &out->y);
+    return true;
+}
+
+void ge25519_encode(uint8_t out[32], const ge25519 *p)
+{
+    fe25519 z_inv, x, y;
+    fe25519_invert(&z_inv, &p->z);
+    fe25519_mul(&x, &p->x, &z_inv);
+    fe25519_mul(&y, &p->y, &z_inv);
+    fe25519_to_bytes(out, &y);
+    out[31] |= (uint8_t)(fe25519_parity(&x) << 7);
+}
+
+void ge25519_add(ge25519 *out, const ge25519 *p, const ge25519 *q)
+{
+    fe25519 a, b, c, d, e, f, g, h, s1, s2;
+    fe25519_sub(&s1, &p->y, &p->x);
+    fe25519_sub(&s2, &q->y, &q->x);
+    fe25519_mul(&a, &s1, &s2);       /* A = (Y1 - X1)(Y2 - X2) */
+    fe25519_add(&s1, &p->y, &p->x);
+    fe25519_add(&s2, &q->y, &q->x);
+    fe25519_mul(&b, &s1, &s2);       /* B = (Y1 + X1)(Y2 + X2) */
+    fe25519_mul(&c, &p->t, &curve_2d);
+    fe25519_mul(&c, &c, &q->t);      /* C = 2d T1 T2 */
+    fe25519_mul(&d, &p->z, &q->z);
+    fe25519_add(&d, &d, &d);         /* D = 2 Z1 Z2 */
+    fe25519_sub(&e, &b, &a);
+    fe25519_sub(&f, &d, &c);
+    fe25519_add(&g, &d, &c);
+    fe25519_add(&h, &b, &a);
+    fe25519_mul(&out->x, &e, &f);
+    fe25519_mul(&out->y, &g, &h);
+    fe25519_mul(&out->t, &e, &h);
+    fe25519_mul(&out->z, &f, &g);
+}
+
+void ge25519_negate(ge25519 *out, const ge25519 *p)
+{
+    fe25519 zero;
+    fe25519_set(&zero, 0);
+    fe25519_sub(&out->x, &zero, &p->x);
+    out->y = p->y;
+    out->z = p->z;
+    fe25519_sub(&out->t, &zero, &p->t);
+}
+
+void ge25519_double_scalarmult(ge25519 *out, const uint8_t a[32], const uint8_t b[32], const ge25519 *p)
+{
+    ge25519 both, acc;
+    ge25519_add(&both, &base_point, p); /* B + P, added where both scalars have a 1 */
+    fe25519_set(&acc.x, 0);
+    fe25519_set(&acc.y, 1);
+    fe25519_set(&acc.z, 1);
+    fe25519_set(&acc.t, 0);
+    for (int bit = 255; bit >= 0; bit--) {
+        ge25519_add(&acc, &acc, &acc);
+        int use_a = (a[bit >> 3] >> (bit & 7)) & 1;
+        int use_b = (b[bit >> 3] >> (bit & 7)) & 1;
+        if (use_a && use_b) {
+            ge25519_add(&acc, &acc, &both);
+        } else if (use_a) {
+            ge25519_add(&acc, &acc, &base_point);
+        } else if (use_b) {
+            ge25519_add(&acc, &acc, p);
+        }
+    }
+    *out = acc;
+}
