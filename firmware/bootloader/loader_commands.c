@@ -9,8 +9,9 @@
  *   HELLO   () -> as the app's, with 0 tensors, model hash "bootloader" and booted 0 (no image)
  *   INFO    () -> capacity:u32 sector:u32 state:u8 body_bytes:u32 body_crc:u32 build_id:str8 state_text:str8
  *              highest_counter:u32 key_id:8 bytes hash_instructions:u32 verify_instructions:u32
- *              (the security counter this board has booted, the key it trusts, and what the
- *              signature check in this INFO's image check cost)
+ *              header_crc:u32 (the security counter this board has booted, the key it trusts,
+ *              what the signature check in this INFO's image check cost, and the CRC-32 of the
+ *              whole stored header, signature included, 0 when unreadable)
  *   ERASE   offset:u32 length:u32 -> ()     every sector touching the range
  *   PROGRAM offset:u32 data -> ()           offset and length multiples of 4
  *   VERIFY  offset:u32 length:u32 -> crc32:u32
@@ -22,6 +23,7 @@
 #include "boot_handoff.h"
 #include "bytes_le.h"
 #include "commands.h"
+#include "crc32.h"
 #include "hal.h"
 #include "image.h"
 #include "loader_hal.h"
@@ -152,6 +154,7 @@ static void handle_info(reply_t *reply)
     }
     reply_put_u32(reply, hash_instructions);
     reply_put_u32(reply, verify_instructions);
+    reply_put_u32(reply, readable ? crc32_update(0, header, IMAGE_HEADER_BYTES) : 0);
 }
 
 static void handle_erase(const frame_t *request, reply_t *reply)

@@ -4,12 +4,6 @@
 
 #include <string.h>
 
-/* p - 2, for inversion by Fermat's little theorem. */
-static const uint8_t exponent_p_minus_2[32] = {
-    0xeb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
-};
-
 void fe25519_set(fe25519 *out, int32_t small)
 {
     memset(out, 0, sizeof *out);
@@ -53,16 +47,28 @@ static void carry(int64_t t[16])
     carry_pass(t);
 }
 
+/* Column by column, each output limb summed in a register: limb k is the sum of a[i] b[k-i]
+ * and, for the products of weight 2^(16 (k + 16)) = 2^256 2^(16 k), 38 a[i] b[k+16-i]. With
+ * limbs below 2^18 in magnitude (a product's, or a sum or difference of two such), 38 b[j]
+ * stays below 2^24 and each column below 2^46. */
 void fe25519_mul(fe25519 *out, const fe25519 *a, const fe25519 *b)
 {
-    int64_t t[31] = {0};
-    for (int i = 0; i < 16; i++) {
-        for (int j = 0; j < 16; j++) {
-            t[i + j] += (int64_t)a->v[i] * b->v[j];
-        }
+    int32_t b38[16];
+    for (int j = 0; j < 16; j++) {
+        b38[j] = 38 * b->v[j];
     }
-    for (int i = 0; i < 15; i++) {
-        t[i] += 38 * t[i + 16]; /* weight 2^(16 (i + 16)) = 2^256 * 2^(16 i) */
+    int64_t t[16];
+    for (int k = 0; k < 16; k++) {
+        int64_t sum = 0;
+#pragma GCC unroll 16
+        for (int i = 0; i <= k; i++) {
+            sum += (int64_t)a->v[i] * b->v[k - i];
+        }
+#pragma GCC unroll 16
+        for (int i = k + 1; i < 16; i++) {
+            sum += (int64_t)a->v[i] * b38[k + 16 - i];
+        }
+        t[k] = sum;
     }
     carry(t);
     for (int i = 0; i < 16; i++) {
@@ -70,22 +76,84 @@ void fe25519_mul(fe25519 *out, const fe25519 *a, const fe25519 *b)
     }
 }
 
-void fe25519_pow(fe25519 *out, const fe25519 *a, const uint8_t e[32])
+/* a^2 with each cross product once, doubled (about 136 products where fe25519_mul takes 256):
+ * column k holds a[k/2]^2 and 2 a[i] a[k-i] for i < k-i, plus 38 times the same for k + 16. */
+void fe25519_square(fe25519 *out, const fe25519 *a)
 {
-    fe25519 acc;
-    fe25519_set(&acc, 1);
-    for (int bit = 254; bit >= 0; bit--) {
-        fe25519_mul(&acc, &acc, &acc);
-        if ((e[bit >> 3] >> (bit & 7)) & 1) {
-            fe25519_mul(&acc, &acc, a);
-        }
+    int32_t twice[16], times38[16];
+    for (int i = 0; i < 16; i++) {
+        twice[i] = 2 * a->v[i];
+        times38[i] = 38 * a->v[i];
     }
-    *out = acc;
+    int64_t t[16];
+    for (int k = 0; k < 16; k++) {
+        int64_t sum = 0;
+        for (int i = 0; 2 * i < k; i++) {
+            sum += (int64_t)twice[i] * a->v[k - i];
+        }
+        for (int i = k + 1; 2 * i < k + 16; i++) {
+            sum += (int64_t)twice[i] * times38[k + 16 - i];
+        }
+        if (k % 2 == 0) {
+            sum += (int64_t)a->v[k / 2] * a->v[k / 2] + (int64_t)a->v[(k + 16) / 2] * times38[(k + 16) / 2];
+        }
+        t[k] = sum;
+    }
+    carry(t);
+    for (int i = 0; i < 16; i++) {
+        out->v[i] = (int32_t)t[i];
+    }
+}
+
+static void square_times(fe25519 *out, const fe25519 *a, int times)
+{
+    *out = *a;
+    for (int i = 0; i < times; i++) {
+        fe25519_square(out, out);
+    }
+}
+
+/* z^(2^250 - 1) and z^11, the common part of both exponents below, in 250 squarings and 10
+ * multiplications (each z_n_0 below is z^(2^n - 1)). */
+static void pow_2_250_minus_1(fe25519 *z_250_0, fe25519 *z11, const fe25519 *z)
+{
+    fe25519 z2, z9, t, z_5_0, z_10_0, z_20_0, z_50_0, z_100_0;
+    fe25519_square(&z2, z);
+    square_times(&t, &z2, 2);
+    fe25519_mul(&z9, &t, z);
+    fe25519_mul(z11, &z9, &z2);
+    fe25519_square(&t, z11);
+    fe25519_mul(&z_5_0, &t, &z9);           /* z^22 z^9 = z^31 */
+    square_times(&t, &z_5_0, 5);
+    fe25519_mul(&z_10_0, &t, &z_5_0);
+    square_times(&t, &z_10_0, 10);
+    fe25519_mul(&z_20_0, &t, &z_10_0);
+    square_times(&t, &z_20_0, 20);
+    fe25519_mul(&t, &t, &z_20_0);           /* z_40_0 */
+    square_times(&t, &t, 10);
+    fe25519_mul(&z_50_0, &t, &z_10_0);
+    square_times(&t, &z_50_0, 50);
+    fe25519_mul(&z_100_0, &t, &z_50_0);
+    square_times(&t, &z_100_0, 100);
+    fe25519_mul(&t, &t, &z_100_0);          /* z_200_0 */
+    square_times(&t, &t, 50);
+    fe25519_mul(z_250_0, &t, &z_50_0);
 }
 
 void fe25519_invert(fe25519 *out, const fe25519 *a)
 {
-    fe25519_pow(out, a, exponent_p_minus_2);
+    fe25519 z_250_0, z11;
+    pow_2_250_minus_1(&z_250_0, &z11, a);
+    square_times(out, &z_250_0, 5);
+    fe25519_mul(out, out, &z11);            /* (2^250 - 1) 2^5 + 11 = 2^255 - 21 = p - 2 */
+}
+
+void fe25519_pow_p58(fe25519 *out, const fe25519 *a)
+{
+    fe25519 z_250_0, z11, z = *a; /* out may be a */
+    pow_2_250_minus_1(&z_250_0, &z11, &z);
+    square_times(out, &z_250_0, 2);
+    fe25519_mul(out, out, &z);               /* (2^250 - 1) 2^2 + 1 = 2^252 - 3 = (p - 5) / 8 */
 }
 
 void fe25519_to_bytes(uint8_t out[32], const fe25519 *a)

@@ -19,9 +19,11 @@ void fe25519_set(fe25519 *out, int32_t small);
 void fe25519_add(fe25519 *out, const fe25519 *a, const fe25519 *b);
 void fe25519_sub(fe25519 *out, const fe25519 *a, const fe25519 *b);
 void fe25519_mul(fe25519 *out, const fe25519 *a, const fe25519 *b);
-/* a^e, e a 255-bit little-endian exponent (inversion: p - 2; square roots: (p - 5) / 8). */
-void fe25519_pow(fe25519 *out, const fe25519 *a, const uint8_t e[32]);
+void fe25519_square(fe25519 *out, const fe25519 *a);
+/* 1/a = a^(p - 2), by Fermat. */
 void fe25519_invert(fe25519 *out, const fe25519 *a);
+/* a^((p - 5) / 8), the exponent of a square root of u / v (ge25519_decode). */
+void fe25519_pow_p58(fe25519 *out, const fe25519 *a);
 
 /* The canonical 32 little-endian bytes of a (fully reduced, below p). */
 void fe25519_to_bytes(uint8_t out[32], const fe25519 *a);

@@ -1,6 +1,6 @@
-/* Curve points; see ge25519.h. One addition formula serves for doubling too: the a = -1
- * extended-coordinates addition ("add-2008-hwcd-3", 9 multiplications) is complete on
- * Ed25519, as d is not a square, so it needs no special cases for P + P or the neutral point. */
+/* Curve points; see ge25519.h. The a = -1 extended-coordinates addition ("add-2008-hwcd-3",
+ * 9 multiplications) is complete on Ed25519, as d is not a square, so it needs no special
+ * cases for P + P or the neutral point; doubling has its own cheaper formula. */
 #include "ge25519.h"
 
 static const fe25519 curve_d = {{0x78a3, 0x1359, 0x4dca, 0x75eb, 0xd8ab, 0x4141, 0x0a4d, 0x0070,
@@ -9,11 +9,6 @@ static const fe25519 curve_2d = {{0xf159, 0x26b2, 0x9b94, 0xebd6, 0xb156, 0x8283
                                   0xd130, 0xeef3, 0x80f2, 0x198e, 0xfce7, 0x56df, 0xd9dc, 0x2406}};
 static const fe25519 sqrt_minus_1 = {{0xa0b0, 0x4a0e, 0x1b27, 0xc4ee, 0xe478, 0xad2f, 0x1806, 0x2f43,
                                       0xd7a7, 0x3dfb, 0x0099, 0x2b4d, 0xdf0b, 0x4fc1, 0x2480, 0x2b83}};
-/* (p - 5) / 8: x = u v^3 (u v^7)^((p-5)/8) is a square root of u / v when one exists. */
-static const uint8_t exponent_sqrt[32] = {
-    0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f,
-};
 /* The base point B (y = 4/5, x even), Z = 1, T = x y. */
 static const ge25519 base_point = {
     {{0xd51a, 0x8f25, 0x2d60, 0xc956, 0xa7b2, 0x9525, 0xc760, 0x692c,
@@ -42,7 +37,7 @@ bool ge25519_decode(ge25519 *out, const uint8_t in[32])
     fe25519_mul(&v7, &v3, &v3);
     fe25519_mul(&v7, &v7, &v);       /* v^7 */
     fe25519_mul(&x, &u, &v7);
-    fe25519_pow(&x, &x, exponent_sqrt);
+    fe25519_pow_p58(&x, &x);
     fe25519_mul(&x, &x, &v3);
     fe25519_mul(&x, &x, &u);         /* x = u v^3 (u v^7)^((p-5)/8) */
     fe25519_mul(&check, &x, &x);
@@ -103,6 +98,30 @@ void ge25519_add(ge25519 *out, const ge25519 *p, const ge25519 *q)
     fe25519_mul(&out->z, &f, &g);
 }
 
+/* 2P ("dbl-2008-hwcd" with a = -1): 4 squarings and 4 multiplications where the addition
+ * formula takes 9 multiplications; T is not read. */
+void ge25519_double(ge25519 *out, const ge25519 *p)
+{
+    fe25519 a, b, c, e, f, g, h;
+    fe25519_square(&a, &p->x);        /* A = X^2 */
+    fe25519_square(&b, &p->y);        /* B = Y^2 */
+    fe25519_square(&c, &p->z);
+    fe25519_add(&c, &c, &c);          /* C = 2 Z^2 */
+    fe25519_add(&e, &p->x, &p->y);
+    fe25519_square(&e, &e);
+    fe25519_sub(&e, &e, &a);
+    fe25519_sub(&e, &e, &b);          /* E = (X + Y)^2 - A - B */
+    fe25519_sub(&g, &b, &a);          /* G = -A + B */
+    fe25519_sub(&f, &g, &c);          /* F = G - C */
+    fe25519_add(&h, &a, &b);
+    fe25519_set(&a, 0);
+    fe25519_sub(&h, &a, &h);          /* H = -A - B */
+    fe25519_mul(&out->x, &e, &f);
+    fe25519_mul(&out->y, &g, &h);
+    fe25519_mul(&out->t, &e, &h);
+    fe25519_mul(&out->z, &f, &g);
+}
+
 void ge25519_negate(ge25519 *out, const ge25519 *p)
 {
     fe25519 zero;
@@ -113,25 +132,82 @@ void ge25519_negate(ge25519 *out, const ge25519 *p)
     fe25519_sub(&out->t, &zero, &p->t);
 }
 
+/* The width-4 non-adjacent form of a 256-bit scalar: digits[i] in {0, +-1, +-3, +-5, +-7}
+ * with scalar = sum digits[i] 2^i and at least three zeros after each non-zero digit, so a
+ * multiplication needs about 256 / 5 additions instead of 128. Works on nine 32-bit words
+ * (the ninth takes the carry when a negative digit is subtracted). */
+static void wnaf4(int8_t digits[257], const uint8_t scalar[32])
+{
+    uint32_t w[9] = {0};
+    for (int i = 0; i < 32; i++) {
+        w[i / 4] |= (uint32_t)scalar[i] << (8 * (i % 4));
+    }
+    for (int i = 0; i < 257; i++) {
+        int d = 0;
+        if (w[0] & 1u) {
+            d = (int)(w[0] & 15u);
+            if (d > 7) {
+                d -= 16;
+            }
+            /* w -= d: the low four bits become 0, which no borrow or carry passes beyond word 0
+             * unless d < 0 (w + |d| may carry) */
+            uint64_t carry = (uint64_t)w[0] - (uint64_t)(int64_t)d;
+            w[0] = (uint32_t)carry;
+            for (int k = 1; k < 9 && (carry >> 32) != 0; k++) {
+                carry = (uint64_t)w[k] + 1u;
+                w[k] = (uint32_t)carry;
+            }
+        }
+        digits[i] = (int8_t)d;
+        for (int k = 0; k < 8; k++) {
+            w[k] = w[k] >> 1 | w[k + 1] << 31;
+        }
+        w[8] >>= 1;
+    }
+}
+
+/* P, 3P, 5P, 7P. */
+static void odd_multiples(ge25519 table[4], const ge25519 *p)
+{
+    ge25519 twice;
+    ge25519_double(&twice, p);
+    table[0] = *p;
+    for (int i = 1; i < 4; i++) {
+        ge25519_add(&table[i], &table[i - 1], &twice);
+    }
+}
+
+static void add_digit(ge25519 *acc, const ge25519 table[4], int digit)
+{
+    if (digit > 0) {
+        ge25519_add(acc, acc, &table[digit / 2]);
+    } else if (digit < 0) {
+        ge25519 negated;
+        ge25519_negate(&negated, &table[-digit / 2]);
+        ge25519_add(acc, acc, &negated);
+    }
+}
+
 void ge25519_double_scalarmult(ge25519 *out, const uint8_t a[32], const uint8_t b[32], const ge25519 *p)
 {
-    ge25519 both, acc;
-    ge25519_add(&both, &base_point, p); /* B + P, added where both scalars have a 1 */
+    int8_t a_digits[257], b_digits[257];
+    ge25519 base_table[4], p_table[4], acc;
+    wnaf4(a_digits, a);
+    wnaf4(b_digits, b);
+    odd_multiples(base_table, &base_point);
+    odd_multiples(p_table, p);
     fe25519_set(&acc.x, 0);
     fe25519_set(&acc.y, 1);
     fe25519_set(&acc.z, 1);
     fe25519_set(&acc.t, 0);
-    for (int bit = 255; bit >= 0; bit--) {
-        ge25519_add(&acc, &acc, &acc);
-        int use_a = (a[bit >> 3] >> (bit & 7)) & 1;
-        int use_b = (b[bit >> 3] >> (bit & 7)) & 1;
-        if (use_a && use_b) {
-            ge25519_add(&acc, &acc, &both);
-        } else if (use_a) {
-            ge25519_add(&acc, &acc, &base_point);
-        } else if (use_b) {
-            ge25519_add(&acc, &acc, p);
-        }
+    int top = 256;
+    while (top >= 0 && a_digits[top] == 0 && b_digits[top] == 0) {
+        top--;
+    }
+    for (int i = top; i >= 0; i--) {
+        ge25519_double(&acc, &acc);
+        add_digit(&acc, base_table, a_digits[i]);
+        add_digit(&acc, p_table, b_digits[i]);
     }
     *out = acc;
 }

@@ -22,6 +22,8 @@ void ge25519_encode(uint8_t out[32], const ge25519 *p);
 
 void ge25519_add(ge25519 *out, const ge25519 *p, const ge25519 *q);
 
+void ge25519_double(ge25519 *out, const ge25519 *p);
+
 void ge25519_negate(ge25519 *out, const ge25519 *p);
 
 /* a B + b P, B the base point, a and b 256-bit little-endian scalars (one doubling chain). */

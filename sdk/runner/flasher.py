@@ -56,6 +56,7 @@ class BootloaderInfo:
     key_id: bytes = b""  # SHA-512(public key)[:8] of the key the bootloader trusts
     hash_instructions: int = 0  # the signature check of this INFO's image check: SHA-512 of header and body
     verify_instructions: int = 0  # ... and Ed25519 of the digest
+    header_crc: int = 0  # CRC-32 of the whole stored header (signature, counter included)
 
     @property
     def has_image(self) -> bool:
@@ -63,9 +64,10 @@ class BootloaderInfo:
 
     def holds(self, image: FlashImage) -> bool:
         """The bootloader checked a stored image whose header names this build over this very
-        body (its length and CRC), not only this build id."""
+        body (its length and CRC), not only this build id, and the very header (the same body
+        signed again with another counter or key is another image)."""
         return (self.has_image and self.build_id == image.build_id and self.body_crc == image.body_crc
-                and self.body_bytes == len(image.body))
+                and self.body_bytes == len(image.body) and self.header_crc == zlib.crc32(image.header))
 
 
 def parse_info(payload: bytes) -> BootloaderInfo:
@@ -76,13 +78,13 @@ def parse_info(payload: bytes) -> BootloaderInfo:
         n = payload[at]
         texts.append(payload[at + 1:at + 1 + n].decode("ascii", errors="replace"))
         at += 1 + n
-    if len(payload) < at + 20:
+    if len(payload) < at + 24:
         raise FlashError("the board's bootloader does not check signed images (its INFO has no key): "
                          "put the current bootloader on it first (docs/HARDWARE.md)")
     counter, = struct.unpack_from("<I", payload, at)
-    hashed, verified = struct.unpack_from("<II", payload, at + 12)
+    hashed, verified, header_crc = struct.unpack_from("<III", payload, at + 12)
     return BootloaderInfo(capacity, sector, state, body_bytes, body_crc, *texts, counter,
-                          payload[at + 4:at + 12], hashed, verified)
+                          payload[at + 4:at + 12], hashed, verified, header_crc)
 
 
 def refusal(image: FlashImage, info: BootloaderInfo) -> str | None:
