@@ -10,11 +10,13 @@ module to the `cryptography` package on thousands of random keys and messages.""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 P = 2**255 - 19
 L = 2**252 + 27742317777372353535851937790883648493  # the order of the base point
 D = -121665 * pow(121666, P - 2, P) % P
+D2 = 2 * D % P
 SQRT_M1 = pow(2, (P - 1) // 4, P)
 SEED_BYTES = 32
 PUBLIC_KEY_BYTES = 32
@@ -30,7 +32,7 @@ def _add(p, q):
     x2, y2, z2, t2 = q
     a = (y1 - x1) * (y2 - x2) % P
     b = (y1 + x1) * (y2 + x2) % P
-    c = 2 * D * t1 * t2 % P
+    c = D2 * t1 * t2 % P
     d = 2 * z1 * z2 % P
     e, f, g, h = b - a, d - c, d + c, b + a
     return e * f % P, g * h % P, f * g % P, e * h % P
@@ -66,26 +68,25 @@ def _multiply(k: int, point) -> tuple:
     return result
 
 
+@functools.cache
 def _base_table() -> list[list[tuple]]:
-    """16^i * j * B for i < 64, j < 16: [k]B is then 64 additions, one per hex digit of k."""
+    """256^i * j * B for i < 32, j < 256: [k]B is then 32 additions, one per byte of k (the
+    table takes ~0.1 s, once, at the first signature)."""
     table, step = [], BASE
-    for _ in range(64):
+    for _ in range(32):
         row, acc = [IDENTITY], IDENTITY
-        for _ in range(15):
+        for _ in range(255):
             acc = _add(acc, step)
             row.append(acc)
         table.append(row)
-        step = _add(acc, step)  # 16 * step
+        step = _add(acc, step)  # 256 * step
     return table
 
 
-_TABLE = _base_table()
-
-
 def _multiply_base(k: int) -> tuple:
-    result = IDENTITY
-    for i in range(64):
-        result = _add(result, _TABLE[i][(k >> (4 * i)) & 15])
+    table, result = _base_table(), IDENTITY
+    for i in range(32):
+        result = _add(result, table[i][(k >> (8 * i)) & 255])
     return result
 
 
@@ -118,15 +119,21 @@ def _expand(seed: bytes) -> tuple[int, bytes]:
     return a, h[32:]
 
 
+@functools.lru_cache(maxsize=64)
+def _key_pair(seed: bytes) -> tuple[int, bytes, bytes]:
+    """(secret scalar, nonce prefix, public key) of a seed; cached: an image is signed, its key
+    shown, several images signed by one key."""
+    a, prefix = _expand(seed)
+    return a, prefix, encode_point(_multiply_base(a))
+
+
 def public_key(seed: bytes) -> bytes:
-    a, _ = _expand(seed)
-    return encode_point(_multiply_base(a))
+    return _key_pair(bytes(seed))[2]
 
 
 def sign(seed: bytes, message: bytes) -> bytes:
     """RFC 8032 5.1.6: R || S."""
-    a, prefix = _expand(seed)
-    public = encode_point(_multiply_base(a))
+    a, prefix, public = _key_pair(bytes(seed))
     r = _hash_int(prefix, message) % L
     r_bytes = encode_point(_multiply_base(r))
     k = _hash_int(r_bytes, public, message) % L
