@@ -21,6 +21,7 @@ import pytest
 from sdk.errors import UserError
 from sdk.runner import image as image_module
 from sdk.sign import ed25519, keys
+from tests.helpers.cli import sdk
 from tests.helpers.tools import require_tools
 from tests.rfc8032_vectors import vectors
 
@@ -142,3 +143,19 @@ def test_header_layout_matches_image_h_and_signature_covers_header_and_body(tmp_
         assert not ed25519.verify(key.public, signature, image_module.signed_digest(changed_header, changed_body))
     with pytest.raises(image_module.ImageError, match="32-bit"):
         image_module.pack_header(body, 0, "rv32", "b", key, security_counter=2**32)
+
+
+def test_cli_keys_generate_and_build_key_errors(capsys, tmp_path, wide_console):
+    code, out = sdk(capsys, "keys", "generate", "--output", tmp_path / "keys")
+    assert code == 0 and "key id" in out and (tmp_path / "keys" / keys.PRIVATE_KEY_FILE).is_file()
+    code, out = sdk(capsys, "keys", "generate", "--output", tmp_path / "keys")
+    assert code == 2 and "exists" in out
+    build = ("--build-dir", tmp_path / "b", "build", "--target", "rv32", "--model", "dncnn")
+    code, out = sdk(capsys, *build, "--security-counter", "-1")  # refused before any build work
+    assert code == 2 and "--security-counter -1: a number from 0 to 4294967295" in out
+    code, out = sdk(capsys, *build, "--signing-key", tmp_path / "missing.pem")
+    assert code == 2 and "cannot read the key file" in out
+    os.chmod(tmp_path / "keys" / keys.PRIVATE_KEY_FILE, 0o644)
+    code, out = sdk(capsys, *build, "--signing-key", tmp_path / "keys" / keys.PRIVATE_KEY_FILE)
+    assert code == 2 and "chmod 600" in out
+    assert not (tmp_path / "b").exists()

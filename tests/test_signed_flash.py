@@ -127,7 +127,8 @@ def test_attacks_over_serial_are_refused_with_their_reason(signed_images, tmp_pa
 @pytest.mark.parametrize("signed_images", ["rv32"], indirect=True)
 def test_a_tampered_image_in_flash_is_refused_at_power_up(signed_images, tmp_path):
     """Written past the bootloader (a stray tool, a probe): header and CRCs consistent, one body
-    byte changed. Power-up checks the signature, stays in the bootloader and says why."""
+    byte changed. Power-up checks the signature, stays in the bootloader and says why (the
+    other refusals are the same check: the serial test shows each)."""
     target, good, _ = signed_images
     with start_board(target, tmp_path, public_key=BOARD_KEY.public) as emu, \
             DeviceClient(emu.port, timeout=5.0, retries=3) as client:
@@ -143,12 +144,3 @@ def test_a_tampered_image_in_flash_is_refused_at_power_up(signed_images, tmp_pat
         assert client.wait_until_ready(15).model_hash == BOOTLOADER_MODEL_HASH
         info = Flasher(client).info()
         assert not info.has_image and info.state_text == "image signature invalid: header or body altered after signing"
-    # a good image, but a bootloader built to trust another key: refused as such at power-up
-    with open(board_dir(tmp_path) / "flash1.img", "r+b") as f:
-        f.write(good[2].header)
-        f.seek(target.bootloader.flash_sector)
-        f.write(good[2].body)
-    with start_board(target, tmp_path, public_key=OTHER_KEY.public) as emu, \
-            DeviceClient(emu.port, timeout=5.0, retries=3) as client:
-        assert client.wait_until_ready(15).model_hash == BOOTLOADER_MODEL_HASH
-        assert Flasher(client).info().state_text == "image signature invalid: signed by another key than the bootloader's"
