@@ -1,8 +1,41 @@
-/* Field arithmetic modulo 2^255 - 19; see fe25519.h for the representation. Reduction uses
- * 2^256 = 38 (mod p): a carry out of limb 15 (weight 2^256) comes back into limb 0 times 38. */
+/* Field arithmetic modulo 2^255 - 19; see fe25519.h for the representation. Limb i holds
+ * bits OFFSET[i] .. OFFSET[i] + WIDTH[i] - 1 (26 bits for even i, 25 for odd), so limb i + 10
+ * would sit at bit OFFSET[i] + 255, and 2^255 = 19 (mod p): a carry out of limb 9 comes back
+ * into limb 0 times 19. A product of limbs i and j lands at bit OFFSET[i + j] when one of
+ * them is even, one bit higher (a factor 2) when both are odd. */
 #include "fe25519.h"
 
 #include <string.h>
+
+static const int OFFSET[10] = {0, 26, 51, 77, 102, 128, 153, 179, 204, 230};
+
+static int width(int i)
+{
+    return (i & 1) ? 25 : 26;
+}
+
+/* One pass moving each limb's excess above its width into the next; limb 9's excess into
+ * limb 0 times 19. Division rounds toward minus infinity (an arithmetic shift), so a
+ * negative limb borrows from the next one. */
+static void carry_pass(int64_t t[10])
+{
+    for (int i = 0; i < 10; i++) {
+        int64_t c = t[i] >> width(i);
+        t[i] -= c * ((int64_t)1 << width(i));
+        if (i < 9) {
+            t[i + 1] += c;
+        } else {
+            t[0] += 19 * c;
+        }
+    }
+}
+
+static void store(fe25519 *out, const int64_t t[10])
+{
+    for (int i = 0; i < 10; i++) {
+        out->v[i] = (int32_t)t[i];
+    }
+}
 
 void fe25519_set(fe25519 *out, int32_t small)
 {
@@ -10,99 +43,90 @@ void fe25519_set(fe25519 *out, int32_t small)
     out->v[0] = small;
 }
 
+/* Sums and differences are carried at once (one pass, some 50 instructions), so every input of
+ * a multiplication has limbs within a few units of their width: that keeps 19 b[j] within
+ * 32 bits and each product column within 61 bits. */
 void fe25519_add(fe25519 *out, const fe25519 *a, const fe25519 *b)
 {
-    for (int i = 0; i < 16; i++) {
-        out->v[i] = a->v[i] + b->v[i];
+    int64_t t[10];
+    for (int i = 0; i < 10; i++) {
+        t[i] = (int64_t)a->v[i] + b->v[i];
     }
+    carry_pass(t);
+    store(out, t);
 }
 
 void fe25519_sub(fe25519 *out, const fe25519 *a, const fe25519 *b)
 {
-    for (int i = 0; i < 16; i++) {
-        out->v[i] = a->v[i] - b->v[i];
+    int64_t t[10];
+    for (int i = 0; i < 10; i++) {
+        t[i] = (int64_t)a->v[i] - b->v[i];
     }
-}
-
-/* One pass moving each limb's excess above 16 bits into the next; the carry out of limb 15
- * lands in limb 0 again. Division by 2^16 rounds toward minus infinity (an arithmetic shift),
- * so a negative limb borrows from the next one. */
-static void carry_pass(int64_t t[16])
-{
-    for (int i = 0; i < 16; i++) {
-        int64_t c = t[i] >> 16;
-        t[i] -= c * 65536;
-        if (i < 15) {
-            t[i + 1] += c;
-        } else {
-            t[0] += 38 * c;
-        }
-    }
-}
-
-/* Two passes bring wide limbs (a product's) back to [0, 2^16), limb 0 up to a little above. */
-static void carry(int64_t t[16])
-{
     carry_pass(t);
-    carry_pass(t);
+    store(out, t);
 }
 
-/* Column by column, each output limb summed in a register: limb k is the sum of a[i] b[k-i]
- * and, for the products of weight 2^(16 (k + 16)) = 2^256 2^(16 k), 38 a[i] b[k+16-i]. With
- * limbs below 2^18 in magnitude (a product's, or a sum or difference of two such), 38 b[j]
- * stays below 2^24 and each column below 2^46. */
+/* Column k sums a[i] b[k-i] and 19 a[i] b[k+10-i] (the products past 2^255), doubled when i
+ * and j are both odd: 100 products of 32 x 32 -> 64 bits. */
 void fe25519_mul(fe25519 *out, const fe25519 *a, const fe25519 *b)
 {
-    int32_t b38[16];
-    for (int j = 0; j < 16; j++) {
-        b38[j] = 38 * b->v[j];
+    int32_t b19[10], a2[10];
+    for (int i = 0; i < 10; i++) {
+        b19[i] = 19 * b->v[i];
+        a2[i] = (i & 1) ? 2 * a->v[i] : a->v[i];
     }
-    int64_t t[16];
-    for (int k = 0; k < 16; k++) {
+    int64_t t[10];
+#pragma GCC unroll 10
+    for (int k = 0; k < 10; k++) {
         int64_t sum = 0;
-#pragma GCC unroll 16
+#pragma GCC unroll 10
         for (int i = 0; i <= k; i++) {
-            sum += (int64_t)a->v[i] * b->v[k - i];
+            sum += (int64_t)(((k - i) & 1) ? a2[i] : a->v[i]) * b->v[k - i];
         }
-#pragma GCC unroll 16
-        for (int i = k + 1; i < 16; i++) {
-            sum += (int64_t)a->v[i] * b38[k + 16 - i];
+#pragma GCC unroll 10
+        for (int i = k + 1; i < 10; i++) {
+            sum += (int64_t)(((k + 10 - i) & 1) ? a2[i] : a->v[i]) * b19[k + 10 - i];
         }
         t[k] = sum;
     }
-    carry(t);
-    for (int i = 0; i < 16; i++) {
-        out->v[i] = (int32_t)t[i];
-    }
+    carry_pass(t);
+    carry_pass(t);
+    store(out, t);
 }
 
-/* a^2 with each cross product once, doubled (about 136 products where fe25519_mul takes 256):
- * column k holds a[k/2]^2 and 2 a[i] a[k-i] for i < k-i, plus 38 times the same for k + 16. */
+/* a^2 with each cross product once, doubled (55 products where fe25519_mul takes 100): column
+ * k holds 2 a[i] a[k-i] for i < k - i, a[k/2]^2, and 19 times the same for k + 10, each
+ * doubled once more when both limbs are odd. */
 void fe25519_square(fe25519 *out, const fe25519 *a)
 {
-    int32_t twice[16], times38[16];
-    for (int i = 0; i < 16; i++) {
-        twice[i] = 2 * a->v[i];
-        times38[i] = 38 * a->v[i];
+    int32_t a2[10], a4[10], a19[10];
+    for (int i = 0; i < 10; i++) {
+        a2[i] = 2 * a->v[i];
+        a4[i] = 4 * a->v[i];
+        a19[i] = 19 * a->v[i];
     }
-    int64_t t[16];
-    for (int k = 0; k < 16; k++) {
+    int64_t t[10];
+#pragma GCC unroll 10
+    for (int k = 0; k < 10; k++) {
         int64_t sum = 0;
+#pragma GCC unroll 10
         for (int i = 0; 2 * i < k; i++) {
-            sum += (int64_t)twice[i] * a->v[k - i];
+            sum += (int64_t)((i & (k - i) & 1) ? a4[i] : a2[i]) * a->v[k - i];
         }
-        for (int i = k + 1; 2 * i < k + 16; i++) {
-            sum += (int64_t)twice[i] * times38[k + 16 - i];
+#pragma GCC unroll 10
+        for (int i = k + 1; 2 * i < k + 10; i++) {
+            sum += (int64_t)((i & (k + 10 - i) & 1) ? a4[i] : a2[i]) * a19[k + 10 - i];
         }
         if (k % 2 == 0) {
-            sum += (int64_t)a->v[k / 2] * a->v[k / 2] + (int64_t)a->v[(k + 16) / 2] * times38[(k + 16) / 2];
+            int low = k / 2, high = k / 2 + 5;
+            sum += (int64_t)((low & 1) ? a2[low] : a->v[low]) * a->v[low];
+            sum += (int64_t)((high & 1) ? a2[high] : a->v[high]) * a19[high];
         }
         t[k] = sum;
     }
-    carry(t);
-    for (int i = 0; i < 16; i++) {
-        out->v[i] = (int32_t)t[i];
-    }
+    carry_pass(t);
+    carry_pass(t);
+    store(out, t);
 }
 
 static void square_times(fe25519 *out, const fe25519 *a, int times)
@@ -158,50 +182,55 @@ void fe25519_pow_p58(fe25519 *out, const fe25519 *a)
 
 void fe25519_to_bytes(uint8_t out[32], const fe25519 *a)
 {
-    int64_t t[16];
-    for (int i = 0; i < 16; i++) {
+    int64_t t[10];
+    for (int i = 0; i < 10; i++) {
         t[i] = a->v[i];
     }
     bool reduced;
-    do { /* until every limb is in [0, 2^16): then the value is below 2^256 = 2p + 38 */
+    do { /* until every limb is within its width: then the value is below 2^255 < 2p */
         carry_pass(t);
         reduced = true;
-        for (int i = 0; i < 16; i++) {
-            reduced = reduced && t[i] >= 0 && t[i] < 65536;
+        for (int i = 0; i < 10; i++) {
+            reduced = reduced && t[i] >= 0 && t[i] < ((int64_t)1 << width(i));
         }
     } while (!reduced);
-    for (int round = 0; round < 2; round++) {
-        /* subtract p = (2^16 - 19, 2^16 - 1 x 14, 2^15 - 1) when that does not go negative */
-        int64_t m[16];
-        int64_t borrow = 0;
-        for (int i = 0; i < 16; i++) {
-            int64_t limb_p = i == 0 ? 0xffed : (i == 15 ? 0x7fff : 0xffff);
-            m[i] = t[i] - limb_p - borrow;
-            borrow = m[i] < 0;
-            m[i] += borrow * 65536;
-        }
-        if (!borrow) {
-            memcpy(t, m, sizeof t);
-        }
+    /* subtract p = (2^26 - 19, 2^25 - 1, 2^26 - 1, ...) when that does not go negative */
+    int64_t m[10];
+    int64_t borrow = 0;
+    for (int i = 0; i < 10; i++) {
+        int64_t limb_p = ((int64_t)1 << width(i)) - (i == 0 ? 19 : 1);
+        m[i] = t[i] - limb_p - borrow;
+        borrow = m[i] < 0;
+        m[i] += borrow * ((int64_t)1 << width(i));
     }
-    for (int i = 0; i < 16; i++) {
-        out[2 * i] = (uint8_t)t[i];
-        out[2 * i + 1] = (uint8_t)(t[i] >> 8);
+    if (!borrow) {
+        memcpy(t, m, sizeof t);
+    }
+    memset(out, 0, 32);
+    for (int i = 0; i < 10; i++) {
+        for (int bit = 0; bit < width(i); bit++) {
+            int at = OFFSET[i] + bit;
+            out[at >> 3] |= (uint8_t)(((t[i] >> bit) & 1) << (at & 7));
+        }
     }
 }
 
 bool fe25519_from_bytes(fe25519 *out, const uint8_t in[32])
 {
-    for (int i = 0; i < 16; i++) {
-        out->v[i] = in[2 * i] | (int32_t)in[2 * i + 1] << 8;
+    for (int i = 0; i < 10; i++) {
+        int32_t limb = 0;
+        for (int bit = 0; bit < width(i); bit++) {
+            int at = OFFSET[i] + bit;
+            limb |= (int32_t)((in[at >> 3] >> (at & 7)) & 1) << bit;
+        }
+        out->v[i] = limb;
     }
-    out->v[15] &= 0x7fff;
     /* canonical: the 255-bit value is below p = 2^255 - 19, i.e. not 2^255 - 19 .. 2^255 - 1 */
-    if (out->v[15] != 0x7fff || out->v[0] < 0xffed) {
+    if ((in[31] & 0x7f) != 0x7f || in[0] < 0xed) {
         return true;
     }
-    for (int i = 1; i < 15; i++) {
-        if (out->v[i] != 0xffff) {
+    for (int i = 1; i < 31; i++) {
+        if (in[i] != 0xff) {
             return true;
         }
     }

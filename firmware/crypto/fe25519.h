@@ -1,9 +1,10 @@
 /* Arithmetic modulo p = 2^255 - 19 for Ed25519 verification (ed25519.c).
  *
- * An element is 16 signed limbs of 16 bits (value = sum v[i] * 2^(16 i)), not necessarily
- * reduced: add and sub leave limbs within a few bits of 16, mul carries its result back to
- * 16-bit limbs. Products of two limbs fit in 32 x 32 -> 64-bit multiplies (one instruction on
- * Cortex-M4 `smlal`, two on RV32M), which is why the radix is 2^16 and not 2^25.5 or 2^51.
+ * An element is 10 signed limbs in radix 2^25.5 (26 and 25 bits alternately: value =
+ * sum v[i] 2^ceil(25.5 i)), not necessarily reduced below p but carried after every
+ * operation, so each limb is within a few units of its width. Products of two limbs are
+ * 32 x 32 -> 64-bit multiplies (one `smlal` on Cortex-M4, `mul` + `mulh` on RV32M): 100 per
+ * field multiplication.
  * Nothing here is constant-time: a verifier handles only public data. */
 #ifndef EDGEDIFF_FE25519_H
 #define EDGEDIFF_FE25519_H
@@ -12,7 +13,7 @@
 #include <stdint.h>
 
 typedef struct {
-    int32_t v[16];
+    int32_t v[10];
 } fe25519;
 
 void fe25519_set(fe25519 *out, int32_t small);
