@@ -29,10 +29,15 @@ class BootloaderSpec:
     flash_sector: int
     persistent: bool
     emulator_args: list[str]
+    # rollback_counter = {offset, bytes}: the flash area (offset from the flash origin, whole
+    # sectors, the last of the flash) where the bootloader keeps the highest security counter
+    # it has booted (firmware/bootloader/image_counter.c); the image body ends before it
+    counter_offset: int = 0
+    counter_bytes: int = 0
 
     @property
     def body_capacity(self) -> int:
-        return self.flash_length - self.flash_sector
+        return self.counter_offset - self.flash_sector
 
 
 @dataclass(frozen=True)
@@ -124,9 +129,23 @@ def isa_targets() -> list[str]:
             if "extends" not in tomllib.loads((TARGETS_DIR / name / "target.toml").read_text())]
 
 
+def _counter_area(spec: dict) -> tuple[int, int]:
+    """[bootloader] rollback_counter: whole sectors at the end of the flash, past sector 0."""
+    flash, area = spec["flash"], spec.get("rollback_counter")
+    if area is None:
+        raise ValueError("[bootloader] needs rollback_counter = { offset = ..., bytes = ... } "
+                         "(the flash area of the highest booted security counter)")
+    offset, size, sector = area["offset"], area["bytes"], flash["sector"]
+    if offset % sector or size % sector or size == 0 or offset <= sector or offset + size != flash["length"]:
+        raise ValueError(f"[bootloader] rollback_counter {{offset = {offset:#x}, bytes = {size:#x}}} must be "
+                         f"whole {sector:#x}-byte sectors ending the flash of {flash['length']:#x} bytes")
+    return offset, size
+
+
 def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
     if spec is None:
         return None
+    counter_offset, counter_bytes = _counter_area(spec)
     return BootloaderSpec(
         sources=[here / p for p in spec["sources"]],
         linker_script=here / spec["linker_script"],
@@ -137,6 +156,8 @@ def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
         flash_sector=spec["flash"]["sector"],
         persistent=spec["persistent"],
         emulator_args=list(spec["emulator_args"]),
+        counter_offset=counter_offset,
+        counter_bytes=counter_bytes,
     )
 
 

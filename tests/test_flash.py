@@ -36,7 +36,7 @@ from sdk.runner.board import open_board
 from sdk.runner.board_files import board_dir, prepare_board, start_board
 from sdk.runner.faulty import FaultRates, FaultyPort
 from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, FlashError, Flasher
-from sdk.runner.image import MAGIC, make_image, pack_header
+from sdk.runner.image import HEADER_CRC_OFFSET, MAGIC, make_image, pack_header
 from sdk.runner.protocol import BootedImage
 from sdk.runner.transport import open_port
 from sdk.target import isa_targets, load_target
@@ -355,7 +355,8 @@ def stored_image(target, directory: Path, old, new):
         image = {old.header: old, new.header: new}.get(header)
         if image is None:
             magic, = struct.unpack_from("<I", header)
-            valid = magic == MAGIC and struct.unpack_from("<I", header, 60)[0] == zlib.crc32(header[4:60])
+            valid = (magic == MAGIC and struct.unpack_from("<I", header, HEADER_CRC_OFFSET)[0]
+                     == zlib.crc32(header[4:HEADER_CRC_OFFSET]))
             assert not valid, "a valid header that names neither image"
             return None
         f.seek(target.bootloader.flash_sector)

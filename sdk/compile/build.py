@@ -1,7 +1,8 @@
 """`sdk build`: model → generated C → firmware image for a target, plus a manifest.
 
 build/<target>/ holds gen/ (model.c, model.h, graph.json, plan.json), firmware.elf/.bin,
-size_report.json and build.json — the manifest (sdk/compile/manifest.py) every later command
+size_report.json, firmware.img (the signed image `sdk flash` writes, on targets with a serial
+bootloader) and build.json — the manifest (sdk/compile/manifest.py) every later command
 (flash, validate, bench) reads, so they act on exactly what was built. The model is lowered
 once (sdk/compile/lower.py: capture, passes, memory plan) and that graph and plan are what is
 emitted, compiled and recorded. A build is written beside
@@ -34,7 +35,11 @@ from sdk.compile.staging import staged_build
 from sdk.errors import UserError
 from sdk.models import load_model
 from sdk.models.spec import ModelSpec
+from sdk.runner.image import make_image, save_image
+from sdk.sign.keys import SigningKey, development_key
 from sdk.target import Target, load_target
+
+IMAGE_FILE = "firmware.img"
 
 
 def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
@@ -49,8 +54,11 @@ def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
 
 def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
           precision: PrecisionPolicy | None = None, reference_kernels: bool = False,
-          budget: Budget | None = None, progress=lambda text: None) -> BuildManifest:
+          budget: Budget | None = None, progress=lambda text: None,
+          signing_key: SigningKey | None = None, security_counter: int = 0) -> BuildManifest:
     """reference_kernels: use only the portable kernels (the baseline benchmarks compare to).
+    signing_key: signs the image (None: the project's development key, sdk/sign/keys.py), with
+    security_counter in its header (the bootloader refuses one below the highest it booted).
     budget: `--precision auto`: choose each layer's precision to fit it
     (sdk/compile/auto_precision.py); the choice is recorded in the manifest and written to
     build/<target>/precision.toml."""
@@ -72,10 +80,23 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
             shutil.rmtree(out / "trial", ignore_errors=True)
             save_config(choice, out / "precision.toml")
         manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels)
+        if target.bootloader is not None:
+            _sign(manifest, out, final, signing_key or development_key(), security_counter)
         if choice is not None:
             manifest.auto_precision = choice.to_dict()
         manifest.save(out / "build.json")
     return manifest
+
+
+def _sign(manifest: BuildManifest, out: Path, final: Path, key: SigningKey, security_counter: int) -> None:
+    """The signed image (header + body) beside the ELF, and what the manifest says of it."""
+    image = make_image(out / Path(manifest.elf).name, manifest.target, manifest.build_id, key, security_counter)
+    save_image(image, out / IMAGE_FILE)
+    manifest.image = str((final / IMAGE_FILE).resolve())
+    manifest.signing_public_key = key.public.hex()
+    manifest.signing_key = str(key.path)
+    manifest.development_key = key.development
+    manifest.security_counter = security_counter
 
 
 def _trial_sizes(graph: Graph, plan: MemoryPlan, target: Target, out: Path, spec: ModelSpec) -> dict[str, int]:
