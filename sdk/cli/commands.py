@@ -132,7 +132,8 @@ def cmd_build(args) -> int:
         console.print(f"[yellow]note:[/yellow] {note}")
     with console.status(f"building {args.model} for {args.target}") as status:
         m = build(args.model, args.target, args.build_dir, policy, budget=budget,
-                  progress=lambda text: status.update(f"building {args.model} for {args.target}: {text}"))
+                  progress=lambda text: status.update(f"building {args.model} for {args.target}: {text}"),
+                  soft_float=args.soft_float)
     if m.auto_precision:
         _print_auto_precision(m)
     console.print(_kv_table(f"sdk build: {m.model_name} → {args.target} ({m.precision})", [
@@ -607,6 +608,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, help="a zoo name (unet, dncnn) or a .py file "
                    "defining `model` and `example_input`")
     _precision_args(p)
+    p.add_argument("--soft-float", action="store_true",
+                   help="on a target without an FPU (fe310, hifive1-revb): allow FP32/FP16 layers, run with "
+                        "the compiler's soft-float routines (slow); without it such a target takes --precision int8")
     p.add_argument("--budget", help="with --precision auto: ram=SIZE,flash=SIZE the image must fit "
                    "(K = 1024 bytes; RAM = .data + .bss + the reserved stack)")
     p.set_defaults(func=cmd_build)
