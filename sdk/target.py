@@ -128,6 +128,12 @@ def isa_targets() -> list[str]:
     return [name for name, spec in specs.items() if "extends" not in spec and not spec.get("integer_only")]
 
 
+def integer_only_targets() -> list[str]:
+    """The cores without an FPU that are not board profiles (fe310): int8 and soft-float only."""
+    return [name for name in known_targets()
+            if load_target(name).integer_only and load_target(name).base is None]
+
+
 def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
     if spec is None:
         return None

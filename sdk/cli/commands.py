@@ -534,7 +534,8 @@ def cmd_targets(args) -> int:
         runs = f"QEMU {argv[argv.index('-machine') + 1]}" if "-machine" in argv else "this host"
         if target.board:
             runs += f", as {target.base} with the chip's memory"
-        table.add_row(name, board, " ".join(target.isa_features), "\n".join(ram) or "—",
+        features = " ".join(target.isa_features) + (" (no FPU: int8, or --soft-float)" if target.integer_only else "")
+        table.add_row(name, board, features, "\n".join(ram) or "—",
                       "\n".join(code) or "—", runs)
     console.print(table)
     return 0
