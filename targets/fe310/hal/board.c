@@ -1,9 +1,11 @@
 /* Board bring-up and identity for the FE310 targets (QEMU sifive_e, HiFive1 Rev B). */
+#include "clock.h"
 #include "hal.h"
 #include "uart_sifive.h"
 
 void hal_init(void)
 {
+    clock_use_crystal();
     uart_sifive_init();
 }
 

@@ -5,6 +5,7 @@
  * without interrupts. */
 #include <stdint.h>
 
+#include "clock.h"
 #include "hal.h"
 #include "uart_sifive.h"
 
@@ -17,11 +18,7 @@
 #define FIFO_FLAG 0x80000000u /* txdata: full; rxdata: empty */
 #define CTRL_ENABLE 0x1u
 
-/* The HiFive1 Rev B's SiFive boot code leaves the core on the 16 MHz HFXOSC-derived clock
- * the UART's divisor counts (tlclk); baud = clock / (div + 1). */
-#ifndef EDGEDIFF_UART_CLOCK_HZ
-#define EDGEDIFF_UART_CLOCK_HZ 16000000u
-#endif
+/* baud = tlclk / (div + 1); hal_init runs the core (and tlclk) from the crystal first (clock.c). */
 #define UART_BAUD 115200u
 
 void uart_sifive_init(void)

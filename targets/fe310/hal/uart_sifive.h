@@ -2,7 +2,7 @@
 #ifndef EDGEDIFF_UART_SIFIVE_H
 #define EDGEDIFF_UART_SIFIVE_H
 
-/* 115200 8N1 from EDGEDIFF_UART_CLOCK_HZ, transmitter and receiver on; QEMU ignores the rate. */
+/* 115200 8N1 from EDGEDIFF_UART_CLOCK_HZ (clock.h), transmitter and receiver on; QEMU ignores the rate. */
 void uart_sifive_init(void);
 
 #endif
