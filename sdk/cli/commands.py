@@ -190,8 +190,10 @@ def cmd_flash(args) -> int:
     manifest = load_manifest(args.target, args.build_dir)
     target = load_target(args.target)
     if target.bootloader is None:
+        flashing = (target.board or {}).get("flashing")
         raise UserError(f"target {target.name} has no serial bootloader (it runs the built program "
-                        f"directly): use `{manifest.command('validate')} --emulator`")
+                        f"directly): use `{manifest.command('validate')} --emulator`"
+                        + (f"; on the real board, {flashing}" if flashing else ""))
     image = app_image(manifest)
     with contextlib.ExitStack() as stack:
         port = args.port
