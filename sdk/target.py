@@ -130,8 +130,8 @@ def isa_targets() -> list[str]:
 
 def integer_only_targets() -> list[str]:
     """The cores without an FPU that are not board profiles (fe310): int8 and soft-float only."""
-    return [name for name in known_targets()
-            if load_target(name).integer_only and load_target(name).base is None]
+    targets = [load_target(name) for name in known_targets()]
+    return [t.name for t in targets if t.integer_only and t.base is None]
 
 
 def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:

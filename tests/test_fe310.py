@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from codegen.ir import Graph, Node, Tensor
+from sdk.compile.integer_only import check_int8_graph
 from sdk.compile.manifest import load_manifest
+from sdk.errors import UserError
 from sdk.report.strict_json import read_json
 from sdk.target import integer_only_targets, isa_targets, load_target
 from tests.helpers.cli import REPO, sdk
@@ -61,6 +64,26 @@ def test_a_float_build_is_refused_in_one_line(capsys, tmp_path, argv, message):
 def test_soft_float_is_refused_where_there_is_an_fpu(capsys, tmp_path):
     code, out = sdk(capsys, "--build-dir", tmp_path, "build", "--target", "rv32", "--model", "dncnn", "--soft-float")
     assert code == 2 and "--soft-float is for targets without an FPU; rv32 has one" in " ".join(out.split())
+
+
+def _int8_graph(middle_dtype: str) -> Graph:
+    """x (f32) -> quantize -> a middle layer (middle_dtype) -> ... -> dequantize -> y (f32)."""
+    tensors = {"x": Tensor("x", (4,)), "q": Tensor("q", (4,), "i8"), "m": Tensor("m", (4,), middle_dtype),
+               "r": Tensor("r", (4,), "i8"), "y": Tensor("y", (4,))}
+    nodes = [Node("x_q", "quantize", ["x"], ["q"]), Node("gelu", "gelu", ["q"], ["m"]),
+             Node("m_q", "quantize", ["m"], ["r"]), Node("y_dq", "dequantize", ["r"], ["y"])]
+    return Graph(tensors, nodes, ["x"], ["y"])
+
+
+@pytest.mark.unit
+def test_an_int8_build_may_compute_in_float_only_at_its_boundary():
+    target = load_target(BOARD)
+    check_int8_graph(target, _int8_graph("i8"), soft_float=False)
+    with pytest.raises(UserError, match="hifive1-revb has no FPU, and these layers of the int8 build compute "
+                                        "in float: gelu; add --soft-float"):
+        check_int8_graph(target, _int8_graph("f32"), soft_float=False)
+    check_int8_graph(target, _int8_graph("f32"), soft_float=True)
+    check_int8_graph(load_target("rv32"), _int8_graph("f32"), soft_float=False)  # an FPU: float islands are allowed
 
 
 @pytest.fixture(scope="module")
