@@ -26,10 +26,7 @@ BOARD = "hifive1-revb"
 KIB = 1024
 SOFT_FLOAT_MODEL = Path(__file__).resolve().parent / "fixtures" / "fe310" / "soft_float_model.py"
 HIFIVE1_MODEL = REPO / "examples" / "hifive1" / "model.py"
-# The soft-float routines the float32 I/O boundary of an int8 build may call: the quantize
-# (divide, compare, convert, subtract) and dequantize (convert, multiply) kernels; nothing double.
-BOUNDARY_SOFT_FLOAT = {"__divsf3", "__fixsfsi", "__floatsisf", "__gesf2", "__gtsf2", "__lesf2",
-                       "__ltsf2", "__mulsf3", "__subsf3", "__addsf3"}
+# libgcc's soft-float routines (__addsf3, __mulsf3, __fixsfsi, __extendsfdf2, ...)
 SOFT_FLOAT_SYMBOL = re.compile(r"^__[a-z]+[sdt]f[0-9]?$")
 
 
@@ -105,14 +102,15 @@ def _symbols(elf: str) -> set[str]:
 
 @pytest.mark.kernel
 @pytest.mark.slow
-def test_int8_runs_the_portable_kernels_and_float_only_at_the_boundary(int8_build):
+def test_int8_runs_the_portable_kernels_and_no_float_arithmetic(int8_build):
+    """The portable int8 kernels, and the float32 I/O boundary on the IEEE bits (nofpu):
+    not one soft-float routine is linked."""
     m = load_manifest(BOARD, int8_build)
     kernels = {layer["function"] for layer in m.layers}
-    assert kernels == {"quantize_f32_to_s8", "conv2d_s8", "add_s8", "dequantize_s8_to_f32"}
+    assert kernels == {"quantize_f32_to_s8_nofpu", "conv2d_s8", "add_s8", "dequantize_s8_to_f32_nofpu"}
     floats = {layer["name"] for layer in m.layers if layer["dtype"] != "i8"}
     assert floats == {m.layers[-1]["name"]} and m.layers[-1]["op"] == "dequantize"
-    soft = {s for s in _symbols(m.elf) if SOFT_FLOAT_SYMBOL.match(s)}
-    assert soft and soft <= BOUNDARY_SOFT_FLOAT, soft  # single precision, the boundary's only
+    assert not {s for s in _symbols(m.elf) if SOFT_FLOAT_SYMBOL.match(s)}
     assert m.ram_bytes + m.stack_bytes <= 16 * KIB  # the fit check's figures: the board holds it
 
 
