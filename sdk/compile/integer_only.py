@@ -5,9 +5,11 @@ A float layer there is a call into the compiler's soft-float routines (libgcc's 
 __mulsf3, …) for every add and multiply: tens of instructions where an FPU takes one. So
 `sdk build` refuses FP32, FP16 and `--precision auto` on such a target with one line, unless
 `--soft-float` says the user wants exactly that (FP32 only: libgcc 12 for rv32imac has no
-half-precision conversions, so FP16 and `--precision auto` stay refused); and an int8 build may compute in float only
-at its I/O boundary (the model's inputs and outputs are float32 on the wire: one quantize per
-input element, one dequantize per output element), never in a layer between them.
+half-precision conversions, so FP16 and `--precision auto` stay refused). An int8 build there
+computes no float at all: its layers are int8, and the float32 I/O boundary (the model's
+inputs and outputs are float32 on the wire) runs the `nofpu` quantize and dequantize kernels,
+integer arithmetic on the IEEE bits (codegen/kernels/overrides/nofpu.py). Any other float
+layer in an int8 build is refused there, unless --soft-float.
 """
 
 from __future__ import annotations
