@@ -16,6 +16,7 @@ SMALLEST_NORMAL = 2.0 ** -126
 
 
 def boundary_applies(p: dict) -> bool:
+    """A normal, positive, finite scale and an int8 zero point (every int8 layer's)."""
     scale = float(p["scale"])
     return (math.isfinite(scale) and scale >= SMALLEST_NORMAL and -128 <= int(p["zero_point"]) <= 127)
 
