@@ -14,6 +14,7 @@ import pytest
 
 from codegen.kernels.overrides.nofpu import boundary_applies
 from codegen.kernels.registry import INCLUDE_DIR, kernel_source
+from tests.helpers.tools import require_target
 
 pytestmark = [pytest.mark.kernel]
 
@@ -24,10 +25,11 @@ class Params(ctypes.Structure):
 
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory):
+    cc = require_target("host").cc
     out = tmp_path_factory.mktemp("nofpu") / "boundary.so"
     names = ("quantize_f32_to_s8", "dequantize_s8_to_f32")
     sources = [str(kernel_source(n + suffix)) for n in names for suffix in ("", "_nofpu")]
-    subprocess.run(["cc", "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
+    subprocess.run([cc, "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
                     f"-I{INCLUDE_DIR}", *sources, "-o", str(out)], check=True)
     return ctypes.CDLL(str(out))
 
