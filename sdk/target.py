@@ -75,6 +75,8 @@ class Target:
     # The regions of the emulated machine, which a board's own [memory] cuts down; the same as
     # memory for an ISA target. The fit check links against these to measure what a build needs.
     emulator_memory: dict | None = None
+    # No floating-point unit (fe310): a float build needs --soft-float (sdk/compile/integer_only.py).
+    integer_only: bool = False
 
     def regions(self, memory: dict | None = None) -> dict[str, dict]:
         """The named regions (name -> {origin, length, ...}) of memory (default: the target's)."""
@@ -122,11 +124,19 @@ def known_targets() -> list[str]:
 
 
 def isa_targets() -> list[str]:
-    """The targets that are not board profiles: one per core and emulator. Kernel and
-    firmware tests and the benchmark matrix run on these; a board profile runs the same
-    code as the target it extends, with less memory (tests/test_boards.py)."""
-    return [name for name in known_targets()
-            if "extends" not in tomllib.loads((TARGETS_DIR / name / "target.toml").read_text())]
+    """The targets that are not board profiles, one per core and emulator, and that have an
+    FPU. Kernel and firmware tests and the benchmark matrix run on these (they build FP32 and
+    FP16 images); a board profile runs the same code as the target it extends, with less
+    memory (tests/test_boards.py), and an integer-only core has its own tests
+    (tests/test_fe310.py)."""
+    specs = {name: tomllib.loads((TARGETS_DIR / name / "target.toml").read_text()) for name in known_targets()}
+    return [name for name, spec in specs.items() if "extends" not in spec and not spec.get("integer_only")]
+
+
+def integer_only_targets() -> list[str]:
+    """The cores without an FPU that are not board profiles (fe310): int8 and soft-float only."""
+    targets = [load_target(name) for name in known_targets()]
+    return [t.name for t in targets if t.integer_only and t.base is None]
 
 
 def _counter_area(spec: dict) -> tuple[int, int]:
@@ -235,6 +245,7 @@ def load_target(name: str) -> Target:
         board=dict(spec["board"]) if "board" in spec else None,
         base=spec.get("extends"),
         emulator_memory=dict(spec.get("base_memory", spec["memory"])),
+        integer_only=spec.get("integer_only", False),
     )
 
 

@@ -134,7 +134,7 @@ def cmd_build(args) -> int:
     with console.status(f"building {args.model} for {args.target}") as status:
         m = build(args.model, args.target, args.build_dir, policy, budget=budget,
                   progress=lambda text: status.update(f"building {args.model} for {args.target}: {text}"),
-                  signing_key=key, security_counter=args.security_counter)
+                  signing_key=key, security_counter=args.security_counter, soft_float=args.soft_float)
     if m.auto_precision:
         _print_auto_precision(m)
     console.print(_kv_table(f"sdk build: {m.model_name} → {args.target} ({m.precision})", [
@@ -230,8 +230,10 @@ def cmd_flash(args) -> int:
     manifest = load_manifest(args.target, args.build_dir)
     target = load_target(args.target)
     if target.bootloader is None:
+        flashing = (target.board or {}).get("flashing")
         raise UserError(f"target {target.name} has no serial bootloader (it runs the built program "
-                        f"directly): use `{manifest.command('validate')} --emulator`")
+                        f"directly): use `{manifest.command('validate')} --emulator`"
+                        + (f"; on the real board, {flashing}" if flashing else ""))
     image = app_image(manifest)
     with contextlib.ExitStack() as stack:
         port = args.port
@@ -576,7 +578,8 @@ def cmd_targets(args) -> int:
         runs = f"QEMU {argv[argv.index('-machine') + 1]}" if "-machine" in argv else "this host"
         if target.board:
             runs += f", as {target.base} with the chip's memory"
-        table.add_row(name, board, " ".join(target.isa_features), "\n".join(ram) or "—",
+        features = " ".join(target.isa_features) + (" (no FPU: int8, or --soft-float)" if target.integer_only else "")
+        table.add_row(name, board, features, "\n".join(ram) or "—",
                       "\n".join(code) or "—", runs)
     console.print(table)
     return 0
@@ -650,6 +653,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, help="a zoo name (unet, dncnn) or a .py file "
                    "defining `model` and `example_input`")
     _precision_args(p)
+    p.add_argument("--soft-float", action="store_true",
+                   help="on a target without an FPU (fe310, hifive1-revb): allow FP32/FP16 layers, run with "
+                        "the compiler's soft-float routines (slow); without it such a target takes --precision int8")
     p.add_argument("--budget", help="with --precision auto: ram=SIZE,flash=SIZE the image must fit "
                    "(K = 1024 bytes; RAM = .data + .bss + the reserved stack)")
     p.add_argument("--signing-key", type=Path, help="Ed25519 private key file (PEM, from `sdk keys generate`) "

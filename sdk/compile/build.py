@@ -28,6 +28,7 @@ from sdk.compile.fingerprint import model_fingerprint
 from sdk.compile.fit import DoesNotFit
 from sdk.compile.fit_advice import CODE_REGIONS, advice
 from sdk.compile.firmware import FirmwareImage, build_firmware
+from sdk.compile.integer_only import check_int8_graph, check_policy
 from sdk.compile.lower import GeneratedModel, emit_graph, lower
 from sdk.compile.manifest import DEFAULT_BUILD_ROOT, BuildManifest, build_dir, model_reference
 from sdk.compile.precision import describe
@@ -55,15 +56,18 @@ def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
 def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
           precision: PrecisionPolicy | None = None, reference_kernels: bool = False,
           budget: Budget | None = None, progress=lambda text: None,
-          signing_key: SigningKey | None = None, security_counter: int = 0) -> BuildManifest:
+          signing_key: SigningKey | None = None, security_counter: int = 0,
+          soft_float: bool = False) -> BuildManifest:
     """reference_kernels: use only the portable kernels (the baseline benchmarks compare to).
     signing_key: signs the image (None: the project's development key, sdk/sign/keys.py), with
     security_counter in its header (the bootloader refuses one below the highest it booted).
     budget: `--precision auto`: choose each layer's precision to fit it
     (sdk/compile/auto_precision.py); the choice is recorded in the manifest and written to
-    build/<target>/precision.toml."""
+    build/<target>/precision.toml. soft_float: allow float layers on a target without an FPU
+    (sdk/compile/integer_only.py)."""
     target = load_target(target_name)
     precision = precision or PrecisionPolicy()
+    check_policy(target, precision, soft_float, auto=budget is not None)
     spec = load_model(model_ref)  # a bad --model is refused before the build directory is touched
     if precision.uses("int8") and spec.sampler is not None:
         raise UserError(f"{model_ref} is a diffusion build with an on-board sampler: int8 for it is not "
@@ -79,7 +83,7 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
             precision = choice.policy
             shutil.rmtree(out / "trial", ignore_errors=True)
             save_config(choice, out / "precision.toml")
-        manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels)
+        manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels, soft_float)
         if target.bootloader is not None:
             _sign(manifest, out, final, signing_key or development_key(), security_counter)
         if choice is not None:
@@ -111,7 +115,7 @@ def _trial_sizes(graph: Graph, plan: MemoryPlan, target: Target, out: Path, spec
 
 
 def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target: Target,
-                precision: PrecisionPolicy, reference_kernels: bool) -> BuildManifest:
+                precision: PrecisionPolicy, reference_kernels: bool, soft_float: bool = False) -> BuildManifest:
     """Build into out/, which becomes final/: every path the manifest records is under final."""
     # the plan chooses each layer's kernel (and places its scratch): for the target's ISA
     # features, or none for the reference baseline
@@ -123,6 +127,8 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
             f"the board could not be checked against the numpy int8 reference bit for bit: "
             f"{', '.join(islands[:8])}{' …' if len(islands) > 8 else ''} (a time path stays float "
             "unless a sampler build tabulates it). Build it in fp32 or fp16 for now")
+    if precision.uses("int8"):
+        check_int8_graph(target, graph, soft_float)
     unmatched = precision.unmatched_patterns(graph)
     if unmatched:
         raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; the layer "

@@ -568,6 +568,7 @@ void edgediff_upsample_nearest2d_i8(const upsample_nearest2d_params_t *p, const 
 #include "edgediff/kernels_zbb.h"
 #include "edgediff/kernels_fpu.h"
 #include "edgediff/kernels_dsp.h"
+#include "edgediff/kernels_nofpu.h"
 
 #ifdef __cplusplus
 }
