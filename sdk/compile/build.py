@@ -31,6 +31,7 @@ from sdk.compile.lower import GeneratedModel, emit_graph, lower
 from sdk.compile.manifest import DEFAULT_BUILD_ROOT, BuildManifest, build_dir, model_reference
 from sdk.compile.precision import describe
 from sdk.compile.staging import staged_build
+from sdk.compile import tiling as tiles
 from sdk.errors import UserError
 from sdk.models import load_model
 from sdk.models.spec import ModelSpec
@@ -49,11 +50,13 @@ def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
 
 def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
           precision: PrecisionPolicy | None = None, reference_kernels: bool = False,
-          budget: Budget | None = None, progress=lambda text: None) -> BuildManifest:
+          budget: Budget | None = None, progress=lambda text: None, tile: str | int = "auto") -> BuildManifest:
     """reference_kernels: use only the portable kernels (the baseline benchmarks compare to).
     budget: `--precision auto`: choose each layer's precision to fit it
     (sdk/compile/auto_precision.py); the choice is recorded in the manifest and written to
-    build/<target>/precision.toml."""
+    build/<target>/precision.toml. tile: "auto" (tile a fully convolutional stage when the
+    untiled image does not fit the board's RAM), "off", or output rows per band
+    (sdk/compile/tiling.py)."""
     target = load_target(target_name)
     precision = precision or PrecisionPolicy()
     spec = load_model(model_ref)  # a bad --model is refused before the build directory is touched
@@ -71,7 +74,7 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
             precision = choice.policy
             shutil.rmtree(out / "trial", ignore_errors=True)
             save_config(choice, out / "precision.toml")
-        manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels)
+        manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels, tile)
         if choice is not None:
             manifest.auto_precision = choice.to_dict()
         manifest.save(out / "build.json")
@@ -90,7 +93,7 @@ def _trial_sizes(graph: Graph, plan: MemoryPlan, target: Target, out: Path, spec
 
 
 def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target: Target,
-                precision: PrecisionPolicy, reference_kernels: bool) -> BuildManifest:
+                precision: PrecisionPolicy, reference_kernels: bool, tile: str | int = "auto") -> BuildManifest:
     """Build into out/, which becomes final/: every path the manifest records is under final."""
     # the plan chooses each layer's kernel (and places its scratch): for the target's ISA
     # features, or none for the reference baseline
@@ -106,12 +109,23 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
     if unmatched:
         raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; the layer "
                         f"names are the ones `sdk bench` prints")
+    untiled = plan
+    if isinstance(tile, int):
+        plan = tiles.tiled(graph, plan, tile)
     try:
-        generated, image = build_graph(graph, plan, target, out, spec.sampler)
+        try:
+            generated, image = build_graph(graph, plan, target, out, spec.sampler)
+        except DoesNotFit as error:
+            smaller = tiles.fitting(graph, plan, error) if tile == tiles.AUTO else None
+            if smaller is None:
+                raise
+            plan = smaller  # the untiled image does not fit: run its convolutional stage in bands
+            generated, image = build_graph(graph, plan, target, out, spec.sampler)
     except DoesNotFit as error:
         captured = capture(spec.module, spec.example_inputs)
         schedule = (captured.inputs[1], spec.sampler.times) if spec.sampler is not None else (None, None)
         tips = advice(error, spec, captured, schedule, graph, plan, precision, model_ref)
+        tips += tiles.advice(graph, untiled, error, tile)
         raise UserError(error.table() + "".join(f"\n  try: {tip}" for tip in tips)) from None
     kernels = kernel_sources(generated.emitted.kernel_functions)
     policy = {"default": precision.default, "layers": precision.layers}
@@ -136,6 +150,7 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
         stack_bytes=image.stack_bytes,
         arena_baseline_bytes=generated.plan.baseline_arena_bytes,
         arena_baseline_lower_bound_bytes=generated.plan.baseline_lower_bound_bytes,
+        tiling=tiles.describe(generated.plan, untiled),
     )
 
 

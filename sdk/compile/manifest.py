@@ -67,6 +67,9 @@ class BuildManifest:
     # `--precision auto`: the budget, the sizes and the predicted and measured quality of the
     # assignment chosen (sdk/compile/auto_precision.py AutoChoice.to_dict); None: not auto
     auto_precision: dict | None = None
+    # tiled execution of a fully convolutional stage (sdk/compile/tiling.py describe: bands,
+    # band_rows, halo, nodes, arena_untiled_bytes, arena_bytes); None: untiled
+    tiling: dict | None = None
 
     @property
     def directory(self) -> Path:
