@@ -15,7 +15,7 @@ from __future__ import annotations
 from codegen.ir import Graph, Node
 from codegen.kernels.symbol import kernel_symbol
 from codegen.ops import OPS
-from codegen.tile import Call, Shift, TilePlan
+from codegen.tile import Call, Shift, TilePlan, broadcast_rows
 
 
 class StageEmitter:
@@ -80,9 +80,9 @@ class StageEmitter:
         fields = {"out_shape": shape}
         operands = []
         for key, x in zip(("a_strides", "b_strides"), node.inputs):
-            strides = list(node.attrs[key])  # a constant keeps its own (broadcast) strides
+            strides = list(node.attrs[key])  # a one-row operand keeps its own (broadcast) strides
             row0 = 0
-            if not self.graph.is_constant(x):  # a buffer of `rows` rows per channel plane
+            if not broadcast_rows(self.graph, x):  # a buffer of `rows` rows per channel plane
                 row0, rows = self.origin(x, event.bases)
                 strides = [0 if s == 0 else d for s, d in zip(strides, [c * rows * w, rows * w, w, 1])]
             fields[key] = strides

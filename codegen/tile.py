@@ -95,9 +95,16 @@ def tileable(graph: Graph, node: Node, kernel: str) -> bool:
         return kernel in WINDOW_KERNELS and _nchw(graph, node.inputs[0])
     if node.op in ROW_OPS:
         shape = graph.tensors[out].shape
-        return all(graph.is_constant(x) or (_nchw(graph, x) and graph.tensors[x].shape == shape)
+        return all(broadcast_rows(graph, x) or (_nchw(graph, x) and graph.tensors[x].shape == shape)
                    for x in node.inputs)
     return False
+
+
+def broadcast_rows(graph: Graph, name: str) -> bool:
+    """An elementwise operand every row reads whole: a constant, or a tensor of one row (a
+    UNet's time embedding, [1, C, 1, 1]), kept with its own broadcast strides."""
+    shape = graph.tensors[name].shape
+    return graph.is_constant(name) or (len(shape) == 4 and shape[2] == 1)
 
 
 def find_stage(graph: Graph, kernels: dict[str, str]) -> list[Node]:
@@ -145,6 +152,12 @@ def _reads(node: Node, tensor: str) -> bool:
     return node.inputs[0] == tensor if node.op == "conv2d" else tensor in node.inputs
 
 
+def _one_row_made_inside(graph: Graph, stage: list[Node]) -> bool:
+    made = {n.outputs[0] for n in stage}
+    return any(x in made and graph.tensors[x].shape[2] == 1 and n.op in ROW_OPS
+               for n in stage for x in n.inputs)
+
+
 def _readers(stage: list[Node], tensor: str) -> list[tuple[Node, str]]:
     return [(n, tensor) for n in stage if _reads(n, tensor)]
 
@@ -154,6 +167,8 @@ def schedule(graph: Graph, stage: list[Node], band_rows: int) -> TilePlan:
     if not stage:
         raise TilingError("no fully convolutional stage to tile (convolutions with a row-window "
                           "kernel and elementwise add/sub/mul on NCHW FP32 tensors of batch 1)")
+    if _one_row_made_inside(graph, stage):
+        raise TilingError("an elementwise operand of one row is made inside the stage")
     if band_rows < 1:
         raise TilingError(f"rows={band_rows}: a band is at least 1 row")
     band = band_tensors(graph, stage)
