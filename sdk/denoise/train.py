@@ -65,6 +65,9 @@ def save_denoiser(path: Path, config: DenoiserConfig, model: DnCNN, **extra) -> 
 
 def load_denoiser(path: Path) -> tuple[DenoiserConfig, DnCNN]:
     """(its config, the model in eval mode), verified against the checkpoint's digests."""
+    if not Path(path).is_file():
+        raise UserError(f"denoiser checkpoint {path} does not exist: train one with "
+                        "`python examples/photo_denoiser/train.py`")
     ckpt = read_checkpoint(Path(path))
     if ckpt.get("kind") != KIND:
         raise UserError(f"{path} is a {ckpt.get('kind')!r} checkpoint, not a denoiser")
