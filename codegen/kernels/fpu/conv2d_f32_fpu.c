@@ -13,7 +13,10 @@
  * of a row is a variant that takes the padding column as the constant 0 (a right border
  * only ever hides the tile's last input column). Fewer than 4 channels left: tiles of 1
  * channel x 4 pixels; fewer than 4 pixels left at the end of a row: one pixel at a time,
- * with bounds tests. */
+ * with bounds tests. A row window (conv2d_params_t rows > 0, tiled execution) runs the same
+ * tiles on output rows [row0, row0 + rows) only, reading and writing band buffers whose first
+ * rows and plane heights it gives: the padding rows are still the image's, so each output
+ * is the same sum as in the whole call. */
 #include <math.h>
 #include <stddef.h>
 

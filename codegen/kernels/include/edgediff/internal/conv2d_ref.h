@@ -7,7 +7,9 @@
  * window is first clipped to the input (so the inner loops carry no bounds checks); the
  * parameters are read into locals once, so the compiler need not reload them after every
  * store to out. Elements widen to float (exact for halves), products and sums are FP32 and
- * each output is rounded once to the element type.
+ * each output is rounded once to the element type. A row window (conv2d_params_t rows > 0:
+ * tiled execution) computes only output rows [row0, row0 + rows), clipped to the image's
+ * height, so each output is summed as in the whole call.
  *
  * Typed element pointers rather than kernel_util.h's generic loops over untyped tensors:
  * arm-none-eabi-gcc 12 compiles the generic form of this loop 36% slower (measured: UNet
