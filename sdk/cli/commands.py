@@ -20,6 +20,7 @@ from sdk.compile.build import build
 from sdk.compile.firmware import BuildFailed
 from sdk.compile.manifest import DEFAULT_BUILD_ROOT, build_dir, load_manifest
 from sdk.compile.precision import load_policy
+from sdk.compile.tiling import parse_tile
 from sdk.compile.toolchain import ToolMissing
 from sdk.errors import UserError
 from sdk.report.outputs import fresh_outputs
@@ -127,6 +128,7 @@ def cmd_build(args) -> int:
     target = load_target(args.target)  # unknown target: fail before the slow capture
     budget = _budget(args)
     policy = load_policy(None if budget else args.precision, args.precision_config)
+    tile = parse_tile(args.tile)
     note = target.fp16_note("fp16" if budget else policy.default)
     if note:
         console.print(f"[yellow]note:[/yellow] {note}")
@@ -134,7 +136,8 @@ def cmd_build(args) -> int:
     with console.status(f"building {args.model} for {args.target}") as status:
         m = build(args.model, args.target, args.build_dir, policy, budget=budget,
                   progress=lambda text: status.update(f"building {args.model} for {args.target}: {text}"),
-                  signing_key=key, security_counter=args.security_counter, soft_float=args.soft_float)
+                  signing_key=key, security_counter=args.security_counter, soft_float=args.soft_float,
+                  tile=tile)
     if m.auto_precision:
         _print_auto_precision(m)
     console.print(_kv_table(f"sdk build: {m.model_name} → {args.target} ({m.precision})", [
@@ -145,6 +148,7 @@ def cmd_build(args) -> int:
         ("arena lower bound bytes", f"{m.arena_lower_bound_bytes:,}"),
         ("  without in-place norms and concat slices: arena (lower bound)",
          f"{m.arena_baseline_bytes:,} ({m.arena_baseline_lower_bound_bytes:,})"),
+        *_tiling_rows(m),
         ("flash bytes (text+rodata+data)", f"{m.flash_bytes:,}"),
         *RamReport.of_build(m).rows(),
         ("image", m.elf),
@@ -188,6 +192,16 @@ def cmd_keys(args) -> int:
                   "says how to keep it and docs/HARDWARE.md how a board gets the bootloader trusting it",
                   highlight=False)
     return 0
+
+
+def _tiling_rows(m) -> list[tuple[str, str]]:
+    """A tiled build's bands, halo and arena before and after (sdk/compile/tiling.py)."""
+    t = m.tiling
+    if not t:
+        return []
+    return [("tiled stage", f"{len(t['nodes'])} layers ({t['nodes'][0]} … {t['nodes'][-1]}): {t['bands']} bands "
+                            f"of {t['band_rows']} rows, halo {t['halo']} rows (carried, not recomputed)"),
+            ("  arena untiled → tiled", f"{t['arena_untiled_bytes']:,} → {t['arena_bytes']:,}")]
 
 
 def _budget(args):
@@ -664,6 +678,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--security-counter", type=int, default=0,
                    help="rollback protection: the image's counter (0 to 2^32-1, default 0); a board's bootloader "
                         "refuses an image below the highest counter it has booted")
+    p.add_argument("--tile", default="auto",
+                   help="run the fully convolutional stage in horizontal bands: rows=N output rows per "
+                        "band, auto (default: only when the untiled image does not fit the board's RAM) "
+                        "or off")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("keys", help="make an Ed25519 key pair that signs images")

@@ -76,6 +76,9 @@ class BuildManifest:
     signing_key: str = ""
     development_key: bool = False
     security_counter: int = 0
+    # tiled execution of a fully convolutional stage (sdk/compile/tiling.py describe: bands,
+    # band_rows, halo, nodes, arena_untiled_bytes, arena_bytes); None: untiled
+    tiling: dict | None = None
 
     @property
     def directory(self) -> Path:
