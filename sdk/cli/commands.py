@@ -279,8 +279,13 @@ def _sampler_rows(check: dict | None) -> list[tuple[str, str]]:
     where = check.get("where", "on-board sampler")
     rows = [(f"{where} ({check['kind']}, {check['steps']} steps, {check['samples']} images)",
              f"max |{'app loop - torch' if 'where' in check else 'board - host'}| {check['max_abs_error']:.2e} "
-             f"(limit ≥ {check['tolerance_min']:.1e})"),
+             + ("(int8: quantisation error, not a limit)" if "int8_mismatched_elements" in check
+                else f"(limit ≥ {check['tolerance_min']:.1e})")),
             (f"{check['counter_unit']} per image", f"{check['instructions_per_image']:,}")]
+    if "int8_mismatched_elements" in check:
+        differ = check["int8_mismatched_elements"]
+        rows.insert(1, ("board samples vs numpy int8 sampler",
+                        "equal, every element of every sample" if not differ else f"[red]{differ:,} elements differ"))
     if check.get("first_nonfinite"):
         rows.append((f"non-finite values ({where})", f"[red]{_nonfinite(check['first_nonfinite'])}"))
     if "fd_runtime" in check:

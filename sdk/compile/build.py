@@ -35,6 +35,7 @@ from sdk.errors import UserError
 from sdk.models import load_model
 from sdk.models.spec import ModelSpec
 from sdk.target import Target, load_target
+from sdk.verify.int8_sampler import TWINNED_KINDS
 
 
 def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
@@ -57,9 +58,9 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
     target = load_target(target_name)
     precision = precision or PrecisionPolicy()
     spec = load_model(model_ref)  # a bad --model is refused before the build directory is touched
-    if precision.uses("int8") and spec.sampler is not None:
-        raise UserError(f"{model_ref} is a diffusion build with an on-board sampler: int8 for it is not "
-                        "available yet (its sampler check needs an int8 host sampler); build it in fp32 or "
+    if precision.uses("int8") and spec.sampler is not None and spec.sampler.kind not in TWINNED_KINDS:
+        raise UserError(f"{model_ref} has a {spec.sampler.kind} sampler: int8 with an on-board sampler needs "
+                        f"one the host repeats bit for bit ({', '.join(TWINNED_KINDS)}); build it in fp32 or "
                         "fp16, or --target tflite --precision int8")
     final = build_dir(target_name, root)
     with staged_build(final) as out:
