@@ -28,6 +28,8 @@ import numpy as np
 from codegen.ir import DTYPES, Graph, Node
 from codegen.ops import evaluate
 
+TIME_TABLE_SUFFIX = ".time_table"  # the tables' constant names end so (sdk/compile/int8_summary.py)
+
 
 def time_only(graph: Graph, time_input: str) -> list[Node]:
     """The nodes whose operands are the time input, constants, or other such nodes' results."""
@@ -78,7 +80,7 @@ def tabulate_quantizes(graph: Graph, time_input: str, steps: int) -> list[str]:
     lookups, tables = {}, []
     for node in quantizes:
         out = node.outputs[0]
-        table = graph.add_constant(f"{out}.time_table", values[out].astype(np.int8))
+        table = graph.add_constant(f"{out}{TIME_TABLE_SUFFIX}", values[out].astype(np.int8))
         tables.append(table)
         lookups[node.name] = Node(f"{out}_lookup", "table_row", [table, time_input], [out],
                                   {**node.attrs, "shape": list(graph.tensors[out].shape)}, node.source)

@@ -80,8 +80,8 @@ def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
 def _precision_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--precision", choices=["fp32", "fp16", "int8", "auto"],
                         help="weights and activations (default fp32, or the config file's default); "
-                             "int8: TFLite's int8 arithmetic (MCU targets: models without an on-board "
-                             "sampler for now); auto: each layer FP32 or FP16 to fit --budget")
+                             "int8: TFLite's int8 arithmetic (a layer without an int8 form stays "
+                             "float, with a warning); auto: each layer FP32 or FP16 to fit --budget")
     parser.add_argument("--precision-config", type=Path,
                         help="TOML file: `default` and per-layer overrides under [layers]")
 
@@ -144,9 +144,34 @@ def cmd_build(args) -> int:
         ("  without in-place norms and concat slices: arena (lower bound)",
          f"{m.arena_baseline_bytes:,} ({m.arena_baseline_lower_bound_bytes:,})"),
         ("flash bytes (text+rodata+data)", f"{m.flash_bytes:,}"),
+        *_int8_rows(m),
         *RamReport.of_build(m).rows(),
         ("image", m.elf)]))
+    _warn_float_layers(m)
     return 0
+
+
+def _int8_graph(m):
+    from codegen.ir import Graph
+    from sdk.verify.int8_reference import is_int8_build
+    return Graph.load(m.directory / "gen" / "graph.json") if is_int8_build(m.layers) else None
+
+
+def _int8_rows(m) -> list[tuple[str, str]]:
+    """An int8 build's time tables (flash: the fit check counted them)."""
+    from sdk.compile.int8_summary import time_table_bytes
+    graph = _int8_graph(m)
+    table = time_table_bytes(graph) if graph is not None else 0
+    return [("  of which int8 time tables", f"{table:,}")] if table else []
+
+
+def _warn_float_layers(m) -> None:
+    from sdk.compile.int8_summary import float_layers
+    graph = _int8_graph(m)
+    names = float_layers(graph) if graph is not None else []
+    if names:
+        console.print(f"[yellow]warning:[/yellow] {len(names)} layer(s) have no int8 form and stay float: "
+                      f"{', '.join(names[:8])}{' …' if len(names) > 8 else ''}", highlight=False)
 
 
 def _budget(args):
