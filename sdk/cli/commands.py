@@ -144,7 +144,7 @@ def cmd_build(args) -> int:
         ("  without in-place norms and concat slices: arena (lower bound)",
          f"{m.arena_baseline_bytes:,} ({m.arena_baseline_lower_bound_bytes:,})"),
         ("flash bytes (text+rodata+data)", f"{m.flash_bytes:,}"),
-        *_int8_rows(m),
+        *_time_table_rows(m),
         *RamReport.of_build(m).rows(),
         ("image", m.elf)]))
     _warn_float_layers(m)
@@ -157,7 +157,7 @@ def _int8_graph(m):
     return Graph.load(m.directory / "gen" / "graph.json") if is_int8_build(m.layers) else None
 
 
-def _int8_rows(m) -> list[tuple[str, str]]:
+def _time_table_rows(m) -> list[tuple[str, str]]:
     """An int8 build's time tables (flash: the fit check counted them)."""
     from sdk.compile.int8_summary import time_table_bytes
     graph = _int8_graph(m)
