@@ -115,3 +115,16 @@ def test_the_sampler_update_has_no_fused_multiply_add_on_clang(tmp_path):
                                  capture_output=True, text=True).stdout
         fused[name] = sum(op in listing for op in ("fmadd.s", "fmsub.s", "fnmadd.s", "fnmsub.s"))
     assert fused == {"with": 0, "without": fused["without"]} and fused["without"] > 0
+
+
+@pytest.mark.unit
+def test_a_model_file_declares_its_integer_timesteps(tmp_path):
+    from sdk.errors import UserError
+    from tests.helpers.cli import write_net
+    path = write_net(tmp_path)
+    source = path.read_text()
+    path.write_text(source + "\ntime_steps = 10\n")
+    assert load_model(str(path)).time_steps == 10
+    path.write_text(source + "\ntime_steps = 0\n")
+    with pytest.raises(UserError, match="time_steps` must be a positive int"):
+        load_model(str(path))

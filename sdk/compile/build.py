@@ -101,8 +101,9 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
         raise UserError(
             f"int8 for {spec.name} on {target.name}: these layers compute in float and feed int8 ones, so "
             f"the board could not be checked against the numpy int8 reference bit for bit: "
-            f"{', '.join(islands[:8])}{' …' if len(islands) > 8 else ''} (a time path stays float "
-            "unless a sampler build tabulates it). Build it in fp32 or fp16 for now")
+            f"{', '.join(islands[:8])}{' …' if len(islands) > 8 else ''} (a time path is tabulated only "
+            "when its timestep takes whole values 0..T-1: a model file says so with `time_steps = T`). "
+            "Build it in fp32 or fp16")
     unmatched = precision.unmatched_patterns(graph)
     if unmatched:
         raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; the layer "
