@@ -135,6 +135,9 @@ def cmd_build(args) -> int:
                   progress=lambda text: status.update(f"building {args.model} for {args.target}: {text}"))
     if m.auto_precision:
         _print_auto_precision(m)
+    from sdk.compile.int8_summary import int8_notes
+    for line in int8_notes(m):
+        console.print(line, highlight=False)
     console.print(_kv_table(f"sdk build: {m.model_name} → {args.target} ({m.precision})", [
         ("model hash", m.model_hash), ("build id", m.build_id),
         ("layers", str(len(m.layers))), ("MACs per inference", f"{m.total_macs:,}"),
@@ -144,34 +147,9 @@ def cmd_build(args) -> int:
         ("  without in-place norms and concat slices: arena (lower bound)",
          f"{m.arena_baseline_bytes:,} ({m.arena_baseline_lower_bound_bytes:,})"),
         ("flash bytes (text+rodata+data)", f"{m.flash_bytes:,}"),
-        *_time_table_rows(m),
         *RamReport.of_build(m).rows(),
         ("image", m.elf)]))
-    _warn_float_layers(m)
     return 0
-
-
-def _int8_graph(m):
-    from codegen.ir import Graph
-    from sdk.verify.int8_reference import is_int8_build
-    return Graph.load(m.directory / "gen" / "graph.json") if is_int8_build(m.layers) else None
-
-
-def _time_table_rows(m) -> list[tuple[str, str]]:
-    """An int8 build's time tables (flash: the fit check counted them)."""
-    from sdk.compile.int8_summary import time_table_bytes
-    graph = _int8_graph(m)
-    table = time_table_bytes(graph) if graph is not None else 0
-    return [("  of which int8 time tables", f"{table:,}")] if table else []
-
-
-def _warn_float_layers(m) -> None:
-    from sdk.compile.int8_summary import float_layers
-    graph = _int8_graph(m)
-    names = float_layers(graph) if graph is not None else []
-    if names:
-        console.print(f"[yellow]warning:[/yellow] {len(names)} layer(s) have no int8 form and stay float: "
-                      f"{', '.join(names[:8])}{' …' if len(names) > 8 else ''}", highlight=False)
 
 
 def _budget(args):

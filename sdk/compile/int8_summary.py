@@ -25,3 +25,20 @@ def float_layers(graph: Graph) -> list[str]:
 
 def time_table_bytes(graph: Graph) -> int:
     return sum(v.nbytes for k, v in graph.constants.items() if k.endswith(TIME_TABLE_SUFFIX))
+
+
+def int8_notes(manifest) -> list[str]:
+    """What `sdk build` prints for an int8 build: its time tables' flash, its float layers."""
+    from sdk.verify.int8_reference import is_int8_build
+    if not is_int8_build(manifest.layers):
+        return []
+    graph = Graph.load(manifest.directory / "gen" / "graph.json")
+    notes = []
+    table = time_table_bytes(graph)
+    if table:
+        notes.append(f"int8 time tables: {table:,} B of the flash below (one row per timestep)")
+    names = float_layers(graph)
+    if names:
+        notes.append(f"[yellow]warning:[/yellow] {len(names)} layer(s) have no int8 form and stay float: "
+                     f"{', '.join(names[:8])}{' …' if len(names) > 8 else ''}")
+    return notes
