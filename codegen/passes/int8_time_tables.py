@@ -27,6 +27,7 @@ import numpy as np
 
 from codegen.ir import DTYPES, Graph, Node
 from codegen.ops import evaluate
+from codegen.passes import eliminate_dead_nodes
 
 TIME_TABLE_SUFFIX = ".time_table"  # the tables' constant names end so (sdk/compile/int8_summary.py)
 
@@ -85,15 +86,6 @@ def tabulate_quantizes(graph: Graph, time_input: str, steps: int) -> list[str]:
         lookups[node.name] = Node(f"{out}_lookup", "table_row", [table, time_input], [out],
                                   {**node.attrs, "shape": list(graph.tensors[out].shape)}, node.source)
     graph.nodes = [lookups.get(n.name, n) for n in graph.nodes]
-    _drop_dead(graph)
+    eliminate_dead_nodes.run(graph, None)  # the float time path behind the tables
     return tables
 
-
-def _drop_dead(graph: Graph) -> None:
-    needed, kept = set(graph.outputs), []
-    for node in reversed(graph.nodes):
-        if any(out in needed for out in node.outputs):
-            kept.append(node)
-            needed.update(name for name in node.inputs if name)
-    graph.nodes = kept[::-1]
-    graph.remove_unused()
