@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from codegen.emit_c import HEADER_NOTE, c_float
-from codegen.emit_sampler_tabulated import tabulated_source
+from codegen.emit_sampler_tabulated import NO_CONTRACTION, tabulated_source
 from codegen.ir import Graph
 from codegen.passes.tabulate_time import STEP_INPUT
 
@@ -81,6 +81,7 @@ def emit_sampler(graph: Graph, plan=None) -> EmittedSampler:
 #include "model.h"
 #include "sampler.h"
 
+{NO_CONTRACTION}
 /* Per step: the update's coefficients (sdk/diffusion/sampling.py names them). */
 static const float sampler_coefficients[MODEL_SAMPLER_STEPS][4] = {{
 {rows}

@@ -16,6 +16,16 @@ from __future__ import annotations
 
 from codegen.emit_c import HEADER_NOTE, c_float
 
+# The update is float32 arithmetic that a host twin repeats (an int8 build's samples are
+# checked bit for bit, sdk/verify/int8_sampler.py): no product may be fused with a sum, which
+# clang does by default (fmadd.s on rv32) and GCC in its GNU modes. Both samplers start so.
+NO_CONTRACTION = """#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+"""
+
 FIXED = 7  # s_in, cx, co, clip, A, B, D (ROW_FIELDS in sdk/diffusion/sampling.py)
 
 
@@ -75,6 +85,7 @@ def tabulated_source(plan, x_input: int) -> str:
 #include "model.h"
 #include "sampler.h"
 
+{NO_CONTRACTION}
 /* Per step: s_in, cx, co, clip, A, B, D, then (P_j, Q_j) per previous step. */
 static const float sampler_rows[MODEL_SAMPLER_STEPS][{width}] = {{
 {rows}

@@ -2,10 +2,8 @@
 host, gives the same bytes as the lowered graph in numpy (codegen/int8, bit-exact with TFLite
 Micro). dncnn is int8 from its first quantize to its last dequantize, so equality is exact by
 construction. The unet's group norms (EdgeDiff's integer group norm, codegen/int8/group_norm.py),
-concats, upsampling and reshapes are int8 too, so the only float layers that feed int8 ones
-are its time path (which stays float): float_islands() names them and `sdk build` refuses such
-an int8 build, since a float rounding that differs between C and numpy could move a quantized
-byte there."""
+concats, upsampling and reshapes are int8 too, and its time path is an int8 table per
+timestep (codegen/passes/int8_time_tables.py), so no float layer feeds an int8 one."""
 
 from __future__ import annotations
 
@@ -54,18 +52,17 @@ def test_int8_model_in_c_equals_numpy_byte_for_byte(name, int8_ops, tmp_path, in
 
 
 @pytest.mark.slow
-def test_float_layers_feeding_int8_ones_are_named(int8_models):
-    from codegen.passes.quantize_int8 import float_islands, time_path
+def test_no_float_layer_feeds_an_int8_one(int8_models):
+    """group norm, concat and upsampling are int8 (#15), and the unet's time path, a function
+    of its integer timestep alone, is an int8 table (tests/test_int8_time_tables.py checks the
+    islands are named when the timestep is not known to be integer)."""
+    from codegen.passes.quantize_int8 import float_islands
 
     graph = int8_models("unet").graph
-    islands = float_islands(graph)
-    assert {"sin", "cos", "linear"} <= set(islands)
-    # group norm, concat and upsampling are int8: only the time path is float (#15)
-    time = time_path(graph)
-    assert set(islands) <= time
-    assert not [n.name for n in graph.nodes if n.op in ("group_norm", "concat", "upsample_nearest2d") and
-                n.name not in time and graph.tensors[n.outputs[0]].dtype != "i8"]
-    assert not {n.name for n in graph.nodes if n.op in ("conv2d_s8", "add_s8")} & set(islands)
+    assert float_islands(graph) == []
+    assert not [n.name for n in graph.nodes if n.op in ("group_norm", "concat", "upsample_nearest2d")
+                and graph.tensors[n.outputs[0]].dtype != "i8"]
+    assert [graph.tensors[n.outputs[0]].dtype for n in graph.nodes if n.op == "table_row"] == ["i8"]
     assert float_islands(int8_models("dncnn").graph) == []
 
 

@@ -518,6 +518,19 @@ def test_table_row_copies_the_indexed_row_and_clamps_bad_indices(lib, dtype):
         np.testing.assert_array_equal(out, evaluate("table_row", [table, f32([index])], {"shape": [7]}))
 
 
+def test_table_row_i8_copies_the_indexed_bytes_and_clamps_bad_indices(lib):
+    """The int8 time tables' lookup (codegen/passes/int8_time_tables.py): bytes, like numpy."""
+    table = np.random.default_rng(10).integers(-128, 128, (5, 7)).astype(np.int8)
+    params = TableRowParams(rows=5, row_size=7)
+    function = lib.table_row_i8  # int8 pointers: passed as void pointers
+    for index, row in [(0.0, 0), (3.0, 3), (3.7, 3), (4.0, 4), (-2.0, 0), (9.0, 4)]:
+        out = np.zeros(7, dtype=np.int8)
+        function(ctypes.byref(params), ctypes.c_void_p(table.ctypes.data), ptr(f32([index])),
+                 ctypes.c_void_p(out.ctypes.data))
+        np.testing.assert_array_equal(out, table[row], err_msg=f"index {index}")
+        np.testing.assert_array_equal(out, evaluate("table_row", [table, f32([index])], {"shape": [7]}))
+
+
 # ---------------------------------------------------------------------------- casts
 
 

@@ -4,7 +4,11 @@ signature, run(graph, options) -> graph, and the pipeline is one list (codegen/p
 precision: the FP32/FP16 policy (assign_precision);
 time_input, timesteps: a sampler's fixed schedule, for tabulate_time (None: a plain build,
 the time path stays computed);
-calibration: inputs for the int8 layers' ranges (quantize_int8).
+calibration: inputs for the int8 layers' ranges (quantize_int8);
+time_steps: the time input (graph input 1) of a build without a sampler takes only the
+integer values 0..time_steps-1 (a denoiser's timestep), so an int8 build tabulates its time
+path (codegen/passes/int8_time_tables.py); int8_time_path: the time MLP itself in int8
+(Q-Diffusion) rather than float up to its tables (TFMQ-DM, the default).
 """
 
 from __future__ import annotations
@@ -25,3 +29,5 @@ class CompileOptions:
     calibration: Sequence[Sequence] | None = None
     # (per-input mins, maxs) -> (low, high) of a tensor's range; None: the min/max envelope
     calibration_widen: Callable | None = None
+    time_steps: int | None = None
+    int8_time_path: bool = False

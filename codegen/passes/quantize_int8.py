@@ -25,7 +25,12 @@ What becomes int8 (the rest stays float):
   requantized to them (requantize_s8) before a byte-copy concat;
 - upsample_nearest2d: a byte copy, the output keeps the input's parameters; so does a
   reshape of an int8 tensor (an alias: no kernel runs).
-The time path (the nodes that do not depend on the image input) stays float (TFMQ-DM).
+The time path (the nodes that do not depend on the image input) stays float (TFMQ-DM), or
+with CompileOptions.int8_time_path its layers are lowered like the others (Q-Diffusion).
+When the time input takes only the integer values 0..T-1 (CompileOptions.time_steps, or a
+sampler build's step index), the time-only tensors' ranges are their exact envelopes over
+all T values, and every quantize of a time-only tensor becomes an int8 table of its bytes
+per value (codegen/passes/int8_time_tables.py), so no float layer feeds an int8 one.
 Where an int8 tensor meets a float layer a dequantize (and a cast to FP16 if that layer is
 FP16) is inserted, where a float tensor feeds an int8 layer a quantize; graph inputs and
 outputs stay float32.
@@ -44,8 +49,9 @@ from codegen.int8.params import (INT8_MAX, INT8_MIN, activation_range, add_param
                                  requantize_multiplier)
 from codegen.ir import DTYPES, Graph, Node, Tensor
 from codegen.ops import apply_activation, evaluate
-from codegen.passes import resolve_layout
+from codegen.passes import int8_time_tables, resolve_layout
 from codegen.passes.options import CompileOptions
+from codegen.passes.tabulate_time import STEP_INPUT
 
 CLAMPS = {"none": "NONE", "relu": "RELU"}  # fused activations an int8 output clamp is
 TABLE_OPS = {"silu", "relu", "gelu", "gelu_tanh", "sigmoid", "tanh", "leaky_relu", "elu", "hardswish",
@@ -331,10 +337,18 @@ def run(graph: Graph, options: CompileOptions) -> Graph:
         return graph
     if not options.calibration:
         raise ValueError("int8 layers need calibration inputs (CompileOptions.calibration)")
-    lowering = _Lowering(graph, observe(graph, options.calibration, options.calibration_widen))
-    keep = time_path(graph)
+    ranges = observe(graph, options.calibration, options.calibration_widen)
+    domain = time_domain(graph, options)
+    if domain:
+        ranges.update(int8_time_tables.time_ranges(graph, *domain))
+    lowering = _Lowering(graph, ranges)
+    time = time_path(graph)
     for node in list(graph.nodes):
-        if not (policy.for_node(node.name) == "i8" and node.name not in keep and lowering.lower(node)):
+        # the time MLP in int8: its embedding (computed by float ops) stays float up to the
+        # one quantize before the first linear, which a time table then replaces
+        keep = node.name in time and (not options.int8_time_path or (
+            node.op == "concat" and not any(t in lowering.quant for t in node.inputs)))
+        if not (policy.for_node(node.name) == "i8" and not keep and lowering.lower(node)):
             lowering.keep_float(node)
     for name in graph.outputs:
         if name in lowering.quant:
@@ -355,4 +369,17 @@ def run(graph: Graph, options: CompileOptions) -> Graph:
             node.attrs["out_scale"], node.attrs["out_zero_point"] = p.scale, p.zero_point
     graph.nodes = lowering.nodes
     graph.remove_unused()
+    if domain:
+        int8_time_tables.tabulate_quantizes(graph, *domain)
     return resolve_layout.run(graph, options)
+
+
+def time_domain(graph: Graph, options: CompileOptions) -> tuple[str, int] | None:
+    """(time input, T) when the time input takes only the values 0..T-1: a sampler build's
+    step index (tabulate_time ran), or a float timestep the model declares integer-valued."""
+    if options.time_input is not None and STEP_INPUT in graph.inputs:
+        return STEP_INPUT, len(options.timesteps)
+    if options.time_steps and len(graph.inputs) > 1 and graph.tensors[graph.inputs[1]].dtype == "f32" \
+            and graph.tensors[graph.inputs[1]].numel == 1:
+        return graph.inputs[1], int(options.time_steps)
+    return None

@@ -81,8 +81,8 @@ def _kv_table(title: str, rows: list[tuple[str, str]]) -> Table:
 def _precision_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--precision", choices=["fp32", "fp16", "int8", "auto"],
                         help="weights and activations (default fp32, or the config file's default); "
-                             "int8: TFLite's int8 arithmetic (MCU targets: models without an on-board "
-                             "sampler for now); auto: each layer FP32 or FP16 to fit --budget")
+                             "int8: TFLite's int8 arithmetic (a layer without an int8 form stays "
+                             "float, with a warning); auto: each layer FP32 or FP16 to fit --budget")
     parser.add_argument("--precision-config", type=Path,
                         help="TOML file: `default` and per-layer overrides under [layers]")
 
@@ -140,6 +140,9 @@ def cmd_build(args) -> int:
                   tile=tile)
     if m.auto_precision:
         _print_auto_precision(m)
+    from sdk.compile.int8_summary import int8_notes
+    for line in int8_notes(m):
+        console.print(line, highlight=False)
     console.print(_kv_table(f"sdk build: {m.model_name} → {args.target} ({m.precision})", [
         ("model hash", m.model_hash), ("build id", m.build_id),
         ("layers", str(len(m.layers))), ("MACs per inference", f"{m.total_macs:,}"),
@@ -338,8 +341,13 @@ def _sampler_rows(check: dict | None) -> list[tuple[str, str]]:
     where = check.get("where", "on-board sampler")
     rows = [(f"{where} ({check['kind']}, {check['steps']} steps, {check['samples']} images)",
              f"max |{'app loop - torch' if 'where' in check else 'board - host'}| {check['max_abs_error']:.2e} "
-             f"(limit ≥ {check['tolerance_min']:.1e})"),
+             + ("(int8: quantisation error, not a limit)" if "int8_mismatched_elements" in check
+                else f"(limit ≥ {check['tolerance_min']:.1e})")),
             (f"{check['counter_unit']} per image", f"{check['instructions_per_image']:,}")]
+    if "int8_mismatched_elements" in check:
+        differ = check["int8_mismatched_elements"]
+        rows.insert(1, ("board samples vs numpy int8 sampler",
+                        "equal, every element of every sample" if not differ else f"[red]{differ:,} elements differ"))
     if check.get("first_nonfinite"):
         rows.append((f"non-finite values ({where})", f"[red]{_nonfinite(check['first_nonfinite'])}"))
     if "fd_runtime" in check:

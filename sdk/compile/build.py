@@ -40,6 +40,7 @@ from sdk.models.spec import ModelSpec
 from sdk.runner.image import make_image, save_image
 from sdk.sign.keys import SigningKey, development_key
 from sdk.target import Target, load_target
+from sdk.verify.int8_sampler import TWINNED_KINDS
 
 IMAGE_FILE = "firmware.img"
 
@@ -72,9 +73,9 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
     precision = precision or PrecisionPolicy()
     check_policy(target, precision, soft_float, auto=budget is not None)
     spec = load_model(model_ref)  # a bad --model is refused before the build directory is touched
-    if precision.uses("int8") and spec.sampler is not None:
-        raise UserError(f"{model_ref} is a diffusion build with an on-board sampler: int8 for it is not "
-                        "available yet (its sampler check needs an int8 host sampler); build it in fp32 or "
+    if precision.uses("int8") and spec.sampler is not None and spec.sampler.kind not in TWINNED_KINDS:
+        raise UserError(f"{model_ref} has a {spec.sampler.kind} sampler: int8 with an on-board sampler needs "
+                        f"one the host repeats bit for bit ({', '.join(TWINNED_KINDS)}); build it in fp32 or "
                         "fp16, or --target tflite --precision int8")
     final = build_dir(target_name, root)
     with staged_build(final) as out:
@@ -129,8 +130,9 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
         raise UserError(
             f"int8 for {spec.name} on {target.name}: these layers compute in float and feed int8 ones, so "
             f"the board could not be checked against the numpy int8 reference bit for bit: "
-            f"{', '.join(islands[:8])}{' …' if len(islands) > 8 else ''} (a time path stays float "
-            "unless a sampler build tabulates it). Build it in fp32 or fp16 for now")
+            f"{', '.join(islands[:8])}{' …' if len(islands) > 8 else ''} (a time path is tabulated only "
+            "when its timestep takes whole values 0..T-1: a model file says so with `time_steps = T`). "
+            "Build it in fp32 or fp16")
     if precision.uses("int8"):
         check_int8_graph(target, graph, soft_float)
     unmatched = precision.unmatched_patterns(graph)

@@ -84,4 +84,8 @@ def _load_file(path: Path) -> ModelSpec:
 
         return scheduler_spec(name, model, example, module.scheduler, module.num_inference_steps)
     sampler = getattr(module, "sample_inputs", None) or gaussian_sampler(example)
-    return ModelSpec(name, model, example, sampler)
+    time_steps = getattr(module, "time_steps", None)  # the timestep input takes 0..time_steps-1
+    if time_steps is not None and (not isinstance(time_steps, int) or time_steps < 1):
+        raise UserError(f"{path}: `time_steps` must be a positive int (the timestep input's values "
+                        f"are 0..time_steps-1), not {time_steps!r}")
+    return ModelSpec(name, model, example, sampler, time_steps=time_steps)

@@ -23,6 +23,10 @@ class ModelSpec:
     example_inputs: tuple[torch.Tensor, ...]
     sample_inputs: InputSampler
     sampler: Any = None
+    # a denoiser whose second input, the timestep, only takes the integer values
+    # 0..time_steps-1 (the zoo unet: 1000): an int8 build tabulates its time path then
+    # (codegen/passes/int8_time_tables.py)
+    time_steps: int | None = None
 
     def reference(self, inputs: tuple[torch.Tensor, ...]) -> torch.Tensor:
         """The golden output: the PyTorch module in FP32 on the host."""

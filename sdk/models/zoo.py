@@ -54,7 +54,7 @@ def unet() -> ModelSpec:
         x, t = _noisy_digits(n, seed)
         return [(x[i:i + 1], t[i:i + 1]) for i in range(n)]
 
-    return ModelSpec("unet", model, sample_inputs(1, 0)[0], sample_inputs)
+    return ModelSpec("unet", model, sample_inputs(1, 0)[0], sample_inputs, time_steps=DIFFUSION_STEPS)
 
 
 def unet_binary(mode: str) -> Callable[[], ModelSpec]:

@@ -2,13 +2,19 @@
 generator, and each sample is compared with the host sampler's from the same noise
 (sdk/verify/host_sample.py), within a tolerance derived from the per-call one
 (sdk/verify/tolerance.py sample_tolerance) plus, for builds that take FP16 signs, the
-sign-flip envelope of whole samples (sdk/verify/flip_envelope.py)."""
+sign-flip envelope of whole samples (sdk/verify/flip_envelope.py). An int8 build's samples
+must instead equal, bit for bit, the host twin made from the build's graph in numpy
+(sdk/verify/int8_sampler.py); their distance from torch's is reported, not a limit."""
 
 from __future__ import annotations
 
+import math
 import statistics
 
+import numpy as np
 import torch
+
+from codegen.ir import Graph
 
 from sdk.compile.manifest import BuildManifest
 from sdk.models import ModelSpec
@@ -18,6 +24,8 @@ from sdk.runner.client import DeviceClient
 from sdk.target import counter_unit
 from sdk.verify.flip_envelope import envelope, takes_half_signs
 from sdk.verify.host_sample import host_sample
+from sdk.verify.int8_reference import is_int8_build
+from sdk.verify.int8_sampler import int8_host_sample
 from sdk.verify.metrics import compare, first_nonfinite, nan_max
 from sdk.verify.tolerance import output_tolerance, sample_tolerance
 
@@ -38,6 +46,8 @@ def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient
     and without NaN/±inf the host sample lacks; made INPUT_CHUNK at a time."""
     plan = spec.sampler
     shape = tuple(manifest.inputs[0]["shape"])
+    if is_int8_build(manifest.layers):
+        return _check_int8(manifest, spec, client, samples, seed, shape)
     rows, flips = [], 0.0
     for start in range(0, samples, INPUT_CHUNK):
         boards = board_samples(client, plan.steps, min(INPUT_CHUNK, samples - start), seed + start)
@@ -57,3 +67,29 @@ def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient
             "nonfinite_elements": sum(r["nonfinite_elements"] for r in rows),
             "first_nonfinite": first_nonfinite(rows, "sample"),
             "tolerance_min": min(r["tolerance"] for r in rows), "per_sample": rows}
+
+
+def _check_int8(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient, samples: int, seed: int,
+                shape: tuple[int, ...]) -> dict:
+    """Each board sample against its int8 host twin, element for element (any difference
+    fails); max_abs_error is the distance from torch's sample (information)."""
+    plan = spec.sampler
+    graph = Graph.load(manifest.directory / "gen" / "graph.json")
+    rows = []
+    for start in range(0, samples, INPUT_CHUNK):
+        for board in board_samples(client, plan.steps, min(INPUT_CHUNK, samples - start), seed + start):
+            twin = int8_host_sample(graph, plan, board.seed, shape).sample.astype(np.float32)
+            made = board.sample.astype(np.float32).reshape(twin.shape)
+            differ = int(np.count_nonzero(made.view(np.uint32) != twin.view(np.uint32)))
+            torch_sample = host_sample(spec.module, plan, board.seed, shape).sample
+            rows.append({"seed": board.seed, **compare(board.sample, torch_sample), "tolerance": math.inf,
+                         "int8_mismatched_elements": differ, "instructions": board.instructions})
+    return {"kind": plan.kind, "prediction": plan.prediction, "steps": plan.steps,
+            "samples": samples, "max_abs_error": nan_max(r["max_abs_error"] for r in rows),
+            "instructions_per_image": int(statistics.median(r["instructions"] for r in rows)),
+            "counter_unit": counter_unit(manifest.target),
+            "int8_mismatched_elements": sum(r["int8_mismatched_elements"] for r in rows),
+            "passed": all(not r["int8_mismatched_elements"] for r in rows),
+            "nonfinite_elements": sum(r["nonfinite_elements"] for r in rows),
+            "first_nonfinite": first_nonfinite(rows, "sample"),
+            "tolerance_min": math.inf, "per_sample": rows}

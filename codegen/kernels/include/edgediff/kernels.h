@@ -569,6 +569,9 @@ void edgediff_group_norm_s8(const group_norm_s8_params_t *p, const int8_t *in,
 void edgediff_concat_i8(const concat_params_t *p, const int8_t *const *inputs, int8_t *out);
 void edgediff_upsample_nearest2d_i8(const upsample_nearest2d_params_t *p, const int8_t *in,
                                     int8_t *out);
+/* int8 table lookup (an int8 build's time path, quantized per timestep at build time). */
+void edgediff_table_row_i8(const table_row_params_t *p, const int8_t *table, const float *index,
+                           int8_t *out);
 
 /* ISA overrides (declarations only; their sources build only for targets with the feature). */
 #include "edgediff/kernels_mve.h"
