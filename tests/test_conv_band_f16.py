@@ -1,12 +1,14 @@
-"""conv2d_band_f16_fpu (#14: FP16 storage at FP32 speed on the scalar FPU cores): the FP16
-3x3 convolution that widens every weight and each input row once per layer into its
-scratch, then runs the FP32 register tiles. It is an arena_optional override: the memory
-planner takes it only where its scratch does not grow the arena (host checks on the zoo
-models), and the case image below asks for it everywhere ("every") to check its numbers
-on one board per ISA (rv32, cortex-m4) against float64 numpy with the derived bound of
-tests/helpers/kernel_check.py: tiles on both borders, one-channel blocks, pixels past the
-last full tile, odd widths (unaligned rows for the Arm pair loads), a one-row image
-(padding rows above and below), two images in a batch, each activation."""
+"""The FP16 convolutions of #14 that widen into scratch once per layer what the lean
+kernels widen in every load, on the scalar FPU cores: conv2d_band_f16_fpu (3x3: every
+weight and each input row, then the FP32 register tiles) and conv2d_1x1_band_f16_fpu
+(pointwise: the weights of a block of 4 output channels). Both are arena_optional
+overrides: the memory planner takes them only where their scratch does not grow the arena
+(host checks on the zoo UNet), and the case image below asks for them everywhere ("every")
+to check their numbers on one board per ISA (rv32, cortex-m4) against float64 numpy with
+the derived bound of tests/helpers/kernel_check.py: tiles on both borders, one-channel
+blocks, pixels past the last full tile, odd widths (unaligned rows for the Arm pair loads),
+a one-row image (padding rows above and below), a last pointwise block that overlaps the
+one before, two images in a batch, each activation."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from tests.helpers.tools import require_target
 from tests.kernel_cases import CaseBuilder
 
 BAND = "conv2d_band_f16_fpu"
+PW_BAND = "conv2d_1x1_band_f16_fpu"
 
 
 def _params(**kw) -> dict:
@@ -46,6 +49,11 @@ def test_the_catalog_offers_it_only_to_the_planner():
             == "conv2d_f16_fpu"
     assert choose_override("conv2d_f32", _params(), ["fpu"], optional=True).function \
         == "conv2d_f32_fpu"
+    pointwise = _params(kernel_h=1, kernel_w=1, pad_h=0, pad_w=0)
+    assert choose_function("conv2d_f16", pointwise, ["fpu"]) == "conv2d_1x1_f16_fpu"
+    assert choose_override("conv2d_f16", pointwise, ["fpu"], optional=True).function == PW_BAND
+    assert choose_override("conv2d_f16", {**pointwise, "c_out": 3}, ["fpu"],
+                           optional=True).function == "conv2d_1x1_f16_fpu"
 
 
 @pytest.mark.unit
@@ -56,29 +64,32 @@ def test_the_planner_takes_it_where_the_arena_does_not_grow():
     spec = load_model("unet")
     features = load_target("rv32").isa_features
     graph, plan = lower(spec, PrecisionPolicy("fp16"), features)
-    band = [layer for layer, f in plan.kernels.items() if f == BAND]
-    assert len(band) >= 2, plan.kernels
+    band = [layer for layer, f in plan.kernels.items() if f in (BAND, PW_BAND)]
+    assert {BAND, PW_BAND} <= set(plan.kernels.values()), plan.kernels
     lean = plan_memory(graph, features, optional_kernels="none")
-    assert BAND not in lean.kernels.values()
+    assert not {BAND, PW_BAND} & set(lean.kernels.values())
     assert plan.arena_bytes <= lean.arena_bytes <= 43_000
     for layer in band:
-        assert plan.scratch[layer][1] > lean.scratch[layer][1]
+        assert plan.scratch[layer][1] > lean.scratch.get(layer, (0, 0))[1]
 
 
 def band_case_graph(seed: int = 0):
     b = CaseBuilder(seed)
 
-    def conv(name, c_in, c_out, h, w, act="none", bias=True, n=1):
+    def conv(name, c_in, c_out, h, w, act="none", bias=True, n=1, k=3):
         x = b.input(f"{name}_x", (n, c_in, h, w))
-        wt = b.weight(f"{name}_w", (c_out, c_in, 3, 3), 1 / np.sqrt(c_in * 9))
+        wt = b.weight(f"{name}_w", (c_out, c_in, k, k), 1 / np.sqrt(c_in * k * k))
         bs = b.weight(f"{name}_b", (c_out,), 0.1) if bias else ""
-        b.op(name, "conv2d", [x, wt, bs], (n, c_out, h, w), stride=[1, 1], padding=[1, 1],
-             dilation=[1, 1], groups=1, act=act)
+        b.op(name, "conv2d", [x, wt, bs], (n, c_out, h, w), stride=[1, 1],
+             padding=[k // 2, k // 2], dilation=[1, 1], groups=1, act=act)
 
     conv("band16", 16, 16, 8, 12, act="silu")  # the 4 x 4 tiles, both borders, 3 blocks
     conv("band_tail", 5, 6, 5, 9, act="relu", bias=False)  # 1-channel blocks, 1 pixel past, odd w
     conv("band_row", 4, 4, 1, 6)  # padding rows above and below, 2 pixels past the tile
     conv("band_batch", 4, 5, 3, 4, act="silu", n=2)  # one tile on both borders, batch of 2
+    conv("pw_band", 16, 8, 4, 8, k=1)  # pointwise: 2 blocks, aligned rows (Arm pair loads)
+    conv("pw_band_tail", 5, 6, 3, 5, k=1, act="silu", bias=False)  # 15 pixels, overlapping block
+    conv("pw_band_batch", 3, 4, 2, 2, k=1, act="relu", n=2)
     return b.graph, b.input_values
 
 
@@ -94,6 +105,7 @@ def results(request, tmp_path_factory):
 @pytest.mark.slow
 def test_band_cases_match_exact_arithmetic_on_the_board(results):
     graph, _, _, functions, _ = results
-    assert {functions[n.name] for n in graph.nodes} == {BAND}, functions
+    want = {n.name: PW_BAND if n.name.startswith("pw_") else BAND for n in graph.nodes}
+    assert {n.name: functions[n.name] for n in graph.nodes} == want, functions
     failures = case_failures(results)
     assert not failures, "\n".join(failures)

@@ -1,6 +1,6 @@
 /* FP16-storage pointwise (1x1, stride 1, pad 0) convolution with widened weights, for cores
  * with a scalar FPU: the weights of each block of 4 output channels are widened once per
- * layer into the scratch (4 rows of c_in floats), and the 4 x 4 register tiles of
+ * layer into the scratch ([ci][4] floats), and the 4 x 4 register tiles of
  * conv2d_1x1_f32_fpu read them as floats and the input halves in place, each widened in
  * its load (on Arm two halves per 32-bit load where the rows are 4-byte aligned). In
  * conv2d_1x1_f16_fpu, which needs no scratch, every tile widens each weight again (a
@@ -14,7 +14,7 @@
 #include "edgediff/kernels.h"
 #include "edgediff/kernels_fpu.h"
 
-static void edgediff_pb16_put(edgediff_f16_t *out, float v, int32_t act) {
+static inline void edgediff_pb16_put(edgediff_f16_t *out, float v, int32_t act) {
     *out = (edgediff_f16_t)(act == EDGEDIFF_ACT_RELU ? edgediff_relu(v) : edgediff_apply_act(v, act));
 }
 
@@ -39,24 +39,34 @@ static void edgediff_pb16_put(edgediff_f16_t *out, float v, int32_t act) {
     const float x0 = (float)(x)[0], x1 = (float)(x)[1], x2 = (float)(x)[2], x3 = (float)(x)[3]
 #endif
 
-/* 4 output channels (widened weights w: 4 rows of c_in) x 4 pixels at x (input rows hw
- * apart) to out (channel step hw); A: pair loads. */
+/* One input channel of the tile: input row x, the 4 weights at wp. */
+#define EDGEDIFF_PB16_STEP(x, wp)                                                        \
+    do {                                                                                 \
+        EDGEDIFF_PB16_X(x);                                                              \
+        const float v0 = (wp)[0], v1 = (wp)[1], v2 = (wp)[2], v3 = (wp)[3];              \
+        EDGEDIFF_PB16_Q(0, v0);                                                          \
+        EDGEDIFF_PB16_Q(1, v1);                                                          \
+        EDGEDIFF_PB16_Q(2, v2);                                                          \
+        EDGEDIFF_PB16_Q(3, v3);                                                          \
+    } while (0)
+
+/* 4 output channels (widened weights wp: [ci][4]) x 4 pixels at x (input rows hw apart)
+ * to out (channel step hw); two input channels per iteration; A: pair loads. */
 static inline __attribute__((always_inline)) void edgediff_pb16_tile_body(
-    const edgediff_f16_t *x, const float *w, const float *b, edgediff_f16_t *out, int32_t c_in,
-    int32_t hw, int32_t act, const int A) {
-    const float *w0 = w, *w1 = w + c_in, *w2 = w + 2 * c_in, *w3 = w + 3 * c_in;
+    const edgediff_f16_t *x, const float *wp, const float *b, edgediff_f16_t *out,
+    int32_t c_in, int32_t hw, int32_t act, const int A) {
     float a00 = b[0], a01 = b[0], a02 = b[0], a03 = b[0];
     float a10 = b[1], a11 = b[1], a12 = b[1], a13 = b[1];
     float a20 = b[2], a21 = b[2], a22 = b[2], a23 = b[2];
     float a30 = b[3], a31 = b[3], a32 = b[3], a33 = b[3];
     (void)A;
-    _Pragma("GCC unroll 2") for (int32_t ci = 0; ci < c_in; ++ci, x += hw) {
-        EDGEDIFF_PB16_X(x);
-        const float v0 = w0[ci], v1 = w1[ci], v2 = w2[ci], v3 = w3[ci];
-        EDGEDIFF_PB16_Q(0, v0);
-        EDGEDIFF_PB16_Q(1, v1);
-        EDGEDIFF_PB16_Q(2, v2);
-        EDGEDIFF_PB16_Q(3, v3);
+    const float *end = wp + (c_in & ~1) * 4;
+    for (; wp != end; wp += 8, x += 2 * hw) {
+        EDGEDIFF_PB16_STEP(x, wp);
+        EDGEDIFF_PB16_STEP(x + hw, wp + 4);
+    }
+    if (c_in & 1) {
+        EDGEDIFF_PB16_STEP(x, wp);
     }
     const float acc[16] = {a00, a01, a02, a03, a10, a11, a12, a13,
                            a20, a21, a22, a23, a30, a31, a32, a33};
@@ -80,11 +90,12 @@ static void edgediff_pb16_tile_pairs(const edgediff_f16_t *x, const float *w, co
 }
 #endif
 
-/* One output channel (widened weights w) at one pixel: the pixels past the last tile. */
-static float edgediff_pb16_dot(const edgediff_f16_t *x, const float *w, float b, int32_t c_in,
+/* Output channel c of the block (widened weights wp: [ci][4]) at one pixel: the pixels
+ * past the last tile. */
+static float edgediff_pb16_dot(const edgediff_f16_t *x, const float *wp, float b, int32_t c_in,
                                int32_t hw) {
     for (int32_t ci = 0; ci < c_in; ++ci) {
-        b = fmaf((float)x[ci * hw], w[ci], b);
+        b = fmaf((float)x[ci * hw], wp[ci * 4], b);
     }
     return b;
 }
@@ -94,7 +105,7 @@ void edgediff_conv2d_1x1_band_f16_fpu(const conv2d_params_t *p, const edgediff_f
                                       edgediff_f16_t *out, void *scratch) {
     const int32_t c_in = p->c_in, c_out = p->c_out, hw = p->h_out * p->w_out, act = p->act;
     const int32_t hw4 = hw - hw % 4;
-    float *wf = (float *)scratch; /* 4 rows of c_in */
+    float *wf = (float *)scratch; /* [ci][4]: the block's 4 weights of each input channel */
     edgediff_pb16_tile_fn tile = edgediff_pb16_tile;
 #if EDGEDIFF_FPU_PAIRS
     if (((uintptr_t)in & 3) == 0 && hw % 2 == 0) { /* every input row 4-byte aligned */
@@ -109,8 +120,10 @@ void edgediff_conv2d_1x1_band_f16_fpu(const conv2d_params_t *p, const edgediff_f
         for (int c = 0; c < 4; ++c) {
             b[c] = bias ? (float)bias[co + c] : 0.0f;
         }
-        for (int32_t i = 0; i < 4 * c_in; ++i) {
-            wf[i] = (float)weight[co * c_in + i];
+        for (int c = 0; c < 4; ++c) {
+            for (int32_t ci = 0; ci < c_in; ++ci) {
+                wf[ci * 4 + c] = (float)weight[(co + c) * c_in + ci];
+            }
         }
         for (int32_t n = 0; n < p->n; ++n) {
             const edgediff_f16_t *x = in + n * c_in * hw;
@@ -120,7 +133,7 @@ void edgediff_conv2d_1x1_band_f16_fpu(const conv2d_params_t *p, const edgediff_f
             }
             for (int32_t i = hw4; i < hw; ++i) {
                 for (int c = 0; c < 4; ++c) {
-                    edgediff_pb16_put(y + c * hw + i, edgediff_pb16_dot(x + i, wf + c * c_in, b[c], c_in, hw),
+                    edgediff_pb16_put(y + c * hw + i, edgediff_pb16_dot(x + i, wf + c, b[c], c_in, hw),
                                       act);
                 }
             }
