@@ -8,7 +8,8 @@ to check their numbers on one board per ISA (rv32, cortex-m4) against float64 nu
 the derived bound of tests/helpers/kernel_check.py: tiles on both borders, one-channel
 blocks, pixels past the last full tile, odd widths (unaligned rows for the Arm pair loads),
 a one-row image (padding rows above and below), a last pointwise block that overlaps the
-one before, two images in a batch, each activation."""
+one before, two images in a batch, each activation; and conv2d_f16_fpu's Arm paths added
+with them (a one-channel output layer from pair loads, pair stores)."""
 
 from __future__ import annotations
 
@@ -90,6 +91,10 @@ def band_case_graph(seed: int = 0):
     conv("pw_band", 16, 8, 4, 8, k=1)  # pointwise: 2 blocks, aligned rows (Arm pair loads)
     conv("pw_band_tail", 5, 6, 3, 5, k=1, act="silu", bias=False)  # 15 pixels, overlapping block
     conv("pw_band_batch", 3, 4, 2, 2, k=1, act="relu", n=2)
+    # conv2d_f16_fpu's Arm paths of the same change: a one-channel output layer from pair
+    # loads, and the pair stores of the stride-1 pair-load tiles (even widths)
+    conv("lean_out1", 8, 1, 6, 10, act="relu")
+    conv("lean_pairs", 3, 2, 5, 8, n=2)
     return b.graph, b.input_values
 
 
@@ -105,7 +110,8 @@ def results(request, tmp_path_factory):
 @pytest.mark.slow
 def test_band_cases_match_exact_arithmetic_on_the_board(results):
     graph, _, _, functions, _ = results
-    want = {n.name: PW_BAND if n.name.startswith("pw_") else BAND for n in graph.nodes}
+    want = {n.name: PW_BAND if n.name.startswith("pw_") else
+            "conv2d_f16_fpu" if n.name.startswith("lean_") else BAND for n in graph.nodes}
     assert {n.name: functions[n.name] for n in graph.nodes} == want, functions
     failures = case_failures(results)
     assert not failures, "\n".join(failures)

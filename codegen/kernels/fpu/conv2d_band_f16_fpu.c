@@ -1,4 +1,4 @@
-/* FP16-storage 3x3 convolution at FP32 speed, for the layers whose scratch can hold float
+/* FP16-storage 3x3 convolution near FP32 speed, for the layers whose scratch can hold float
  * copies (cores with a scalar FPU: rv32 F/Zfh, Cortex-M4/M7/M33): pad 1, stride 1 or 2,
  * groups 1. Every weight is widened once per layer into the scratch (torch's layout,
  * [co][ci][3][3]) and every input row once per layer into a ring of 3 float rows of all
@@ -10,7 +10,9 @@
  * conv2d_f16_fpu (which widens each input half in its load and needs far less scratch:
  * the memory planner takes this kernel only where its scratch does not grow the arena,
  * codegen/plan.py). ACCUMULATION: FP32 with fused multiply-adds, as conv2d_f32_fpu (the
- * operands are the halves' exact float values). */
+ * operands are the halves' exact float values). Measured (zoo unet, 16 -> 16 channels at
+ * 16 x 16): 1.59 instructions per MAC on rv32 (conv2d_f32_fpu 1.52, conv2d_f16_fpu 1.66),
+ * 1.57 on Cortex-M4 (1.49, 1.57: there the pair loads already halve the conversions). */
 #include <math.h>
 #include <stddef.h>
 
