@@ -1,9 +1,9 @@
 /* FP16-storage 3x3 convolution near FP32 speed, for the layers whose scratch can hold float
- * copies (cores with a scalar FPU: rv32 F/Zfh, Cortex-M4/M7/M33): pad 1, stride 1 or 2,
+ * copies (cores with a scalar FPU: rv32 F/Zfh, Cortex-M4/M7/M33): pad 1, stride 1,
  * groups 1. Every weight is widened once per layer into the scratch (torch's layout,
  * [co][ci][3][3]) and every input row once per layer into a ring of 3 float rows of all
- * input channels ([slot][ci][x], row iy in slot iy % 3: at stride 1 one new row per output
- * row, at stride 2 two); each output row is then the FP32 kernel's register tiles
+ * input channels ([slot][ci][x], row iy in slot iy % 3: one new row per output row); each
+ * output row is then the FP32 kernel's register tiles
  * (internal/conv2d_fpu_tile.h: 4 output channels x 4 pixels, 1.42 instructions per MAC)
  * over every block of output channels, each sum rounded once to half on store. So an input
  * half is converted once per layer, not once per tile of output channels as in
@@ -12,7 +12,8 @@
  * codegen/plan.py). ACCUMULATION: FP32 with fused multiply-adds, as conv2d_f32_fpu (the
  * operands are the halves' exact float values). Measured (zoo unet, 16 -> 16 channels at
  * 16 x 16): 1.59 instructions per MAC on rv32 (conv2d_f32_fpu 1.52, conv2d_f16_fpu 1.66),
- * 1.57 on Cortex-M4 (1.49, 1.57: there the pair loads already halve the conversions). */
+ * 1.57 on Cortex-M4 (1.49; conv2d_f16_fpu 1.56 there, its pair loads and stores already
+ * halve the conversions, so on Arm this kernel gains nothing). */
 #include <math.h>
 #include <stddef.h>
 
@@ -110,10 +111,10 @@ typedef void (*edgediff_cb16_row_fn)(edgediff_cf32_tile_t *t, const conv2d_param
                                                edgediff_f16_t *out_y) {                \
         edgediff_cb16_row(t, p, rows, out_y, CO, S);                                   \
     }
+/* Stride 1 only (overrides/fpu.py conv3x3_band_applies: at stride 2 an input row serves
+ * half as many MACs and widening it costs more than the lean kernel's conversions). */
 EDGEDIFF_CB16_ROW(edgediff_cb16_row4s1, 4, 1)
-EDGEDIFF_CB16_ROW(edgediff_cb16_row4s2, 4, 2)
 EDGEDIFF_CB16_ROW(edgediff_cb16_row1s1, 1, 1)
-EDGEDIFF_CB16_ROW(edgediff_cb16_row1s2, 1, 2)
 
 void edgediff_conv2d_band_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                                   const edgediff_f16_t *weight, const edgediff_f16_t *bias,
@@ -129,8 +130,7 @@ void edgediff_conv2d_band_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t
     t.c_in = c_in;
     t.plane = plane;
     t.act = p->act;
-    const edgediff_cb16_row_fn block = s == 1 ? edgediff_cb16_row4s1 : edgediff_cb16_row4s2;
-    const edgediff_cb16_row_fn single = s == 1 ? edgediff_cb16_row1s1 : edgediff_cb16_row1s2;
+    const edgediff_cb16_row_fn block = edgediff_cb16_row4s1, single = edgediff_cb16_row1s1;
     for (int32_t n = 0; n < p->n; ++n) {
         const edgediff_f16_t *in_n = in + n * c_in * plane_in;
         int32_t have = -1; /* the last input row widened into the ring */
