@@ -108,14 +108,16 @@ def lower_bound(buffers: list[Buffer]) -> int:
     return max((sum(b.size for b in buffers if b.first <= s <= b.last) for s in steps), default=0)
 
 
-def choose_kernel(graph: Graph, node: Node, isa_features: Iterable[str]) -> tuple[str, int | None]:
+def choose_kernel(graph: Graph, node: Node, isa_features: Iterable[str],
+                  optional: bool = False) -> tuple[str, int | None]:
     """(kernel function, scratch bytes or None when it takes no scratch) for one layer: the
-    op entry's base kernel and parameters, then the catalog's choice for the ISA features."""
+    op entry's base kernel and parameters, then the catalog's choice for the ISA features
+    (optional: an arena_optional override may be chosen)."""
     op = OPS[node.op]
     spec = op.params(graph, node) if op.params else None
     params = spec[1] if spec else {}
     base = op.kernel(graph, node)
-    override = choose_override(base, params, isa_features)
+    override = choose_override(base, params, isa_features, optional)
     if override is None:
         return base, (op.scratch_bytes(params) if op.scratch_bytes else None)
     return override.function, (override.scratch_bytes(params) if override.scratch_bytes else None)
@@ -220,6 +222,29 @@ def _trial(graph: Graph, choices, aliases: Aliases, tiling: TilePlan | None = No
                   place_greedy(buffers), lower_bound(buffers))
 
 
+def _with_optional_kernels(graph: Graph, features: tuple[str, ...], choices, place,
+                           mode: str) -> tuple[dict, _Trial]:
+    """Each layer an arena_optional override takes (a faster kernel with a larger scratch,
+    e.g. conv2d_band_f16_fpu) gets it where the arena does not grow: from the plan without
+    any (place(choices): a placement), one layer at a time in step order, keeping each that
+    leaves the arena no larger, so the arena never passes that of the kernels without them.
+    mode "every": every layer it takes gets it (the tests); "none": none does."""
+    best = place(choices)
+    if mode == "none":
+        return choices, best
+    for node in graph.nodes:
+        if node.name not in choices:
+            continue
+        faster = choose_kernel(graph, node, features, optional=True)
+        if faster == choices[node.name]:
+            continue
+        trial_choices = {**choices, node.name: faster}
+        trial = place(trial_choices)
+        if mode == "every" or trial.arena <= best.arena:
+            best, choices = trial, trial_choices
+    return choices, best
+
+
 def _with_best_slices(graph: Graph, choices, in_place, every: bool = False,
                       tiling: TilePlan | None = None) -> _Trial:
     """Every concat that can take its inputs as slices does, unless copying it gives a
@@ -240,27 +265,34 @@ def _with_best_slices(graph: Graph, choices, in_place, every: bool = False,
 
 
 CONCAT_SLICES = ("smallest", "every", "none")
+OPTIONAL_KERNELS = ("fit", "every", "none")
 
 
 def plan_memory(graph: Graph, isa_features: Iterable[str] = (), concat_slices: str = "smallest",
-                tiling: TilePlan | None = None) -> MemoryPlan:
+                tiling: TilePlan | None = None, optional_kernels: str = "fit") -> MemoryPlan:
     """isa_features: the target's (target.toml), which choose each layer's kernel and so
     its scratch and whether it may run in place; () plans for the reference kernels.
     concat_slices: "smallest" (a build: slices where they do not grow the arena), "every"
     (every concat that can take slices does: the tests exercise every slice) or "none"
     (every concat runs its kernel: the kernel-case images, which test that kernel).
-    tiling: run a stage in bands (codegen/tile.py tile_plan); its layers never write in place."""
+    tiling: run a stage in bands (codegen/tile.py tile_plan); its layers never write in place.
+    optional_kernels: "fit" (a build: an arena_optional kernel where it does not grow the
+    arena), "every" (wherever it applies: the tests of those kernels) or "none"."""
     if concat_slices not in CONCAT_SLICES:
         raise ValueError(f"concat_slices={concat_slices!r}: one of {', '.join(CONCAT_SLICES)}")
+    if optional_kernels not in OPTIONAL_KERNELS:
+        raise ValueError(f"optional_kernels={optional_kernels!r}: one of {', '.join(OPTIONAL_KERNELS)}")
     features = tuple(isa_features)
     choices = _kernel_choices(graph, features)
     tiled = set(tiling.nodes) if tiling else set()
     safe = {node.name for node in graph.nodes
             if node.name not in tiled and kernel_in_place(graph, node, features)}
     in_place = lambda node: node.name in safe  # noqa: E731
-    plan = (_trial(graph, choices, alias_groups(graph, in_place, lambda node: False), tiling)
-            if concat_slices == "none" else
-            _with_best_slices(graph, choices, in_place, concat_slices == "every", tiling))
+    if concat_slices == "none":
+        place = lambda c: _trial(graph, c, alias_groups(graph, in_place, lambda node: False), tiling)  # noqa: E731
+    else:
+        place = lambda c: _with_best_slices(graph, c, in_place, concat_slices == "every", tiling)  # noqa: E731
+    choices, plan = _with_optional_kernels(graph, features, choices, place, optional_kernels)
     locations = plan.locations
     for buf in plan.buffers:
         for name in buf.members:

@@ -37,10 +37,14 @@ def _merged_overrides() -> dict[str, list[Override]]:
 OVERRIDES: dict[str, list[Override]] = _merged_overrides()
 
 
-def choose_override(base: str, params: dict, isa_features: Iterable[str]) -> Override | None:
-    """The override that runs a layer, or None: the reference."""
+def choose_override(base: str, params: dict, isa_features: Iterable[str],
+                    optional: bool = False) -> Override | None:
+    """The override that runs a layer, or None: the reference. optional: an arena_optional
+    override may be chosen (the memory planner asks, where it does not grow the arena)."""
     features = set(isa_features)
     for override in OVERRIDES.get(base, []):
+        if override.arena_optional and not optional:
+            continue
         if override.feature in features and override.applies(params):
             return override
     return None

@@ -20,7 +20,9 @@ class Override:
     every element it still needs before it writes that element, as its loop order was
     checked to do), so the memory planner may write the output over a dying operand for an
     op whose entry allows it (OpSpec.elementwise or in_place); False, the default, keeps
-    the output in its own bytes whenever this kernel runs."""
+    the output in its own bytes whenever this kernel runs. arena_optional: a faster kernel
+    whose scratch may be large; the memory planner takes it for a layer only where that
+    does not grow the arena, else the next override that applies (codegen/plan.py)."""
 
     function: str
     feature: str
@@ -28,3 +30,4 @@ class Override:
     half_accumulation: bool = False
     scratch_bytes: Callable[[dict], int] | None = None
     in_place: bool = False
+    arena_optional: bool = False

@@ -47,12 +47,15 @@ def run_cases_for(request, tmp_path_factory, case_graph, seed: int):
                           tmp_path_factory.mktemp("cases"))
 
 
-def run_case_image(target, graph, inputs, precision: str, out_dir):
+def run_case_image(target, graph, inputs, precision: str, out_dir, optional_kernels: str = "none"):
     """Build the case image, run it once on the board, return
-    (graph, inputs, dtype, kernel function per case, outputs)."""
+    (graph, inputs, dtype, kernel function per case, outputs). optional_kernels: the
+    planner's choice of arena_optional kernels (codegen/plan.py), "none" unless a test of
+    those kernels asks for "every"."""
     lowered = run_passes(Graph.from_dict(graph.to_dict()), PrecisionPolicy(precision))
     # every concat runs its kernel: a case image tests the kernels it names
-    plan = plan_memory(lowered, target.isa_features, concat_slices="none")
+    plan = plan_memory(lowered, target.isa_features, concat_slices="none",
+                       optional_kernels=optional_kernels)
     generated, image = build_graph(lowered, plan, target, out_dir)
     dtype = "f16" if precision == "fp16" else "f32"
     stored = [x.astype(np.float16).astype(np.float32) if dtype == "f16" else x for x in inputs]

@@ -154,12 +154,25 @@ EDGEDIFF_CF16_INLINE float edgediff_cf16_act(float v, int32_t act) {
     float a##c##0 = t->bias[(c) < CO ? (c) : 0], a##c##1 = a##c##0, a##c##2 = a##c##0,    \
           a##c##3 = a##c##0, a##c##4 = a##c##0, a##c##5 = a##c##0, a##c##6 = a##c##0,     \
           a##c##7 = a##c##0
+/* o[0] = a, o[1] = b, each rounded once to half: one 32-bit store on Arm (o 4-byte
+ * aligned: the pair-load tiles at stride 1, whose rows have an even width). */
+#if EDGEDIFF_FPU_PAIRS
+#define EDGEDIFF_CF16_PUT2(o, a, b) edgediff_fpu_pair_store((o), (a), (b))
+#else
+#define EDGEDIFF_CF16_PUT2(o, a, b) ((o)[0] = (edgediff_cf16_half_t)(a), (o)[1] = (edgediff_cf16_half_t)(b))
+#endif
 /* Channel c's PX sums: to the output (act none or ReLU, inline), or into buf for
  * edgediff_cf16_put (any other activation, out of line so its code is not repeated in every
  * tile variant). */
 #define EDGEDIFF_CF16_STORE(c)                                                           \
     do {                                                                               \
-        if (act == EDGEDIFF_ACT_NONE || act == EDGEDIFF_ACT_RELU) {                    \
+        if ((act == EDGEDIFF_ACT_NONE || act == EDGEDIFF_ACT_RELU) && A && S == 1) {   \
+            edgediff_cf16_half_t *o = t->out + (c) * t->plane;                         \
+            EDGEDIFF_CF16_PUT2(o, edgediff_cf16_act(a##c##0, act), edgediff_cf16_act(a##c##1, act)); \
+            EDGEDIFF_CF16_PUT2(o + 2, edgediff_cf16_act(a##c##2, act), edgediff_cf16_act(a##c##3, act)); \
+            EDGEDIFF_CF16_PUT2(o + 4, edgediff_cf16_act(a##c##4, act), edgediff_cf16_act(a##c##5, act)); \
+            EDGEDIFF_CF16_PUT2(o + 6, edgediff_cf16_act(a##c##6, act), edgediff_cf16_act(a##c##7, act)); \
+        } else if (act == EDGEDIFF_ACT_NONE || act == EDGEDIFF_ACT_RELU) {             \
             edgediff_cf16_half_t *o = t->out + (c) * t->plane;                         \
             o[0] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##0, act);              \
             o[1] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##1, act);              \
@@ -363,11 +376,14 @@ EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s2, 1, 4, 2, 0, 0)
 #if EDGEDIFF_FPU_PAIRS
 EDGEDIFF_CF16_BLOCK(edgediff_cf16_block2s1a, 2, 8, 1, 1, 1)
 EDGEDIFF_CF16_BLOCK(edgediff_cf16_block4s2a, 4, 4, 2, 1, 1)
+EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s1a, 1, 8, 1, 1, 1)
 #endif
 
 /* The block function for co channels (4, 2 or 1) at stride s; pairs: aligned rows (the
- * full blocks only: the last channels of a layer are too few to pay for the code). */
-static edgediff_cf16_block_fn edgediff_cf16_pick(int32_t co, int32_t s, int32_t pairs) {
+ * full blocks, and a one-channel layer's, a denoiser's output layer: the last channel of
+ * a wider layer is too little of it to pay for the code); cout1: the layer has 1 channel. */
+static edgediff_cf16_block_fn edgediff_cf16_pick(int32_t co, int32_t s, int32_t pairs,
+                                                int32_t cout1) {
 #if EDGEDIFF_FPU_PAIRS
     if (pairs && s == 1 && co == 2) {
         return edgediff_cf16_block2s1a;
@@ -375,8 +391,11 @@ static edgediff_cf16_block_fn edgediff_cf16_pick(int32_t co, int32_t s, int32_t 
     if (pairs && s == 2 && co == 4) {
         return edgediff_cf16_block4s2a;
     }
+    if (pairs && s == 1 && co == 1 && cout1) {
+        return edgediff_cf16_block1s1a;
+    }
 #else
-    (void)pairs;
+    (void)pairs, (void)cout1;
 #endif
     if (s == 1) {
         return co == 2 ? edgediff_cf16_block2s1 : edgediff_cf16_block1s1;
@@ -427,8 +446,10 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
     t.act = p->act;
     for (int32_t n = 0; n < p->n; ++n) {
         const edgediff_f16_t *in_n = in + n * c_in * plane_in;
-        /* every row of every channel starts 4-byte aligned */
-        const int32_t pairs = ((uintptr_t)in_n & 3) == 0 && (p->w_in & 1) == 0;
+        /* every row of every channel starts 4-byte aligned (stride 1: the output's too,
+         * for pair stores) */
+        const int32_t pairs = ((uintptr_t)in_n & 3) == 0 && (p->w_in & 1) == 0 &&
+                              (s == 2 || ((uintptr_t)(out + n * p->c_out * plane) & 3) == 0);
         for (int32_t co0 = 0, co = block; co0 < p->c_out; co0 += co) {
             const int32_t left = p->c_out - co0;
             co = left >= block ? block : (left >= 2 ? 2 : 1);
@@ -446,7 +467,7 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
             t.wh = src + cw * 9;
             t.wpairs = ((uintptr_t)t.wh & 3) == 0 && (t.wstep & 1) == 0;
             edgediff_f16_t *out_c = out + (n * p->c_out + co0) * plane;
-            edgediff_cf16_pick(co, s, pairs)(&t, p, in_n, out_c);
+            edgediff_cf16_pick(co, s, pairs, p->c_out == 1)(&t, p, in_n, out_c);
         }
     }
 }

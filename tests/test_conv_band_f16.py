@@ -1,0 +1,117 @@
+"""The FP16 convolutions of #14 that widen into scratch once per layer what the lean
+kernels widen in every load, on the scalar FPU cores: conv2d_band_f16_fpu (3x3: every
+weight and each input row, then the FP32 register tiles) and conv2d_1x1_band_f16_fpu
+(pointwise: the weights of a block of 4 output channels). Both are arena_optional
+overrides: the memory planner takes them only where their scratch does not grow the arena
+(host checks on the zoo UNet), and the case image below asks for them everywhere ("every")
+to check their numbers on one board per ISA (rv32, cortex-m4) against float64 numpy with
+the derived bound of tests/helpers/kernel_check.py: tiles on both borders, one-channel
+blocks, pixels past the last full tile, odd widths (unaligned rows for the Arm pair loads),
+a one-row image (padding rows above and below), a last pointwise block that overlaps the
+one before, two images in a batch, each activation; and conv2d_f16_fpu's Arm paths added
+with them (a one-channel output layer from pair loads, pair stores)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from codegen.kernels.catalog import choose_function, choose_override
+from codegen.plan import plan_memory
+from sdk.compile.lower import lower
+from sdk.compile.precision import PrecisionPolicy
+from sdk.models import load_model
+from sdk.target import load_target
+from tests.helpers.kernel_check import case_failures, run_case_image
+from tests.helpers.tools import require_target
+from tests.kernel_cases import CaseBuilder
+
+BAND = "conv2d_band_f16_fpu"
+PW_BAND = "conv2d_1x1_band_f16_fpu"
+
+
+def _params(**kw) -> dict:
+    p = dict(n=1, c_in=16, h_in=16, w_in=16, c_out=16, h_out=16, w_out=16, kernel_h=3,
+             kernel_w=3, stride_h=1, stride_w=1, pad_h=1, pad_w=1, dilation_h=1, dilation_w=1,
+             groups=1, act=0)
+    p.update(kw)
+    return p
+
+
+@pytest.mark.unit
+def test_the_catalog_offers_it_only_to_the_planner():
+    """Without the planner's consent the lean kernel runs; the band kernel takes stride 1
+    with at least 4 channels each way within its scratch budget."""
+    assert choose_function("conv2d_f16", _params(), ["fpu"]) == "conv2d_f16_fpu"
+    assert choose_override("conv2d_f16", _params(), ["fpu"], optional=True).function == BAND
+    for refused in (_params(stride_h=2, stride_w=2, h_out=8, w_out=8), _params(c_in=1),
+                    _params(c_out=1), _params(c_in=64, c_out=64)):
+        assert choose_override("conv2d_f16", refused, ["fpu"], optional=True).function \
+            == "conv2d_f16_fpu"
+    assert choose_override("conv2d_f32", _params(), ["fpu"], optional=True).function \
+        == "conv2d_f32_fpu"
+    pointwise = _params(kernel_h=1, kernel_w=1, pad_h=0, pad_w=0)
+    assert choose_function("conv2d_f16", pointwise, ["fpu"]) == "conv2d_1x1_f16_fpu"
+    assert choose_override("conv2d_f16", pointwise, ["fpu"], optional=True).function == PW_BAND
+    assert choose_override("conv2d_f16", {**pointwise, "c_out": 3}, ["fpu"],
+                           optional=True).function == "conv2d_1x1_f16_fpu"
+
+
+@pytest.mark.unit
+@pytest.mark.slow
+def test_the_planner_takes_it_where_the_arena_does_not_grow():
+    """zoo unet FP16 on rv32: the band kernel runs some 3x3 layers, and the arena is the one
+    the lean kernels alone give (the #14 goal, 43,000 B)."""
+    spec = load_model("unet")
+    features = load_target("rv32").isa_features
+    graph, plan = lower(spec, PrecisionPolicy("fp16"), features)
+    band = [layer for layer, f in plan.kernels.items() if f in (BAND, PW_BAND)]
+    assert {BAND, PW_BAND} <= set(plan.kernels.values()), plan.kernels
+    lean = plan_memory(graph, features, optional_kernels="none")
+    assert not {BAND, PW_BAND} & set(lean.kernels.values())
+    assert plan.arena_bytes <= lean.arena_bytes <= 43_000
+    for layer in band:
+        assert plan.scratch[layer][1] > lean.scratch.get(layer, (0, 0))[1]
+
+
+def band_case_graph(seed: int = 0):
+    b = CaseBuilder(seed)
+
+    def conv(name, c_in, c_out, h, w, act="none", bias=True, n=1, k=3):
+        x = b.input(f"{name}_x", (n, c_in, h, w))
+        wt = b.weight(f"{name}_w", (c_out, c_in, k, k), 1 / np.sqrt(c_in * k * k))
+        bs = b.weight(f"{name}_b", (c_out,), 0.1) if bias else ""
+        b.op(name, "conv2d", [x, wt, bs], (n, c_out, h, w), stride=[1, 1],
+             padding=[k // 2, k // 2], dilation=[1, 1], groups=1, act=act)
+
+    conv("band16", 16, 16, 8, 12, act="silu")  # the 4 x 4 tiles, both borders, 3 blocks
+    conv("band_tail", 5, 6, 5, 9, act="relu", bias=False)  # 1-channel blocks, 1 pixel past, odd w
+    conv("band_row", 4, 4, 1, 6)  # padding rows above and below, 2 pixels past the tile
+    conv("band_batch", 4, 5, 3, 4, act="silu", n=2)  # one tile on both borders, batch of 2
+    conv("pw_band", 16, 8, 4, 8, k=1)  # pointwise: 2 blocks, aligned rows (Arm pair loads)
+    conv("pw_band_tail", 5, 6, 3, 5, k=1, act="silu", bias=False)  # 15 pixels, overlapping block
+    conv("pw_band_batch", 3, 4, 2, 2, k=1, act="relu", n=2)
+    # conv2d_f16_fpu's Arm paths of the same change: a one-channel output layer from pair
+    # loads, and the pair stores of the stride-1 pair-load tiles (even widths)
+    conv("lean_out1", 8, 1, 6, 10, act="relu")
+    conv("lean_pairs", 3, 2, 5, 8, n=2)
+    return b.graph, b.input_values
+
+
+@pytest.fixture(scope="module", params=["rv32", "cortex-m4"])
+def results(request, tmp_path_factory):
+    graph, inputs = band_case_graph(seed=3)
+    return run_case_image(require_target(request.param), graph, inputs, "fp16",
+                          tmp_path_factory.mktemp("band"), optional_kernels="every")
+
+
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
+def test_band_cases_match_exact_arithmetic_on_the_board(results):
+    graph, _, _, functions, _ = results
+    want = {n.name: PW_BAND if n.name.startswith("pw_") else
+            "conv2d_f16_fpu" if n.name.startswith("lean_") else BAND for n in graph.nodes}
+    assert {n.name: functions[n.name] for n in graph.nodes} == want, functions
+    failures = case_failures(results)
+    assert not failures, "\n".join(failures)
