@@ -29,10 +29,26 @@ class BootloaderSpec:
     flash_sector: int
     persistent: bool
     emulator_args: list[str]
+    # The slot-state log (firmware/bootloader/boot_state.c): the first sectors of the app flash.
+    slot_state_sectors: int = 2
+    # The recovery window at power-up (firmware/bootloader/recovery.h), in ms of the HAL
+    # counter, which runs recovery_counts_per_ms per ms; 0: no window.
+    recovery_window_ms: int = 0
+    recovery_counts_per_ms: int = 1_000_000
+
+    @property
+    def slot_bytes(self) -> int:
+        """Each of the two image slots after the slot state, in whole sectors (slot_layout.h)."""
+        usable = self.flash_length - self.slot_state_sectors * self.flash_sector
+        return usable // 2 // self.flash_sector * self.flash_sector
+
+    def slot_offset(self, slot: int) -> int:
+        """Flash offset of a slot's header sector; its body starts one sector later."""
+        return self.slot_state_sectors * self.flash_sector + slot * self.slot_bytes
 
     @property
     def body_capacity(self) -> int:
-        return self.flash_length - self.flash_sector
+        return self.slot_bytes - self.flash_sector
 
 
 @dataclass(frozen=True)
@@ -137,6 +153,9 @@ def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
         flash_sector=spec["flash"]["sector"],
         persistent=spec["persistent"],
         emulator_args=list(spec["emulator_args"]),
+        slot_state_sectors=spec["slot_state_sectors"],
+        recovery_window_ms=spec.get("recovery_window", {}).get("ms", 0),
+        recovery_counts_per_ms=spec.get("recovery_window", {}).get("counts_per_ms", 1_000_000),
     )
 
 

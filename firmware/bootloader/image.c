@@ -44,6 +44,8 @@ const char *image_status_text(image_status_t status)
         return "image records outside the app's memory";
     case IMAGE_BAD_CRC:
         return "image body CRC mismatch";
+    case IMAGE_MISSING_FEATURES:
+        return "image needs ISA extensions this core lacks";
     }
     return "unknown";
 }

@@ -1,4 +1,6 @@
-/* The stored image: a 64-byte header alone in flash sector 0, the body from sector 1.
+/* The stored image: a 64-byte header alone in its slot's first flash sector, the body from the
+ * slot's second (slots.h: two slots after the slot-state sectors; image_slot_base says which
+ * slot every function below looks at).
  * The header is written last (after the body is programmed and its CRC checked) and its magic
  * word last of all, so a power cut at any point leaves either no valid header, or a valid
  * header over a complete body. sdk/runner/image.py builds the same layout on the host.
@@ -11,6 +13,8 @@
 #define EDGEDIFF_IMAGE_H
 
 #include <stdint.h>
+
+#include "slot_layout.h"
 
 #define IMAGE_MAGIC 0x49474445u /* "EDGI" */
 #define IMAGE_FORMAT 1u
@@ -25,9 +29,11 @@
 #define IMAGE_BUILD_ID_BYTES 24u
 #define IMAGE_OFF_HEADER_CRC 60u
 
-#define IMAGE_HEADER_OFFSET 0u
-#define IMAGE_BODY_OFFSET ((uint32_t)(EDGEDIFF_FLASH_SECTOR))
-#define IMAGE_BODY_CAPACITY ((uint32_t)(EDGEDIFF_FLASH_BYTES) - (uint32_t)(EDGEDIFF_FLASH_SECTOR))
+/* Flash offset of the slot being looked at; set by slot_select() (slots.c). */
+extern uint32_t image_slot_base;
+#define IMAGE_HEADER_OFFSET (image_slot_base)
+#define IMAGE_BODY_OFFSET (image_slot_base + (uint32_t)(EDGEDIFF_FLASH_SECTOR))
+#define IMAGE_BODY_CAPACITY (SLOT_BYTES - (uint32_t)(EDGEDIFF_FLASH_SECTOR))
 
 typedef enum {
     IMAGE_OK = 0,
@@ -37,6 +43,7 @@ typedef enum {
     IMAGE_TOO_BIG,
     IMAGE_BAD_RECORDS,
     IMAGE_BAD_CRC,
+    IMAGE_MISSING_FEATURES, /* image_features.c: built for ISA extensions this core lacks */
 } image_status_t;
 
 const char *image_status_text(image_status_t status);

@@ -1,18 +1,25 @@
 /* The bootloader's command set, behind the same main loop, framing and replies as the app
  * (firmware/main.c implements the loop; this file is the bootloader's commands.h).
  *
- * Flash rules the host cannot break: any ERASE or PROGRAM first invalidates the stored header,
- * so the body is never changed under a valid header; PROGRAM writes only erased words (or words
- * already holding the same value, so a retried chunk is harmless) and reads every word back;
- * COMMIT writes the header only after the body's CRC and records check, magic word last.
- * Payloads (offsets relative to the body, which starts at flash sector 1):
+ * Flash rules the host cannot break: ERASE, PROGRAM, VERIFY and COMMIT work on the staging slot
+ * only (slots.h: the one not holding the confirmed app, which no command writes); any ERASE or
+ * PROGRAM first invalidates the staging slot's header, so a body is never changed under a valid
+ * header; PROGRAM writes only erased words (or words already holding the same value, so a
+ * retried chunk is harmless) and reads every word back; COMMIT writes the header only after the
+ * body's CRC and records check, magic word last, then records the image as a trial; BOOT starts
+ * a trial once, in test mode, and the app must confirm it (CONFIRM) or it is reverted.
+ * No read-back: VERIFY answers only for whole VERIFY_BLOCK-byte blocks, whose 32-bit CRC cannot
+ * be inverted to the block's bytes, and INFO only for the whole image.
+ * Payloads (offsets relative to the staging slot's body):
  *   HELLO   () -> as the app's, with 0 tensors, model hash "bootloader" and booted 0 (no image)
  *   INFO    () -> capacity:u32 sector:u32 state:u8 body_bytes:u32 body_crc:u32 build_id:str8 state_text:str8
+ *                 (the confirmed app's slot)
  *   ERASE   offset:u32 length:u32 -> ()     every sector touching the range
  *   PROGRAM offset:u32 data -> ()           offset and length multiples of 4
- *   VERIFY  offset:u32 length:u32 -> crc32:u32
+ *   VERIFY  offset:u32 length:u32 -> crc32:u32   offset and length multiples of VERIFY_BLOCK
  *   COMMIT  header:64 bytes (magic ignored) -> ()
- *   BOOT    () -> ()  then the image starts; ERR NO_IMAGE (and stay) if it does not check */
+ *   BOOT    () -> ()  then the trial (or the confirmed app) starts; ERR NO_IMAGE (and stay) if
+ *                     it does not check */
 #include <stdbool.h>
 #include <string.h>
 
@@ -22,6 +29,9 @@
 #include "hal.h"
 #include "image.h"
 #include "loader_hal.h"
+#include "image_features.h"
+#include "recovery.h"
+#include "slots.h"
 
 #ifndef EDGEDIFF_BUILD_ID
 #define EDGEDIFF_BUILD_ID "unversioned"
@@ -30,7 +40,13 @@
 /* The bootloader's reset entry (_start, Reset_Handler), where the app jumps to come back. */
 extern void EDGEDIFF_RESET_ENTRY(void);
 
+/* The smallest range VERIFY answers for: a CRC-32 over 4 KiB says nothing usable about its bytes. */
+#define VERIFY_BLOCK 4096u
+
 static bool boot_pending;
+static uint32_t boot_slot;
+static bool boot_trial;
+static bool reverted; /* this entry dropped an unconfirmed trial: INFO says so */
 
 static void put_hex(reply_t *reply, uint32_t value)
 {
@@ -43,21 +59,31 @@ static void put_hex(reply_t *reply, uint32_t value)
     reply_put_text(reply, text);
 }
 
-/* At power-on (main calls this once): boot a valid image unless the app asked us to stay. */
+/* At every entry (power-on, or the app jumping back; main calls this once): protect our own
+ * code, settle a trial the app confirmed or left unconfirmed, then, unless the app asked us to
+ * stay or the host takes over in the recovery window, boot the confirmed app. */
 void commands_reset(void)
 {
-    bool stay = boot_handoff_take_stay_request();
+    hal_protect_bootloader();
+    boot_handoff_request_t request = boot_handoff_take_request();
     boot_handoff_publish((uintptr_t)&EDGEDIFF_RESET_ENTRY);
-    if (!stay && image_check_stored() == IMAGE_OK) {
-        image_boot();
+    reverted = slots_settle(request == BOOT_HANDOFF_CONFIRM);
+    uint32_t active = slots_active();
+    if (request == BOOT_HANDOFF_STAY || slot_check(active) != IMAGE_OK) {
+        return;
     }
+    /* A confirm just came from the running app: no host is waiting to take over. */
+    if (request != BOOT_HANDOFF_CONFIRM && recovery_window_listen()) {
+        return;
+    }
+    slots_boot(active, false);
 }
 
 void commands_after_reply(void)
 {
     if (boot_pending) {
         boot_pending = false;
-        image_boot();
+        slots_boot(boot_slot, boot_trial);
     }
 }
 
@@ -73,6 +99,7 @@ static bool header_blank(void)
 
 static bool invalidate_header(reply_t *reply)
 {
+    slot_select(slots_staging());
     if (!header_blank() && !flash_erase_sector(IMAGE_HEADER_OFFSET)) {
         reply_err(reply, ERR_FLASH, "erasing the image header failed");
         return false;
@@ -89,6 +116,7 @@ static bool body_range(const frame_t *request, reply_t *reply, uint32_t *offset,
     }
     *offset = get_u32_le(request->payload);
     *len = get_u32_le(&request->payload[4]);
+    slot_select(slots_staging());
     if (*offset > IMAGE_BODY_CAPACITY || *len > IMAGE_BODY_CAPACITY - *offset) {
         reply_err(reply, ERR_OUT_OF_RANGE, "beyond the flash body of ");
         reply_put_decimal(reply, IMAGE_BODY_CAPACITY);
@@ -121,11 +149,11 @@ static void handle_hello(const frame_t *request, reply_t *reply)
 
 static void handle_info(reply_t *reply)
 {
+    image_status_t state = slot_check(slots_active());
     uint8_t header[IMAGE_HEADER_BYTES];
     for (uint32_t i = 0; i < IMAGE_HEADER_BYTES; i++) {
         header[i] = FLASH_AT(IMAGE_HEADER_OFFSET)[i];
     }
-    image_status_t state = image_check_stored();
     bool readable = get_u32_le(header) == IMAGE_MAGIC && image_check_header(header) == IMAGE_OK;
     char build_id[IMAGE_BUILD_ID_BYTES + 1] = {0};
     if (readable) {
@@ -138,7 +166,11 @@ static void handle_info(reply_t *reply)
     reply_put_u32(reply, readable ? get_u32_le(&header[IMAGE_OFF_BODY_BYTES]) : 0);
     reply_put_u32(reply, readable ? get_u32_le(&header[IMAGE_OFF_BODY_CRC]) : 0);
     reply_put_str8(reply, build_id);
-    reply_put_str8(reply, image_status_text(state));
+    if (reverted && state == IMAGE_OK) {
+        reply_put_str8(reply, "valid image; an unconfirmed trial image was reverted");
+    } else {
+        reply_put_str8(reply, image_status_text(state));
+    }
 }
 
 static void handle_erase(const frame_t *request, reply_t *reply)
@@ -169,6 +201,7 @@ static void handle_program(const frame_t *request, reply_t *reply)
     uint32_t offset = get_u32_le(request->payload);
     uint32_t len = request->len - 4u;
     const uint8_t *data = &request->payload[4];
+    slot_select(slots_staging());
     if (offset % 4u != 0 || offset > IMAGE_BODY_CAPACITY || len > IMAGE_BODY_CAPACITY - offset) {
         reply_err(reply, ERR_OUT_OF_RANGE, "PROGRAM offset unaligned or beyond the flash body");
         return;
@@ -214,7 +247,16 @@ static void handle_verify(const frame_t *request, reply_t *reply)
 {
     uint32_t offset;
     uint32_t len;
-    if (body_range(request, reply, &offset, &len)) {
+    if (!body_range(request, reply, &offset, &len)) {
+        return;
+    }
+    if (offset % VERIFY_BLOCK != 0 || len % VERIFY_BLOCK != 0 || len == 0) {
+        reply_err(reply, ERR_OUT_OF_RANGE, "VERIFY answers only whole blocks of ");
+        reply_put_decimal(reply, VERIFY_BLOCK);
+        reply_put_text(reply, " bytes at multiples of it (no read-back)");
+        return;
+    }
+    {
         reply_ok(reply);
         reply_put_u32(reply, image_body_crc(offset, len));
     }
@@ -227,7 +269,11 @@ static void handle_commit(const frame_t *request, reply_t *reply)
         return;
     }
     const uint8_t *header = request->payload;
-    image_status_t status = image_check_header(header);
+    slot_select(slots_staging());
+    image_status_t status = image_features_check(header);
+    if (status == IMAGE_OK) {
+        status = image_check_header(header);
+    }
     if (status == IMAGE_OK) {
         status = image_check_body(header);
     }
@@ -253,13 +299,18 @@ static void handle_commit(const frame_t *request, reply_t *reply)
         reply_err(reply, ERR_FLASH, "writing the image header failed");
         return;
     }
+    if (!slots_mark_trial()) {
+        reply_err(reply, ERR_FLASH, "writing the slot state failed");
+        return;
+    }
     reply_ok(reply);
 }
 
 static void handle_boot(reply_t *reply)
 {
-    image_status_t status = image_check_stored();
-    if (status != IMAGE_OK) {
+    image_status_t status;
+    boot_slot = slots_for_boot(&status, &boot_trial);
+    if (boot_slot == SLOT_NONE) {
         reply_err(reply, ERR_NO_IMAGE, image_status_text(status));
         reply_put_text(reply, "; staying in the bootloader");
         return;

@@ -85,6 +85,7 @@ class MsgType(IntEnum):
     COMMIT = 0x14
     BOOT = 0x15
     BOOTLOADER = 0x16
+    CONFIRM = 0x17
     OK = 0x80
     ERR = 0x81
     NAK = 0x82  # link level: the device got a damaged frame; seq 0, payload frame status
