@@ -15,6 +15,13 @@
 #define EDGEDIFF_RECOVERY_COUNTS_PER_MS 1000000u
 #endif
 
+/* Instructions spent between two looks at the UART. Reading the UART (and the counter) is slow
+ * in an emulator that counts instructions as time (QEMU -icount): a tight poll would stretch a
+ * window of virtual milliseconds to tens of real seconds. The UART holds a whole BOOTLOADER
+ * frame (16-byte FIFO; QEMU holds further bytes back), so looking every few microseconds loses
+ * nothing. */
+#define POLL_SPACING 4096u
+
 /* Frames here are tiny (an empty BOOTLOADER request): a short buffer, longer frames ignored. */
 #define WINDOW_WIRE 32u
 
@@ -27,6 +34,9 @@ bool recovery_window_listen(void)
     size_t len = 0;
     while (hal_instruction_count() - start < span) {
         if (!hal_uart_rx_ready()) {
+            for (uint32_t i = 0; i < POLL_SPACING; i++) {
+                __asm__ volatile("");
+            }
             continue;
         }
         uint8_t byte = hal_uart_getc();
