@@ -215,10 +215,12 @@ def slot_holding(target, directory: Path, image) -> int:
 
 def write_board_image(target, directory: Path, body: bytes, entry: int, build_id: str) -> None:
     """Put body under a valid header naming build_id straight into slot 0 of the board's flash
-    file, as a vendor tool, a stray tool or a bad copy would (on a board without slot state,
-    slot 0 holds the app): the bootloader finds header and CRC right and boots it."""
+    file, with the slot state erased, as a vendor tool programming a board afresh (or a stray
+    tool, a bad copy) would: on a board without slot state slot 0 holds the app, and the
+    bootloader finds header and CRC right and boots it."""
     prepare_board(target, directory)
     with open(board_dir(directory) / "flash1.img", "r+b") as f:
+        f.write(b"\xff" * target.bootloader.slot_offset(0))
         f.seek(target.bootloader.slot_offset(0))
         f.write(pack_header(body, entry, target.name, build_id))
         f.seek(target.bootloader.slot_offset(0) + target.bootloader.flash_sector)
@@ -260,8 +262,8 @@ def test_a_body_that_is_not_the_builds_is_caught_under_the_right_build_id(rv32, 
             assert f"from an image with {held}, but the flashed image has {booted(right)}" in str(error.value)
             client.request(MsgType.BOOTLOADER)
             client.wait_until_ready(15)
-            report = flasher.flash(right)  # INFO's build id alone does not make it current
-            assert not report.already_current and report.programmed_bytes > 0
+            report = flasher.flash(right)  # INFO's build id alone does not make it current: the
+            assert not report.already_current  # build's body goes to the other slot (which still held it)
             assert client.hello().booted_image == booted(right)
             computes_exactly(client)
 

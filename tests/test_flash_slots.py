@@ -242,7 +242,8 @@ def test_power_cuts_never_brick_the_board_and_keep_the_previous_app(rv32, apps, 
     outcomes = []
     for cut_at in cuts + [None]:
         with power_up(rv32, tmp_path) as emu:
-            client = client_for(emu)
+            # Patient: on a loaded host a PROGRAM to the emulated pflash can stall for seconds.
+            client = DeviceClient(emu.port, timeout=5.0, retries=3)
             info = client.wait_until_ready(15)  # DeviceUnresponsive here: a bricked board
             running = by_id.get(info.build_id)
             if outcomes:
@@ -253,6 +254,7 @@ def test_power_cuts_never_brick_the_board_and_keep_the_previous_app(rv32, apps, 
                 assert info.booted_image == booted(running)
                 if running is not confirmed:  # the cut landed after the confirm was recorded
                     confirmed, staged = running, confirmed
+                print(f"  cut {len(outcomes)}: {outcome}", flush=True)
             if cut_at is None:
                 computes_exactly(client)
                 client.close()

@@ -1,5 +1,8 @@
 /* The slot-state log; see boot_state.h. Record: magic:u32 seq:u32 state:u32 crc:u32 (CRC-32
- * of the first 12 bytes). The record with the highest seq wins; seq only grows. */
+ * of the first 12 bytes). The record with the highest seq wins; seq only grows. Records are
+ * appended one after another from the start of a sector, so a scan stops at the first blank
+ * one: every request reads a few records, not two whole sectors (reads of a CFI flash that is
+ * not in read-array mode are slow, on QEMU too). */
 #include "boot_state.h"
 
 #include "bytes_le.h"
@@ -49,6 +52,9 @@ static latest_t find_latest(void)
     for (uint32_t sector = 0; sector < 2u; sector++) {
         for (uint32_t index = 0; index < RECORDS_PER_SECTOR; index++) {
             uint8_t rec[RECORD_BYTES];
+            if (blank(record_offset(sector, index))) {
+                break; /* nothing was ever written after it */
+            }
             read_record(record_offset(sector, index), rec);
             if (get_u32_le(rec) != RECORD_MAGIC || get_u32_le(&rec[12]) != crc32_update(0, rec, 12)) {
                 continue;

@@ -13,7 +13,8 @@
  * Payloads (offsets relative to the staging slot's body):
  *   HELLO   () -> as the app's, with 0 tensors, model hash "bootloader" and booted 0 (no image)
  *   INFO    () -> capacity:u32 sector:u32 state:u8 body_bytes:u32 body_crc:u32 build_id:str8 state_text:str8
- *                 (the confirmed app's slot)
+ *                 (the confirmed app's slot), then trial:u8 body_bytes:u32 body_crc:u32 build_id:str8
+ *                 of a committed trial not yet started (trial 0 and zeros without one)
  *   ERASE   offset:u32 length:u32 -> ()     every sector touching the range
  *   PROGRAM offset:u32 data -> ()           offset and length multiples of 4
  *   VERIFY  offset:u32 length:u32 -> crc32:u32   offset and length multiples of VERIFY_BLOCK
@@ -171,6 +172,16 @@ static void handle_info(reply_t *reply)
     } else {
         reply_put_str8(reply, image_status_text(state));
     }
+    uint32_t trial = slots_pending_trial(); /* selects the trial's slot when there is one */
+    for (uint32_t i = 0; i < IMAGE_HEADER_BYTES; i++) {
+        header[i] = trial != SLOT_NONE ? FLASH_AT(IMAGE_HEADER_OFFSET)[i] : 0;
+    }
+    memset(build_id, 0, sizeof build_id);
+    memcpy(build_id, &header[IMAGE_OFF_BUILD_ID], IMAGE_BUILD_ID_BYTES);
+    reply_put_u8(reply, trial != SLOT_NONE ? 1 : 0);
+    reply_put_u32(reply, get_u32_le(&header[IMAGE_OFF_BODY_BYTES]));
+    reply_put_u32(reply, get_u32_le(&header[IMAGE_OFF_BODY_CRC]));
+    reply_put_str8(reply, build_id);
 }
 
 static void handle_erase(const frame_t *request, reply_t *reply)

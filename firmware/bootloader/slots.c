@@ -48,6 +48,13 @@ bool slots_settle(bool confirm_requested)
     return !confirm;
 }
 
+uint32_t slots_pending_trial(void)
+{
+    boot_state_t state = boot_state_load();
+    bool pending = state.trial < SLOT_COUNT && !state.tried && slot_check(state.trial) == IMAGE_OK;
+    return pending ? state.trial : SLOT_NONE;
+}
+
 bool slots_mark_trial(void)
 {
     boot_state_t state = boot_state_load();

@@ -29,6 +29,10 @@ uint32_t slots_active(void);
  * drop it otherwise). Returns true if a trial was dropped (reverted). */
 bool slots_settle(bool confirm_requested);
 
+/* The slot of a trial committed but not yet started (its image checked, left selected), or
+ * SLOT_NONE: INFO reports it, so a host whose COMMIT reply was lost sees the commit. */
+uint32_t slots_pending_trial(void);
+
 /* After COMMIT wrote the staging slot's header: it becomes the trial (not yet started). */
 bool slots_mark_trial(void);
 

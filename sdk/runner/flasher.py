@@ -20,7 +20,7 @@ boots anything, answers.
 
 A lost reply does not fail a flash whose work is done: a COMMIT re-sent after a lost reply is
 answered from the bootloader's saved reply, and if no reply gets through, INFO shows whether the
-header is written; BOOT is sent once (a re-send would reach the app it started), and the app's
+image waits as the trial; BOOT is sent once (a re-send would reach the app it started), and the app's
 HELLO proves the boot: its build id and the image its bootloader checked (length and CRC of the
 body) must be the flashed image's."""
 
@@ -64,10 +64,16 @@ class BootloaderInfo:
     body_crc: int
     build_id: str
     state_text: str
+    # A committed trial not yet started (firmware/bootloader/slots.h): body length, CRC, build id.
+    trial: tuple[int, int, str] | None = None
 
     @property
     def has_image(self) -> bool:
         return self.state == 0
+
+    def trial_holds(self, image: FlashImage) -> bool:
+        """A COMMIT of image went through: it waits as the trial for BOOT."""
+        return self.trial == (len(image.body), image.body_crc, image.build_id)
 
     def holds(self, image: FlashImage) -> bool:
         """The bootloader checked a stored image whose header names this build over this very
@@ -82,9 +88,14 @@ def parse_info(payload: bytes) -> BootloaderInfo:
     texts = []
     for _ in range(2):
         n = payload[at]
-        texts.append(payload[at + 1:at + 1 + n].decode("ascii", errors="replace"))
+        texts.append(payload[at + 1:at + 1 + n].decode("ascii", errors="replace").rstrip("\0"))
         at += 1 + n
-    return BootloaderInfo(capacity, sector, state, body_bytes, body_crc, *texts)
+    trial = None
+    if len(payload) > at and payload[at]:  # appended by the two-slot bootloader
+        trial_bytes, trial_crc = struct.unpack_from("<II", payload, at + 1)
+        n = payload[at + 9]
+        trial = (trial_bytes, trial_crc, payload[at + 10:at + 10 + n].decode("ascii", errors="replace").rstrip("\0"))
+    return BootloaderInfo(capacity, sector, state, body_bytes, body_crc, *texts, trial=trial)
 
 
 @dataclass
@@ -179,7 +190,7 @@ class Flasher:
         try:
             self.commit(image.header)
         except DeviceUnresponsive:
-            if not self.info().holds(image):
+            if not self.info().trial_holds(image):
                 raise
 
     def _send_boot(self) -> None:
