@@ -29,9 +29,10 @@ from tests.test_flash import FIXTURE, app, booted, client_for, computes_exactly,
 
 pytestmark = [pytest.mark.hil, pytest.mark.slow]
 
-# Power cuts in CI (each costs one emulator start and part of a flash, ~2 s); the campaign in
+# Power cuts in CI (each costs an emulator start, its recovery window and part of a flash:
+# 3-7 s on the shared 2-core host); the campaign in
 # docs/RELIABILITY.md ran EDGEDIFF_POWER_CUTS=120. EDGEDIFF_CUT_SEED picks other cut points.
-POWER_CUTS = int(os.environ.get("EDGEDIFF_POWER_CUTS", "16"))
+POWER_CUTS = int(os.environ.get("EDGEDIFF_POWER_CUTS", "10"))
 CUT_SEED = int(os.environ.get("EDGEDIFF_CUT_SEED", "17"))
 
 PFLASH0 = 0x20000000  # QEMU virt's pflash0, where the rv32 bootloader runs in place (bootloader.ld)
@@ -236,7 +237,7 @@ def test_power_cuts_never_brick_the_board_and_keep_the_previous_app(rv32, apps, 
     chunks = report.programmed_bytes // Flasher._chunk_bytes() + 1
     chunk_s = report.seconds / chunks
     others = [("erase", 0), ("commit", 0), ("boot", 0), ("confirm", 0)]
-    cuts = [others[i] if i < len(others) else ("program", rng.randint(1, chunks)) for i in range(POWER_CUTS)]
+    cuts = [others[i] if i < len(others) else ("program", rng.randint(1, chunks - 2)) for i in range(POWER_CUTS)]
     rng.shuffle(cuts)
     confirmed, staged = apps[2], apps[1]  # the confirmed app, and what was last written to the other slot
     outcomes = []

@@ -267,10 +267,8 @@ static void handle_verify(const frame_t *request, reply_t *reply)
         reply_put_text(reply, " bytes at multiples of it (no read-back)");
         return;
     }
-    {
-        reply_ok(reply);
-        reply_put_u32(reply, image_body_crc(offset, len));
-    }
+    reply_ok(reply);
+    reply_put_u32(reply, image_body_crc(offset, len));
 }
 
 static void handle_commit(const frame_t *request, reply_t *reply)
