@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from sdk.runner import DeviceClient, DeviceError, DeviceUnresponsive, Emulator, ErrorCode, MsgType
-from sdk.runner.board_files import board_dir, prepare_board
+from sdk.runner.board_files import board_dir, prepare_board, start_board
 from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, Flasher
 from sdk.runner.image import FlashImage, pack_header
 from tests.test_flash import FIXTURE, app, booted, client_for, computes_exactly, need, write_board_image
@@ -293,3 +293,26 @@ def test_power_cuts_never_brick_the_board_and_keep_the_previous_app(rv32, apps, 
           f"as the new one {sum(o['came back as'] == o['writing'] for o in outcomes)} times; 0 bricked")
     assert mid > len(outcomes) // 2, f"only {mid} of {len(outcomes)} cuts landed mid-write"
     assert bootloader_hash(tmp_path) == bootloader_before
+
+
+def test_the_slot_state_log_wraps_across_its_two_sectors(tmp_path):
+    """On a board with 4 KiB sectors (256 state records each), enough COMMITs (each appends a
+    record) fill the first state sector and move on to the second, which is erased first while
+    the full one keeps the latest record: the latest record still decides, and the committed
+    image boots, confirms and stays. (Coming back to the first sector is the same code.)"""
+    target = need("cortex-m4")
+    _, image = app(target, tmp_path / "app", 1)
+    records = target.bootloader.flash_sector // 16 + 8
+    with start_board(target, tmp_path) as emu, client_for(emu) as client:
+        client.wait_until_ready(15)
+        flasher = Flasher(client)
+        flasher.flash(image, boot=False)  # one COMMIT
+        for _ in range(records):
+            flasher.commit(image.header)
+        assert flasher.info().trial_holds(image)
+        flasher.boot(image)
+        runs(client, image)
+        client.request(MsgType.BOOTLOADER)
+        client.wait_until_ready(15)
+        info = flasher.info()
+        assert info.holds(image) and info.trial is None and "reverted" not in info.state_text
