@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
 # Both install what is missing (Debian packages, then .venv) before they run: the demo only
-# torch (CPU) and this package; the tests also the extras test, data, mobile (about 1 GB), diffusers and farm.
+# torch (CPU) and this package; the tests also the extras test, data, mobile (about 1 GB), diffusers, photos and farm.
 
 PYTHON ?= python3
 VENV := .venv
@@ -42,7 +42,7 @@ $(VENV)/.installed: $(VENV)/.base
 	rm -rf $(VENV)/wheels && $(VENV)/bin/pip download -q --no-deps --platform any --only-binary=:all: \
 	  -d $(VENV)/wheels torchao==0.18.0
 	$(VENV)/bin/pip install -q --no-deps torch==2.13.0 $(VENV)/wheels/torchao-0.18.0-py3-none-any.whl
-	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[test,data,mobile,diffusers]'
+	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[test,data,mobile,diffusers,photos]'
 	$(VENV)/bin/pip install -q torch==2.13.0 -e '.[farm]' || \
 	  echo "note: labgrid (extra 'farm') did not install; the labgrid farm test will say so and skip"
 	touch $@
@@ -56,7 +56,7 @@ demo: setup-demo
 	@echo "          make of it, and their difference) and build/$(TARGET)/samples.png (16 digits drawn on the board)"
 
 test: setup
-	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadgroup --durations=30
 
 # The fast tier: tests marked unit and not slow (IR, planner, protocol, tolerance, metrics,
 # the CLI's argument errors); no compiler, emulator or board. Under a minute on 2 cores.

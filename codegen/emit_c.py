@@ -115,6 +115,24 @@ class _Emitter:
                         int(np.prod(self.shape(out), dtype=np.int64)), self.scratch(node))
         return op.call(site)
 
+    def tiled(self, i: int, layers: list[tuple[Node, Layer]]) -> list[str]:
+        """The tiled stage from layer i on (codegen/emit_tiled.py). Its layers run interleaved,
+        so their marks come first, back to back, and the stage's whole cost counts as its
+        last layer's; a run until a layer inside the stage runs the whole stage."""
+        from codegen.emit_tiled import StageEmitter
+
+        tiling = self.plan.tiling
+        names = set(tiling.nodes)
+        mine = [(j, layer) for j, (node, layer) in enumerate(layers) if node.name in names]
+        lines = [f"/* {i}..{mine[-1][0]}: tiled stage, {tiling.bands} bands of {tiling.band_rows} "
+                 f"rows, halo {tiling.halo} (codegen/tile.py) */"]
+        for k, (j, layer) in enumerate(mine):
+            lines.append(f"model_layer_mark({j});")
+            if k == 0 and j > 0:
+                lines.append(f"if (last_layer < {j}) return;")
+            layer.function = self.plan.kernels[layer.name]
+        return lines + StageEmitter(self, tiling).lines()
+
     @staticmethod
     def _value(v) -> str:
         """A field's C initialiser: a list of ints, a nested struct (dict), a float32 (exact
@@ -252,7 +270,14 @@ void model_layer_mark(int32_t layer);
 
     def source(self, layers: list[tuple[Node, Layer]]) -> str:
         body = []
+        tiling = self.plan.tiling
+        stage = set(tiling.nodes) if tiling else set()
         for i, (node, layer) in enumerate(layers):
+            if node.name in stage and node.name != tiling.first:
+                continue  # run by the tiled stage, band after band
+            if node.name in stage:
+                body.extend("    " + line for line in self.tiled(i, layers))
+                continue
             body.append(f"    /* {i}: {node.name} ({node.op}) */")
             body.append(f"    model_layer_mark({i});")
             if i > 0:  # a compare and a branch per layer; the normal run passes them all

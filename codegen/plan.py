@@ -34,6 +34,7 @@ from codegen.kernels.catalog import choose_override
 from codegen.kernels.limits import limit
 from codegen.ops import OPS
 from codegen.plan_alias import Aliases, alias_groups
+from codegen.tile import TilePlan
 
 ALIGN = limit("SCRATCH_ALIGN")  # tensors and scratch alike: the kernels' vector alignment
 SCRATCH_SUFFIX = ":scratch"  # a scratch buffer's name: <layer name>:scratch
@@ -79,6 +80,8 @@ class MemoryPlan:
     # the planner without group norm in place and concat slices, on the same graph/kernels
     baseline_arena_bytes: int = 0
     baseline_lower_bound_bytes: int = 0
+    # tiled execution of a fully convolutional stage (codegen/tile.py), or None
+    tiling: TilePlan | None = None
 
 
 def _align(n: int) -> int:
@@ -192,26 +195,45 @@ class _Trial:
     bound: int
 
 
-def _trial(graph: Graph, choices, aliases: Aliases) -> _Trial:
+def _tile(graph: Graph, tiling: TilePlan | None, buffers: list[Buffer]) -> None:
+    """A tiled stage runs its layers interleaved, band after band, from its first layer's
+    step to its last: every buffer it touches is live over all of that span, and a band
+    tensor's buffer holds only tiling.rows[t] rows of each channel plane."""
+    if tiling is None:
+        return
+    steps = [i for i, node in enumerate(graph.nodes) if node.name in set(tiling.nodes)]
+    first, last = steps[0], steps[-1]
+    for buf in buffers:
+        if buf.first <= last and first <= buf.last:
+            buf.first, buf.last = min(buf.first, first), max(buf.last, last)
+        if buf.name in tiling.rows:
+            h = graph.tensors[buf.name].shape[2]
+            buf.size = _align(graph.tensors[buf.name].nbytes // h * tiling.rows[buf.name])
+
+
+def _trial(graph: Graph, choices, aliases: Aliases, tiling: TilePlan | None = None) -> _Trial:
     kernels, needs, scratch_buffers = _kernel_scratch(graph, choices, frozenset(aliases.elided))
     tensors, locations = _tensor_buffers(graph, aliases)
     buffers = tensors + scratch_buffers
+    _tile(graph, tiling, buffers)
     return _Trial(aliases, kernels, needs, scratch_buffers, buffers, locations,
                   place_greedy(buffers), lower_bound(buffers))
 
 
-def _with_best_slices(graph: Graph, choices, in_place, every: bool = False) -> _Trial:
+def _with_best_slices(graph: Graph, choices, in_place, every: bool = False,
+                      tiling: TilePlan | None = None) -> _Trial:
     """Every concat that can take its inputs as slices does, unless copying it gives a
     smaller arena: a slice keeps the whole concat buffer live from its first producer,
     which can cost more than the copy saves where other buffers peak (a vector target's
     scratch). One pass over the concats in step order, keeping each refusal that helps."""
-    best = _trial(graph, choices, alias_groups(graph, in_place, align=ALIGN))
+    best = _trial(graph, choices, alias_groups(graph, in_place, align=ALIGN), tiling)
     copies: set[str] = set()
     for node in [] if every else graph.nodes:
         if node.name not in best.aliases.elided:
             continue
         keep = frozenset(copies | {node.name})
-        trial = _trial(graph, choices, alias_groups(graph, in_place, lambda n: n.name not in keep, ALIGN))
+        trial = _trial(graph, choices, alias_groups(graph, in_place, lambda n: n.name not in keep, ALIGN),
+                       tiling)
         if trial.arena < best.arena:
             best, copies = trial, set(keep)
     return best
@@ -220,21 +242,25 @@ def _with_best_slices(graph: Graph, choices, in_place, every: bool = False) -> _
 CONCAT_SLICES = ("smallest", "every", "none")
 
 
-def plan_memory(graph: Graph, isa_features: Iterable[str] = (), concat_slices: str = "smallest") -> MemoryPlan:
+def plan_memory(graph: Graph, isa_features: Iterable[str] = (), concat_slices: str = "smallest",
+                tiling: TilePlan | None = None) -> MemoryPlan:
     """isa_features: the target's (target.toml), which choose each layer's kernel and so
     its scratch and whether it may run in place; () plans for the reference kernels.
     concat_slices: "smallest" (a build: slices where they do not grow the arena), "every"
     (every concat that can take slices does: the tests exercise every slice) or "none"
-    (every concat runs its kernel: the kernel-case images, which test that kernel)."""
+    (every concat runs its kernel: the kernel-case images, which test that kernel).
+    tiling: run a stage in bands (codegen/tile.py tile_plan); its layers never write in place."""
     if concat_slices not in CONCAT_SLICES:
         raise ValueError(f"concat_slices={concat_slices!r}: one of {', '.join(CONCAT_SLICES)}")
     features = tuple(isa_features)
     choices = _kernel_choices(graph, features)
-    safe = {node.name for node in graph.nodes if kernel_in_place(graph, node, features)}
+    tiled = set(tiling.nodes) if tiling else set()
+    safe = {node.name for node in graph.nodes
+            if node.name not in tiled and kernel_in_place(graph, node, features)}
     in_place = lambda node: node.name in safe  # noqa: E731
-    plan = (_trial(graph, choices, alias_groups(graph, in_place, lambda node: False))
+    plan = (_trial(graph, choices, alias_groups(graph, in_place, lambda node: False), tiling)
             if concat_slices == "none" else
-            _with_best_slices(graph, choices, in_place, concat_slices == "every"))
+            _with_best_slices(graph, choices, in_place, concat_slices == "every", tiling))
     locations = plan.locations
     for buf in plan.buffers:
         for name in buf.members:
@@ -243,8 +269,8 @@ def plan_memory(graph: Graph, isa_features: Iterable[str] = (), concat_slices: s
     scratch = {layer: (offsets.get(layer + SCRATCH_SUFFIX, 0), nbytes)
                for layer, nbytes in plan.needs.items()}
     # the baseline: elementwise in place only (whatever the kernel), every concat copies
-    old = _trial(graph, choices, alias_groups(graph, lambda node: OPS[node.op].elementwise,
-                                              lambda node: False))
+    old = _trial(graph, choices, alias_groups(graph, lambda node: OPS[node.op].elementwise
+                                              and node.name not in tiled, lambda node: False), tiling)
     return MemoryPlan(plan.arena, plan.bound, plan.buffers, locations,
                       max(plan.needs.values(), default=0), plan.kernels, scratch, features,
-                      frozenset(plan.aliases.elided), old.arena, old.bound)
+                      frozenset(plan.aliases.elided), old.arena, old.bound, tiling)

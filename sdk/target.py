@@ -35,11 +35,17 @@ class BootloaderSpec:
     # counter, which runs recovery_counts_per_ms per ms; 0: no window.
     recovery_window_ms: int = 0
     recovery_counts_per_ms: int = 1_000_000
+    # rollback_counter = {offset, bytes}: the flash area (offset from the flash origin, whole
+    # sectors, the last of the flash) where the bootloader keeps the highest security counter
+    # it has booted (firmware/bootloader/image_counter.c); the second slot ends before it
+    counter_offset: int = 0
+    counter_bytes: int = 0
 
     @property
     def slot_bytes(self) -> int:
-        """Each of the two image slots after the slot state, in whole sectors (slot_layout.h)."""
-        usable = self.flash_length - self.slot_state_sectors * self.flash_sector
+        """Each of the two image slots between the slot state and the rollback counter's area,
+        in whole sectors (slot_layout.h)."""
+        usable = self.counter_offset - self.slot_state_sectors * self.flash_sector
         return usable // 2 // self.flash_sector * self.flash_sector
 
     def slot_offset(self, slot: int) -> int:
@@ -86,6 +92,8 @@ class Target:
     # The regions of the emulated machine, which a board's own [memory] cuts down; the same as
     # memory for an ISA target. The fit check links against these to measure what a build needs.
     emulator_memory: dict | None = None
+    # No floating-point unit (fe310): a float build needs --soft-float (sdk/compile/integer_only.py).
+    integer_only: bool = False
 
     def regions(self, memory: dict | None = None) -> dict[str, dict]:
         """The named regions (name -> {origin, length, ...}) of memory (default: the target's)."""
@@ -133,17 +141,39 @@ def known_targets() -> list[str]:
 
 
 def isa_targets() -> list[str]:
-    """The targets that are not board profiles: one per core and emulator. Kernel and
-    firmware tests and the benchmark matrix run on these; a board profile runs the same
-    code as the target it extends, with less memory (tests/test_boards.py)."""
-    return [name for name in known_targets()
-            if "extends" not in tomllib.loads((TARGETS_DIR / name / "target.toml").read_text())]
+    """The targets that are not board profiles, one per core and emulator, and that have an
+    FPU. Kernel and firmware tests and the benchmark matrix run on these (they build FP32 and
+    FP16 images); a board profile runs the same code as the target it extends, with less
+    memory (tests/test_boards.py), and an integer-only core has its own tests
+    (tests/test_fe310.py)."""
+    specs = {name: tomllib.loads((TARGETS_DIR / name / "target.toml").read_text()) for name in known_targets()}
+    return [name for name, spec in specs.items() if "extends" not in spec and not spec.get("integer_only")]
+
+
+def integer_only_targets() -> list[str]:
+    """The cores without an FPU that are not board profiles (fe310): int8 and soft-float only."""
+    targets = [load_target(name) for name in known_targets()]
+    return [t.name for t in targets if t.integer_only and t.base is None]
+
+
+def _counter_area(spec: dict) -> tuple[int, int]:
+    """[bootloader] rollback_counter: whole sectors at the end of the flash, past sector 0."""
+    flash, area = spec["flash"], spec.get("rollback_counter")
+    if area is None:
+        raise ValueError("[bootloader] needs rollback_counter = { offset = ..., bytes = ... } "
+                         "(the flash area of the highest booted security counter)")
+    offset, size, sector = area["offset"], area["bytes"], flash["sector"]
+    if offset % sector or size % sector or size == 0 or offset <= sector or offset + size != flash["length"]:
+        raise ValueError(f"[bootloader] rollback_counter {{offset = {offset:#x}, bytes = {size:#x}}} must be "
+                         f"whole {sector:#x}-byte sectors ending the flash of {flash['length']:#x} bytes")
+    return offset, size
 
 
 def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
     if spec is None:
         return None
-    return BootloaderSpec(
+    counter_offset, counter_bytes = _counter_area(spec)
+    bootloader = BootloaderSpec(
         sources=[here / p for p in spec["sources"]],
         linker_script=here / spec["linker_script"],
         entry_symbol=spec["entry_symbol"],
@@ -156,7 +186,21 @@ def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
         slot_state_sectors=spec["slot_state_sectors"],
         recovery_window_ms=spec.get("recovery_window", {}).get("ms", 0),
         recovery_counts_per_ms=spec.get("recovery_window", {}).get("counts_per_ms", 1_000_000),
+        counter_offset=counter_offset,
+        counter_bytes=counter_bytes,
     )
+    _check_layout(bootloader)
+    return bootloader
+
+
+def _check_layout(spec: BootloaderSpec) -> None:
+    """The flash in order: slot state, slot A, slot B, rollback counter; each slot at least a
+    header sector and a body sector, the two slots ending before the counter's area."""
+    slots_end = spec.slot_offset(2)
+    if spec.slot_state_sectors < 1 or spec.body_capacity < spec.flash_sector or slots_end > spec.counter_offset:
+        raise ValueError(f"[bootloader] {spec.slot_state_sectors} slot-state sectors and two slots of "
+                         f"{spec.slot_bytes:#x} bytes do not fit before the rollback counter at "
+                         f"{spec.counter_offset:#x} (sectors of {spec.flash_sector:#x} bytes)")
 
 
 # Keys whose values are paths relative to the target.toml that names them.
@@ -233,6 +277,7 @@ def load_target(name: str) -> Target:
         board=dict(spec["board"]) if "board" in spec else None,
         base=spec.get("extends"),
         emulator_memory=dict(spec.get("base_memory", spec["memory"])),
+        integer_only=spec.get("integer_only", False),
     )
 
 

@@ -15,12 +15,16 @@ made once, while different targets build and run in parallel.
 Tests never write into the checkout: the feature classifier cache that `sdk eval` and the
 mobile quality check keep in build/eval goes to a folder under the system temp dir instead
 (EDGEDIFF_EVAL_CACHE, kept between runs: training it takes minutes; set it to choose another).
+Compiled objects (sdk/compile/object_cache.py) are shared by the workers of one run and start
+empty in every run, so the suite's time is what a fresh machine sees.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -29,9 +33,21 @@ from rich.console import Console
 from sdk.cli import commands as cli
 from tests.helpers.tools import require_target
 
+from sdk.compile.object_cache import CACHE_ENV as OBJECT_CACHE_ENV
 from sdk.diffusion.quality import EVAL_CACHE_ENV
 
 os.environ.setdefault(EVAL_CACHE_ENV, str(Path(tempfile.gettempdir()) / "edgediff-tests" / "eval"))
+# one folder per run (xdist gives the workers of a run one id); the folders of runs over a day
+# old are removed
+_TESTS_TMP = Path(tempfile.gettempdir()) / "edgediff-tests"
+for _old in _TESTS_TMP.glob("objects-*"):
+    try:
+        if time.time() - _old.stat().st_mtime > 86_400:
+            shutil.rmtree(_old, ignore_errors=True)
+    except FileNotFoundError:  # another worker removed it first
+        pass
+_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid{os.getpid()}"
+os.environ.setdefault(OBJECT_CACHE_ENV, str(_TESTS_TMP / f"objects-{_RUN}"))
 
 PER_TARGET_FIXTURES = ("target", "config", "results")
 TIERS = ("unit", "kernel", "hil")

@@ -5,7 +5,7 @@ iteration (1k, 1M and 10M iterations). Every layer pays the same fixed overhead 
 call, loop set-up), so:
 - the 1k layer reads 2000 instructions plus a small overhead;
 - the difference between two layers is exactly 2 * (difference in iterations): the
-  counter's scale, which must be within 0.01% (rv32's instret is exact; the Arm boards count
+  counter's scale, which must be within 0.01% (rv32's and fe310's instret are exact; the Arm boards count
   SysTick ticks under -icount and convert, and 20M instructions cross the 24-bit wrap);
 - the counts are the same on every run.
 Targets whose counter is a clock (host: ns) are skipped: there is nothing to calibrate."""
@@ -19,7 +19,7 @@ import pytest
 
 from sdk.compile.firmware import build_firmware
 from sdk.runner import DeviceClient, Emulator
-from sdk.target import isa_targets, load_target
+from sdk.target import integer_only_targets, isa_targets, load_target
 from tests.helpers.tools import require_target
 
 pytestmark = [pytest.mark.kernel, pytest.mark.hil, pytest.mark.slow]
@@ -31,7 +31,7 @@ SCALE_TOLERANCE = 1e-4  # relative error of the counter's scale
 MAX_OVERHEAD = 100  # instructions per layer beyond the loop itself (mark call, set-up)
 
 
-@pytest.fixture(scope="module", params=isa_targets())
+@pytest.fixture(scope="module", params=isa_targets() + integer_only_targets())
 def board(request, tmp_path_factory):
     target = load_target(request.param)
     if not target.counter_deterministic:

@@ -17,14 +17,16 @@ import signal
 import struct
 import threading
 import time
+import zlib
 from pathlib import Path
 
 import pytest
 
 from sdk.runner import DeviceClient, DeviceError, DeviceUnresponsive, Emulator, ErrorCode, MsgType
 from sdk.runner.board_files import board_dir, prepare_board, start_board
-from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, Flasher
-from sdk.runner.image import FlashImage, pack_header
+from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, FlashError, Flasher
+from sdk.runner.image import HEADER_CRC_OFFSET, FlashImage, pack_header
+from sdk.sign.keys import development_key
 from tests.test_flash import FIXTURE, app, booted, client_for, computes_exactly, need, write_board_image
 
 pytestmark = [pytest.mark.hil, pytest.mark.slow]
@@ -78,7 +80,9 @@ def raw_image(target, words: list[int], build_id: str) -> FlashImage:
     the start of the app's RAM, entry there, a header with the right CRCs."""
     code = struct.pack(f"<{len(words)}I", *words)
     body = struct.pack("<II", APP_RAM, len(code)) + code
-    return FlashImage(body, pack_header(body, APP_RAM, target.name, build_id), APP_RAM, target.name, build_id)
+    key = development_key()  # what a board built for this project trusts
+    return FlashImage(body, pack_header(body, APP_RAM, target.name, build_id, key), APP_RAM, target.name, build_id,
+                      public_key=key.public, development_key=True)
 
 
 HANG = [0x0000006F]  # j .  (an app that never answers)
@@ -99,10 +103,19 @@ def runs(client: DeviceClient, image) -> None:
     computes_exactly(client)
 
 
+def with_counter(image: FlashImage, counter: int) -> FlashImage:
+    """image signed again (development key) with another security counter."""
+    key = development_key()
+    header = pack_header(image.body, image.entry, image.target, image.build_id, key, counter)
+    return FlashImage(image.body, header, image.entry, image.target, image.build_id, counter, key.public, True)
+
+
 def test_a_trial_image_reverts_unless_confirmed(rv32, apps, tmp_path):
-    """old confirmed; new booted as a trial and left unconfirmed: a power cut (or a hang the
-    watchdog would end) and a reset by the app both bring old back; confirmed, new stays."""
-    old, new, _ = apps
+    """old (security counter 0) confirmed; new (counter 1) booted as a trial and left
+    unconfirmed: a power cut (or a hang the watchdog would end) and a reset by the app both
+    bring old back, and the board's counter has not moved (a reverted trial never locks out
+    the app it reverts to); confirmed, new stays and the counter is 1: old is refused now."""
+    old, new = apps[0], with_counter(apps[1], 1)
     prepare_board(rv32, tmp_path)
     with power_up(rv32, tmp_path) as emu, client_for(emu) as client:
         client.wait_until_ready(15)
@@ -114,13 +127,16 @@ def test_a_trial_image_reverts_unless_confirmed(rv32, apps, tmp_path):
         Flasher(client).flash(new, confirm=False)
         client.request(MsgType.BOOTLOADER)  # the trial app resets into the bootloader unconfirmed
         info = Flasher(client).info()
-        assert info.build_id == old.build_id and "reverted" in info.state_text
+        assert info.build_id == old.build_id and "reverted" in info.state_text and info.highest_counter == 0
         client.request(MsgType.BOOT)
         runs(client, old)
         report = Flasher(client).flash(new)  # confirmed this time
         assert report.programmed_bytes == 0  # its slot still held it: only COMMIT, BOOT, CONFIRM
     with power_up(rv32, tmp_path) as emu, client_for(emu) as client:
         runs(client, new)
+        with pytest.raises(FlashError, match="security counter 0 is lower than 1"):
+            Flasher(client).flash(old)
+        assert Flasher(client).info().highest_counter == 1
 
 
 def test_a_hung_app_is_taken_over_in_the_recovery_window(rv32, apps, tmp_path):
@@ -157,10 +173,21 @@ def test_an_app_cannot_erase_the_bootloader(rv32, apps, tmp_path):
         runs(client, old)
 
 
+def relabelled(header: bytes, target: str) -> bytes:
+    """header with its target field changed and its header CRC made right again, as an attacker
+    would; the signature left as it was."""
+    fields = bytearray(header)
+    fields[20:36] = target.encode().ljust(16, b"\0")
+    struct.pack_into("<I", fields, HEADER_CRC_OFFSET, zlib.crc32(bytes(fields[4:HEADER_CRC_OFFSET])))
+    return bytes(fields)
+
+
 def test_refusals_name_their_reason_and_keep_the_bootloader(rv32, apps, tmp_path):
     """No read-back: VERIFY over 4 bytes (or any part of a 4 KiB block) is refused, over whole
     blocks answered. An image for rv32v (vector code) is refused on this core without V, with
-    its own reason; one for another target with another. The board stays in its bootloader."""
+    its own reason; one for another target with another; an rv32v image relabelled rv32 (its
+    header's target changed, header CRC fixed) fails its signature, which covers the header.
+    The board stays in its bootloader."""
     old = apps[0]
     prepare_board(rv32, tmp_path)
     with power_up(rv32, tmp_path) as emu, client_for(emu) as client:
@@ -173,10 +200,12 @@ def test_refusals_name_their_reason_and_keep_the_bootloader(rv32, apps, tmp_path
             assert error.value.code == ErrorCode.OUT_OF_RANGE and "no read-back" in error.value.text
         assert flasher.verify(0, 8192) == flasher.verify(0, 8192)  # whole blocks: answered
         for target, reason in (("rv32v", "ISA extensions this core lacks"), ("cortex-m4", "another target")):
-            with pytest.raises(DeviceError) as error:
+            with pytest.raises(FlashError, match="the bootloader refused the image: .*" + reason):
                 flasher.commit(pack_header(old.body, old.entry, target, old.build_id))
-            assert error.value.code == ErrorCode.BAD_PAYLOAD and reason in error.value.text
             assert client.hello().model_hash == BOOTLOADER_MODEL_HASH
+        with pytest.raises(FlashError, match="refused the image: image signature invalid: header or body altered"):
+            flasher.commit(relabelled(pack_header(old.body, old.entry, "rv32v", old.build_id), "rv32"))
+        assert client.hello().model_hash == BOOTLOADER_MODEL_HASH
         flasher.boot(old)  # still ready for the next flash: old was committed before
         runs(client, old)
 

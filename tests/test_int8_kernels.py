@@ -45,7 +45,8 @@ i32 = ctypes.c_int32
 class Conv2dParams(ctypes.Structure):
     _fields_ = [(name, i32) for name in (
         "n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel_h", "kernel_w",
-        "stride_h", "stride_w", "pad_h", "pad_w", "dilation_h", "dilation_w", "groups", "act")]
+        "stride_h", "stride_w", "pad_h", "pad_w", "dilation_h", "dilation_w", "groups", "act",
+        "row0", "rows", "in_row0", "in_rows", "out_row0", "out_rows")]  # row window: 0 = whole
 
 
 class LinearParams(ctypes.Structure):

@@ -84,7 +84,8 @@ class Conv2dParams(ctypes.Structure):
     _fields_ = [(name, i32) for name in (
         "n", "c_in", "h_in", "w_in", "c_out", "h_out", "w_out", "kernel_h", "kernel_w",
         "stride_h", "stride_w", "pad_h", "pad_w", "dilation_h", "dilation_w", "groups",
-    )] + [("act", act_t)]
+    )] + [("act", act_t)] + [(name, i32) for name in (  # the row window (tiling): rows 0 = whole
+        "row0", "rows", "in_row0", "in_rows", "out_row0", "out_rows")]
 
 
 class LinearParams(ctypes.Structure):

@@ -44,6 +44,14 @@ const char *image_status_text(image_status_t status)
         return "image records outside the app's memory";
     case IMAGE_BAD_CRC:
         return "image body CRC mismatch";
+    case IMAGE_UNSIGNED:
+        return "image unsigned (format 1): this bootloader boots signed images only";
+    case IMAGE_OTHER_KEY:
+        return "image signature invalid: signed by another key than the bootloader's";
+    case IMAGE_BAD_SIGNATURE:
+        return "image signature invalid: header or body altered after signing";
+    case IMAGE_ROLLBACK:
+        return "image security counter lower than the highest this board has booted";
     case IMAGE_MISSING_FEATURES:
         return "image needs ISA extensions this core lacks";
     }
@@ -123,6 +131,9 @@ static bool records_ok(uint32_t body_bytes, uint32_t entry)
 
 image_status_t image_check_header(const uint8_t *header)
 {
+    if (get_u32_le(&header[IMAGE_OFF_FORMAT]) == IMAGE_FORMAT_UNSIGNED) {
+        return IMAGE_UNSIGNED;
+    }
     if (get_u32_le(&header[IMAGE_OFF_HEADER_CRC]) !=
             crc32_update(0, &header[IMAGE_OFF_FORMAT], IMAGE_OFF_HEADER_CRC - IMAGE_OFF_FORMAT) ||
         get_u32_le(&header[IMAGE_OFF_FORMAT]) != IMAGE_FORMAT) {
@@ -163,7 +174,8 @@ image_status_t image_check_body(const uint8_t *header)
     if (image_body_crc(0, body_bytes) != get_u32_le(&header[IMAGE_OFF_BODY_CRC])) {
         return IMAGE_BAD_CRC;
     }
-    return IMAGE_OK;
+    image_status_t status = image_check_signature(header);
+    return status == IMAGE_OK ? image_check_counter(header) : status;
 }
 
 void image_boot(void)
@@ -171,7 +183,9 @@ void image_boot(void)
     uint8_t header[IMAGE_HEADER_BYTES];
     read_flash(IMAGE_HEADER_OFFSET, header, IMAGE_HEADER_BYTES);
     uint32_t body_bytes = get_u32_le(&header[IMAGE_OFF_BODY_BYTES]);
-    /* The caller checked this body against the header: tell the app what it is started from. */
+    /* The caller checked this body against the header (signature and counter included): tell
+     * the app what it is started from. The security counter moves at confirm (slots.c), so a
+     * trial that is reverted never locks out the previous app. */
     boot_handoff_publish_image(body_bytes, get_u32_le(&header[IMAGE_OFF_BODY_CRC]));
     uint32_t at = 0;
     while (at < body_bytes) {

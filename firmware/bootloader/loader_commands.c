@@ -13,12 +13,17 @@
  * Payloads (offsets relative to the staging slot's body):
  *   HELLO   () -> as the app's, with 0 tensors, model hash "bootloader" and booted 0 (no image)
  *   INFO    () -> capacity:u32 sector:u32 state:u8 body_bytes:u32 body_crc:u32 build_id:str8 state_text:str8
- *                 (the confirmed app's slot), then trial:u8 body_bytes:u32 body_crc:u32 build_id:str8
- *                 of a committed trial not yet started (trial 0 and zeros without one)
+ *                 (the confirmed app's slot), then highest_counter:u32 key_id:8 bytes
+ *                 hash_instructions:u32 verify_instructions:u32 header_crc:u32 (the security
+ *                 counter this board has booted, the key it trusts, what the signature check of
+ *                 the confirmed app's image in this INFO cost, and the CRC-32 of its whole
+ *                 stored header, signature included, 0 when unreadable), then trial:u8
+ *                 body_bytes:u32 body_crc:u32 build_id:str8 of a committed trial not yet started
+ *                 (trial 0 and zeros without one)
  *   ERASE   offset:u32 length:u32 -> ()     every sector touching the range
  *   PROGRAM offset:u32 data -> ()           offset and length multiples of 4
  *   VERIFY  offset:u32 length:u32 -> crc32:u32   offset and length multiples of VERIFY_BLOCK
- *   COMMIT  header:64 bytes (magic ignored) -> ()
+ *   COMMIT  header:140 bytes (magic ignored) -> ()   refused with the image_status_text reason
  *   BOOT    () -> ()  then the trial (or the confirmed app) starts; ERR NO_IMAGE (and stay) if
  *                     it does not check */
 #include <stdbool.h>
@@ -27,6 +32,7 @@
 #include "boot_handoff.h"
 #include "bytes_le.h"
 #include "commands.h"
+#include "crc32.h"
 #include "hal.h"
 #include "image.h"
 #include "loader_hal.h"
@@ -151,6 +157,11 @@ static void handle_hello(const frame_t *request, reply_t *reply)
 static void handle_info(reply_t *reply)
 {
     image_status_t state = slot_check(slots_active());
+    /* Taken now: the trial's check below would overwrite the signature check's cost. */
+    uint8_t key_id[IMAGE_KEY_ID_BYTES];
+    uint32_t hash_instructions, verify_instructions;
+    image_signature_key_id(key_id);
+    image_signature_cost(&hash_instructions, &verify_instructions);
     uint8_t header[IMAGE_HEADER_BYTES];
     for (uint32_t i = 0; i < IMAGE_HEADER_BYTES; i++) {
         header[i] = FLASH_AT(IMAGE_HEADER_OFFSET)[i];
@@ -172,6 +183,13 @@ static void handle_info(reply_t *reply)
     } else {
         reply_put_str8(reply, image_status_text(state));
     }
+    reply_put_u32(reply, image_counter_highest());
+    for (uint32_t i = 0; i < IMAGE_KEY_ID_BYTES; i++) {
+        reply_put_u8(reply, key_id[i]);
+    }
+    reply_put_u32(reply, hash_instructions);
+    reply_put_u32(reply, verify_instructions);
+    reply_put_u32(reply, readable ? crc32_update(0, header, IMAGE_HEADER_BYTES) : 0);
     uint32_t trial = slots_pending_trial(); /* selects the trial's slot when there is one */
     for (uint32_t i = 0; i < IMAGE_HEADER_BYTES; i++) {
         header[i] = trial != SLOT_NONE ? FLASH_AT(IMAGE_HEADER_OFFSET)[i] : 0;
@@ -273,8 +291,13 @@ static void handle_verify(const frame_t *request, reply_t *reply)
 
 static void handle_commit(const frame_t *request, reply_t *reply)
 {
+    if (request->len >= IMAGE_OFF_FORMAT + 4u &&
+        get_u32_le(&request->payload[IMAGE_OFF_FORMAT]) == IMAGE_FORMAT_UNSIGNED) {
+        reply_err(reply, ERR_BAD_PAYLOAD, image_status_text(IMAGE_UNSIGNED));
+        return;
+    }
     if (request->len != IMAGE_HEADER_BYTES) {
-        reply_err(reply, ERR_BAD_PAYLOAD, "COMMIT needs the 64-byte image header");
+        reply_err(reply, ERR_BAD_PAYLOAD, "COMMIT needs the 140-byte image header");
         return;
     }
     const uint8_t *header = request->payload;
@@ -296,6 +319,13 @@ static void handle_commit(const frame_t *request, reply_t *reply)
     }
     if (status != IMAGE_OK) {
         reply_err(reply, ERR_BAD_PAYLOAD, image_status_text(status));
+        if (status == IMAGE_ROLLBACK) {
+            reply_put_text(reply, " (image ");
+            reply_put_decimal(reply, get_u32_le(&header[IMAGE_OFF_SECURITY_COUNTER]));
+            reply_put_text(reply, ", board ");
+            reply_put_decimal(reply, image_counter_highest());
+            reply_put_text(reply, ")");
+        }
         return;
     }
     if (!invalidate_header(reply)) {

@@ -5,6 +5,7 @@
 #include "boot_handoff.h"
 #include "boot_state.h"
 #include "image_features.h"
+#include "loader_hal.h"
 #include "slot_layout.h"
 
 uint32_t image_slot_base; /* bss: every path selects a slot before image.c looks */
@@ -32,6 +33,18 @@ uint32_t slots_staging(void)
     return 1u - slots_active();
 }
 
+/* Raise the security counter to a confirmed slot's (checked, so its header is valid). Only a
+ * confirmed image moves it: a trial that is reverted leaves the previous app bootable. */
+static void raise_counter(uint32_t slot)
+{
+    uint8_t header[IMAGE_HEADER_BYTES];
+    slot_select(slot);
+    for (uint32_t i = 0; i < IMAGE_HEADER_BYTES; i++) {
+        header[i] = FLASH_AT(IMAGE_HEADER_OFFSET)[i];
+    }
+    (void)image_counter_advance(header);
+}
+
 bool slots_settle(bool confirm_requested)
 {
     boot_state_t state = boot_state_load();
@@ -44,7 +57,12 @@ bool slots_settle(bool confirm_requested)
     }
     state.trial = SLOT_NONE;
     state.tried = 0;
-    (void)boot_state_save(state); /* if it fails, the next entry settles again */
+    /* The state first: a power cut before the counter moves leaves the new app confirmed and
+     * its next boot (slots_boot) raises the counter; the other order could revert to an app
+     * the counter already refuses. */
+    if (boot_state_save(state) && confirm) { /* if it fails, the next entry settles again */
+        raise_counter(state.active);
+    }
     return !confirm;
 }
 
@@ -83,6 +101,9 @@ uint32_t slots_for_boot(image_status_t *status, bool *trial)
 
 void slots_boot(uint32_t slot, bool trial)
 {
+    if (!trial) {
+        raise_counter(slot); /* a no-op unless a confirm's raise was cut short */
+    }
     slot_select(slot);
     boot_handoff_publish_trial(trial);
     image_boot();

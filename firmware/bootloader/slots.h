@@ -25,8 +25,9 @@ uint32_t slots_staging(void);
 /* The slot that boots without a trial (the confirmed app's): INFO describes it. */
 uint32_t slots_active(void);
 
-/* At every entry to the bootloader: settle a started trial (confirm it if the app asked,
- * drop it otherwise). Returns true if a trial was dropped (reverted). */
+/* At every entry to the bootloader: settle a started trial (confirm it if the app asked, and
+ * raise the security counter to its own; drop it otherwise, the counter unmoved). Returns true
+ * if a trial was dropped (reverted). */
 bool slots_settle(bool confirm_requested);
 
 /* The slot of a trial committed but not yet started (its image checked, left selected), or
@@ -40,7 +41,8 @@ bool slots_mark_trial(void);
  * confirmed app. Its status in *status; SLOT_NONE when nothing boots. */
 uint32_t slots_for_boot(image_status_t *status, bool *trial);
 
-/* Copy the selected slot's image and jump to it (after a successful slot_check). */
+/* Copy the slot's image and jump to it (after a successful slot_check); the confirmed app
+ * (not a trial) first raises the security counter to its own, if a confirm left it lower. */
 __attribute__((noreturn)) void slots_boot(uint32_t slot, bool trial);
 
 #endif

@@ -20,6 +20,7 @@ from sdk.compile.build import build
 from sdk.compile.firmware import BuildFailed
 from sdk.compile.manifest import DEFAULT_BUILD_ROOT, build_dir, load_manifest
 from sdk.compile.precision import load_policy
+from sdk.compile.tiling import parse_tile
 from sdk.compile.toolchain import ToolMissing
 from sdk.errors import UserError
 from sdk.report.outputs import fresh_outputs
@@ -127,12 +128,16 @@ def cmd_build(args) -> int:
     target = load_target(args.target)  # unknown target: fail before the slow capture
     budget = _budget(args)
     policy = load_policy(None if budget else args.precision, args.precision_config)
+    tile = parse_tile(args.tile)
     note = target.fp16_note("fp16" if budget else policy.default)
     if note:
         console.print(f"[yellow]note:[/yellow] {note}")
+    key = _signing_key(args, target)
     with console.status(f"building {args.model} for {args.target}") as status:
         m = build(args.model, args.target, args.build_dir, policy, budget=budget,
-                  progress=lambda text: status.update(f"building {args.model} for {args.target}: {text}"))
+                  progress=lambda text: status.update(f"building {args.model} for {args.target}: {text}"),
+                  signing_key=key, security_counter=args.security_counter, soft_float=args.soft_float,
+                  tile=tile)
     if m.auto_precision:
         _print_auto_precision(m)
     console.print(_kv_table(f"sdk build: {m.model_name} → {args.target} ({m.precision})", [
@@ -143,10 +148,60 @@ def cmd_build(args) -> int:
         ("arena lower bound bytes", f"{m.arena_lower_bound_bytes:,}"),
         ("  without in-place norms and concat slices: arena (lower bound)",
          f"{m.arena_baseline_bytes:,} ({m.arena_baseline_lower_bound_bytes:,})"),
+        *_tiling_rows(m),
         ("flash bytes (text+rodata+data)", f"{m.flash_bytes:,}"),
         *RamReport.of_build(m).rows(),
-        ("image", m.elf)]))
+        ("image", m.elf),
+        *([("signed image", f"{m.image} ({_signed_with(m)})")] if m.image else [])]))
+    if m.development_key:
+        console.print(f"[yellow]note:[/yellow] signed with the development key {m.signing_key}: fine on a desk, "
+                      "not for boards in the field; make a key with `sdk keys generate` and build with "
+                      "--signing-key (README, Signed images)", highlight=False)
     return 0
+
+
+def _signing_key(args, target):
+    """--signing-key FILE (None: the development key) and --security-counter, checked before the build."""
+    from sdk.runner.image import MAX_SECURITY_COUNTER
+    from sdk.sign.keys import load_private
+
+    if not 0 <= args.security_counter <= MAX_SECURITY_COUNTER:
+        raise UserError(f"--security-counter {args.security_counter}: a number from 0 to {MAX_SECURITY_COUNTER}")
+    if target.bootloader is None and (args.signing_key or args.security_counter):
+        raise UserError(f"target {target.name} has no bootloader, so its image is not signed: "
+                        "drop --signing-key and --security-counter")
+    return load_private(args.signing_key) if args.signing_key else None
+
+
+def _signed_with(m) -> str:
+    from sdk.runner.flash import app_image, signed_with
+
+    return signed_with(app_image(m))
+
+
+def cmd_keys(args) -> int:
+    """`sdk keys generate`: a new Ed25519 key pair for signing images."""
+    from sdk.sign.keys import generate
+
+    key = generate(args.output)
+    console.print(_kv_table("sdk keys generate", [
+        ("private key (mode 0600: keep it off the board and out of git)", str(key.path)),
+        ("public key", str(key.path.with_name("signing-key.pub.pem"))),
+        ("key id", key.key_id.hex())]))
+    console.print("build with `sdk build ... --signing-key " + str(key.path) + "`; docs/RELIABILITY.md "
+                  "says how to keep it and docs/HARDWARE.md how a board gets the bootloader trusting it",
+                  highlight=False)
+    return 0
+
+
+def _tiling_rows(m) -> list[tuple[str, str]]:
+    """A tiled build's bands, halo and arena before and after (sdk/compile/tiling.py)."""
+    t = m.tiling
+    if not t:
+        return []
+    return [("tiled stage", f"{len(t['nodes'])} layers ({t['nodes'][0]} … {t['nodes'][-1]}): {t['bands']} bands "
+                            f"of {t['band_rows']} rows, halo {t['halo']} rows (carried, not recomputed)"),
+            ("  arena untiled → tiled", f"{t['arena_untiled_bytes']:,} → {t['arena_bytes']:,}")]
 
 
 def _budget(args):
@@ -183,21 +238,24 @@ def cmd_flash(args) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
 
     from sdk.runner.board_files import board_dir, start_board
-    from sdk.runner.flash import app_image, flash_app, open_link
+    from sdk.runner.flash import app_image, flash_app, open_link, signed_with, trusted_key
     from sdk.runner.flasher import Flasher
     from sdk.runner.client import DeviceClient
 
     manifest = load_manifest(args.target, args.build_dir)
     target = load_target(args.target)
     if target.bootloader is None:
+        flashing = (target.board or {}).get("flashing")
         raise UserError(f"target {target.name} has no serial bootloader (it runs the built program "
-                        f"directly): use `{manifest.command('validate')} --emulator`")
+                        f"directly): use `{manifest.command('validate')} --emulator`"
+                        + (f"; on the real board, {flashing}" if flashing else ""))
     image = app_image(manifest)
     with contextlib.ExitStack() as stack:
         port = args.port
         if args.emulator:
             with console.status(f"powering up the emulated {target.name} board in its bootloader"):
-                port = stack.enter_context(start_board(target, manifest.directory)).port
+                port = stack.enter_context(start_board(target, manifest.directory,
+                                                       public_key=trusted_key(manifest))).port
         client = stack.enter_context(DeviceClient(open_link(port, args.baud, args.emulator), timeout=5.0))
         if args.emulator or args.recover:
             # Just powered up (or reset by the user): catch the bootloader before any app runs.
@@ -208,7 +266,7 @@ def cmd_flash(args) -> int:
             before = client.wait_until_ready(deadline_s=15.0)
         console.print(f"board on {client.port_name}: "
                       + ("bootloader" if before.model_hash == "bootloader" else f"app build {before.build_id}")
-                      + f"; flashing build {image.build_id} ({len(image.body):,} bytes)")
+                      + f"; flashing build {image.build_id} ({len(image.body):,} bytes, {signed_with(image)})")
         columns = ("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                    TransferSpeedColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, transient=False) as bar:
@@ -226,6 +284,7 @@ def cmd_flash(args) -> int:
         ("time", f"{report.seconds:.2f} s"),
         ("bytes/s", f"{report.bytes_per_second:,.0f}"),
         ("baud", baud),
+        ("signature", signed_with(image)),
         ("booted build", report.build_id)]))
     if report.already_current:
         console.print("the board already held this image: nothing written")
@@ -539,7 +598,8 @@ def cmd_targets(args) -> int:
         runs = f"QEMU {argv[argv.index('-machine') + 1]}" if "-machine" in argv else "this host"
         if target.board:
             runs += f", as {target.base} with the chip's memory"
-        table.add_row(name, board, " ".join(target.isa_features), "\n".join(ram) or "—",
+        features = " ".join(target.isa_features) + (" (no FPU: int8, or --soft-float)" if target.integer_only else "")
+        table.add_row(name, board, features, "\n".join(ram) or "—",
                       "\n".join(code) or "—", runs)
     console.print(table)
     return 0
@@ -613,9 +673,28 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, help="a zoo name (unet, dncnn) or a .py file "
                    "defining `model` and `example_input`")
     _precision_args(p)
+    p.add_argument("--soft-float", action="store_true",
+                   help="on a target without an FPU (fe310, hifive1-revb): allow FP32/FP16 layers, run with "
+                        "the compiler's soft-float routines (slow); without it such a target takes --precision int8")
     p.add_argument("--budget", help="with --precision auto: ram=SIZE,flash=SIZE the image must fit "
                    "(K = 1024 bytes; RAM = .data + .bss + the reserved stack)")
+    p.add_argument("--signing-key", type=Path, help="Ed25519 private key file (PEM, from `sdk keys generate`) "
+                   "that signs the image; default: this project's development key, .edgediff/dev-signing-key.pem, "
+                   "made on first use (not for boards in the field)")
+    p.add_argument("--security-counter", type=int, default=0,
+                   help="rollback protection: the image's counter (0 to 2^32-1, default 0); a board's bootloader "
+                        "refuses an image below the highest counter it has booted")
+    p.add_argument("--tile", default="auto",
+                   help="run the fully convolutional stage in horizontal bands: rows=N output rows per "
+                        "band, auto (default: only when the untiled image does not fit the board's RAM) "
+                        "or off")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("keys", help="make an Ed25519 key pair that signs images")
+    keys = p.add_subparsers(dest="keys_command", required=True)
+    k = keys.add_parser("generate", help="a new key pair: signing-key.pem (private, 0600) and signing-key.pub.pem")
+    k.add_argument("--output", type=Path, default=Path("keys"), help="directory for the two files (default keys/)")
+    k.set_defaults(func=cmd_keys)
 
     p = sub.add_parser("flash", help="write the built image through the board's serial bootloader and boot it")
     p.add_argument("--target", required=True)

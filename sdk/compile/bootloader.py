@@ -1,7 +1,12 @@
 """Build a target's serial bootloader from the same portable firmware as the app: main.c's
 framed request loop, COBS, CRC, frames and replies, with the bootloader's own command set
-(firmware/bootloader/) in place of the model's, the target's HAL plus its flash driver, and
-its own linker script. The app's command and model files are left out by what they include."""
+(firmware/bootloader/) in place of the model's, the Ed25519 verifier (firmware/crypto/), the
+target's HAL plus its flash driver, and its own linker script. The app's command and model
+files are left out by what they include.
+
+The bootloader carries one public key, given at build time, and boots only images that key's
+private key signed (firmware/bootloader/image_signature.c): the key is part of the build id, so
+a bootloader built for another key is another build."""
 
 from __future__ import annotations
 
@@ -11,12 +16,14 @@ from sdk.compile.firmware import FIRMWARE_DIR, FirmwareImage, build_firmware, fi
 from sdk.target import Target, isa_targets, load_target
 
 BOOTLOADER_DIR = FIRMWARE_DIR / "bootloader"
+CRYPTO_DIR = FIRMWARE_DIR / "crypto"
 
 
 def bootloader_sources() -> list[Path]:
-    """firmware/*.c that do not need the generated model, then firmware/bootloader/*.c."""
+    """firmware/*.c that do not need the generated model, then firmware/bootloader/*.c and
+    firmware/crypto/*.c."""
     portable = [src for src in firmware_sources() if '#include "model.h"' not in src.read_text()]
-    return portable + sorted(BOOTLOADER_DIR.glob("*.c"))
+    return portable + sorted(BOOTLOADER_DIR.glob("*.c")) + sorted(CRYPTO_DIR.glob("*.c"))
 
 
 def riscv_extensions(target: Target) -> int | None:
@@ -39,7 +46,9 @@ def image_target_features(target: Target) -> str | None:
     return ",".join(f'{{"{name}",{mask:#x}u}}' for name, mask in rows if mask is not None)
 
 
-def bootloader_defines(target: Target) -> tuple[str, ...]:
+def bootloader_defines(target: Target, public_key: bytes) -> tuple[str, ...]:
+    if len(public_key) != 32:
+        raise ValueError(f"an Ed25519 public key is 32 bytes, not {len(public_key)}")
     spec = target.bootloader
     regions = ",".join(f"{{{origin:#x}u,{length:#x}u}}" for origin, length in target.app_regions())
     features = image_target_features(target)
@@ -52,16 +61,19 @@ def bootloader_defines(target: Target) -> tuple[str, ...]:
         f"-DEDGEDIFF_FLASH_SECTOR={spec.flash_sector:#x}u",
         f"-DEDGEDIFF_RESET_ENTRY={spec.entry_symbol}",
         f"-DEDGEDIFF_APP_REGIONS={regions}",
+        f"-DEDGEDIFF_COUNTER_OFFSET={spec.counter_offset:#x}u",
+        f"-DEDGEDIFF_COUNTER_BYTES={spec.counter_bytes:#x}u",
+        "-DEDGEDIFF_SIGNING_PUBLIC_KEY=" + ",".join(f"{b:#04x}" for b in public_key),
     )
 
 
-def build_bootloader(target: Target, out_dir: Path) -> FirmwareImage:
-    """bootloader.elf in out_dir (no .bin: the board is made from the ELF's segments); reused
-    when nothing that goes into it changed."""
+def build_bootloader(target: Target, out_dir: Path, public_key: bytes) -> FirmwareImage:
+    """bootloader.elf in out_dir (no .bin: the board is made from the ELF's segments), trusting
+    public_key; reused when nothing that goes into it (the key included) changed."""
     if target.bootloader is None:
         raise ValueError(f"target {target.name} has no [bootloader] in its target.toml")
     return build_firmware(
-        target, target.bootloader.sources, [BOOTLOADER_DIR], out_dir,
+        target, target.bootloader.sources, [BOOTLOADER_DIR, CRYPTO_DIR], out_dir,
         portable_sources=bootloader_sources(), linker_script=target.bootloader.linker_script,
-        extra_defines=bootloader_defines(target), name="bootloader", reuse=True,
+        extra_defines=bootloader_defines(target, public_key), name="bootloader", reuse=True,
         binary=False)

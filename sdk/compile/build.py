@@ -1,7 +1,8 @@
 """`sdk build`: model → generated C → firmware image for a target, plus a manifest.
 
 build/<target>/ holds gen/ (model.c, model.h, graph.json, plan.json), firmware.elf/.bin,
-size_report.json and build.json — the manifest (sdk/compile/manifest.py) every later command
+size_report.json, firmware.img (the signed image `sdk flash` writes, on targets with a serial
+bootloader) and build.json — the manifest (sdk/compile/manifest.py) every later command
 (flash, validate, bench) reads, so they act on exactly what was built. The model is lowered
 once (sdk/compile/lower.py: capture, passes, memory plan) and that graph and plan are what is
 emitted, compiled and recorded. A build is written beside
@@ -27,14 +28,20 @@ from sdk.compile.fingerprint import model_fingerprint
 from sdk.compile.fit import DoesNotFit
 from sdk.compile.fit_advice import CODE_REGIONS, advice
 from sdk.compile.firmware import FirmwareImage, build_firmware
+from sdk.compile.integer_only import check_int8_graph, check_policy
 from sdk.compile.lower import GeneratedModel, emit_graph, lower
 from sdk.compile.manifest import DEFAULT_BUILD_ROOT, BuildManifest, build_dir, model_reference
 from sdk.compile.precision import describe
 from sdk.compile.staging import staged_build
+from sdk.compile import tiling as tiles
 from sdk.errors import UserError
 from sdk.models import load_model
 from sdk.models.spec import ModelSpec
+from sdk.runner.image import make_image, save_image
+from sdk.sign.keys import SigningKey, development_key
 from sdk.target import Target, load_target
+
+IMAGE_FILE = "firmware.img"
 
 
 def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
@@ -49,13 +56,21 @@ def build_graph(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
 
 def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
           precision: PrecisionPolicy | None = None, reference_kernels: bool = False,
-          budget: Budget | None = None, progress=lambda text: None) -> BuildManifest:
+          budget: Budget | None = None, progress=lambda text: None,
+          signing_key: SigningKey | None = None, security_counter: int = 0,
+          soft_float: bool = False, tile: str | int = "auto") -> BuildManifest:
     """reference_kernels: use only the portable kernels (the baseline benchmarks compare to).
+    signing_key: signs the image (None: the project's development key, sdk/sign/keys.py), with
+    security_counter in its header (the bootloader refuses one below the highest it booted).
     budget: `--precision auto`: choose each layer's precision to fit it
     (sdk/compile/auto_precision.py); the choice is recorded in the manifest and written to
-    build/<target>/precision.toml."""
+    build/<target>/precision.toml. soft_float: allow float layers on a target without an FPU
+    (sdk/compile/integer_only.py). tile: "auto" (tile a fully convolutional stage when the
+    untiled image does not fit the board's RAM), "off", or output rows per band
+    (sdk/compile/tiling.py)."""
     target = load_target(target_name)
     precision = precision or PrecisionPolicy()
+    check_policy(target, precision, soft_float, auto=budget is not None)
     spec = load_model(model_ref)  # a bad --model is refused before the build directory is touched
     if precision.uses("int8") and spec.sampler is not None:
         raise UserError(f"{model_ref} is a diffusion build with an on-board sampler: int8 for it is not "
@@ -71,11 +86,24 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
             precision = choice.policy
             shutil.rmtree(out / "trial", ignore_errors=True)
             save_config(choice, out / "precision.toml")
-        manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels)
+        manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels, soft_float, tile)
+        if target.bootloader is not None:
+            _sign(manifest, out, final, signing_key or development_key(), security_counter)
         if choice is not None:
             manifest.auto_precision = choice.to_dict()
         manifest.save(out / "build.json")
     return manifest
+
+
+def _sign(manifest: BuildManifest, out: Path, final: Path, key: SigningKey, security_counter: int) -> None:
+    """The signed image (header + body) beside the ELF, and what the manifest says of it."""
+    image = make_image(out / Path(manifest.elf).name, manifest.target, manifest.build_id, key, security_counter)
+    save_image(image, out / IMAGE_FILE)
+    manifest.image = str((final / IMAGE_FILE).resolve())
+    manifest.signing_public_key = key.public.hex()
+    manifest.signing_key = str(key.path)
+    manifest.development_key = key.development
+    manifest.security_counter = security_counter
 
 
 def _trial_sizes(graph: Graph, plan: MemoryPlan, target: Target, out: Path, spec: ModelSpec) -> dict[str, int]:
@@ -90,7 +118,8 @@ def _trial_sizes(graph: Graph, plan: MemoryPlan, target: Target, out: Path, spec
 
 
 def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target: Target,
-                precision: PrecisionPolicy, reference_kernels: bool) -> BuildManifest:
+                precision: PrecisionPolicy, reference_kernels: bool, soft_float: bool = False,
+                tile: str | int = "auto") -> BuildManifest:
     """Build into out/, which becomes final/: every path the manifest records is under final."""
     # the plan chooses each layer's kernel (and places its scratch): for the target's ISA
     # features, or none for the reference baseline
@@ -102,16 +131,29 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
             f"the board could not be checked against the numpy int8 reference bit for bit: "
             f"{', '.join(islands[:8])}{' …' if len(islands) > 8 else ''} (a time path stays float "
             "unless a sampler build tabulates it). Build it in fp32 or fp16 for now")
+    if precision.uses("int8"):
+        check_int8_graph(target, graph, soft_float)
     unmatched = precision.unmatched_patterns(graph)
     if unmatched:
         raise UserError(f"precision overrides match no layer: {', '.join(unmatched)}; the layer "
                         f"names are the ones `sdk bench` prints")
+    untiled = plan
+    if isinstance(tile, int):
+        plan = tiles.tiled(graph, plan, tile)
     try:
-        generated, image = build_graph(graph, plan, target, out, spec.sampler)
+        try:
+            generated, image = build_graph(graph, plan, target, out, spec.sampler)
+        except DoesNotFit as error:
+            smaller = tiles.fitting(graph, plan, error) if tile == tiles.AUTO else None
+            if smaller is None:
+                raise
+            plan = smaller  # the untiled image does not fit: run its convolutional stage in bands
+            generated, image = build_graph(graph, plan, target, out, spec.sampler)
     except DoesNotFit as error:
         captured = capture(spec.module, spec.example_inputs)
         schedule = (captured.inputs[1], spec.sampler.times) if spec.sampler is not None else (None, None)
         tips = advice(error, spec, captured, schedule, graph, plan, precision, model_ref)
+        tips += tiles.advice(graph, untiled, error, tile)
         raise UserError(error.table() + "".join(f"\n  try: {tip}" for tip in tips)) from None
     kernels = kernel_sources(generated.emitted.kernel_functions)
     policy = {"default": precision.default, "layers": precision.layers}
@@ -136,6 +178,7 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
         stack_bytes=image.stack_bytes,
         arena_baseline_bytes=generated.plan.baseline_arena_bytes,
         arena_baseline_lower_bound_bytes=generated.plan.baseline_lower_bound_bytes,
+        tiling=tiles.describe(generated.plan, untiled),
     )
 
 

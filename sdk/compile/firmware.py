@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sdk.compile.fit import check_fit, enlarged
 from sdk.compile.memory_map import memory_script
+from sdk.compile.object_cache import compile_object
 from sdk.compile.toolchain import require_tool
 from sdk.target import Target
 
@@ -207,7 +208,7 @@ def build_firmware(target: Target, sources: list[Path], include_dirs: list[Path]
     objects = []
     for i, src in enumerate(all_sources):
         obj = obj_dir / f"{i:03d}_{src.stem}.o"
-        _run([cc, *cflags, "-c", str(src), "-o", str(obj)])
+        compile_object(cc, cflags, src, obj, _run)
         objects.append(str(obj))
 
     elf = out_dir / f"{name}.elf"

@@ -38,7 +38,8 @@ def advice(error: DoesNotFit, spec: ModelSpec, captured: Graph, schedule, graph:
         layer, (_, size) = max(plan.scratch.items(), key=lambda item: item[1][1])
         tips.append(f"the stack ({stack:,} B) and the largest kernel scratch alone exceed the RAM: layer {layer} "
                     f"runs {plan.kernels.get(layer, '?')}, which needs {size:,} B of scratch")
-    if policy.default != "fp16" or policy.layers:
+    # FP16 is no saving for an int8 build, and no option on a core without an FPU
+    if (policy.default not in ("fp16", "int8") or policy.layers) and not target.integer_only:
         half = run_passes(copy.deepcopy(captured), PrecisionPolicy("fp16"), *schedule)
         half_plan = plan_memory(half, list(plan.isa_features))
         arena_saved = plan.arena_bytes - half_plan.arena_bytes

@@ -88,6 +88,8 @@ def emit_graph(graph: Graph, plan: MemoryPlan, out_dir: Path, sampler=None) -> G
         "baseline_lower_bound_bytes": plan.baseline_lower_bound_bytes,
         "elided_concats": sorted(plan.elided),
         "scratch_bytes": plan.scratch_bytes,
+        # a stage run in bands (codegen/tile.py), or null
+        "tiling": plan.tiling.to_dict() if plan.tiling else None,
         "isa_features": list(plan.isa_features),
         "scratch": {layer: {"offset": o, "bytes": n} for layer, (o, n) in plan.scratch.items()},
         "buffers": [{"name": b.name, "size": b.size, "first": b.first, "last": b.last,

@@ -67,6 +67,18 @@ class BuildManifest:
     # `--precision auto`: the budget, the sizes and the predicted and measured quality of the
     # assignment chosen (sdk/compile/auto_precision.py AutoChoice.to_dict); None: not auto
     auto_precision: dict | None = None
+    # the signed image `sdk flash` writes (build/<target>/firmware.img, sdk/runner/image.py), the
+    # public key that verifies it (hex), which key signed it (a path; never the key itself),
+    # whether that is the project's development key, and its security counter; "" / False / 0:
+    # no bootloader on the target, or an sdk from before signed images
+    image: str = ""
+    signing_public_key: str = ""
+    signing_key: str = ""
+    development_key: bool = False
+    security_counter: int = 0
+    # tiled execution of a fully convolutional stage (sdk/compile/tiling.py describe: bands,
+    # band_rows, halo, nodes, arena_untiled_bytes, arena_bytes); None: untiled
+    tiling: dict | None = None
 
     @property
     def directory(self) -> Path:

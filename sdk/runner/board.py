@@ -15,7 +15,7 @@ from sdk.errors import UserError
 from sdk.runner.board_files import start_board
 from sdk.runner.client import DeviceClient
 from sdk.runner.emulator import Emulator
-from sdk.runner.flash import app_image, flash_app
+from sdk.runner.flash import app_image, flash_app, trusted_key
 from sdk.runner.flasher import BOOTLOADER_MODEL_HASH
 from sdk.runner.protocol import BootedImage, DeviceInfo
 from sdk.target import load_target
@@ -51,7 +51,7 @@ def open_board(manifest: BuildManifest, emulator: bool, port: str | None,
     target = load_target(manifest.target)
     with contextlib.ExitStack() as stack:
         if emulator and via_bootloader and target.bootloader is not None:
-            board = stack.enter_context(start_board(target, manifest.directory))
+            board = stack.enter_context(start_board(target, manifest.directory, public_key=trusted_key(manifest)))
             client = stack.enter_context(DeviceClient(board.port, timeout=timeout))
             held = other_image(client.wait_until_ready(deadline_s=BOOT_DEADLINE_S), manifest)
             if held is not None:
@@ -65,11 +65,14 @@ def open_board(manifest: BuildManifest, emulator: bool, port: str | None,
             client = stack.enter_context(DeviceClient(port, timeout=timeout))
         info = client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
         if info.model_hash != manifest.model_hash or info.build_id != manifest.build_id:
+            how = f"with `{manifest.command('flash')} --port {port}`"
+            if target.bootloader is None and (target.board or {}).get("flashing"):
+                how = f"({target.board['flashing']})"  # a board with no serial bootloader
             raise UserError(
                 f"the board on {port} runs build {info.build_id} (model {info.model_hash}), "
                 f"but {manifest.directory} holds build {manifest.build_id} (model "
-                f"{manifest.model_hash}): program {manifest.elf} onto the board with "
-                f"`{manifest.command('flash')} --port {port}`, then run the command again")
+                f"{manifest.model_hash}): program {manifest.elf} onto the board {how}, "
+                "then run the command again")
         held = other_image(info, manifest)
         if held is not None:
             how = "--emulator" if emulator else f"--port {client.port_name}"

@@ -6,7 +6,12 @@ hart starts there), flash1.img holds whatever app was flashed over serial, and Q
 them as the firmware programs them, so a stopped or killed emulator keeps its flash. Installing
 the bootloader into flash0.img here stands in for the vendor's tool that puts a bootloader on a
 new board once. On the Arm boards QEMU models no flash: the bootloader is loaded with -kernel
-and the app flash is RAM, gone when the emulator stops."""
+and the app flash is RAM, gone when the emulator stops.
+
+The bootloader put on the board trusts one signing key, the public key of the build it will be
+given (its manifest's signing_public_key), or by default the current directory's development
+key: installing it is the one step that decides which key a board trusts, as the vendor tool
+or a JTAG probe does on a real board (docs/HARDWARE.md)."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from pathlib import Path
 from sdk.compile.bootloader import build_bootloader
 from sdk.runner.emulator import Emulator
 from sdk.runner.image import elf_segments
+from sdk.sign.keys import development_key
 from sdk.target import Target
 
 PFLASH_BYTES = 32 * 1024 * 1024  # QEMU virt accepts exactly this size per pflash unit
@@ -50,12 +56,14 @@ def install_bootloader(elf: Path, flash0: Path) -> bool:
     return changed
 
 
-def prepare_board(target: Target, build_directory: Path) -> list[str]:
-    """Build (or reuse) the bootloader, make the board's flash files if missing and put the
-    current bootloader in flash0; returns the emulator command line that powers the board up."""
+def prepare_board(target: Target, build_directory: Path, public_key: bytes | None = None) -> list[str]:
+    """Build (or reuse) the bootloader trusting public_key (None: the development key), make
+    the board's flash files if missing and put that bootloader in flash0; returns the emulator
+    command line that powers the board up."""
     directory = board_dir(build_directory)
     directory.mkdir(parents=True, exist_ok=True)
-    bootloader = build_bootloader(target, directory / "bootloader")
+    key = public_key if public_key is not None else development_key().public
+    bootloader = build_bootloader(target, directory / "bootloader", key)
     if not target.bootloader.persistent:
         return target.bootloader_argv(bootloader=bootloader.elf)
     flash0, flash1 = directory / "flash0.img", directory / "flash1.img"
@@ -66,6 +74,8 @@ def prepare_board(target: Target, build_directory: Path) -> list[str]:
     return target.bootloader_argv(flash0=flash0, flash1=flash1)
 
 
-def start_board(target: Target, build_directory: Path, start_timeout: float = 10.0) -> Emulator:
-    """The emulated board powered up from its flash (not yet started: use it as a context)."""
-    return Emulator(target, None, start_timeout, argv=prepare_board(target, build_directory))
+def start_board(target: Target, build_directory: Path, start_timeout: float = 10.0,
+                public_key: bytes | None = None) -> Emulator:
+    """The emulated board powered up from its flash (not yet started: use it as a context),
+    its bootloader trusting public_key (None: the development key)."""
+    return Emulator(target, None, start_timeout, argv=prepare_board(target, build_directory, public_key))

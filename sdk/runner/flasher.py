@@ -22,7 +22,14 @@ A lost reply does not fail a flash whose work is done: a COMMIT re-sent after a 
 answered from the bootloader's saved reply, and if no reply gets through, INFO shows whether the
 image waits as the trial; BOOT is sent once (a re-send would reach the app it started), and the app's
 HELLO proves the boot: its build id and the image its bootloader checked (length and CRC of the
-body) must be the flashed image's."""
+body) must be the flashed image's.
+
+Signed images (sdk/runner/image.py): before writing, the flasher compares the image's signing
+key and security counter with what INFO says the bootloader trusts and has booted, and refuses
+an image the board would refuse, before erasing anything; the bootloader checks both again at
+COMMIT and at every boot, and its refusal is raised as a FlashError naming the reason. The
+board's counter moves only when a trial is confirmed: a reverted trial never locks out the
+previous app."""
 
 from __future__ import annotations
 
@@ -35,6 +42,7 @@ from dataclasses import dataclass
 from sdk.runner import protocol as p
 from sdk.runner.client import DeviceClient, DeviceUnresponsive
 from sdk.runner.image import FlashImage
+from sdk.sign.keys import key_id
 
 BOOTLOADER_MODEL_HASH = "bootloader"  # what the bootloader's HELLO says in place of a model hash
 BOOT_DEADLINE_S = 15.0
@@ -64,6 +72,11 @@ class BootloaderInfo:
     body_crc: int
     build_id: str
     state_text: str
+    highest_counter: int = 0  # the highest security counter the board has booted
+    key_id: bytes = b""  # SHA-512(public key)[:8] of the key the bootloader trusts
+    hash_instructions: int = 0  # the signature check of this INFO's image check: SHA-512 of header and body
+    verify_instructions: int = 0  # ... and Ed25519 of the digest
+    header_crc: int = 0  # CRC-32 of the whole stored header (signature, counter included)
     # A committed trial not yet started (firmware/bootloader/slots.h): body length, CRC, build id.
     trial: tuple[int, int, str] | None = None
 
@@ -77,9 +90,10 @@ class BootloaderInfo:
 
     def holds(self, image: FlashImage) -> bool:
         """The bootloader checked a stored image whose header names this build over this very
-        body (its length and CRC), not only this build id."""
+        body (its length and CRC), not only this build id, and the very header (the same body
+        signed again with another counter or key is another image)."""
         return (self.has_image and self.build_id == image.build_id and self.body_crc == image.body_crc
-                and self.body_bytes == len(image.body))
+                and self.body_bytes == len(image.body) and self.header_crc == zlib.crc32(image.header))
 
 
 def parse_info(payload: bytes) -> BootloaderInfo:
@@ -90,12 +104,33 @@ def parse_info(payload: bytes) -> BootloaderInfo:
         n = payload[at]
         texts.append(payload[at + 1:at + 1 + n].decode("ascii", errors="replace").rstrip("\0"))
         at += 1 + n
+    if len(payload) < at + 24:
+        raise FlashError("the board's bootloader does not check signed images (its INFO has no key): "
+                         "put the current bootloader on it first (docs/HARDWARE.md)")
+    counter, = struct.unpack_from("<I", payload, at)
+    hashed, verified, header_crc = struct.unpack_from("<III", payload, at + 12)
+    key = payload[at + 4:at + 12]
+    at += 24
     trial = None
-    if len(payload) > at and payload[at]:  # appended by the two-slot bootloader
+    if len(payload) > at and payload[at]:  # after the signature fields: the two-slot bootloader's
         trial_bytes, trial_crc = struct.unpack_from("<II", payload, at + 1)
         n = payload[at + 9]
         trial = (trial_bytes, trial_crc, payload[at + 10:at + 10 + n].decode("ascii", errors="replace").rstrip("\0"))
-    return BootloaderInfo(capacity, sector, state, body_bytes, body_crc, *texts, trial=trial)
+    return BootloaderInfo(capacity, sector, state, body_bytes, body_crc, *texts, counter, key, hashed, verified,
+                          header_crc, trial=trial)
+
+
+def refusal(image: FlashImage, info: BootloaderInfo) -> str | None:
+    """Why the board's bootloader would refuse image, or None: its key, its counter."""
+    if key_id(image.public_key) != info.key_id:
+        return (f"the image is signed by key id {key_id(image.public_key).hex()}, the board's bootloader "
+                f"trusts key id {info.key_id.hex()}: sign with the key the board trusts (sdk build "
+                "--signing-key FILE), or put a bootloader trusting this key on the board (docs/HARDWARE.md)")
+    if image.security_counter < info.highest_counter:
+        return (f"the image's security counter {image.security_counter} is lower than {info.highest_counter}, "
+                "the highest this board has booted (rollback protection): build it with "
+                f"--security-counter {info.highest_counter} or more")
+    return None
 
 
 @dataclass
@@ -182,7 +217,15 @@ class Flasher:
         self.client.request(p.MsgType.PROGRAM, struct.pack("<I", offset) + data)
 
     def commit(self, header: bytes) -> None:
-        self.client.request(p.MsgType.COMMIT, header, timeout=ERASE_TIMEOUT_S)
+        """COMMIT; the bootloader's refusal (signature, counter, format, size...) as a FlashError
+        naming its reason."""
+        try:
+            self.client.request(p.MsgType.COMMIT, header, timeout=ERASE_TIMEOUT_S)
+        except p.DeviceError as error:
+            if error.code == p.ErrorCode.BAD_PAYLOAD:
+                raise FlashError(f"{self.client.port_name}: the bootloader refused the image: {error.text}; "
+                                 "the board stays in its bootloader") from error
+            raise
 
     def _commit(self, image: FlashImage) -> None:
         """COMMIT; if no reply to it (nor to its re-sends) got through, INFO tells whether the
@@ -241,11 +284,15 @@ class Flasher:
     # -- the whole job ---------------------------------------------------------------------
 
     def flash(self, image: FlashImage, boot: bool = True, confirm: bool = True,
-              recover: bool = False) -> FlashReport:
+              recover: bool = False, precheck: bool = True) -> FlashReport:
         """Write image and, with boot, start and (with confirm) confirm it. recover: the board
-        was just reset or powered up; take it over in its recovery window."""
+        was just reset or powered up; take it over in its recovery window. precheck False: send
+        an image the board will refuse anyway (tests of the bootloader's own refusals)."""
         start = time.monotonic()
         info = self.recover() if recover else self.enter_bootloader()
+        reason = refusal(image, info) if precheck else None
+        if reason is not None:
+            raise FlashError(f"{self.client.port_name}: not flashing: {reason}")
         body = image.body
         if len(body) > info.capacity:
             raise FlashError(f"image body of {len(body):,} bytes exceeds the board's flash of {info.capacity:,} bytes")

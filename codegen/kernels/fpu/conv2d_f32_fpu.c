@@ -13,7 +13,10 @@
  * of a row is a variant that takes the padding column as the constant 0 (a right border
  * only ever hides the tile's last input column). Fewer than 4 channels left: tiles of 1
  * channel x 4 pixels; fewer than 4 pixels left at the end of a row: one pixel at a time,
- * with bounds tests. */
+ * with bounds tests. A row window (conv2d_params_t rows > 0, tiled execution) runs the same
+ * tiles on output rows [row0, row0 + rows) only, reading and writing band buffers whose first
+ * rows and plane heights it gives: the padding rows are still the image's, so each output
+ * is the same sum as in the whole call. */
 #include <math.h>
 #include <stddef.h>
 
@@ -138,20 +141,37 @@ EDGEDIFF_CF32_INLINE void edgediff_cf32_tile(const edgediff_cf32_tile_t *t, cons
 static float edgediff_cf32_pixel(const conv2d_params_t *p, const float *in, const float *w,
                                  float sum, int32_t y, int32_t x);
 
+/* The row window (conv2d_params_t): output rows [*first, *end), the image row of the input
+ * and output buffers' first rows and their channel plane sizes in elements. */
+EDGEDIFF_CF32_INLINE void edgediff_cf32_window(const conv2d_params_t *p, int32_t *first, int32_t *end,
+                                               int32_t *in_first, int32_t *in_plane,
+                                               int32_t *out_first, int32_t *out_plane) {
+    const int32_t tiled = p->rows > 0;
+    *first = tiled ? p->row0 : 0;
+    *end = tiled ? p->row0 + p->rows : p->h_out;
+    *in_first = tiled ? p->in_row0 : 0;
+    *in_plane = (tiled ? p->in_rows : p->h_in) * p->w_in;
+    *out_first = tiled ? p->out_row0 : 0;
+    *out_plane = (tiled ? p->out_rows : p->h_out) * p->w_out;
+}
+
 /* Every output row of one block of CO channels, stride S: the tiles of a row (the border
  * variants inlined next to the inner one, so one call serves the block), then the pixels
  * past the last full tile. */
 EDGEDIFF_CF32_INLINE void edgediff_cf32_block(edgediff_cf32_tile_t *t, const conv2d_params_t *p,
                                               const float *in_n, float *out_c, const int CO,
                                               const int S) {
-    const int32_t h_in = p->h_in, w_in = p->w_in, w_out = p->w_out, plane_in = h_in * w_in;
+    const int32_t h_in = p->h_in, w_in = p->w_in, w_out = p->w_out;
     const int32_t full = w_out & ~3;
-    for (int32_t y = 0; y < p->h_out; ++y) {
+    int32_t first, end, in_first, plane_in, out_first, plane_out;
+    edgediff_cf32_window(p, &first, &end, &in_first, &plane_in, &out_first, &plane_out);
+    (void)plane_out;
+    for (int32_t y = first; y < end; ++y) {
         const float *rows[3];
         for (int32_t k = 0; k < 3; ++k) {
             const int32_t iy = y * S - 1 + k;
             const int32_t inside = iy >= 0 && iy < h_in;
-            rows[k] = inside ? in_n + iy * w_in : NULL;
+            rows[k] = inside ? in_n + (iy - in_first) * w_in : NULL;
             t->step[k] = inside ? plane_in : 0;
         }
         for (int32_t x = 0; x < full; x += 4) {
@@ -159,7 +179,7 @@ EDGEDIFF_CF32_INLINE void edgediff_cf32_block(edgediff_cf32_tile_t *t, const con
             for (int32_t k = 0; k < 3; ++k) {
                 t->r[k] = rows[k] ? rows[k] + x * S - 1 + left : edgediff_cf32_zeros;
             }
-            t->out = out_c + y * w_out + x;
+            t->out = out_c + (y - out_first) * w_out + x;
             if (!left && !right) {
                 edgediff_cf32_tile(t, CO, S, 0, 0);
             } else if (!right) {
@@ -173,7 +193,7 @@ EDGEDIFF_CF32_INLINE void edgediff_cf32_block(edgediff_cf32_tile_t *t, const con
         for (int32_t x = full; x < w_out; ++x) {
             for (int32_t c = 0; c < CO; ++c) {
                 const float v = edgediff_cf32_pixel(p, in_n, t->w + c * t->wstep, t->bias[c], y, x);
-                out_c[c * t->plane + y * w_out + x] = edgediff_cf32_act(v, p->act);
+                out_c[c * t->plane + (y - out_first) * w_out + x] = edgediff_cf32_act(v, p->act);
             }
         }
     }
@@ -194,13 +214,15 @@ EDGEDIFF_CF32_BLOCK(edgediff_cf32_block1s2, 1, 2)
 static float edgediff_cf32_pixel(const conv2d_params_t *p, const float *in, const float *w,
                                  float sum, int32_t y, int32_t x) {
     const int32_t s = p->stride_h;
+    int32_t first, end, in_first, plane_in, out_first, plane_out;
+    edgediff_cf32_window(p, &first, &end, &in_first, &plane_in, &out_first, &plane_out);
     for (int32_t ci = 0; ci < p->c_in; ++ci) {
         for (int32_t ky = 0; ky < 3; ++ky) {
             const int32_t iy = y * s - 1 + ky;
             for (int32_t kx = 0; kx < 3; ++kx) {
                 const int32_t ix = x * s - 1 + kx;
                 if (iy >= 0 && iy < p->h_in && ix >= 0 && ix < p->w_in) {
-                    sum = fmaf(in[(ci * p->h_in + iy) * p->w_in + ix], w[(ci * 3 + ky) * 3 + kx], sum);
+                    sum = fmaf(in[ci * plane_in + (iy - in_first) * p->w_in + ix], w[(ci * 3 + ky) * 3 + kx], sum);
                 }
             }
         }
@@ -210,7 +232,9 @@ static float edgediff_cf32_pixel(const conv2d_params_t *p, const float *in, cons
 
 void edgediff_conv2d_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
                              const float *bias, float *out) {
-    const int32_t s = p->stride_h, plane_in = p->h_in * p->w_in, plane = p->h_out * p->w_out;
+    const int32_t s = p->stride_h;
+    int32_t first, end, in_first, plane_in, out_first, plane;
+    edgediff_cf32_window(p, &first, &end, &in_first, &plane_in, &out_first, &plane);
     edgediff_cf32_tile_t t;
     t.wstep = p->c_in * 9;
     t.c_in = p->c_in;

@@ -39,6 +39,14 @@ typedef struct {
     int32_t dilation_h, dilation_w;
     int32_t groups;
     int32_t act; /* edgediff_act_t, stored as int32_t so the layout is the same on every ABI */
+    /* A row window, for tiled execution (codegen/tile.py): with rows > 0 the kernel computes
+     * output rows [row0, row0 + rows) only; the input buffer holds image rows from in_row0
+     * on, in_rows rows per channel plane, the output buffer rows from out_row0 on, out_rows
+     * per plane. h_in and h_out stay the image's, so the padding is the image's and every
+     * output is summed as in the whole call. rows == 0 (every untiled call): the whole
+     * tensor, dense. Read by the reference and the scalar FPU 3x3 kernels only (the ones
+     * codegen/tile.py tiles). */
+    int32_t row0, rows, in_row0, in_rows, out_row0, out_rows;
 } conv2d_params_t;
 void edgediff_conv2d_f32(const conv2d_params_t *p, const float *in, const float *weight,
                          const float *bias, float *out);
@@ -568,6 +576,7 @@ void edgediff_upsample_nearest2d_i8(const upsample_nearest2d_params_t *p, const 
 #include "edgediff/kernels_zbb.h"
 #include "edgediff/kernels_fpu.h"
 #include "edgediff/kernels_dsp.h"
+#include "edgediff/kernels_nofpu.h"
 
 #ifdef __cplusplus
 }

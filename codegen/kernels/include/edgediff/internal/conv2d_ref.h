@@ -7,7 +7,9 @@
  * window is first clipped to the input (so the inner loops carry no bounds checks); the
  * parameters are read into locals once, so the compiler need not reload them after every
  * store to out. Elements widen to float (exact for halves), products and sums are FP32 and
- * each output is rounded once to the element type.
+ * each output is rounded once to the element type. A row window (conv2d_params_t rows > 0:
+ * tiled execution) computes only output rows [row0, row0 + rows), clipped to the image's
+ * height, so each output is summed as in the whole call.
  *
  * Typed element pointers rather than kernel_util.h's generic loops over untyped tensors:
  * arm-none-eabi-gcc 12 compiles the generic form of this loop 36% slower (measured: UNet
@@ -31,14 +33,18 @@ void EDGEDIFF_CONV2D_REF_NAME(const conv2d_params_t *p, const EDGEDIFF_CONV2D_RE
     const int32_t cin_per_group = p->c_in / p->groups;
     const int32_t cout_per_group = p->c_out / p->groups;
     const int32_t act = p->act;
+    /* the row window (conv2d_params_t): image rows, buffer origins and plane heights */
+    const int32_t y_first = p->rows ? p->row0 : 0, y_end = p->rows ? p->row0 + p->rows : h_out;
+    const int32_t in_first = p->rows ? p->in_row0 : 0, in_step = (p->rows ? p->in_rows : h_in) * w_in;
+    const int32_t out_first = p->rows ? p->out_row0 : 0, out_step = (p->rows ? p->out_rows : h_out) * w_out;
     for (int32_t n = 0; n < p->n; ++n) {
         for (int32_t co = 0; co < p->c_out; ++co) {
             const int32_t ci_first = (co / cout_per_group) * cin_per_group;
             const elem_t *w_co = weight + co * cin_per_group * kh * kw;
-            const elem_t *in_group = in + (n * p->c_in + ci_first) * h_in * w_in;
-            elem_t *out_plane = out + (n * p->c_out + co) * h_out * w_out;
+            const elem_t *in_group = in + (n * p->c_in + ci_first) * in_step;
+            elem_t *out_plane = out + (n * p->c_out + co) * out_step;
             const float b = bias ? (float)bias[co] : 0.0f;
-            for (int32_t y = 0; y < h_out; ++y) {
+            for (int32_t y = y_first; y < y_end; ++y) {
                 const int32_t iy0 = y * stride_h - p->pad_h;
                 int32_t ky_first, ky_end;
                 edgediff_clip_taps(iy0, dil_h, kh, h_in, &ky_first, &ky_end);
@@ -48,17 +54,17 @@ void EDGEDIFF_CONV2D_REF_NAME(const conv2d_params_t *p, const EDGEDIFF_CONV2D_RE
                     edgediff_clip_taps(ix0, dil_w, kw, w_in, &kx_first, &kx_end);
                     float acc = b;
                     for (int32_t ci = 0; ci < cin_per_group; ++ci) {
-                        const elem_t *in_plane = in_group + ci * h_in * w_in;
+                        const elem_t *in_rows = in_group + ci * in_step;
                         const elem_t *w_ci = w_co + ci * kh * kw;
                         for (int32_t ky = ky_first; ky < ky_end; ++ky) {
-                            const elem_t *in_row = in_plane + (iy0 + ky * dil_h) * w_in + ix0;
+                            const elem_t *in_row = in_rows + (iy0 + ky * dil_h - in_first) * w_in + ix0;
                             const elem_t *w_row = w_ci + ky * kw;
                             for (int32_t kx = kx_first; kx < kx_end; ++kx) {
                                 acc += (float)in_row[kx * dil_w] * (float)w_row[kx];
                             }
                         }
                     }
-                    out_plane[y * w_out + x] = (elem_t)edgediff_apply_act(acc, act);
+                    out_plane[(y - out_first) * w_out + x] = (elem_t)edgediff_apply_act(acc, act);
                 }
             }
         }
