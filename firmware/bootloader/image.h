@@ -14,7 +14,7 @@
  * of a refusal (signed by another key, or altered after signing). Format 1 was the same
  * header up to build_id, then header_crc at 60, unsigned: refused as IMAGE_UNSIGNED.
  * security_counter: refused when below the highest counter this board has booted
- * (image_counter.c, in the flash area EDGEDIFF_COUNTER_OFFSET/BYTES past the body).
+ * (image_counter.c, in the flash area EDGEDIFF_COUNTER_OFFSET/BYTES past the second slot).
  * Body: records addr:u32 len:u32 data[len] padded to 4 bytes, each copied to addr (the app's
  * load address, its ELF LMA) at boot; then the bootloader jumps to entry. */
 #ifndef EDGEDIFF_IMAGE_H
