@@ -5,6 +5,8 @@
 #define HANDOFF_PRESENT 0xB0071DADu
 #define HANDOFF_STAY 0x57A11B00u
 #define HANDOFF_IMAGE 0x1A6ECC0Du
+#define HANDOFF_CONFIRM 0xC0F1A4EDu
+#define HANDOFF_TRIAL 0x7E57B007u
 
 typedef struct {
     uint32_t present;
@@ -14,21 +16,30 @@ typedef struct {
     uint32_t image_bytes; /* the body the bootloader checked before starting this image */
     uint32_t image_crc;
     uint32_t image_check; /* image_bytes ^ image_crc ^ HANDOFF_IMAGE once an image is published */
+    uint32_t trial; /* HANDOFF_TRIAL when the image was started in test mode */
 } boot_handoff_t;
 
 #ifdef EDGEDIFF_BOOT_HANDOFF
 #define HANDOFF ((volatile boot_handoff_t *)(EDGEDIFF_BOOT_HANDOFF))
 
-bool boot_handoff_take_stay_request(void)
+boot_handoff_request_t boot_handoff_take_request(void)
 {
-    bool stay = HANDOFF->request == HANDOFF_STAY;
+    uint32_t request = HANDOFF->request;
     HANDOFF->request = 0;
-    return stay;
+    return request == HANDOFF_STAY ? BOOT_HANDOFF_STAY
+         : request == HANDOFF_CONFIRM ? BOOT_HANDOFF_CONFIRM
+                                      : BOOT_HANDOFF_NONE;
+}
+
+void boot_handoff_publish_trial(bool trial)
+{
+    HANDOFF->trial = trial ? HANDOFF_TRIAL : 0;
 }
 
 void boot_handoff_publish(uintptr_t bootloader_entry)
 {
     HANDOFF->image_check = 0;
+    HANDOFF->trial = 0;
     HANDOFF->image_bytes = 0;
     HANDOFF->image_crc = 0;
     HANDOFF->entry = (uint32_t)bootloader_entry;
@@ -68,11 +79,31 @@ void boot_handoff_enter_bootloader(void)
     entry();
 }
 
+bool boot_handoff_on_trial(void)
+{
+    return boot_handoff_bootloader_present() && HANDOFF->trial == HANDOFF_TRIAL;
+}
+
+void boot_handoff_confirm(void)
+{
+    if (!boot_handoff_on_trial()) {
+        return;
+    }
+    HANDOFF->request = HANDOFF_CONFIRM;
+    void (*entry)(void) = (void (*)(void))(uintptr_t)HANDOFF->entry;
+    entry();
+}
+
 #else /* a target without a bootloader */
 
-bool boot_handoff_take_stay_request(void)
+boot_handoff_request_t boot_handoff_take_request(void)
 {
-    return false;
+    return BOOT_HANDOFF_NONE;
+}
+
+void boot_handoff_publish_trial(bool trial)
+{
+    (void)trial;
 }
 
 void boot_handoff_publish(uintptr_t bootloader_entry)
@@ -99,6 +130,15 @@ bool boot_handoff_image(uint32_t *body_bytes, uint32_t *body_crc)
 }
 
 void boot_handoff_enter_bootloader(void)
+{
+}
+
+bool boot_handoff_on_trial(void)
+{
+    return false;
+}
+
+void boot_handoff_confirm(void)
 {
 }
 

@@ -22,6 +22,7 @@
 
 static bool io_layout_ok;
 static bool enter_bootloader; /* after the reply to BOOTLOADER is sent */
+static bool confirm_trial; /* after the reply to CONFIRM is sent */
 static bool outputs_valid;
 
 void commands_reset(void)
@@ -422,8 +423,30 @@ static void handle_bootloader(const frame_t *request, reply_t *reply)
     reply_ok(reply);
 }
 
+/* CONFIRM: () -> was_trial:u8; a trial image then has the bootloader make it permanent (it
+ * boots this image again). Apps may also confirm themselves once their own self-test passes
+ * (boot_handoff_confirm). */
+static void handle_confirm(const frame_t *request, reply_t *reply)
+{
+    if (request->len != 0) {
+        reply_err(reply, ERR_BAD_PAYLOAD, "CONFIRM takes no payload");
+        return;
+    }
+    if (!boot_handoff_bootloader_present()) {
+        reply_err(reply, ERR_NO_BOOTLOADER, "this image was not started by the bootloader");
+        return;
+    }
+    confirm_trial = boot_handoff_on_trial();
+    reply_ok(reply);
+    reply_put_u8(reply, confirm_trial ? 1 : 0);
+}
+
 void commands_after_reply(void)
 {
+    if (confirm_trial) {
+        confirm_trial = false;
+        boot_handoff_confirm();
+    }
     if (enter_bootloader) {
         enter_bootloader = false;
         boot_handoff_enter_bootloader();
@@ -463,6 +486,9 @@ void commands_handle(const frame_t *request, reply_t *reply)
         break;
     case MSG_BOOTLOADER:
         handle_bootloader(request, reply);
+        break;
+    case MSG_CONFIRM:
+        handle_confirm(request, reply);
         break;
     case MSG_RUN_UNTIL:
         handle_run_until(request, reply);

@@ -29,6 +29,9 @@
 #define MSG_COMMIT 0x14
 #define MSG_BOOT 0x15
 #define MSG_BOOTLOADER 0x16
+/* The app answers CONFIRM: was_trial:u8; when 1 it then jumps to the bootloader, which makes the
+ * trial image permanent and boots it again (firmware/bootloader/slots.h). */
+#define MSG_CONFIRM 0x17
 
 /* Reply types (device -> host); a reply carries the seq of its request. */
 #define MSG_OK 0x80

@@ -29,15 +29,32 @@ class BootloaderSpec:
     flash_sector: int
     persistent: bool
     emulator_args: list[str]
+    # The slot-state log (firmware/bootloader/boot_state.c): the first sectors of the app flash.
+    slot_state_sectors: int = 2
+    # The recovery window at power-up (firmware/bootloader/recovery.h), in ms of the HAL
+    # counter, which runs recovery_counts_per_ms per ms; 0: no window.
+    recovery_window_ms: int = 0
+    recovery_counts_per_ms: int = 1_000_000
     # rollback_counter = {offset, bytes}: the flash area (offset from the flash origin, whole
     # sectors, the last of the flash) where the bootloader keeps the highest security counter
-    # it has booted (firmware/bootloader/image_counter.c); the image body ends before it
+    # it has booted (firmware/bootloader/image_counter.c); the second slot ends before it
     counter_offset: int = 0
     counter_bytes: int = 0
 
     @property
+    def slot_bytes(self) -> int:
+        """Each of the two image slots between the slot state and the rollback counter's area,
+        in whole sectors (slot_layout.h)."""
+        usable = self.counter_offset - self.slot_state_sectors * self.flash_sector
+        return usable // 2 // self.flash_sector * self.flash_sector
+
+    def slot_offset(self, slot: int) -> int:
+        """Flash offset of a slot's header sector; its body starts one sector later."""
+        return self.slot_state_sectors * self.flash_sector + slot * self.slot_bytes
+
+    @property
     def body_capacity(self) -> int:
-        return self.counter_offset - self.flash_sector
+        return self.slot_bytes - self.flash_sector
 
 
 @dataclass(frozen=True)
@@ -156,7 +173,7 @@ def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
     if spec is None:
         return None
     counter_offset, counter_bytes = _counter_area(spec)
-    return BootloaderSpec(
+    bootloader = BootloaderSpec(
         sources=[here / p for p in spec["sources"]],
         linker_script=here / spec["linker_script"],
         entry_symbol=spec["entry_symbol"],
@@ -166,9 +183,24 @@ def _bootloader(spec: dict | None, here: Path) -> BootloaderSpec | None:
         flash_sector=spec["flash"]["sector"],
         persistent=spec["persistent"],
         emulator_args=list(spec["emulator_args"]),
+        slot_state_sectors=spec["slot_state_sectors"],
+        recovery_window_ms=spec.get("recovery_window", {}).get("ms", 0),
+        recovery_counts_per_ms=spec.get("recovery_window", {}).get("counts_per_ms", 1_000_000),
         counter_offset=counter_offset,
         counter_bytes=counter_bytes,
     )
+    _check_layout(bootloader)
+    return bootloader
+
+
+def _check_layout(spec: BootloaderSpec) -> None:
+    """The flash in order: slot state, slot A, slot B, rollback counter; each slot at least a
+    header sector and a body sector, the two slots ending before the counter's area."""
+    slots_end = spec.slot_offset(2)
+    if spec.slot_state_sectors < 1 or spec.body_capacity < spec.flash_sector or slots_end > spec.counter_offset:
+        raise ValueError(f"[bootloader] {spec.slot_state_sectors} slot-state sectors and two slots of "
+                         f"{spec.slot_bytes:#x} bytes do not fit before the rollback counter at "
+                         f"{spec.counter_offset:#x} (sectors of {spec.flash_sector:#x} bytes)")
 
 
 # Keys whose values are paths relative to the target.toml that names them.

@@ -2,24 +2,18 @@
 end to end on rv32 (persistent CFI pflash files) and the Arm boards (RAM stand-in), the app's way
 back to the bootloader, a corrupted body refused, a CRC mismatch reported, `sdk flash` output,
 a body that is not the build's under a header naming the build (caught by the image CRC the
-app reports), lost replies to COMMIT and BOOT, and power cuts: QEMU killed at random points of
-a transfer, the board started again from its flash files, which must come back in the
-bootloader or in a complete old or new image.
+app reports), lost replies to COMMIT and BOOT. Two slots, trial and revert, the recovery window,
+the attacks of issue 17 and the power-cut campaign are in test_flash_slots.py.
 
 Images are the tiny fixture model (out = 2*x + t, exact), so a board that answers with an app
 build id is also made to compute, proving the image is complete, not merely its header."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import random
 import shutil
-import signal
 import struct
-import threading
-import time
 import zlib
 from pathlib import Path
 
@@ -36,7 +30,7 @@ from sdk.runner.board import open_board
 from sdk.runner.board_files import board_dir, prepare_board, start_board
 from sdk.runner.faulty import FaultRates, FaultyPort
 from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, FlashError, Flasher
-from sdk.runner.image import HEADER_CRC_OFFSET, MAGIC, make_image, pack_header
+from sdk.runner.image import make_image, pack_header
 from sdk.runner.protocol import BootedImage
 from sdk.runner.transport import open_port
 from sdk.target import isa_targets, load_target
@@ -46,9 +40,6 @@ pytestmark = [pytest.mark.hil, pytest.mark.slow]
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tiny_model"
 X_SHAPE = (1, 1, 16, 16)
-CUT_SEED = int(os.environ.get("EDGEDIFF_CUT_SEED", "4"))  # another seed: other cut points
-PAD_BYTES = 64 * 1024  # the power-cut apps' padding: ~70 PROGRAM chunks, so most cuts land mid-write
-MID_WRITE_CUTS = 6  # power cuts at a random PROGRAM of the body; one more each at ERASE, COMMIT, BOOT
 
 
 def need(target_name: str):
@@ -138,8 +129,12 @@ def test_flash_boots_and_board_keeps_the_app_across_restarts(rv32, rv32_apps, tm
         again = Flasher(client).flash(new)  # the same image: nothing to write
         assert again.already_current and again.programmed_bytes == 0
         assert client.hello().build_id == new.build_id
-        report = Flasher(client).flash(old)  # another image over it, from the running app
-        assert report.erased_sectors >= 1 and client.hello().build_id == old.build_id
+        report = Flasher(client).flash(old)  # another image, from the running app: the other slot
+        assert report.erased_sectors == 0 and report.programmed_bytes == len(old.body)
+        assert client.hello().build_id == old.build_id
+        back = Flasher(client).flash(new)  # back to new: its slot still holds it, nothing to write
+        assert not back.already_current and back.programmed_bytes == 0
+        assert client.hello().booted_image == booted(new)
 
 
 def test_corrupted_body_is_refused_and_board_stays_reachable(rv32, rv32_apps, tmp_path):
@@ -148,8 +143,9 @@ def test_corrupted_body_is_refused_and_board_stays_reachable(rv32, rv32_apps, tm
         client.wait_until_ready(15)
         Flasher(client).flash(old)
     flash1 = board_dir(tmp_path) / "flash1.img"
+    slot = slot_holding(rv32, tmp_path, old)
     with open(flash1, "r+b") as f:  # one bit of the body, as a worn cell or a stray write would
-        f.seek(rv32.bootloader.flash_sector + len(old.body) // 2)
+        f.seek(rv32.bootloader.slot_offset(slot) + rv32.bootloader.flash_sector + len(old.body) // 2)
         byte = f.read(1)[0]
         f.seek(-1, os.SEEK_CUR)
         f.write(bytes([byte ^ 0x10]))
@@ -161,8 +157,9 @@ def test_corrupted_body_is_refused_and_board_stays_reachable(rv32, rv32_apps, tm
         with pytest.raises(DeviceError) as error:
             client.request(MsgType.BOOT)
         assert error.value.code == ErrorCode.NO_IMAGE and "CRC" in error.value.text
-        report = flasher.flash(old)  # reflashing repairs it
-        assert report.erased_sectors == 1 and client.hello().build_id == old.build_id
+        report = flasher.flash(old)  # reflashing repairs it (into the other slot)
+        assert report.programmed_bytes == len(old.body) and client.hello().build_id == old.build_id
+        assert client.hello().booted_image == booted(old)
 
 
 def test_verify_mismatch_is_reported(rv32, rv32_apps, tmp_path):
@@ -206,13 +203,27 @@ def altered_body(body: bytes) -> bytes:
     return body.replace(text, b"unknown request TYPE")
 
 
+def slot_holding(target, directory: Path, image) -> int:
+    """The slot whose header in the board's flash file is image's."""
+    with open(board_dir(directory) / "flash1.img", "rb") as f:
+        for slot in (0, 1):
+            f.seek(target.bootloader.slot_offset(slot))
+            if f.read(len(image.header)) == image.header:
+                return slot
+    raise AssertionError(f"no slot holds build {image.build_id}")
+
+
 def write_board_image(target, directory: Path, body: bytes, entry: int, build_id: str) -> None:
-    """Put body under a valid header naming build_id straight into the board's flash file, as a
-    stray tool or a bad copy would: the bootloader finds header and CRC right and boots it."""
+    """Put body under a valid header naming build_id straight into slot 0 of the board's flash
+    file, with the slot state erased, as a vendor tool programming a board afresh (or a stray
+    tool, a bad copy) would: on a board without slot state slot 0 holds the app, and the
+    bootloader finds header and CRC right and boots it."""
     prepare_board(target, directory)
     with open(board_dir(directory) / "flash1.img", "r+b") as f:
+        f.write(b"\xff" * target.bootloader.slot_offset(0))
+        f.seek(target.bootloader.slot_offset(0))
         f.write(pack_header(body, entry, target.name, build_id))
-        f.seek(target.bootloader.flash_sector)
+        f.seek(target.bootloader.slot_offset(0) + target.bootloader.flash_sector)
         f.write(body)
 
 
@@ -251,8 +262,8 @@ def test_a_body_that_is_not_the_builds_is_caught_under_the_right_build_id(rv32, 
             assert f"from an image with {held}, but the flashed image has {booted(right)}" in str(error.value)
             client.request(MsgType.BOOTLOADER)
             client.wait_until_ready(15)
-            report = flasher.flash(right)  # INFO's build id alone does not make it current
-            assert not report.already_current and report.programmed_bytes > 0
+            report = flasher.flash(right)  # INFO's build id alone does not make it current: the
+            assert not report.already_current  # build's body goes to the other slot (which still held it)
             assert client.hello().booted_image == booted(right)
             computes_exactly(client)
 
@@ -314,178 +325,6 @@ def test_flash_end_to_end_on_the_arm_boards(tmp_path, target_name):
         client.request(MsgType.BOOTLOADER)  # and back, on the Arm HAL too
         assert client.wait_until_ready(15).model_hash == BOOTLOADER_MODEL_HASH
         assert Flasher(client).flash(image).already_current
-
-
-def padded_model(variant: int) -> str:
-    """The fixture model made big and distinct per variant: PAD_BYTES of random bytes (read at an
-    index the compiler cannot know, so the linker keeps them) and other code (2*x as a product or
-    as a sum: the same results), so two variants differ in every chunk and in their code."""
-    source = (FIXTURE / "model.c").read_text()
-    double = ("2.0f * x[i]", "x[i] + x[i]")[variant % 2]
-    mark = "    model_layer_mark(0);\n"
-    assert "2.0f * x[i]" in source and mark in source
-    rng = random.Random(variant)
-    pad = ",".join(str(rng.randrange(256)) for _ in range(PAD_BYTES))
-    source = source.replace("2.0f * x[i]", double).replace(mark, "    pad_sink = pad[pad_at % sizeof pad];\n" + mark)
-    return source.replace('#include "model.h"\n', f'#include "model.h"\n\nstatic const unsigned char pad[{PAD_BYTES}] '
-                          f'= {{{pad}}};\nstatic volatile unsigned pad_at;\nstatic volatile unsigned char pad_sink;\n', 1)
-
-
-@pytest.fixture(scope="module")
-def big_apps(rv32, tmp_path_factory):
-    root = tmp_path_factory.mktemp("big")
-    return tuple(app(rv32, root / name, variant, padded_model(variant))[1]
-                 for name, variant in (("old", 1), ("new", 2)))
-
-
-def power_up(target, directory: Path) -> Emulator:
-    """The board started from its flash files as they are. Unlike start_board, the bootloader is
-    not installed again, so anything that damaged flash0.img would show."""
-    files = board_dir(directory)
-    return Emulator(target, None, argv=target.bootloader_argv(flash0=files / "flash0.img",
-                                                              flash1=files / "flash1.img"))
-
-
-def stored_image(target, directory: Path, old, new):
-    """old or new if flash1.img holds its header over exactly its body, None if it holds no valid
-    header; anything else (a valid header over other bytes) fails. Read from the file, so this
-    does not take the bootloader's word for it."""
-    with open(board_dir(directory) / "flash1.img", "rb") as f:
-        header = f.read(len(old.header))
-        image = {old.header: old, new.header: new}.get(header)
-        if image is None:
-            magic, = struct.unpack_from("<I", header)
-            valid = (magic == MAGIC and struct.unpack_from("<I", header, HEADER_CRC_OFFSET)[0]
-                     == zlib.crc32(header[4:HEADER_CRC_OFFSET]))
-            assert not valid, "a valid header that names neither image"
-            return None
-        f.seek(target.bootloader.flash_sector)
-        assert f.read(len(image.body)) == image.body, "a valid header over a partial body"
-    return image
-
-
-def _power_up_state(target, directory: Path, old, new) -> str:
-    """'bootloader', 'old' or 'new': the flash holds no valid header or one over its complete
-    body, and an app runs exactly that image (its bootloader checked that body) and computes."""
-    held = stored_image(target, directory, old, new)
-    with power_up(target, directory) as emu, client_for(emu) as client:
-        info = client.wait_until_ready(15)  # DeviceUnresponsive here would be a bricked board
-        if info.model_hash == BOOTLOADER_MODEL_HASH:
-            assert held is None, "the bootloader did not boot a complete image"
-            return "bootloader"
-        assert held is not None and info.build_id == held.build_id, f"runs {info.build_id} from no image"
-        assert info.booted_image == booted(held), f"partial image {info.booted_image} under {info.build_id}"
-        computes_exactly(client)
-        return "old" if held is old else "new"
-
-
-class CutFlasher(Flasher):
-    """Sets `reached` when the flash gets to the chosen point (the k-th PROGRAM sent, ERASE, COMMIT
-    or BOOT) and keeps count, so the test knows where its power cut landed."""
-
-    def __init__(self, client, cut_at: tuple[str, int], reached: threading.Event):
-        super().__init__(client)
-        self.cut_at, self.reached = cut_at, reached
-        self.phase, self.programs, self.acked = "reaching the bootloader", 0, 0
-        self.cut_phase, self.cut_acked = "", 0  # where the flash was when the power went
-
-    def _at(self, phase: str, count: int = 0) -> None:
-        self.phase = phase
-        if (phase, count) == self.cut_at:
-            self.reached.set()
-
-    def erase(self, offset: int, length: int) -> None:
-        self._at("erase")
-        super().erase(offset, length)
-
-    def program(self, offset: int, data: bytes) -> None:
-        self.programs += 1
-        self._at("program", self.programs)
-        super().program(offset, data)
-        self.acked += 1
-
-    def commit(self, header: bytes) -> None:
-        self._at("commit")
-        super().commit(header)
-
-    def boot(self, image):
-        self._at("boot")
-        return super().boot(image)
-
-
-def _cut_during_flash(target, directory: Path, want, cut_at, delay: float) -> CutFlasher:
-    """Power the board up, flash want, and kill QEMU `delay` s after the flash reaches cut_at
-    (or once it is over, if it never does)."""
-    reached = threading.Event()
-    with power_up(target, directory) as emu:
-        client = client_for(emu)
-        flasher = CutFlasher(client, cut_at, reached)
-        failures = []  # (when, error): the power cut breaks the flash; nothing else may
-
-        def flash():
-            try:
-                client.wait_until_ready(15)
-                flasher.flash(want)
-            except Exception as error:  # noqa: BLE001 - checked against the time of the cut below
-                failures.append((time.monotonic(), error))
-
-        worker = threading.Thread(target=flash)
-        worker.start()
-        while not reached.wait(0.02) and worker.is_alive():
-            pass
-        time.sleep(delay)
-        flasher.cut_phase, flasher.cut_acked = flasher.phase, flasher.acked
-        cut_time = time.monotonic()
-        os.killpg(emu.process.pid, signal.SIGKILL)  # the power cut: no chance to finish a write
-        worker.join(30)
-        client.close()
-        assert not worker.is_alive()
-        early = [error for when, error in failures if when < cut_time]
-        assert not early, f"the flash failed before the power cut ({cut_at}): {early[0]!r}"
-    return flasher
-
-
-def test_power_cuts_during_flash_never_brick_the_board(rv32, big_apps, tmp_path):
-    """Old and new are different programs of ~70 KB (~70 PROGRAM chunks). Most cuts land at a
-    random PROGRAM (stratified over the body), one each at ERASE, COMMIT and BOOT, each a random
-    part of a chunk's time later; every run writes the image the board does not hold (after a
-    half-written one, the other image), so every run erases and rewrites the whole body. The
-    board is powered up from its flash files without reinstalling the bootloader."""
-    old, new = big_apps
-    rng = random.Random(CUT_SEED)
-    prepare_board(rv32, tmp_path)  # the one-time bootloader install
-    flash0 = board_dir(tmp_path) / "flash0.img"
-    bootloader_hash = hashlib.sha256(flash0.read_bytes()).hexdigest()
-    with power_up(rv32, tmp_path) as emu, client_for(emu) as client:  # the old image, in full
-        client.wait_until_ready(15)
-        report = Flasher(client).flash(old)
-    chunks = -(-len(new.body) // Flasher._chunk_bytes())
-    chunk_s = report.seconds / chunks
-    cuts = [("program", 1 + int((i + rng.random()) * chunks / MID_WRITE_CUTS)) for i in range(MID_WRITE_CUTS)]
-    cuts += [("erase", 0), ("commit", 0), ("boot", 0)]
-    rng.shuffle(cuts)
-    state, last, outcomes = "old", old, []
-    for cut_at in cuts:
-        want = {"old": new, "new": old}.get(state, old if last is new else new)
-        flasher = _cut_during_flash(rv32, tmp_path, want, cut_at, rng.random() * chunk_s)
-        total = -(-len(want.body) // Flasher._chunk_bytes())
-        mid_write = flasher.cut_phase == "program" and flasher.cut_acked < total  # body partly written
-        state, last = _power_up_state(rv32, tmp_path, old, new), want
-        outcomes.append({"cut at": cut_at, "landed in": flasher.cut_phase, "chunks acked": f"{flasher.cut_acked}/{total}",
-                         "mid-write": mid_write, "writing": "new" if want is new else "old", "came back as": state})
-    mid = sum(o["mid-write"] for o in outcomes)
-    came_back = {k: sum(o["came back as"] == k for o in outcomes) for k in ("bootloader", "old", "new")}
-    print(f"\n{len(cuts)} power cuts over a {len(new.body):,}-byte body ({chunks} chunks, {chunk_s * 1000:.0f} ms "
-          f"each): {mid} mid-write; came back as {came_back}")
-    for outcome in outcomes:
-        print("  ", outcome)
-    assert mid > len(cuts) // 2, f"only {mid} of {len(cuts)} cuts landed mid-write"
-    assert hashlib.sha256(flash0.read_bytes()).hexdigest() == bootloader_hash  # the bootloader is intact
-    with power_up(rv32, tmp_path) as emu, client_for(emu) as client:  # and a full flash succeeds
-        client.wait_until_ready(15)
-        Flasher(client).flash(new)
-        assert client.hello().booted_image == booted(new)
-        computes_exactly(client, 2)
 
 
 def test_app_loaded_without_bootloader_says_so(rv32, rv32_apps):

@@ -26,6 +26,7 @@ from sdk.runner.flasher import BOOTLOADER_MODEL_HASH, FlashError, Flasher
 from sdk.runner.image import HEADER_CRC_OFFSET, MAGIC, SIGNED_HEADER_BYTES, FlashImage, make_image, signed_digest
 from sdk.sign.keys import SigningKey
 from tests.helpers.tools import require_target
+from tests.test_flash import slot_holding
 
 pytestmark = [pytest.mark.hil, pytest.mark.slow]
 
@@ -135,9 +136,11 @@ def test_a_tampered_image_in_flash_is_refused_at_power_up(signed_images, tmp_pat
         client.wait_until_ready(15)
         Flasher(client).flash(good[2])
     bad = flipped_body(good[2])
+    slot = target.bootloader.slot_offset(slot_holding(target, tmp_path, good[2]))  # the confirmed app's
     with open(board_dir(tmp_path) / "flash1.img", "r+b") as f:
+        f.seek(slot)
         f.write(bad.header)
-        f.seek(target.bootloader.flash_sector)
+        f.seek(slot + target.bootloader.flash_sector)
         f.write(bad.body)
     with start_board(target, tmp_path, public_key=BOARD_KEY.public) as emu, \
             DeviceClient(emu.port, timeout=5.0, retries=3) as client:

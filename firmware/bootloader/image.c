@@ -52,6 +52,8 @@ const char *image_status_text(image_status_t status)
         return "image signature invalid: header or body altered after signing";
     case IMAGE_ROLLBACK:
         return "image security counter lower than the highest this board has booted";
+    case IMAGE_MISSING_FEATURES:
+        return "image needs ISA extensions this core lacks";
     }
     return "unknown";
 }
@@ -181,9 +183,9 @@ void image_boot(void)
     uint8_t header[IMAGE_HEADER_BYTES];
     read_flash(IMAGE_HEADER_OFFSET, header, IMAGE_HEADER_BYTES);
     uint32_t body_bytes = get_u32_le(&header[IMAGE_OFF_BODY_BYTES]);
-    /* The caller checked this body against the header (signature and counter included): from
-     * now on no lower counter boots; then tell the app what it is started from. */
-    image_counter_advance(header);
+    /* The caller checked this body against the header (signature and counter included): tell
+     * the app what it is started from. The security counter moves at confirm (slots.c), so a
+     * trial that is reverted never locks out the previous app. */
     boot_handoff_publish_image(body_bytes, get_u32_le(&header[IMAGE_OFF_BODY_CRC]));
     uint32_t at = 0;
     while (at < body_bytes) {

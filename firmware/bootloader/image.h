@@ -1,4 +1,6 @@
-/* The stored image: a 140-byte signed header alone in flash sector 0, the body from sector 1.
+/* The stored image: a 140-byte signed header alone in its slot's first flash sector, the body
+ * from the slot's second (slots.h: two slots after the slot-state sectors, before the rollback
+ * counter's area; image_slot_base says which slot every function below looks at).
  * The header is written last (after the body is programmed and its CRC checked) and its magic
  * word last of all, so a power cut at any point leaves either no valid header, or a valid
  * header over a complete body. sdk/runner/image.py builds the same layout on the host.
@@ -12,7 +14,7 @@
  * of a refusal (signed by another key, or altered after signing). Format 1 was the same
  * header up to build_id, then header_crc at 60, unsigned: refused as IMAGE_UNSIGNED.
  * security_counter: refused when below the highest counter this board has booted
- * (image_counter.c, in the flash area EDGEDIFF_COUNTER_OFFSET/BYTES past the body).
+ * (image_counter.c, in the flash area EDGEDIFF_COUNTER_OFFSET/BYTES past the second slot).
  * Body: records addr:u32 len:u32 data[len] padded to 4 bytes, each copied to addr (the app's
  * load address, its ELF LMA) at boot; then the bootloader jumps to entry. */
 #ifndef EDGEDIFF_IMAGE_H
@@ -20,6 +22,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "slot_layout.h"
 
 #define IMAGE_MAGIC 0x49474445u /* "EDGI" */
 #define IMAGE_FORMAT 2u
@@ -40,10 +44,12 @@
 #define IMAGE_OFF_SIGNATURE 76u /* = the bytes signed (with the body) */
 #define IMAGE_SIGNATURE_BYTES 64u
 
-#define IMAGE_HEADER_OFFSET 0u
-#define IMAGE_BODY_OFFSET ((uint32_t)(EDGEDIFF_FLASH_SECTOR))
-/* The body runs up to the security counter's area, the flash's last sector(s) (target.toml). */
-#define IMAGE_BODY_CAPACITY ((uint32_t)(EDGEDIFF_COUNTER_OFFSET) - (uint32_t)(EDGEDIFF_FLASH_SECTOR))
+/* Flash offset of the slot being looked at; set by slot_select() (slots.c). */
+extern uint32_t image_slot_base;
+#define IMAGE_HEADER_OFFSET (image_slot_base)
+#define IMAGE_BODY_OFFSET (image_slot_base + (uint32_t)(EDGEDIFF_FLASH_SECTOR))
+/* The body fills its slot; the slots end before the security counter's area (slot_layout.h). */
+#define IMAGE_BODY_CAPACITY (SLOT_BYTES - (uint32_t)(EDGEDIFF_FLASH_SECTOR))
 
 typedef enum {
     IMAGE_OK = 0,
@@ -57,11 +63,12 @@ typedef enum {
     IMAGE_OTHER_KEY,
     IMAGE_BAD_SIGNATURE,
     IMAGE_ROLLBACK,
+    IMAGE_MISSING_FEATURES, /* image_features.c: built for ISA extensions this core lacks */
 } image_status_t;
 
 const char *image_status_text(image_status_t status);
 
-/* Check a header (all 64 bytes; the magic is not looked at) without the body. */
+/* Check a header (all 140 bytes; the magic is not looked at) without the body. */
 image_status_t image_check_header(const uint8_t *header);
 
 /* Check the header in flash, its magic, the body CRC and every record. */
@@ -85,8 +92,9 @@ image_status_t image_check_counter(const uint8_t *header);
 /* The highest security counter this board has booted (0 on a new board). */
 uint32_t image_counter_highest(void);
 
-/* Raise the stored highest counter to the header's, before that image boots; false if the
- * flash failed (the image boots anyway: availability over a counter that could not move). */
+/* Raise the stored highest counter to the header's, once that image is the confirmed app
+ * (slots.c); false if the flash failed (the image boots anyway: availability over a counter
+ * that could not move; the next boot of the confirmed app tries again). */
 bool image_counter_advance(const uint8_t *header);
 
 /* SHA-512(public key)[0..7] of the key this bootloader trusts (INFO reports it). */

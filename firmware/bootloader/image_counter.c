@@ -1,7 +1,8 @@
 /* Rollback protection: the highest security counter this board has booted, kept in its own
  * flash area (target.toml [bootloader] rollback_counter: EDGEDIFF_COUNTER_OFFSET and
- * EDGEDIFF_COUNTER_BYTES, whole sectors past the image body). An image whose counter is lower
- * is refused (image_check_counter); booting a higher one raises it (image_counter_advance).
+ * EDGEDIFF_COUNTER_BYTES, whole sectors past the second image slot). An image whose counter is
+ * lower is refused (image_check_counter); confirming a trial with a higher one raises it
+ * (image_counter_advance, called from slots.c), booting it as a trial does not.
  *
  * The area is an append-only log of 8-byte records value:u32 ~value:u32; the counter is the
  * highest valid record (0 when there is none: a new board). Raising it programs one more

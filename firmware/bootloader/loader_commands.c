@@ -1,22 +1,31 @@
 /* The bootloader's command set, behind the same main loop, framing and replies as the app
  * (firmware/main.c implements the loop; this file is the bootloader's commands.h).
  *
- * Flash rules the host cannot break: any ERASE or PROGRAM first invalidates the stored header,
- * so the body is never changed under a valid header; PROGRAM writes only erased words (or words
- * already holding the same value, so a retried chunk is harmless) and reads every word back;
- * COMMIT writes the header only after the body's CRC and records check, magic word last.
- * Payloads (offsets relative to the body, which starts at flash sector 1):
+ * Flash rules the host cannot break: ERASE, PROGRAM, VERIFY and COMMIT work on the staging slot
+ * only (slots.h: the one not holding the confirmed app, which no command writes); any ERASE or
+ * PROGRAM first invalidates the staging slot's header, so a body is never changed under a valid
+ * header; PROGRAM writes only erased words (or words already holding the same value, so a
+ * retried chunk is harmless) and reads every word back; COMMIT writes the header only after the
+ * body's CRC and records check, magic word last, then records the image as a trial; BOOT starts
+ * a trial once, in test mode, and the app must confirm it (CONFIRM) or it is reverted.
+ * No read-back: VERIFY answers only for whole VERIFY_BLOCK-byte blocks, whose 32-bit CRC cannot
+ * be inverted to the block's bytes, and INFO only for the whole image.
+ * Payloads (offsets relative to the staging slot's body):
  *   HELLO   () -> as the app's, with 0 tensors, model hash "bootloader" and booted 0 (no image)
  *   INFO    () -> capacity:u32 sector:u32 state:u8 body_bytes:u32 body_crc:u32 build_id:str8 state_text:str8
- *              highest_counter:u32 key_id:8 bytes hash_instructions:u32 verify_instructions:u32
- *              header_crc:u32 (the security counter this board has booted, the key it trusts,
- *              what the signature check in this INFO's image check cost, and the CRC-32 of the
- *              whole stored header, signature included, 0 when unreadable)
+ *                 (the confirmed app's slot), then highest_counter:u32 key_id:8 bytes
+ *                 hash_instructions:u32 verify_instructions:u32 header_crc:u32 (the security
+ *                 counter this board has booted, the key it trusts, what the signature check of
+ *                 the confirmed app's image in this INFO cost, and the CRC-32 of its whole
+ *                 stored header, signature included, 0 when unreadable), then trial:u8
+ *                 body_bytes:u32 body_crc:u32 build_id:str8 of a committed trial not yet started
+ *                 (trial 0 and zeros without one)
  *   ERASE   offset:u32 length:u32 -> ()     every sector touching the range
  *   PROGRAM offset:u32 data -> ()           offset and length multiples of 4
- *   VERIFY  offset:u32 length:u32 -> crc32:u32
+ *   VERIFY  offset:u32 length:u32 -> crc32:u32   offset and length multiples of VERIFY_BLOCK
  *   COMMIT  header:140 bytes (magic ignored) -> ()   refused with the image_status_text reason
- *   BOOT    () -> ()  then the image starts; ERR NO_IMAGE (and stay) if it does not check */
+ *   BOOT    () -> ()  then the trial (or the confirmed app) starts; ERR NO_IMAGE (and stay) if
+ *                     it does not check */
 #include <stdbool.h>
 #include <string.h>
 
@@ -27,6 +36,9 @@
 #include "hal.h"
 #include "image.h"
 #include "loader_hal.h"
+#include "image_features.h"
+#include "recovery.h"
+#include "slots.h"
 
 #ifndef EDGEDIFF_BUILD_ID
 #define EDGEDIFF_BUILD_ID "unversioned"
@@ -35,7 +47,13 @@
 /* The bootloader's reset entry (_start, Reset_Handler), where the app jumps to come back. */
 extern void EDGEDIFF_RESET_ENTRY(void);
 
+/* The smallest range VERIFY answers for: a CRC-32 over 4 KiB says nothing usable about its bytes. */
+#define VERIFY_BLOCK 4096u
+
 static bool boot_pending;
+static uint32_t boot_slot;
+static bool boot_trial;
+static bool reverted; /* this entry dropped an unconfirmed trial: INFO says so */
 
 static void put_hex(reply_t *reply, uint32_t value)
 {
@@ -48,21 +66,31 @@ static void put_hex(reply_t *reply, uint32_t value)
     reply_put_text(reply, text);
 }
 
-/* At power-on (main calls this once): boot a valid image unless the app asked us to stay. */
+/* At every entry (power-on, or the app jumping back; main calls this once): protect our own
+ * code, settle a trial the app confirmed or left unconfirmed, then, unless the app asked us to
+ * stay or the host takes over in the recovery window, boot the confirmed app. */
 void commands_reset(void)
 {
-    bool stay = boot_handoff_take_stay_request();
+    hal_protect_bootloader();
+    boot_handoff_request_t request = boot_handoff_take_request();
     boot_handoff_publish((uintptr_t)&EDGEDIFF_RESET_ENTRY);
-    if (!stay && image_check_stored() == IMAGE_OK) {
-        image_boot();
+    reverted = slots_settle(request == BOOT_HANDOFF_CONFIRM);
+    uint32_t active = slots_active();
+    if (request == BOOT_HANDOFF_STAY || slot_check(active) != IMAGE_OK) {
+        return;
     }
+    /* A confirm just came from the running app: no host is waiting to take over. */
+    if (request != BOOT_HANDOFF_CONFIRM && recovery_window_listen()) {
+        return;
+    }
+    slots_boot(active, false);
 }
 
 void commands_after_reply(void)
 {
     if (boot_pending) {
         boot_pending = false;
-        image_boot();
+        slots_boot(boot_slot, boot_trial);
     }
 }
 
@@ -78,6 +106,7 @@ static bool header_blank(void)
 
 static bool invalidate_header(reply_t *reply)
 {
+    slot_select(slots_staging());
     if (!header_blank() && !flash_erase_sector(IMAGE_HEADER_OFFSET)) {
         reply_err(reply, ERR_FLASH, "erasing the image header failed");
         return false;
@@ -94,6 +123,7 @@ static bool body_range(const frame_t *request, reply_t *reply, uint32_t *offset,
     }
     *offset = get_u32_le(request->payload);
     *len = get_u32_le(&request->payload[4]);
+    slot_select(slots_staging());
     if (*offset > IMAGE_BODY_CAPACITY || *len > IMAGE_BODY_CAPACITY - *offset) {
         reply_err(reply, ERR_OUT_OF_RANGE, "beyond the flash body of ");
         reply_put_decimal(reply, IMAGE_BODY_CAPACITY);
@@ -126,11 +156,16 @@ static void handle_hello(const frame_t *request, reply_t *reply)
 
 static void handle_info(reply_t *reply)
 {
+    image_status_t state = slot_check(slots_active());
+    /* Taken now: the trial's check below would overwrite the signature check's cost. */
+    uint8_t key_id[IMAGE_KEY_ID_BYTES];
+    uint32_t hash_instructions, verify_instructions;
+    image_signature_key_id(key_id);
+    image_signature_cost(&hash_instructions, &verify_instructions);
     uint8_t header[IMAGE_HEADER_BYTES];
     for (uint32_t i = 0; i < IMAGE_HEADER_BYTES; i++) {
         header[i] = FLASH_AT(IMAGE_HEADER_OFFSET)[i];
     }
-    image_status_t state = image_check_stored();
     bool readable = get_u32_le(header) == IMAGE_MAGIC && image_check_header(header) == IMAGE_OK;
     char build_id[IMAGE_BUILD_ID_BYTES + 1] = {0};
     if (readable) {
@@ -143,11 +178,11 @@ static void handle_info(reply_t *reply)
     reply_put_u32(reply, readable ? get_u32_le(&header[IMAGE_OFF_BODY_BYTES]) : 0);
     reply_put_u32(reply, readable ? get_u32_le(&header[IMAGE_OFF_BODY_CRC]) : 0);
     reply_put_str8(reply, build_id);
-    reply_put_str8(reply, image_status_text(state));
-    uint8_t key_id[IMAGE_KEY_ID_BYTES];
-    uint32_t hash_instructions, verify_instructions;
-    image_signature_key_id(key_id);
-    image_signature_cost(&hash_instructions, &verify_instructions);
+    if (reverted && state == IMAGE_OK) {
+        reply_put_str8(reply, "valid image; an unconfirmed trial image was reverted");
+    } else {
+        reply_put_str8(reply, image_status_text(state));
+    }
     reply_put_u32(reply, image_counter_highest());
     for (uint32_t i = 0; i < IMAGE_KEY_ID_BYTES; i++) {
         reply_put_u8(reply, key_id[i]);
@@ -155,6 +190,16 @@ static void handle_info(reply_t *reply)
     reply_put_u32(reply, hash_instructions);
     reply_put_u32(reply, verify_instructions);
     reply_put_u32(reply, readable ? crc32_update(0, header, IMAGE_HEADER_BYTES) : 0);
+    uint32_t trial = slots_pending_trial(); /* selects the trial's slot when there is one */
+    for (uint32_t i = 0; i < IMAGE_HEADER_BYTES; i++) {
+        header[i] = trial != SLOT_NONE ? FLASH_AT(IMAGE_HEADER_OFFSET)[i] : 0;
+    }
+    memset(build_id, 0, sizeof build_id);
+    memcpy(build_id, &header[IMAGE_OFF_BUILD_ID], IMAGE_BUILD_ID_BYTES);
+    reply_put_u8(reply, trial != SLOT_NONE ? 1 : 0);
+    reply_put_u32(reply, get_u32_le(&header[IMAGE_OFF_BODY_BYTES]));
+    reply_put_u32(reply, get_u32_le(&header[IMAGE_OFF_BODY_CRC]));
+    reply_put_str8(reply, build_id);
 }
 
 static void handle_erase(const frame_t *request, reply_t *reply)
@@ -185,6 +230,7 @@ static void handle_program(const frame_t *request, reply_t *reply)
     uint32_t offset = get_u32_le(request->payload);
     uint32_t len = request->len - 4u;
     const uint8_t *data = &request->payload[4];
+    slot_select(slots_staging());
     if (offset % 4u != 0 || offset > IMAGE_BODY_CAPACITY || len > IMAGE_BODY_CAPACITY - offset) {
         reply_err(reply, ERR_OUT_OF_RANGE, "PROGRAM offset unaligned or beyond the flash body");
         return;
@@ -230,10 +276,17 @@ static void handle_verify(const frame_t *request, reply_t *reply)
 {
     uint32_t offset;
     uint32_t len;
-    if (body_range(request, reply, &offset, &len)) {
-        reply_ok(reply);
-        reply_put_u32(reply, image_body_crc(offset, len));
+    if (!body_range(request, reply, &offset, &len)) {
+        return;
     }
+    if (offset % VERIFY_BLOCK != 0 || len % VERIFY_BLOCK != 0 || len == 0) {
+        reply_err(reply, ERR_OUT_OF_RANGE, "VERIFY answers only whole blocks of ");
+        reply_put_decimal(reply, VERIFY_BLOCK);
+        reply_put_text(reply, " bytes at multiples of it (no read-back)");
+        return;
+    }
+    reply_ok(reply);
+    reply_put_u32(reply, image_body_crc(offset, len));
 }
 
 static void handle_commit(const frame_t *request, reply_t *reply)
@@ -248,7 +301,11 @@ static void handle_commit(const frame_t *request, reply_t *reply)
         return;
     }
     const uint8_t *header = request->payload;
-    image_status_t status = image_check_header(header);
+    slot_select(slots_staging());
+    image_status_t status = image_features_check(header);
+    if (status == IMAGE_OK) {
+        status = image_check_header(header);
+    }
     if (status == IMAGE_OK) {
         status = image_check_body(header);
     }
@@ -281,13 +338,18 @@ static void handle_commit(const frame_t *request, reply_t *reply)
         reply_err(reply, ERR_FLASH, "writing the image header failed");
         return;
     }
+    if (!slots_mark_trial()) {
+        reply_err(reply, ERR_FLASH, "writing the slot state failed");
+        return;
+    }
     reply_ok(reply);
 }
 
 static void handle_boot(reply_t *reply)
 {
-    image_status_t status = image_check_stored();
-    if (status != IMAGE_OK) {
+    image_status_t status;
+    boot_slot = slots_for_boot(&status, &boot_trial);
+    if (boot_slot == SLOT_NONE) {
         reply_err(reply, ERR_NO_IMAGE, image_status_text(status));
         reply_put_text(reply, "; staying in the bootloader");
         return;

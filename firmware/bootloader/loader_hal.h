@@ -17,6 +17,14 @@ bool flash_erase_sector(uint32_t offset);
 /* Program len bytes (offset and len multiples of 4) into erased flash; false if the device failed. */
 bool flash_program(uint32_t offset, const uint8_t *data, uint32_t len);
 
+/* True when the UART holds a received byte (hal_uart_getc would not block): the recovery window
+ * polls with it. */
+bool hal_uart_rx_ready(void);
+
+/* Write-protect the bootloader's own code from everything that runs after it, until the next
+ * reset (RISC-V: a locked PMP entry; Cortex-M: an MPU region), where the core allows it. */
+void hal_protect_bootloader(void);
+
 /* Start an image already copied to its link address: make the copied code visible to
  * instruction fetch, quiet what the bootloader started, jump to entry. */
 __attribute__((noreturn)) void hal_boot_jump(uintptr_t entry);

@@ -242,6 +242,7 @@ def cmd_flash(args) -> int:
 
     from sdk.runner.board_files import board_dir, start_board
     from sdk.runner.flash import app_image, flash_app, open_link, signed_with, trusted_key
+    from sdk.runner.flasher import Flasher
     from sdk.runner.client import DeviceClient
 
     manifest = load_manifest(args.target, args.build_dir)
@@ -259,6 +260,11 @@ def cmd_flash(args) -> int:
                 port = stack.enter_context(start_board(target, manifest.directory,
                                                        public_key=trusted_key(manifest))).port
         client = stack.enter_context(DeviceClient(open_link(port, args.baud, args.emulator), timeout=5.0))
+        if args.emulator or args.recover:
+            # Just powered up (or reset by the user): catch the bootloader before any app runs.
+            with console.status("catching the bootloader's recovery window" + ("" if args.emulator else
+                                                                               ": reset the board now")):
+                Flasher(client).recover()
         with console.status("waiting for the board to answer"):
             before = client.wait_until_ready(deadline_s=15.0)
         console.print(f"board on {client.port_name}: "
@@ -703,6 +709,9 @@ def make_parser() -> argparse.ArgumentParser:
     _board_args(p)
     p.add_argument("--baud", type=int, help="UART baud rate; with --emulator, pace the pty to it "
                    "(default: the board's 115200, or unpaced on the emulator)")
+    p.add_argument("--recover", action="store_true",
+                   help="the board's app hangs: reset the board now, and the flasher takes it over in its "
+                        "bootloader's recovery window (--emulator always does this at power-up)")
     p.set_defaults(func=cmd_flash)
 
     p = sub.add_parser("validate", help="stream inputs to the board and compare with torch")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sdk.compile.firmware import FIRMWARE_DIR, FirmwareImage, build_firmware, firmware_sources
-from sdk.target import Target
+from sdk.target import Target, isa_targets, load_target
 
 BOOTLOADER_DIR = FIRMWARE_DIR / "bootloader"
 CRYPTO_DIR = FIRMWARE_DIR / "crypto"
@@ -26,12 +26,36 @@ def bootloader_sources() -> list[Path]:
     return portable + sorted(BOOTLOADER_DIR.glob("*.c")) + sorted(CRYPTO_DIR.glob("*.c"))
 
 
+def riscv_extensions(target: Target) -> int | None:
+    """The misa bits a RISC-V target's images need (one per single-letter extension: I, M, A,
+    F, C from "rv32imafc", V from "rvv"); None for other ISAs."""
+    base = target.isa_features[0] if target.isa_features else ""
+    if not base.startswith("rv32"):
+        return None
+    letters = set(base[4:]) | ({"v"} if "rvv" in target.isa_features else set())
+    return sum(1 << (ord(letter) - ord("a")) for letter in letters)
+
+
+def image_target_features(target: Target) -> str | None:
+    """EDGEDIFF_IMAGE_TARGET_FEATURES: every target of this target's ISA family with the
+    extensions its images need, so the bootloader can refuse an image the core cannot run
+    (firmware/bootloader/image_features.h)."""
+    if riscv_extensions(target) is None:
+        return None
+    rows = [(name, riscv_extensions(load_target(name))) for name in isa_targets()]
+    return ",".join(f'{{"{name}",{mask:#x}u}}' for name, mask in rows if mask is not None)
+
+
 def bootloader_defines(target: Target, public_key: bytes) -> tuple[str, ...]:
     if len(public_key) != 32:
         raise ValueError(f"an Ed25519 public key is 32 bytes, not {len(public_key)}")
     spec = target.bootloader
     regions = ",".join(f"{{{origin:#x}u,{length:#x}u}}" for origin, length in target.app_regions())
-    return (
+    features = image_target_features(target)
+    return (*([f"-DEDGEDIFF_IMAGE_TARGET_FEATURES={features}"] if features else []),
+        f"-DEDGEDIFF_SLOT_STATE_SECTORS={spec.slot_state_sectors}u",
+        f"-DEDGEDIFF_RECOVERY_WINDOW_MS={spec.recovery_window_ms}u",
+        f"-DEDGEDIFF_RECOVERY_COUNTS_PER_MS={spec.recovery_counts_per_ms}u",
         f"-DEDGEDIFF_FLASH_BASE={spec.flash_origin:#x}u",
         f"-DEDGEDIFF_FLASH_BYTES={spec.flash_length:#x}u",
         f"-DEDGEDIFF_FLASH_SECTOR={spec.flash_sector:#x}u",

@@ -1,23 +1,35 @@
 """Flashing an app through the serial bootloader: reach the bootloader, write only what the
-board does not already hold, verify, commit the header, boot, and check the app answers with
-the expected build id.
+board does not already hold, verify, commit the header, boot the new image in test mode, check
+the app answers with the expected build id, and confirm it (CONFIRM) so it stays.
+
+The bootloader writes into the slot that does not hold the confirmed app (two slots,
+firmware/bootloader/slots.h), so the previous app stays bootable through any failure of this
+flash, and an image that is booted but never confirmed is reverted at the next reset.
 
 Resume is built in rather than bolted on: before touching a sector the flasher asks the board
 for the CRC of what is there (VERIFY). A sector that already matches is skipped; in one that
-does not, each chunk is checked, and the sector is erased only if a chunk holds something that
-is neither the new data nor erased flash. So a transfer broken by a cable, a timeout or a power
-cut continues where it stopped, and re-flashing the same image writes nothing.
+does not, each 4 KiB block is checked, and the sector is erased only if a block holds something
+that is neither the new data nor erased flash. VERIFY answers only for whole 4 KiB blocks (a
+CRC over so many bytes cannot be inverted to read the image back), so the image is compared
+padded with erased bytes (0xFF) to whole blocks. A transfer broken by a cable, a timeout or a
+power cut continues where it stopped, and re-flashing the same image writes nothing.
+
+A board whose app hangs or no longer answers is taken over in its bootloader's recovery window:
+reset it, and recover() sends BOOTLOADER requests until the bootloader, listening before it
+boots anything, answers.
 
 A lost reply does not fail a flash whose work is done: a COMMIT re-sent after a lost reply is
 answered from the bootloader's saved reply, and if no reply gets through, INFO shows whether the
-header is written; BOOT is sent once (a re-send would reach the app it started), and the app's
+image waits as the trial; BOOT is sent once (a re-send would reach the app it started), and the app's
 HELLO proves the boot: its build id and the image its bootloader checked (length and CRC of the
 body) must be the flashed image's.
 
 Signed images (sdk/runner/image.py): before writing, the flasher compares the image's signing
 key and security counter with what INFO says the bootloader trusts and has booted, and refuses
 an image the board would refuse, before erasing anything; the bootloader checks both again at
-COMMIT and at every boot, and its refusal is raised as a FlashError naming the reason."""
+COMMIT and at every boot, and its refusal is raised as a FlashError naming the reason. The
+board's counter moves only when a trial is confirmed: a reverted trial never locks out the
+previous app."""
 
 from __future__ import annotations
 
@@ -36,6 +48,14 @@ BOOTLOADER_MODEL_HASH = "bootloader"  # what the bootloader's HELLO says in plac
 BOOT_DEADLINE_S = 15.0
 ERASE_TIMEOUT_S = 10.0
 BOOT_SENDS = 3  # BOOT frames sent while the board still answers from its bootloader
+VERIFY_BLOCK = 4096  # the bootloader's VERIFY answers only whole blocks of this (loader_commands.c)
+ERASED = b"\xff"
+RECOVER_POLL_S = 0.05  # BOOTLOADER requests this often while catching the recovery window
+
+
+def padded(data: bytes) -> bytes:
+    """data followed by erased bytes up to a whole number of VERIFY blocks."""
+    return data + ERASED * (-len(data) % VERIFY_BLOCK)
 
 
 class FlashError(p.ProtocolError):
@@ -57,10 +77,16 @@ class BootloaderInfo:
     hash_instructions: int = 0  # the signature check of this INFO's image check: SHA-512 of header and body
     verify_instructions: int = 0  # ... and Ed25519 of the digest
     header_crc: int = 0  # CRC-32 of the whole stored header (signature, counter included)
+    # A committed trial not yet started (firmware/bootloader/slots.h): body length, CRC, build id.
+    trial: tuple[int, int, str] | None = None
 
     @property
     def has_image(self) -> bool:
         return self.state == 0
+
+    def trial_holds(self, image: FlashImage) -> bool:
+        """A COMMIT of image went through: it waits as the trial for BOOT."""
+        return self.trial == (len(image.body), image.body_crc, image.build_id)
 
     def holds(self, image: FlashImage) -> bool:
         """The bootloader checked a stored image whose header names this build over this very
@@ -76,15 +102,22 @@ def parse_info(payload: bytes) -> BootloaderInfo:
     texts = []
     for _ in range(2):
         n = payload[at]
-        texts.append(payload[at + 1:at + 1 + n].decode("ascii", errors="replace"))
+        texts.append(payload[at + 1:at + 1 + n].decode("ascii", errors="replace").rstrip("\0"))
         at += 1 + n
     if len(payload) < at + 24:
         raise FlashError("the board's bootloader does not check signed images (its INFO has no key): "
                          "put the current bootloader on it first (docs/HARDWARE.md)")
     counter, = struct.unpack_from("<I", payload, at)
     hashed, verified, header_crc = struct.unpack_from("<III", payload, at + 12)
-    return BootloaderInfo(capacity, sector, state, body_bytes, body_crc, *texts, counter,
-                          payload[at + 4:at + 12], hashed, verified, header_crc)
+    key = payload[at + 4:at + 12]
+    at += 24
+    trial = None
+    if len(payload) > at and payload[at]:  # after the signature fields: the two-slot bootloader's
+        trial_bytes, trial_crc = struct.unpack_from("<II", payload, at + 1)
+        n = payload[at + 9]
+        trial = (trial_bytes, trial_crc, payload[at + 10:at + 10 + n].decode("ascii", errors="replace").rstrip("\0"))
+    return BootloaderInfo(capacity, sector, state, body_bytes, body_crc, *texts, counter, key, hashed, verified,
+                          header_crc, trial=trial)
 
 
 def refusal(image: FlashImage, info: BootloaderInfo) -> str | None:
@@ -128,9 +161,38 @@ class Flasher:
     def in_bootloader(self) -> bool:
         return self.client.hello().model_hash == BOOTLOADER_MODEL_HASH
 
+    def recover(self, deadline_s: float = BOOT_DEADLINE_S) -> BootloaderInfo:
+        """Catch the bootloader's recovery window right after a reset or power-up: BOOTLOADER
+        requests, often and unanswered ones not re-sent, until one is answered; then the board
+        is in its bootloader, whatever its app would have done."""
+        end = time.monotonic() + deadline_s
+        retries, self.client.retries = self.client.retries, 0
+        try:
+            while True:
+                try:
+                    self.client.request(p.MsgType.BOOTLOADER, timeout=RECOVER_POLL_S)
+                    break
+                except DeviceUnresponsive:
+                    if time.monotonic() >= end:
+                        raise FlashError(f"{self.client.port_name}: no answer to BOOTLOADER within {deadline_s:.0f} s "
+                                         "of the reset: is the bootloader's recovery window enabled?") from None
+        finally:
+            self.client.retries = retries
+        info = self.client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
+        if info.model_hash != BOOTLOADER_MODEL_HASH:
+            raise FlashError(f"{self.client.port_name}: asked to enter the bootloader, the board still runs "
+                             f"build {info.build_id}")
+        return self.info()
+
     def enter_bootloader(self) -> BootloaderInfo:
         """Ask a running app to return to the bootloader (no power cycle), then describe it."""
-        if not self.in_bootloader():
+        try:
+            in_bootloader = self.in_bootloader()
+        except DeviceUnresponsive as error:
+            raise FlashError(f"{self.client.port_name}: the board does not answer; reset it and flash within its "
+                             "bootloader's recovery window (`sdk flash` on an emulated board powers it up and "
+                             "does this)") from error
+        if not in_bootloader:
             try:
                 self.client.request(p.MsgType.BOOTLOADER)
             except p.DeviceError as error:
@@ -171,7 +233,7 @@ class Flasher:
         try:
             self.commit(image.header)
         except DeviceUnresponsive:
-            if not self.info().holds(image):
+            if not self.info().trial_holds(image):
                 raise
 
     def _send_boot(self) -> None:
@@ -185,9 +247,22 @@ class Flasher:
         finally:
             self.client.retries = retries
 
-    def boot(self, image: FlashImage) -> p.DeviceInfo:
+    def confirm(self, image: FlashImage) -> bool:
+        """CONFIRM to the app that runs image: a trial image becomes permanent (its bootloader
+        records it and boots it again, which must answer HELLO as the same build). True if it
+        was on trial."""
+        was_trial = self.client.request(p.MsgType.CONFIRM)[:1] == b"\x01"
+        if was_trial:
+            info = self.client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
+            if info.build_id != image.build_id:
+                raise FlashError(f"{self.client.port_name}: after CONFIRM the board runs build {info.build_id} "
+                                 f"({info.model_hash}), expected {image.build_id}")
+        return was_trial
+
+    def boot(self, image: FlashImage, confirm: bool = True) -> p.DeviceInfo:
         """BOOT, then wait for the app's HELLO and check it is the image we flashed: its build
-        id, and the body (length, CRC) its bootloader checked before starting it."""
+        id, and the body (length, CRC) its bootloader checked before starting it; then, unless
+        told not to, confirm it (an unconfirmed image reverts at the next reset)."""
         for _ in range(BOOT_SENDS):
             self._send_boot()
             info = self.client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
@@ -202,15 +277,19 @@ class Flasher:
         if info.booted_image is not None and info.booted_image != flashed:
             raise FlashError(f"{self.client.port_name}: after BOOT the board runs build {info.build_id} "
                              f"from an image with {info.booted_image}, but the flashed image has {flashed}")
+        if confirm:
+            self.confirm(image)
         return info
 
     # -- the whole job ---------------------------------------------------------------------
 
-    def flash(self, image: FlashImage, boot: bool = True, precheck: bool = True) -> FlashReport:
-        """precheck False: send an image the board will refuse anyway (tests of the bootloader's
-        own refusals)."""
+    def flash(self, image: FlashImage, boot: bool = True, confirm: bool = True,
+              recover: bool = False, precheck: bool = True) -> FlashReport:
+        """Write image and, with boot, start and (with confirm) confirm it. recover: the board
+        was just reset or powered up; take it over in its recovery window. precheck False: send
+        an image the board will refuse anyway (tests of the bootloader's own refusals)."""
         start = time.monotonic()
-        info = self.enter_bootloader()
+        info = self.recover() if recover else self.enter_bootloader()
         reason = refusal(image, info) if precheck else None
         if reason is not None:
             raise FlashError(f"{self.client.port_name}: not flashing: {reason}")
@@ -225,14 +304,15 @@ class Flasher:
             self.progress(total, total)
         else:
             self._write_body(body, info.sector, report)
-            crc = self.verify(0, len(body))
-            if crc != image.body_crc:
+            whole = padded(body)
+            crc = self.verify(0, len(whole))
+            if crc != zlib.crc32(whole):
                 raise FlashError(f"VERIFY mismatch: the board's flash holds CRC {crc:#010x} over "
-                                 f"{len(body):,} bytes, the image has {image.body_crc:#010x}")
+                                 f"{len(whole):,} bytes, the image (padded) has {zlib.crc32(whole):#010x}")
             self._commit(image)
         report.seconds = time.monotonic() - start
         if boot:
-            self.boot(image)
+            self.boot(image, confirm)
         return report
 
     @staticmethod
@@ -245,7 +325,7 @@ class Flasher:
         done = 0
         for start in range(0, len(body), sector):
             part = body[start:start + sector]
-            if self.verify(start, len(part)) == zlib.crc32(part):
+            if self.verify(start, len(padded(part))) == zlib.crc32(padded(part)):
                 todo = []
             else:
                 todo = self._sector_plan(body, start, len(part), chunk, report)
@@ -261,17 +341,19 @@ class Flasher:
 
     def _sector_plan(self, body: bytes, start: int, length: int, chunk: int,
                      report: FlashReport) -> list[tuple[int, bytes]]:
-        """The chunks of one sector still to program; erases the sector when a chunk holds
+        """The chunks of one sector still to program; erases the sector when a 4 KiB block holds
         something that is neither the new data nor erased flash."""
-        pieces = [(o, body[o:min(o + chunk, start + length)]) for o in range(start, start + length, chunk)]
+        end = start + length
         todo = []
-        for offset, data in pieces:
-            crc = self.verify(offset, len(data))
-            if crc == zlib.crc32(data):
+        for block in range(start, end, VERIFY_BLOCK):
+            data = body[block:min(block + VERIFY_BLOCK, end)]
+            crc = self.verify(block, VERIFY_BLOCK)
+            if crc == zlib.crc32(padded(data)):
                 continue
-            if crc != zlib.crc32(b"\xff" * len(data)):
+            if crc != zlib.crc32(ERASED * VERIFY_BLOCK):
                 self.erase(start, length)
                 report.erased_sectors += 1
-                return pieces
-            todo.append((offset, data))
-        return todo
+                todo = [(block, body[block:min(block + VERIFY_BLOCK, end)]) for block in range(start, end, VERIFY_BLOCK)]
+                break
+            todo.append((block, data))
+        return [(offset + at, data[at:at + chunk]) for offset, data in todo for at in range(0, len(data), chunk)]

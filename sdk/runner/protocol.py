@@ -42,9 +42,17 @@ Payloads (requests -> OK replies):
   RESET    ()                                   -> ()
   BOOTLOADER ()                                 -> () then the app jumps to its bootloader
                                                    (ERR NO_BOOTLOADER if none started it)
-  Bootloader only (layouts in firmware/bootloader/loader_commands.c; offsets in the flash
-  body): INFO, ERASE offset:u32 length:u32, PROGRAM offset:u32 data, VERIFY offset:u32
-  length:u32 -> crc32:u32, COMMIT header[64], BOOT; its HELLO has model hash "bootloader".
+  CONFIRM  ()                                   -> was_trial:u8; when 1 the app then jumps to
+                                                   its bootloader, which makes the trial image
+                                                   permanent (and raises the security counter)
+  Bootloader only (layouts in firmware/bootloader/loader_commands.c; offsets in the staging
+  slot's body): INFO -> capacity:u32 sector:u32 state:u8 body_bytes:u32 body_crc:u32
+  build_id:str8 state_text:str8 (the confirmed app), then highest_counter:u32 key_id[8]
+  hash_instructions:u32 verify_instructions:u32 header_crc:u32 (signed images), then trial:u8
+  body_bytes:u32 body_crc:u32 build_id:str8 (a committed trial not yet started; zeros without
+  one) -- sdk/runner/flasher.py parse_info; ERASE offset:u32 length:u32, PROGRAM offset:u32
+  data, VERIFY offset:u32 length:u32 -> crc32:u32 (whole 4 KiB blocks only), COMMIT
+  header[140] (signed, sdk/runner/image.py), BOOT; its HELLO has model hash "bootloader".
   ERR reply: code:u8 text (ASCII)
   NAK (device -> host, not a reply): seq 0, status:u8; the bytes up to a 0x00 were no valid
       frame, so the host re-sends its request now instead of after the timeout.
@@ -85,6 +93,7 @@ class MsgType(IntEnum):
     COMMIT = 0x14
     BOOT = 0x15
     BOOTLOADER = 0x16
+    CONFIRM = 0x17
     OK = 0x80
     ERR = 0x81
     NAK = 0x82  # link level: the device got a damaged frame; seq 0, payload frame status

@@ -1,6 +1,7 @@
 /* hal_uart_getc/putc for a CMSDK APB UART at EDGEDIFF_UART_BASE (from target.toml), by
  * polling STATE. The UART has a one-byte RX buffer; QEMU's chardev holds further bytes back
  * while it is full, so no interrupts are needed and nothing is lost. */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hal.h"
@@ -28,6 +29,11 @@ uint8_t hal_uart_getc(void)
     while (!(UART_REG(UART_STATE) & STATE_RX_FULL)) {
     }
     return (uint8_t)UART_REG(UART_DATA);
+}
+
+bool hal_uart_rx_ready(void)
+{
+    return (UART_REG(UART_STATE) & STATE_RX_FULL) != 0;
 }
 
 void hal_uart_putc(uint8_t byte)

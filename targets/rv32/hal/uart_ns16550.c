@@ -1,5 +1,6 @@
 /* hal_uart_getc/putc for an ns16550 at EDGEDIFF_UART_BASE (from target.toml), by polling:
  * QEMU's chardev holds bytes back while the RX FIFO is full, so no interrupts are needed. */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hal.h"
@@ -24,6 +25,11 @@ uint8_t hal_uart_getc(void)
     while (!(UART_REG(UART_LSR) & LSR_DATA_READY)) {
     }
     return UART_REG(UART_RBR_THR);
+}
+
+bool hal_uart_rx_ready(void)
+{
+    return (UART_REG(UART_LSR) & LSR_DATA_READY) != 0;
 }
 
 void hal_uart_putc(uint8_t byte)
