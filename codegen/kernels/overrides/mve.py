@@ -243,3 +243,31 @@ OVERRIDES: dict[str, list[Override]] = {
 for _op in ("gelu", "gelu_tanh", "sigmoid"):
     for _dtype in ("f32", "f16"):
         OVERRIDES[f"{_op}_{_dtype}"] = _mve(f"{_op}_{_dtype}_mve")
+
+
+# ---- int8: same bytes as the reference *_s8 kernels (TFLite's arithmetic) ----------------
+def conv_s8_applies(p: dict) -> bool:
+    """conv2d_s8_mve: groups 1, dilation 1, kernel_h <= EDGEDIFF_S8_CONV_MAX_KH, any kernel,
+    stride and padding whose output sizes are the shape's (the params nest the float
+    struct: p["conv"])."""
+    c = p["conv"]
+    return (c["groups"] == 1 and c["dilation_h"] == 1 and c["dilation_w"] == 1
+            and c["kernel_h"] <= limit("S8_CONV_MAX_KH")
+            and c["h_out"] == (c["h_in"] + 2 * c["pad_h"] - c["kernel_h"]) // c["stride_h"] + 1
+            and c["w_out"] == (c["w_in"] + 2 * c["pad_w"] - c["kernel_w"]) // c["stride_w"] + 1)
+
+
+def conv_s8_scratch(p: dict) -> int:
+    """conv2d_s8_mve (edgediff_conv2d_s8_mve_get_buffer_size): the packed weights (blocks of
+    4 channels x 16-byte vectors of the kernel_h * kernel_w * c_in patch), 4 int32 per
+    channel of the blocks, a ring of kernel_h padded HWC input rows (+16 bytes each), the
+    patches of two pixels."""
+    c = p["conv"]
+    blocks = -(-c["c_out"] // 4)
+    vectors = -(-(c["kernel_h"] * c["kernel_w"] * c["c_in"]) // 16)
+    row = (c["w_in"] + 2 * c["pad_w"]) * c["c_in"] + 16
+    return (round_up(blocks * vectors * 64) + round_up(blocks * 64)
+            + round_up(c["kernel_h"] * row) + 2 * (vectors * 16 + 16))
+
+
+OVERRIDES["conv2d_s8"] = _mve("conv2d_s8_mve", conv_s8_applies, scratch_bytes=conv_s8_scratch)
