@@ -1,0 +1,188 @@
+/* int8 2-D convolution for RVV 1.0 (VLEN=128): groups 1, dilation 1, any kernel
+ * (kernel_h <= EDGEDIFF_S8_CONV_MAX_KH), stride and padding (overrides/rvv.py). The layout
+ * of conv2d_s8_mve: a ring of kernel_h input rows in scratch, channels innermost, the
+ * padding and the rows outside the image the input zero point; each output pixel's patch
+ * (kernel_h runs of kernel_w * c_in bytes) gathered into one contiguous column; the weights
+ * packed once per call in that order (zero past the patch). The input offset is not added
+ * per tap: sum((x + offset) * w) = sum(x * w) + offset * sum(w), the padding included (there
+ * x + offset = 0, as the reference skips it); offset * sum(w) + bias is one int32 per
+ * channel. A dot product step is 16 int8 products widened to int16 (vwmul) and summed into
+ * an int32 (vwredsum), for blocks of 4 output channels x 2 pixels; each sum then goes
+ * through the reference's requantization (internal/requantize_s8.h). Exact int32 sums in
+ * another order: same bytes as ref/conv2d_s8.c. */
+#define EDGEDIFF_RVV_INTERNAL
+#include "edgediff/kernels_rvv.h"
+#include "edgediff/internal/requantize_s8.h"
+
+/* weights [c_out][c_in][kh][kw] -> per block of 4 channels, per 16 bytes of the patch (ky,
+ * kx, then channel): 16 bytes of each of the 4 channels; and bias + input_offset * sum(w). */
+static void pack(const conv2d_s8_params_t *p, const int8_t *weight, const int32_t *bias,
+                 int8_t *packed, int32_t *base) {
+    const conv2d_params_t *g = &p->conv;
+    const int32_t vectors = edgediff_conv2d_s8_rvv_patch_vectors(p);
+    const int32_t blocks = (g->c_out + 3) / 4;
+    const int32_t taps = g->kernel_h * g->kernel_w;
+    for (int32_t i = 0; i < blocks * vectors * 64; i += 16) {
+        vse8_v_i8m1(packed + i, vmv_v_x_i8m1(0, 16), 16);
+    }
+    for (int32_t co = 0; co < g->c_out; ++co) {
+        const int8_t *w = weight + co * g->c_in * taps;
+        int8_t *dst = packed + (co / 4) * vectors * 64 + (co % 4) * 16;
+        int32_t sum = 0;
+        for (int32_t ci = 0; ci < g->c_in; ++ci) {
+            for (int32_t t = 0; t < taps; ++t) {
+                const int32_t k = t * g->c_in + ci; /* position in the patch */
+                const int8_t v = *w++;
+                dst[(k / 16) * 64 + k % 16] = v;
+                sum += v;
+            }
+        }
+        base[co] = (bias ? bias[co] : 0) + p->q.input_offset * sum;
+    }
+}
+
+/* Input row iy (the zero point outside the image) as a padded HWC row. */
+static void fill_row(const conv2d_params_t *g, const int8_t *image, int8_t zero_point, int32_t iy,
+                     int8_t *row) {
+    const int32_t c = g->c_in;
+    const int32_t bytes = (g->w_in + 2 * g->pad_w) * c + 16;
+    if (iy < 0 || iy >= g->h_in) {
+        for (int32_t i = 0; i < bytes;) {
+            const size_t vl = vsetvl_e8m1((size_t)(bytes - i));
+            vse8_v_i8m1(row + i, vmv_v_x_i8m1(zero_point, vl), vl);
+            i += (int32_t)vl;
+        }
+        return;
+    }
+    const int32_t pad = g->pad_w * c;
+    for (int32_t i = 0; i < pad; ++i) {
+        row[i] = zero_point;
+        row[pad + g->w_in * c + i] = zero_point;
+    }
+    /* a channel's row: a strided store c bytes apart */
+    const int32_t plane = g->h_in * g->w_in;
+    for (int32_t ci = 0; ci < c; ++ci) {
+        const int8_t *src = image + ci * plane + iy * g->w_in;
+        int8_t *dst = row + pad + ci;
+        for (int32_t ix = 0; ix < g->w_in;) {
+            const size_t vl = vsetvl_e8m1((size_t)(g->w_in - ix));
+            vsse8_v_i8m1(dst + ix * c, c, vle8_v_i8m1(src + ix, vl), vl);
+            ix += (int32_t)vl;
+        }
+    }
+}
+
+/* The patches of two output pixels (first kernel rows at rows[ky] + at and + at + step) as
+ * contiguous columns, in whole 16-byte vectors (a run's last one spills into the next
+ * run's place, written next, or the column's slack; it reads into the ring row's slack). */
+static inline __attribute__((always_inline)) void gather2(const int8_t *const *rows,
+                                                          int32_t kernel_h, int32_t run,
+                                                          int32_t at, int32_t step,
+                                                          int8_t *col0, int8_t *col1) {
+    for (int32_t ky = 0; ky < kernel_h; ++ky) {
+        const int8_t *s0 = rows[ky] + at;
+        const int8_t *s1 = s0 + step;
+        int8_t *d0 = col0 + ky * run;
+        int8_t *d1 = col1 + ky * run;
+        for (int32_t i = 0; i < run; i += 16) {
+            vse8_v_i8m1(d0 + i, vle8_v_i8m1(s0 + i, 16), 16);
+            vse8_v_i8m1(d1 + i, vle8_v_i8m1(s1 + i, 16), 16);
+        }
+    }
+}
+
+void edgediff_conv2d_s8_rvv(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
+                            const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                            int8_t *out, void *scratch) {
+    const conv2d_params_t *g = &p->conv;
+    const int32_t vectors = edgediff_conv2d_s8_rvv_patch_vectors(p);
+    const int32_t row_bytes = edgediff_conv2d_s8_rvv_row_bytes(p);
+    const int32_t step = g->stride_w * g->c_in;
+    const int32_t plane_out = g->h_out * g->w_out;
+    const int8_t zero_point = (int8_t)(-p->q.input_offset);
+    const int32_t c_out = g->c_out, w_out = g->w_out, kernel_h = g->kernel_h;
+    const int32_t run = g->kernel_w * g->c_in;
+    const quant_s8_params_t q = p->q;
+    int8_t *packed = (int8_t *)scratch;
+    int32_t *base = (int32_t *)(packed + edgediff_conv2d_s8_rvv_weight_bytes(p));
+    int8_t *ring = (int8_t *)base + edgediff_scratch_round(c_out * 4);
+    int8_t *col0 = ring + edgediff_conv2d_s8_rvv_ring_bytes(p);
+    int8_t *col1 = col0 + vectors * 16 + 16;
+    pack(p, weight, bias, packed, base);
+    const vint32m1_t zero = vmv_v_x_i32m1(0, 4);
+    for (int32_t n = 0; n < g->n; ++n) {
+        const int8_t *image = in + n * g->c_in * g->h_in * g->w_in;
+        int8_t *dst = out + n * c_out * plane_out;
+        int32_t held[EDGEDIFF_S8_CONV_MAX_KH];
+        const int8_t *rows[EDGEDIFF_S8_CONV_MAX_KH];
+        for (int32_t k = 0; k < kernel_h; ++k) {
+            held[k] = INT32_MIN;
+        }
+        for (int32_t oy = 0; oy < g->h_out; ++oy) {
+            for (int32_t ky = 0; ky < kernel_h; ++ky) {
+                const int32_t iy = oy * g->stride_h - g->pad_h + ky;
+                const int32_t slot = (iy + g->pad_h) % kernel_h;
+                int8_t *row = ring + slot * row_bytes;
+                if (held[slot] != iy) {
+                    fill_row(g, image, zero_point, iy, row);
+                    held[slot] = iy;
+                }
+                rows[ky] = row;
+            }
+            for (int32_t ox = 0; ox < w_out; ox += 2) {
+                const int two = ox + 1 < w_out;
+                gather2(rows, kernel_h, run, ox * step, two ? step : 0, col0, col1);
+                int8_t *o = dst + oy * w_out + ox;
+                const int8_t *w = packed;
+                for (int32_t co = 0; co < c_out; co += 4) {
+                    vint32m1_t s00 = zero, s10 = zero, s20 = zero, s30 = zero;
+                    vint32m1_t s01 = zero, s11 = zero, s21 = zero, s31 = zero;
+                    const int8_t *a = col0, *b = col1;
+                    for (int32_t v = 0; v < vectors; ++v) {
+                        const vint8m1_t x = vle8_v_i8m1(a, 16), y = vle8_v_i8m1(b, 16);
+                        const vint8m1_t w0 = vle8_v_i8m1(w, 16), w1 = vle8_v_i8m1(w + 16, 16);
+                        const vint8m1_t w2 = vle8_v_i8m1(w + 32, 16), w3 = vle8_v_i8m1(w + 48, 16);
+                        /* four products, then their four sums: the widening multiply
+                         * runs at e8 and the reduction at e16, so grouping them keeps the
+                         * vtype switches at 4 per step */
+                        vint16m2_t p0 = vwmul_vv_i16m2(x, w0, 16), p1 = vwmul_vv_i16m2(y, w0, 16);
+                        vint16m2_t p2 = vwmul_vv_i16m2(x, w1, 16), p3 = vwmul_vv_i16m2(y, w1, 16);
+                        s00 = vwredsum_vs_i16m2_i32m1(s00, p0, s00, 16);
+                        s01 = vwredsum_vs_i16m2_i32m1(s01, p1, s01, 16);
+                        s10 = vwredsum_vs_i16m2_i32m1(s10, p2, s10, 16);
+                        s11 = vwredsum_vs_i16m2_i32m1(s11, p3, s11, 16);
+                        p0 = vwmul_vv_i16m2(x, w2, 16);
+                        p1 = vwmul_vv_i16m2(y, w2, 16);
+                        p2 = vwmul_vv_i16m2(x, w3, 16);
+                        p3 = vwmul_vv_i16m2(y, w3, 16);
+                        s20 = vwredsum_vs_i16m2_i32m1(s20, p0, s20, 16);
+                        s21 = vwredsum_vs_i16m2_i32m1(s21, p1, s21, 16);
+                        s30 = vwredsum_vs_i16m2_i32m1(s30, p2, s30, 16);
+                        s31 = vwredsum_vs_i16m2_i32m1(s31, p3, s31, 16);
+                        a += 16;
+                        b += 16;
+                        w += 64;
+                    }
+                    const int32_t sums[8] = {
+                        vmv_x_s_i32m1_i32(s00), vmv_x_s_i32m1_i32(s10), vmv_x_s_i32m1_i32(s20),
+                        vmv_x_s_i32m1_i32(s30), vmv_x_s_i32m1_i32(s01), vmv_x_s_i32m1_i32(s11),
+                        vmv_x_s_i32m1_i32(s21), vmv_x_s_i32m1_i32(s31)};
+                    const int32_t live = c_out - co < 4 ? c_out - co : 4;
+                    for (int32_t j = 0; j < live; ++j) {
+                        const int32_t ch = co + j;
+                        const int32_t m = multiplier[ch], s = shift[ch];
+                        o[j * plane_out] = edgediff_output_s8(
+                            edgediff_requantize(sums[j] + base[ch], m, s), q.output_offset,
+                            q.act_min, q.act_max);
+                        if (two) {
+                            o[j * plane_out + 1] = edgediff_output_s8(
+                                edgediff_requantize(sums[4 + j] + base[ch], m, s),
+                                q.output_offset, q.act_min, q.act_max);
+                        }
+                    }
+                    o += 4 * plane_out;
+                }
+            }
+        }
+    }
+}
