@@ -238,12 +238,12 @@ for _op in ("gelu", "gelu_tanh", "sigmoid"):
 # ---- int8: same bytes as the reference conv2d_s8 (TFLite's arithmetic) --------------------
 def conv_s8_scratch(p: dict) -> int:
     """conv2d_s8_rvv (edgediff_conv2d_s8_rvv_get_buffer_size): the packed weights (blocks of
-    4 channels x 16-byte vectors of the kernel_h * kernel_w * c_in patch), one int32 per
-    channel, a ring of kernel_h padded HWC input rows (+16 bytes each), two patches."""
+    4 channels x 16-byte vectors of the kernel_h * kernel_w * c_in patch), 4 int32 per
+    channel of the blocks, a ring of kernel_h padded HWC input rows (+16 bytes each), two patches."""
     c = p["conv"]
     vectors = -(-(c["kernel_h"] * c["kernel_w"] * c["c_in"]) // 16)
     row = (c["w_in"] + 2 * c["pad_w"]) * c["c_in"] + 16
-    return (round_up(-(-c["c_out"] // 4) * vectors * 64) + round_up(c["c_out"] * 4)
+    return (round_up(-(-c["c_out"] // 4) * vectors * 64) + round_up(-(-c["c_out"] // 4) * 64)
             + round_up(c["kernel_h"] * row) + 2 * (vectors * 16 + 16))
 
 

@@ -7,23 +7,28 @@
  * per tap: sum((x + offset) * w) = sum(x * w) + offset * sum(w), the padding included (there
  * x + offset = 0, as the reference skips it); offset * sum(w) + bias is one int32 per
  * channel. A dot product step is 16 int8 products widened to int16 (vwmul) and summed into
- * an int32 (vwredsum), for blocks of 4 output channels x 2 pixels; each sum then goes
- * through the reference's requantization (internal/requantize_s8.h). Exact int32 sums in
+ * an int32 (vwredsum), for blocks of 4 output channels x 2 pixels; the 4 channels' sums of
+ * a pixel then go through the requantization as one vector (store4). Exact int32 sums in
  * another order: same bytes as ref/conv2d_s8.c. */
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels_rvv.h"
-#include "edgediff/internal/requantize_s8.h"
 
 /* weights [c_out][c_in][kh][kw] -> per block of 4 channels, per 16 bytes of the patch (ky,
- * kx, then channel): 16 bytes of each of the 4 channels; and bias + input_offset * sum(w). */
+ * kx, then channel): 16 bytes of each of the 4 channels. Per block also 4 x 4 int32: each
+ * channel's bias + input_offset * sum(w), multiplier, left shift and minus the right shift
+ * (0 for the channels past c_out). */
 static void pack(const conv2d_s8_params_t *p, const int8_t *weight, const int32_t *bias,
-                 int8_t *packed, int32_t *base) {
+                 const int32_t *multiplier, const int32_t *shift, int8_t *packed,
+                 int32_t *params) {
     const conv2d_params_t *g = &p->conv;
     const int32_t vectors = edgediff_conv2d_s8_rvv_patch_vectors(p);
     const int32_t blocks = (g->c_out + 3) / 4;
     const int32_t taps = g->kernel_h * g->kernel_w;
     for (int32_t i = 0; i < blocks * vectors * 64; i += 16) {
         vse8_v_i8m1(packed + i, vmv_v_x_i8m1(0, 16), 16);
+    }
+    for (int32_t i = 0; i < blocks * 16; ++i) {
+        params[i] = 0;
     }
     for (int32_t co = 0; co < g->c_out; ++co) {
         const int8_t *w = weight + co * g->c_in * taps;
@@ -37,7 +42,12 @@ static void pack(const conv2d_s8_params_t *p, const int8_t *weight, const int32_
                 sum += v;
             }
         }
-        base[co] = (bias ? bias[co] : 0) + p->q.input_offset * sum;
+        int32_t *c = params + (co / 4) * 16 + co % 4;
+        const int32_t s = shift[co];
+        c[0] = (bias ? bias[co] : 0) + p->q.input_offset * sum;
+        c[4] = multiplier[co];
+        c[8] = s > 0 ? s : 0;
+        c[12] = s > 0 ? 0 : s;
     }
 }
 
@@ -91,6 +101,28 @@ static inline __attribute__((always_inline)) void gather2(const int8_t *const *r
     }
 }
 
+/* The sums of 4 channels of one pixel (lanes) through the reference's requantization,
+ * vectorized as internal/requantize_s8_mve.h does it: wrapping left shift, vsmul (with
+ * vxrm = rnu: floor((a * b + 2^30) / 2^31), INT32_MIN * INT32_MIN saturated, which is
+ * gemmlowp's SaturatingRoundingDoublingHighMul), then a rounding shift right that rounds
+ * ties up (vssra, rnu) after lowering a negative value by one (vsadd; only INT32_MIN
+ * saturates, where the quotient is exact), i.e. ties away from zero as RoundingDivideByPOT;
+ * plus the zero point, clamped, narrowed and stored plane_out apart (the first `live`). */
+static inline __attribute__((always_inline)) void store4(vint32m1_t acc, const int32_t *c,
+                                                         const quant_s8_params_t *q, int8_t *o,
+                                                         int32_t plane_out, size_t live) {
+    const vint32m1_t neg_right = vle32_v_i32m1(c + 12, 4);
+    vint32m1_t x = vadd_vv_i32m1(acc, vle32_v_i32m1(c, 4), 4);
+    x = vsll_vv_i32m1(x, vreinterpret_v_i32m1_u32m1(vle32_v_i32m1(c + 8, 4)), 4);
+    x = vsmul_vv_i32m1(x, vle32_v_i32m1(c + 4, 4), 4);
+    x = vsadd_vv_i32m1(x, vsra_vx_i32m1(vand_vv_i32m1(x, neg_right, 4), 31, 4), 4);
+    x = vssra_vv_i32m1(x, vreinterpret_v_i32m1_u32m1(vneg_v_i32m1(neg_right, 4)), 4);
+    x = vadd_vx_i32m1(x, q->output_offset, 4);
+    x = vmin_vx_i32m1(vmax_vx_i32m1(x, q->act_min, 4), q->act_max, 4);
+    const vint8mf4_t b = vncvt_x_x_w_i8mf4(vncvt_x_x_w_i16mf2(x, 4), 4);
+    vsse8_v_i8mf4(o, plane_out, b, live);
+}
+
 void edgediff_conv2d_s8_rvv(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                             int8_t *out, void *scratch) {
@@ -104,11 +136,13 @@ void edgediff_conv2d_s8_rvv(const conv2d_s8_params_t *p, const int8_t *in, const
     const int32_t run = g->kernel_w * g->c_in;
     const quant_s8_params_t q = p->q;
     int8_t *packed = (int8_t *)scratch;
-    int32_t *base = (int32_t *)(packed + edgediff_conv2d_s8_rvv_weight_bytes(p));
-    int8_t *ring = (int8_t *)base + edgediff_scratch_round(c_out * 4);
+    int32_t *params = (int32_t *)(packed + edgediff_conv2d_s8_rvv_weight_bytes(p));
+    int8_t *ring = (int8_t *)params + edgediff_scratch_round((c_out + 3) / 4 * 64);
     int8_t *col0 = ring + edgediff_conv2d_s8_rvv_ring_bytes(p);
     int8_t *col1 = col0 + vectors * 16 + 16;
-    pack(p, weight, bias, packed, base);
+    pack(p, weight, bias, multiplier, shift, packed, params);
+    /* vsmul and vssra round to nearest, ties up (vxrm = rnu) */
+    __asm__ volatile("csrwi vxrm, 0");
     const vint32m1_t zero = vmv_v_x_i32m1(0, 4);
     for (int32_t n = 0; n < g->n; ++n) {
         const int8_t *image = in + n * g->c_in * g->h_in * g->w_in;
@@ -163,22 +197,20 @@ void edgediff_conv2d_s8_rvv(const conv2d_s8_params_t *p, const int8_t *in, const
                         b += 16;
                         w += 64;
                     }
-                    const int32_t sums[8] = {
-                        vmv_x_s_i32m1_i32(s00), vmv_x_s_i32m1_i32(s10), vmv_x_s_i32m1_i32(s20),
-                        vmv_x_s_i32m1_i32(s30), vmv_x_s_i32m1_i32(s01), vmv_x_s_i32m1_i32(s11),
-                        vmv_x_s_i32m1_i32(s21), vmv_x_s_i32m1_i32(s31)};
-                    const int32_t live = c_out - co < 4 ? c_out - co : 4;
-                    for (int32_t j = 0; j < live; ++j) {
-                        const int32_t ch = co + j;
-                        const int32_t m = multiplier[ch], s = shift[ch];
-                        o[j * plane_out] = edgediff_output_s8(
-                            edgediff_requantize(sums[j] + base[ch], m, s), q.output_offset,
-                            q.act_min, q.act_max);
-                        if (two) {
-                            o[j * plane_out + 1] = edgediff_output_s8(
-                                edgediff_requantize(sums[4 + j] + base[ch], m, s),
-                                q.output_offset, q.act_min, q.act_max);
-                        }
+                    int32_t sums[8];
+                    sums[0] = vmv_x_s_i32m1_i32(s00);
+                    sums[1] = vmv_x_s_i32m1_i32(s10);
+                    sums[2] = vmv_x_s_i32m1_i32(s20);
+                    sums[3] = vmv_x_s_i32m1_i32(s30);
+                    sums[4] = vmv_x_s_i32m1_i32(s01);
+                    sums[5] = vmv_x_s_i32m1_i32(s11);
+                    sums[6] = vmv_x_s_i32m1_i32(s21);
+                    sums[7] = vmv_x_s_i32m1_i32(s31);
+                    const int32_t *c = params + co * 4;
+                    const size_t live = (size_t)(c_out - co < 4 ? c_out - co : 4);
+                    store4(vle32_v_i32m1(sums, 4), c, &q, o, plane_out, live);
+                    if (two) {
+                        store4(vle32_v_i32m1(sums + 4, 4), c, &q, o + 1, plane_out, live);
                     }
                     o += 4 * plane_out;
                 }

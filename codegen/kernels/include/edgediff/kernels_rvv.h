@@ -241,8 +241,9 @@ void edgediff_sigmoid_f16_rvv(const edgediff_f16_t *in, edgediff_f16_t *out, int
 /* conv2d_s8_rvv: groups 1, dilation 1, kernel_h <= EDGEDIFF_S8_CONV_MAX_KH, any kernel,
  * stride and padding (overrides/rvv.py). Scratch: the weights packed in blocks of 4 output
  * channels x 16-byte vectors of the patch (kernel_h * kernel_w * c_in taps, channels
- * innermost, zero past the patch), then one int32 per output channel (the bias plus input
- * offset x the channel's weight sum), then a ring of kernel_h padded input rows (channels
+ * innermost, zero past the patch), then 4 int32 per output channel of the blocks (the bias
+ * plus input offset x the channel's weight sum, the multiplier, the left shift and minus
+ * the right shift), then a ring of kernel_h padded input rows (channels
  * innermost, 16 bytes of slack each), then the patches of two output pixels (+16 each). */
 static inline int32_t edgediff_conv2d_s8_rvv_patch_vectors(const conv2d_s8_params_t *p) {
     return (p->conv.kernel_h * p->conv.kernel_w * p->conv.c_in + 15) / 16;
@@ -257,7 +258,8 @@ static inline int32_t edgediff_conv2d_s8_rvv_ring_bytes(const conv2d_s8_params_t
     return edgediff_scratch_round(p->conv.kernel_h * edgediff_conv2d_s8_rvv_row_bytes(p));
 }
 static inline int32_t edgediff_conv2d_s8_rvv_get_buffer_size(const conv2d_s8_params_t *p) {
-    return edgediff_conv2d_s8_rvv_weight_bytes(p) + edgediff_scratch_round(p->conv.c_out * 4)
+    return edgediff_conv2d_s8_rvv_weight_bytes(p)
+           + edgediff_scratch_round((p->conv.c_out + 3) / 4 * 64)
            + edgediff_conv2d_s8_rvv_ring_bytes(p)
            + 2 * (edgediff_conv2d_s8_rvv_patch_vectors(p) * 16 + 16);
 }
