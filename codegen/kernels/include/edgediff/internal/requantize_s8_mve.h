@@ -11,7 +11,8 @@
  *    zero: a negative value is first lowered by one when e > 0 (VQADD; only INT32_MIN
  *    saturates, and its quotient is exact either way), which turns "ties up" into "ties
  *    down" for the negatives and leaves every non-tie where it was.
- * tests/test_int8_mve_kernels.py checks this on the board against codegen/int8/fixedpoint.py.
+ * tests/test_int8_simd_kernels.py runs the kernels that use it on the emulated board against
+ * codegen/int8 (whole networks: calibrated multipliers, not the extreme ones argued above).
  */
 #ifndef EDGEDIFF_REQUANTIZE_S8_MVE_H
 #define EDGEDIFF_REQUANTIZE_S8_MVE_H

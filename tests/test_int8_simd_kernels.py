@@ -1,6 +1,6 @@
-"""The Helium int8 kernels (codegen/kernels/mve/: conv2d_s8_mve, add_s8_mve): which layers the
-catalog gives them, their scratch, and on the emulated cortex-m55 the same bytes as the
-numpy int8 reference (codegen/int8, itself bit-exact with TFLite Micro) on a network of
+"""The vector int8 kernels (Helium: codegen/kernels/mve/ conv2d_s8_mve, add_s8_mve; RVV:
+codegen/kernels/rvv/conv2d_s8_rvv): which layers the catalog gives them, their scratch, and
+on the emulated cortex-m55 and rv32v the same bytes as the numpy int8 reference (codegen/int8, itself bit-exact with TFLite Micro) on a network of
 awkward shapes (tests/fixtures/int8_simd_shapes/model.py: odd channel counts, patches that
 are not whole vectors, stride 2 and 3, 1x1, 5x5, 1x3, 3x1, unpadded, a same-shape add).
 The network is int8 from its first quantize to its last dequantize, so its float output is
@@ -17,6 +17,10 @@ from codegen.kernels.catalog import choose_function, scratch_bytes
 from codegen.kernels.overrides import mve
 
 M55 = ("armv8.1m", "dsp", "fpv5", "fp16", "mve", "mve_f", "mve_f16", "fpu")
+RV32V = ("rv32imafc", "zfh", "zbb", "rvv", "zvfh", "fpu")
+# target -> the function each int8 op of the shapes network must run there
+KERNELS = {"cortex-m55": {"conv2d_s8": "conv2d_s8_mve", "add_s8": "add_s8_mve"},
+           "rv32v": {"conv2d_s8": "conv2d_s8_rvv", "add_s8": "add_s8"}}
 SHAPES = Path(__file__).parent / "fixtures" / "int8_simd_shapes" / "model.py"
 
 
@@ -45,6 +49,10 @@ def test_conv_predicate_and_scratch():
     # two patches of 9 x 16 + 16 B
     assert scratch_bytes("conv2d_s8", _conv(), M55) == 2304 + 256 + 3 * 304 + 2 * 160
     assert scratch_bytes("conv2d_s8", _conv(), M55) == mve.conv_s8_scratch(_conv())
+    # RVV: the same shapes and layout
+    assert choose_function("conv2d_s8", _conv(kernel_h=1, kernel_w=3, pad_h=0), RV32V) == "conv2d_s8_rvv"
+    assert choose_function("conv2d_s8", _conv(groups=2), RV32V) == "conv2d_s8"
+    assert scratch_bytes("conv2d_s8", _conv(), RV32V) == 3792
 
 
 @pytest.mark.unit
@@ -56,20 +64,20 @@ def test_add_predicate():
     assert choose_function("add_s8", {"shape": dense}, ("dsp",)) == "add_s8"
 
 
-@pytest.fixture(scope="module")
-def m55_build(tmp_path_factory):
+@pytest.fixture(scope="module", params=sorted(KERNELS))
+def board_build(request, tmp_path_factory):
     from codegen.passes import PrecisionPolicy
     from sdk.compile.build import build
     from tests.helpers.tools import require_target
 
-    require_target("cortex-m55")
-    return build(str(SHAPES), "cortex-m55", tmp_path_factory.mktemp("int8mve"), PrecisionPolicy("int8"))
+    require_target(request.param)
+    return build(str(SHAPES), request.param, tmp_path_factory.mktemp("int8simd"), PrecisionPolicy("int8"))
 
 
 @pytest.mark.kernel
 @pytest.mark.hil
 @pytest.mark.slow
-def test_awkward_shapes_on_the_board_equal_numpy(m55_build):
+def test_awkward_shapes_on_the_board_equal_numpy(board_build):
     from codegen.interpret import run_graph
     from codegen.passes import PrecisionPolicy
     from sdk.compile.lower import lower
@@ -78,15 +86,17 @@ def test_awkward_shapes_on_the_board_equal_numpy(m55_build):
     from sdk.target import load_target
     from sdk.verify.validate import run_sample
 
-    functions = {layer["op"]: set() for layer in m55_build.layers}
-    for layer in m55_build.layers:
+    target = board_build.target
+    functions = {layer["op"]: set() for layer in board_build.layers}
+    for layer in board_build.layers:
         functions[layer["op"]].add(layer["function"])
-    assert functions["conv2d_s8"] == {"conv2d_s8_mve"} and functions["add_s8"] == {"add_s8_mve"}
-    assert sum(layer["op"] == "conv2d_s8" for layer in m55_build.layers) == 8
+    for op, function in KERNELS[target].items():
+        assert functions[op] == {function}, (op, functions[op])
+    assert sum(layer["op"] == "conv2d_s8" for layer in board_build.layers) == 8
     spec = load_model(str(SHAPES))
-    graph, _ = lower(spec, PrecisionPolicy("int8"), load_target("cortex-m55").isa_features)
-    with open_board(m55_build, emulator=True, port=None) as client:
-        for inputs in spec.sample_inputs(3, seed=11):
+    graph, _ = lower(spec, PrecisionPolicy("int8"), load_target(target).isa_features)
+    with open_board(board_build, emulator=True, port=None) as client:
+        for inputs in spec.sample_inputs(2, seed=11):
             arrays = [x.numpy() for x in inputs]
             out, _ = run_sample(client, arrays)
             want = run_graph(graph, arrays)[0]
