@@ -18,52 +18,8 @@
 #include <arm_mve.h>
 
 #include "edgediff/kernels_mve.h"
+#include "edgediff/internal/gemm_s8_mve.h"
 #include "edgediff/internal/requantize_s8_mve.h"
-
-/* weights [c_out][c_in][kh][kw] -> per block of 4 channels, per 16 bytes of the patch
- * (ky, kx, then channel): 16 bytes of each of the 4 channels, gathered 8 at a time through
- * a table of where each patch position sits in a channel's weights (`table`: depth + 8
- * uint16, the columns' space, free until the first pixel). Also each channel's
- * bias + input_offset * sum(w), multiplier, left shift and minus the right shift. */
-static void pack(const conv2d_s8_params_t *p, const int8_t *weight, const int32_t *bias,
-                 const int32_t *multiplier, const int32_t *shift, int8_t *packed,
-                 int32_t *params, uint16_t *table) {
-    const conv2d_params_t *g = &p->conv;
-    const int32_t vectors = edgediff_conv2d_s8_mve_patch_vectors(p);
-    const int32_t blocks = (g->c_out + 3) / 4;
-    const int32_t taps = g->kernel_h * g->kernel_w;
-    const int32_t depth = taps * g->c_in;
-    for (int32_t i = 0; i < blocks * vectors * 64; i += 16) {
-        vstrbq_s8(packed + i, vdupq_n_s8(0));
-    }
-    uint16_t *entry = table;
-    for (int32_t t = 0; t < taps; ++t) {
-        for (int32_t ci = 0; ci < g->c_in; ++ci) {
-            *entry++ = (uint16_t)(ci * taps + t);
-        }
-    }
-    for (int32_t co = 0; co < blocks * 4; ++co) {
-        int32_t *c = params + (co / 4) * 16 + (co % 4);
-        if (co >= g->c_out) {
-            c[0] = c[4] = c[8] = c[12] = 0;
-            continue;
-        }
-        const int8_t *w = weight + co * depth;
-        int8_t *dst = packed + (co / 4) * vectors * 64 + (co % 4) * 16;
-        int32_t sum = 0;
-        for (int32_t k = 0; k < depth; k += 8) {
-            const mve_pred16_t m = vctp16q(depth - k);
-            const int16x8_t v = vldrbq_gather_offset_z_s16(w, vldrhq_u16(table + k), m);
-            sum = vaddvaq_s16(sum, v);
-            vstrbq_p_s16(dst + (k / 16) * 64 + (k % 16), v, m);
-        }
-        const int32_t s = shift[co];
-        c[0] = (bias ? bias[co] : 0) + p->q.input_offset * sum;
-        c[4] = multiplier[co];
-        c[8] = s > 0 ? s : 0;
-        c[12] = s > 0 ? 0 : s;
-    }
-}
 
 /* Input row iy (the zero point outside the image) as a padded HWC row. */
 static void fill_row(const conv2d_params_t *g, const int8_t *image, int8_t zero_point, int32_t iy,
@@ -120,76 +76,6 @@ static inline __attribute__((always_inline)) void gather2(const int8_t *const *r
     }
 }
 
-/* Dot products of `vectors` (>= 1) 16-byte vectors: 4 packed channels (w) x 2 columns (a,
- * b), returned as two vectors of the 4 channels' sums, *pa of pixel a and *pb of pixel b.
- * VMLADAVA accumulates into an even-numbered core register and there are 8 sums: r0, r2,
- * ..., r12 and lr hold them, so the loop is written out (gcc shuffled them through odd
- * registers and the stack: 25 instructions per step where this takes 16 for 128 MACs) and
- * counts in a register of its own (lr is a sum, so no low-overhead loop); the first step
- * is VMLADAV, which starts the sums. */
-static inline __attribute__((always_inline)) void dot_4x2(const int8_t *w, const int8_t *a,
-                                                          const int8_t *b, int32_t vectors,
-                                                          int32x4_t *pa, int32x4_t *pb) {
-    register int32_t s00 __asm__("r0");
-    register int32_t s10 __asm__("r2");
-    register int32_t s20 __asm__("r4");
-    register int32_t s30 __asm__("r6");
-    register int32_t s01 __asm__("r8");
-    register int32_t s11 __asm__("r10");
-    register int32_t s21 __asm__("r12");
-    register int32_t s31 __asm__("lr");
-    __asm__ volatile(
-        "vldrb.8 q0, [%[a]], #16\n\t"
-        "vldrb.8 q1, [%[b]], #16\n\t"
-        "vldrb.8 q2, [%[w], #16]\n\t"
-        "vmladav.s8 %[s10], q0, q2\n\t"
-        "vmladav.s8 %[s11], q1, q2\n\t"
-        "vldrb.8 q3, [%[w], #32]\n\t"
-        "vmladav.s8 %[s20], q0, q3\n\t"
-        "vmladav.s8 %[s21], q1, q3\n\t"
-        "vldrb.8 q2, [%[w], #48]\n\t"
-        "vmladav.s8 %[s30], q0, q2\n\t"
-        "vmladav.s8 %[s31], q1, q2\n\t"
-        "vldrb.8 q3, [%[w]], #64\n\t"
-        "vmladav.s8 %[s00], q0, q3\n\t"
-        "vmladav.s8 %[s01], q1, q3\n\t"
-        "subs %[n], %[n], #1\n\t"
-        "beq 2f\n\t"
-        "1:\n\t"
-        "vldrb.8 q0, [%[a]], #16\n\t"
-        "vldrb.8 q1, [%[b]], #16\n\t"
-        "vldrb.8 q2, [%[w], #16]\n\t"
-        "vmladava.s8 %[s10], q0, q2\n\t"
-        "vmladava.s8 %[s11], q1, q2\n\t"
-        "vldrb.8 q3, [%[w], #32]\n\t"
-        "vmladava.s8 %[s20], q0, q3\n\t"
-        "vmladava.s8 %[s21], q1, q3\n\t"
-        "vldrb.8 q2, [%[w], #48]\n\t"
-        "vmladava.s8 %[s30], q0, q2\n\t"
-        "vmladava.s8 %[s31], q1, q2\n\t"
-        "vldrb.8 q3, [%[w]], #64\n\t"
-        "vmladava.s8 %[s00], q0, q3\n\t"
-        "vmladava.s8 %[s01], q1, q3\n\t"
-        "subs %[n], %[n], #1\n\t"
-        "bne 1b\n\t"
-        "2:"
-        : [s00] "=&r"(s00), [s10] "=&r"(s10), [s20] "=&r"(s20), [s30] "=&r"(s30),
-          [s01] "=&r"(s01), [s11] "=&r"(s11), [s21] "=&r"(s21), [s31] "=&r"(s31),
-          [w] "+r"(w), [a] "+r"(a), [b] "+r"(b),
-          [n] "+r"(vectors)
-        :
-        : "q0", "q1", "q2", "q3", "memory", "cc");
-    int32x4_t va = vdupq_n_s32(s00), vb = vdupq_n_s32(s01);
-    va = vsetq_lane_s32(s10, va, 1);
-    va = vsetq_lane_s32(s20, va, 2);
-    va = vsetq_lane_s32(s30, va, 3);
-    vb = vsetq_lane_s32(s11, vb, 1);
-    vb = vsetq_lane_s32(s21, vb, 2);
-    vb = vsetq_lane_s32(s31, vb, 3);
-    *pa = va;
-    *pb = vb;
-}
-
 void edgediff_conv2d_s8_mve(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                             int8_t *out, void *scratch) {
@@ -204,7 +90,9 @@ void edgediff_conv2d_s8_mve(const conv2d_s8_params_t *p, const int8_t *in, const
     int8_t *ring = (int8_t *)params + edgediff_conv2d_s8_mve_param_bytes(p);
     int8_t *col0 = ring + edgediff_conv2d_s8_mve_ring_bytes(p);
     int8_t *col1 = col0 + vectors * 16 + 16;
-    pack(p, weight, bias, multiplier, shift, packed, params, (uint16_t *)col0);
+    edgediff_s8_mve_pack(weight, g->c_out, g->c_in, g->kernel_h * g->kernel_w, vectors,
+                         p->q.input_offset, bias, multiplier, shift, packed, params,
+                         (uint16_t *)col0); /* the columns' space is free until then */
     const int32_t out_offset = p->q.output_offset;
     const int32x4_t lo = vdupq_n_s32(p->q.act_min), hi = vdupq_n_s32(p->q.act_max);
     const int32_t c_out = g->c_out, w_out = g->w_out, kernel_h = g->kernel_h;
@@ -241,7 +129,7 @@ void edgediff_conv2d_s8_mve(const conv2d_s8_params_t *p, const int8_t *in, const
                 const int32_t *c = params;
                 for (int32_t co = 0; co < c_out; co += 4) {
                     int32x4_t sa, sb;
-                    dot_4x2(w, col0, col1, vectors, &sa, &sb);
+                    edgediff_s8_mve_dot_4x2(w, col0, col1, vectors, &sa, &sb);
                     w += block_bytes;
                     const int32x4_t base = vldrwq_s32(c);
                     const int32x4_t mult = vldrwq_s32(c + 4);

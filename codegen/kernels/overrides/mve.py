@@ -290,3 +290,15 @@ def add_s8_applies(p: dict) -> bool:
 
 
 OVERRIDES["add_s8"] = _mve("add_s8_mve", add_s8_applies, in_place=True)
+
+
+def linear_s8_scratch(p: dict) -> int:
+    """linear_s8_mve (edgediff_linear_s8_mve_get_buffer_size): the packed weights (blocks of
+    4 outputs x 16-byte vectors of in_features), 4 int32 per output of the blocks, two
+    input rows (+16 bytes each)."""
+    lin = p["linear"]
+    blocks, vectors = -(-lin["out_features"] // 4), -(-lin["in_features"] // 16)
+    return round_up(blocks * vectors * 64) + round_up(blocks * 64) + 2 * (vectors * 16 + 16)
+
+
+OVERRIDES["linear_s8"] = _mve("linear_s8_mve", scratch_bytes=linear_s8_scratch)
