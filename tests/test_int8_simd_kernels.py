@@ -1,12 +1,12 @@
 """The vector int8 kernels (Helium: codegen/kernels/mve/ conv2d_s8_mve, linear_s8_mve,
-add_s8_mve; RVV:
-codegen/kernels/rvv/conv2d_s8_rvv): which layers the catalog gives them, their scratch, and
-on the emulated cortex-m55 and rv32v the same bytes as the numpy int8 reference (codegen/int8, itself bit-exact with TFLite Micro) on a network of
-awkward shapes (tests/fixtures/int8_simd_shapes/model.py: odd channel counts, patches that
-are not whole vectors, stride 2 and 4, 1x1, 5x5, 1x3, 3x1, unpadded, a same-shape add, two
-linear layers with a tail).
-The network is int8 from its first quantize to its last dequantize, so its float output is
-equal exactly when every int8 byte is. tests/test_int8_dsp_target.py runs the zoo dncnn."""
+add_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, linear_s8_rvv): which layers the
+catalog gives them, their scratch, and on the emulated cortex-m55 and rv32v the same bytes
+as the numpy int8 reference (codegen/int8, itself bit-exact with TFLite Micro) on a network
+of awkward shapes (tests/fixtures/int8_simd_shapes/model.py: odd channel counts, patches
+that are not whole vectors, stride 2 and 4, 1x1, 5x5, 1x3, 3x1, unpadded, a same-shape add,
+two linear layers with a tail). The network is int8 from its first quantize to its last
+dequantize, so its float output is equal exactly when every int8 byte is.
+tests/test_int8_dsp_target.py runs the zoo dncnn."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ RV32V = ("rv32imafc", "zfh", "zbb", "rvv", "zvfh", "fpu")
 # target -> the function each int8 op of the shapes network must run there
 KERNELS = {"cortex-m55": {"conv2d_s8": "conv2d_s8_mve", "add_s8": "add_s8_mve",
                           "linear_s8": "linear_s8_mve"},
-           "rv32v": {"conv2d_s8": "conv2d_s8_rvv", "add_s8": "add_s8", "linear_s8": "linear_s8"}}
+           "rv32v": {"conv2d_s8": "conv2d_s8_rvv", "add_s8": "add_s8", "linear_s8": "linear_s8_rvv"}}
 SHAPES = Path(__file__).parent / "fixtures" / "int8_simd_shapes" / "model.py"
 
 
@@ -66,6 +66,8 @@ def test_linear_takes_any_shape():
     # 2 blocks x 3 vectors x 64 B, 2 x 64 B, two rows of 3 x 16 + 16 B
     assert scratch_bytes("linear_s8", lin, M55) == 384 + 128 + 128
     assert choose_function("linear_s8", lin, ("dsp",)) == "linear_s8_dsp"
+    assert choose_function("linear_s8", lin, RV32V) == "linear_s8_rvv"
+    assert scratch_bytes("linear_s8", lin, RV32V) == 384 + 128 + 128
 
 
 @pytest.mark.unit

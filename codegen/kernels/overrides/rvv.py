@@ -257,3 +257,16 @@ def _conv_s8_applies(p: dict) -> bool:
 
 OVERRIDES["conv2d_s8"] = [Override("conv2d_s8_rvv", FEATURE, _conv_s8_applies,
                                    scratch_bytes=conv_s8_scratch)]
+
+
+def linear_s8_scratch(p: dict) -> int:
+    """linear_s8_rvv (edgediff_linear_s8_rvv_get_buffer_size): the packed weights (blocks of
+    4 outputs x 16-byte vectors of in_features), 4 int32 per output of the blocks, two
+    input rows (+16 bytes each)."""
+    lin = p["linear"]
+    blocks, vectors = -(-lin["out_features"] // 4), -(-lin["in_features"] // 16)
+    return round_up(blocks * vectors * 64) + round_up(blocks * 64) + 2 * (vectors * 16 + 16)
+
+
+OVERRIDES["linear_s8"] = [Override("linear_s8_rvv", FEATURE, lambda p: True,
+                                   scratch_bytes=linear_s8_scratch)]

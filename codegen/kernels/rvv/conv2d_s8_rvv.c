@@ -8,48 +8,11 @@
  * x + offset = 0, as the reference skips it); offset * sum(w) + bias is one int32 per
  * channel. A dot product step is 16 int8 products widened to int16 (vwmul) and summed into
  * an int32 (vwredsum), for blocks of 4 output channels x 2 pixels; the 4 channels' sums of
- * a pixel then go through the requantization as one vector (store4). Exact int32 sums in
+ * a pixel then go through the requantization as one vector (internal/gemm_s8_rvv.h). Exact int32 sums in
  * another order: same bytes as ref/conv2d_s8.c. */
 #define EDGEDIFF_RVV_INTERNAL
 #include "edgediff/kernels_rvv.h"
-
-/* weights [c_out][c_in][kh][kw] -> per block of 4 channels, per 16 bytes of the patch (ky,
- * kx, then channel): 16 bytes of each of the 4 channels. Per block also 4 x 4 int32: each
- * channel's bias + input_offset * sum(w), multiplier, left shift and minus the right shift
- * (0 for the channels past c_out). */
-static void pack(const conv2d_s8_params_t *p, const int8_t *weight, const int32_t *bias,
-                 const int32_t *multiplier, const int32_t *shift, int8_t *packed,
-                 int32_t *params) {
-    const conv2d_params_t *g = &p->conv;
-    const int32_t vectors = edgediff_conv2d_s8_rvv_patch_vectors(p);
-    const int32_t blocks = (g->c_out + 3) / 4;
-    const int32_t taps = g->kernel_h * g->kernel_w;
-    for (int32_t i = 0; i < blocks * vectors * 64; i += 16) {
-        vse8_v_i8m1(packed + i, vmv_v_x_i8m1(0, 16), 16);
-    }
-    for (int32_t i = 0; i < blocks * 16; ++i) {
-        params[i] = 0;
-    }
-    for (int32_t co = 0; co < g->c_out; ++co) {
-        const int8_t *w = weight + co * g->c_in * taps;
-        int8_t *dst = packed + (co / 4) * vectors * 64 + (co % 4) * 16;
-        int32_t sum = 0;
-        for (int32_t ci = 0; ci < g->c_in; ++ci) {
-            for (int32_t t = 0; t < taps; ++t) {
-                const int32_t k = t * g->c_in + ci; /* position in the patch */
-                const int8_t v = *w++;
-                dst[(k / 16) * 64 + k % 16] = v;
-                sum += v;
-            }
-        }
-        int32_t *c = params + (co / 4) * 16 + co % 4;
-        const int32_t s = shift[co];
-        c[0] = (bias ? bias[co] : 0) + p->q.input_offset * sum;
-        c[4] = multiplier[co];
-        c[8] = s > 0 ? s : 0;
-        c[12] = s > 0 ? 0 : s;
-    }
-}
+#include "edgediff/internal/gemm_s8_rvv.h"
 
 /* Input row iy (the zero point outside the image) as a padded HWC row. */
 static void fill_row(const conv2d_params_t *g, const int8_t *image, int8_t zero_point, int32_t iy,
@@ -101,28 +64,6 @@ static inline __attribute__((always_inline)) void gather2(const int8_t *const *r
     }
 }
 
-/* The sums of 4 channels of one pixel (lanes) through the reference's requantization,
- * vectorized as internal/requantize_s8_mve.h does it: wrapping left shift, vsmul (with
- * vxrm = rnu: floor((a * b + 2^30) / 2^31), INT32_MIN * INT32_MIN saturated, which is
- * gemmlowp's SaturatingRoundingDoublingHighMul), then a rounding shift right that rounds
- * ties up (vssra, rnu) after lowering a negative value by one (vsadd; only INT32_MIN
- * saturates, where the quotient is exact), i.e. ties away from zero as RoundingDivideByPOT;
- * plus the zero point, clamped, narrowed and stored plane_out apart (the first `live`). */
-static inline __attribute__((always_inline)) void store4(vint32m1_t acc, const int32_t *c,
-                                                         const quant_s8_params_t *q, int8_t *o,
-                                                         int32_t plane_out, size_t live) {
-    const vint32m1_t neg_right = vle32_v_i32m1(c + 12, 4);
-    vint32m1_t x = vadd_vv_i32m1(acc, vle32_v_i32m1(c, 4), 4);
-    x = vsll_vv_i32m1(x, vreinterpret_v_i32m1_u32m1(vle32_v_i32m1(c + 8, 4)), 4);
-    x = vsmul_vv_i32m1(x, vle32_v_i32m1(c + 4, 4), 4);
-    x = vsadd_vv_i32m1(x, vsra_vx_i32m1(vand_vv_i32m1(x, neg_right, 4), 31, 4), 4);
-    x = vssra_vv_i32m1(x, vreinterpret_v_i32m1_u32m1(vneg_v_i32m1(neg_right, 4)), 4);
-    x = vadd_vx_i32m1(x, q->output_offset, 4);
-    x = vmin_vx_i32m1(vmax_vx_i32m1(x, q->act_min, 4), q->act_max, 4);
-    const vint8mf4_t b = vncvt_x_x_w_i8mf4(vncvt_x_x_w_i16mf2(x, 4), 4);
-    vsse8_v_i8mf4(o, plane_out, b, live);
-}
-
 void edgediff_conv2d_s8_rvv(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                             int8_t *out, void *scratch) {
@@ -140,10 +81,10 @@ void edgediff_conv2d_s8_rvv(const conv2d_s8_params_t *p, const int8_t *in, const
     int8_t *ring = (int8_t *)params + edgediff_scratch_round((c_out + 3) / 4 * 64);
     int8_t *col0 = ring + edgediff_conv2d_s8_rvv_ring_bytes(p);
     int8_t *col1 = col0 + vectors * 16 + 16;
-    pack(p, weight, bias, multiplier, shift, packed, params);
+    edgediff_s8_rvv_pack(weight, c_out, g->c_in, g->kernel_h * g->kernel_w, vectors,
+                         p->q.input_offset, bias, multiplier, shift, packed, params);
     /* vsmul and vssra round to nearest, ties up (vxrm = rnu) */
     __asm__ volatile("csrwi vxrm, 0");
-    const vint32m1_t zero = vmv_v_x_i32m1(0, 4);
     for (int32_t n = 0; n < g->n; ++n) {
         const int8_t *image = in + n * g->c_in * g->h_in * g->w_in;
         int8_t *dst = out + n * c_out * plane_out;
@@ -169,48 +110,15 @@ void edgediff_conv2d_s8_rvv(const conv2d_s8_params_t *p, const int8_t *in, const
                 int8_t *o = dst + oy * w_out + ox;
                 const int8_t *w = packed;
                 for (int32_t co = 0; co < c_out; co += 4) {
-                    vint32m1_t s00 = zero, s10 = zero, s20 = zero, s30 = zero;
-                    vint32m1_t s01 = zero, s11 = zero, s21 = zero, s31 = zero;
-                    const int8_t *a = col0, *b = col1;
-                    for (int32_t v = 0; v < vectors; ++v) {
-                        const vint8m1_t x = vle8_v_i8m1(a, 16), y = vle8_v_i8m1(b, 16);
-                        const vint8m1_t w0 = vle8_v_i8m1(w, 16), w1 = vle8_v_i8m1(w + 16, 16);
-                        const vint8m1_t w2 = vle8_v_i8m1(w + 32, 16), w3 = vle8_v_i8m1(w + 48, 16);
-                        /* four products, then their four sums: the widening multiply
-                         * runs at e8 and the reduction at e16, so grouping them keeps the
-                         * vtype switches at 4 per step */
-                        vint16m2_t p0 = vwmul_vv_i16m2(x, w0, 16), p1 = vwmul_vv_i16m2(y, w0, 16);
-                        vint16m2_t p2 = vwmul_vv_i16m2(x, w1, 16), p3 = vwmul_vv_i16m2(y, w1, 16);
-                        s00 = vwredsum_vs_i16m2_i32m1(s00, p0, s00, 16);
-                        s01 = vwredsum_vs_i16m2_i32m1(s01, p1, s01, 16);
-                        s10 = vwredsum_vs_i16m2_i32m1(s10, p2, s10, 16);
-                        s11 = vwredsum_vs_i16m2_i32m1(s11, p3, s11, 16);
-                        p0 = vwmul_vv_i16m2(x, w2, 16);
-                        p1 = vwmul_vv_i16m2(y, w2, 16);
-                        p2 = vwmul_vv_i16m2(x, w3, 16);
-                        p3 = vwmul_vv_i16m2(y, w3, 16);
-                        s20 = vwredsum_vs_i16m2_i32m1(s20, p0, s20, 16);
-                        s21 = vwredsum_vs_i16m2_i32m1(s21, p1, s21, 16);
-                        s30 = vwredsum_vs_i16m2_i32m1(s30, p2, s30, 16);
-                        s31 = vwredsum_vs_i16m2_i32m1(s31, p3, s31, 16);
-                        a += 16;
-                        b += 16;
-                        w += 64;
-                    }
                     int32_t sums[8];
-                    sums[0] = vmv_x_s_i32m1_i32(s00);
-                    sums[1] = vmv_x_s_i32m1_i32(s10);
-                    sums[2] = vmv_x_s_i32m1_i32(s20);
-                    sums[3] = vmv_x_s_i32m1_i32(s30);
-                    sums[4] = vmv_x_s_i32m1_i32(s01);
-                    sums[5] = vmv_x_s_i32m1_i32(s11);
-                    sums[6] = vmv_x_s_i32m1_i32(s21);
-                    sums[7] = vmv_x_s_i32m1_i32(s31);
+                    edgediff_s8_rvv_dot_4x2(w, col0, col1, vectors, sums);
+                    w += vectors * 64;
                     const int32_t *c = params + co * 4;
                     const size_t live = (size_t)(c_out - co < 4 ? c_out - co : 4);
-                    store4(vle32_v_i32m1(sums, 4), c, &q, o, plane_out, live);
+                    edgediff_s8_rvv_store4(vle32_v_i32m1(sums, 4), c, &q, o, plane_out, live);
                     if (two) {
-                        store4(vle32_v_i32m1(sums + 4, 4), c, &q, o + 1, plane_out, live);
+                        edgediff_s8_rvv_store4(vle32_v_i32m1(sums + 4, 4), c, &q, o + 1, plane_out,
+                                               live);
                     }
                     o += 4 * plane_out;
                 }

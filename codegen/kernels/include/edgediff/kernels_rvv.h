@@ -267,6 +267,23 @@ void edgediff_conv2d_s8_rvv(const conv2d_s8_params_t *p, const int8_t *in, const
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                             int8_t *out, void *scratch);
 
+/* linear_s8_rvv: any shape. Scratch: the packed weights (blocks of 4 outputs x 16-byte
+ * vectors of in_features), 4 int32 per output of the blocks, two input rows (+16 each). */
+static inline int32_t edgediff_linear_s8_rvv_vectors(const linear_s8_params_t *p) {
+    return (p->linear.in_features + 15) / 16;
+}
+static inline int32_t edgediff_linear_s8_rvv_weight_bytes(const linear_s8_params_t *p) {
+    return edgediff_scratch_round((p->linear.out_features + 3) / 4 * edgediff_linear_s8_rvv_vectors(p) * 64);
+}
+static inline int32_t edgediff_linear_s8_rvv_get_buffer_size(const linear_s8_params_t *p) {
+    return edgediff_linear_s8_rvv_weight_bytes(p)
+           + edgediff_scratch_round((p->linear.out_features + 3) / 4 * 64)
+           + 2 * (edgediff_linear_s8_rvv_vectors(p) * 16 + 16);
+}
+void edgediff_linear_s8_rvv(const linear_s8_params_t *p, const int8_t *in, const int8_t *weight,
+                            const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                            int8_t *out, void *scratch);
+
 #ifdef __cplusplus
 }
 #endif
