@@ -1,10 +1,10 @@
-"""The vector int8 kernels (Helium: codegen/kernels/mve/ conv2d_s8_mve, linear_s8_mve,
-add_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, linear_s8_rvv): which layers the
+"""The vector int8 kernels (Helium: codegen/kernels/mve/ conv2d_s8_mve, conv2d_dw_s8_mve,
+linear_s8_mve, add_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, linear_s8_rvv): which layers the
 catalog gives them, their scratch, and on the emulated cortex-m55 and rv32v the same bytes
 as the numpy int8 reference (codegen/int8, itself bit-exact with TFLite Micro) on a network
 of awkward shapes (tests/fixtures/int8_simd_shapes/model.py: odd channel counts, patches
-that are not whole vectors, stride 2 and 4, 1x1, 5x5, 1x3, 3x1, unpadded, a same-shape add,
-two linear layers with a tail). The network is int8 from its first quantize to its last
+that are not whole vectors, stride 2 and 4, 1x1, 5x5, 1x3, 3x1, unpadded in width, a
+same-shape add, two depthwise layers, two linear layers with a tail). The network is int8 from its first quantize to its last
 dequantize, so its float output is equal exactly when every int8 byte is.
 tests/test_int8_dsp_target.py runs the zoo dncnn."""
 
@@ -20,10 +20,12 @@ from codegen.kernels.overrides import mve
 
 M55 = ("armv8.1m", "dsp", "fpv5", "fp16", "mve", "mve_f", "mve_f16", "fpu")
 RV32V = ("rv32imafc", "zfh", "zbb", "rvv", "zvfh", "fpu")
-# target -> the function each int8 op of the shapes network must run there
-KERNELS = {"cortex-m55": {"conv2d_s8": "conv2d_s8_mve", "add_s8": "add_s8_mve",
-                          "linear_s8": "linear_s8_mve"},
-           "rv32v": {"conv2d_s8": "conv2d_s8_rvv", "add_s8": "add_s8", "linear_s8": "linear_s8_rvv"}}
+# target -> the functions each int8 op of the shapes network must run there (the two
+# depthwise layers: conv2d_dw_s8_mve on cortex-m55, the reference on rv32v)
+KERNELS = {"cortex-m55": {"conv2d_s8": {"conv2d_s8_mve", "conv2d_dw_s8_mve"},
+                          "add_s8": {"add_s8_mve"}, "linear_s8": {"linear_s8_mve"}},
+           "rv32v": {"conv2d_s8": {"conv2d_s8_rvv", "conv2d_s8"}, "add_s8": {"add_s8"},
+                     "linear_s8": {"linear_s8_rvv"}}}
 SHAPES = Path(__file__).parent / "fixtures" / "int8_simd_shapes" / "model.py"
 
 
@@ -56,6 +58,17 @@ def test_conv_predicate_and_scratch():
     assert choose_function("conv2d_s8", _conv(kernel_h=1, kernel_w=3, pad_h=0), RV32V) == "conv2d_s8_rvv"
     assert choose_function("conv2d_s8", _conv(groups=2), RV32V) == "conv2d_s8"
     assert scratch_bytes("conv2d_s8", _conv(), RV32V) == 3792
+
+
+@pytest.mark.unit
+def test_depthwise_predicate_and_scratch():
+    """groups == c_in (depth multiplier 1 or more) takes conv2d_dw_s8_mve, with one padded
+    input channel of scratch; other grouped convolutions keep the reference."""
+    dw = _conv(groups=16, c_out=32, stride_h=2, stride_w=2, h_out=8, w_out=8)
+    assert choose_function("conv2d_s8", dw, M55) == "conv2d_dw_s8_mve"
+    assert scratch_bytes("conv2d_s8", dw, M55) == 18 * 18 + 12  # rounded up to 16
+    assert choose_function("conv2d_s8", _conv(groups=4), M55) == "conv2d_s8"
+    assert choose_function("conv2d_s8", dw, RV32V) == "conv2d_s8"
 
 
 @pytest.mark.unit
@@ -105,9 +118,9 @@ def test_awkward_shapes_on_the_board_equal_numpy(board_build):
     functions = {layer["op"]: set() for layer in board_build.layers}
     for layer in board_build.layers:
         functions[layer["op"]].add(layer["function"])
-    for op, function in KERNELS[target].items():
-        assert functions[op] == {function}, (op, functions[op])
-    assert sum(layer["op"] == "conv2d_s8" for layer in board_build.layers) == 8
+    for op, want in KERNELS[target].items():
+        assert functions[op] == want, (op, functions[op])
+    assert sum(layer["op"] == "conv2d_s8" for layer in board_build.layers) == 10
     spec = load_model(str(SHAPES))
     graph, _ = lower(spec, PrecisionPolicy("int8"), load_target(target).isa_features)
     with open_board(board_build, emulator=True, port=None) as client:

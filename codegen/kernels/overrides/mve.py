@@ -302,3 +302,24 @@ def linear_s8_scratch(p: dict) -> int:
 
 
 OVERRIDES["linear_s8"] = _mve("linear_s8_mve", scratch_bytes=linear_s8_scratch)
+
+
+def conv_dw_s8_applies(p: dict) -> bool:
+    """conv2d_dw_s8_mve: groups == c_in > 1 and c_out a multiple of c_in (a depth
+    multiplier), dilation 1, any kernel, stride and padding whose output sizes are the
+    shape's."""
+    c = p["conv"]
+    return (c["groups"] > 1 and c["groups"] == c["c_in"] and c["c_out"] % c["c_in"] == 0
+            and c["dilation_h"] == 1 and c["dilation_w"] == 1
+            and c["h_out"] == (c["h_in"] + 2 * c["pad_h"] - c["kernel_h"]) // c["stride_h"] + 1
+            and c["w_out"] == (c["w_in"] + 2 * c["pad_w"] - c["kernel_w"]) // c["stride_w"] + 1)
+
+
+def conv_dw_s8_scratch(p: dict) -> int:
+    """conv2d_dw_s8_mve: one input channel padded with the zero point."""
+    c = p["conv"]
+    return round_up((c["h_in"] + 2 * c["pad_h"]) * (c["w_in"] + 2 * c["pad_w"]))
+
+
+OVERRIDES["conv2d_s8"] = OVERRIDES["conv2d_s8"] + _mve("conv2d_dw_s8_mve", conv_dw_s8_applies,
+                                                       scratch_bytes=conv_dw_s8_scratch)
