@@ -1,5 +1,6 @@
 """The vector int8 kernels (Helium: codegen/kernels/mve/ conv2d_s8_mve, conv2d_dw_s8_mve,
-linear_s8_mve, add_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, linear_s8_rvv): which layers the
+linear_s8_mve, add_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, conv2d_dw_s8_rvv,
+linear_s8_rvv): which layers the
 catalog gives them, their scratch, and on the emulated cortex-m55 and rv32v the same bytes
 as the numpy int8 reference (codegen/int8, itself bit-exact with TFLite Micro) on a network
 of awkward shapes (tests/fixtures/int8_simd_shapes/model.py: odd channel counts, patches
@@ -21,10 +22,10 @@ from codegen.kernels.overrides import mve
 M55 = ("armv8.1m", "dsp", "fpv5", "fp16", "mve", "mve_f", "mve_f16", "fpu")
 RV32V = ("rv32imafc", "zfh", "zbb", "rvv", "zvfh", "fpu")
 # target -> the functions each int8 op of the shapes network must run there (the two
-# depthwise layers: conv2d_dw_s8_mve on cortex-m55, the reference on rv32v)
+# depthwise layers: conv2d_dw_s8_mve, conv2d_dw_s8_rvv)
 KERNELS = {"cortex-m55": {"conv2d_s8": {"conv2d_s8_mve", "conv2d_dw_s8_mve"},
                           "add_s8": {"add_s8_mve"}, "linear_s8": {"linear_s8_mve"}},
-           "rv32v": {"conv2d_s8": {"conv2d_s8_rvv", "conv2d_s8"}, "add_s8": {"add_s8"},
+           "rv32v": {"conv2d_s8": {"conv2d_s8_rvv", "conv2d_dw_s8_rvv"}, "add_s8": {"add_s8"},
                      "linear_s8": {"linear_s8_rvv"}}}
 SHAPES = Path(__file__).parent / "fixtures" / "int8_simd_shapes" / "model.py"
 
@@ -62,13 +63,14 @@ def test_conv_predicate_and_scratch():
 
 @pytest.mark.unit
 def test_depthwise_predicate_and_scratch():
-    """groups == c_in (depth multiplier 1 or more) takes conv2d_dw_s8_mve, with one padded
-    input channel of scratch; other grouped convolutions keep the reference."""
+    """groups == c_in (depth multiplier 1 or more) takes conv2d_dw_s8_mve / _rvv, with one
+    padded input channel of scratch; other grouped convolutions keep the reference."""
     dw = _conv(groups=16, c_out=32, stride_h=2, stride_w=2, h_out=8, w_out=8)
     assert choose_function("conv2d_s8", dw, M55) == "conv2d_dw_s8_mve"
     assert scratch_bytes("conv2d_s8", dw, M55) == 18 * 18 + 12  # rounded up to 16
     assert choose_function("conv2d_s8", _conv(groups=4), M55) == "conv2d_s8"
-    assert choose_function("conv2d_s8", dw, RV32V) == "conv2d_s8"
+    assert choose_function("conv2d_s8", dw, RV32V) == "conv2d_dw_s8_rvv"
+    assert scratch_bytes("conv2d_s8", dw, RV32V) == 18 * 18 + 12
 
 
 @pytest.mark.unit

@@ -255,8 +255,24 @@ def _conv_s8_applies(p: dict) -> bool:
     return conv_s8_applies(p)
 
 
+def _conv_dw_s8_applies(p: dict) -> bool:
+    """conv2d_dw_s8_rvv: the shapes conv2d_dw_s8_mve takes (groups == c_in, a depth
+    multiplier, dilation 1, any kernel, stride and padding)."""
+    from codegen.kernels.overrides.mve import conv_dw_s8_applies
+
+    return conv_dw_s8_applies(p)
+
+
+def _conv_dw_s8_scratch(p: dict) -> int:
+    """conv2d_dw_s8_rvv: one input channel padded with the zero point."""
+    c = p["conv"]
+    return round_up((c["h_in"] + 2 * c["pad_h"]) * (c["w_in"] + 2 * c["pad_w"]))
+
+
 OVERRIDES["conv2d_s8"] = [Override("conv2d_s8_rvv", FEATURE, _conv_s8_applies,
-                                   scratch_bytes=conv_s8_scratch)]
+                                   scratch_bytes=conv_s8_scratch),
+                          Override("conv2d_dw_s8_rvv", FEATURE, _conv_dw_s8_applies,
+                                   scratch_bytes=_conv_dw_s8_scratch)]
 
 
 def linear_s8_scratch(p: dict) -> int:

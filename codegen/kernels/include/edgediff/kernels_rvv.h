@@ -284,6 +284,16 @@ void edgediff_linear_s8_rvv(const linear_s8_params_t *p, const int8_t *in, const
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                             int8_t *out, void *scratch);
 
+/* conv2d_dw_s8_rvv: conv2d_s8 with groups == c_in, c_out a multiple of c_in, dilation 1,
+ * any kernel, stride and padding. Scratch: one input channel padded with the zero point. */
+static inline int32_t edgediff_conv2d_dw_s8_rvv_get_buffer_size(const conv2d_s8_params_t *p) {
+    return edgediff_scratch_round((p->conv.h_in + 2 * p->conv.pad_h) * (p->conv.w_in + 2 * p->conv.pad_w));
+}
+void edgediff_conv2d_dw_s8_rvv(const conv2d_s8_params_t *p, const int8_t *in,
+                               const int8_t *weight, const int32_t *bias,
+                               const int32_t *multiplier, const int32_t *shift, int8_t *out,
+                               void *scratch);
+
 #ifdef __cplusplus
 }
 #endif
