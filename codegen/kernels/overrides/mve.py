@@ -243,3 +243,83 @@ OVERRIDES: dict[str, list[Override]] = {
 for _op in ("gelu", "gelu_tanh", "sigmoid"):
     for _dtype in ("f32", "f16"):
         OVERRIDES[f"{_op}_{_dtype}"] = _mve(f"{_op}_{_dtype}_mve")
+
+
+# ---- int8: same bytes as the reference *_s8 kernels (TFLite's arithmetic) ----------------
+def conv_s8_applies(p: dict) -> bool:
+    """conv2d_s8_mve: groups 1, dilation 1, kernel_h <= EDGEDIFF_S8_CONV_MAX_KH, any kernel,
+    stride and padding whose output sizes are the shape's (the params nest the float
+    struct: p["conv"])."""
+    c = p["conv"]
+    return (c["groups"] == 1 and c["dilation_h"] == 1 and c["dilation_w"] == 1
+            and c["kernel_h"] <= limit("S8_CONV_MAX_KH")
+            and c["h_out"] == (c["h_in"] + 2 * c["pad_h"] - c["kernel_h"]) // c["stride_h"] + 1
+            and c["w_out"] == (c["w_in"] + 2 * c["pad_w"] - c["kernel_w"]) // c["stride_w"] + 1)
+
+
+def conv_s8_scratch(p: dict) -> int:
+    """conv2d_s8_mve (edgediff_conv2d_s8_mve_get_buffer_size): the packed weights (blocks of
+    4 channels x 16-byte vectors of the kernel_h * kernel_w * c_in patch), 4 int32 per
+    channel of the blocks, a ring of kernel_h padded HWC input rows (+16 bytes each), the
+    patches of two pixels."""
+    c = p["conv"]
+    blocks = -(-c["c_out"] // 4)
+    vectors = -(-(c["kernel_h"] * c["kernel_w"] * c["c_in"]) // 16)
+    row = (c["w_in"] + 2 * c["pad_w"]) * c["c_in"] + 16
+    return (round_up(blocks * vectors * 64) + round_up(blocks * 64)
+            + round_up(c["kernel_h"] * row) + 2 * (vectors * 16 + 16))
+
+
+OVERRIDES["conv2d_s8"] = _mve("conv2d_s8_mve", conv_s8_applies, scratch_bytes=conv_s8_scratch)
+
+
+def _dense(shape, strides) -> bool:
+    """Row-major strides of shape (a dim of size 1 may have any stride)."""
+    step = 1
+    for size, stride in zip(reversed(shape), reversed(strides)):
+        if size != 1 and stride != step:
+            return False
+        step *= size
+    return True
+
+
+def add_s8_applies(p: dict) -> bool:
+    """add_s8_mve: both operands of the output's shape, dense (no broadcasting)."""
+    s = p["shape"]
+    return _dense(s["out_shape"], s["a_strides"]) and _dense(s["out_shape"], s["b_strides"])
+
+
+OVERRIDES["add_s8"] = _mve("add_s8_mve", add_s8_applies, in_place=True)
+
+
+def linear_s8_scratch(p: dict) -> int:
+    """linear_s8_mve (edgediff_linear_s8_mve_get_buffer_size): the packed weights (blocks of
+    4 outputs x 16-byte vectors of in_features), 4 int32 per output of the blocks, two
+    input rows (+16 bytes each)."""
+    lin = p["linear"]
+    blocks, vectors = -(-lin["out_features"] // 4), -(-lin["in_features"] // 16)
+    return round_up(blocks * vectors * 64) + round_up(blocks * 64) + 2 * (vectors * 16 + 16)
+
+
+OVERRIDES["linear_s8"] = _mve("linear_s8_mve", scratch_bytes=linear_s8_scratch)
+
+
+def conv_dw_s8_applies(p: dict) -> bool:
+    """conv2d_dw_s8_mve: groups == c_in > 1 and c_out a multiple of c_in (a depth
+    multiplier), dilation 1, any kernel, stride and padding whose output sizes are the
+    shape's."""
+    c = p["conv"]
+    return (c["groups"] > 1 and c["groups"] == c["c_in"] and c["c_out"] % c["c_in"] == 0
+            and c["dilation_h"] == 1 and c["dilation_w"] == 1
+            and c["h_out"] == (c["h_in"] + 2 * c["pad_h"] - c["kernel_h"]) // c["stride_h"] + 1
+            and c["w_out"] == (c["w_in"] + 2 * c["pad_w"] - c["kernel_w"]) // c["stride_w"] + 1)
+
+
+def conv_dw_s8_scratch(p: dict) -> int:
+    """conv2d_dw_s8_mve: one input channel padded with the zero point."""
+    c = p["conv"]
+    return round_up((c["h_in"] + 2 * c["pad_h"]) * (c["w_in"] + 2 * c["pad_w"]))
+
+
+OVERRIDES["conv2d_s8"] = OVERRIDES["conv2d_s8"] + _mve("conv2d_dw_s8_mve", conv_dw_s8_applies,
+                                                       scratch_bytes=conv_dw_s8_scratch)

@@ -233,3 +233,56 @@ for _op in ("add", "sub", "mul"):
 for _op in ("gelu", "gelu_tanh", "sigmoid"):
     for _dtype in ("f32", "f16"):
         OVERRIDES[f"{_op}_{_dtype}"] = [Override(f"{_op}_{_dtype}_rvv", FEATURE, _always)]
+
+
+# ---- int8: same bytes as the reference conv2d_s8 (TFLite's arithmetic) --------------------
+def conv_s8_scratch(p: dict) -> int:
+    """conv2d_s8_rvv (edgediff_conv2d_s8_rvv_get_buffer_size): the packed weights (blocks of
+    4 channels x 16-byte vectors of the kernel_h * kernel_w * c_in patch), 4 int32 per
+    channel of the blocks, a ring of kernel_h padded HWC input rows (+16 bytes each), two patches."""
+    c = p["conv"]
+    vectors = -(-(c["kernel_h"] * c["kernel_w"] * c["c_in"]) // 16)
+    row = (c["w_in"] + 2 * c["pad_w"]) * c["c_in"] + 16
+    return (round_up(-(-c["c_out"] // 4) * vectors * 64) + round_up(-(-c["c_out"] // 4) * 64)
+            + round_up(c["kernel_h"] * row) + 2 * (vectors * 16 + 16))
+
+
+def _conv_s8_applies(p: dict) -> bool:
+    """conv2d_s8_rvv: the shapes conv2d_s8_mve takes (groups 1, dilation 1, kernel_h <=
+    EDGEDIFF_S8_CONV_MAX_KH, any kernel, stride and padding)."""
+    from codegen.kernels.overrides.mve import conv_s8_applies
+
+    return conv_s8_applies(p)
+
+
+def _conv_dw_s8_applies(p: dict) -> bool:
+    """conv2d_dw_s8_rvv: the shapes conv2d_dw_s8_mve takes (groups == c_in, a depth
+    multiplier, dilation 1, any kernel, stride and padding)."""
+    from codegen.kernels.overrides.mve import conv_dw_s8_applies
+
+    return conv_dw_s8_applies(p)
+
+
+def _conv_dw_s8_scratch(p: dict) -> int:
+    """conv2d_dw_s8_rvv: one input channel padded with the zero point."""
+    c = p["conv"]
+    return round_up((c["h_in"] + 2 * c["pad_h"]) * (c["w_in"] + 2 * c["pad_w"]))
+
+
+OVERRIDES["conv2d_s8"] = [Override("conv2d_s8_rvv", FEATURE, _conv_s8_applies,
+                                   scratch_bytes=conv_s8_scratch),
+                          Override("conv2d_dw_s8_rvv", FEATURE, _conv_dw_s8_applies,
+                                   scratch_bytes=_conv_dw_s8_scratch)]
+
+
+def linear_s8_scratch(p: dict) -> int:
+    """linear_s8_rvv (edgediff_linear_s8_rvv_get_buffer_size): the packed weights (blocks of
+    4 outputs x 16-byte vectors of in_features), 4 int32 per output of the blocks, two
+    input rows (+16 bytes each)."""
+    lin = p["linear"]
+    blocks, vectors = -(-lin["out_features"] // 4), -(-lin["in_features"] // 16)
+    return round_up(blocks * vectors * 64) + round_up(blocks * 64) + 2 * (vectors * 16 + 16)
+
+
+OVERRIDES["linear_s8"] = [Override("linear_s8_rvv", FEATURE, lambda p: True,
+                                   scratch_bytes=linear_s8_scratch)]

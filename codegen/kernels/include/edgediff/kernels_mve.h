@@ -216,6 +216,70 @@ void edgediff_gelu_tanh_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, i
 void edgediff_sigmoid_f32_mve(const float *in, float *out, int32_t count);
 void edgediff_sigmoid_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
 
+/* ---- int8 (same bytes as the reference *_s8 kernels in kernels.h) ------------------------ */
+/* conv2d_s8_mve: groups 1, dilation 1, kernel_h <= EDGEDIFF_S8_CONV_MAX_KH, any kernel,
+ * stride and padding (overrides/mve.py). Scratch: the weights packed for VMLADAVA (blocks
+ * of 4 output channels x 16-byte vectors of the patch of kernel_h * kernel_w * c_in taps,
+ * channels innermost, zero past the patch), then 4 int32 per output channel of the blocks
+ * (the bias plus input offset x the channel's weight sum, the multiplier, the left shift
+ * and minus the right shift), then a ring of kernel_h padded input rows (channels
+ * innermost, 16 bytes of slack each), then the patches of two output pixels. */
+static inline int32_t edgediff_conv2d_s8_mve_patch_vectors(const conv2d_s8_params_t *p) {
+    return (p->conv.kernel_h * p->conv.kernel_w * p->conv.c_in + 15) / 16;
+}
+static inline int32_t edgediff_conv2d_s8_mve_weight_bytes(const conv2d_s8_params_t *p) {
+    const int32_t blocks = (p->conv.c_out + 3) / 4;
+    return edgediff_scratch_round(blocks * edgediff_conv2d_s8_mve_patch_vectors(p) * 64);
+}
+static inline int32_t edgediff_conv2d_s8_mve_param_bytes(const conv2d_s8_params_t *p) {
+    return edgediff_scratch_round((p->conv.c_out + 3) / 4 * 4 * 16);
+}
+static inline int32_t edgediff_conv2d_s8_mve_row_bytes(const conv2d_s8_params_t *p) {
+    return (p->conv.w_in + 2 * p->conv.pad_w) * p->conv.c_in + 16;
+}
+static inline int32_t edgediff_conv2d_s8_mve_ring_bytes(const conv2d_s8_params_t *p) {
+    return edgediff_scratch_round(p->conv.kernel_h * edgediff_conv2d_s8_mve_row_bytes(p));
+}
+static inline int32_t edgediff_conv2d_s8_mve_get_buffer_size(const conv2d_s8_params_t *p) {
+    return edgediff_conv2d_s8_mve_weight_bytes(p) + edgediff_conv2d_s8_mve_param_bytes(p)
+           + edgediff_conv2d_s8_mve_ring_bytes(p)
+           + 2 * (edgediff_conv2d_s8_mve_patch_vectors(p) * 16 + 16);
+}
+void edgediff_conv2d_s8_mve(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
+                            const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                            int8_t *out, void *scratch);
+
+/* add_s8_mve: operands of the output's shape (dense, no broadcasting); sub_s8 runs it too. */
+void edgediff_add_s8_mve(const binary_s8_params_t *p, const int8_t *a, const int8_t *b,
+                         int8_t *out);
+
+/* linear_s8_mve: any shape. Scratch: the packed weights (blocks of 4 outputs x 16-byte
+ * vectors of in_features), 4 int32 per output of the blocks, two input rows (+16 each). */
+static inline int32_t edgediff_linear_s8_mve_vectors(const linear_s8_params_t *p) {
+    return (p->linear.in_features + 15) / 16;
+}
+static inline int32_t edgediff_linear_s8_mve_weight_bytes(const linear_s8_params_t *p) {
+    return edgediff_scratch_round((p->linear.out_features + 3) / 4 * edgediff_linear_s8_mve_vectors(p) * 64);
+}
+static inline int32_t edgediff_linear_s8_mve_get_buffer_size(const linear_s8_params_t *p) {
+    return edgediff_linear_s8_mve_weight_bytes(p)
+           + edgediff_scratch_round((p->linear.out_features + 3) / 4 * 64)
+           + 2 * (edgediff_linear_s8_mve_vectors(p) * 16 + 16);
+}
+void edgediff_linear_s8_mve(const linear_s8_params_t *p, const int8_t *in, const int8_t *weight,
+                            const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
+                            int8_t *out, void *scratch);
+
+/* conv2d_dw_s8_mve: conv2d_s8 with groups == c_in, c_out a multiple of c_in, dilation 1,
+ * any kernel, stride and padding. Scratch: one input channel padded with the zero point. */
+static inline int32_t edgediff_conv2d_dw_s8_mve_get_buffer_size(const conv2d_s8_params_t *p) {
+    return edgediff_scratch_round((p->conv.h_in + 2 * p->conv.pad_h) * (p->conv.w_in + 2 * p->conv.pad_w));
+}
+void edgediff_conv2d_dw_s8_mve(const conv2d_s8_params_t *p, const int8_t *in,
+                               const int8_t *weight, const int32_t *bias,
+                               const int32_t *multiplier, const int32_t *shift, int8_t *out,
+                               void *scratch);
+
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 
 /* ---- Internal helpers of the MVE kernel sources ------------------------------------------ */

@@ -98,4 +98,8 @@
  * widened as it is loaded (once per block of 4 query rows). */
 #define EDGEDIFF_FPU_ATTENTION_F16_KV_BYTES 8192
 
+/* The int8 vector convolutions (conv2d_s8_mve, conv2d_s8_rvv) keep a ring of kernel_h input
+ * rows in their scratch, indexed from a table on the stack: at most this many rows. */
+#define EDGEDIFF_S8_CONV_MAX_KH 8
+
 #endif /* EDGEDIFF_LIMITS_H */

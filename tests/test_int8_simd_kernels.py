@@ -1,0 +1,133 @@
+"""The vector int8 kernels (Helium: codegen/kernels/mve/ conv2d_s8_mve, conv2d_dw_s8_mve,
+linear_s8_mve, add_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, conv2d_dw_s8_rvv,
+linear_s8_rvv): which layers the
+catalog gives them, their scratch, and on the emulated cortex-m55 and rv32v the same bytes
+as the numpy int8 reference (codegen/int8, itself bit-exact with TFLite Micro) on a network
+of awkward shapes (tests/fixtures/int8_simd_shapes/model.py: odd channel counts, patches
+that are not whole vectors, stride 2 and 4, 1x1, 5x5, 1x3, 3x1, unpadded in width, a
+same-shape add, two depthwise layers, two linear layers with a tail). The network is int8 from its first quantize to its last
+dequantize, so its float output is equal exactly when every int8 byte is.
+tests/test_int8_dsp_target.py runs the zoo dncnn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from codegen.kernels.catalog import choose_function, scratch_bytes
+from codegen.kernels.overrides import mve
+
+M55 = ("armv8.1m", "dsp", "fpv5", "fp16", "mve", "mve_f", "mve_f16", "fpu")
+RV32V = ("rv32imafc", "zfh", "zbb", "rvv", "zvfh", "fpu")
+# target -> the functions each int8 op of the shapes network must run there (the two
+# depthwise layers: conv2d_dw_s8_mve, conv2d_dw_s8_rvv)
+KERNELS = {"cortex-m55": {"conv2d_s8": {"conv2d_s8_mve", "conv2d_dw_s8_mve"},
+                          "add_s8": {"add_s8_mve"}, "linear_s8": {"linear_s8_mve"}},
+           "rv32v": {"conv2d_s8": {"conv2d_s8_rvv", "conv2d_dw_s8_rvv"}, "add_s8": {"add_s8"},
+                     "linear_s8": {"linear_s8_rvv"}}}
+SHAPES = Path(__file__).parent / "fixtures" / "int8_simd_shapes" / "model.py"
+
+
+def _conv(**kw) -> dict:
+    c = dict(n=1, c_in=16, h_in=16, w_in=16, c_out=16, h_out=16, w_out=16, kernel_h=3,
+             kernel_w=3, stride_h=1, stride_w=1, pad_h=1, pad_w=1, dilation_h=1, dilation_w=1,
+             groups=1, act=0)
+    c.update(kw)
+    return {"conv": c, "q": dict(input_offset=0, output_offset=0, act_min=-128, act_max=127)}
+
+
+@pytest.mark.unit
+def test_conv_predicate_and_scratch():
+    """Any kernel, stride and padding with groups 1 and dilation 1 take the MVE kernel (the
+    DSP one otherwise, where it applies); the scratch is the packed weights, 4 int32 per
+    channel, the ring of input rows and two patches."""
+    assert choose_function("conv2d_s8", _conv(), M55) == "conv2d_s8_mve"
+    for ok in (dict(kernel_h=5, kernel_w=5, pad_h=2, pad_w=2), dict(kernel_h=1, kernel_w=3, pad_h=0),
+               dict(stride_h=2, stride_w=2, h_out=8, w_out=8), dict(pad_h=0, pad_w=0, h_out=14, w_out=14)):
+        assert choose_function("conv2d_s8", _conv(**ok), M55) == "conv2d_s8_mve", ok
+    assert choose_function("conv2d_s8", _conv(dilation_h=2, h_out=14), M55) == "conv2d_s8"
+    assert choose_function("conv2d_s8", _conv(kernel_h=9, kernel_w=9, pad_h=4, pad_w=4), M55) \
+        == "conv2d_s8"  # past EDGEDIFF_S8_CONV_MAX_KH
+    assert choose_function("conv2d_s8", _conv(), ("dsp",)) == "conv2d_s8_dsp"
+    # dncnn's 16 -> 16 layer: 4 blocks x 9 vectors x 64 B, 4 x 64 B, 3 rows of 18 x 16 + 16 B,
+    # two patches of 9 x 16 + 16 B
+    assert scratch_bytes("conv2d_s8", _conv(), M55) == 2304 + 256 + 3 * 304 + 2 * 160
+    assert scratch_bytes("conv2d_s8", _conv(), M55) == mve.conv_s8_scratch(_conv())
+    # RVV: the same shapes and layout
+    assert choose_function("conv2d_s8", _conv(kernel_h=1, kernel_w=3, pad_h=0), RV32V) == "conv2d_s8_rvv"
+    assert choose_function("conv2d_s8", _conv(groups=2), RV32V) == "conv2d_s8"
+    assert scratch_bytes("conv2d_s8", _conv(), RV32V) == 3792
+
+
+@pytest.mark.unit
+def test_depthwise_predicate_and_scratch():
+    """groups == c_in (depth multiplier 1 or more) takes conv2d_dw_s8_mve / _rvv, with one
+    padded input channel of scratch; other grouped convolutions keep the reference."""
+    dw = _conv(groups=16, c_out=32, stride_h=2, stride_w=2, h_out=8, w_out=8)
+    assert choose_function("conv2d_s8", dw, M55) == "conv2d_dw_s8_mve"
+    assert scratch_bytes("conv2d_s8", dw, M55) == 18 * 18 + 12  # rounded up to 16
+    assert choose_function("conv2d_s8", _conv(groups=4), M55) == "conv2d_s8"
+    assert choose_function("conv2d_s8", dw, RV32V) == "conv2d_dw_s8_rvv"
+    assert scratch_bytes("conv2d_s8", dw, RV32V) == 18 * 18 + 12
+
+
+@pytest.mark.unit
+def test_linear_takes_any_shape():
+    lin = {"linear": dict(rows=3, in_features=37, out_features=5, act=0),
+           "q": dict(input_offset=0, output_offset=0, act_min=-128, act_max=127)}
+    assert choose_function("linear_s8", lin, M55) == "linear_s8_mve"
+    # 2 blocks x 3 vectors x 64 B, 2 x 64 B, two rows of 3 x 16 + 16 B
+    assert scratch_bytes("linear_s8", lin, M55) == 384 + 128 + 128
+    assert choose_function("linear_s8", lin, ("dsp",)) == "linear_s8_dsp"
+    assert choose_function("linear_s8", lin, RV32V) == "linear_s8_rvv"
+    assert scratch_bytes("linear_s8", lin, RV32V) == 384 + 128 + 128
+
+
+@pytest.mark.unit
+def test_add_predicate():
+    dense = dict(out_shape=[1, 4, 5, 6], a_strides=[120, 30, 6, 1], b_strides=[120, 30, 6, 1], act=0)
+    assert choose_function("add_s8", {"shape": dense}, M55) == "add_s8_mve"
+    per_channel = dict(dense, b_strides=[0, 1, 0, 0])
+    assert choose_function("add_s8", {"shape": per_channel}, M55) == "add_s8"
+    assert choose_function("add_s8", {"shape": dense}, ("dsp",)) == "add_s8"
+
+
+@pytest.fixture(scope="module", params=sorted(KERNELS))
+def board_build(request, tmp_path_factory):
+    from codegen.passes import PrecisionPolicy
+    from sdk.compile.build import build
+    from tests.helpers.tools import require_target
+
+    require_target(request.param)
+    return build(str(SHAPES), request.param, tmp_path_factory.mktemp("int8simd"), PrecisionPolicy("int8"))
+
+
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
+def test_awkward_shapes_on_the_board_equal_numpy(board_build):
+    from codegen.interpret import run_graph
+    from codegen.passes import PrecisionPolicy
+    from sdk.compile.lower import lower
+    from sdk.models import load_model
+    from sdk.runner.board import open_board
+    from sdk.target import load_target
+    from sdk.verify.validate import run_sample
+
+    target = board_build.target
+    functions = {layer["op"]: set() for layer in board_build.layers}
+    for layer in board_build.layers:
+        functions[layer["op"]].add(layer["function"])
+    for op, want in KERNELS[target].items():
+        assert functions[op] == want, (op, functions[op])
+    assert sum(layer["op"] == "conv2d_s8" for layer in board_build.layers) == 10
+    spec = load_model(str(SHAPES))
+    graph, _ = lower(spec, PrecisionPolicy("int8"), load_target(target).isa_features)
+    with open_board(board_build, emulator=True, port=None) as client:
+        for inputs in spec.sample_inputs(2, seed=11):
+            arrays = [x.numpy() for x in inputs]
+            out, _ = run_sample(client, arrays)
+            want = run_graph(graph, arrays)[0]
+            assert np.array_equal(np.asarray(out).reshape(want.shape), want)
