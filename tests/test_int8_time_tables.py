@@ -16,7 +16,8 @@ from codegen.capture import capture
 from codegen.int8 import ops as q8
 from codegen.interpret import run_graph
 from codegen.passes import CompileOptions, PrecisionPolicy, run_passes
-from codegen.passes.int8_time_tables import TIME_TABLE_SUFFIX, time_only, time_values
+from codegen.passes.int8_time_tables import TIME_TABLE_SUFFIX, time_values
+from codegen.passes.tabulate_time import time_only
 from codegen.passes.quantize_int8 import float_islands
 from sdk.compile.int8_summary import float_layers, time_table_bytes
 from sdk.models import load_model

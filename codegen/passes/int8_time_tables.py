@@ -28,19 +28,10 @@ import numpy as np
 from codegen.ir import DTYPES, Graph, Node
 from codegen.ops import evaluate
 from codegen.passes import eliminate_dead_nodes
+from codegen.passes.tabulate_time import time_only
 
 TIME_TABLE_SUFFIX = ".time_table"  # the tables' constant names end so (sdk/compile/int8_summary.py)
 
-
-def time_only(graph: Graph, time_input: str) -> list[Node]:
-    """The nodes whose operands are the time input, constants, or other such nodes' results."""
-    timed, nodes = {time_input}, []
-    for node in graph.nodes:
-        operands = [t for t in node.inputs if t]
-        if any(t in timed for t in operands) and all(t in timed or graph.is_constant(t) for t in operands):
-            nodes.append(node)
-            timed.update(node.outputs)
-    return nodes
 
 
 def time_values(graph: Graph, time_input: str, steps: int, nodes: list[Node],

@@ -25,15 +25,15 @@ from codegen.passes.options import CompileOptions
 STEP_INPUT = "step"
 
 
-def _time_nodes(graph: Graph, time_input: str) -> tuple[list[Node], set[str]]:
-    """Nodes whose operands are the time input, constants, or other such nodes' results."""
+def time_only(graph: Graph, time_input: str) -> list[Node]:
+    """The nodes whose operands are the time input, constants, or other such nodes' results."""
     timed, nodes = {time_input}, []
     for node in graph.nodes:
         operands = [t for t in node.inputs if t]
         if any(t in timed for t in operands) and all(t in timed or graph.is_constant(t) for t in operands):
             nodes.append(node)
             timed.update(node.outputs)
-    return nodes, timed
+    return nodes
 
 
 def run(graph: Graph, options: CompileOptions | str, timesteps: Sequence[float] | None = None) -> Graph:
@@ -55,7 +55,8 @@ def tabulate(graph: Graph, time_input: str, timesteps: Sequence[float]) -> Graph
     if graph.tensors[time_input].numel != 1:
         raise ValueError(f"time input {time_input!r} has shape {graph.tensors[time_input].shape}: "
                          "tabulating needs one timestep per call (batch 1)")
-    nodes, timed = _time_nodes(graph, time_input)
+    nodes = time_only(graph, time_input)
+    timed = {time_input, *(t for n in nodes for t in n.outputs)}
     outside = [n for n in graph.nodes if n not in nodes]
     if any(time_input in n.inputs for n in outside) or time_input in graph.outputs:
         raise ValueError(f"the time input {time_input!r} is read directly by the network, not only "
