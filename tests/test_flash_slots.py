@@ -64,11 +64,11 @@ def apps(rv32, tmp_path_factory):
     return tuple(app(rv32, root / f"v{v}", v, variant_model(v))[1] for v in (1, 2, 3))
 
 
-def power_up(target, directory: Path) -> Emulator:
-    """The board started from its flash files as they are."""
+def power_up(target, directory: Path, paused: bool = False) -> Emulator:
+    """The board started from its flash files as they are (paused: see Flasher.recover)."""
     files = board_dir(directory)
     return Emulator(target, None, argv=target.bootloader_argv(flash0=files / "flash0.img",
-                                                              flash1=files / "flash1.img"))
+                                                              flash1=files / "flash1.img"), paused=paused)
 
 
 def bootloader_hash(directory: Path) -> str:
@@ -148,8 +148,8 @@ def test_a_hung_app_is_taken_over_in_the_recovery_window(rv32, apps, tmp_path):
     with power_up(rv32, tmp_path) as emu, client_for(emu) as client:
         with pytest.raises(DeviceUnresponsive):
             client.wait_until_ready(3)
-    with power_up(rv32, tmp_path) as emu, client_for(emu) as client:
-        info = Flasher(client).recover()
+    with power_up(rv32, tmp_path, paused=True) as emu, client_for(emu) as client:
+        info = Flasher(client).recover(resume=emu.resume)
         assert info.build_id == "hang" and info.has_image
         Flasher(client).flash(old)
         runs(client, old)

@@ -254,17 +254,18 @@ def cmd_flash(args) -> int:
                         + (f"; on the real board, {flashing}" if flashing else ""))
     image = app_image(manifest)
     with contextlib.ExitStack() as stack:
-        port = args.port
+        port, board = args.port, None
         if args.emulator:
             with console.status(f"powering up the emulated {target.name} board in its bootloader"):
-                port = stack.enter_context(start_board(target, manifest.directory,
-                                                       public_key=trusted_key(manifest))).port
+                board = stack.enter_context(start_board(target, manifest.directory,
+                                                        public_key=trusted_key(manifest), paused=True))
+                port = board.port
         client = stack.enter_context(DeviceClient(open_link(port, args.baud, args.emulator), timeout=5.0))
         if args.emulator or args.recover:
             # Just powered up (or reset by the user): catch the bootloader before any app runs.
             with console.status("catching the bootloader's recovery window" + ("" if args.emulator else
                                                                                ": reset the board now")):
-                Flasher(client).recover()
+                Flasher(client).recover(resume=board.resume if board is not None else None)
         with console.status("waiting for the board to answer"):
             before = client.wait_until_ready(deadline_s=15.0)
         console.print(f"board on {client.port_name}: "

@@ -75,7 +75,9 @@ def prepare_board(target: Target, build_directory: Path, public_key: bytes | Non
 
 
 def start_board(target: Target, build_directory: Path, start_timeout: float = 10.0,
-                public_key: bytes | None = None) -> Emulator:
+                public_key: bytes | None = None, paused: bool = False) -> Emulator:
     """The emulated board powered up from its flash (not yet started: use it as a context),
-    its bootloader trusting public_key (None: the development key)."""
-    return Emulator(target, None, start_timeout, argv=prepare_board(target, build_directory, public_key))
+    its bootloader trusting public_key (None: the development key). paused: its core waits
+    for Emulator.resume() (Flasher.recover catches the recovery window so)."""
+    return Emulator(target, None, start_timeout, argv=prepare_board(target, build_directory, public_key),
+                    paused=paused)

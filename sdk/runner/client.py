@@ -71,6 +71,13 @@ class DeviceClient:
     def close(self) -> None:
         self.link.close()
 
+    def send_ahead(self, msg_type: int, payload: bytes = b"") -> None:
+        """Send a request without waiting for its reply, to a board that is not running yet
+        (an emulator started paused); the reply, if any, carries its own seq, which the next
+        request's wait drops."""
+        self._seq = (self._seq + 1) & 0xFF
+        self.link.send(p.DELIMITER + p.encode_frame(msg_type, self._seq, payload))
+
     def request(self, msg_type: int, payload: bytes = b"", timeout: float | None = None) -> bytes:
         """Send one request and return the OK payload; raises DeviceError on ERR.
 

@@ -11,9 +11,12 @@ import collections
 import ctypes
 import os
 import re
+import json
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -35,9 +38,14 @@ def _die_with_parent() -> None:
 
 class Emulator:
     def __init__(self, target: Target, elf: Path | None, start_timeout: float = 10.0,
-                 argv: list[str] | None = None):
+                 argv: list[str] | None = None, paused: bool = False):
         """Runs the target's emulator on elf (QEMU -kernel), or, given argv, that exact command
-        line (a board started with its bootloader: sdk/runner/board_files.py)."""
+        line (a board started with its bootloader: sdk/runner/board_files.py). paused: the
+        core waits before its first instruction until resume() (QEMU -S, resumed over QMP), so
+        the host can put a request in the UART first: a bootloader's recovery window, a few
+        hundred ms of emulated time, is then caught however busy the host is."""
+        self.paused = paused
+        self._qmp_dir: tempfile.TemporaryDirectory | None = None
         self.target = target
         self.elf = Path(elf) if elf is not None else None
         self.argv = list(argv) if argv is not None else None
@@ -63,6 +71,9 @@ class Emulator:
     def start(self) -> None:
         argv = list(self.argv) if self.argv is not None else self.target.emulator_argv(self.elf)
         argv[0] = require_tool(argv[0], self.target.emulator_packages)
+        if self.paused:
+            self._qmp_dir = tempfile.TemporaryDirectory(prefix="edgediff-qmp-")
+            argv += ["-S", "-qmp", f"unix:{self._qmp_dir.name}/qmp.sock,server=on,wait=off"]
         self.process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, start_new_session=True,
@@ -79,6 +90,21 @@ class Emulator:
         if not found:
             self.stop()
             raise EmulatorFailed(f"{argv[0]} did not report a serial pty within {self.start_timeout}s:\n{self.output}")
+
+    def resume(self, timeout: float = 10.0) -> None:
+        """Start the core of an emulator made with paused=True (QMP: capabilities, then cont)."""
+        if not self.paused or self._qmp_dir is None:
+            raise RuntimeError("resume() is for an emulator started with paused=True")
+        with socket.socket(socket.AF_UNIX) as qmp:
+            qmp.settimeout(timeout)
+            qmp.connect(f"{self._qmp_dir.name}/qmp.sock")
+            replies = qmp.makefile("r")
+            replies.readline()  # the greeting
+            for command in ("qmp_capabilities", "cont"):
+                qmp.sendall(json.dumps({"execute": command}).encode() + b"\n")
+                while "return" not in json.loads(replies.readline() or '{"return": {}}'):
+                    pass  # an event (RESUME, ...) before the command's answer
+        self.paused = False
 
     def _drain_output(self, stream) -> None:
         """Find the pty path, then keep reading so QEMU never blocks on a full pipe."""
@@ -107,6 +133,9 @@ class Emulator:
             self._drain.join(timeout=3)
         if process.stdout:
             process.stdout.close()
+        if self._qmp_dir is not None:
+            self._qmp_dir.cleanup()
+            self._qmp_dir = None
 
     @staticmethod
     def _signal_group(process: subprocess.Popen, sig: int) -> None:

@@ -161,10 +161,15 @@ class Flasher:
     def in_bootloader(self) -> bool:
         return self.client.hello().model_hash == BOOTLOADER_MODEL_HASH
 
-    def recover(self, deadline_s: float = BOOT_DEADLINE_S) -> BootloaderInfo:
+    def recover(self, deadline_s: float = BOOT_DEADLINE_S, resume: Callable[[], None] | None = None) -> BootloaderInfo:
         """Catch the bootloader's recovery window right after a reset or power-up: BOOTLOADER
         requests, often and unanswered ones not re-sent, until one is answered; then the board
         is in its bootloader, whatever its app would have done."""
+        if resume is not None:
+            # an emulated board started paused: the first request waits in its UART before the
+            # bootloader's first instruction, so the window is caught however busy the host is
+            self.client.send_ahead(p.MsgType.BOOTLOADER)
+            resume()
         end = time.monotonic() + deadline_s
         retries, self.client.retries = self.client.retries, 0
         try:
