@@ -37,11 +37,13 @@ def riscv_extensions(target: Target) -> int | None:
 
 
 # The bits targets/cortex-m/hal/protect_mpu.c hal_core_features() reads from the core's ID
-# registers (ARM_FEATURE_*), for each isa_features name of an Arm target.
+# registers (ARM_FEATURE_*), for each isa_features name of an Arm target. An architecture
+# includes the ones before it (as the core reports them), so a target's mask is also what its
+# own core has and a newer core runs an older core's images.
 ARM_FEATURE_BITS = {
     "armv7em": 1 << 0,
-    "armv8m_main": 1 << 1,
-    "armv8.1m": 1 << 2,
+    "armv8m_main": 1 << 0 | 1 << 1,
+    "armv8.1m": 1 << 0 | 1 << 1 | 1 << 2,
     "dsp": 1 << 3,
     "fpu": 1 << 4,
     "fpv4_sp": 1 << 4,
