@@ -3,7 +3,8 @@ end to end on rv32 (persistent CFI pflash files) and the Arm boards (RAM stand-i
 back to the bootloader, a corrupted body refused, a CRC mismatch reported, `sdk flash` output,
 a body that is not the build's under a header naming the build (caught by the image CRC the
 app reports), lost replies to COMMIT and BOOT. Two slots, trial and revert, the recovery window,
-the attacks of issue 17 and the power-cut campaign are in test_flash_slots.py.
+the attacks of issue 17 and the power-cut campaign are in test_flash_slots.py (the Arm
+bootloader's MPU region and core features in test_flash_mpu.py).
 
 Images are the tiny fixture model (out = 2*x + t, exact), so a board that answers with an app
 build id is also made to compute, proving the image is complete, not merely its header."""

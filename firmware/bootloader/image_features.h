@@ -3,7 +3,7 @@
  * without V) is refused with its own status, before the target name is compared, so the
  * refusal says why. The table of targets and their extensions comes from the SDK
  * (EDGEDIFF_IMAGE_TARGET_FEATURES, from every target.toml of the same ISA family); the core's
- * extensions from hal_core_features() (misa on RISC-V). Where the HAL cannot tell (returns
+ * extensions from hal_core_features() (misa on RISC-V, the ID registers on Cortex-M). Where the HAL cannot tell (returns
  * HAL_FEATURES_UNKNOWN) only the target name is checked. */
 #ifndef EDGEDIFF_IMAGE_FEATURES_H
 #define EDGEDIFF_IMAGE_FEATURES_H
@@ -14,7 +14,8 @@
 
 #define HAL_FEATURES_UNKNOWN 0xFFFFFFFFu
 
-/* The core's ISA extensions as a bit mask (RISC-V: misa bit 'X' - 'A' for extension X). */
+/* The core's ISA extensions as a bit mask (RISC-V: misa bit 'X' - 'A' for extension X;
+ * Cortex-M: the ARM_FEATURE_* bits of targets/cortex-m/hal/protect_mpu.c). */
 uint32_t hal_core_features(void);
 
 /* IMAGE_MISSING_FEATURES if the selected slot's header names a known target whose extensions

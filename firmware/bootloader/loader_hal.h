@@ -22,7 +22,8 @@ bool flash_program(uint32_t offset, const uint8_t *data, uint32_t len);
 bool hal_uart_rx_ready(void);
 
 /* Write-protect the bootloader's own code from everything that runs after it, until the next
- * reset (RISC-V: a locked PMP entry; Cortex-M: an MPU region), where the core allows it. */
+ * reset (RISC-V: a locked PMP entry; Cortex-M: an MPU region, programmed here and switched on
+ * by hal_boot_jump, with no lock: see protect_mpu.c), where the core allows it. */
 void hal_protect_bootloader(void);
 
 /* Start an image already copied to its link address: make the copied code visible to

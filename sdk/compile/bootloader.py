@@ -36,13 +36,52 @@ def riscv_extensions(target: Target) -> int | None:
     return sum(1 << (ord(letter) - ord("a")) for letter in letters)
 
 
+# The bits targets/cortex-m/hal/protect_mpu.c hal_core_features() reads from the core's ID
+# registers (ARM_FEATURE_*), for each isa_features name of an Arm target. An architecture
+# includes the ones before it (as the core reports them), so a target's mask is also what its
+# own core has and a newer core runs an older core's images.
+ARM_FEATURE_BITS = {
+    "armv7em": 1 << 0,
+    "armv8m_main": 1 << 0 | 1 << 1,
+    "armv8.1m": 1 << 0 | 1 << 1 | 1 << 2,
+    "dsp": 1 << 3,
+    "fpu": 1 << 4,
+    "fpv4_sp": 1 << 4,
+    "fpv5_sp": 1 << 4 | 1 << 5,
+    "fpv5": 1 << 4 | 1 << 5 | 1 << 6,  # with double precision (the M55 images' multilib: +dp)
+    "fp16": 1 << 7,
+    "mve": 1 << 8,
+    "mve_f": 1 << 8 | 1 << 9,
+    "mve_f16": 1 << 8 | 1 << 9,
+}
+ARM_ARCHITECTURES = ("armv7em", "armv8m_main", "armv8.1m")
+
+
+def arm_features(target: Target) -> int | None:
+    """The ARM_FEATURE_BITS an Arm target's images need (its isa_features; a name the table
+    does not know needs nothing the bootloader can check); None for other ISAs."""
+    if not target.isa_features or target.isa_features[0] not in ARM_ARCHITECTURES:
+        return None
+    mask = 0
+    for name in target.isa_features:
+        mask |= ARM_FEATURE_BITS.get(name, 0)
+    return mask
+
+
+def required_features(target: Target) -> int | None:
+    """misa bits on RISC-V, ARM_FEATURE_BITS on Arm, None where the bootloader reads none."""
+    extensions = riscv_extensions(target)
+    return extensions if extensions is not None else arm_features(target)
+
+
 def image_target_features(target: Target) -> str | None:
     """EDGEDIFF_IMAGE_TARGET_FEATURES: every target of this target's ISA family with the
     extensions its images need, so the bootloader can refuse an image the core cannot run
     (firmware/bootloader/image_features.h)."""
-    if riscv_extensions(target) is None:
+    if required_features(target) is None:
         return None
-    rows = [(name, riscv_extensions(load_target(name))) for name in isa_targets()]
+    family = riscv_extensions if riscv_extensions(target) is not None else arm_features
+    rows = [(name, family(load_target(name))) for name in isa_targets()]
     return ",".join(f'{{"{name}",{mask:#x}u}}' for name, mask in rows if mask is not None)
 
 

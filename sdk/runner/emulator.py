@@ -106,6 +106,23 @@ class Emulator:
                     pass  # an event (RESUME, ...) before the command's answer
         self.paused = False
 
+    def read_word(self, address: int, timeout: float = 10.0) -> int:
+        """The 32-bit word at a physical address, read by QEMU itself (QMP, "xp"), as a probe the
+        board cannot fake; only for an emulator made with paused=True (which has the QMP socket)."""
+        if self._qmp_dir is None:
+            raise RuntimeError("read_word() is for an emulator started with paused=True")
+        with socket.socket(socket.AF_UNIX) as qmp:
+            qmp.settimeout(timeout)
+            qmp.connect(f"{self._qmp_dir.name}/qmp.sock")
+            replies = qmp.makefile("r")
+            replies.readline()  # the greeting
+            for command in ({"execute": "qmp_capabilities"},
+                            {"execute": "human-monitor-command", "arguments": {"command-line": f"xp /1wx {address:#x}"}}):
+                qmp.sendall(json.dumps(command).encode() + b"\n")
+                while "return" not in (reply := json.loads(replies.readline() or '{"return": ""}')):
+                    pass  # an event before the command's answer
+        return int(reply["return"].split(":")[1].split()[0], 16)
+
     def _drain_output(self, stream) -> None:
         """Find the pty path, then keep reading so QEMU never blocks on a full pipe."""
         for line in stream:

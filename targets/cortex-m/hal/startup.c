@@ -13,12 +13,19 @@ extern int main(void);
 
 void Reset_Handler(void);
 void Default_Handler(void);
+/* The bootloader replaces it (protect_mpu.c: a reset); in an app a fault parks the core. */
+void Fault_Handler(void) __attribute__((weak, alias("Default_Handler")));
 
 __attribute__((naked, noreturn)) void Reset_Handler(void)
 {
     __asm__ volatile(
         "ldr r0, =__stack_top\n" /* as after reset, also when jumped to (bootloader <-> app) */
         "mov sp, r0\n"
+        "ldr r0, =0xE000ED94\n" /* MPU_CTRL off: the bootloader's RAM is read-only while an app */
+        "movs r1, #0\n"         /* runs (protect_mpu.c); apps leave the MPU alone */
+        "str r1, [r0]\n"
+        "dsb\n"
+        "isb\n"
         "ldr r0, =0xE000ED88\n" /* CPACR: CP10 and CP11 full access */
         "ldr r1, [r0]\n"
         "orr r1, r1, #(0xF << 20)\n"
@@ -61,10 +68,10 @@ __attribute__((section(".vectors"), used)) const vector_t vector_table[16] = {
     (vector_t)(uintptr_t)&__stack_top,
     Reset_Handler,
     Default_Handler, /* NMI */
-    Default_Handler, /* HardFault */
-    Default_Handler, /* MemManage */
-    Default_Handler, /* BusFault */
-    Default_Handler, /* UsageFault */
+    Fault_Handler, /* HardFault */
+    Fault_Handler, /* MemManage */
+    Fault_Handler, /* BusFault */
+    Fault_Handler, /* UsageFault */
     Default_Handler, /* SecureFault on Armv8-M; reserved (never taken) on Armv7-M */
     0,
     0,
