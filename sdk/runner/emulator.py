@@ -92,36 +92,34 @@ class Emulator:
             raise EmulatorFailed(f"{argv[0]} did not report a serial pty within {self.start_timeout}s:\n{self.output}")
 
     def resume(self, timeout: float = 10.0) -> None:
-        """Start the core of an emulator made with paused=True (QMP: capabilities, then cont)."""
-        if not self.paused or self._qmp_dir is None:
+        """Start the core of an emulator made with paused=True."""
+        if not self.paused:
             raise RuntimeError("resume() is for an emulator started with paused=True")
-        with socket.socket(socket.AF_UNIX) as qmp:
-            qmp.settimeout(timeout)
-            qmp.connect(f"{self._qmp_dir.name}/qmp.sock")
-            replies = qmp.makefile("r")
-            replies.readline()  # the greeting
-            for command in ("qmp_capabilities", "cont"):
-                qmp.sendall(json.dumps({"execute": command}).encode() + b"\n")
-                while "return" not in json.loads(replies.readline() or '{"return": {}}'):
-                    pass  # an event (RESUME, ...) before the command's answer
+        self._qmp({"execute": "cont"}, timeout)
         self.paused = False
 
     def read_word(self, address: int, timeout: float = 10.0) -> int:
-        """The 32-bit word at a physical address, read by QEMU itself (QMP, "xp"), as a probe the
+        """The 32-bit word at a physical address, read by QEMU itself ("xp"), as a probe the
         board cannot fake; only for an emulator made with paused=True (which has the QMP socket)."""
+        reply = self._qmp({"execute": "human-monitor-command",
+                           "arguments": {"command-line": f"xp /1wx {address:#x}"}}, timeout)
+        return int(reply["return"].split(":")[1].split()[0], 16)
+
+    def _qmp(self, command: dict, timeout: float) -> dict:
+        """One command over the QMP socket of an emulator started paused (after the greeting and
+        qmp_capabilities); its reply, events before it skipped."""
         if self._qmp_dir is None:
-            raise RuntimeError("read_word() is for an emulator started with paused=True")
+            raise RuntimeError("QMP is only open on an emulator started with paused=True")
         with socket.socket(socket.AF_UNIX) as qmp:
             qmp.settimeout(timeout)
             qmp.connect(f"{self._qmp_dir.name}/qmp.sock")
             replies = qmp.makefile("r")
             replies.readline()  # the greeting
-            for command in ({"execute": "qmp_capabilities"},
-                            {"execute": "human-monitor-command", "arguments": {"command-line": f"xp /1wx {address:#x}"}}):
-                qmp.sendall(json.dumps(command).encode() + b"\n")
+            for each in ({"execute": "qmp_capabilities"}, command):
+                qmp.sendall(json.dumps(each).encode() + b"\n")
                 while "return" not in (reply := json.loads(replies.readline() or '{"return": ""}')):
-                    pass  # an event before the command's answer
-        return int(reply["return"].split(":")[1].split()[0], 16)
+                    pass  # an event (RESUME, ...) before the command's answer
+        return reply
 
     def _drain_output(self, stream) -> None:
         """Find the pty path, then keep reading so QEMU never blocks on a full pipe."""
