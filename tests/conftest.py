@@ -15,7 +15,8 @@ made once, while different targets build and run in parallel.
 Tests never write into the checkout: the feature classifier cache that `sdk eval` and the
 mobile quality check keep in build/eval goes to a folder under the system temp dir instead
 (EDGEDIFF_EVAL_CACHE, kept between runs: training it takes minutes; set it to choose another).
-Compiled objects (sdk/compile/object_cache.py) are shared by the workers of one run and start
+So does the development signing key (EDGEDIFF_DEV_KEY). Compiled objects
+(sdk/compile/object_cache.py) are shared by the workers of one run and start
 empty in every run, so the suite's time is what a fresh machine sees.
 """
 
@@ -35,6 +36,7 @@ from tests.helpers.tools import require_target
 
 from sdk.compile.object_cache import CACHE_ENV as OBJECT_CACHE_ENV
 from sdk.diffusion.quality import EVAL_CACHE_ENV
+from sdk.sign.keys import DEVELOPMENT_KEY_ENV
 
 os.environ.setdefault(EVAL_CACHE_ENV, str(Path(tempfile.gettempdir()) / "edgediff-tests" / "eval"))
 # one folder per run (xdist gives the workers of a run one id); the folders of runs over a day
@@ -48,6 +50,8 @@ for _old in _TESTS_TMP.glob("objects-*"):
         pass
 _RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid{os.getpid()}"
 os.environ.setdefault(OBJECT_CACHE_ENV, str(_TESTS_TMP / f"objects-{_RUN}"))
+# the development signing key, made on first use, outside the checkout
+os.environ.setdefault(DEVELOPMENT_KEY_ENV, str(_TESTS_TMP / "dev-signing-key.pem"))
 
 PER_TARGET_FIXTURES = ("target", "config", "results")
 TIERS = ("unit", "kernel", "hil")

@@ -26,6 +26,7 @@ _PUBLIC_DER_PREFIX = bytes.fromhex("302a300506032b6570032100")
 PRIVATE_KEY_FILE = "signing-key.pem"
 PUBLIC_KEY_FILE = "signing-key.pub.pem"
 DEVELOPMENT_KEY = Path(".edgediff") / "dev-signing-key.pem"  # under the project directory
+DEVELOPMENT_KEY_ENV = "EDGEDIFF_DEV_KEY"  # names another file for it (the tests keep theirs out of the checkout)
 KEY_ID_BYTES = 8
 
 
@@ -130,8 +131,12 @@ def load_public(path: Path) -> bytes:
 def development_key(project: Path | None = None) -> SigningKey:
     """The project's development key (.edgediff/dev-signing-key.pem under project, default the
     current directory), made on first use. Every image it signs says so in the build and flash
-    output: it sits unprotected beside the sources, fine for a desk, not for a product."""
-    path = Path(project if project is not None else Path.cwd()) / DEVELOPMENT_KEY
+    output: it sits unprotected beside the sources, fine for a desk, not for a product.
+    $EDGEDIFF_DEV_KEY, when set and no project is given, names the file instead."""
+    if project is None and os.environ.get(DEVELOPMENT_KEY_ENV):
+        path = Path(os.environ[DEVELOPMENT_KEY_ENV])
+    else:
+        path = Path(project if project is not None else Path.cwd()) / DEVELOPMENT_KEY
     if not path.exists():
         try:
             _write_private(path, secrets.token_bytes(ed25519.SEED_BYTES))
