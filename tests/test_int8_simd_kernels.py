@@ -1,11 +1,12 @@
 """The vector int8 kernels (Helium: codegen/kernels/mve/ conv2d_s8_mve, conv2d_dw_s8_mve,
-linear_s8_mve, add_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, conv2d_dw_s8_rvv,
+linear_s8_mve, add_s8_mve, group_norm_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, conv2d_dw_s8_rvv,
 linear_s8_rvv): which layers the
 catalog gives them, their scratch, and on the emulated cortex-m55 and rv32v the same bytes
 as the numpy int8 reference (codegen/int8, itself bit-exact with TFLite Micro) on a network
 of awkward shapes (tests/fixtures/int8_simd_shapes/model.py: odd channel counts, patches
 that are not whole vectors, stride 2 and 4, 1x1, 5x5, 1x3, 3x1, unpadded in width, a
-same-shape add, two depthwise layers, two linear layers with a tail). The network is int8 from its first quantize to its last
+same-shape add, two depthwise layers, two linear layers with a tail, two group norms of
+group sizes 715 and 126 and odd spatial sizes). The network is int8 from its first quantize to its last
 dequantize, so its float output is equal exactly when every int8 byte is.
 tests/test_int8_dsp_target.py runs the zoo dncnn."""
 
@@ -24,9 +25,10 @@ RV32V = ("rv32imafc", "zfh", "zbb", "rvv", "zvfh", "fpu")
 # target -> the functions each int8 op of the shapes network must run there (the two
 # depthwise layers: conv2d_dw_s8_mve, conv2d_dw_s8_rvv)
 KERNELS = {"cortex-m55": {"conv2d_s8": {"conv2d_s8_mve", "conv2d_dw_s8_mve"},
-                          "add_s8": {"add_s8_mve"}, "linear_s8": {"linear_s8_mve"}},
+                          "add_s8": {"add_s8_mve"}, "linear_s8": {"linear_s8_mve"},
+                          "group_norm_s8": {"group_norm_s8_mve"}},
            "rv32v": {"conv2d_s8": {"conv2d_s8_rvv", "conv2d_dw_s8_rvv"}, "add_s8": {"add_s8"},
-                     "linear_s8": {"linear_s8_rvv"}}}
+                     "linear_s8": {"linear_s8_rvv"}, "group_norm_s8": {"group_norm_s8"}}}
 SHAPES = Path(__file__).parent / "fixtures" / "int8_simd_shapes" / "model.py"
 
 

@@ -323,3 +323,8 @@ def conv_dw_s8_scratch(p: dict) -> int:
 
 OVERRIDES["conv2d_s8"] = OVERRIDES["conv2d_s8"] + _mve("conv2d_dw_s8_mve", conv_dw_s8_applies,
                                                        scratch_bytes=conv_dw_s8_scratch)
+
+
+# Integer statistics (exact in any order) and the reference's per-element arithmetic on 4
+# int32 lanes: the same bytes, any shape.
+OVERRIDES["group_norm_s8"] = _mve("group_norm_s8_mve")

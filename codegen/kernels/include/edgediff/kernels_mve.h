@@ -280,6 +280,11 @@ void edgediff_conv2d_dw_s8_mve(const conv2d_s8_params_t *p, const int8_t *in,
                                const int32_t *multiplier, const int32_t *shift, int8_t *out,
                                void *scratch);
 
+/* group_norm_s8_mve: any shape; ref/group_norm_s8.c's integer arithmetic, same bytes. */
+void edgediff_group_norm_s8_mve(const group_norm_s8_params_t *p, const int8_t *in,
+                                const int32_t *multiplier, const int32_t *shift,
+                                const int32_t *bias, int8_t *out);
+
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 
 /* ---- Internal helpers of the MVE kernel sources ------------------------------------------ */
