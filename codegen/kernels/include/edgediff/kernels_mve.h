@@ -249,7 +249,8 @@ void edgediff_conv2d_s8_mve(const conv2d_s8_params_t *p, const int8_t *in, const
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                             int8_t *out, void *scratch);
 
-/* add_s8_mve: operands of the output's shape (dense, no broadcasting); sub_s8 runs it too. */
+/* add_s8_mve: each operand dense or constant over the two inner dims (same shape, or
+ * [N,C,1,1] onto [N,C,H,W]); sub_s8 runs it too. */
 void edgediff_add_s8_mve(const binary_s8_params_t *p, const int8_t *a, const int8_t *b,
                          int8_t *out);
 
