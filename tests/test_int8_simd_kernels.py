@@ -1,5 +1,5 @@
 """The vector int8 kernels (Helium: codegen/kernels/mve/ conv2d_s8_mve, conv2d_dw_s8_mve,
-linear_s8_mve, add_s8_mve, group_norm_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, conv2d_dw_s8_rvv,
+linear_s8_mve, add_s8_mve, group_norm_s8_mve, requantize_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, conv2d_dw_s8_rvv,
 linear_s8_rvv): which layers the
 catalog gives them, their scratch, and on the emulated cortex-m55 and rv32v the same bytes
 as the numpy int8 reference (codegen/int8, itself bit-exact with TFLite Micro) on a network
@@ -148,8 +148,9 @@ def _board_equals_numpy(built, model: Path, samples: int) -> None:
 @pytest.mark.hil
 @pytest.mark.slow
 def test_group_norm_and_broadcast_add_on_the_board_equal_numpy(tmp_path):
-    """A broadcast add ([1,12,9,7] + [1,12,1,1]) then a group norm whose bytes are the
-    output: group_norm_s8_mve and add_s8_mve on cortex-m55, the reference's bytes."""
+    """A broadcast add ([1,12,9,7] + [1,12,1,1]), a concat at other scales, then a group norm
+    whose bytes are the output: group_norm_s8_mve, add_s8_mve and requantize_s8_mve on
+    cortex-m55, the reference's bytes."""
     from codegen.passes import PrecisionPolicy
     from sdk.compile.build import build
     from tests.helpers.tools import require_target
@@ -159,4 +160,5 @@ def test_group_norm_and_broadcast_add_on_the_board_equal_numpy(tmp_path):
     functions = {(layer["op"], layer["function"]) for layer in built.layers}
     assert ("group_norm_s8", "group_norm_s8_mve") in functions, functions
     assert ("add_s8", "add_s8_mve") in functions, functions
+    assert ("requantize_s8", "requantize_s8_mve") in functions, functions
     _board_equals_numpy(built, NORM, samples=4)

@@ -318,3 +318,5 @@ OVERRIDES["conv2d_s8"] = OVERRIDES["conv2d_s8"] + _mve("conv2d_dw_s8_mve", conv_
 # Integer statistics (exact in any order) and the reference's per-element arithmetic on 4
 # int32 lanes: the same bytes, any shape.
 OVERRIDES["group_norm_s8"] = _mve("group_norm_s8_mve")
+# The reference's requantization lane by lane (requantize_s8_mve.h): the same bytes, any count.
+OVERRIDES["requantize_s8"] = _mve("requantize_s8_mve", in_place=True)

@@ -286,6 +286,10 @@ void edgediff_group_norm_s8_mve(const group_norm_s8_params_t *p, const int8_t *i
                                 const int32_t *multiplier, const int32_t *shift,
                                 const int32_t *bias, int8_t *out);
 
+/* requantize_s8_mve: any count; ref/requantize_s8.c lane by lane, same bytes. */
+void edgediff_requantize_s8_mve(const requantize_s8_params_t *p, const int8_t *in,
+                                int8_t *out);
+
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 
 /* ---- Internal helpers of the MVE kernel sources ------------------------------------------ */
