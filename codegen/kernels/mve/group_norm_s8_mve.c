@@ -3,11 +3,12 @@
  * integer sums are exact in any order) in int32 chunks of at most 2^16 elements (q^2 <=
  * 2^14), then S1 = sum q + M z and S2 = sum q^2 + 2 z sum q + M z^2 (z the input offset: the
  * reference's sums of d = q + z). 1/sqrt(D) is the reference's scalar Newton iteration (once
- * per group). Normalise, 4 int32 lanes per step: c = M d - S1, the 64-bit product c * Y as
- * its high (VMULH) and low (VMUL) words, + 2^(r-1) with the carry by hand, then the low word
- * of the shift right by r (r = 26 + j in [11, 42]): (lo >> r) | (hi << (32 - r)), both VSHL
- * by a register, which give 0 / an arithmetic right shift past 32 (the reference's
- * (int32_t)((c * Y + half) >> r)). The channel's requantization and the rounding shift by 8
+ * per group). Normalise, 4 int32 lanes per step: c = M d - S1; of P = c * Y, the low word of
+ * P >> (r - 1) from its high (VMULH) and low (VMUL) words, each VSHL'd by a register (0 /
+ * an arithmetic right shift past 32; r = 26 + j in [11, 42]), then VRSHR by 1: (t + 1) >> 1
+ * = (P + 2^(r-1)) >> r, the reference's (int32_t)((c * Y + half) >> r), while |norm| < 2^30:
+ * the normalised value is in Q.20 and |z-score| <= sqrt(M - 1), so groups of at most 2^18
+ * elements (overrides/mve.py). The channel's requantization and the rounding shift by 8
  * after + bias are internal/requantize_s8_mve.h's lane-by-lane twins of edgediff_requantize
  * and edgediff_rounding_shift_right (the negative-tie fixup, then VRSHL). Reads a group's
  * statistics before writing it, and each element before writing it (in place is fine). */
@@ -37,16 +38,19 @@ void edgediff_group_norm_s8_mve(const group_norm_s8_params_t *p, const int8_t *i
                                 const int32_t *bias, int8_t *out) {
     const int32_t per_group = p->channels / p->groups;
     const int32_t m = per_group * p->spatial;
-    const int32_t z = p->input_offset;
-    for (int32_t b = 0; b < p->n; ++b) {
-        for (int32_t g = 0; g < p->groups; ++g) {
-            const int32_t base = (b * p->channels + g * per_group) * p->spatial;
+    /* the parameters in locals: an int8 store may alias anything, *p included */
+    const int32_t z = p->input_offset, spatial = p->spatial, out_offset = p->output_offset;
+    const int32x4_t lo = vdupq_n_s32(p->act_min), hi = vdupq_n_s32(p->act_max);
+    const int32_t n = p->n, groups = p->groups, channels = p->channels;
+    for (int32_t b = 0; b < n; ++b) {
+        for (int32_t g = 0; g < groups; ++g) {
+            const int32_t base = (b * channels + g * per_group) * spatial;
             int32_t sq = 0;
             int64_t sqq = 0;
             for (int32_t i = 0; i < m; i += EDGEDIFF_GN_S8_CHUNK) {
-                const int32_t n = m - i < EDGEDIFF_GN_S8_CHUNK ? m - i : EDGEDIFF_GN_S8_CHUNK;
+                const int32_t len = m - i < EDGEDIFF_GN_S8_CHUNK ? m - i : EDGEDIFF_GN_S8_CHUNK;
                 int32_t s, ss;
-                group_sums(in + base + i, n, &s, &ss);
+                group_sums(in + base + i, len, &s, &ss);
                 sq += s;
                 sqq += ss;
             }
@@ -56,42 +60,31 @@ void edgediff_group_norm_s8_mve(const group_norm_s8_params_t *p, const int8_t *i
             dd = dd < 1 ? 1 : dd;
             int32_t j;
             const int32_t y = edgediff_inv_sqrt_s8((uint64_t)dd, &j);
+            const int32x4_t yv = vdupq_n_s32(y);
             const int32_t r = 26 + j;
-            /* 2^(r-1) in the low word (r <= 32) or the high word */
-            const uint32_t half_lo = r <= 32 ? (uint32_t)1 << (r - 1) : 0;
-            const int32_t half_hi = r <= 32 ? 0 : (int32_t)1 << (r - 33);
-            const int32x4_t right = vdupq_n_s32(-r), left = vdupq_n_s32(32 - r);
-            const uint32x4_t hl = vdupq_n_u32(half_lo);
             for (int32_t k = 0; k < per_group; ++k) {
                 const int32_t ch = g * per_group + k;
-                const int32_t sh = shift[ch];
-                const int32x4_t mul = vdupq_n_s32(multiplier[ch]);
-                const int32x4_t lsh = vdupq_n_s32(sh > 0 ? sh : 0);
-                const int32x4_t rsh = vdupq_n_s32(sh > 0 ? 0 : sh);
-                const int32x4_t minus8 = vdupq_n_s32(-8);
-                const int8_t *src = in + base + k * p->spatial;
-                int8_t *dst = out + base + k * p->spatial;
-                for (int32_t i = 0; i < p->spatial; i += 4) {
-                    const mve_pred16_t pr = vctp32q(p->spatial - i);
+                const int32_t mul = multiplier[ch], sh = shift[ch], bi = bias[ch];
+                const int32_t lsh = sh > 0 ? sh : 0, rsh = sh > 0 ? 0 : sh;
+                const int8_t *src = in + base + k * spatial;
+                int8_t *dst = out + base + k * spatial;
+                for (int32_t i = 0; i < spatial; i += 4) {
+                    const mve_pred16_t pr = vctp32q(spatial - i);
                     const int32x4_t d = vaddq_n_s32(vldrbq_z_s32(src + i, pr), z);
                     const int32x4_t c = vsubq_n_s32(vmulq_n_s32(d, m), s1);
-                    int32x4_t hi = vmulhq_s32(c, vdupq_n_s32(y));
-                    const uint32x4_t lo = vaddq_u32(
-                        vreinterpretq_u32_s32(vmulq_n_s32(c, y)), hl);
-                    /* carry out of the low word: the sum wrapped below the addend */
-                    hi = vaddq_m_n_s32(hi, hi, 1, vcmphiq_u32(hl, lo));
-                    hi = vaddq_n_s32(hi, half_hi);
-                    const int32x4_t norm = vorrq_s32(
-                        vreinterpretq_s32_u32(vshlq_u32(lo, right)), vshlq_s32(hi, left));
-                    const int32x4_t v = edgediff_mve_requantize(norm, mul, lsh, rsh);
-                    /* rounding_shift_right(v + bias, 8): the fixup, then VRSHL by -8 */
-                    int32x4_t t = vaddq_n_s32(v, bias[ch]);
-                    t = vqaddq_s32(t, vshrq_n_s32(t, 31));
-                    t = vrshlq_s32(t, minus8);
-                    vstrbq_p_s32(dst + i,
-                                 edgediff_mve_output_s8(t, p->output_offset, p->act_min,
-                                                        p->act_max),
-                                 pr);
+                    /* t = the low word of P >> (r - 1), P = c * Y (high and low words) */
+                    const int32x4_t t = vorrq_s32(
+                        vreinterpretq_s32_u32(vshlq_r_u32(
+                            vreinterpretq_u32_s32(vmulq_n_s32(c, y)), 1 - r)),
+                        vshlq_r_s32(vmulhq_s32(c, yv), 33 - r));
+                    /* (t + 1) >> 1 = (P + 2^(r-1)) >> r */
+                    const int32x4_t norm = vrshrq_n_s32(t, 1);
+                    const int32x4_t v = edgediff_mve_requantize_n(norm, mul, lsh, rsh);
+                    /* rounding_shift_right(v + bias, 8): the fixup, then VRSHR by 8 */
+                    int32x4_t q = vaddq_n_s32(v, bi);
+                    q = vrshrq_n_s32(vqaddq_s32(q, vshrq_n_s32(q, 31)), 8);
+                    q = vminq_s32(vmaxq_s32(vaddq_n_s32(q, out_offset), lo), hi);
+                    vstrbq_p_s32(dst + i, q, pr);
                 }
             }
         }

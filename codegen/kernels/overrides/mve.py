@@ -315,8 +315,14 @@ OVERRIDES["conv2d_s8"] = OVERRIDES["conv2d_s8"] + _mve("conv2d_dw_s8_mve", conv_
                                                        scratch_bytes=conv_dw_s8_scratch)
 
 
-# Integer statistics (exact in any order) and the reference's per-element arithmetic on 4
-# int32 lanes: the same bytes, any shape.
-OVERRIDES["group_norm_s8"] = _mve("group_norm_s8_mve")
+def group_norm_s8_applies(p: dict) -> bool:
+    """group_norm_s8_mve: groups of at most 2^18 elements (channels / groups * spatial), where
+    its normalised value (Q.20, |z| <= sqrt(M - 1)) stays below 2^30 and its two-step
+    rounding shift equals the reference's. Integer statistics (exact in any order) and the
+    reference's per-element arithmetic: the same bytes."""
+    return p["channels"] // p["groups"] * p["spatial"] <= 1 << 18
+
+
+OVERRIDES["group_norm_s8"] = _mve("group_norm_s8_mve", group_norm_s8_applies)
 # The reference's requantization lane by lane (requantize_s8_mve.h): the same bytes, any count.
 OVERRIDES["requantize_s8"] = _mve("requantize_s8_mve", in_place=True)
