@@ -27,26 +27,27 @@ void edgediff_add_s8_mve(const binary_s8_params_t *p, const int8_t *a, const int
     /* dense: inner elements contiguous; otherwise constant over the inner dims */
     const int32_t a_dense = (shape[3] == 1 || as[3] != 0) && (shape[2] == 1 || as[2] != 0);
     const int32_t b_dense = (shape[3] == 1 || bs[3] != 0) && (shape[2] == 1 || bs[2] != 0);
-    const int32x4_t zero = vdupq_n_s32(0);
-    const int32x4_t left = vdupq_n_s32(p->left_shift);
-    const int32x4_t m1 = vdupq_n_s32(p->input1_multiplier), r1 = vdupq_n_s32(p->input1_shift);
-    const int32x4_t m2 = vdupq_n_s32(p->input2_multiplier), r2 = vdupq_n_s32(p->input2_shift);
-    const int32x4_t mo = vdupq_n_s32(p->output_multiplier), ro = vdupq_n_s32(p->output_shift);
+    /* the parameters in locals (an int8 store may alias *p), scalar operands of the vector
+     * instructions: no vector register per parameter */
+    const int32_t n0 = shape[0], n1 = shape[1], left = p->left_shift;
+    const int32_t z1 = p->input1_offset, m1 = p->input1_multiplier, r1 = p->input1_shift;
+    const int32_t z2 = p->input2_offset, m2 = p->input2_multiplier, r2 = p->input2_shift;
+    const int32_t mo = p->output_multiplier, ro = p->output_shift, zo = p->output_offset;
     const int32x4_t lo = vdupq_n_s32(p->act_min), hi = vdupq_n_s32(p->act_max);
     int8_t *o = out;
-    for (int32_t i0 = 0; i0 < shape[0]; ++i0) {
-        for (int32_t i1 = 0; i1 < shape[1]; ++i1, o += inner) {
+    for (int32_t i0 = 0; i0 < n0; ++i0) {
+        for (int32_t i1 = 0; i1 < n1; ++i1, o += inner) {
             const int8_t *ar = a + i0 * as[0] + i1 * as[1];
             const int8_t *br = b + i0 * bs[0] + i1 * bs[1];
             for (int32_t i = 0; i < inner; i += 4) {
                 const mve_pred16_t m = vctp32q(inner - i);
-                const int32x4_t x = vaddq_n_s32(operand(ar, i, a_dense, m), p->input1_offset);
-                const int32x4_t y = vaddq_n_s32(operand(br, i, b_dense, m), p->input2_offset);
+                const int32x4_t x = vaddq_n_s32(operand(ar, i, a_dense, m), z1);
+                const int32x4_t y = vaddq_n_s32(operand(br, i, b_dense, m), z2);
                 /* the shifts of ADD's three scalings are <= 0: no left shift inside them */
-                const int32x4_t xs = edgediff_mve_requantize(vshlq_s32(x, left), m1, zero, r1);
-                const int32x4_t ys = edgediff_mve_requantize(vshlq_s32(y, left), m2, zero, r2);
-                int32x4_t v = edgediff_mve_requantize(vaddq_s32(xs, ys), mo, zero, ro);
-                v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, p->output_offset), lo), hi);
+                const int32x4_t xs = edgediff_mve_requantize_n(vshlq_r_s32(x, left), m1, 0, r1);
+                const int32x4_t ys = edgediff_mve_requantize_n(vshlq_r_s32(y, left), m2, 0, r2);
+                int32x4_t v = edgediff_mve_requantize_n(vaddq_s32(xs, ys), mo, 0, ro);
+                v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, zo), lo), hi);
                 vstrbq_p_s32(o + i, v, m);
             }
         }

@@ -11,13 +11,15 @@
 
 void edgediff_requantize_s8_mve(const requantize_s8_params_t *p, const int8_t *in,
                                 int8_t *out) {
-    const int32x4_t mul = vdupq_n_s32(p->multiplier);
-    const int32x4_t left = vdupq_n_s32(p->shift > 0 ? p->shift : 0);
-    const int32x4_t right = vdupq_n_s32(p->shift > 0 ? 0 : p->shift);
-    for (int32_t i = 0; i < p->count; i += 4) {
-        const mve_pred16_t m = vctp32q(p->count - i);
-        const int32x4_t x = vaddq_n_s32(vldrbq_z_s32(in + i, m), p->input_offset);
-        const int32x4_t v = edgediff_mve_requantize(x, mul, left, right);
-        vstrbq_p_s32(out + i, edgediff_mve_output_s8(v, p->output_offset, -128, 127), m);
+    /* the parameters in locals: an int8 store may alias anything, *p included */
+    const int32_t count = p->count, mul = p->multiplier, zi = p->input_offset;
+    const int32_t zo = p->output_offset;
+    const int32_t left = p->shift > 0 ? p->shift : 0, right = p->shift > 0 ? 0 : p->shift;
+    const int32x4_t lo = vdupq_n_s32(-128), hi = vdupq_n_s32(127);
+    for (int32_t i = 0; i < count; i += 4) {
+        const mve_pred16_t m = vctp32q(count - i);
+        const int32x4_t x = vaddq_n_s32(vldrbq_z_s32(in + i, m), zi);
+        const int32x4_t v = edgediff_mve_requantize_n(x, mul, left, right);
+        vstrbq_p_s32(out + i, vminq_s32(vmaxq_s32(vaddq_n_s32(v, zo), lo), hi), m);
     }
 }

@@ -37,7 +37,9 @@ static inline __attribute__((always_inline)) int32x4_t edgediff_mve_requantize(
  * shift, subtracted saturating. */
 static inline __attribute__((always_inline)) int32x4_t edgediff_mve_requantize_n(
     int32x4_t x, int32_t multiplier, int32_t left, int32_t neg_right) {
-    const int32x4_t high = vqrdmulhq_n_s32(vshlq_r_s32(x, left), multiplier);
+    /* a left shift known to be 0 (ADD's scalings) costs nothing */
+    const int32x4_t shifted = __builtin_constant_p(left) && left == 0 ? x : vshlq_r_s32(x, left);
+    const int32x4_t high = vqrdmulhq_n_s32(shifted, multiplier);
     const uint32x4_t sign = vshlq_r_u32(vreinterpretq_u32_s32(high), neg_right != 0 ? -31 : -32);
     return vrshlq_n_s32(vqsubq_s32(high, vreinterpretq_s32_u32(sign)), neg_right);
 }
