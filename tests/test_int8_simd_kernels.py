@@ -100,6 +100,21 @@ def test_add_predicate():
     assert choose_function("add_s8", {"shape": dense}, ("dsp",)) == "add_s8"
 
 
+@pytest.mark.unit
+def test_group_norm_and_requantize_predicates():
+    """group_norm_s8_mve takes groups of up to 2^18 elements (its normalised value stays below
+    2^30), requantize_s8_mve every count; other ISAs keep the reference."""
+    gn = dict(n=1, channels=12, spatial=63, groups=4, input_offset=0, output_offset=0,
+              act_min=-128, act_max=127, eps_term=1)
+    assert choose_function("group_norm_s8", gn, M55) == "group_norm_s8_mve"
+    assert choose_function("group_norm_s8", dict(gn, spatial=1 << 16, groups=1), M55) == "group_norm_s8"
+    assert choose_function("group_norm_s8", dict(gn, spatial=1 << 16, groups=3), M55) == "group_norm_s8_mve"
+    assert choose_function("group_norm_s8", gn, RV32V) == "group_norm_s8"
+    rq = dict(count=5, input_offset=0, output_offset=0, multiplier=1 << 30, shift=0)
+    assert choose_function("requantize_s8", rq, M55) == "requantize_s8_mve"
+    assert choose_function("requantize_s8", rq, ("dsp",)) == "requantize_s8"
+
+
 @pytest.fixture(scope="module", params=sorted(KERNELS))
 def board_build(request, tmp_path_factory):
     from codegen.passes import PrecisionPolicy
