@@ -1,11 +1,12 @@
 """The vector int8 kernels (Helium: codegen/kernels/mve/ conv2d_s8_mve, conv2d_dw_s8_mve,
-linear_s8_mve, add_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, conv2d_dw_s8_rvv,
+linear_s8_mve, add_s8_mve, group_norm_s8_mve, requantize_s8_mve; RVV: codegen/kernels/rvv/ conv2d_s8_rvv, conv2d_dw_s8_rvv,
 linear_s8_rvv): which layers the
 catalog gives them, their scratch, and on the emulated cortex-m55 and rv32v the same bytes
 as the numpy int8 reference (codegen/int8, itself bit-exact with TFLite Micro) on a network
 of awkward shapes (tests/fixtures/int8_simd_shapes/model.py: odd channel counts, patches
 that are not whole vectors, stride 2 and 4, 1x1, 5x5, 1x3, 3x1, unpadded in width, a
-same-shape add, two depthwise layers, two linear layers with a tail). The network is int8 from its first quantize to its last
+same-shape add, two depthwise layers, two linear layers with a tail, two group norms of
+group sizes 715 and 126 and odd spatial sizes). The network is int8 from its first quantize to its last
 dequantize, so its float output is equal exactly when every int8 byte is.
 tests/test_int8_dsp_target.py runs the zoo dncnn."""
 
@@ -24,10 +25,13 @@ RV32V = ("rv32imafc", "zfh", "zbb", "rvv", "zvfh", "fpu")
 # target -> the functions each int8 op of the shapes network must run there (the two
 # depthwise layers: conv2d_dw_s8_mve, conv2d_dw_s8_rvv)
 KERNELS = {"cortex-m55": {"conv2d_s8": {"conv2d_s8_mve", "conv2d_dw_s8_mve"},
-                          "add_s8": {"add_s8_mve"}, "linear_s8": {"linear_s8_mve"}},
+                          "add_s8": {"add_s8_mve"}, "linear_s8": {"linear_s8_mve"},
+                          "group_norm_s8": {"group_norm_s8_mve"}},
            "rv32v": {"conv2d_s8": {"conv2d_s8_rvv", "conv2d_dw_s8_rvv"}, "add_s8": {"add_s8"},
-                     "linear_s8": {"linear_s8_rvv"}}}
+                     "linear_s8": {"linear_s8_rvv"}, "group_norm_s8": {"group_norm_s8"}}}
 SHAPES = Path(__file__).parent / "fixtures" / "int8_simd_shapes" / "model.py"
+# group_norm_s8_mve's and add_s8_mve's (broadcast) bytes as the network output; Helium only
+NORM = Path(__file__).parent / "fixtures" / "int8_simd_norm" / "model.py"
 
 
 def _conv(**kw) -> dict:
@@ -89,9 +93,26 @@ def test_linear_takes_any_shape():
 def test_add_predicate():
     dense = dict(out_shape=[1, 4, 5, 6], a_strides=[120, 30, 6, 1], b_strides=[120, 30, 6, 1], act=0)
     assert choose_function("add_s8", {"shape": dense}, M55) == "add_s8_mve"
-    per_channel = dict(dense, b_strides=[0, 1, 0, 0])
-    assert choose_function("add_s8", {"shape": per_channel}, M55) == "add_s8"
+    per_channel = dict(dense, b_strides=[0, 1, 0, 0])  # the time embedding [1,C,1,1]
+    assert choose_function("add_s8", {"shape": per_channel}, M55) == "add_s8_mve"
+    per_row = dict(dense, b_strides=[0, 0, 1, 0])  # varies inside the inner dims: reference
+    assert choose_function("add_s8", {"shape": per_row}, M55) == "add_s8"
     assert choose_function("add_s8", {"shape": dense}, ("dsp",)) == "add_s8"
+
+
+@pytest.mark.unit
+def test_group_norm_and_requantize_predicates():
+    """group_norm_s8_mve takes groups of up to 2^18 elements (its normalised value stays below
+    2^30), requantize_s8_mve every count; other ISAs keep the reference."""
+    gn = dict(n=1, channels=12, spatial=63, groups=4, input_offset=0, output_offset=0,
+              act_min=-128, act_max=127, eps_term=1)
+    assert choose_function("group_norm_s8", gn, M55) == "group_norm_s8_mve"
+    assert choose_function("group_norm_s8", dict(gn, spatial=1 << 16, groups=1), M55) == "group_norm_s8"
+    assert choose_function("group_norm_s8", dict(gn, spatial=1 << 16, groups=3), M55) == "group_norm_s8_mve"
+    assert choose_function("group_norm_s8", gn, RV32V) == "group_norm_s8"
+    rq = dict(count=5, input_offset=0, output_offset=0, multiplier=1 << 30, shift=0)
+    assert choose_function("requantize_s8", rq, M55) == "requantize_s8_mve"
+    assert choose_function("requantize_s8", rq, ("dsp",)) == "requantize_s8"
 
 
 @pytest.fixture(scope="module", params=sorted(KERNELS))
@@ -108,6 +129,18 @@ def board_build(request, tmp_path_factory):
 @pytest.mark.hil
 @pytest.mark.slow
 def test_awkward_shapes_on_the_board_equal_numpy(board_build):
+    target = board_build.target
+    functions = {layer["op"]: set() for layer in board_build.layers}
+    for layer in board_build.layers:
+        functions[layer["op"]].add(layer["function"])
+    for op, want in KERNELS[target].items():
+        assert functions[op] == want, (op, functions[op])
+    assert sum(layer["op"] == "conv2d_s8" for layer in board_build.layers) == 10
+    _board_equals_numpy(board_build, SHAPES, samples=2)
+
+
+def _board_equals_numpy(built, model: Path, samples: int) -> None:
+    """The emulated board's output equals the numpy int8 reference's, exactly."""
     from codegen.interpret import run_graph
     from codegen.passes import PrecisionPolicy
     from sdk.compile.lower import lower
@@ -116,18 +149,31 @@ def test_awkward_shapes_on_the_board_equal_numpy(board_build):
     from sdk.target import load_target
     from sdk.verify.validate import run_sample
 
-    target = board_build.target
-    functions = {layer["op"]: set() for layer in board_build.layers}
-    for layer in board_build.layers:
-        functions[layer["op"]].add(layer["function"])
-    for op, want in KERNELS[target].items():
-        assert functions[op] == want, (op, functions[op])
-    assert sum(layer["op"] == "conv2d_s8" for layer in board_build.layers) == 10
-    spec = load_model(str(SHAPES))
-    graph, _ = lower(spec, PrecisionPolicy("int8"), load_target(target).isa_features)
-    with open_board(board_build, emulator=True, port=None) as client:
-        for inputs in spec.sample_inputs(2, seed=11):
+    spec = load_model(str(model))
+    graph, _ = lower(spec, PrecisionPolicy("int8"), load_target(built.target).isa_features)
+    with open_board(built, emulator=True, port=None) as client:
+        for inputs in spec.sample_inputs(samples, seed=11):
             arrays = [x.numpy() for x in inputs]
             out, _ = run_sample(client, arrays)
             want = run_graph(graph, arrays)[0]
             assert np.array_equal(np.asarray(out).reshape(want.shape), want)
+
+
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
+def test_group_norm_and_broadcast_add_on_the_board_equal_numpy(tmp_path):
+    """A broadcast add ([1,12,9,7] + [1,12,1,1]), a concat at other scales, then a group norm
+    whose bytes are the output: group_norm_s8_mve, add_s8_mve and requantize_s8_mve on
+    cortex-m55, the reference's bytes."""
+    from codegen.passes import PrecisionPolicy
+    from sdk.compile.build import build
+    from tests.helpers.tools import require_target
+
+    require_target("cortex-m55")
+    built = build(str(NORM), "cortex-m55", tmp_path, PrecisionPolicy("int8"))
+    functions = {(layer["op"], layer["function"]) for layer in built.layers}
+    assert ("group_norm_s8", "group_norm_s8_mve") in functions, functions
+    assert ("add_s8", "add_s8_mve") in functions, functions
+    assert ("requantize_s8", "requantize_s8_mve") in functions, functions
+    _board_equals_numpy(built, NORM, samples=4)

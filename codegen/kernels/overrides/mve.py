@@ -273,20 +273,10 @@ def conv_s8_scratch(p: dict) -> int:
 OVERRIDES["conv2d_s8"] = _mve("conv2d_s8_mve", conv_s8_applies, scratch_bytes=conv_s8_scratch)
 
 
-def _dense(shape, strides) -> bool:
-    """Row-major strides of shape (a dim of size 1 may have any stride)."""
-    step = 1
-    for size, stride in zip(reversed(shape), reversed(strides)):
-        if size != 1 and stride != step:
-            return False
-        step *= size
-    return True
-
-
 def add_s8_applies(p: dict) -> bool:
-    """add_s8_mve: both operands of the output's shape, dense (no broadcasting)."""
-    s = p["shape"]
-    return _dense(s["out_shape"], s["a_strides"]) and _dense(s["out_shape"], s["b_strides"])
+    """add_s8_mve: 4-D, each operand dense or constant over the two inner dims (same shape,
+    or the UNet's time embedding [N,C,1,1] onto [N,C,H,W]); outer strides are free."""
+    return _binary_applies(p["shape"])
 
 
 OVERRIDES["add_s8"] = _mve("add_s8_mve", add_s8_applies, in_place=True)
@@ -323,3 +313,16 @@ def conv_dw_s8_scratch(p: dict) -> int:
 
 OVERRIDES["conv2d_s8"] = OVERRIDES["conv2d_s8"] + _mve("conv2d_dw_s8_mve", conv_dw_s8_applies,
                                                        scratch_bytes=conv_dw_s8_scratch)
+
+
+def group_norm_s8_applies(p: dict) -> bool:
+    """group_norm_s8_mve: groups of at most 2^18 elements (channels / groups * spatial), where
+    its normalised value (Q.20, |z| <= sqrt(M - 1)) stays below 2^30 and its two-step
+    rounding shift equals the reference's. Integer statistics (exact in any order) and the
+    reference's per-element arithmetic: the same bytes."""
+    return p["channels"] // p["groups"] * p["spatial"] <= 1 << 18
+
+
+OVERRIDES["group_norm_s8"] = _mve("group_norm_s8_mve", group_norm_s8_applies)
+# The reference's requantization lane by lane (requantize_s8_mve.h): the same bytes, any count.
+OVERRIDES["requantize_s8"] = _mve("requantize_s8_mve", in_place=True)

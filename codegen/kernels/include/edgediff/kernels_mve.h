@@ -249,7 +249,8 @@ void edgediff_conv2d_s8_mve(const conv2d_s8_params_t *p, const int8_t *in, const
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                             int8_t *out, void *scratch);
 
-/* add_s8_mve: operands of the output's shape (dense, no broadcasting); sub_s8 runs it too. */
+/* add_s8_mve: each operand dense or constant over the two inner dims (same shape, or
+ * [N,C,1,1] onto [N,C,H,W]); sub_s8 runs it too. */
 void edgediff_add_s8_mve(const binary_s8_params_t *p, const int8_t *a, const int8_t *b,
                          int8_t *out);
 
@@ -279,6 +280,15 @@ void edgediff_conv2d_dw_s8_mve(const conv2d_s8_params_t *p, const int8_t *in,
                                const int8_t *weight, const int32_t *bias,
                                const int32_t *multiplier, const int32_t *shift, int8_t *out,
                                void *scratch);
+
+/* group_norm_s8_mve: any shape; ref/group_norm_s8.c's integer arithmetic, same bytes. */
+void edgediff_group_norm_s8_mve(const group_norm_s8_params_t *p, const int8_t *in,
+                                const int32_t *multiplier, const int32_t *shift,
+                                const int32_t *bias, int8_t *out);
+
+/* requantize_s8_mve: any count; ref/requantize_s8.c lane by lane, same bytes. */
+void edgediff_requantize_s8_mve(const requantize_s8_params_t *p, const int8_t *in,
+                                int8_t *out);
 
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 

@@ -31,6 +31,19 @@ static inline __attribute__((always_inline)) int32x4_t edgediff_mve_requantize(
     return vrshlq_s32(vqaddq_s32(high, fixup), neg_right);
 }
 
+/* The same with scalar parameters (VSHL/VRSHL by a register, VQRDMULH by a scalar): no
+ * vector register held per parameter, so a loop keeps its values out of the stack. The fixup
+ * is high's sign bit (a logical shift by 31), or nothing (by 32) when there is no right
+ * shift, subtracted saturating. */
+static inline __attribute__((always_inline)) int32x4_t edgediff_mve_requantize_n(
+    int32x4_t x, int32_t multiplier, int32_t left, int32_t neg_right) {
+    /* a left shift known to be 0 (ADD's scalings) costs nothing */
+    const int32x4_t shifted = __builtin_constant_p(left) && left == 0 ? x : vshlq_r_s32(x, left);
+    const int32x4_t high = vqrdmulhq_n_s32(shifted, multiplier);
+    const uint32x4_t sign = vshlq_r_u32(vreinterpretq_u32_s32(high), neg_right != 0 ? -31 : -32);
+    return vrshlq_n_s32(vqsubq_s32(high, vreinterpretq_s32_u32(sign)), neg_right);
+}
+
 /* The output step: plus the zero point, clamped to [lo, hi] (still int32 lanes). */
 static inline __attribute__((always_inline)) int32x4_t edgediff_mve_output_s8(
     int32x4_t scaled, int32_t offset, int32_t lo, int32_t hi) {
