@@ -141,7 +141,7 @@ class FixtureFirmware:
             p.MsgType.SAMPLE: self._sample, p.MsgType.READ: self._read, p.MsgType.COUNTERS: self._counters,
             p.MsgType.RESET: self._reset, p.MsgType.TENSOR: self._tensor, p.MsgType.BOOTLOADER: self._bootloader,
             p.MsgType.RUN_UNTIL: self._run_until, p.MsgType.READ_ARENA: self._read_arena,
-            p.MsgType.STACK: self._stack,
+            p.MsgType.STACK: self._stack, p.MsgType.CONFIRM: self._bootloader,
         }.get(frame.type, lambda _: E.UNKNOWN_TYPE)(frame.payload)
         if isinstance(result, int):
             return Expected("err", name, frame.seq, code=result)
@@ -261,6 +261,7 @@ class FixtureFirmware:
         return E.BAD_PAYLOAD if payload else (8,)  # reserved:u32 used:u32 (used: not predictable)
 
     def _bootloader(self, payload: bytes):
+        # BOOTLOADER and CONFIRM: an app loaded with -kernel has no bootloader to go back to
         return E.BAD_PAYLOAD if payload else E.NO_BOOTLOADER
 
     def _forget_written(self) -> None:
