@@ -320,7 +320,11 @@ def test_power_cuts_never_brick_the_board_and_keep_the_previous_app(rv32, apps, 
     print(f"\n{len(outcomes)} power cuts ({chunks} chunks of {chunk_s * 1000:.0f} ms per flash): {mid} mid-write; "
           f"came back as the previous app {sum(o['came back as'] == o['previous'] for o in outcomes)} times, "
           f"as the new one {sum(o['came back as'] == o['writing'] for o in outcomes)} times; 0 bricked")
-    assert mid > len(outcomes) // 2, f"only {mid} of {len(outcomes)} cuts landed mid-write"
+    # the cuts aimed at a PROGRAM land while the body is being written (a stall on a loaded host
+    # can let a flash run past its last chunk first, so a majority, not all); at CI's size the
+    # four cuts at ERASE/COMMIT/BOOT/CONFIRM are 40 % of all, at the documented 120 under 4 %
+    aimed = sum(cut[0] == "program" for cut in cuts)
+    assert mid > aimed // 2, f"only {mid} of the {aimed} cuts aimed at PROGRAM landed mid-write"
     assert bootloader_hash(tmp_path) == bootloader_before
 
 
