@@ -8,12 +8,13 @@ calibration: inputs for the int8 layers' ranges (quantize_int8);
 time_steps: the time input (graph input 1) of a build without a sampler takes only the
 integer values 0..time_steps-1 (a denoiser's timestep), so an int8 build tabulates its time
 path (codegen/passes/int8_time_tables.py); int8_time_path: the time MLP itself in int8
-(Q-Diffusion) rather than float up to its tables (TFMQ-DM, the default).
+(Q-Diffusion) rather than float up to its tables (TFMQ-DM, the default); ranges: the
+calibrated ranges, given once for many lowerings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from codegen.passes.precision_policy import PrecisionPolicy
@@ -31,3 +32,6 @@ class CompileOptions:
     calibration_widen: Callable | None = None
     time_steps: int | None = None
     int8_time_path: bool = False
+    # int8 layers: tensor ranges already calibrated (on the FP32 graph, quantize_int8.observe),
+    # so `--precision auto` calibrates once for all its candidates; None: calibrate here
+    ranges: Mapping[str, tuple[float, float]] | None = None

@@ -331,13 +331,46 @@ def time_path(graph: Graph) -> set[str]:
     return {n.name for n in graph.nodes if n.outputs[0] not in reached}
 
 
+def lowerable(graph: Graph, node: Node) -> bool:
+    """Has the node an int8 form (_Lowering.lower) when its inputs are float? The layers
+    `--precision auto` may put in int8; the time path is not (it stays float)."""
+    computed = [t for t in node.inputs if t and not graph.is_constant(t)]
+    if node.op in ("conv2d", "linear"):
+        return bool(node.inputs[0]) and not graph.is_constant(node.inputs[0])
+    return bool(computed) and (node.op in ("add", "sub", "group_norm", "concat") or node.op in TABLE_OPS)
+
+
+def output_range(graph: Graph) -> tuple[float, float] | None:
+    """The calibrated range of the graph's output that run() recorded (None: no int8 layer)."""
+    producer = graph.producer(graph.outputs[0])
+    value = producer.attrs.get(OUTPUT_RANGE) if producer else None
+    return tuple(value) if value else None
+
+
+OUTPUT_RANGE = "calibrated_range"
+
+
+def int8_noise(graph: Graph) -> dict | None:
+    """What a float build's int8 layers add to its error (sdk/verify/tolerance.py int8_noise):
+    how many of its ops round to int8 (those that only move bytes do not) and the output's
+    calibrated range."""
+    roundings = sum(1 for n in graph.nodes if graph.tensors[n.outputs[0]].dtype == "i8" and n.op not in MOVES)
+    return {"roundings": roundings, "output_range": list(output_range(graph))} if roundings else None
+
+
 def run(graph: Graph, options: CompileOptions) -> Graph:
     policy = options.precision
     if not any(policy.for_node(n.name) == "i8" for n in graph.nodes):
         return graph
-    if not options.calibration:
+    if not options.calibration and options.ranges is None:
         raise ValueError("int8 layers need calibration inputs (CompileOptions.calibration)")
-    ranges = observe(graph, options.calibration, options.calibration_widen)
+    if options.ranges is not None:  # calibrated once on the FP32 graph (--precision auto's candidates)
+        ranges = dict(options.ranges)
+        for node in graph.nodes:  # a cast assign_precision inserted carries its input's range
+            if node.op == "cast" and node.outputs[0] not in ranges and node.inputs[0] in ranges:
+                ranges[node.outputs[0]] = ranges[node.inputs[0]]
+    else:
+        ranges = observe(graph, options.calibration, options.calibration_widen)
     domain = time_domain(graph, options)
     if domain:
         ranges.update(int8_time_tables.time_ranges(graph, *domain))
@@ -369,6 +402,8 @@ def run(graph: Graph, options: CompileOptions) -> Graph:
             node.attrs["out_scale"], node.attrs["out_zero_point"] = p.scale, p.zero_point
     graph.nodes = lowering.nodes
     graph.remove_unused()
+    if graph.outputs[0] in ranges:  # what a float-fed int8 build's noise is relative to (sdk/verify/tolerance.py)
+        graph.producer(graph.outputs[0]).attrs[OUTPUT_RANGE] = list(ranges[graph.outputs[0]])
     if domain:
         int8_time_tables.tabulate_quantizes(graph, *domain)
     return resolve_layout.run(graph, options)

@@ -225,11 +225,14 @@ def _budget(args):
 
 def _print_auto_precision(m) -> None:
     auto = m.auto_precision
-    fp16 = auto["fp16_layers"]
+    def listed(names):
+        return f"{len(names)} of {auto['candidates']}" + (
+            f": {', '.join(names[:12])}" + (" …" if len(names) > 12 else "") if names else "")
+
     rows = [("budget", auto["budget"]),
             ("image: flash / RAM (static + stack reserved)", f"{auto['flash_bytes']:,} / {auto['ram_bytes']:,} B"),
-            ("layers in FP16", f"{len(fp16)} of {auto['candidates']}" + (f": {', '.join(fp16[:12])}"
-                                                                          + (" …" if len(fp16) > 12 else "") if fp16 else "")),
+            ("layers in FP16", listed(auto["fp16_layers"])),
+            ("layers in int8", listed(auto.get("int8_layers", []))),
             ("output error / scale, predicted (RMS, from sensitivities)", f"{auto['predicted_rel_error']:.2e}"),
             ("output error / scale, measured on the host (RMS)", f"{auto['measured_rel_error']:.2e}"),
             ("assignment written to", str(m.directory / "precision.toml"))]

@@ -1,15 +1,20 @@
-"""`--precision auto --budget ram=…,flash=…`: each layer's precision chosen to fit a budget at
-the least predicted loss of quality.
+"""`--precision auto --budget ram=…,flash=…`: each layer's precision (FP32, FP16 or int8)
+chosen to fit a budget at the least predicted loss of quality.
 
 Each layer's cost of rounding, Ω (sdk/compress/sensitivity.py: HAWQ-V2 sensitivities, a
-Hutchinson estimate of the Gauss–Newton Hessian's diagonal weighted by the rounding error),
-is compared with the bytes it saves when it goes from FP32 to FP16: its weights and its
-output tensor. Layers are lowered in order of Ω per byte saved, cheapest first, and the first
-assignment whose image fits the budget wins — the fewest, least sensitive layers rounded.
+Hutchinson estimate of the Gauss–Newton Hessian's diagonal weighted by the rounding error
+of each precision), is compared with the bytes a step down saves: its weights and its output
+tensor, 2 bytes per element from FP32 to FP16 and one more to int8. The steps are taken in
+order of ΔΩ per byte saved, cheapest first, and the shortest prefix whose image fits the
+budget wins — the fewest, least sensitive roundings. int8 is a choice for the layers that
+have an int8 form (codegen/passes/quantize_int8.py), outside the time path; its ranges are
+calibrated once, on the FP32 graph, with the inputs an int8 build calibrates on.
 Sizes come from real builds: the FP32 build is compiled once to learn what the code, the I/O
 buffers and the stack take besides the weights and the arena (the planner gives those for
 each candidate without compiling), and the chosen assignment is compiled to confirm it; a
-miss (FP16 kernels are other code) is added to that overhead and the search goes on.
+miss (FP16 and int8 kernels are other code) is added to that overhead and the search goes on.
+An assignment that mixes int8 with float layers is checked against torch within a derived
+tolerance, not bit for bit (sdk/verify/tolerance.py int8_noise).
 
 The budget counts flash as text + rodata + data and RAM as .data + .bss (the arena included)
 plus the stack the linker script reserves — what a board must have free for the image.
@@ -28,7 +33,9 @@ from codegen.capture import capture
 from codegen.interpret import run_graph
 from codegen.ir import Graph
 from codegen.passes import PrecisionPolicy, run_passes
+from codegen.passes.quantize_int8 import lowerable, time_path
 from codegen.plan import MemoryPlan, plan_memory
+from sdk.compile.lower import compile_options, int8_ranges
 from sdk.compress.sensitivity import Sensitivities, estimate
 from sdk.errors import UserError
 from sdk.models.spec import ModelSpec
@@ -75,35 +82,45 @@ class AutoChoice:
     policy: PrecisionPolicy
     budget: Budget
     sizes: dict[str, int]  # of the compiled image: ram, flash
-    fp16_layers: list[str]
-    candidates: int
+    layers: dict[str, str]  # the layers not in FP32: name -> fp16 | int8
+    candidates: int  # layers that could be lowered
     predicted_rel_error: float  # RMS output error / output scale, from Σ Ω
     measured_rel_error: float  # the same, measured: lowered graph in numpy vs torch
     most_sensitive: list[tuple[str, float]] = field(default_factory=list)  # kept FP32, by Ω
+    ranges: dict | None = None  # the int8 ranges calibrated for the search, reused by the build
+
+    @property
+    def fp16_layers(self) -> list[str]:
+        return [n for n, p in self.layers.items() if p == "fp16"]
+
+    @property
+    def int8_layers(self) -> list[str]:
+        return [n for n, p in self.layers.items() if p == "int8"]
 
     def to_dict(self) -> dict:
         return {"budget": str(self.budget), "ram_bytes": self.sizes["ram"], "flash_bytes": self.sizes["flash"],
-                "fp16_layers": self.fp16_layers, "candidates": self.candidates,
+                "fp16_layers": self.fp16_layers, "int8_layers": self.int8_layers, "candidates": self.candidates,
                 "predicted_rel_error": self.predicted_rel_error, "measured_rel_error": self.measured_rel_error}
 
     def config_toml(self) -> str:
         """The choice as a --precision-config file, to rebuild it or edit it."""
         lines = ["# chosen by sdk build --precision auto --budget " + str(self.budget),
                  'default = "fp32"', "[layers]"]
-        return "\n".join(lines + [f'"{name}" = "fp16"' for name in self.fp16_layers]) + "\n"
+        return "\n".join(lines + [f'"{name}" = "{p}"' for name, p in self.layers.items()]) + "\n"
 
 
 class _Lowering:
-    """Capture once; run the passes and the planner per candidate assignment."""
+    """Capture once (and calibrate the int8 ranges once); run the passes and the planner per
+    candidate assignment."""
 
-    def __init__(self, spec: ModelSpec, isa_features: list[str]):
+    def __init__(self, spec: ModelSpec, isa_features: list[str], int8: bool = False):
         self.spec, self.isa_features = spec, isa_features
         self.captured = capture(spec.module, spec.example_inputs)
-        self.schedule = ((self.captured.inputs[1], spec.sampler.times) if spec.sampler is not None
-                         else (None, None))
+        self.ranges = int8_ranges(spec, self.captured) if int8 else None
 
     def __call__(self, policy: PrecisionPolicy) -> tuple[Graph, MemoryPlan]:
-        graph = run_passes(copy.deepcopy(self.captured), policy, *self.schedule)
+        options = compile_options(self.spec, self.captured, policy, ranges=self.ranges)
+        graph = run_passes(copy.deepcopy(self.captured), options)
         return graph, plan_memory(graph, self.isa_features)
 
 
@@ -111,13 +128,56 @@ def weight_bytes(graph: Graph) -> int:
     return sum(int(v.nbytes) for v in graph.constants.values())
 
 
+def _elements(sens: Sensitivities, name: str) -> int:
+    layer = sens.layers[name]
+    return layer.weight_elements + layer.output_elements
+
+
 def order(sens: Sensitivities, graph: Graph) -> list[str]:
     """The FP32 graph's layers that have a sensitivity, by Ω(fp16) per byte FP16 saves."""
-    def saved(name: str) -> int:
-        layer = sens.layers[name]
-        return 2 * (layer.weight_elements + layer.output_elements)
-    names = [n.name for n in graph.nodes if n.name in sens.layers and saved(n.name) > 0]
-    return sorted(names, key=lambda n: (sens.layers[n].omega("fp16") / saved(n), n))
+    names = [n.name for n in graph.nodes if n.name in sens.layers and _elements(sens, n.name) > 0]
+    return sorted(names, key=lambda n: (sens.layers[n].omega("fp16") / (2 * _elements(sens, n)), n))
+
+
+@dataclass(frozen=True)
+class Move:
+    """One step of the search: a layer to a lower precision, at `cost` = ΔΩ per byte saved."""
+    layer: str
+    precision: str
+    cost: float
+
+
+def int8_candidates(graph: Graph) -> set[str]:
+    """The FP32 graph's layers that have an int8 form, outside the time path (which stays float)."""
+    time = time_path(graph)
+    return {n.name for n in graph.nodes if n.name not in time and lowerable(graph, n)}
+
+
+def moves(sens: Sensitivities, graph: Graph, int8: set[str]) -> list[Move]:
+    """Every layer's steps down, cheapest ΔΩ per byte first. FP32 → FP16 saves 2 bytes per
+    weight and output element, FP16 → int8 one more; a layer whose int8 costs less per byte
+    than its FP16 alone goes straight to int8 (the two-step order would be inverted)."""
+    steps = []
+    for name in order(sens, graph):
+        layer, n = sens.layers[name], _elements(sens, name)
+        half = Move(name, "fp16", layer.omega("fp16") / (2 * n))
+        if name not in int8:
+            steps.append(half)
+            continue
+        whole = Move(name, "int8", layer.omega("int8") / (3 * n))
+        if whole.cost <= half.cost:
+            steps.append(whole)
+        else:  # then (Ω8 − Ω16) / n > Ω16 / 2n: the second step sorts after the first
+            steps += [half, Move(name, "int8", (layer.omega("int8") - layer.omega("fp16")) / n)]
+    return sorted(steps, key=lambda m: (m.cost, m.layer, m.precision))
+
+
+def assignment(steps: list[Move], k: int) -> dict[str, str]:
+    """The layers' precisions after the first k moves."""
+    chosen: dict[str, str] = {}
+    for move in steps[:k]:
+        chosen[move.layer] = move.precision
+    return chosen
 
 
 def measured_rel_error(spec: ModelSpec, graph: Graph, inputs, scale: float) -> float:
@@ -131,9 +191,11 @@ def measured_rel_error(spec: ModelSpec, graph: Graph, inputs, scale: float) -> f
 
 
 def choose(spec: ModelSpec, isa_features: list[str], budget: Budget, compile_sizes,
-           progress=lambda text: None) -> AutoChoice:
-    """compile_sizes(graph, plan) -> {"ram": …, "flash": …} of the compiled image (a real build)."""
-    lowering = _Lowering(spec, isa_features)
+           progress=lambda text: None, int8: bool = True) -> AutoChoice:
+    """compile_sizes(graph, plan) -> {"ram": …, "flash": …} of the compiled image (a real build).
+    int8: int8 is a third choice for the layers that have an int8 form."""
+    progress("calibrating int8 ranges" if int8 else "capturing")
+    lowering = _Lowering(spec, isa_features, int8)
     progress("measuring the FP32 build")
     graph, plan = lowering(PrecisionPolicy("fp32"))
     sizes = compile_sizes(graph, plan)
@@ -141,18 +203,23 @@ def choose(spec: ModelSpec, isa_features: list[str], budget: Budget, compile_siz
     inputs = spec.sample_inputs(CALIBRATION_INPUTS, CALIBRATION_SEED)
     progress(f"sensitivities on {CALIBRATION_INPUTS} calibration inputs")
     sens = estimate(spec, inputs, probes=PROBES)
-    names = order(sens, graph)
+    steps = moves(sens, graph, int8_candidates(graph) if int8 else set())
+
+    def estimated_excess(k: int):
+        graph, plan = lowering(PrecisionPolicy("fp32", assignment(steps, k)))
+        return budget.excess({"flash": weight_bytes(graph) + overhead["flash"], "ram": plan.arena_bytes + overhead["ram"]})
+
     k, chosen = 0, None
     if not budget.excess(sizes):
         chosen = (graph, sizes)
-    while chosen is None and k < len(names):
-        k += 1
-        policy = PrecisionPolicy("fp32", {n: "fp16" for n in names[:k]})
-        graph, plan = lowering(policy)
-        estimate_sizes = {"flash": weight_bytes(graph) + overhead["flash"], "ram": plan.arena_bytes + overhead["ram"]}
-        if budget.excess(estimate_sizes):
-            continue
-        progress(f"compiling {k} of {len(names)} layers in FP16")
+    while chosen is None and k < len(steps):
+        k = _first_fitting(estimated_excess, k + 1, len(steps))
+        if k is None:
+            break
+        layers = assignment(steps, k)
+        progress(f"compiling: {sum(p == 'fp16' for p in layers.values())} layers in FP16, "
+                 f"{sum(p == 'int8' for p in layers.values())} in int8")
+        graph, plan = lowering(PrecisionPolicy("fp32", layers))
         sizes = compile_sizes(graph, plan)
         miss = budget.excess(sizes)
         if not miss:
@@ -160,21 +227,37 @@ def choose(spec: ModelSpec, isa_features: list[str], budget: Budget, compile_siz
         for resource, over in miss.items():  # the estimate was short by at least this much
             overhead[resource] += over
     if chosen is None:
-        _refuse(budget, lowering, names, overhead)
+        _refuse(budget, lowering, assignment(steps, len(steps)), overhead, int8)
     graph, sizes = chosen
-    fp16 = names[:k]
-    kept = sorted(((n, sens.layers[n].omega("fp16")) for n in names[k:]), key=lambda item: -item[1])
-    return AutoChoice(PrecisionPolicy("fp32", {n: "fp16" for n in fp16}), budget, sizes, fp16, len(names),
-                      sens.predicted_rel_error({n: "fp16" for n in fp16}),
-                      measured_rel_error(spec, graph, inputs, sens.output_scale), kept[:5])
+    layers = assignment(steps, k)
+    kept = sorted(((n, sens.layers[n].omega("fp16")) for n in {m.layer for m in steps} - set(layers)),
+                  key=lambda item: -item[1])
+    return AutoChoice(PrecisionPolicy("fp32", layers), budget, sizes, layers, len({m.layer for m in steps}),
+                      sens.predicted_rel_error(layers),
+                      measured_rel_error(spec, graph, inputs, sens.output_scale), kept[:5], lowering.ranges)
 
 
-def _refuse(budget: Budget, lowering: _Lowering, names: list[str], overhead: dict[str, int]):
-    graph, plan = lowering(PrecisionPolicy("fp32", {n: "fp16" for n in names}))
+def _first_fitting(excess, lo: int, hi: int) -> int | None:
+    """The smallest k in lo..hi whose estimate fits (the estimates shrink as k grows), or None."""
+    if excess(hi):
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if excess(mid):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _refuse(budget: Budget, lowering: _Lowering, layers: dict[str, str], overhead: dict[str, int], int8: bool):
+    graph, plan = lowering(PrecisionPolicy("fp32", layers))
     need = {"flash": weight_bytes(graph) + overhead["flash"], "ram": plan.arena_bytes + overhead["ram"]}
     over = budget.excess(need)
-    raise UserError("no FP32/FP16 assignment fits --budget " + str(budget) + ": with every layer in FP16 "
-                    "the image needs " + ", ".join(f"{k} {need[k]:,} B ({over[k]:,} B over)" for k in over)
+    lowest = "FP16 or int8 where a layer has an int8 form" if int8 else "FP16"
+    raise UserError(f"no FP32/FP16{'/int8' if int8 else ''} assignment fits --budget " + str(budget)
+                    + f": with every layer in {lowest} the image needs "
+                    + ", ".join(f"{k} {need[k]:,} B ({over[k]:,} B over)" for k in over)
                     + "; raise the budget to at least " + ",".join(f"{k}={need[k]}" for k in over)
                     + ", or use a narrower model (sdk distill)")
 

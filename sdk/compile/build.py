@@ -23,7 +23,7 @@ from codegen.kernels.registry import INCLUDE_DIR, kernel_sources
 from codegen.passes import PrecisionPolicy
 from codegen.plan import MemoryPlan
 from sdk.compile.auto_precision import Budget, choose, save_config
-from codegen.passes.quantize_int8 import float_islands
+from codegen.passes.quantize_int8 import float_islands, int8_noise
 from sdk.compile.fingerprint import model_fingerprint
 from sdk.compile.fit import DoesNotFit
 from sdk.compile.fit_advice import CODE_REGIONS, advice
@@ -73,7 +73,7 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
     precision = precision or PrecisionPolicy()
     check_policy(target, precision, soft_float, auto=budget is not None)
     spec = load_model(model_ref)  # a bad --model is refused before the build directory is touched
-    if precision.uses("int8") and spec.sampler is not None and spec.sampler.kind not in TWINNED_KINDS:
+    if precision.default == "int8" and spec.sampler is not None and spec.sampler.kind not in TWINNED_KINDS:
         raise UserError(f"{model_ref} has a {spec.sampler.kind} sampler: int8 with an on-board sampler needs "
                         f"one the host repeats bit for bit ({', '.join(TWINNED_KINDS)}); build it in fp32 or "
                         "fp16, or --target tflite --precision int8")
@@ -87,7 +87,8 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
             precision = choice.policy
             shutil.rmtree(out / "trial", ignore_errors=True)
             save_config(choice, out / "precision.toml")
-        manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels, soft_float, tile)
+        manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels, soft_float, tile,
+                               choice.ranges if choice is not None else None)
         if target.bootloader is not None:
             _sign(manifest, out, final, signing_key or development_key(), security_counter)
         if choice is not None:
@@ -120,12 +121,16 @@ def _trial_sizes(graph: Graph, plan: MemoryPlan, target: Target, out: Path, spec
 
 def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target: Target,
                 precision: PrecisionPolicy, reference_kernels: bool, soft_float: bool = False,
-                tile: str | int = "auto") -> BuildManifest:
-    """Build into out/, which becomes final/: every path the manifest records is under final."""
+                tile: str | int = "auto", ranges: dict | None = None) -> BuildManifest:
+    """Build into out/, which becomes final/: every path the manifest records is under final.
+    ranges: int8 ranges calibrated already (by --precision auto's search)."""
     # the plan chooses each layer's kernel (and places its scratch): for the target's ISA
     # features, or none for the reference baseline
-    graph, plan = lower(spec, precision, [] if reference_kernels else target.isa_features)
-    islands = float_islands(graph) if precision.uses("int8") else []
+    graph, plan = lower(spec, precision, [] if reference_kernels else target.isa_features, ranges=ranges)
+    # an int8 build is checked bit for bit, so no float layer may feed its int8 ones; a float
+    # build with int8 layers (--precision auto, a --precision-config) is checked within a
+    # tolerance that counts its int8 roundings (sdk/verify/tolerance.py int8_noise)
+    islands = float_islands(graph) if precision.default == "int8" else []
     if islands:
         raise UserError(
             f"int8 for {spec.name} on {target.name}: these layers compute in float and feed int8 ones, so "
@@ -181,6 +186,7 @@ def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target:
         arena_baseline_bytes=generated.plan.baseline_arena_bytes,
         arena_baseline_lower_bound_bytes=generated.plan.baseline_lower_bound_bytes,
         tiling=tiles.describe(generated.plan, untiled),
+        int8_noise=int8_noise(graph) if precision.uses("int8") and precision.default != "int8" else None,
     )
 
 

@@ -11,6 +11,7 @@ weight; their bytes are shown so their cost is visible.
 from __future__ import annotations
 
 from codegen.ir import Graph
+from codegen.passes import PrecisionPolicy
 from codegen.passes.int8_time_tables import TIME_TABLE_SUFFIX
 from codegen.passes.quantize_int8 import MOVES
 
@@ -37,7 +38,8 @@ def int8_notes(manifest) -> list[str]:
     table = time_table_bytes(graph)
     if table:
         notes.append(f"int8 time tables: {table:,} B of the flash below (one row per timestep)")
-    names = float_layers(graph)
+    policy = PrecisionPolicy(**manifest.precision_policy)
+    names = [n for n in float_layers(graph) if policy.for_node(n) == "i8"]  # not a float layer by choice
     if names:
         notes.append(f"[yellow]warning:[/yellow] {len(names)} layer(s) have no int8 form and stay float: "
                      f"{', '.join(names[:8])}{' …' if len(names) > 8 else ''}")

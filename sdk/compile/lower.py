@@ -9,6 +9,7 @@ inspection and replay) and the memory plan (plan.json).
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from codegen.emit_c import EmittedModel, emit_c
 from codegen.emit_sampler import emit_sampler
 from codegen.ir import Graph
 from codegen.passes import CompileOptions, PrecisionPolicy, run_passes
+from codegen.passes.quantize_int8 import observe
 from codegen.plan import MemoryPlan, plan_memory
 from sdk.quant.calibration import calibration_inputs, calibration_size, covers_tails
 from sdk.quant.ranges import covered_range
@@ -44,27 +46,41 @@ class GeneratedModel:
 
 
 def lower(spec: ModelSpec, precision: PrecisionPolicy | None = None,
-          isa_features: list[str] = (), int8_time_path: bool | None = None) -> tuple[Graph, MemoryPlan]:
+          isa_features: list[str] = (), int8_time_path: bool | None = None,
+          ranges: dict | None = None) -> tuple[Graph, MemoryPlan]:
     """isa_features: the target's; the plan chooses each layer's kernel for them and places
     the kernels' scratch (() : the reference kernels). int8_time_path (CompileOptions): an
     int8 build's time MLP in int8 too, its embedding tabulated (default for a model with
     integer timesteps: 1000 rows of the 32-value embedding are 32 KB where the blocks'
     projections would be 128 KB, at the same measured error), or float and tabulated up to
-    the blocks' projections (default with a sampler: 4 rows, and no MLP run at all)."""
+    the blocks' projections (default with a sampler: 4 rows, and no MLP run at all).
+    ranges: int8 ranges calibrated already (int8_ranges); None: calibrate if int8 is used."""
     graph = capture(spec.module, spec.example_inputs)
-    # a sampler's schedule: the pipeline's tabulate_time turns the time input into a step index
-    schedule = (graph.inputs[1], spec.sampler.times) if spec.sampler is not None else (None, None)
-    precision = precision or PrecisionPolicy()
+    graph = run_passes(graph, compile_options(spec, graph, precision or PrecisionPolicy(), int8_time_path, ranges))
+    return graph, plan_memory(graph, isa_features)
+
+
+def compile_options(spec: ModelSpec, captured: Graph, precision: PrecisionPolicy,
+                    int8_time_path: bool | None = None, ranges: dict | None = None) -> CompileOptions:
+    """The pipeline's options for a model: its sampler's schedule (tabulate_time turns the time
+    input into a step index), and for int8 layers their calibration (or ranges given)."""
+    schedule = (captured.inputs[1], spec.sampler.times) if spec.sampler is not None else (None, None)
     calibration = (calibration_inputs(spec, calibration_size(spec), CALIBRATION_SEED)
-                   if precision.uses("int8") else None)
+                   if precision.uses("int8") and ranges is None else None)
     widen = covered_range if covers_tails(spec) else None
     time_steps = spec.time_steps if spec.sampler is None else None
     if int8_time_path is None:
         int8_time_path = spec.sampler is None
-    graph = run_passes(graph, CompileOptions(precision, *schedule, calibration=calibration,
-                                             calibration_widen=widen, time_steps=time_steps,
-                                             int8_time_path=int8_time_path))
-    return graph, plan_memory(graph, isa_features)
+    return CompileOptions(precision, *schedule, calibration=calibration, calibration_widen=widen,
+                          time_steps=time_steps, int8_time_path=int8_time_path, ranges=ranges)
+
+
+def int8_ranges(spec: ModelSpec, captured: Graph) -> dict[str, tuple[float, float]]:
+    """Every tensor's calibrated range on the FP32 graph (quantize_int8.observe, the inputs and
+    widening an int8 build uses): calibrated once, then given to many lowerings."""
+    options = compile_options(spec, captured, PrecisionPolicy("int8"))
+    graph = run_passes(copy.deepcopy(captured), compile_options(spec, captured, PrecisionPolicy("fp32")))
+    return observe(graph, options.calibration, options.calibration_widen)
 
 
 def generate_c(spec: ModelSpec, out_dir: Path, precision: PrecisionPolicy | None = None,

@@ -67,6 +67,10 @@ class BuildManifest:
     # `--precision auto`: the budget, the sizes and the predicted and measured quality of the
     # assignment chosen (sdk/compile/auto_precision.py AutoChoice.to_dict); None: not auto
     auto_precision: dict | None = None
+    # a float build with int8 layers: {"roundings": its int8 roundings, "output_range": the
+    # output's calibrated [lo, hi]}, what its tolerance is derived from (sdk/verify/tolerance.py
+    # int8_noise); None: no int8 layer, or an int8 build (checked bit for bit instead)
+    int8_noise: dict | None = None
     # the signed image `sdk flash` writes (build/<target>/firmware.img, sdk/runner/image.py), the
     # public key that verifies it (hex), which key signed it (a path; never the key itself),
     # whether that is the project's development key, and its security counter; "" / False / 0:

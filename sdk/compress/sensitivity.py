@@ -21,6 +21,11 @@ E[δ²] per precision (codegen/passes/precision_policy.py names them):
 - fp16: round to nearest binary16, error uniform within half an ulp: E[δ²] = (2⁻¹¹ |v|)² / 3,
   the model sdk/verify/tolerance.py uses for FP16 builds; weights: the exact error
   (w − fp16(w))²;
+- int8 (codegen/passes/quantize_int8.py's arithmetic): an activation rounds to the step
+  s = (max − min) / 255 of its range over these inputs (widened to hold 0), error uniform
+  within half a step: E[δ²] = s² / 12 for every element; weights of two or more dimensions
+  (conv, linear) round symmetrically per output channel to max |w_c| / 127: the exact error;
+  vectors (biases: int32 at a far finer step; a norm's affine) count 0;
 - fp32: 0 (the reference).
 """
 
@@ -105,9 +110,19 @@ def fp16_error_sq(values: torch.Tensor) -> torch.Tensor:
     return (HALF_UNIT_ROUNDOFF * values) ** 2 / 3.0
 
 
+def int8_step(lo: float, hi: float) -> float:
+    """TFLite's asymmetric int8 step for a range widened to hold 0 (quantize_int8.qparams)."""
+    return (max(hi, 0.0) - min(lo, 0.0)) / 255.0
+
+
 def _weight_error_sq(weight: torch.Tensor) -> dict[str, torch.Tensor]:
     w = weight.detach()
-    return {"fp16": (w - w.half().float()) ** 2}
+    errors = {"fp16": (w - w.half().float()) ** 2, "int8": torch.zeros_like(w)}
+    if w.ndim >= 2:
+        scale = w.abs().amax(dim=tuple(range(1, w.ndim)), keepdim=True) / 127.0
+        scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+        errors["int8"] = (w - torch.clamp(torch.round(w / scale), -127, 127) * scale) ** 2
+    return errors
 
 
 def estimate(spec: ModelSpec, inputs: list[tuple[torch.Tensor, ...]], probes: int = 8,
@@ -126,6 +141,8 @@ def estimate(spec: ModelSpec, inputs: list[tuple[torch.Tensor, ...]], probes: in
                 readers.setdefault(user.name, []).append(node.target)
     gen = torch.Generator().manual_seed(seed)
     act_sum: dict[str, float] = {}
+    act_trace: dict[str, float] = {}  # Σ diag(JᵀJ) over the output's elements, averaged over inputs
+    act_range: dict[str, tuple[float, float]] = {}
     act_numel: dict[str, int] = {}
     w_diag = {name: torch.zeros_like(p) for name, p in params.items()}
     out_elements, scale = 0, 0.0
@@ -147,13 +164,18 @@ def estimate(spec: ModelSpec, inputs: list[tuple[torch.Tensor, ...]], probes: in
                     w_diag[name] += g.detach() ** 2 / (probes * len(inputs))
         for name, v in values.items():
             act_sum[name] = act_sum.get(name, 0.0) + float((diag[name] * fp16_error_sq(v.detach())).sum()) / len(inputs)
+            act_trace[name] = act_trace.get(name, 0.0) + float(diag[name].sum()) / len(inputs)
+            lo, hi = act_range.get(name, (0.0, 0.0))
+            act_range[name] = (min(lo, float(v.detach().min())), max(hi, float(v.detach().max())))
             act_numel[name] = v.numel()
         if progress:
             progress(k + 1, len(inputs))
     layers = {}
     for name, total in act_sum.items():
         read = readers.get(name, [])
+        errors = [(w_diag[p], _weight_error_sq(params[p])) for p in read]
         layers[name] = LayerSensitivity(
-            name, act_numel[name], sum(params[p].numel() for p in read), activation={"fp16": total},
-            weights={"fp16": sum(float((w_diag[p] * _weight_error_sq(params[p])["fp16"]).sum()) for p in read)})
+            name, act_numel[name], sum(params[p].numel() for p in read),
+            activation={"fp16": total, "int8": act_trace[name] * int8_step(*act_range[name]) ** 2 / 12.0},
+            weights={p: sum(float((d * e[p]).sum()) for d, e in errors) for p in ("fp16", "int8")})
     return Sensitivities(layers, len(inputs), probes, out_elements, max(scale, 1e-30))

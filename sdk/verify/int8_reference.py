@@ -22,6 +22,12 @@ def is_int8_build(layers: list[dict]) -> bool:
     return any(layer["dtype"] == "i8" for layer in layers)
 
 
+def checked_bit_for_bit(manifest) -> bool:
+    """An int8 build, checked against its numpy graph element for element; a float build
+    with int8 layers (manifest.int8_noise) is checked within a tolerance instead."""
+    return is_int8_build(manifest.layers) and not manifest.int8_noise
+
+
 class Int8Reference:
     """The build's graph, run in numpy, and the running count of mismatched elements."""
 

@@ -27,7 +27,7 @@ def compare(output: np.ndarray, reference: np.ndarray) -> dict[str, float]:
     finite_ref = ref[np.isfinite(ref)]
     with np.errstate(invalid="ignore"):
         diff = np.where(same, 0.0, out - ref)
-    scale = float(np.abs(finite_ref).max(initial=0.0)) or 1.0
+    scale = output_scale(reference)
     peak = float(finite_ref.max(initial=0.0) - finite_ref.min(initial=0.0)) or scale
     mse = float(np.mean(diff ** 2))
     psnr = math.inf if mse == 0 else 10 * math.log10(peak ** 2 / mse) if math.isfinite(mse) else math.nan
@@ -40,6 +40,12 @@ def compare(output: np.ndarray, reference: np.ndarray) -> dict[str, float]:
         "nonfinite_device": int((~np.isfinite(out)).sum()),
         "nonfinite_torch": int((~np.isfinite(ref)).sum()),
     }
+
+
+def output_scale(reference: np.ndarray) -> float:
+    """What errors are relative to: max |reference| over its finite values (1 when all are 0)."""
+    ref = np.asarray(reference, dtype=np.float64)
+    return float(np.abs(ref[np.isfinite(ref)]).max(initial=0.0)) or 1.0
 
 
 def nan_max(values: Iterable[float]) -> float:

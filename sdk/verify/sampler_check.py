@@ -2,7 +2,8 @@
 generator, and each sample is compared with the host sampler's from the same noise
 (sdk/verify/host_sample.py), within a tolerance derived from the per-call one
 (sdk/verify/tolerance.py sample_tolerance) plus, for builds that take FP16 signs, the
-sign-flip envelope of whole samples (sdk/verify/flip_envelope.py). An int8 build's samples
+sign-flip envelope of whole samples (sdk/verify/flip_envelope.py). A float build with int8
+layers (manifest.int8_noise) adds their noise to every call's limit. An int8 build's samples
 must instead equal, bit for bit, the host twin made from the build's graph in numpy
 (sdk/verify/int8_sampler.py); their distance from torch's is reported, not a limit."""
 
@@ -24,10 +25,10 @@ from sdk.runner.client import DeviceClient
 from sdk.target import counter_unit
 from sdk.verify.flip_envelope import envelope, takes_half_signs
 from sdk.verify.host_sample import host_sample
-from sdk.verify.int8_reference import is_int8_build
+from sdk.verify.int8_reference import checked_bit_for_bit
 from sdk.verify.int8_sampler import int8_host_sample
 from sdk.verify.metrics import compare, first_nonfinite, nan_max
-from sdk.verify.tolerance import output_tolerance, sample_tolerance
+from sdk.verify.tolerance import int8_noise, output_tolerance, sample_tolerance
 
 
 def sample_flip_envelope(manifest: BuildManifest, spec: ModelSpec, seeds: list[int],
@@ -46,7 +47,7 @@ def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient
     and without NaN/±inf the host sample lacks; made INPUT_CHUNK at a time."""
     plan = spec.sampler
     shape = tuple(manifest.inputs[0]["shape"])
-    if is_int8_build(manifest.layers):
+    if checked_bit_for_bit(manifest):
         return _check_int8(manifest, spec, client, samples, seed, shape)
     rows, flips = [], 0.0
     for start in range(0, samples, INPUT_CHUNK):
@@ -55,7 +56,8 @@ def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient
         for board in boards:
             host = host_sample(spec.module, plan, board.seed, shape)
             rows.append({"seed": board.seed, **compare(board.sample, host.sample),
-                         "tolerance": sample_tolerance(manifest.layers, plan, host.output_scales),
+                         "tolerance": sample_tolerance(manifest.layers, plan, host.output_scales,
+                                                       int8_noise(manifest.int8_noise)),
                          "instructions": board.instructions})
     for row in rows:
         row["tolerance"] += flips

@@ -18,6 +18,15 @@ exponentials and the norms' statistics), so each counts one rounding. The gain-n
 assumption does not hold for a softmax of large logits: an input error of u * |x| moves its
 output by about that much in absolute terms, so logits of magnitude L amplify it ~L times.
 
+Float builds with int8 layers (`--precision auto`, a --precision-config naming int8): every
+op with an int8 output rounds once to its tensor's step s = range / 255, an error uniform
+within ±s/2 (rms s/√12) relative to that tensor's calibrated range; carried to the output
+each is that share of the output's range, so over L roundings sigma = s_out·√(L/12) with
+s_out = the output's calibrated range / 255 (the model docs/MOBILE_INT8.md and
+sdk/mobile/tolerance.py use for TFLite int8), and the limit adds 5 sigma, absolute, to the
+float layers' own. Calibration clipping is not modelled: a value beyond its range shows as
+an error the limit does not cover, which is what a user must hear about.
+
 The layers are the build's manifest rows (sdk/compile/manifest.py): dtype, accumulation (K)
 and accumulation_dtype as recorded when the build chose its kernels, not looked up again.
 """
@@ -84,11 +93,22 @@ def sampler_step_gain(plan, step: int) -> float:
     return abs(c3 - c2 * c1 / c0)
 
 
-def sample_tolerance(layers: list[dict], plan, output_scales: list[float]) -> float:
+def int8_noise(noise: dict | None) -> float:
+    """The absolute limit int8 roundings add to one model call's output (manifest.int8_noise:
+    {"roundings": L, "output_range": [lo, hi]}); 0 for a build without them."""
+    if not noise:
+        return 0.0
+    lo, hi = noise["output_range"]
+    step = (max(hi, 0.0) - min(lo, 0.0)) / 255.0
+    return SIGMAS * step * math.sqrt(noise["roundings"] / 12.0)
+
+
+def sample_tolerance(layers: list[dict], plan, output_scales: list[float], noise: float = 0.0) -> float:
     """Max |device sample − host sample| for one sample, from the per-call output tolerance:
     each step's model error (tolerance × that step's output scale on the host) passes into
     the state with the update's gain, and the steps' contributions add. It assumes a later
     model call does not amplify an earlier error — the sampler's ODE maps nearby states to
-    nearby samples; validation against real checkpoints is what checks that assumption."""
+    nearby samples; validation against real checkpoints is what checks that assumption.
+    noise: int8_noise() of the build, absolute, added to every call's limit."""
     per_call = output_tolerance(layers)
-    return sum(sampler_step_gain(plan, k) * per_call * scale for k, scale in enumerate(output_scales))
+    return sum(sampler_step_gain(plan, k) * (per_call * scale + noise) for k, scale in enumerate(output_scales))
