@@ -51,12 +51,16 @@ def test_the_matrix_benches_the_op_models_after_the_example_models(monkeypatch, 
     calls = []
     monkeypatch.setattr(bench_module, "bench", lambda model, target, root, precision, reference:
                         calls.append((model, target, precision.default, reference)) or calls[-1])
+    monkeypatch.setattr(bench_module, "_bench_auto", lambda root, model, target:
+                        calls.append((model, target, "auto", False)) or calls[-1])
     targets = [load_target(t) for t in ("rv32", "rv32v", "cortex-m55")]
     bench_module.bench_matrix(tmp_path, targets)
     models = [c for c in calls if c[0] in bench_module.MATRIX_MODELS]
     assert calls[:len(models)] == models
-    assert len(models) == len(bench_module.MATRIX_MODELS) * sum(
-        len(bench_module.matrix_configs(t.isa_features)) for t in targets)
+    assert len(models) == sum(len(bench_module.matrix_configs(t.isa_features, m))
+                              for t in targets for m in bench_module.MATRIX_MODELS) + 2  # auto: rv32 unet, dncnn
+    assert ("dncnn", "rv32v", "int8", False) in calls and ("unet_w1a1", "rv32", "int8", False) not in calls
+    assert [c for c in calls if c[2] == "auto"] == [("unet", "rv32", "auto", False), ("dncnn", "rv32", "auto", False)]
     assert sorted(calls[len(models):]) == sorted(
         (op.name, target, precision, reference) for op in OP_BENCHES for target in ("rv32v", "cortex-m55")
         for precision in ("fp32", "fp16") for reference in (True, False))

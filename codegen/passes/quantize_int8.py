@@ -337,7 +337,8 @@ def lowerable(graph: Graph, node: Node) -> bool:
     computed = [t for t in node.inputs if t and not graph.is_constant(t)]
     if node.op in ("conv2d", "linear"):
         return bool(node.inputs[0]) and not graph.is_constant(node.inputs[0])
-    return bool(computed) and (node.op in ("add", "sub", "group_norm", "concat") or node.op in TABLE_OPS)
+    return bool(computed) and (node.op in ("add", "sub", "group_norm", "concat", "upsample_nearest2d")
+                               or node.op in TABLE_OPS)
 
 
 def output_range(graph: Graph) -> tuple[float, float] | None:

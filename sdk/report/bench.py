@@ -49,8 +49,9 @@ class BenchResult(BuildIdentity):
 
 
 def bench(model_ref: str, target: str, build_root: Path, precision: PrecisionPolicy | None = None,
-          reference_kernels: bool = False) -> BenchResult:
-    manifest = build(model_ref, target, build_root, precision, reference_kernels)
+          reference_kernels: bool = False, budget=None) -> BenchResult:
+    """budget: a --precision auto build for it (sdk/compile/auto_precision.py Budget)."""
+    manifest = build(model_ref, target, build_root, precision, reference_kernels, budget=budget)
     spec = load_model(manifest.model)
     inputs = spec.sample_inputs(1, BENCH_SEED)[0]
     with open_board(manifest, emulator=True, port=None) as client:
@@ -75,6 +76,10 @@ def bench(model_ref: str, target: str, build_root: Path, precision: PrecisionPol
 
 
 MATRIX_MODELS = ["unet", "unet_w1a1", "unet_w1a16", "dncnn"]
+INT8_MODELS = {"unet", "dncnn"}  # the float zoo models: int8 on every target (the binary ones have no int8 form)
+# `--precision auto` under a RAM budget halfway between the int8 and the FP16 image (FP16 does
+# not fit): on the scalar cores most boards have
+AUTO_TARGETS = {"rv32", "cortex-m4"}
 
 
 def has_overrides(isa_features: list[str]) -> bool:
@@ -83,11 +88,12 @@ def has_overrides(isa_features: list[str]) -> bool:
     return any(o.feature in isa_features for lst in OVERRIDES.values() for o in lst)
 
 
-def matrix_configs(isa_features: list[str]) -> list[tuple[str, bool]]:
+def matrix_configs(isa_features: list[str], model: str = "") -> list[tuple[str, bool]]:
     """(precision, reference_kernels) per target: the portable FP32 baseline (only when the
-    target has optimized kernels to compare), then FP32 and FP16 with the target's kernels."""
+    target has optimized kernels to compare), then FP32, FP16 and (INT8_MODELS) int8 with the
+    target's kernels."""
     baseline = [("fp32", True)] if has_overrides(isa_features) else []
-    return baseline + [("fp32", False), ("fp16", False)]
+    return baseline + [("fp32", False), ("fp16", False)] + ([("int8", False)] if model in INT8_MODELS else [])
 
 
 def _bench_in(build_root: Path, model: str, target: str, precision: str, reference: bool) -> BenchResult:
@@ -100,10 +106,26 @@ def bench_matrix(build_root: Path, targets, on_result=lambda r: None) -> list[Be
     results = []
     for model in MATRIX_MODELS:
         for target in targets:
-            for precision, reference in matrix_configs(target.isa_features):
+            for precision, reference in matrix_configs(target.isa_features, model):
                 results.append(_bench_in(build_root, model, target.name, precision, reference))
                 on_result(results[-1])
+            if model in INT8_MODELS and target.name in AUTO_TARGETS:
+                results.append(_bench_auto(build_root, model, target.name))
+                on_result(results[-1])
     return results + bench_ops(build_root, targets, on_result)
+
+
+def _bench_auto(build_root: Path, model: str, target: str) -> BenchResult:
+    """`--precision auto --budget ram=…` halfway between this run's int8 and FP16 images
+    (static RAM + the stack the linker reserves, what the budget counts)."""
+    from sdk.compile.auto_precision import Budget
+    from sdk.compile.manifest import load_manifest
+
+    need = [load_manifest(target, Path(build_root) / "bench" / model / f"{p}-isa") for p in ("fp16", "int8")]
+    budget = Budget(ram=sum(m.ram_bytes + m.stack_bytes for m in need) // 2)
+    result = bench(model, target, Path(build_root) / "bench" / model / "auto-isa", budget=budget)
+    result.precision = f"auto ram={budget.ram}"
+    return result
 
 
 # Every op model in both precisions, with the portable kernels and with the target's.
