@@ -151,7 +151,7 @@ def test_sampler_check_fails_on_a_nan_sample_and_names_its_seed(monkeypatch, tmp
 
     spec = checkpoint_spec(untrained_student(tmp_path))
     shape = tuple(spec.example_inputs[0].shape)
-    manifest = SimpleNamespace(inputs=[{"shape": list(shape)}], layers=[], target="host")
+    manifest = SimpleNamespace(inputs=[{"shape": list(shape)}], layers=[], target="host", int8_noise=None)
     asked = []
 
     def board_samples(client, steps, n, seed):  # the host's own samples, seed 3 all NaN
