@@ -326,3 +326,7 @@ def group_norm_s8_applies(p: dict) -> bool:
 OVERRIDES["group_norm_s8"] = _mve("group_norm_s8_mve", group_norm_s8_applies)
 # The reference's requantization lane by lane (requantize_s8_mve.h): the same bytes, any count.
 OVERRIDES["requantize_s8"] = _mve("requantize_s8_mve", in_place=True)
+# Byte moves and table lookups, 16 bytes per vector: the reference's bytes, any count.
+OVERRIDES["lut_s8"] = _mve("lut_s8_mve", in_place=True)
+OVERRIDES["concat_i8"] = _mve("concat_i8_mve")
+OVERRIDES["upsample_nearest2d_i8"] = _mve("upsample_nearest2d_i8_mve", _upsample_applies)

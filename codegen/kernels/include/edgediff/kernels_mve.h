@@ -290,6 +290,14 @@ void edgediff_group_norm_s8_mve(const group_norm_s8_params_t *p, const int8_t *i
 void edgediff_requantize_s8_mve(const requantize_s8_params_t *p, const int8_t *in,
                                 int8_t *out);
 
+/* lut_s8_mve: any count; a VLDRB gather of 16 table entries per step, same bytes. */
+void edgediff_lut_s8_mve(const int8_t *table, const int8_t *in, int8_t *out, int32_t count);
+/* concat_i8_mve: any shape; 16-byte vector copies. */
+void edgediff_concat_i8_mve(const concat_params_t *p, const int8_t *const *inputs, int8_t *out);
+/* upsample_nearest2d_i8_mve: exact 2x in both dims; byte gathers, 16 output bytes per step. */
+void edgediff_upsample_nearest2d_i8_mve(const upsample_nearest2d_params_t *p, const int8_t *in,
+                                        int8_t *out);
+
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 
 /* ---- Internal helpers of the MVE kernel sources ------------------------------------------ */
