@@ -8,7 +8,7 @@
  * c_in bytes, read in place as whole 16-byte vectors. The weights come packed from flash in
  * the same tap order (kx, ky, channel; overrides/mve.py conv_s8_pack, at build time), in
  * blocks of 4 output channels, zero past the patch, so the up to 15 bytes a patch's last
- * vector reads past it (the next column, or the scratch's slack) add nothing: the dot product
+ * vector reads past it (the next column, or the scratch's slack of as many bytes) add nothing: the dot product
  * is VMLADAVA.S8, 16 MACs per instruction, one loop over the patch. The input offset is not
  * added per tap: sum((x + offset) * w) = sum(x * w) + offset * sum(w) over every tap, the
  * padding included: there x is the zero point, x + offset = 0, as the reference skips it.
@@ -75,7 +75,8 @@ void edgediff_conv2d_s8_mve(const conv2d_s8_params_t *p, const int8_t *in, const
     int8_t *ring = (int8_t *)scratch;
     const int32_t columns = g->w_in + 2 * g->pad_w;
     /* the padding columns (and the slack) hold the zero point for the whole call */
-    fill_zero_point(ring, columns * column + 16, 0, 1, zero_point);
+    fill_zero_point(ring, columns * column + vectors * 16 - g->kernel_w * column, 0, 1,
+                    zero_point);
     const int32_t out_offset = p->q.output_offset;
     const int32x4_t lo = vdupq_n_s32(p->q.act_min), hi = vdupq_n_s32(p->q.act_max);
     const int32_t c_out = g->c_out, w_out = g->w_out, block_bytes = vectors * 64;

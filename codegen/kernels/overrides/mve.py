@@ -268,11 +268,13 @@ def conv_s8_applies(p: dict) -> bool:
 
 def conv_s8_scratch(p: dict) -> int:
     """conv2d_s8_mve (edgediff_conv2d_s8_mve_get_buffer_size): the kernel_h input rows of an
-    output row, padded, column by column (each column kernel_h x c_in bytes), plus 16 bytes
-    of slack for a patch read as whole vectors. The weights come packed from flash
-    (conv_s8_pack)."""
+    output row, padded, column by column (each column kernel_h x c_in bytes), then the bytes
+    the last patch's last vector reads past the patch (a patch is read as whole 16-byte
+    vectors). The weights come packed from flash (conv_s8_pack)."""
     c = p["conv"]
-    return round_up((c["w_in"] + 2 * c["pad_w"]) * c["kernel_h"] * c["c_in"] + 16)
+    column = c["kernel_h"] * c["c_in"]
+    patch = c["kernel_w"] * column
+    return round_up((c["w_in"] + 2 * c["pad_w"]) * column + -(-patch // 16) * 16 - patch)
 
 
 def conv_s8_pack(p: dict, arrays: list) -> dict:
@@ -356,7 +358,7 @@ def group_norm_s8_applies(p: dict) -> bool:
     return p["channels"] // p["groups"] * p["spatial"] <= 1 << 18
 
 
-OVERRIDES["group_norm_s8"] = _mve("group_norm_s8_mve", group_norm_s8_applies)
+OVERRIDES["group_norm_s8"] = _mve("group_norm_s8_mve", group_norm_s8_applies, in_place=True)
 # The reference's requantization lane by lane (requantize_s8_mve.h): the same bytes, any count.
 OVERRIDES["requantize_s8"] = _mve("requantize_s8_mve", in_place=True)
 # Byte moves and table lookups, 16 bytes per vector: the reference's bytes, any count.

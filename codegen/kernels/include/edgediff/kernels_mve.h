@@ -223,13 +223,16 @@ void edgediff_sigmoid_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int
  * is blocks of 4 output channels x 16-byte vectors of the patch (taps kx, ky, channel; zero
  * past it), multiplier is 16 int32 per block (4 channels' bias plus input offset x weight
  * sum, multiplier, left shift, minus the right shift); bias and shift are unread. Scratch:
- * the kernel_h input rows of an output row, padded, column by column, + 16 bytes. */
+ * the kernel_h input rows of an output row, padded, column by column, then the bytes the
+ * last patch's last vector reads past the patch (16 * patch_vectors - the patch). */
 static inline int32_t edgediff_conv2d_s8_mve_patch_vectors(const conv2d_s8_params_t *p) {
     return (p->conv.kernel_h * p->conv.kernel_w * p->conv.c_in + 15) / 16;
 }
 static inline int32_t edgediff_conv2d_s8_mve_get_buffer_size(const conv2d_s8_params_t *p) {
-    return edgediff_scratch_round((p->conv.w_in + 2 * p->conv.pad_w) * p->conv.kernel_h
-                                  * p->conv.c_in + 16);
+    const int32_t column = p->conv.kernel_h * p->conv.c_in;
+    return edgediff_scratch_round((p->conv.w_in + 2 * p->conv.pad_w) * column
+                                  + edgediff_conv2d_s8_mve_patch_vectors(p) * 16
+                                  - p->conv.kernel_w * column);
 }
 void edgediff_conv2d_s8_mve(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
