@@ -63,8 +63,9 @@ class _Emitter:
 
     def _prepack(self) -> tuple[dict[tuple[str, int], str], dict[str, np.ndarray]]:
         """The constant operands a kernel wants in its own layout (Override.prepack), written
-        to flash in that layout: (node, input index) -> the packed array's C name, and its
-        values. A constant no other reader takes in its own layout is not written."""
+        to flash in that layout: (node, input index) -> the packed array's C name ("NULL" for
+        an input the kernel does not read), and its values. A constant no other reader takes
+        as it is is not written."""
         packed: dict[tuple[str, int], str] = {}
         values: dict[str, np.ndarray] = {}
         taken = set(self.weight_names.values())
@@ -76,6 +77,9 @@ class _Emitter:
             params = OPS[node.op].params(self.graph, node)[1]
             arrays = [self.graph.constants.get(t) if t else None for t in node.inputs]
             for index, array in sorted(prepack(params, arrays).items()):
+                if array is None:  # the kernel does not read this input: NULL
+                    packed[(node.name, index)] = "NULL"
+                    continue
                 ident = c_identifier(f"{self.weight_names[node.inputs[index]]}_{fn}")
                 while ident in taken:
                     ident += "_"

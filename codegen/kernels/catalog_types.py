@@ -26,8 +26,8 @@ class Override:
     prepack: for a kernel that wants its constant operands in another layout, a function
     (params, constants) -> {input index: array}: given the C struct's fields and the node's
     inputs as arrays (None where an input is not a constant or absent), the arrays the
-    emitter writes to flash in place of those inputs (codegen/emit_c.py), so the kernel
-    reorders nothing at run time."""
+    emitter writes to flash in place of those inputs (codegen/emit_c.py; None: the kernel
+    does not read that input, it gets NULL), so the kernel reorders nothing at run time."""
 
     function: str
     feature: str

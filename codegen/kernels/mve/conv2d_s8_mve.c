@@ -13,7 +13,7 @@
  * added per tap: sum((x + offset) * w) = sum(x * w) + offset * sum(w) over every tap, the
  * padding included: there x is the zero point, x + offset = 0, as the reference skips it.
  * offset * sum(w) + bias is one int32 per channel, packed with the requantization's
- * parameters at build time (the `multiplier` argument; `bias` and `shift` are unread).
+ * parameters at build time (the `multiplier` argument; `bias` and `shift` are NULL).
  * Blocks of 4 output channels x 2 pixels (8 scalar sums; each input vector serves 4
  * channels, each weight vector 2 pixels); the 4 channels' sums of a pixel are then one
  * vector through the requantization (internal/requantize_s8_mve.h) and a byte scatter.

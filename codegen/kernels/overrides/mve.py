@@ -283,7 +283,7 @@ def conv_s8_pack(p: dict, arrays: list) -> dict:
     as the ring's columns hold them, zero past the patch and past c_out (1 below); and in
     place of the multipliers, 16 int32 per block (4 channels each): the bias plus the input
     offset times the channel's weight sum, the multiplier, the left shift and minus the right
-    shift (2 below). The bias and shift arrays are passed on unread."""
+    shift (2 below). The bias and shift are folded in there: the kernel gets NULL for them."""
     c, q = p["conv"], p["q"]
     weight, bias, multiplier, shift = arrays[1], arrays[2], arrays[3], arrays[4]
     c_out, depth = c["c_out"], c["kernel_h"] * c["kernel_w"] * c["c_in"]
@@ -301,7 +301,7 @@ def conv_s8_pack(p: dict, arrays: list) -> dict:
     fields[2, :c_out] = np.maximum(s, 0)
     fields[3, :c_out] = np.minimum(s, 0)
     params = fields.reshape(4, blocks, 4).transpose(1, 0, 2)
-    return {1: packed.reshape(-1), 3: params.astype(np.int32).reshape(-1)}
+    return {1: packed.reshape(-1), 2: None, 3: params.astype(np.int32).reshape(-1), 4: None}
 
 
 OVERRIDES["conv2d_s8"] = [Override("conv2d_s8_mve", "mve", conv_s8_applies, scratch_bytes=conv_s8_scratch,

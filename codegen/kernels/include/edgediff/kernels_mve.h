@@ -222,7 +222,7 @@ void edgediff_sigmoid_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int
  * weights and parameters come packed at build time (overrides/mve.py conv_s8_pack): weight
  * is blocks of 4 output channels x 16-byte vectors of the patch (taps kx, ky, channel; zero
  * past it), multiplier is 16 int32 per block (4 channels' bias plus input offset x weight
- * sum, multiplier, left shift, minus the right shift); bias and shift are unread. Scratch:
+ * sum, multiplier, left shift, minus the right shift); bias and shift are NULL. Scratch:
  * the kernel_h input rows of an output row, padded, column by column, then the bytes the
  * last patch's last vector reads past the patch (16 * patch_vectors - the patch). */
 static inline int32_t edgediff_conv2d_s8_mve_patch_vectors(const conv2d_s8_params_t *p) {
