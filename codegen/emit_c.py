@@ -19,6 +19,7 @@ import numpy as np
 
 from codegen.c_literals import c_float, c_half, c_identifier, c_word  # noqa: F401 (public here too)
 from codegen.ir import Graph, Node
+from codegen.kernels.catalog import prepack_of
 from codegen.kernels.symbol import kernel_symbol
 from codegen.ops import OPS, macs
 from codegen.ops.spec import CallSite
@@ -58,6 +59,41 @@ class _Emitter:
         self.input_names = self._unique_names(graph.inputs, "")
         self.output_names = self._unique_names(graph.outputs, "out_")
         self.functions: set[str] = set()
+        self.packed, self.packed_values = self._prepack()
+
+    def _prepack(self) -> tuple[dict[tuple[str, int], str], dict[str, np.ndarray]]:
+        """The constant operands a kernel wants in its own layout (Override.prepack), written
+        to flash in that layout: (node, input index) -> the packed array's C name ("NULL" for
+        an input the kernel does not read), and its values. A constant no other reader takes
+        as it is is not written."""
+        packed: dict[tuple[str, int], str] = {}
+        values: dict[str, np.ndarray] = {}
+        taken = set(self.weight_names.values())
+        for node in self.graph.nodes:
+            fn = self.plan.kernels.get(node.name)
+            prepack = prepack_of(fn) if fn else None
+            if prepack is None:
+                continue
+            params = OPS[node.op].params(self.graph, node)[1]
+            arrays = [self.graph.constants.get(t) if t else None for t in node.inputs]
+            for index, array in sorted(prepack(params, arrays).items()):
+                if array is None:  # the kernel does not read this input: NULL
+                    packed[(node.name, index)] = "NULL"
+                    continue
+                ident = c_identifier(f"{self.weight_names[node.inputs[index]]}_{fn}")
+                while ident in taken:
+                    ident += "_"
+                taken.add(ident)
+                packed[(node.name, index)] = ident
+                values[ident] = np.asarray(array)
+        return packed, values
+
+    def _read_unpacked(self) -> set[str]:
+        """The constants some reader (or a graph output) takes as they are."""
+        used = set(self.graph.outputs)
+        for node in self.graph.nodes:
+            used.update(t for i, t in enumerate(node.inputs) if (node.name, i) not in self.packed)
+        return used
 
     @staticmethod
     def _unique_names(names, prefix: str) -> dict[str, str]:
@@ -103,7 +139,7 @@ class _Emitter:
         op = OPS[node.op]
         if op.call is None:
             raise ValueError(f"no C lowering for op {node.op} (node {node.name})")
-        ins = [self.pointer(t) for t in node.inputs]
+        ins = [self.packed.get((node.name, i)) or self.pointer(t) for i, t in enumerate(node.inputs)]
         ins += ["NULL"] * (op.arity + op.optional - len(ins))  # absent trailing optional operands
         spec = op.params(self.graph, node) if op.params else None
         layer.function = self.function(node)
@@ -257,14 +293,18 @@ void model_layer_mark(int32_t layer);
 
     def weights(self) -> str:
         chunks = []
-        for name in sorted(self.graph.constants):
-            dtype = self.graph.tensors[name].dtype
+        used = self._read_unpacked()
+        arrays = [(name, self.weight_names[name], self.graph.tensors[name].dtype, self.graph.constants[name])
+                  for name in sorted(self.graph.constants) if name in used]
+        dtypes = {np.dtype(np.int8): "i8", np.dtype(np.int32): "i32"}
+        arrays += [(ident, ident, dtypes[v.dtype], v) for ident, v in sorted(self.packed_values.items())]
+        for name, ident, dtype, array in arrays:
             literal = {"f16": c_half, "u32": c_word, "i32": lambda v: str(int(v)), "i8": lambda v: str(int(v))}.get(dtype, c_float)
-            values = self.graph.constants[name].ravel()
+            values = array.ravel()
             body = ",\n".join("    " + ", ".join(literal(v) for v in values[i:i + 8])
                               for i in range(0, len(values), 8))
-            chunks.append(f"/* {name} {list(self.graph.constants[name].shape)} */\n"
-                          f"static const {C_TYPES[dtype]} {self.weight_names[name]}"
+            chunks.append(f"/* {name} {list(array.shape)} */\n"
+                          f"static const {C_TYPES[dtype]} {ident}"
                           f"[{max(len(values), 1)}] __attribute__((aligned(16))) = {{\n{body}\n}};\n")
         return "\n".join(chunks)
 

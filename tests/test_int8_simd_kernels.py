@@ -32,6 +32,8 @@ KERNELS = {"cortex-m55": {"conv2d_s8": {"conv2d_s8_mve", "conv2d_dw_s8_mve"},
 SHAPES = Path(__file__).parent / "fixtures" / "int8_simd_shapes" / "model.py"
 # group_norm_s8_mve's and add_s8_mve's (broadcast) bytes as the network output; Helium only
 NORM = Path(__file__).parent / "fixtures" / "int8_simd_norm" / "model.py"
+# the table and byte-move kernels (add's tables, lut, requantize's table, upsample, concat)
+TABLES = Path(__file__).parent / "fixtures" / "int8_simd_tables" / "model.py"
 
 
 def _conv(**kw) -> dict:
@@ -45,8 +47,9 @@ def _conv(**kw) -> dict:
 @pytest.mark.unit
 def test_conv_predicate_and_scratch():
     """Any kernel, stride and padding with groups 1 and dilation 1 take the MVE kernel (the
-    DSP one otherwise, where it applies); the scratch is the packed weights, 4 int32 per
-    channel, the ring of input rows and two patches."""
+    DSP one otherwise, where it applies); its scratch is only the kernel_h padded input rows,
+    column by column, and the bytes a patch's last vector reads past it (the weights come
+    packed from flash)."""
     assert choose_function("conv2d_s8", _conv(), M55) == "conv2d_s8_mve"
     for ok in (dict(kernel_h=5, kernel_w=5, pad_h=2, pad_w=2), dict(kernel_h=1, kernel_w=3, pad_h=0),
                dict(stride_h=2, stride_w=2, h_out=8, w_out=8), dict(pad_h=0, pad_w=0, h_out=14, w_out=14)):
@@ -55,10 +58,11 @@ def test_conv_predicate_and_scratch():
     assert choose_function("conv2d_s8", _conv(kernel_h=9, kernel_w=9, pad_h=4, pad_w=4), M55) \
         == "conv2d_s8"  # past EDGEDIFF_S8_CONV_MAX_KH
     assert choose_function("conv2d_s8", _conv(), ("dsp",)) == "conv2d_s8_dsp"
-    # dncnn's 16 -> 16 layer: 4 blocks x 9 vectors x 64 B, 4 x 64 B, 3 rows of 18 x 16 + 16 B,
-    # two patches of 9 x 16 + 16 B
-    assert scratch_bytes("conv2d_s8", _conv(), M55) == 2304 + 256 + 3 * 304 + 2 * 160
-    assert scratch_bytes("conv2d_s8", _conv(), M55) == mve.conv_s8_scratch(_conv())
+    # dncnn's 16 -> 16 layer: 18 columns of 3 x 16 B; the 144-byte patch is 9 whole vectors
+    assert scratch_bytes("conv2d_s8", _conv(), M55) == 18 * 48
+    # 5 channels: 18 columns of 15 B, and the 45-byte patch's third vector reads 3 past it
+    assert scratch_bytes("conv2d_s8", _conv(c_in=5), M55) == 288  # 273 rounded up to 16 B
+    assert choose_function("conv2d_s8", _conv(c_in=3200), M55) == "conv2d_s8_dsp"  # 9600-B columns
     # RVV: the same shapes and layout
     assert choose_function("conv2d_s8", _conv(kernel_h=1, kernel_w=3, pad_h=0), RV32V) == "conv2d_s8_rvv"
     assert choose_function("conv2d_s8", _conv(groups=2), RV32V) == "conv2d_s8"
@@ -177,3 +181,52 @@ def test_group_norm_and_broadcast_add_on_the_board_equal_numpy(tmp_path):
     assert ("add_s8", "add_s8_mve") in functions, functions
     assert ("requantize_s8", "requantize_s8_mve") in functions, functions
     _board_equals_numpy(built, NORM, samples=4)
+
+
+@pytest.mark.unit
+def test_conv_weights_are_packed_as_the_kernel_reads_them():
+    """conv_s8_pack: blocks of 4 output channels x 16-byte vectors of the (kx, ky, channel)
+    patch, zero past it and past c_out; 16 int32 per block: bias + input offset x weight
+    sum, multiplier, left shift, minus the right shift (0 for the missing channels)."""
+    rng = np.random.default_rng(3)
+    p = _conv(c_in=3, c_out=5, kernel_h=2, kernel_w=3)
+    p["q"]["input_offset"] = 7
+    w = rng.integers(-128, 128, (5, 3, 2, 3), dtype=np.int8)
+    bias = rng.integers(-1000, 1000, 5).astype(np.int32)
+    mult = rng.integers(1 << 30, 1 << 31, 5).astype(np.int32)
+    shift = np.array([-3, 2, 0, -1, 1], np.int32)
+    out = mve.conv_s8_pack(p, [None, w, bias, mult, shift])
+    packed = out[1].reshape(2, 2, 4, 16)  # blocks, vectors (18 taps -> 2), channels, bytes
+    for co in range(5):
+        taps = [w[co, ci, ky, kx] for kx in range(3) for ky in range(2) for ci in range(3)]
+        column = packed[co // 4, :, co % 4].reshape(-1)
+        assert list(column[:18]) == taps and not column[18:].any()
+    assert not packed[1, :, 1:].any()  # channels 5..7 do not exist
+    params = out[3].reshape(2, 4, 4)
+    sums = w.reshape(5, -1).astype(np.int64).sum(axis=1)
+    for co in range(5):
+        got = params[co // 4, :, co % 4]
+        assert list(got) == [bias[co] + 7 * sums[co], mult[co], max(shift[co], 0), min(shift[co], 0)]
+    assert not params[1, :, 1:].any()
+    assert out[2] is None and out[4] is None  # folded in: the kernel gets NULL
+
+
+@pytest.mark.kernel
+@pytest.mark.hil
+@pytest.mark.slow
+def test_tables_and_byte_moves_on_the_board_equal_numpy(tmp_path):
+    """add_s8_mve's tables (same shape, a constant operand on either side, rows of 99: a
+    tail of 3), lut_s8_mve, requantize_s8_mve (its lanes under 512 bytes, its table from
+    there), upsample_nearest2d_i8_mve and concat_i8_mve on counts that are not whole vectors
+    give the reference's bytes on cortex-m55."""
+    from codegen.passes import PrecisionPolicy
+    from sdk.compile.build import build
+    from tests.helpers.tools import require_target
+
+    require_target("cortex-m55")
+    built = build(str(TABLES), "cortex-m55", tmp_path, PrecisionPolicy("int8"))
+    functions = {layer["function"] for layer in built.layers}
+    for want in ("add_s8_mve", "lut_s8_mve", "requantize_s8_mve", "upsample_nearest2d_i8_mve",
+                 "concat_i8_mve", "conv2d_s8_mve"):
+        assert want in functions, (want, functions)
+    _board_equals_numpy(built, TABLES, samples=2)

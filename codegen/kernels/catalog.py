@@ -65,6 +65,15 @@ def scratch_bytes(base: str, params: dict, isa_features: Iterable[str]) -> int |
     return override.scratch_bytes(params)
 
 
+def prepack_of(function: str):
+    """The override's prepack (Override.prepack) for a function, or None."""
+    for overrides in OVERRIDES.values():
+        for o in overrides:
+            if o.function == function and o.prepack is not None:
+                return o.prepack
+    return None
+
+
 def accumulates_in_half(function: str) -> bool:
     return any(o.function == function and o.half_accumulation
                for overrides in OVERRIDES.values() for o in overrides)

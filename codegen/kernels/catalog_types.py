@@ -22,7 +22,12 @@ class Override:
     op whose entry allows it (OpSpec.elementwise or in_place); False, the default, keeps
     the output in its own bytes whenever this kernel runs. arena_optional: a faster kernel
     whose scratch may be large; the memory planner takes it for a layer only where that
-    does not grow the arena, else the next override that applies (codegen/plan.py)."""
+    does not grow the arena, else the next override that applies (codegen/plan.py).
+    prepack: for a kernel that wants its constant operands in another layout, a function
+    (params, constants) -> {input index: array}: given the C struct's fields and the node's
+    inputs as arrays (None where an input is not a constant or absent), the arrays the
+    emitter writes to flash in place of those inputs (codegen/emit_c.py; None: the kernel
+    does not read that input, it gets NULL), so the kernel reorders nothing at run time."""
 
     function: str
     feature: str
@@ -31,3 +36,4 @@ class Override:
     scratch_bytes: Callable[[dict], int] | None = None
     in_place: bool = False
     arena_optional: bool = False
+    prepack: Callable[[dict, list], dict] | None = None

@@ -17,6 +17,7 @@ parameters are node attributes fixed at build time:
   input_offset, output_offset;
 - group_norm_s8 (EdgeDiff's integer group norm, codegen/int8/group_norm.py): groups, the
   offsets and clamp, eps_term; inputs x and the int32 per-channel multiplier, shift, bias.
+  In place: the kernels read a group's statistics, then each element before writing it.
 concat and upsample_nearest2d need no entry of their own: with an int8 output their kernels
 (concat_i8, upsample_nearest2d_i8) copy bytes.
 """
@@ -148,6 +149,6 @@ SPECS = [
     OpSpec("requantize_s8", 1, _requantize_ref, params=_requantize_params, call=params_call,
            kernel=_fixed("requantize_s8"), precision=INT8, elementwise=True),
     OpSpec("group_norm_s8", 4, _group_norm_ref, params=_group_norm_params, call=params_call,
-           kernel=_fixed("group_norm_s8"), precision=INT8),
+           kernel=_fixed("group_norm_s8"), precision=INT8, in_place=True),
     OpSpec("lut_s8", 2, _lut_ref, call=_lut_call, kernel=_fixed("lut_s8"), precision=INT8, elementwise=True),
 ]

@@ -10,6 +10,8 @@ limits come from include/edgediff/limits.h.
 
 from __future__ import annotations
 
+import numpy as np
+
 from codegen.kernels.catalog_types import Override
 from codegen.kernels.limits import limit
 from codegen.kernels.scratch import bw_block_channels, round_up
@@ -246,10 +248,10 @@ for _op in ("gelu", "gelu_tanh", "sigmoid"):
 
 
 # ---- int8: same bytes as the reference *_s8 kernels (TFLite's arithmetic) ----------------
-def conv_s8_applies(p: dict) -> bool:
-    """conv2d_s8_mve: groups 1, dilation 1, kernel_h <= EDGEDIFF_S8_CONV_MAX_KH, any kernel,
-    stride and padding whose output sizes are the shape's (the params nest the float
-    struct: p["conv"])."""
+def conv_s8_shape_applies(p: dict) -> bool:
+    """The int8 vector convolutions' shapes (conv2d_s8_rvv's predicate): groups 1, dilation
+    1, kernel_h <= EDGEDIFF_S8_CONV_MAX_KH, any kernel, stride and padding whose output sizes
+    are the shape's (the params nest the float struct: p["conv"])."""
     c = p["conv"]
     return (c["groups"] == 1 and c["dilation_h"] == 1 and c["dilation_w"] == 1
             and c["kernel_h"] <= limit("S8_CONV_MAX_KH")
@@ -257,20 +259,53 @@ def conv_s8_applies(p: dict) -> bool:
             and c["w_out"] == (c["w_in"] + 2 * c["pad_w"] - c["kernel_w"]) // c["stride_w"] + 1)
 
 
-def conv_s8_scratch(p: dict) -> int:
-    """conv2d_s8_mve (edgediff_conv2d_s8_mve_get_buffer_size): the packed weights (blocks of
-    4 channels x 16-byte vectors of the kernel_h * kernel_w * c_in patch), 4 int32 per
-    channel of the blocks, a ring of kernel_h padded HWC input rows (+16 bytes each), the
-    patches of two pixels."""
+def conv_s8_applies(p: dict) -> bool:
+    """conv2d_s8_mve: those shapes, with columns of kernel_h * c_in <=
+    EDGEDIFF_S8_CONV_MAX_COLUMN bytes (its 16-bit scatter offsets)."""
     c = p["conv"]
-    blocks = -(-c["c_out"] // 4)
-    vectors = -(-(c["kernel_h"] * c["kernel_w"] * c["c_in"]) // 16)
-    row = (c["w_in"] + 2 * c["pad_w"]) * c["c_in"] + 16
-    return (round_up(blocks * vectors * 64) + round_up(blocks * 64)
-            + round_up(c["kernel_h"] * row) + 2 * (vectors * 16 + 16))
+    return conv_s8_shape_applies(p) and c["kernel_h"] * c["c_in"] <= limit("S8_CONV_MAX_COLUMN")
 
 
-OVERRIDES["conv2d_s8"] = _mve("conv2d_s8_mve", conv_s8_applies, scratch_bytes=conv_s8_scratch)
+def conv_s8_scratch(p: dict) -> int:
+    """conv2d_s8_mve (edgediff_conv2d_s8_mve_get_buffer_size): the kernel_h input rows of an
+    output row, padded, column by column (each column kernel_h x c_in bytes), then the bytes
+    the last patch's last vector reads past the patch (a patch is read as whole 16-byte
+    vectors). The weights come packed from flash (conv_s8_pack)."""
+    c = p["conv"]
+    column = c["kernel_h"] * c["c_in"]
+    patch = c["kernel_w"] * column
+    return round_up((c["w_in"] + 2 * c["pad_w"]) * column + -(-patch // 16) * 16 - patch)
+
+
+def conv_s8_pack(p: dict, arrays: list) -> dict:
+    """conv2d_s8_mve's constants, laid out at build time as it reads them: the weights in
+    blocks of 4 output channels x 16-byte vectors of a patch, taps ordered (kx, ky, channel)
+    as the ring's columns hold them, zero past the patch and past c_out (1 below); and in
+    place of the multipliers, 16 int32 per block (4 channels each): the bias plus the input
+    offset times the channel's weight sum, the multiplier, the left shift and minus the right
+    shift (2 below). The bias and shift are folded in there: the kernel gets NULL for them."""
+    c, q = p["conv"], p["q"]
+    weight, bias, multiplier, shift = arrays[1], arrays[2], arrays[3], arrays[4]
+    c_out, depth = c["c_out"], c["kernel_h"] * c["kernel_w"] * c["c_in"]
+    blocks, vectors = -(-c_out // 4), -(-depth // 16)
+    w = np.zeros((blocks * 4, vectors * 16), dtype=np.int8)
+    # [c_out, c_in, kh, kw] -> [c_out, kw, kh, c_in]
+    w[:c_out, :depth] = np.transpose(np.asarray(weight, dtype=np.int8), (0, 3, 2, 1)).reshape(c_out, depth)
+    packed = w.reshape(blocks, 4, vectors, 16).transpose(0, 2, 1, 3).copy()
+    sums = np.asarray(weight, dtype=np.int64).reshape(c_out, -1).sum(axis=1)
+    b = np.zeros(c_out, np.int64) if bias is None else np.asarray(bias, np.int64)
+    s = np.asarray(shift, np.int64)
+    fields = np.zeros((4, blocks * 4), dtype=np.int64)
+    fields[0, :c_out] = b + q["input_offset"] * sums
+    fields[1, :c_out] = np.asarray(multiplier, np.int64)
+    fields[2, :c_out] = np.maximum(s, 0)
+    fields[3, :c_out] = np.minimum(s, 0)
+    params = fields.reshape(4, blocks, 4).transpose(1, 0, 2)
+    return {1: packed.reshape(-1), 2: None, 3: params.astype(np.int32).reshape(-1), 4: None}
+
+
+OVERRIDES["conv2d_s8"] = [Override("conv2d_s8_mve", "mve", conv_s8_applies, scratch_bytes=conv_s8_scratch,
+                                   prepack=conv_s8_pack)]
 
 
 def add_s8_applies(p: dict) -> bool:
@@ -323,6 +358,10 @@ def group_norm_s8_applies(p: dict) -> bool:
     return p["channels"] // p["groups"] * p["spatial"] <= 1 << 18
 
 
-OVERRIDES["group_norm_s8"] = _mve("group_norm_s8_mve", group_norm_s8_applies)
+OVERRIDES["group_norm_s8"] = _mve("group_norm_s8_mve", group_norm_s8_applies, in_place=True)
 # The reference's requantization lane by lane (requantize_s8_mve.h): the same bytes, any count.
 OVERRIDES["requantize_s8"] = _mve("requantize_s8_mve", in_place=True)
+# Byte moves and table lookups, 16 bytes per vector: the reference's bytes, any count.
+OVERRIDES["lut_s8"] = _mve("lut_s8_mve", in_place=True)
+OVERRIDES["concat_i8"] = _mve("concat_i8_mve")
+OVERRIDES["upsample_nearest2d_i8"] = _mve("upsample_nearest2d_i8_mve", _upsample_applies)

@@ -250,9 +250,9 @@ def conv_s8_scratch(p: dict) -> int:
 def _conv_s8_applies(p: dict) -> bool:
     """conv2d_s8_rvv: the shapes conv2d_s8_mve takes (groups 1, dilation 1, kernel_h <=
     EDGEDIFF_S8_CONV_MAX_KH, any kernel, stride and padding)."""
-    from codegen.kernels.overrides.mve import conv_s8_applies
+    from codegen.kernels.overrides.mve import conv_s8_shape_applies
 
-    return conv_s8_applies(p)
+    return conv_s8_shape_applies(p)
 
 
 def _conv_dw_s8_applies(p: dict) -> bool:

@@ -217,33 +217,22 @@ void edgediff_sigmoid_f32_mve(const float *in, float *out, int32_t count);
 void edgediff_sigmoid_f16_mve(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
 
 /* ---- int8 (same bytes as the reference *_s8 kernels in kernels.h) ------------------------ */
-/* conv2d_s8_mve: groups 1, dilation 1, kernel_h <= EDGEDIFF_S8_CONV_MAX_KH, any kernel,
- * stride and padding (overrides/mve.py). Scratch: the weights packed for VMLADAVA (blocks
- * of 4 output channels x 16-byte vectors of the patch of kernel_h * kernel_w * c_in taps,
- * channels innermost, zero past the patch), then 4 int32 per output channel of the blocks
- * (the bias plus input offset x the channel's weight sum, the multiplier, the left shift
- * and minus the right shift), then a ring of kernel_h padded input rows (channels
- * innermost, 16 bytes of slack each), then the patches of two output pixels. */
+/* conv2d_s8_mve: groups 1, dilation 1, kernel_h <= EDGEDIFF_S8_CONV_MAX_KH, kernel_h * c_in
+ * <= EDGEDIFF_S8_CONV_MAX_COLUMN, any kernel, stride and padding (overrides/mve.py). Its
+ * weights and parameters come packed at build time (overrides/mve.py conv_s8_pack): weight
+ * is blocks of 4 output channels x 16-byte vectors of the patch (taps kx, ky, channel; zero
+ * past it), multiplier is 16 int32 per block (4 channels' bias plus input offset x weight
+ * sum, multiplier, left shift, minus the right shift); bias and shift are NULL. Scratch:
+ * the kernel_h input rows of an output row, padded, column by column, then the bytes the
+ * last patch's last vector reads past the patch (16 * patch_vectors - the patch). */
 static inline int32_t edgediff_conv2d_s8_mve_patch_vectors(const conv2d_s8_params_t *p) {
     return (p->conv.kernel_h * p->conv.kernel_w * p->conv.c_in + 15) / 16;
 }
-static inline int32_t edgediff_conv2d_s8_mve_weight_bytes(const conv2d_s8_params_t *p) {
-    const int32_t blocks = (p->conv.c_out + 3) / 4;
-    return edgediff_scratch_round(blocks * edgediff_conv2d_s8_mve_patch_vectors(p) * 64);
-}
-static inline int32_t edgediff_conv2d_s8_mve_param_bytes(const conv2d_s8_params_t *p) {
-    return edgediff_scratch_round((p->conv.c_out + 3) / 4 * 4 * 16);
-}
-static inline int32_t edgediff_conv2d_s8_mve_row_bytes(const conv2d_s8_params_t *p) {
-    return (p->conv.w_in + 2 * p->conv.pad_w) * p->conv.c_in + 16;
-}
-static inline int32_t edgediff_conv2d_s8_mve_ring_bytes(const conv2d_s8_params_t *p) {
-    return edgediff_scratch_round(p->conv.kernel_h * edgediff_conv2d_s8_mve_row_bytes(p));
-}
 static inline int32_t edgediff_conv2d_s8_mve_get_buffer_size(const conv2d_s8_params_t *p) {
-    return edgediff_conv2d_s8_mve_weight_bytes(p) + edgediff_conv2d_s8_mve_param_bytes(p)
-           + edgediff_conv2d_s8_mve_ring_bytes(p)
-           + 2 * (edgediff_conv2d_s8_mve_patch_vectors(p) * 16 + 16);
+    const int32_t column = p->conv.kernel_h * p->conv.c_in;
+    return edgediff_scratch_round((p->conv.w_in + 2 * p->conv.pad_w) * column
+                                  + edgediff_conv2d_s8_mve_patch_vectors(p) * 16
+                                  - p->conv.kernel_w * column);
 }
 void edgediff_conv2d_s8_mve(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
@@ -289,6 +278,14 @@ void edgediff_group_norm_s8_mve(const group_norm_s8_params_t *p, const int8_t *i
 /* requantize_s8_mve: any count; ref/requantize_s8.c lane by lane, same bytes. */
 void edgediff_requantize_s8_mve(const requantize_s8_params_t *p, const int8_t *in,
                                 int8_t *out);
+
+/* lut_s8_mve: any count; a VLDRB gather of 16 table entries per step, same bytes. */
+void edgediff_lut_s8_mve(const int8_t *table, const int8_t *in, int8_t *out, int32_t count);
+/* concat_i8_mve: any shape; 16-byte vector copies. */
+void edgediff_concat_i8_mve(const concat_params_t *p, const int8_t *const *inputs, int8_t *out);
+/* upsample_nearest2d_i8_mve: exact 2x in both dims; byte gathers, 16 output bytes per step. */
+void edgediff_upsample_nearest2d_i8_mve(const upsample_nearest2d_params_t *p, const int8_t *in,
+                                        int8_t *out);
 
 #endif /* EDGEDIFF_KERNELS_MVE_H */
 

@@ -102,4 +102,8 @@
  * rows in their scratch, indexed from a table on the stack: at most this many rows. */
 #define EDGEDIFF_S8_CONV_MAX_KH 8
 
+/* conv2d_s8_mve scatters 8 input pixels a column (kernel_h * c_in bytes) apart with 16-bit
+ * offsets: columns of at most this many bytes (7 * 9362 < 65536). */
+#define EDGEDIFF_S8_CONV_MAX_COLUMN 9362
+
 #endif /* EDGEDIFF_LIMITS_H */
