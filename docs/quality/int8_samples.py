@@ -1,4 +1,5 @@
-"""Samples of an int8 sampler build, made on the host by its bit-exact numpy twin, from the
+"""Samples of an int8 (or --precision auto) sampler build, made on the host by its lowered graph in
+numpy (for an int8 build: its bit-exact twin), from the
 noise `sdk eval` draws for a seed (torch.randn), for docs/QUALITY.md's int8 rows:
 
     python docs/quality/int8_samples.py CHECKPOINT build/<target>/gen/graph.json SEED N OUT.npy
