@@ -19,6 +19,7 @@ import numpy as np
 
 from codegen.c_literals import c_float, c_half, c_identifier, c_word  # noqa: F401 (public here too)
 from codegen.ir import Graph, Node
+from codegen.kernels.catalog import override_named
 from codegen.kernels.symbol import kernel_symbol
 from codegen.ops import OPS, macs
 from codegen.ops.spec import CallSite
@@ -58,6 +59,9 @@ class _Emitter:
         self.input_names = self._unique_names(graph.inputs, "")
         self.output_names = self._unique_names(graph.outputs, "out_")
         self.functions: set[str] = set()
+        self.packed: dict[str, np.ndarray] = {}  # C name -> a kernel's build-time weight bytes
+        self.replaced: set[str] = set()  # constants some layer took packed instead
+        self.used: set[str] = set()  # constants some call reads as they are
 
     @staticmethod
     def _unique_names(names, prefix: str) -> dict[str, str]:
@@ -74,6 +78,7 @@ class _Emitter:
         if not tensor:
             return "NULL"
         if tensor in self.weight_names:
+            self.used.add(tensor)
             return self.weight_names[tensor]
         kind, where = self.plan.locations[tensor]
         if kind == "input":
@@ -99,13 +104,29 @@ class _Emitter:
         offset, nbytes = self.plan.scratch[node.name]
         return f"(void *)(model_arena + {offset})" if nbytes else "NULL"
 
+    def operands(self, node: Node, fields: dict) -> list[str]:
+        """The layer's input pointers; the weight (input 1) packed at build time when its
+        kernel wants its own layout (Override.pack)."""
+        override = override_named(self.plan.kernels[node.name])
+        if override is None or override.pack is None:
+            return [self.pointer(t) for t in node.inputs]
+        name = self.weight_names[node.inputs[1]] + "_" + c_identifier(override.function)
+        while name in self.packed or name in self.weight_names.values():
+            name += "_"
+        arrays = [self.graph.constants.get(t) if t else None for t in node.inputs]
+        self.packed[name] = np.asarray(override.pack(fields, arrays), dtype=np.int8)
+        self.replaced.add(node.inputs[1])
+        ins = [self.pointer(t) for t in node.inputs]
+        ins[1] = name
+        return ins
+
     def call(self, index: int, node: Node, layer: Layer) -> list[str]:
         op = OPS[node.op]
         if op.call is None:
             raise ValueError(f"no C lowering for op {node.op} (node {node.name})")
-        ins = [self.pointer(t) for t in node.inputs]
-        ins += ["NULL"] * (op.arity + op.optional - len(ins))  # absent trailing optional operands
         spec = op.params(self.graph, node) if op.params else None
+        ins = self.operands(node, spec[1] if spec else {})
+        ins += ["NULL"] * (op.arity + op.optional - len(ins))  # absent trailing optional operands
         layer.function = self.function(node)
         out = node.outputs[0]
         p = f"p{index}"
@@ -258,6 +279,8 @@ void model_layer_mark(int32_t layer);
     def weights(self) -> str:
         chunks = []
         for name in sorted(self.graph.constants):
+            if name in self.replaced and name not in self.used:
+                continue  # only read packed
             dtype = self.graph.tensors[name].dtype
             literal = {"f16": c_half, "u32": c_word, "i32": lambda v: str(int(v)), "i8": lambda v: str(int(v))}.get(dtype, c_float)
             values = self.graph.constants[name].ravel()
@@ -266,6 +289,12 @@ void model_layer_mark(int32_t layer);
             chunks.append(f"/* {name} {list(self.graph.constants[name].shape)} */\n"
                           f"static const {C_TYPES[dtype]} {self.weight_names[name]}"
                           f"[{max(len(values), 1)}] __attribute__((aligned(16))) = {{\n{body}\n}};\n")
+        for name, values in sorted(self.packed.items()):
+            body = ",\n".join("    " + ", ".join(str(int(v)) for v in values[i:i + 16])
+                              for i in range(0, len(values), 16))
+            chunks.append(f"/* packed weights ({len(values)} B) */\n"
+                          f"static const int8_t {name}[{max(len(values), 1)}] "
+                          f"__attribute__((aligned(16))) = {{\n{body}\n}};\n")
         return "\n".join(chunks)
 
     def source(self, layers: list[tuple[Node, Layer]]) -> str:

@@ -65,6 +65,15 @@ def scratch_bytes(base: str, params: dict, isa_features: Iterable[str]) -> int |
     return override.scratch_bytes(params)
 
 
+def override_named(function: str) -> Override | None:
+    """The override of that function name, or None (a reference kernel)."""
+    for overrides in OVERRIDES.values():
+        for o in overrides:
+            if o.function == function:
+                return o
+    return None
+
+
 def accumulates_in_half(function: str) -> bool:
     return any(o.function == function and o.half_accumulation
                for overrides in OVERRIDES.values() for o in overrides)

@@ -22,7 +22,11 @@ class Override:
     op whose entry allows it (OpSpec.elementwise or in_place); False, the default, keeps
     the output in its own bytes whenever this kernel runs. arena_optional: a faster kernel
     whose scratch may be large; the memory planner takes it for a layer only where that
-    does not grow the arena, else the next override that applies (codegen/plan.py)."""
+    does not grow the arena, else the next override that applies (codegen/plan.py).
+    pack: set for a kernel that wants its weight operand (input 1) in its own layout, made
+    at build time: pack(params, operands) -> int8 bytes, operands the layer's inputs as
+    numpy arrays (None where not a constant); the emitter writes those bytes as a constant
+    of the layer and passes them in place of the weight (codegen/emit_c.py)."""
 
     function: str
     feature: str
@@ -31,3 +35,4 @@ class Override:
     scratch_bytes: Callable[[dict], int] | None = None
     in_place: bool = False
     arena_optional: bool = False
+    pack: Callable[[dict, list], object] | None = None
