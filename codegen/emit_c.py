@@ -116,9 +116,7 @@ class _Emitter:
         arrays = [self.graph.constants.get(t) if t else None for t in node.inputs]
         self.packed[name] = np.asarray(override.pack(fields, arrays), dtype=np.int8)
         self.replaced.add(node.inputs[1])
-        ins = [self.pointer(t) for t in node.inputs]
-        ins[1] = name
-        return ins
+        return [name if i == 1 else self.pointer(t) for i, t in enumerate(node.inputs)]
 
     def call(self, index: int, node: Node, layer: Layer) -> list[str]:
         op = OPS[node.op]

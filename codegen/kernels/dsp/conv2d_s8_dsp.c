@@ -64,13 +64,87 @@ static inline __attribute__((always_inline)) uint32_t window(const int8_t *row, 
     return window_any(row, c, w, zpb);
 }
 
+/* The six column words of one pair of input rows (A, B) from their windows at c (xa, xb) and,
+ * for stride 2, at c + 2 (ya, yb). */
+static inline __attribute__((always_inline)) void row_pair(uint32_t *col, uint32_t xa,
+                                                           uint32_t xb, uint32_t ya, uint32_t yb,
+                                                           const int stride) {
+    const uint32_t ea = EDGEDIFF_SXTB16(xa), oa = sxtb16_ror8(xa);
+    const uint32_t eb = EDGEDIFF_SXTB16(xb), ob = sxtb16_ror8(xb);
+    if (stride == 1) {  /* pixel 0: columns 0..2, pixel 1: 1..3 */
+        col[0] = ea;
+        col[1] = oa;
+        col[2] = eb;
+        col[3] = ob;
+        col[4] = (oa & 0xffffu) | (ob << 16);       /* (A1, B1) */
+        col[5] = (eb & 0xffff0000u) | (ea >> 16);   /* (A2, B2) */
+    } else {  /* pixel 0: columns 0..2, pixel 1: 2..4 */
+        const uint32_t oya = sxtb16_ror8(ya), oyb = sxtb16_ror8(yb);
+        col[0] = ea;
+        col[1] = EDGEDIFF_SXTB16(ya);
+        col[2] = eb;
+        col[3] = EDGEDIFF_SXTB16(yb);
+        col[4] = (oa & 0xffffu) | (ob << 16);    /* (A1, B1) */
+        col[5] = (oya & 0xffffu) | (oyb << 16);  /* (A3, B3) */
+    }
+}
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+/* Stride 1, `pairs` (>= 1) pairs of input rows from a (the window's first byte, or for the
+ * border cases the row's first 4 bytes), 2 planes apart: the six words of row_pair() in 12
+ * instructions (14 at a border), stored by one STM (its registers in ascending order). FIX is
+ * empty inside the row; at the left padding column it shifts the zero point in below
+ * (fix = zpb), at the right one above (fix = zpb << 24). */
+#define EDGEDIFF_CONV_S8_DSP_ROWS(FIXA, FIXB)                                                   \
+    do {                                                                                       \
+        register uint32_t *dst_ __asm__("r12") = col;                                          \
+        __asm__ volatile("1:\n\t"                                                              \
+                         "ldr r2, [%[a], %[plane]]\n\t"                                         \
+                         "ldr r0, [%[a]]\n\t"                                                   \
+                         "add %[a], %[a], %[plane], lsl #1\n\t"                                 \
+                         FIXA FIXB                                                             \
+                         "sxtb16 r1, r0, ror #8\n\t"                                            \
+                         "sxtb16 r0, r0\n\t"                                                    \
+                         "sxtb16 r3, r2, ror #8\n\t"                                            \
+                         "sxtb16 r2, r2\n\t"                                                    \
+                         "pkhbt r4, r1, r3, lsl #16\n\t"                                        \
+                         "pkhtb r5, r2, r0, asr #16\n\t"                                        \
+                         "stmia %[d]!, {r0, r1, r2, r3, r4, r5}\n\t"                            \
+                         "subs %[n], %[n], #1\n\t"                                              \
+                         "bne 1b"                                                              \
+                         : [a] "+r"(a_), [d] "+r"(dst_), [n] "+r"(n_)                           \
+                         : [plane] "r"(plane), [fix] "r"(fix_)                                  \
+                         : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
+        col = dst_;                                                                            \
+    } while (0)
+
+static __attribute__((noinline)) uint32_t *rows_s1(const int8_t *a_, int32_t plane,
+                                                               int32_t n_, uint32_t *col,
+                                                               uint32_t zpb, const int mode) {
+    if (mode == FAST) {
+        const uint32_t fix_ = 0;
+        EDGEDIFF_CONV_S8_DSP_ROWS("", "");
+    } else if (mode == LEFT) {
+        const uint32_t fix_ = zpb;
+        EDGEDIFF_CONV_S8_DSP_ROWS("orr r0, %[fix], r0, lsl #8\n\t", "orr r2, %[fix], r2, lsl #8\n\t");
+    } else {
+        const uint32_t fix_ = zpb << 24;
+        EDGEDIFF_CONV_S8_DSP_ROWS("orr r0, %[fix], r0, lsr #8\n\t", "orr r2, %[fix], r2, lsr #8\n\t");
+    }
+    return col;
+}
+#define EDGEDIFF_CONV_S8_DSP_ASM_ROWS 1
+#else
+#define EDGEDIFF_CONV_S8_DSP_ASM_ROWS 0
+#endif
+
 /* The column of output pixels (oy, ox) and (oy, ox + 1), whose first input column is c. */
 static inline __attribute__((always_inline)) void gather(const conv2d_params_t *g,
                                                          const int8_t *image, int32_t oy,
                                                          int32_t c, uint32_t zpb, uint32_t *col,
                                                          const int stride, const int mode) {
-    const int32_t w = g->w_in;
-    const int32_t plane = g->h_in * g->w_in;
+    const int32_t w = g->w_in, h = g->h_in;
+    const int32_t plane = h * w;
     const int32_t pairs = g->c_in >> 1;
     const int32_t odd = g->c_in & 1;
     const uint32_t zp16 = (uint32_t)(uint16_t)(int16_t)(int8_t)zpb;
@@ -78,37 +152,31 @@ static inline __attribute__((always_inline)) void gather(const conv2d_params_t *
     const uint32_t zb4 = zpb * 0x01010101u;
     for (int32_t ky = 0; ky < 3; ++ky) {
         const int32_t iy = oy * stride - 1 + ky;
-        if (iy < 0 || iy >= g->h_in) {  /* a padding row: every word is (zp, zp) */
+        if (iy < 0 || iy >= h) {  /* a padding row: every word is (zp, zp) */
             for (int32_t i = 0; i < 6 * (pairs + odd); ++i) {
                 *col++ = zz;
             }
             continue;
         }
         const int8_t *a = image + iy * w;
-        for (int32_t cp = 0; cp < pairs + odd; ++cp, a += 2 * plane) {
-            const int has_b = cp < pairs;
+#if EDGEDIFF_CONV_S8_DSP_ASM_ROWS
+        if (stride == 1 && mode != ANY && pairs > 0) {
+            const int8_t *from = a + (mode == FAST ? c : mode == LEFT ? 0 : c - 1);
+            col = rows_s1(from, plane, pairs, col, zpb, mode);
+            a += 2 * plane * pairs;
+        } else
+#endif
+        for (int32_t cp = 0; cp < pairs; ++cp, a += 2 * plane, col += 6) {
             const uint32_t xa = window(a, c, w, zpb, mode);
-            const uint32_t xb = has_b ? window(a + plane, c, w, zpb, mode) : zb4;
-            const uint32_t ea = EDGEDIFF_SXTB16(xa), oa = sxtb16_ror8(xa);
-            const uint32_t eb = EDGEDIFF_SXTB16(xb), ob = sxtb16_ror8(xb);
-            if (stride == 1) {  /* pixel 0: columns 0..2, pixel 1: 1..3 */
-                col[0] = ea;
-                col[1] = oa;
-                col[2] = eb;
-                col[3] = ob;
-                col[4] = (oa & 0xffffu) | (ob << 16);       /* (A1, B1) */
-                col[5] = (eb & 0xffff0000u) | (ea >> 16);   /* (A2, B2) */
-            } else {  /* pixel 0: columns 0..2, pixel 1: 2..4 */
-                const uint32_t ya = window(a, c + 2, w, zpb, mode);
-                const uint32_t yb = has_b ? window(a + plane, c + 2, w, zpb, mode) : zb4;
-                const uint32_t oya = sxtb16_ror8(ya), oyb = sxtb16_ror8(yb);
-                col[0] = ea;
-                col[1] = EDGEDIFF_SXTB16(ya);
-                col[2] = eb;
-                col[3] = EDGEDIFF_SXTB16(yb);
-                col[4] = (oa & 0xffffu) | (ob << 16);    /* (A1, B1) */
-                col[5] = (oya & 0xffffu) | (oyb << 16);  /* (A3, B3) */
-            }
+            const uint32_t xb = window(a + plane, c, w, zpb, mode);
+            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, mode);
+            const uint32_t yb = stride == 1 ? 0 : window(a + plane, c + 2, w, zpb, mode);
+            row_pair(col, xa, xb, ya, yb, stride);
+        }
+        if (odd) {  /* the last channel with a zero-weight partner */
+            const uint32_t xa = window(a, c, w, zpb, mode);
+            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, mode);
+            row_pair(col, xa, zb4, ya, zb4, stride);
             col += 6;
         }
     }
@@ -131,9 +199,11 @@ static inline __attribute__((always_inline)) void gather(const conv2d_params_t *
 
 static inline __attribute__((always_inline)) void dot(const uint32_t *col, int32_t steps,
                                                       const uint32_t **wq, int32_t s[4]) {
-    int32_t s00 = s[0], s01 = s[1], s10 = s[2], s11 = s[3];
-    const uint32_t *x = col;
-    const uint32_t *w = *wq;
+    /* fixed registers: LDM fills registers in ascending order, and all 14 are taken */
+    register int32_t s00 __asm__("r8") = s[0], s01 __asm__("r9") = s[1];
+    register int32_t s10 __asm__("r10") = s[2], s11 __asm__("r11") = s[3];
+    register const uint32_t *x __asm__("r12") = col;
+    register const uint32_t *w __asm__("lr") = *wq;
     register uint32_t end __asm__("r0") = (uint32_t)(col + 4 * steps);
     __asm__ volatile("str r0, [sp, #-8]!\n\t"
                      "1:\n\t"
@@ -184,24 +254,30 @@ static inline int8_t store(int32_t acc, const int32_t *h, const quant_s8_params_
     return edgediff_output_s8(y, q->output_offset, q->act_min, q->act_max);
 }
 
-/* Every output channel of the pixel block (oy, ox..ox+1) from its gathered column. */
+/* Every output channel of the pixel block (oy, ox..ox+1) from its gathered column. The sums'
+ * asm takes all 14 registers, so what the stores need is in locals, loaded once (an int8
+ * store may alias anything that is not). */
 static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint32_t *col,
                   int32_t steps, int8_t *o, int32_t plane_out, int two) {
     const uint32_t *wq = (const uint32_t *)(const void *)weight;
-    for (int32_t co = 0; co < p->conv.c_out; co += 2) {
+    const int32_t c_out = p->conv.c_out;
+    const quant_s8_params_t q = p->q;
+    for (int32_t co = 0; co < c_out; co += 2) {
         const int32_t *h = (const int32_t *)(const void *)wq;
         wq += HEAD_WORDS;
         int32_t s[4] = {h[0], h[0], h[6], h[6]};  /* channel, pixel */
         dot(col, steps, &wq, s);
         int8_t *oc = o + co * plane_out;
-        oc[0] = store(s[0], h, &p->q);
+        const int8_t y00 = store(s[0], h, &q), y01 = store(s[1], h, &q);
+        const int8_t y10 = store(s[2], h + 6, &q), y11 = store(s[3], h + 6, &q);
+        oc[0] = y00;
         if (two) {
-            oc[1] = store(s[1], h, &p->q);
+            oc[1] = y01;
         }
-        if (co + 1 < p->conv.c_out) {
-            oc[plane_out] = store(s[2], h + 6, &p->q);
+        if (co + 1 < c_out) {
+            oc[plane_out] = y10;
             if (two) {
-                oc[plane_out + 1] = store(s[3], h + 6, &p->q);
+                oc[plane_out + 1] = y11;
             }
         }
     }
