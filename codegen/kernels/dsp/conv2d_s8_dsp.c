@@ -234,25 +234,62 @@ static inline void dot(const uint32_t *col, int32_t steps, const uint32_t **wq, 
 }
 #endif
 
-/* A sum (bias included) through its channel's requantization h = {.., multiplier, left,
- * right - 1, K lo, K hi}, plus the output zero point, clamped. TFLite's
+/* One channel's two sums (bias included) through its requantization h = {.., multiplier,
+ * left, right - 1, K lo, K hi}, without the output zero point and clamp. TFLite's
  * RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), r) for r >= 1 and m >= 0 is
  * floor((x*m + 2^30 + 2^(30+r) - [x < 0] * 2^31) / 2^(31+r)), K = 2^30 + 2^(30+r): the high
- * multiply is floor((x*m + 2^30) / 2^31) (docs/INT8.md), the rounding shift
+ * multiply is floor((x*m + 2^30) / 2^31) (internal/gemm_s8_dsp.h), the rounding shift
  * floor((y + 2^(r-1) - [y < 0]) / 2^r), nested floors are one, and [y < 0] may be [x < 0]
  * because both give 0 when -2^30 <= x*m < 0. With r = 0: the high multiply of x << left. */
-static inline int8_t store(int32_t acc, const int32_t *h, const quant_s8_params_t *q) {
-    int32_t y;
+static inline void scale2(int32_t *y0, int32_t *y1, const int32_t *h) {
+    const int32_t m = h[1];
     if (h[3] < 0) {
-        const int32_t x = (int32_t)((uint32_t)acc << h[2]);
-        y = (int32_t)(((int64_t)x * h[1] + ((int64_t)1 << 30)) >> 31);
+        const int32_t left = h[2];
+        const int32_t x0 = (int32_t)((uint32_t)*y0 << left), x1 = (int32_t)((uint32_t)*y1 << left);
+        *y0 = (int32_t)(((int64_t)x0 * m + ((int64_t)1 << 30)) >> 31);
+        *y1 = (int32_t)(((int64_t)x1 * m + ((int64_t)1 << 30)) >> 31);
     } else {
         const int64_t k = (int64_t)(((uint64_t)(uint32_t)h[5] << 32) | (uint32_t)h[4]);
-        const int64_t t = k + (int64_t)acc * h[1] - ((int64_t)((uint32_t)acc >> 31) << 31);
-        y = (int32_t)(t >> 32) >> h[3];
+        const int32_t rm1 = h[3];
+        const int32_t x0 = *y0, x1 = *y1;
+        const int64_t t0 = k + (int64_t)x0 * m - ((int64_t)((uint32_t)x0 >> 31) << 31);
+        const int64_t t1 = k + (int64_t)x1 * m - ((int64_t)((uint32_t)x1 >> 31) << 31);
+        *y0 = (int32_t)(t0 >> 32) >> rm1;
+        *y1 = (int32_t)(t1 >> 32) >> rm1;
     }
-    return edgediff_output_s8(y, q->output_offset, q->act_min, q->act_max);
 }
+
+/* Two outputs of a channel, adjacent pixels: plus the zero point, clamped to
+ * [act_min, act_max], stored (on Arm as halves: QADD16, two SSUB16/SEL, one STRH). */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+static inline void put2(int8_t *o, int32_t y0, int32_t y1, uint32_t zp2, uint32_t lo2,
+                        uint32_t hi2) {
+    uint32_t v, t;
+    __asm__("ssat %[t], #16, %[y1]\n\t"
+            "ssat %[v], #16, %[y0]\n\t"
+            "pkhbt %[v], %[v], %[t], lsl #16\n\t"
+            "qadd16 %[v], %[v], %[zp]\n\t"
+            "ssub16 %[t], %[v], %[lo]\n\t"
+            "sel %[v], %[v], %[lo]\n\t"
+            "ssub16 %[t], %[v], %[hi]\n\t"
+            "sel %[v], %[hi], %[v]\n\t"
+            "uxtb16 %[v], %[v]\n\t"
+            "orr %[v], %[v], %[v], lsr #8"
+            : [v] "=&r"(v), [t] "=&r"(t)
+            : [y0] "r"(y0), [y1] "r"(y1), [zp] "r"(zp2), [lo] "r"(lo2), [hi] "r"(hi2)
+            : "cc");
+    const uint16_t pair = (uint16_t)v;
+    __builtin_memcpy(o, &pair, 2);  /* one STRH: the cores store unaligned halves */
+}
+#else
+static inline void put2(int8_t *o, int32_t y0, int32_t y1, uint32_t zp2, uint32_t lo2,
+                        uint32_t hi2) {
+    const int32_t zp = (int16_t)(zp2 & 0xffff), lo = (int16_t)(lo2 & 0xffff);
+    const int32_t hi = (int16_t)(hi2 & 0xffff);
+    o[0] = edgediff_output_s8(y0, zp, lo, hi);
+    o[1] = edgediff_output_s8(y1, zp, lo, hi);
+}
+#endif
 
 /* Every output channel of the pixel block (oy, ox..ox+1) from its gathered column. The sums'
  * asm takes all 14 registers, so what the stores need is in locals, loaded once (an int8
@@ -262,22 +299,25 @@ static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint3
     const uint32_t *wq = (const uint32_t *)(const void *)weight;
     const int32_t c_out = p->conv.c_out;
     const quant_s8_params_t q = p->q;
-    for (int32_t co = 0; co < c_out; co += 2) {
+    const uint32_t zp2 = (uint32_t)(uint16_t)q.output_offset * 0x10001u;
+    const uint32_t lo2 = (uint32_t)(uint16_t)q.act_min * 0x10001u;
+    const uint32_t hi2 = (uint32_t)(uint16_t)q.act_max * 0x10001u;
+    for (int32_t co = 0; co < c_out; co += 2, o += 2 * plane_out) {
         const int32_t *h = (const int32_t *)(const void *)wq;
         wq += HEAD_WORDS;
         int32_t s[4] = {h[0], h[0], h[6], h[6]};  /* channel, pixel */
         dot(col, steps, &wq, s);
-        int8_t *oc = o + co * plane_out;
-        const int8_t y00 = store(s[0], h, &q), y01 = store(s[1], h, &q);
-        const int8_t y10 = store(s[2], h + 6, &q), y11 = store(s[3], h + 6, &q);
-        oc[0] = y00;
-        if (two) {
-            oc[1] = y01;
-        }
-        if (co + 1 < c_out) {
-            oc[plane_out] = y10;
-            if (two) {
-                oc[plane_out + 1] = y11;
+        scale2(&s[0], &s[1], h);
+        scale2(&s[2], &s[3], h + 6);
+        if (two) {  /* output_offset is in [-128, 127], so its 16-bit halves add exactly */
+            put2(o, s[0], s[1], zp2, lo2, hi2);
+            if (co + 1 < c_out) {
+                put2(o + plane_out, s[2], s[3], zp2, lo2, hi2);
+            }
+        } else {
+            o[0] = edgediff_output_s8(s[0], q.output_offset, q.act_min, q.act_max);
+            if (co + 1 < c_out) {
+                o[plane_out] = edgediff_output_s8(s[2], q.output_offset, q.act_min, q.act_max);
             }
         }
     }
