@@ -252,8 +252,10 @@ static inline void scale2(int32_t *y0, int32_t *y1, const int32_t *h) {
         const int64_t k = (int64_t)(((uint64_t)(uint32_t)h[5] << 32) | (uint32_t)h[4]);
         const int32_t rm1 = h[3];
         const int32_t x0 = *y0, x1 = *y1;
-        const int64_t t0 = k + (int64_t)x0 * m - ((int64_t)((uint32_t)x0 >> 31) << 31);
-        const int64_t t1 = k + (int64_t)x1 * m - ((int64_t)((uint32_t)x1 >> 31) << 31);
+        int64_t t0 = k - (int64_t)(x0 & (int32_t)0x80000000u) * -1;  /* K - 2^31 [x < 0] */
+        int64_t t1 = k - (int64_t)(x1 & (int32_t)0x80000000u) * -1;
+        t0 += (int64_t)x0 * m;  /* one SMLAL onto it */
+        t1 += (int64_t)x1 * m;
         *y0 = (int32_t)(t0 >> 32) >> rm1;
         *y1 = (int32_t)(t1 >> 32) >> rm1;
     }
