@@ -16,10 +16,11 @@
  * which starts the sums; the int32 sums wrap exactly as the reference's.
  *
  * Block: 2 output channels x 2 pixels, 4 int32 sums; a step is 2 tap pairs for all four:
- * one LDM of 4 column words, one LDM of 4 weight words, 8 SMLADs (32 MACs in 10
+ * one LDM of 4 column words, one LDM of 4 weight words, 8 SMLADs (16 MACs in 10
  * instructions), 9 steps per loop iteration (inline assembly: the 14 registers are 4 sums, 2
  * pointers, 8 data; the loop's end sits on the stack). The requantization is TFLite's double
- * rounding folded into one 64-bit multiply-add (see store()). */
+ * rounding folded into one 64-bit multiply-add (scale2()), the zero point and clamp on the
+ * two pixels' halves (put2()). Where the instructions go: docs/INT8.md. */
 #include "edgediff/kernels_dsp.h"
 #include "edgediff/internal/gemm_s8_dsp.h"
 
