@@ -99,7 +99,10 @@ static inline __attribute__((always_inline)) void row_pair(uint32_t *col, uint32
 #define EDGEDIFF_CONV_S8_DSP_ROWS(FIXA, FIXB)                                                   \
     do {                                                                                       \
         register uint32_t *dst_ __asm__("r12") = col;                                          \
-        __asm__ volatile("1:\n\t"                                                              \
+        int32_t n_, k_ = rows;                                                                 \
+        __asm__ volatile("3:\n\t"                                                              \
+                         "mov %[n], %[pairs]\n\t"                                               \
+                         "1:\n\t"                                                              \
                          "ldr r2, [%[a], %[plane]]\n\t"                                         \
                          "ldr r0, [%[a]]\n\t"                                                   \
                          "add %[a], %[a], %[plane], lsl #1\n\t"                                 \
@@ -112,16 +115,23 @@ static inline __attribute__((always_inline)) void row_pair(uint32_t *col, uint32
                          "pkhtb r5, r2, r0, asr #16\n\t"                                        \
                          "stmia %[d]!, {r0, r1, r2, r3, r4, r5}\n\t"                            \
                          "subs %[n], %[n], #1\n\t"                                              \
-                         "bne 1b"                                                              \
-                         : [a] "+r"(a_), [d] "+r"(dst_), [n] "+r"(n_)                           \
-                         : [plane] "r"(plane), [fix] "r"(fix_)                                  \
+                         "bne 1b\n\t"                                                           \
+                         "add %[a], %[a], %[back]\n\t"                                          \
+                         "subs %[k], %[k], #1\n\t"                                              \
+                         "bne 3b"                                                              \
+                         : [a] "+r"(a_), [d] "+r"(dst_), [n] "=&r"(n_), [k] "+r"(k_)            \
+                         : [plane] "r"(plane), [fix] "r"(fix_), [pairs] "r"(pairs),              \
+                           [back] "r"(back)                                                    \
                          : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
         col = dst_;                                                                            \
     } while (0)
 
+/* `rows` (1 to 3) consecutive input rows (`back` from the end of one to the start of the
+ * next, across the planes), each `pairs` (>= 1) pairs of input channels. */
 static __attribute__((noinline)) uint32_t *rows_s1(const int8_t *a_, int32_t plane,
-                                                               int32_t n_, uint32_t *col,
-                                                               uint32_t zpb, const int mode) {
+                                                   int32_t pairs, int32_t rows, int32_t back,
+                                                   uint32_t *col, uint32_t zpb,
+                                                   const int mode) {
     if (mode == FAST) {
         const uint32_t fix_ = 0;
         EDGEDIFF_CONV_S8_DSP_ROWS("", "");
@@ -151,6 +161,15 @@ static inline __attribute__((always_inline)) void gather(const conv2d_params_t *
     const uint32_t zp16 = (uint32_t)(uint16_t)(int16_t)(int8_t)zpb;
     const uint32_t zz = zp16 | (zp16 << 16);
     const uint32_t zb4 = zpb * 0x01010101u;
+#if EDGEDIFF_CONV_S8_DSP_ASM_ROWS
+    const int32_t off = mode == FAST ? c : mode == LEFT ? 0 : c - 1;
+    if (stride == 1 && mode != ANY && pairs > 0 && !odd && oy >= 1 && oy + 1 < h) {
+        /* all three rows inside the image: one call */
+        rows_s1(image + (oy - 1) * w + off, plane, pairs, 3, w - 2 * pairs * plane, col, zpb,
+                mode);
+        return;
+    }
+#endif
     for (int32_t ky = 0; ky < 3; ++ky) {
         const int32_t iy = oy * stride - 1 + ky;
         if (iy < 0 || iy >= h) {  /* a padding row: every word is (zp, zp) */
@@ -162,8 +181,7 @@ static inline __attribute__((always_inline)) void gather(const conv2d_params_t *
         const int8_t *a = image + iy * w;
 #if EDGEDIFF_CONV_S8_DSP_ASM_ROWS
         if (stride == 1 && mode != ANY && pairs > 0) {
-            const int8_t *from = a + (mode == FAST ? c : mode == LEFT ? 0 : c - 1);
-            col = rows_s1(from, plane, pairs, col, zpb, mode);
+            col = rows_s1(a + off, plane, pairs, 1, 0, col, zpb, mode);
             a += 2 * plane * pairs;
         } else
 #endif
