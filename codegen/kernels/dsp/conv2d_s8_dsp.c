@@ -17,7 +17,7 @@
  *
  * Block: 2 output channels x 2 pixels, 4 int32 sums; a step is 2 tap pairs for all four:
  * one LDM of 4 column words, one LDM of 4 weight words, 8 SMLADs (16 MACs in 10
- * instructions), 9 steps per loop iteration (inline assembly: the 14 registers are 4 sums, 2
+ * instructions), 18 steps per loop iteration (entered half-way for an odd number of 9; inline assembly: the 14 registers are 4 sums, 2
  * pointers, 8 data; the loop's end sits on the stack). The requantization is TFLite's double
  * rounding folded into one 64-bit multiply-add (scale2()), the zero point and clamp on the
  * two pixels' halves (put2()). Where the instructions go: docs/INT8.md. */
@@ -217,15 +217,23 @@ static inline __attribute__((always_inline)) void gather(const conv2d_params_t *
     "smlad %[s11], r7, r3, %[s11]\n\t"
 
 static inline __attribute__((always_inline)) void dot(const uint32_t *col, int32_t steps,
-                                                      const uint32_t **wq, int32_t s[4]) {
+                                                      uint32_t odd9, const uint32_t **wq,
+                                                      int32_t s[4]) {
     /* fixed registers: LDM fills registers in ascending order, and all 14 are taken */
     register int32_t s00 __asm__("r8") = s[0], s01 __asm__("r9") = s[1];
     register int32_t s10 __asm__("r10") = s[2], s11 __asm__("r11") = s[3];
     register const uint32_t *x __asm__("r12") = col;
     register const uint32_t *w __asm__("lr") = *wq;
     register uint32_t end __asm__("r0") = (uint32_t)(col + 4 * steps);
+    register uint32_t odd __asm__("r1") = odd9;  /* an odd number of 9 steps: enter mid-way */
     __asm__ volatile("str r0, [sp, #-8]!\n\t"
+                     "cmp r1, #0\n\t"
+                     "bne 2f\n\t"
                      "1:\n\t"
+                     EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
+                     EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
+                     EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
+                     "2:\n\t"
                      EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
                      EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
                      EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
@@ -234,15 +242,17 @@ static inline __attribute__((always_inline)) void dot(const uint32_t *col, int32
                      "bne 1b\n\t"
                      "add sp, sp, #8"
                      : [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11),
-                       [x] "+r"(x), [w] "+r"(w), "+r"(end)
+                       [x] "+r"(x), [w] "+r"(w), "+r"(end), "+r"(odd)
                      :
-                     : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "cc", "memory");
+                     : "r2", "r3", "r4", "r5", "r6", "r7", "cc", "memory");
     *wq = w;
     s[0] = s00, s[1] = s01, s[2] = s10, s[3] = s11;
 }
 #else
-static inline void dot(const uint32_t *col, int32_t steps, const uint32_t **wq, int32_t s[4]) {
+static inline void dot(const uint32_t *col, int32_t steps, uint32_t odd9, const uint32_t **wq,
+                       int32_t s[4]) {
     const uint32_t *w = *wq;
+    (void)odd9;
     for (int32_t i = 0; i < 2 * steps; ++i, col += 2, w += 2) {  /* one tap pair of each */
         s[0] = EDGEDIFF_SMLAD(w[0], col[0], s[0]);
         s[1] = EDGEDIFF_SMLAD(w[0], col[1], s[1]);
@@ -320,6 +330,7 @@ static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint3
     const uint32_t *wq = (const uint32_t *)(const void *)weight;
     const int32_t c_out = p->conv.c_out;
     const quant_s8_params_t q = p->q;
+    const uint32_t odd9 = (uint32_t)(steps / 9) & 1u;
     const uint32_t zp2 = (uint32_t)(uint16_t)q.output_offset * 0x10001u;
     const uint32_t lo2 = (uint32_t)(uint16_t)q.act_min * 0x10001u;
     const uint32_t hi2 = (uint32_t)(uint16_t)q.act_max * 0x10001u;
@@ -327,7 +338,7 @@ static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint3
         const int32_t *h = (const int32_t *)(const void *)wq;
         wq += HEAD_WORDS;
         int32_t s[4] = {h[0], h[0], h[6], h[6]};  /* channel, pixel */
-        dot(col, steps, &wq, s);
+        dot(col, steps, odd9, &wq, s);
         scale2(&s[0], &s[1], h);
         scale2(&s[2], &s[3], h + 6);
         if (two) {  /* output_offset is in [-128, 127], so its 16-bit halves add exactly */
