@@ -110,10 +110,13 @@ class _Emitter:
         override = override_named(self.plan.kernels[node.name])
         if override is None or override.pack is None:
             return [self.pointer(t) for t in node.inputs]
+        arrays = [self.graph.constants.get(t) if t else None for t in node.inputs]
+        if arrays[1] is None:
+            raise ValueError(f"{override.function} packs its weights at build time: "
+                             f"layer {node.name}'s weight is not a constant")
         name = self.weight_names[node.inputs[1]] + "_" + c_identifier(override.function)
         while name in self.packed or name in self.weight_names.values():
             name += "_"
-        arrays = [self.graph.constants.get(t) if t else None for t in node.inputs]
         self.packed[name] = np.asarray(override.pack(fields, arrays), dtype=np.int8)
         self.replaced.add(node.inputs[1])
         return [name if i == 1 else self.pointer(t) for i, t in enumerate(node.inputs)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from codegen.kernels.catalog import choose_function, scratch_bytes
@@ -41,7 +42,6 @@ def test_predicate_scratch_and_blob():
         == "conv2d_1x1_s8_dsp"
     assert scratch_bytes("conv2d_s8", _conv(), M4) == 576
     assert [steps(c) for c in (1, 2, 3, 4, 16)] == [9, 9, 9, 9, 36]
-    import numpy as np
     w = np.arange(5 * 3 * 9).reshape(5, 3, 3, 3) % 255 - 127
     p = _conv(c_in=3, c_out=5, act=0)
     blob = conv_pack(p, [None, w, np.arange(5), np.full(5, 1 << 30), np.full(5, -3)])
