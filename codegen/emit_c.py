@@ -88,6 +88,10 @@ class _Emitter:
                 values[ident] = np.asarray(array)
         return packed, values
 
+    def operands(self, node: Node) -> list[str]:
+        """The layer's input pointers, a prepacked constant in its packed form."""
+        return [self.packed.get((node.name, i)) or self.pointer(t) for i, t in enumerate(node.inputs)]
+
     def _read_unpacked(self) -> set[str]:
         """The constants some reader (or a graph output) takes as they are."""
         used = set(self.graph.outputs)
@@ -139,7 +143,7 @@ class _Emitter:
         op = OPS[node.op]
         if op.call is None:
             raise ValueError(f"no C lowering for op {node.op} (node {node.name})")
-        ins = [self.packed.get((node.name, i)) or self.pointer(t) for i, t in enumerate(node.inputs)]
+        ins = self.operands(node)
         ins += ["NULL"] * (op.arity + op.optional - len(ins))  # absent trailing optional operands
         spec = op.params(self.graph, node) if op.params else None
         layer.function = self.function(node)

@@ -65,7 +65,7 @@ class StageEmitter:
         fields = {**fields, "row0": event.row0, "rows": event.rows, "in_row0": in_row0,
                   "in_rows": in_rows, "out_row0": out_row0, "out_rows": out_rows}
         fn = kernel_symbol(self.e.function(node))
-        args = [self.e.pointer(x) for x in node.inputs] + ["NULL"] * (3 - len(node.inputs))
+        args = self.e.operands(node) + ["NULL"] * (3 - len(node.inputs))
         scratch = self.e.scratch(node)
         tail = f", {scratch}" if scratch else ""
         return [self.e._params(ctype, name, fields),

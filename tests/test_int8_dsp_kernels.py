@@ -20,6 +20,7 @@ import pytest
 from codegen.int8 import fixedpoint, ops
 from codegen.kernels import INCLUDE_DIR, kernel_sources
 from codegen.kernels.catalog import choose_function, scratch_bytes
+from codegen.kernels.overrides.dsp_conv_pack import conv_pack
 from tests import int8_cases as cases
 from tests.host_build import build_shared_library
 from tests.test_int8_kernels import (INT32_MIN, Conv2dParams, Conv2dS8Params, LinearParams,
@@ -49,7 +50,7 @@ def lib(tmp_path_factory) -> ctypes.CDLL:
     tmp = tmp_path_factory.mktemp("int8dsp")
     shim = tmp / "shim.c"
     shim.write_text(SHIM)
-    sources = [*kernel_sources(["conv2d_s8_dsp", "linear_s8_dsp"]), shim]
+    sources = [*kernel_sources(["conv2d_s8_dsp", "conv2d_1x1_s8_dsp", "linear_s8_dsp"]), shim]
     return ctypes.CDLL(str(build_shared_library(sources, [INCLUDE_DIR], tmp / "dsp.so")))
 
 
@@ -114,12 +115,16 @@ def conv_case(rng, c_in, c_out, h, w, k, stride, n=1):
 
 def _run_conv(lib, geom, q, x, weight, bias, mult, shift) -> np.ndarray:
     params = {"conv": {**geom, "act": 0}, "q": q}
-    assert choose_function("conv2d_s8", params, DSP) == "conv2d_s8_dsp", geom
+    function = choose_function("conv2d_s8", params, DSP)
+    want = "conv2d_1x1_s8_dsp" if geom["kernel_h"] == 1 else "conv2d_s8_dsp"
+    assert function == want, geom
     scratch = np.zeros(scratch_bytes("conv2d_s8", params, DSP) // 4 + 1, dtype=np.int32)
     out = np.zeros((geom["n"], geom["c_out"], geom["h_out"], geom["w_out"]), dtype=np.int8)
     p = Conv2dS8Params(Conv2dParams(**geom, act=0), QuantS8(**q))
     b = None if bias is None else np.ascontiguousarray(bias, dtype=np.int32)
-    lib.edgediff_conv2d_s8_dsp(ctypes.byref(p), _ptr(x), _ptr(weight),
+    if function == "conv2d_s8_dsp":  # its weights as the emitter packs them
+        weight = np.ascontiguousarray(conv_pack(params, [None, weight, bias, mult, shift]))
+    getattr(lib, "edgediff_" + function)(ctypes.byref(p), _ptr(x), _ptr(weight),
                                None if b is None else _ptr(b), _ptr(mult), _ptr(shift),
                                _ptr(out), _ptr(scratch))
     return out

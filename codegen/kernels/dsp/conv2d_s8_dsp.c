@@ -1,109 +1,356 @@
-/* int8 2-D convolution for DSP cores (Cortex-M4/M7/M33): 3x3 pad 1 stride 1 or 2, and 1x1
- * stride 1 pad 0, groups 1 (overrides/dsp.py). im2col-free: the input rows an output row
- * reads are widened into a ring of kernel_h int16 rows in scratch (a row once when an output
- * row first needs it), channels innermost (HWC, c_in rounded up to 4 with zeros) and the
- * input offset added (the padding
- * stores 0, i.e. zero point + offset: it adds nothing, as in the reference). The weights are
- * widened once per call into scratch in the same order, the two channels of a pair
- * interleaved by 4 taps. Then one output row of a kernel row is one contiguous dot product of
- * kernel_w * c_in4 taps, two SMLADs per 4 taps per (channel, pixel), in blocks of 2 output
- * channels x 2 pixels (4 int32 sums, 6 data registers). Exact int32 sums, the reference's
- * requantization: same bytes as ref/conv2d_s8.c. */
+/* int8 3x3 convolution (pad 1, stride 1 or 2, groups 1) for DSP cores (Cortex-M4/M7/M33,
+ * overrides/dsp.py), same bytes as ref/conv2d_s8.c.
+ *
+ * The weights come packed at build time (overrides/dsp_conv_pack.py): per pair of output
+ * channels a header (per channel: its bias plus input_offset * the sum of its weights, the
+ * multiplier, the left shift, the right shift - 1 and a 64-bit rounding constant), then the
+ * weights as int16 pairs in the order of the columns below. So no weight is widened or copied
+ * at run time and the scratch is only the column of the two output pixels a block computes.
+ *
+ * Column: for each kernel row ky and each pair of input channels (A, B), the 4 input bytes of
+ * each row from the pixels' first column (stride 1: columns c..c+3 serve both pixels; stride 2
+ * a second word from c + 2 for the second pixel) become six words: sign-extended by SXTB16 into
+ * (A0, A2) and (A1, A3) and the same for B, and the middle taps (A1, B1), (A2, B2) by one
+ * PKHBT/PKHTB each. The input offset is not added: the padding holds the input zero point (so
+ * x + offset = 0 there, as the reference skips it) and offset * sum(w) is in the header's bias,
+ * which starts the sums; the int32 sums wrap exactly as the reference's.
+ *
+ * Block: 2 output channels x 2 pixels, 4 int32 sums; a step is 2 tap pairs for all four:
+ * one LDM of 4 column words, one LDM of 4 weight words, 8 SMLADs (16 MACs in 10
+ * instructions), 18 steps per loop iteration (entered half-way for an odd number of 9; inline assembly: the 14 registers are 4 sums, 2
+ * pointers, 8 data; the loop's end sits on the stack). The requantization is TFLite's double
+ * rounding folded into one 64-bit multiply-add (scale2()), the zero point and clamp on the
+ * two pixels' halves (put2()). Where the instructions go: docs/INT8.md. */
 #include "edgediff/kernels_dsp.h"
 #include "edgediff/internal/gemm_s8_dsp.h"
 
-/* One group of 4 taps for 2 channels x 2 pixels: the packed weights u (first channel) and v
- * (second), the pixels' columns a and b, two pairs each; each pointer moves on. On an Arm
- * DSP core three LDRDs and eight SMLADs (gcc splits 64-bit loads into LDR pairs, hence the
- * assembly); elsewhere C of the same arithmetic. */
+enum { HEAD_WORDS = 12, FAST = 0, LEFT = 1, RIGHT = 2, ANY = 3 };
+
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#define EDGEDIFF_CONV_S8_DSP_STEP(W, X0, X1, S00, S01, S10, S11)                                 \
-    do {                                                                                       \
-        uint32_t u0_, u1_, v0_, v1_, a0_, a1_;                                                 \
-        __asm__ volatile("ldrd %[u0], %[u1], [%[w]], #8\n\t"                                   \
-                         "ldrd %[a0], %[a1], [%[x0]], #8\n\t"                                  \
-                         "smlad %[s00], %[u0], %[a0], %[s00]\n\t"                              \
-                         "smlad %[s00], %[u1], %[a1], %[s00]\n\t"                              \
-                         "ldrd %[v0], %[v1], [%[w]], #8\n\t"                                   \
-                         "smlad %[s10], %[v0], %[a0], %[s10]\n\t"                              \
-                         "smlad %[s10], %[v1], %[a1], %[s10]\n\t"                              \
-                         "ldrd %[a0], %[a1], [%[x1]], #8\n\t"                                  \
-                         "smlad %[s01], %[u0], %[a0], %[s01]\n\t"                              \
-                         "smlad %[s01], %[u1], %[a1], %[s01]\n\t"                              \
-                         "smlad %[s11], %[v0], %[a0], %[s11]\n\t"                              \
-                         "smlad %[s11], %[v1], %[a1], %[s11]"                                   \
-                         : [s00] "+r"(S00), [s01] "+r"(S01), [s10] "+r"(S10), [s11] "+r"(S11), \
-                           [w] "+r"(W), [x0] "+r"(X0), [x1] "+r"(X1), [u0] "=&r"(u0_),        \
-                           [u1] "=&r"(u1_), [v0] "=&r"(v0_), [v1] "=&r"(v1_), [a0] "=&r"(a0_), \
-                           [a1] "=&r"(a1_)                                                     \
-                         :                                                                     \
-                         : "memory");                                                          \
-    } while (0)
+static inline uint32_t sxtb16_ror8(uint32_t x) {
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
 #else
-#define EDGEDIFF_CONV_S8_DSP_STEP(w, x0, x1, s00, s01, s10, s11)                                 \
-    do {                                                                                       \
-        s00 = EDGEDIFF_SMLAD(w[0], x0[0], s00);                                                \
-        s00 = EDGEDIFF_SMLAD(w[1], x0[1], s00);                                                \
-        s10 = EDGEDIFF_SMLAD(w[2], x0[0], s10);                                                \
-        s10 = EDGEDIFF_SMLAD(w[3], x0[1], s10);                                                \
-        s01 = EDGEDIFF_SMLAD(w[0], x1[0], s01);                                                \
-        s01 = EDGEDIFF_SMLAD(w[1], x1[1], s01);                                                \
-        s11 = EDGEDIFF_SMLAD(w[2], x1[0], s11);                                                \
-        s11 = EDGEDIFF_SMLAD(w[3], x1[1], s11);                                                \
-        w += 4;                                                                                \
-        x0 += 2;                                                                               \
-        x1 += 2;                                                                               \
-    } while (0)
+static inline uint32_t sxtb16_ror8(uint32_t x) {
+    return edgediff_sxtb16_c(x >> 8);
+}
 #endif
 
-/* weights [c_out][c_in][kh][kw] int8 -> per channel pair, per kernel row, per group of 4
- * taps (kx-major, channel-minor): 4 of the first channel, 4 of the second (0 past c_out). */
-static void pack_weights(const conv2d_params_t *g, const int8_t *weight, int32_t c4,
-                         int16_t *dst) {
-    for (int32_t co0 = 0; co0 < g->c_out; co0 += 2) {
-        for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
-            for (int32_t kx = 0; kx < g->kernel_w; ++kx) {
-                for (int32_t ci0 = 0; ci0 < c4; ci0 += 4) {  /* c4 is a multiple of 4 */
-                    for (int32_t j = 0; j < 2; ++j) {
-                        const int32_t co = co0 + j;
-                        for (int32_t t = 0; t < 4; ++t) {
-                            const int32_t ci = ci0 + t;
-                            *dst++ = (int16_t)(co < g->c_out && ci < g->c_in
-                                ? weight[((co * g->c_in + ci) * g->kernel_h + ky) * g->kernel_w + kx]
-                                : 0);
-                        }
-                    }
-                }
+/* 4 bytes of a row from column c, the zero point byte zpb where a column is outside [0, w). */
+static uint32_t window_any(const int8_t *row, int32_t c, int32_t w, uint32_t zpb) {
+    uint32_t v = 0;
+    for (int32_t k = 0; k < 4; ++k) {
+        const int32_t col = c + k;
+        v |= (col >= 0 && col < w ? (uint32_t)(uint8_t)row[col] : zpb) << (8 * k);
+    }
+    return v;
+}
+
+/* The same with the block's border case known: inside the row, the left padding column
+ * (c = -1, w >= 4), the right one (c + 3 = w, c >= 1), or anything (bytes one by one). */
+static inline __attribute__((always_inline)) uint32_t window(const int8_t *row, int32_t c,
+                                                             int32_t w, uint32_t zpb,
+                                                             const int mode) {
+    if (mode == FAST) {
+        return edgediff_load32(row + c);
+    }
+    if (mode == LEFT) {
+        return (edgediff_load32(row) << 8) | zpb;
+    }
+    if (mode == RIGHT) {
+        return (edgediff_load32(row + c - 1) >> 8) | (zpb << 24);
+    }
+    return window_any(row, c, w, zpb);
+}
+
+/* The six column words of one pair of input rows (A, B) from their windows at c (xa, xb) and,
+ * for stride 2, at c + 2 (ya, yb). */
+static inline __attribute__((always_inline)) void row_pair(uint32_t *col, uint32_t xa,
+                                                           uint32_t xb, uint32_t ya, uint32_t yb,
+                                                           const int stride) {
+    const uint32_t ea = EDGEDIFF_SXTB16(xa), oa = sxtb16_ror8(xa);
+    const uint32_t eb = EDGEDIFF_SXTB16(xb), ob = sxtb16_ror8(xb);
+    if (stride == 1) {  /* pixel 0: columns 0..2, pixel 1: 1..3 */
+        col[0] = ea;
+        col[1] = oa;
+        col[2] = eb;
+        col[3] = ob;
+        col[4] = (oa & 0xffffu) | (ob << 16);       /* (A1, B1) */
+        col[5] = (eb & 0xffff0000u) | (ea >> 16);   /* (A2, B2) */
+    } else {  /* pixel 0: columns 0..2, pixel 1: 2..4 */
+        const uint32_t oya = sxtb16_ror8(ya), oyb = sxtb16_ror8(yb);
+        col[0] = ea;
+        col[1] = EDGEDIFF_SXTB16(ya);
+        col[2] = eb;
+        col[3] = EDGEDIFF_SXTB16(yb);
+        col[4] = (oa & 0xffffu) | (ob << 16);    /* (A1, B1) */
+        col[5] = (oya & 0xffffu) | (oyb << 16);  /* (A3, B3) */
+    }
+}
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+/* Stride 1, `pairs` (>= 1) pairs of input rows from a (the window's first byte, or for the
+ * border cases the row's first 4 bytes), 2 planes apart: the six words of row_pair() in 12
+ * instructions (14 at a border), stored by one STM (its registers in ascending order). FIX is
+ * empty inside the row; at the left padding column it shifts the zero point in below
+ * (fix = zpb), at the right one above (fix = zpb << 24). */
+#define EDGEDIFF_CONV_S8_DSP_ROWS(FIXA, FIXB)                                                   \
+    do {                                                                                       \
+        register uint32_t *dst_ __asm__("r12") = col;                                          \
+        int32_t n_, k_ = rows;                                                                 \
+        __asm__ volatile("3:\n\t"                                                              \
+                         "mov %[n], %[pairs]\n\t"                                               \
+                         "1:\n\t"                                                              \
+                         "ldr r2, [%[a], %[plane]]\n\t"                                         \
+                         "ldr r0, [%[a]]\n\t"                                                   \
+                         "add %[a], %[a], %[plane], lsl #1\n\t"                                 \
+                         FIXA FIXB                                                             \
+                         "sxtb16 r1, r0, ror #8\n\t"                                            \
+                         "sxtb16 r0, r0\n\t"                                                    \
+                         "sxtb16 r3, r2, ror #8\n\t"                                            \
+                         "sxtb16 r2, r2\n\t"                                                    \
+                         "pkhbt r4, r1, r3, lsl #16\n\t"                                        \
+                         "pkhtb r5, r2, r0, asr #16\n\t"                                        \
+                         "stmia %[d]!, {r0, r1, r2, r3, r4, r5}\n\t"                            \
+                         "subs %[n], %[n], #1\n\t"                                              \
+                         "bne 1b\n\t"                                                           \
+                         "add %[a], %[a], %[back]\n\t"                                          \
+                         "subs %[k], %[k], #1\n\t"                                              \
+                         "bne 3b"                                                              \
+                         : [a] "+r"(a_), [d] "+r"(dst_), [n] "=&r"(n_), [k] "+r"(k_)            \
+                         : [plane] "r"(plane), [fix] "r"(fix_), [pairs] "r"(pairs),              \
+                           [back] "r"(back)                                                    \
+                         : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
+        col = dst_;                                                                            \
+    } while (0)
+
+/* `rows` (1 to 3) consecutive input rows (`back` from the end of one to the start of the
+ * next, across the planes), each `pairs` (>= 1) pairs of input channels. */
+static __attribute__((noinline)) uint32_t *rows_s1(const int8_t *a_, int32_t plane,
+                                                   int32_t pairs, int32_t rows, int32_t back,
+                                                   uint32_t *col, uint32_t zpb,
+                                                   const int mode) {
+    if (mode == FAST) {
+        const uint32_t fix_ = 0;
+        EDGEDIFF_CONV_S8_DSP_ROWS("", "");
+    } else if (mode == LEFT) {
+        const uint32_t fix_ = zpb;
+        EDGEDIFF_CONV_S8_DSP_ROWS("orr r0, %[fix], r0, lsl #8\n\t", "orr r2, %[fix], r2, lsl #8\n\t");
+    } else {
+        const uint32_t fix_ = zpb << 24;
+        EDGEDIFF_CONV_S8_DSP_ROWS("orr r0, %[fix], r0, lsr #8\n\t", "orr r2, %[fix], r2, lsr #8\n\t");
+    }
+    return col;
+}
+#define EDGEDIFF_CONV_S8_DSP_ASM_ROWS 1
+#else
+#define EDGEDIFF_CONV_S8_DSP_ASM_ROWS 0
+#endif
+
+/* The column of output pixels (oy, ox) and (oy, ox + 1), whose first input column is c. */
+static inline __attribute__((always_inline)) void gather(const conv2d_params_t *g,
+                                                         const int8_t *image, int32_t oy,
+                                                         int32_t c, uint32_t zpb, uint32_t *col,
+                                                         const int stride, const int mode) {
+    const int32_t w = g->w_in, h = g->h_in;
+    const int32_t plane = h * w;
+    const int32_t pairs = g->c_in >> 1;
+    const int32_t odd = g->c_in & 1;
+    const uint32_t zp16 = (uint32_t)(uint16_t)(int16_t)(int8_t)zpb;
+    const uint32_t zz = zp16 | (zp16 << 16);
+    const uint32_t zb4 = zpb * 0x01010101u;
+#if EDGEDIFF_CONV_S8_DSP_ASM_ROWS
+    const int32_t off = mode == FAST ? c : mode == LEFT ? 0 : c - 1;
+    if (stride == 1 && mode != ANY && pairs > 0 && !odd && oy >= 1 && oy + 1 < h) {
+        /* all three rows inside the image: one call */
+        rows_s1(image + (oy - 1) * w + off, plane, pairs, 3, w - 2 * pairs * plane, col, zpb,
+                mode);
+        return;
+    }
+#endif
+    for (int32_t ky = 0; ky < 3; ++ky) {
+        const int32_t iy = oy * stride - 1 + ky;
+        if (iy < 0 || iy >= h) {  /* a padding row: every word is (zp, zp) */
+            for (int32_t i = 0; i < 6 * (pairs + odd); ++i) {
+                *col++ = zz;
             }
+            continue;
+        }
+        const int8_t *a = image + iy * w;
+#if EDGEDIFF_CONV_S8_DSP_ASM_ROWS
+        if (stride == 1 && mode != ANY && pairs > 0) {
+            col = rows_s1(a + off, plane, pairs, 1, 0, col, zpb, mode);
+            a += 2 * plane * pairs;
+        } else
+#endif
+        for (int32_t cp = 0; cp < pairs; ++cp, a += 2 * plane, col += 6) {
+            const uint32_t xa = window(a, c, w, zpb, mode);
+            const uint32_t xb = window(a + plane, c, w, zpb, mode);
+            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, mode);
+            const uint32_t yb = stride == 1 ? 0 : window(a + plane, c + 2, w, zpb, mode);
+            row_pair(col, xa, xb, ya, yb, stride);
+        }
+        if (odd) {  /* the last channel with a zero-weight partner */
+            const uint32_t xa = window(a, c, w, zpb, mode);
+            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, mode);
+            row_pair(col, xa, zb4, ya, zb4, stride);
+            col += 6;
         }
     }
 }
 
-/* Input row iy of the image (zeros outside it) as a padded HWC int16 row of wpad pixels. */
-static void widen_row(const conv2d_params_t *g, const int8_t *image, int32_t offset, int32_t iy,
-                      int32_t c4, int16_t *row) {
-    const int32_t wpad = g->w_in + 2 * g->pad_w;
-    if (iy < 0 || iy >= g->h_in) {
-        for (int32_t i = 0; i < wpad * c4; ++i) {
-            row[i] = 0;
-        }
-        return;
+/* The four sums of a block over `steps` steps of the column and of the channel pair's
+ * weights (which *wq then points past). */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define EDGEDIFF_CONV_S8_DSP_STEP                                                               \
+    "ldm %[x]!, {r0, r1, r2, r3}\n\t"                                                           \
+    "ldm %[w]!, {r4, r5, r6, r7}\n\t"                                                           \
+    "smlad %[s00], r4, r0, %[s00]\n\t"                                                          \
+    "smlad %[s01], r4, r1, %[s01]\n\t"                                                          \
+    "smlad %[s10], r5, r0, %[s10]\n\t"                                                          \
+    "smlad %[s11], r5, r1, %[s11]\n\t"                                                          \
+    "smlad %[s00], r6, r2, %[s00]\n\t"                                                          \
+    "smlad %[s01], r6, r3, %[s01]\n\t"                                                          \
+    "smlad %[s10], r7, r2, %[s10]\n\t"                                                          \
+    "smlad %[s11], r7, r3, %[s11]\n\t"
+
+static inline __attribute__((always_inline)) void dot(const uint32_t *col, int32_t steps,
+                                                      uint32_t odd9, const uint32_t **wq,
+                                                      int32_t s[4]) {
+    /* fixed registers: LDM fills registers in ascending order, and all 14 are taken */
+    register int32_t s00 __asm__("r8") = s[0], s01 __asm__("r9") = s[1];
+    register int32_t s10 __asm__("r10") = s[2], s11 __asm__("r11") = s[3];
+    register const uint32_t *x __asm__("r12") = col;
+    register const uint32_t *w __asm__("lr") = *wq;
+    register uint32_t end __asm__("r0") = (uint32_t)(col + 4 * steps);
+    register uint32_t odd __asm__("r1") = odd9;  /* an odd number of 9 steps: enter mid-way */
+    __asm__ volatile("str r0, [sp, #-8]!\n\t"
+                     "cmp r1, #0\n\t"
+                     "bne 2f\n\t"
+                     "1:\n\t"
+                     EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
+                     EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
+                     EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
+                     "2:\n\t"
+                     EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
+                     EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
+                     EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP EDGEDIFF_CONV_S8_DSP_STEP
+                     "ldr r0, [sp]\n\t"
+                     "cmp %[x], r0\n\t"
+                     "bne 1b\n\t"
+                     "add sp, sp, #8"
+                     : [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11),
+                       [x] "+r"(x), [w] "+r"(w), "+r"(end), "+r"(odd)
+                     :
+                     : "r2", "r3", "r4", "r5", "r6", "r7", "cc", "memory");
+    *wq = w;
+    s[0] = s00, s[1] = s01, s[2] = s10, s[3] = s11;
+}
+#else
+static inline void dot(const uint32_t *col, int32_t steps, uint32_t odd9, const uint32_t **wq,
+                       int32_t s[4]) {
+    const uint32_t *w = *wq;
+    (void)odd9;
+    for (int32_t i = 0; i < 2 * steps; ++i, col += 2, w += 2) {  /* one tap pair of each */
+        s[0] = EDGEDIFF_SMLAD(w[0], col[0], s[0]);
+        s[1] = EDGEDIFF_SMLAD(w[0], col[1], s[1]);
+        s[2] = EDGEDIFF_SMLAD(w[1], col[0], s[2]);
+        s[3] = EDGEDIFF_SMLAD(w[1], col[1], s[3]);
     }
-    for (int32_t i = 0; i < g->pad_w * c4; ++i) {  /* the padding columns */
-        row[i] = 0;
-        row[(g->pad_w + g->w_in) * c4 + i] = 0;
+    *wq = w;
+}
+#endif
+
+/* One channel's two sums (bias included) through its requantization h = {.., multiplier,
+ * left, right - 1, K lo, K hi}, without the output zero point and clamp. TFLite's
+ * RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), r) for r >= 1 and m >= 0 is
+ * floor((x*m + 2^30 + 2^(30+r) - [x < 0] * 2^31) / 2^(31+r)), K = 2^30 + 2^(30+r): the high
+ * multiply is floor((x*m + 2^30) / 2^31) (internal/gemm_s8_dsp.h), the rounding shift
+ * floor((y + 2^(r-1) - [y < 0]) / 2^r), nested floors are one, and [y < 0] may be [x < 0]
+ * because both give 0 when -2^30 <= x*m < 0. With r = 0: the high multiply of x << left. */
+static inline void scale2(int32_t *y0, int32_t *y1, const int32_t *h) {
+    const int32_t m = h[1];
+    if (h[3] < 0) {
+        const int32_t left = h[2];
+        const int32_t x0 = (int32_t)((uint32_t)*y0 << left), x1 = (int32_t)((uint32_t)*y1 << left);
+        *y0 = (int32_t)(((int64_t)x0 * m + ((int64_t)1 << 30)) >> 31);
+        *y1 = (int32_t)(((int64_t)x1 * m + ((int64_t)1 << 30)) >> 31);
+    } else {
+        const int64_t k = (int64_t)(((uint64_t)(uint32_t)h[5] << 32) | (uint32_t)h[4]);
+        const int32_t rm1 = h[3];
+        const int32_t x0 = *y0, x1 = *y1;
+        int64_t t0 = k - (int64_t)(x0 & (int32_t)0x80000000u) * -1;  /* K - 2^31 [x < 0] */
+        int64_t t1 = k - (int64_t)(x1 & (int32_t)0x80000000u) * -1;
+        t0 += (int64_t)x0 * m;  /* one SMLAL onto it */
+        t1 += (int64_t)x1 * m;
+        *y0 = (int32_t)(t0 >> 32) >> rm1;
+        *y1 = (int32_t)(t1 >> 32) >> rm1;
     }
-    for (int32_t ci = g->c_in; ci < c4; ++ci) {  /* the channels past c_in */
-        for (int32_t ix = 0; ix < g->w_in; ++ix) {
-            row[(g->pad_w + ix) * c4 + ci] = 0;
-        }
-    }
-    const int32_t plane = g->h_in * g->w_in;
-    for (int32_t ci = 0; ci < g->c_in; ++ci) {
-        const int8_t *src = image + ci * plane + iy * g->w_in;
-        int16_t *dst = row + g->pad_w * c4 + ci;
-        for (int32_t ix = 0; ix < g->w_in; ++ix) {
-            dst[ix * c4] = (int16_t)((int32_t)src[ix] + offset);
+}
+
+/* Two outputs of a channel, adjacent pixels: plus the zero point, clamped to
+ * [act_min, act_max], stored (on Arm as halves: QADD16, two SSUB16/SEL, one STRH). */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+static inline void put2(int8_t *o, int32_t y0, int32_t y1, uint32_t zp2, uint32_t lo2,
+                        uint32_t hi2) {
+    uint32_t v, t;
+    __asm__("ssat %[t], #16, %[y1]\n\t"
+            "ssat %[v], #16, %[y0]\n\t"
+            "pkhbt %[v], %[v], %[t], lsl #16\n\t"
+            "qadd16 %[v], %[v], %[zp]\n\t"
+            "ssub16 %[t], %[v], %[lo]\n\t"
+            "sel %[v], %[v], %[lo]\n\t"
+            "ssub16 %[t], %[v], %[hi]\n\t"
+            "sel %[v], %[hi], %[v]\n\t"
+            "uxtb16 %[v], %[v]\n\t"
+            "orr %[v], %[v], %[v], lsr #8"
+            : [v] "=&r"(v), [t] "=&r"(t)
+            : [y0] "r"(y0), [y1] "r"(y1), [zp] "r"(zp2), [lo] "r"(lo2), [hi] "r"(hi2)
+            : "cc");
+    const uint16_t pair = (uint16_t)v;
+    __builtin_memcpy(o, &pair, 2);  /* one STRH: the cores store unaligned halves */
+}
+#else
+static inline void put2(int8_t *o, int32_t y0, int32_t y1, uint32_t zp2, uint32_t lo2,
+                        uint32_t hi2) {
+    const int32_t zp = (int16_t)(zp2 & 0xffff), lo = (int16_t)(lo2 & 0xffff);
+    const int32_t hi = (int16_t)(hi2 & 0xffff);
+    o[0] = edgediff_output_s8(y0, zp, lo, hi);
+    o[1] = edgediff_output_s8(y1, zp, lo, hi);
+}
+#endif
+
+/* Every output channel of the pixel block (oy, ox..ox+1) from its gathered column. The sums'
+ * asm takes all 14 registers, so what the stores need is in locals, loaded once (an int8
+ * store may alias anything that is not). */
+static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint32_t *col,
+                  int32_t steps, int8_t *o, int32_t plane_out, int two) {
+    const uint32_t *wq = (const uint32_t *)(const void *)weight;
+    const int32_t c_out = p->conv.c_out;
+    const quant_s8_params_t q = p->q;
+    const uint32_t odd9 = (uint32_t)(steps / 9) & 1u;
+    const uint32_t zp2 = (uint32_t)(uint16_t)q.output_offset * 0x10001u;
+    const uint32_t lo2 = (uint32_t)(uint16_t)q.act_min * 0x10001u;
+    const uint32_t hi2 = (uint32_t)(uint16_t)q.act_max * 0x10001u;
+    for (int32_t co = 0; co < c_out; co += 2, o += 2 * plane_out) {
+        const int32_t *h = (const int32_t *)(const void *)wq;
+        wq += HEAD_WORDS;
+        int32_t s[4] = {h[0], h[0], h[6], h[6]};  /* channel, pixel */
+        dot(col, steps, odd9, &wq, s);
+        scale2(&s[0], &s[1], h);
+        scale2(&s[2], &s[3], h + 6);
+        if (two) {  /* output_offset is in [-128, 127], so its 16-bit halves add exactly */
+            put2(o, s[0], s[1], zp2, lo2, hi2);
+            if (co + 1 < c_out) {
+                put2(o + plane_out, s[2], s[3], zp2, lo2, hi2);
+            }
+        } else {
+            o[0] = edgediff_output_s8(s[0], q.output_offset, q.act_min, q.act_max);
+            if (co + 1 < c_out) {
+                o[plane_out] = edgediff_output_s8(s[2], q.output_offset, q.act_min, q.act_max);
+            }
         }
     }
 }
@@ -111,63 +358,38 @@ static void widen_row(const conv2d_params_t *g, const int8_t *image, int32_t off
 void edgediff_conv2d_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                             int8_t *out, void *scratch) {
+    (void)bias, (void)multiplier, (void)shift;  /* in the packed blob */
     const conv2d_params_t *g = &p->conv;
-    const int32_t c4 = edgediff_s8_dsp_depth(g->c_in);
-    const int32_t run = g->kernel_w * c4;            /* taps of one kernel row */
-    const int32_t wpad = g->w_in + 2 * g->pad_w;
-    const int32_t step = g->stride_w * c4 / 2;       /* words from one output pixel to the next */
+    const int32_t steps = edgediff_conv2d_s8_dsp_steps(p);
     const int32_t plane_out = g->h_out * g->w_out;
-    int16_t *packed = (int16_t *)scratch;
-    int16_t *band = (int16_t *)((char *)scratch + edgediff_conv2d_s8_dsp_weight_bytes(p));
-    pack_weights(g, weight, c4, packed);
+    const int32_t s = g->stride_w;
+    const uint32_t zpb = (uint32_t)(uint8_t)(int8_t)(-p->q.input_offset);
+    uint32_t *col = (uint32_t *)scratch;
+    for (int32_t i = 9 * (g->c_in + (g->c_in & 1)); i < 4 * steps; ++i) {
+        col[i] = 0;  /* the tail that rounds the steps up: zero weights too */
+    }
     for (int32_t n = 0; n < g->n; ++n) {
         const int8_t *image = in + n * g->c_in * g->h_in * g->w_in;
         int8_t *dst = out + n * g->c_out * plane_out;
-        /* a ring of kernel_h (<= 3) widened rows: input row iy lives in slot (iy + 3) % kernel_h,
-         * so consecutive output rows (stride 1 or 2) widen only the rows they add */
-        int32_t held[3] = {INT32_MIN, INT32_MIN, INT32_MIN};
-        const int16_t *rows[3];
         for (int32_t oy = 0; oy < g->h_out; ++oy) {
-            for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
-                const int32_t iy = oy * g->stride_h - g->pad_h + ky;
-                const int32_t slot = (iy + 3) % g->kernel_h;
-                int16_t *row = band + slot * wpad * c4;
-                if (held[slot] != iy) {
-                    widen_row(g, image, p->q.input_offset, iy, c4, row);
-                    held[slot] = iy;
-                }
-                rows[ky] = row;
-            }
             for (int32_t ox = 0; ox < g->w_out; ox += 2) {
+                const int32_t c = ox * s - 1;
                 const int two = ox + 1 < g->w_out;
-                int8_t *o = dst + oy * g->w_out + ox;
-                const uint32_t *wq = (const uint32_t *)packed;
-                for (int32_t co = 0; co < g->c_out; co += 2) {
-                    int32_t s00 = 0, s01 = 0, s10 = 0, s11 = 0;  /* channel, pixel */
-                    for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
-                        const uint32_t *x0 =
-                            (const uint32_t *)(rows[ky] + ox * g->stride_w * c4);
-                        const uint32_t *x1 = x0 + (two ? step : 0);
-                        const uint32_t *end = wq + run;  /* 4 words per 4 taps */
-                        while (wq != end) {
-                            EDGEDIFF_CONV_S8_DSP_STEP(wq, x0, x1, s00, s01, s10, s11);
-                        }
-                    }
-                    const edgediff_s8_dsp_channel_t c0 =
-                        edgediff_s8_dsp_channel(bias, co, multiplier, shift, &p->q);
-                    o[co * plane_out] = edgediff_s8_dsp_store(s00, &c0);
-                    if (two) {
-                        o[co * plane_out + 1] = edgediff_s8_dsp_store(s01, &c0);
-                    }
-                    if (co + 1 < g->c_out) {
-                        const edgediff_s8_dsp_channel_t c1 =
-                            edgediff_s8_dsp_channel(bias, co + 1, multiplier, shift, &p->q);
-                        o[(co + 1) * plane_out] = edgediff_s8_dsp_store(s10, &c1);
-                        if (two) {
-                            o[(co + 1) * plane_out + 1] = edgediff_s8_dsp_store(s11, &c1);
-                        }
-                    }
+                const int32_t w = g->w_in;
+                if (s == 1 && two && c >= 0 && c + 4 <= w) {
+                    gather(g, image, oy, c, zpb, col, 1, FAST);
+                } else if (s == 1 && two && c == -1 && w >= 4) {
+                    gather(g, image, oy, c, zpb, col, 1, LEFT);
+                } else if (s == 1 && two && c + 3 == w && c >= 1) {
+                    gather(g, image, oy, c, zpb, col, 1, RIGHT);
+                } else if (s == 1) {
+                    gather(g, image, oy, c, zpb, col, 1, ANY);
+                } else if (two && c >= 0 && c + 6 <= w) {
+                    gather(g, image, oy, c, zpb, col, 2, FAST);
+                } else {
+                    gather(g, image, oy, c, zpb, col, 2, ANY);
                 }
+                block(p, weight, col, steps, dst + oy * g->w_out + ox, plane_out, two);
             }
         }
     }

@@ -1,9 +1,11 @@
 """Kernel overrides for targets with the `dsp` ISA feature: the Arm DSP extension of
 Armv7E-M / Armv8-M Mainline (Cortex-M4, M7, M33), sources in codegen/kernels/dsp/.
 
-int8 convolution and fully connected layers on SMLAD (two 16 x 16-bit MACs per instruction):
-two output pixels (rows) at a time are widened into int16 columns with the input offset
-added, and blocks of 2 output channels x 2 pixels run from them (internal/gemm_s8_dsp.h).
+int8 convolution and fully connected layers on SMLAD (two 16 x 16-bit MACs per instruction),
+in blocks of 2 output channels x 2 pixels. The 3x3 convolution (conv2d_s8_dsp) takes its
+weights packed at build time (dsp_conv_pack.py: `Override.prepack`) and gathers only the column
+of the two pixels of a block; the pointwise one (conv2d_1x1_s8_dsp) and the linear layer widen
+their weights into scratch per call (internal/gemm_s8_dsp.h).
 Same bytes as the reference kernels. The int8 ops' parameters are nested (conv2d_s8_params_t:
 `conv` and `q`), so the predicates read p["conv"] / p["linear"]. The scratch rules are those
 of the inline edgediff_*_dsp_get_buffer_size() in include/edgediff/kernels_dsp.h
@@ -13,6 +15,7 @@ of the inline edgediff_*_dsp_get_buffer_size() in include/edgediff/kernels_dsp.h
 from __future__ import annotations
 
 from codegen.kernels.catalog_types import Override
+from codegen.kernels.overrides import dsp_conv_pack
 from codegen.kernels.scratch import round_up
 
 FEATURE = "dsp"
@@ -24,29 +27,37 @@ def columns_bytes(depth: int) -> int:
 
 
 def conv_applies(p: dict) -> bool:
-    """conv2d_s8_dsp: groups 1, dilation 1, and 3x3 pad 1 stride 1 or 2 (the same both ways)
-    or 1x1 stride 1 pad 0, output sizes those of the shape."""
+    """conv2d_s8_dsp: 3x3 pad 1 stride 1 or 2 (the same both ways), groups 1, dilation 1,
+    output sizes those of the shape."""
     c = p["conv"]
     if c["groups"] != 1 or c["dilation_h"] != 1 or c["dilation_w"] != 1:
         return False
     s = c["stride_h"]
-    if c["kernel_h"] == 3 and c["kernel_w"] == 3:
-        return (s in (1, 2) and c["stride_w"] == s and c["pad_h"] == 1 and c["pad_w"] == 1
-                and c["h_out"] == (c["h_in"] - 1) // s + 1
-                and c["w_out"] == (c["w_in"] - 1) // s + 1)
-    if c["kernel_h"] == 1 and c["kernel_w"] == 1:
-        return (s == 1 and c["stride_w"] == 1 and c["pad_h"] == 0 and c["pad_w"] == 0
-                and c["h_out"] == c["h_in"] and c["w_out"] == c["w_in"])
-    return False
+    return (c["kernel_h"] == 3 and c["kernel_w"] == 3 and s in (1, 2) and c["stride_w"] == s
+            and c["pad_h"] == 1 and c["pad_w"] == 1
+            and c["h_out"] == (c["h_in"] - 1) // s + 1 and c["w_out"] == (c["w_in"] - 1) // s + 1)
 
 
 def conv_scratch(p: dict) -> int:
-    """conv2d_s8_dsp: the int16 weights (channel pairs x taps, c_in rounded up to 4), then a
-    band of kernel_h padded int16 input rows."""
+    """conv2d_s8_dsp: the column of two output pixels, 16 bytes per step (its weights are
+    packed at build time: dsp_conv_pack.py)."""
+    return round_up(16 * dsp_conv_pack.steps(p["conv"]["c_in"]))
+
+
+def conv_1x1_applies(p: dict) -> bool:
+    """conv2d_1x1_s8_dsp: 1x1 stride 1 pad 0, groups 1."""
+    c = p["conv"]
+    return (c["groups"] == 1 and c["kernel_h"] == 1 and c["kernel_w"] == 1
+            and c["stride_h"] == 1 and c["stride_w"] == 1 and c["pad_h"] == 0
+            and c["pad_w"] == 0 and c["h_out"] == c["h_in"] and c["w_out"] == c["w_in"])
+
+
+def conv_1x1_scratch(p: dict) -> int:
+    """conv2d_1x1_s8_dsp: the int16 weights (channel pairs x c_in rounded up to 4), then one
+    int16 input row."""
     c = p["conv"]
     c4 = -(-c["c_in"] // 4) * 4
-    weights = round_up(-(-c["c_out"] // 2) * 2 * c["kernel_h"] * c["kernel_w"] * c4 * 2)
-    return weights + round_up(c["kernel_h"] * (c["w_in"] + 2 * c["pad_w"]) * c4 * 2)
+    return round_up(-(-c["c_out"] // 2) * 2 * c4 * 2) + round_up(c["w_in"] * c4 * 2)
 
 
 def linear_scratch(p: dict) -> int:
@@ -55,7 +66,10 @@ def linear_scratch(p: dict) -> int:
 
 
 OVERRIDES: dict[str, list[Override]] = {
-    "conv2d_s8": [Override("conv2d_s8_dsp", FEATURE, conv_applies, scratch_bytes=conv_scratch)],
+    "conv2d_s8": [Override("conv2d_s8_dsp", FEATURE, conv_applies, scratch_bytes=conv_scratch,
+                           prepack=dsp_conv_pack.conv_prepack),
+                  Override("conv2d_1x1_s8_dsp", FEATURE, conv_1x1_applies,
+                           scratch_bytes=conv_1x1_scratch)],
     "linear_s8": [Override("linear_s8_dsp", FEATURE, lambda p: True,
                            scratch_bytes=linear_scratch)],
 }

@@ -19,18 +19,35 @@ static inline int32_t edgediff_s8_dsp_columns_bytes(int32_t depth) {
     return edgediff_scratch_round(2 * ((depth + 3) & ~3) * (int32_t)sizeof(int16_t));
 }
 
-/* conv2d_s8_dsp: 3x3 pad 1 stride 1 or 2, or 1x1 stride 1 pad 0; groups 1, dilation 1. The
- * weights widened to int16 (channel pairs x kernel_h x kernel_w x c_in rounded up to 4), then
- * a band of kernel_h padded input rows, int16, channels innermost. */
-static inline int32_t edgediff_conv2d_s8_dsp_weight_bytes(const conv2d_s8_params_t *p) {
+/* conv2d_1x1_s8_dsp: 1x1 stride 1 pad 0; groups 1. The weights widened to int16 (channel
+ * pairs x c_in rounded up to 4), then one int16 input row, channels innermost. */
+static inline int32_t edgediff_conv2d_1x1_s8_dsp_weight_bytes(const conv2d_s8_params_t *p) {
     const int32_t c4 = (p->conv.c_in + 3) & ~3;
     const int32_t pairs = (p->conv.c_out + 1) / 2;
     return edgediff_scratch_round(pairs * 2 * p->conv.kernel_h * p->conv.kernel_w * c4 * 2);
 }
-static inline int32_t edgediff_conv2d_s8_dsp_get_buffer_size(const conv2d_s8_params_t *p) {
+static inline int32_t edgediff_conv2d_1x1_s8_dsp_get_buffer_size(const conv2d_s8_params_t *p) {
     const int32_t c4 = (p->conv.c_in + 3) & ~3;
-    return edgediff_conv2d_s8_dsp_weight_bytes(p)
+    return edgediff_conv2d_1x1_s8_dsp_weight_bytes(p)
            + edgediff_scratch_round(p->conv.kernel_h * (p->conv.w_in + 2 * p->conv.pad_w) * c4 * 2);
+}
+void edgediff_conv2d_1x1_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in,
+                                const int8_t *weight, const int32_t *bias,
+                                const int32_t *multiplier, const int32_t *shift, int8_t *out,
+                                void *scratch);
+
+/* conv2d_s8_dsp: 3x3 pad 1 stride 1 or 2, groups 1, dilation 1. Its `weight` is not torch's
+ * tensor but the layer's blob packed at build time (codegen/kernels/overrides/dsp_conv_pack.py:
+ * per pair of output channels 12 int32 of bias and requantization, then the int16 weights in
+ * the order of the columns); bias, multiplier and shift are in the blob and not read. Scratch:
+ * the column of two output pixels, 16 bytes per step of 2 x 2 tap pairs. */
+static inline int32_t edgediff_conv2d_s8_dsp_steps(const conv2d_s8_params_t *p) {
+    const int32_t slots = 9 * ((p->conv.c_in + 1) / 2);  /* tap pairs per pixel */
+    const int32_t steps = (slots + 1) / 2;
+    return (steps + 8) / 9 * 9;  /* the inner loop runs 9 steps per iteration */
+}
+static inline int32_t edgediff_conv2d_s8_dsp_get_buffer_size(const conv2d_s8_params_t *p) {
+    return edgediff_scratch_round(16 * edgediff_conv2d_s8_dsp_steps(p));
 }
 void edgediff_conv2d_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
