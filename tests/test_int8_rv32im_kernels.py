@@ -1,0 +1,164 @@
+"""The scalar RV32IM int8 convolution (codegen/kernels/rv32im/conv2d_s8_rv32im.c) gives the same
+bytes as the numpy int8 reference (codegen/int8, itself equal to ref/conv2d_s8.c and TFLite
+Micro), and the catalog gives it exactly the layers its predicate names, on rv32, rv32v (after
+the RVV kernels) and fe310.
+
+The kernel is plain C, so the host runs its exact loops: every tile variant (3x3 stride 1 and
+2 with the left or right padding column, 1x1) and the column-testing tile (other kernels and
+strides, rows narrower than a tile), kernel rows skipped at the top and bottom, the
+overlapping last tile of a row, output channels past the last block of 4, one input channel,
+zero points at -128 and 127, multipliers that saturate or shift left, biases that clamp.
+tests/test_int8_rv32im_target.py runs it on the emulated rv32 and fe310."""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+import pytest
+
+from codegen.kernels import INCLUDE_DIR, kernel_sources
+from codegen.kernels.catalog import choose_function, scratch_bytes
+from codegen.kernels.overrides import rv32im
+from tests.host_build import build_shared_library
+from tests.test_int8_dsp_kernels import _quant, _requant, _want_conv, _weights
+from tests.test_int8_kernels import Conv2dParams, Conv2dS8Params, QuantS8, _ptr
+from tests import int8_cases as cases
+
+pytestmark = pytest.mark.kernel
+
+RV32 = ("rv32imafc", "zfh", "zbb", "fpu", "rv32im")
+RV32V = ("rv32imafc", "zfh", "zbb", "rvv", "zvfh", "fpu", "rv32im")
+FE310 = ("rv32imac", "nofpu", "rv32im")
+CASES = 400
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory) -> ctypes.CDLL:
+    tmp = tmp_path_factory.mktemp("int8rv32im")
+    return ctypes.CDLL(str(build_shared_library(kernel_sources(["conv2d_s8_rv32im"]),
+                                                [INCLUDE_DIR], tmp / "rv32im.so")))
+
+
+def _geometry(rng, n, c_in, c_out, h, w, kh, kw, sh, sw, ph, pw) -> dict | None:
+    h_out, w_out = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
+    if h_out < 1 or w_out < 1:
+        return None
+    return dict(n=n, c_in=c_in, h_in=h, w_in=w, c_out=c_out, h_out=h_out, w_out=w_out,
+                kernel_h=kh, kernel_w=kw, stride_h=sh, stride_w=sw, pad_h=ph, pad_w=pw,
+                dilation_h=1, dilation_w=1, groups=1)
+
+
+def _case(rng, geom):
+    x = cases.int8(rng, (geom["n"], geom["c_in"], geom["h_in"], geom["w_in"]))
+    if rng.random() < 0.2:
+        x.flat[::2] = rng.choice([-128, 127], x.flat[::2].shape)
+    weight = _weights(rng, (geom["c_out"], geom["c_in"], geom["kernel_h"], geom["kernel_w"]))
+    taps = geom["c_in"] * geom["kernel_h"] * geom["kernel_w"]
+    bias = None if rng.random() < 0.2 else cases.bias(rng, geom["c_out"], taps)
+    mult, shift = _requant(rng, geom["c_out"])
+    return _quant(rng), x, weight, bias, mult, shift
+
+
+def _run(lib, geom, q, x, weight, bias, mult, shift) -> np.ndarray:
+    params = {"conv": {**geom, "act": 0}, "q": q}
+    for features in (RV32, FE310):
+        assert choose_function("conv2d_s8", params, features) == "conv2d_s8_rv32im", geom
+    size = scratch_bytes("conv2d_s8", params, FE310)
+    scratch = np.full(size // 4 + 1, 0x5A5A5A5A, dtype=np.int32)  # not zeroed: all written
+    scratch[-1] = 0x1234567
+    out = np.zeros((geom["n"], geom["c_out"], geom["h_out"], geom["w_out"]), dtype=np.int8)
+    p = Conv2dS8Params(Conv2dParams(**geom, act=0), QuantS8(**q))
+    b = None if bias is None else np.ascontiguousarray(bias, dtype=np.int32)
+    lib.edgediff_conv2d_s8_rv32im(ctypes.byref(p), _ptr(x), _ptr(weight),
+                                  None if b is None else _ptr(b), _ptr(mult), _ptr(shift),
+                                  _ptr(out), _ptr(scratch))
+    assert scratch[-1] == 0x1234567, "wrote past its scratch"
+    return out
+
+
+def _want(geom, q, x, weight, bias, mult, shift) -> np.ndarray:
+    if geom["stride_h"] == geom["stride_w"] and geom["pad_h"] == geom["pad_w"]:
+        return _want_conv(geom, q, x, weight, bias, mult, shift)
+    from codegen.int8 import ops
+    return ops.conv2d(x, weight, bias, mult, shift, input_offset=q["input_offset"],
+                      output_offset=q["output_offset"], stride=(geom["stride_h"], geom["stride_w"]),
+                      padding=(geom["pad_h"], geom["pad_w"]), dilation=(1, 1), groups=1,
+                      act_min=q["act_min"], act_max=q["act_max"])
+
+
+@pytest.mark.parametrize("k,stride", [(3, 1), (3, 2), (1, 1)], ids=["3x3", "3x3s2", "1x1"])
+def test_tiled_convs_match_numpy(lib, k, stride):
+    """The shapes with compile-time tiles, padded as the zoo's (k // 2), over widths that
+    give left, right, both-sides and overlapping last tiles."""
+    rng = np.random.default_rng(1700 + 10 * k + stride)
+    done = 0
+    while done < CASES // 2:
+        geom = _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 11)),
+                         int(rng.integers(1, 11)), int(rng.integers(1, 9)),
+                         int(rng.integers(1, 19)), k, k, stride, stride, k // 2, k // 2)
+        if geom is None:
+            continue
+        case = _case(rng, geom)
+        np.testing.assert_array_equal(_run(lib, geom, *case), _want(geom, *case),
+                                      err_msg=f"case {done}: {geom} {case[0]}")
+        done += 1
+
+
+def test_any_kernel_stride_and_padding_match_numpy(lib):
+    """Kernels 1-5 each way, strides 1-3, padding 0 to past half the kernel: the tiles where
+    they fit, the column-testing tile elsewhere."""
+    rng = np.random.default_rng(1710)
+    done = 0
+    while done < CASES:
+        kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+        geom = _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 8)),
+                         int(rng.integers(1, 10)), int(rng.integers(1, 10)),
+                         int(rng.integers(1, 16)), kh, kw, int(rng.integers(1, 4)),
+                         int(rng.integers(1, 4)), int(rng.integers(0, kh // 2 + 2)),
+                         int(rng.integers(0, kw // 2 + 2)))
+        if geom is None:
+            continue
+        case = _case(rng, geom)
+        np.testing.assert_array_equal(_run(lib, geom, *case), _want(geom, *case),
+                                      err_msg=f"case {done}: {geom} {case[0]}")
+        done += 1
+
+
+@pytest.mark.parametrize("c_in,c_out", [(16, 16), (1, 16), (16, 1), (5, 7)])
+def test_dncnn_shapes_match_numpy(lib, c_in, c_out):
+    """The zoo dncnn's layers (16x16 image, 3x3 pad 1): the 16 -> 16 middle, the
+    one-channel stem and output layer, and an odd pair."""
+    rng = np.random.default_rng(1720 + c_in + c_out)
+    geom = _geometry(rng, 1, c_in, c_out, 16, 16, 3, 3, 1, 1, 1, 1)
+    case = _case(rng, geom)
+    np.testing.assert_array_equal(_run(lib, geom, *case), _want(geom, *case))
+
+
+def _conv_params(**changes) -> dict:
+    geom = dict(n=1, c_in=4, h_in=6, w_in=6, c_out=4, h_out=6, w_out=6, kernel_h=3, kernel_w=3,
+                stride_h=1, stride_w=1, pad_h=1, pad_w=1, dilation_h=1, dilation_w=1, groups=1,
+                act=0)
+    geom.update(changes)
+    return {"conv": geom, "q": dict(input_offset=0, output_offset=0, act_min=-128, act_max=127)}
+
+
+@pytest.mark.unit
+def test_catalog_and_scratch():
+    """groups 1 and dilation 1 take it on rv32 and fe310; grouped and dilated convolutions keep
+    the reference; on rv32v the RVV kernel comes first and this one takes what it refuses; the
+    Arm and host targets never take it. Scratch: the 4 channels' packed weights and their sums
+    per kernel row."""
+    params = _conv_params()
+    for features in (RV32, FE310):
+        assert choose_function("conv2d_s8", params, features) == "conv2d_s8_rv32im"
+        for changes in (dict(groups=2), dict(dilation_h=2, h_out=4), dict(dilation_w=2, w_out=4)):
+            assert choose_function("conv2d_s8", _conv_params(**changes), features) == "conv2d_s8"
+    assert choose_function("conv2d_s8", params, RV32V) == "conv2d_s8_rvv"
+    big = _conv_params(kernel_h=9, kernel_w=9, pad_h=4, pad_w=4)  # past the RVV ring's rows
+    assert choose_function("conv2d_s8", big, RV32V) == "conv2d_s8_rv32im"
+    assert choose_function("conv2d_s8", params, ("armv7em", "dsp", "fpv4_sp", "fpu")) == "conv2d_s8_dsp"
+    assert choose_function("conv2d_s8", params, ("rv32imafc", "zbb", "fpu")) == "conv2d_s8"
+    dncnn = _conv_params(c_in=16, c_out=16, h_in=16, w_in=16, h_out=16, w_out=16)
+    assert scratch_bytes("conv2d_s8", dncnn, FE310) == 4 * 16 * 9 + 48  # 576 + 3 x 4 int32
+    assert scratch_bytes("conv2d_s8", params, FE310) == rv32im.conv_scratch(params) == 144 + 48
