@@ -3,10 +3,10 @@ bytes as the numpy int8 reference (codegen/int8, itself equal to ref/conv2d_s8.c
 Micro), and the catalog gives it exactly the layers its predicate names, on rv32, rv32v (after
 the RVV kernels) and fe310.
 
-The kernel is plain C, so the host runs its exact loops: every tile variant (3x3 stride 1 and
-2 with the left or right padding column, 1x1) and the column-testing tile (other kernels and
-strides, rows narrower than a tile), kernel rows skipped at the top and bottom, the
-overlapping last tile of a row, output channels past the last block of 4, one input channel,
+The kernel is plain C, so the host runs its exact loops: every tile variant (16 and 4 pixels;
+3x3 stride 1 and 2 with the left or right padding column, 1x1) and the column-testing tile
+(other kernels and strides, rows narrower than 4 pixels or padded on both sides of a tile),
+kernel rows skipped at the top and bottom, the overlapping last tile of a row, one input channel,
 zero points at -128 and 127, multipliers that saturate or shift left, biases that clamp.
 tests/test_int8_rv32im_target.py runs it on the emulated rv32 and fe310."""
 
@@ -19,7 +19,6 @@ import pytest
 
 from codegen.kernels import INCLUDE_DIR, kernel_sources
 from codegen.kernels.catalog import choose_function, scratch_bytes
-from codegen.kernels.overrides import rv32im
 from tests.host_build import build_shared_library
 from tests.test_int8_dsp_kernels import _quant, _requant, _want_conv, _weights
 from tests.test_int8_kernels import Conv2dParams, Conv2dS8Params, QuantS8, _ptr
@@ -64,16 +63,13 @@ def _run(lib, geom, q, x, weight, bias, mult, shift) -> np.ndarray:
     params = {"conv": {**geom, "act": 0}, "q": q}
     for features in (RV32, FE310):
         assert choose_function("conv2d_s8", params, features) == "conv2d_s8_rv32im", geom
-    size = scratch_bytes("conv2d_s8", params, FE310)
-    scratch = np.full(size // 4 + 1, 0x5A5A5A5A, dtype=np.int32)  # not zeroed: all written
-    scratch[-1] = 0x1234567
+    assert scratch_bytes("conv2d_s8", params, FE310) is None  # reads everything in place
     out = np.zeros((geom["n"], geom["c_out"], geom["h_out"], geom["w_out"]), dtype=np.int8)
     p = Conv2dS8Params(Conv2dParams(**geom, act=0), QuantS8(**q))
     b = None if bias is None else np.ascontiguousarray(bias, dtype=np.int32)
     lib.edgediff_conv2d_s8_rv32im(ctypes.byref(p), _ptr(x), _ptr(weight),
                                   None if b is None else _ptr(b), _ptr(mult), _ptr(shift),
-                                  _ptr(out), _ptr(scratch))
-    assert scratch[-1] == 0x1234567, "wrote past its scratch"
+                                  _ptr(out))
     return out
 
 
@@ -96,7 +92,7 @@ def test_tiled_convs_match_numpy(lib, k, stride):
     while done < CASES // 2:
         geom = _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 11)),
                          int(rng.integers(1, 11)), int(rng.integers(1, 9)),
-                         int(rng.integers(1, 19)), k, k, stride, stride, k // 2, k // 2)
+                         int(rng.integers(1, 40 * stride + 30)), k, k, stride, stride, k // 2, k // 2)
         if geom is None:
             continue
         case = _case(rng, geom)
@@ -114,7 +110,7 @@ def test_any_kernel_stride_and_padding_match_numpy(lib):
         kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
         geom = _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 8)),
                          int(rng.integers(1, 10)), int(rng.integers(1, 10)),
-                         int(rng.integers(1, 16)), kh, kw, int(rng.integers(1, 4)),
+                         int(rng.integers(1, 36)), kh, kw, int(rng.integers(1, 4)),
                          int(rng.integers(1, 4)), int(rng.integers(0, kh // 2 + 2)),
                          int(rng.integers(0, kw // 2 + 2)))
         if geom is None:
@@ -147,8 +143,7 @@ def _conv_params(**changes) -> dict:
 def test_catalog_and_scratch():
     """groups 1 and dilation 1 take it on rv32 and fe310; grouped and dilated convolutions keep
     the reference; on rv32v the RVV kernel comes first and this one takes what it refuses; the
-    Arm and host targets never take it. Scratch: the 4 channels' packed weights and their sums
-    per kernel row."""
+    Arm and host targets never take it. No scratch: the hifive1-revb has no RAM to spare."""
     params = _conv_params()
     for features in (RV32, FE310):
         assert choose_function("conv2d_s8", params, features) == "conv2d_s8_rv32im"
@@ -159,6 +154,4 @@ def test_catalog_and_scratch():
     assert choose_function("conv2d_s8", big, RV32V) == "conv2d_s8_rv32im"
     assert choose_function("conv2d_s8", params, ("armv7em", "dsp", "fpv4_sp", "fpu")) == "conv2d_s8_dsp"
     assert choose_function("conv2d_s8", params, ("rv32imafc", "zbb", "fpu")) == "conv2d_s8"
-    dncnn = _conv_params(c_in=16, c_out=16, h_in=16, w_in=16, h_out=16, w_out=16)
-    assert scratch_bytes("conv2d_s8", dncnn, FE310) == 4 * 16 * 9 + 48  # 576 + 3 x 4 int32
-    assert scratch_bytes("conv2d_s8", params, FE310) == rv32im.conv_scratch(params) == 144 + 48
+    assert scratch_bytes("conv2d_s8", params, FE310) is None
