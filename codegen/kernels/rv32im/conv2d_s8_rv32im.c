@@ -230,6 +230,30 @@ static int run_tile(const edgediff_rv32im_conv_t *t, int32_t np, const int8_t *r
     return 1;
 }
 
+/* The output channel's requantization, in locals (a store through int8_t * may alias any
+ * memory, so the compiler would reload them from the kernel's arguments for every byte). */
+typedef struct {
+    int32_t multiplier, shift, output_offset, act_min, act_max;
+} edgediff_rv32im_requant_t;
+
+/* count sums requantized by the reference's helpers and stored at dst. The usual case (a
+ * multiplier below 1: shift <= 0, and a multiplier that is not INT32_MIN, as none is) is a
+ * loop of its own, where the compiler drops the helpers' branches for the other cases. */
+static void store(const uint32_t *acc, int32_t count, const edgediff_rv32im_requant_t *rq,
+                  int8_t *dst) {
+    const int32_t m = rq->multiplier, sh = rq->shift;
+    const int32_t zp = rq->output_offset, lo = rq->act_min, hi = rq->act_max;
+    if (sh <= 0 && m >= 0) {
+        for (int32_t q = 0; q < count; ++q) {
+            dst[q] = edgediff_output_s8(edgediff_requantize((int32_t)acc[q], m, sh), zp, lo, hi);
+        }
+    } else {
+        for (int32_t q = 0; q < count; ++q) {
+            dst[q] = edgediff_output_s8(edgediff_requantize((int32_t)acc[q], m, sh), zp, lo, hi);
+        }
+    }
+}
+
 void edgediff_conv2d_s8_rv32im(const conv2d_s8_params_t *p, const int8_t *in,
                                const int8_t *weight, const int32_t *bias,
                                const int32_t *multiplier, const int32_t *shift, int8_t *out) {
@@ -252,6 +276,8 @@ void edgediff_conv2d_s8_rv32im(const conv2d_s8_params_t *p, const int8_t *in,
                     row_sum[i / g->kernel_w] += (uint32_t)(int32_t)w_co[ci * taps + i];
                 }
             }
+            const edgediff_rv32im_requant_t rq = {multiplier[co], shift[co], p->q.output_offset,
+                                                  p->q.act_min, p->q.act_max};
             int8_t *dst = out + (n * g->c_out + co) * plane_out;
             for (int32_t oy = 0; oy < g->h_out; ++oy, dst += g->w_out) {
                 const int32_t iy0 = oy * g->stride_h - g->pad_h;
@@ -284,12 +310,7 @@ void edgediff_conv2d_s8_rv32im(const conv2d_s8_params_t *p, const int8_t *in,
                         }
                     }
                     const int32_t q_end = g->w_out - x0 < np ? g->w_out - x0 : np;
-                    for (int32_t q = ox - x0; q < q_end; ++q) {
-                        const int32_t scaled = edgediff_requantize((int32_t)acc[q], multiplier[co],
-                                                                   shift[co]);
-                        dst[x0 + q] = edgediff_output_s8(scaled, p->q.output_offset,
-                                                         p->q.act_min, p->q.act_max);
-                    }
+                    store(acc + (ox - x0), q_end - (ox - x0), &rq, dst + ox);
                     ox = x0 + q_end;
                 }
             }
