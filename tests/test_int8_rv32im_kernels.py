@@ -7,6 +7,7 @@ The kernel is plain C, so the host runs its exact loops: every tile variant (16 
 3x3 stride 1 and 2 with the left or right padding column, 1x1) and the column-testing tile
 (other kernels and strides, rows narrower than 4 pixels or padded on both sides of a tile),
 kernel rows skipped at the top and bottom, the overlapping last tile of a row, one input channel,
+groups and depthwise layers (depth multiplier 1-3),
 zero points at -128 and 127, multipliers that saturate or shift left, biases that clamp.
 tests/test_int8_rv32im_target.py runs it on the emulated rv32 and fe310."""
 
@@ -20,7 +21,8 @@ import pytest
 from codegen.kernels import INCLUDE_DIR, kernel_sources
 from codegen.kernels.catalog import choose_function, scratch_bytes
 from tests.host_build import build_shared_library
-from tests.test_int8_dsp_kernels import _quant, _requant, _want_conv, _weights
+from codegen.int8 import ops
+from tests.test_int8_dsp_kernels import _quant, _requant, _weights
 from tests.test_int8_kernels import Conv2dParams, Conv2dS8Params, QuantS8, _ptr
 from tests import int8_cases as cases
 
@@ -39,21 +41,22 @@ def lib(tmp_path_factory) -> ctypes.CDLL:
                                                 [INCLUDE_DIR], tmp / "rv32im.so")))
 
 
-def _geometry(rng, n, c_in, c_out, h, w, kh, kw, sh, sw, ph, pw) -> dict | None:
+def _geometry(rng, n, c_in, c_out, h, w, kh, kw, sh, sw, ph, pw, groups=1) -> dict | None:
     h_out, w_out = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
     if h_out < 1 or w_out < 1:
         return None
-    return dict(n=n, c_in=c_in, h_in=h, w_in=w, c_out=c_out, h_out=h_out, w_out=w_out,
-                kernel_h=kh, kernel_w=kw, stride_h=sh, stride_w=sw, pad_h=ph, pad_w=pw,
-                dilation_h=1, dilation_w=1, groups=1)
+    return dict(n=n, c_in=c_in * groups, h_in=h, w_in=w, c_out=c_out * groups, h_out=h_out,
+                w_out=w_out, kernel_h=kh, kernel_w=kw, stride_h=sh, stride_w=sw, pad_h=ph,
+                pad_w=pw, dilation_h=1, dilation_w=1, groups=groups)
 
 
 def _case(rng, geom):
     x = cases.int8(rng, (geom["n"], geom["c_in"], geom["h_in"], geom["w_in"]))
     if rng.random() < 0.2:
         x.flat[::2] = rng.choice([-128, 127], x.flat[::2].shape)
-    weight = _weights(rng, (geom["c_out"], geom["c_in"], geom["kernel_h"], geom["kernel_w"]))
-    taps = geom["c_in"] * geom["kernel_h"] * geom["kernel_w"]
+    cpg = geom["c_in"] // geom["groups"]
+    weight = _weights(rng, (geom["c_out"], cpg, geom["kernel_h"], geom["kernel_w"]))
+    taps = cpg * geom["kernel_h"] * geom["kernel_w"]
     bias = None if rng.random() < 0.2 else cases.bias(rng, geom["c_out"], taps)
     mult, shift = _requant(rng, geom["c_out"])
     return _quant(rng), x, weight, bias, mult, shift
@@ -74,12 +77,10 @@ def _run(lib, geom, q, x, weight, bias, mult, shift) -> np.ndarray:
 
 
 def _want(geom, q, x, weight, bias, mult, shift) -> np.ndarray:
-    if geom["stride_h"] == geom["stride_w"] and geom["pad_h"] == geom["pad_w"]:
-        return _want_conv(geom, q, x, weight, bias, mult, shift)
-    from codegen.int8 import ops
     return ops.conv2d(x, weight, bias, mult, shift, input_offset=q["input_offset"],
                       output_offset=q["output_offset"], stride=(geom["stride_h"], geom["stride_w"]),
-                      padding=(geom["pad_h"], geom["pad_w"]), dilation=(1, 1), groups=1,
+                      padding=(geom["pad_h"], geom["pad_w"]), dilation=(1, 1),
+                      groups=geom["groups"],
                       act_min=q["act_min"], act_max=q["act_max"])
 
 
@@ -121,6 +122,26 @@ def test_any_kernel_stride_and_padding_match_numpy(lib):
         done += 1
 
 
+def test_grouped_and_depthwise_match_numpy(lib):
+    """Groups of 1-3 input channels, depthwise with a depth multiplier of 1-3 (one input
+    channel per group), any kernel, stride and padding."""
+    rng = np.random.default_rng(1730)
+    done = 0
+    while done < CASES // 2:
+        kh, kw = int(rng.choice([1, 3, 3, 5])), int(rng.choice([1, 3, 3, 5]))
+        s = int(rng.integers(1, 3))
+        geom = _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 4)),
+                         int(rng.integers(1, 4)), int(rng.integers(1, 9)),
+                         int(rng.integers(1, 40)), kh, kw, s, s, int(rng.integers(0, kh // 2 + 2)),
+                         int(rng.integers(0, kw // 2 + 2)), groups=int(rng.integers(1, 6)))
+        if geom is None:
+            continue
+        case = _case(rng, geom)
+        np.testing.assert_array_equal(_run(lib, geom, *case), _want(geom, *case),
+                                      err_msg=f"case {done}: {geom} {case[0]}")
+        done += 1
+
+
 @pytest.mark.parametrize("c_in,c_out", [(16, 16), (1, 16), (16, 1), (5, 7)])
 def test_dncnn_shapes_match_numpy(lib, c_in, c_out):
     """The zoo dncnn's layers (16x16 image, 3x3 pad 1): the 16 -> 16 middle, the
@@ -141,15 +162,19 @@ def _conv_params(**changes) -> dict:
 
 @pytest.mark.unit
 def test_catalog_and_scratch():
-    """groups 1 and dilation 1 take it on rv32 and fe310; grouped and dilated convolutions keep
-    the reference; on rv32v the RVV kernel comes first and this one takes what it refuses; the
+    """Dilation 1 takes it on rv32 and fe310, any groups; dilated convolutions keep the
+    reference; on rv32v the RVV kernels come first and this one takes what they refuse; the
     Arm and host targets never take it. No scratch: the hifive1-revb has no RAM to spare."""
     params = _conv_params()
     for features in (RV32, FE310):
         assert choose_function("conv2d_s8", params, features) == "conv2d_s8_rv32im"
-        for changes in (dict(groups=2), dict(dilation_h=2, h_out=4), dict(dilation_w=2, w_out=4)):
+        for changes in (dict(groups=2), dict(groups=4)):
+            assert choose_function("conv2d_s8", _conv_params(**changes), features) == "conv2d_s8_rv32im"
+        for changes in (dict(dilation_h=2, h_out=4), dict(dilation_w=2, w_out=4)):
             assert choose_function("conv2d_s8", _conv_params(**changes), features) == "conv2d_s8"
     assert choose_function("conv2d_s8", params, RV32V) == "conv2d_s8_rvv"
+    assert choose_function("conv2d_s8", _conv_params(groups=4), RV32V) == "conv2d_dw_s8_rvv"
+    assert choose_function("conv2d_s8", _conv_params(groups=2), RV32V) == "conv2d_s8_rv32im"
     big = _conv_params(kernel_h=9, kernel_w=9, pad_h=4, pad_w=4)  # past the RVV ring's rows
     assert choose_function("conv2d_s8", big, RV32V) == "conv2d_s8_rv32im"
     assert choose_function("conv2d_s8", params, ("armv7em", "dsp", "fpv4_sp", "fpu")) == "conv2d_s8_dsp"

@@ -1,7 +1,7 @@
 """The scalar RV32IM int8 convolution (conv2d_s8_rv32im) on the emulated boards: rv32
 (RV32IMAFC, clang) and fe310 (RV32IMAC, no FPU, 16 KiB) run a network of awkward shapes
 (tests/fixtures/int8_rv32im_shapes/model.py: one input channel, odd channel counts, stride 2,
-padding edges, 5x5, 1x3, 1x1, unpadded, rows of 3 to 37 pixels) and give the same bytes as the
+padding edges, 5x5, 1x3, 1x1, unpadded, depthwise, grouped, rows of 3 to 37 pixels) and give the same bytes as the
 numpy int8 reference (codegen/int8, bit-exact with TFLite Micro); every convolution ran the
 RV32IM kernel. The network is int8 from its first quantize to its last dequantize, so its
 float output is equal exactly when every int8 byte is. tests/test_int8_rv32im_kernels.py runs
@@ -34,5 +34,5 @@ def board_build(request, tmp_path_factory):
 @pytest.mark.slow
 def test_awkward_shapes_on_the_board_equal_numpy(board_build):
     convs = [layer["function"] for layer in board_build.layers if layer["op"] == "conv2d_s8"]
-    assert convs == ["conv2d_s8_rv32im"] * 7, convs
+    assert convs == ["conv2d_s8_rv32im"] * 9, convs
     _board_equals_numpy(board_build, SHAPES, samples=2)

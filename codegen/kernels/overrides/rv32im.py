@@ -15,9 +15,9 @@ FEATURE = "rv32im"
 
 
 def conv_applies(p: dict) -> bool:
-    """conv2d_s8_rv32im: groups 1 and dilation 1; any kernel, stride and padding."""
+    """conv2d_s8_rv32im: dilation 1; any kernel, stride, padding and groups (depthwise too)."""
     c = p["conv"]
-    return c["groups"] == 1 and c["dilation_h"] == 1 and c["dilation_w"] == 1
+    return c["dilation_h"] == 1 and c["dilation_w"] == 1
 
 
 OVERRIDES: dict[str, list[Override]] = {

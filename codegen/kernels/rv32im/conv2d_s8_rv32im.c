@@ -1,5 +1,5 @@
-/* int8 2-D convolution for scalar RV32IM cores (no F, V or P extension needed): groups 1,
- * dilation 1, any kernel, stride and padding (overrides/rv32im.py). Same bytes as
+/* int8 2-D convolution for scalar RV32IM cores (no F, V or P extension needed): dilation 1,
+ * any kernel, stride, padding and groups, depthwise included (overrides/rv32im.py). Same bytes as
  * ref/conv2d_s8.c: exact sums of (x + input_offset) * w over the taps inside the image, in
  * another order, then the reference's requantization (internal/requantize_s8.h).
  *
@@ -260,18 +260,20 @@ void edgediff_conv2d_s8_rv32im(const conv2d_s8_params_t *p, const int8_t *in,
     const conv2d_params_t *g = &p->conv;
     const int32_t plane_out = g->h_out * g->w_out;
     const int32_t taps = g->kernel_h * g->kernel_w;
-    const edgediff_rv32im_conv_t t = {g->c_in, g->h_in * g->w_in, g->w_in, p->q.input_offset,
+    const int32_t cpg = g->c_in / g->groups, opg = g->c_out / g->groups;
+    const edgediff_rv32im_conv_t t = {cpg, g->h_in * g->w_in, g->w_in, p->q.input_offset,
                                       g->kernel_h, g->kernel_w, g->stride_w};
     const uint32_t offset = (uint32_t)p->q.input_offset;
     /* the compile-time tiles' kernels (at most 3 rows: their weight sums per row) */
     const int tiled = (taps == 9 && g->kernel_w == 3) || taps == 1;
     for (int32_t n = 0; n < g->n; ++n) {
-        const int8_t *image = in + n * g->c_in * t.plane;
         for (int32_t co = 0; co < g->c_out; ++co) {
-            const int8_t *w_co = weight + co * g->c_in * taps;
+            /* the input channels of the output channel's group */
+            const int8_t *image = in + (n * g->c_in + co / opg * cpg) * t.plane;
+            const int8_t *w_co = weight + co * cpg * taps;
             const uint32_t b = bias ? (uint32_t)bias[co] : 0;
             uint32_t row_sum[3] = {0, 0, 0};
-            for (int32_t ci = 0; tiled && ci < g->c_in; ++ci) {
+            for (int32_t ci = 0; tiled && ci < cpg; ++ci) {
                 for (int32_t i = 0; i < taps; ++i) {
                     row_sum[i / g->kernel_w] += (uint32_t)(int32_t)w_co[ci * taps + i];
                 }

@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-/* conv2d_s8_rv32im: groups 1, dilation 1, any kernel, stride and padding; no scratch. */
+/* conv2d_s8_rv32im: dilation 1; any kernel, stride, padding and groups; no scratch. */
 void edgediff_conv2d_s8_rv32im(const conv2d_s8_params_t *p, const int8_t *in,
                                const int8_t *weight, const int32_t *bias,
                                const int32_t *multiplier, const int32_t *shift, int8_t *out);
