@@ -1,15 +1,16 @@
-"""The scalar RV32IM int8 convolution (codegen/kernels/rv32im/conv2d_s8_rv32im.c) gives the same
-bytes as the numpy int8 reference (codegen/int8, itself equal to ref/conv2d_s8.c and TFLite
-Micro), and the catalog gives it exactly the layers its predicate names, on rv32, rv32v (after
-the RVV kernels) and fe310.
+"""The scalar RV32IM int8 kernels (codegen/kernels/rv32im/: conv2d_s8_rv32im, linear_s8_rv32im)
+give the same bytes as the numpy int8 reference (codegen/int8, itself equal to the ref/ kernels
+and TFLite Micro), and the catalog gives them exactly the layers their predicates name, on
+rv32, rv32v (after the RVV kernels) and fe310.
 
-The kernel is plain C, so the host runs its exact loops: every tile variant (16 and 4 pixels;
-3x3 stride 1 and 2 with the left or right padding column, 1x1) and the column-testing tile
-(other kernels and strides, rows narrower than 4 pixels or padded on both sides of a tile),
-kernel rows skipped at the top and bottom, the overlapping last tile of a row, one input channel,
-groups and depthwise layers (depth multiplier 1-3),
-zero points at -128 and 127, multipliers that saturate or shift left, biases that clamp.
-tests/test_int8_rv32im_target.py runs it on the emulated rv32 and fe310."""
+The kernels are plain C, so the host runs their exact loops: every convolution tile variant
+(16 and 4 pixels; 3x3 stride 1 and 2 with a padding column on the left, the right or both,
+1x1) and the column-testing tile (other kernels and strides, rows narrower than 4 pixels,
+more than one padding column), kernel rows skipped at the top and bottom, the overlapping
+last tile of a row, one input channel, groups and depthwise layers (depth multiplier 1-3);
+the linear's pairs of rows, blocks of 4 outputs and their tails; zero points at -128 and
+127, multipliers that saturate or shift left, biases that clamp.
+tests/test_int8_rv32im_target.py runs them on the emulated rv32 and fe310."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from codegen.kernels.catalog import choose_function, scratch_bytes
 from tests.host_build import build_shared_library
 from codegen.int8 import ops
 from tests.test_int8_dsp_kernels import _quant, _requant, _weights
-from tests.test_int8_kernels import Conv2dParams, Conv2dS8Params, QuantS8, _ptr
+from tests.test_int8_kernels import (Conv2dParams, Conv2dS8Params, LinearParams, LinearS8Params,
+                                     QuantS8, _ptr)
 from tests import int8_cases as cases
 
 pytestmark = pytest.mark.kernel
@@ -37,7 +39,7 @@ CASES = 400
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory) -> ctypes.CDLL:
     tmp = tmp_path_factory.mktemp("int8rv32im")
-    return ctypes.CDLL(str(build_shared_library(kernel_sources(["conv2d_s8_rv32im"]),
+    return ctypes.CDLL(str(build_shared_library(kernel_sources(["conv2d_s8_rv32im", "linear_s8_rv32im"]),
                                                 [INCLUDE_DIR], tmp / "rv32im.so")))
 
 
@@ -152,6 +154,33 @@ def test_dncnn_shapes_match_numpy(lib, c_in, c_out):
     np.testing.assert_array_equal(_run(lib, geom, *case), _want(geom, *case))
 
 
+def test_linear_matches_numpy(lib):
+    """Rows 1-6 (pairs and a lone last row), inputs 1-70 (steps of 4 and a tail), outputs 1-12
+    (blocks of 4 and a short last block)."""
+    rng = np.random.default_rng(1740)
+    for i in range(CASES // 2):
+        rows, n_in, n_out = (int(rng.integers(1, 7)), int(rng.integers(1, 71)),
+                             int(rng.integers(1, 13)))
+        x, weight = cases.int8(rng, (rows, n_in)), _weights(rng, (n_out, n_in))
+        bias = None if rng.random() < 0.2 else cases.bias(rng, n_out, n_in)
+        mult, shift = _requant(rng, n_out)
+        q = _quant(rng)
+        params = {"linear": dict(rows=rows, in_features=n_in, out_features=n_out, act=0), "q": q}
+        for features in (RV32, FE310):
+            assert choose_function("linear_s8", params, features) == "linear_s8_rv32im"
+        assert scratch_bytes("linear_s8", params, FE310) is None
+        out = np.zeros((rows, n_out), dtype=np.int8)
+        p = LinearS8Params(LinearParams(rows, n_in, n_out, 0), QuantS8(**q))
+        b = None if bias is None else np.ascontiguousarray(bias, dtype=np.int32)
+        lib.edgediff_linear_s8_rv32im(ctypes.byref(p), _ptr(x), _ptr(weight),
+                                      None if b is None else _ptr(b), _ptr(mult), _ptr(shift),
+                                      _ptr(out))
+        want = ops.linear(x, weight, bias, mult, shift, input_offset=q["input_offset"],
+                          output_offset=q["output_offset"], act_min=q["act_min"],
+                          act_max=q["act_max"])
+        np.testing.assert_array_equal(out, want, err_msg=f"case {i}: {rows}x{n_in}->{n_out} {q}")
+
+
 def _conv_params(**changes) -> dict:
     geom = dict(n=1, c_in=4, h_in=6, w_in=6, c_out=4, h_out=6, w_out=6, kernel_h=3, kernel_w=3,
                 stride_h=1, stride_w=1, pad_h=1, pad_w=1, dilation_h=1, dilation_w=1, groups=1,
@@ -180,3 +209,6 @@ def test_catalog_and_scratch():
     assert choose_function("conv2d_s8", params, ("armv7em", "dsp", "fpv4_sp", "fpu")) == "conv2d_s8_dsp"
     assert choose_function("conv2d_s8", params, ("rv32imafc", "zbb", "fpu")) == "conv2d_s8"
     assert scratch_bytes("conv2d_s8", params, FE310) is None
+    lin = {"linear": dict(rows=3, in_features=37, out_features=5, act=0), "q": params["q"]}
+    assert choose_function("linear_s8", lin, FE310) == "linear_s8_rv32im"
+    assert choose_function("linear_s8", lin, RV32V) == "linear_s8_rvv"

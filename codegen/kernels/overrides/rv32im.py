@@ -22,4 +22,5 @@ def conv_applies(p: dict) -> bool:
 
 OVERRIDES: dict[str, list[Override]] = {
     "conv2d_s8": [Override("conv2d_s8_rv32im", FEATURE, conv_applies)],
+    "linear_s8": [Override("linear_s8_rv32im", FEATURE, lambda p: True)],
 }

@@ -16,6 +16,10 @@ extern "C" {
 void edgediff_conv2d_s8_rv32im(const conv2d_s8_params_t *p, const int8_t *in,
                                const int8_t *weight, const int32_t *bias,
                                const int32_t *multiplier, const int32_t *shift, int8_t *out);
+/* linear_s8_rv32im: any shape; no scratch. */
+void edgediff_linear_s8_rv32im(const linear_s8_params_t *p, const int8_t *in,
+                               const int8_t *weight, const int32_t *bias,
+                               const int32_t *multiplier, const int32_t *shift, int8_t *out);
 
 #ifdef __cplusplus
 }
