@@ -5,8 +5,8 @@
  *
  * No scratch (an integer-only board's 16 KiB hold the zoo dncnn's activations with 16 B to
  * spare), so weights and inputs are read in place, which leaves 31 registers for one pointer
- * per operand: tiles of one output channel x 16 pixels of a row (then 4, the last tile of a
- * row overlapping the one before; its pixels already stored are not stored again) keep 16
+ * per operand: tiles of one output channel x 16 pixels of a row (then 8, then 4, the last
+ * tile of a row overlapping the one before; its pixels already stored are not stored again) keep 16
  * int32 sums, the 3 weights of a kernel row and a sliding window of input bytes in registers
  * (internal/conv2d_s8_rv32im_tile.h; 3x3 stride 1, per kernel row and input channel: 18
  * input and 3 weight loads and 48 mul + add for 48 MACs). The input offset is folded into the
@@ -154,6 +154,78 @@ typedef struct {
 #define EDGEDIFF_TILE_ZL 1
 #define EDGEDIFF_TILE_ZR 1
 #include "edgediff/internal/conv2d_s8_rv32im_tile.h"
+#define EDGEDIFF_TILE_NAME tile_k3s1_8
+#define EDGEDIFF_TILE_KH 3
+#define EDGEDIFF_TILE_KW 3
+#define EDGEDIFF_TILE_S 1
+#define EDGEDIFF_TILE_NP 8
+#define EDGEDIFF_TILE_ZL 0
+#define EDGEDIFF_TILE_ZR 0
+#include "edgediff/internal/conv2d_s8_rv32im_tile.h"
+#define EDGEDIFF_TILE_NAME tile_k3s1_8_left
+#define EDGEDIFF_TILE_KH 3
+#define EDGEDIFF_TILE_KW 3
+#define EDGEDIFF_TILE_S 1
+#define EDGEDIFF_TILE_NP 8
+#define EDGEDIFF_TILE_ZL 1
+#define EDGEDIFF_TILE_ZR 0
+#include "edgediff/internal/conv2d_s8_rv32im_tile.h"
+#define EDGEDIFF_TILE_NAME tile_k3s1_8_right
+#define EDGEDIFF_TILE_KH 3
+#define EDGEDIFF_TILE_KW 3
+#define EDGEDIFF_TILE_S 1
+#define EDGEDIFF_TILE_NP 8
+#define EDGEDIFF_TILE_ZL 0
+#define EDGEDIFF_TILE_ZR 1
+#include "edgediff/internal/conv2d_s8_rv32im_tile.h"
+#define EDGEDIFF_TILE_NAME tile_k3s1_8_both
+#define EDGEDIFF_TILE_KH 3
+#define EDGEDIFF_TILE_KW 3
+#define EDGEDIFF_TILE_S 1
+#define EDGEDIFF_TILE_NP 8
+#define EDGEDIFF_TILE_ZL 1
+#define EDGEDIFF_TILE_ZR 1
+#include "edgediff/internal/conv2d_s8_rv32im_tile.h"
+#define EDGEDIFF_TILE_NAME tile_k3s2_8
+#define EDGEDIFF_TILE_KH 3
+#define EDGEDIFF_TILE_KW 3
+#define EDGEDIFF_TILE_S 2
+#define EDGEDIFF_TILE_NP 8
+#define EDGEDIFF_TILE_ZL 0
+#define EDGEDIFF_TILE_ZR 0
+#include "edgediff/internal/conv2d_s8_rv32im_tile.h"
+#define EDGEDIFF_TILE_NAME tile_k3s2_8_left
+#define EDGEDIFF_TILE_KH 3
+#define EDGEDIFF_TILE_KW 3
+#define EDGEDIFF_TILE_S 2
+#define EDGEDIFF_TILE_NP 8
+#define EDGEDIFF_TILE_ZL 1
+#define EDGEDIFF_TILE_ZR 0
+#include "edgediff/internal/conv2d_s8_rv32im_tile.h"
+#define EDGEDIFF_TILE_NAME tile_k3s2_8_right
+#define EDGEDIFF_TILE_KH 3
+#define EDGEDIFF_TILE_KW 3
+#define EDGEDIFF_TILE_S 2
+#define EDGEDIFF_TILE_NP 8
+#define EDGEDIFF_TILE_ZL 0
+#define EDGEDIFF_TILE_ZR 1
+#include "edgediff/internal/conv2d_s8_rv32im_tile.h"
+#define EDGEDIFF_TILE_NAME tile_k3s2_8_both
+#define EDGEDIFF_TILE_KH 3
+#define EDGEDIFF_TILE_KW 3
+#define EDGEDIFF_TILE_S 2
+#define EDGEDIFF_TILE_NP 8
+#define EDGEDIFF_TILE_ZL 1
+#define EDGEDIFF_TILE_ZR 1
+#include "edgediff/internal/conv2d_s8_rv32im_tile.h"
+#define EDGEDIFF_TILE_NAME tile_k1s1_8
+#define EDGEDIFF_TILE_KH 1
+#define EDGEDIFF_TILE_KW 1
+#define EDGEDIFF_TILE_S 1
+#define EDGEDIFF_TILE_NP 8
+#define EDGEDIFF_TILE_ZL 0
+#define EDGEDIFF_TILE_ZR 0
+#include "edgediff/internal/conv2d_s8_rv32im_tile.h"
 #define EDGEDIFF_TILE_NAME tile_k1s1_16
 #define EDGEDIFF_TILE_KH 1
 #define EDGEDIFF_TILE_KW 1
@@ -196,8 +268,8 @@ static __attribute__((noinline)) void tile_checked(const edgediff_rv32im_conv_t 
     }
 }
 
-/* A compile-time tile of np (16 or 4) pixels whose span starts at column ix0, where one fits
- * (at most one padding column on either side); 0 where none does. */
+/* A compile-time tile of np (16, 8 or 4) pixels whose span starts at column ix0, where one
+ * fits (at most one padding column on either side); 0 where none does. */
 static int run_tile(const edgediff_rv32im_conv_t *t, int32_t np, const int8_t *row,
                     const int8_t *w, int32_t rows, int32_t ix0, uint32_t *acc) {
     const int32_t k = t->kernel_w, s = t->stride;
@@ -209,23 +281,17 @@ static int run_tile(const edgediff_rv32im_conv_t *t, int32_t np, const int8_t *r
     }
     const int8_t *at = row + ix0 + zl;
 #define PICK(tile) (zl ? (zr ? tile##_both : tile##_left) : zr ? tile##_right : tile)
+#define BY_WIDTH(tile) (np == 16 ? PICK(tile##_16) : np == 8 ? PICK(tile##_8) : PICK(tile##_4))
     if (k == 3 && t->kernel_h == 3 && s == 1) {
-        if (np == 16) {
-            PICK(tile_k3s1_16)(t, at, w, rows, acc);
-        } else {
-            PICK(tile_k3s1_4)(t, at, w, rows, acc);
-        }
+        BY_WIDTH(tile_k3s1)(t, at, w, rows, acc);
     } else if (k == 3 && t->kernel_h == 3 && s == 2) {
-        if (np == 16) {
-            PICK(tile_k3s2_16)(t, at, w, rows, acc);
-        } else {
-            PICK(tile_k3s2_4)(t, at, w, rows, acc);
-        }
+        BY_WIDTH(tile_k3s2)(t, at, w, rows, acc);
     } else if (k == 1 && t->kernel_h == 1 && s == 1 && zl + zr == 0) {
-        (np == 16 ? tile_k1s1_16 : tile_k1s1_4)(t, at, w, rows, acc);
+        (np == 16 ? tile_k1s1_16 : np == 8 ? tile_k1s1_8 : tile_k1s1_4)(t, at, w, rows, acc);
     } else {
         return 0;
     }
+#undef BY_WIDTH
 #undef PICK
     return 1;
 }
@@ -293,14 +359,14 @@ void edgediff_conv2d_s8_rv32im(const conv2d_s8_params_t *p, const int8_t *in,
                     folded += offset * row_sum[ky];
                 }
                 for (int32_t ox = 0; ox < g->w_out;) {
-                    /* 16 pixels while they fit, then 4 (the last ending at w_out) */
+                    /* 16 pixels while they fit, then 8, then 4 (the last ending at w_out) */
                     uint32_t acc[16];
-                    int32_t np = 16, x0 = ox;
+                    int32_t np = g->w_out - ox >= 16 ? 16 : g->w_out - ox >= 8 ? 8 : 4, x0 = ox;
                     for (int q = 0; q < 16; ++q) {
                         acc[q] = folded;
                     }
-                    if (!(tiled && g->w_out - ox >= 16
-                          && run_tile(&t, 16, row, w, rows, ox * g->stride_w - g->pad_w, acc))) {
+                    if (np == 4 || !(tiled && run_tile(&t, np, row, w, rows,
+                                                       ox * g->stride_w - g->pad_w, acc))) {
                         np = 4;
                         x0 = ox + 4 > g->w_out && g->w_out >= 4 ? g->w_out - 4 : ox;
                         const int32_t ix0 = x0 * g->stride_w - g->pad_w;
