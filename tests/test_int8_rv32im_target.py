@@ -1,7 +1,7 @@
 """The scalar RV32IM int8 kernels (conv2d_s8_rv32im, linear_s8_rv32im) on the emulated
 boards: rv32 (RV32IMAFC, clang) and fe310 (RV32IMAC, no FPU, 16 KiB) run a network of awkward
 shapes (tests/fixtures/int8_rv32im_shapes/model.py: one input channel, odd channel counts,
-stride 2, padding edges, 5x5, 1x3, 1x1, unpadded, depthwise, grouped, rows of 5 to 37 pixels,
+stride 2, padding edges, 5x5, 1x3, 1x1, unpadded, depthwise, grouped, rows of 6 to 45 pixels,
 two linear layers) and give the same bytes as the numpy int8 reference (codegen/int8,
 bit-exact with TFLite Micro); every convolution and linear layer ran the RV32IM kernels. The
 network is int8 from its first quantize to its last dequantize, so its float output is equal
