@@ -39,8 +39,8 @@ CASES = 400
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory) -> ctypes.CDLL:
     tmp = tmp_path_factory.mktemp("int8rv32im")
-    return ctypes.CDLL(str(build_shared_library(kernel_sources(["conv2d_s8_rv32im", "linear_s8_rv32im"]),
-                                                [INCLUDE_DIR], tmp / "rv32im.so")))
+    sources = kernel_sources(["conv2d_s8_rv32im", "linear_s8_rv32im"])
+    return ctypes.CDLL(str(build_shared_library(sources, [INCLUDE_DIR], tmp / "rv32im.so")))
 
 
 def _geometry(rng, n, c_in, c_out, h, w, kh, kw, sh, sw, ph, pw, groups=1) -> dict | None:
@@ -95,7 +95,8 @@ def test_tiled_convs_match_numpy(lib, k, stride):
     while done < CASES // 2:
         geom = _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 11)),
                          int(rng.integers(1, 11)), int(rng.integers(1, 9)),
-                         int(rng.integers(1, 40 * stride + 30)), k, k, stride, stride, k // 2, k // 2)
+                         int(rng.integers(1, 40 * stride + 30)), k, k, stride, stride,
+                         k // 2, k // 2)
         if geom is None:
             continue
         case = _case(rng, geom)
@@ -198,7 +199,8 @@ def test_catalog_and_scratch():
     for features in (RV32, FE310):
         assert choose_function("conv2d_s8", params, features) == "conv2d_s8_rv32im"
         for changes in (dict(groups=2), dict(groups=4)):
-            assert choose_function("conv2d_s8", _conv_params(**changes), features) == "conv2d_s8_rv32im"
+            assert choose_function("conv2d_s8", _conv_params(**changes),
+                                   features) == "conv2d_s8_rv32im"
         for changes in (dict(dilation_h=2, h_out=4), dict(dilation_w=2, w_out=4)):
             assert choose_function("conv2d_s8", _conv_params(**changes), features) == "conv2d_s8"
     assert choose_function("conv2d_s8", params, RV32V) == "conv2d_s8_rvv"
@@ -206,7 +208,8 @@ def test_catalog_and_scratch():
     assert choose_function("conv2d_s8", _conv_params(groups=2), RV32V) == "conv2d_s8_rv32im"
     big = _conv_params(kernel_h=9, kernel_w=9, pad_h=4, pad_w=4)  # past the RVV ring's rows
     assert choose_function("conv2d_s8", big, RV32V) == "conv2d_s8_rv32im"
-    assert choose_function("conv2d_s8", params, ("armv7em", "dsp", "fpv4_sp", "fpu")) == "conv2d_s8_dsp"
+    m4 = ("armv7em", "dsp", "fpv4_sp", "fpu")
+    assert choose_function("conv2d_s8", params, m4) == "conv2d_s8_dsp"
     assert choose_function("conv2d_s8", params, ("rv32imafc", "zbb", "fpu")) == "conv2d_s8"
     assert scratch_bytes("conv2d_s8", params, FE310) is None
     lin = {"linear": dict(rows=3, in_features=37, out_features=5, act=0), "q": params["q"]}

@@ -1,23 +1,24 @@
 /* int8 2-D convolution for scalar RV32IM cores (no F, V or P extension needed): dilation 1,
- * any kernel, stride, padding and groups, depthwise included (overrides/rv32im.py). Same bytes as
- * ref/conv2d_s8.c: exact sums of (x + input_offset) * w over the taps inside the image, in
- * another order, then the reference's requantization (internal/requantize_s8.h).
+ * any kernel, stride, padding and groups, depthwise included (overrides/rv32im.py). Same
+ * bytes as ref/conv2d_s8.c: exact sums of (x + input_offset) * w over the taps inside the
+ * image, in another order, then the reference's requantization (internal/requantize_s8.h).
  *
  * No scratch (an integer-only board's 16 KiB hold the zoo dncnn's activations with 16 B to
- * spare), so weights and inputs are read in place, which leaves 31 registers for one pointer
- * per operand: tiles of one output channel x 16 pixels of a row (then 8, then 4, the last
- * tile of a row overlapping the one before; its pixels already stored are not stored again) keep 16
- * int32 sums, the 3 weights of a kernel row and a sliding window of input bytes in registers
- * (internal/conv2d_s8_rv32im_tile.h; 3x3 stride 1, per kernel row and input channel: 18
- * input and 3 weight loads and 48 mul + add for 48 MACs). The input offset is folded into the
- * sums' start: sum((x + offset) * w) = sum(x * w) + offset * sum(w), the sum over the kernel
- * rows inside the image (each output channel's weight sums per kernel row, taken once), with
- * a padding column read as the input zero point, whose x + offset is 0 as the reference
- * skips it. A kernel row outside the image is skipped; the padding columns of a row's first
- * and last tiles (or both sides of one tile) are compile-time variants. 3x3 stride 1 or 2 and 1x1 stride 1 have such
- * tiles; any other kernel or stride, a row narrower than 4 pixels or more than one padding
- * column on a side runs a tile that tests each column and adds the offset per byte. The sums
- * wrap in uint32 (the reference's int32 whenever that does not overflow). */
+ * spare), so weights and inputs are read in place, one pointer per operand, which leaves
+ * room in RISC-V's registers for tiles of one output channel x 16 pixels of a row (then 8,
+ * then 4, the last tile of a row overlapping the one before; its pixels already stored are
+ * not stored again): 16 int32 sums, the 3 weights of a kernel row and a sliding window of
+ * input bytes (internal/conv2d_s8_rv32im_tile.h; 3x3 stride 1, per kernel row and input
+ * channel: 18 input and 3 weight loads and 48 mul + add for 48 MACs). The input offset is
+ * folded into the sums' start: sum((x + offset) * w) = sum(x * w) + offset * sum(w), the sum
+ * over the kernel rows inside the image (each output channel's weight sums per kernel row,
+ * taken once), with a padding column read as the input zero point, whose x + offset is 0 as
+ * the reference skips it. A kernel row outside the image is skipped; the padding columns of
+ * a row's first and last tiles (or both sides of one tile) are compile-time variants. 3x3
+ * stride 1 or 2 and 1x1 stride 1 have such tiles; any other kernel or stride, a row narrower
+ * than 4 pixels or more than one padding column on a side runs a tile that tests each column
+ * and adds the offset per byte. The sums wrap in uint32 (the reference's int32 whenever that
+ * does not overflow). */
 #include "edgediff/kernels_rv32im.h"
 #include "edgediff/internal/requantize_s8.h"
 
