@@ -102,12 +102,13 @@ def _symbols(elf: str) -> set[str]:
 
 @pytest.mark.kernel
 @pytest.mark.slow
-def test_int8_runs_the_portable_kernels_and_no_float_arithmetic(int8_build):
-    """The portable int8 kernels, and the float32 I/O boundary on the IEEE bits (nofpu):
-    not one soft-float routine is linked."""
+def test_int8_runs_the_integer_kernels_and_no_float_arithmetic(int8_build):
+    """The scalar RV32IM int8 convolution (rv32im), the portable add, and the float32 I/O
+    boundary on the IEEE bits (nofpu): not one soft-float routine is linked."""
     m = load_manifest(BOARD, int8_build)
     kernels = {layer["function"] for layer in m.layers}
-    assert kernels == {"quantize_f32_to_s8_nofpu", "conv2d_s8", "add_s8", "dequantize_s8_to_f32_nofpu"}
+    assert kernels == {"quantize_f32_to_s8_nofpu", "conv2d_s8_rv32im", "add_s8",
+                       "dequantize_s8_to_f32_nofpu"}
     floats = {layer["name"] for layer in m.layers if layer["dtype"] != "i8"}
     assert floats == {m.layers[-1]["name"]} and m.layers[-1]["op"] == "dequantize"
     assert not {s for s in _symbols(m.elf) if SOFT_FLOAT_SYMBOL.match(s)}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from codegen.kernels.catalog_types import Override
-from codegen.kernels.overrides import dsp, fpu, mve, nofpu, rvv, zbb
+from codegen.kernels.overrides import dsp, fpu, mve, nofpu, rv32im, rvv, zbb
 
 
 def _merged_overrides() -> dict[str, list[Override]]:
@@ -26,8 +26,10 @@ def _merged_overrides() -> dict[str, list[Override]]:
     # Zbb one takes the layers its predicate rejects; the scalar FPU kernels (every core
     # with an FP32 FPU, the vector ones too) last, for the layers no vector kernel takes.
     # The Arm DSP int8 kernels (dsp) share no base function with the others, nor do the
-    # integer-only int8 boundary kernels (nofpu).
-    for table in (rvv.OVERRIDES, mve.OVERRIDES, zbb.OVERRIDES, dsp.OVERRIDES, fpu.OVERRIDES, nofpu.OVERRIDES):
+    # integer-only int8 boundary kernels (nofpu); the scalar RV32IM int8 kernels (rv32im)
+    # come after the RVV ones, which take most int8 layers on rv32v.
+    for table in (rvv.OVERRIDES, mve.OVERRIDES, zbb.OVERRIDES, dsp.OVERRIDES, fpu.OVERRIDES, nofpu.OVERRIDES,
+                  rv32im.OVERRIDES):
         for base, overrides in table.items():
             merged.setdefault(base, []).extend(overrides)
     return merged

@@ -580,6 +580,7 @@ void edgediff_table_row_i8(const table_row_params_t *p, const int8_t *table, con
 #include "edgediff/kernels_fpu.h"
 #include "edgediff/kernels_dsp.h"
 #include "edgediff/kernels_nofpu.h"
+#include "edgediff/kernels_rv32im.h"
 
 #ifdef __cplusplus
 }
