@@ -2,7 +2,8 @@
 SDK has (found bringing models that are not in this repository, issue #13):
 `x.squeeze()`, `unflatten` (nn.MultiheadAttention with batch_first), `view_as`/`reshape_as`,
 `movedim`, `swapaxes`, `.mT`, `.T` and `repeat_interleave` by a number, each a reshape or one
-strided copy; `1 - x` (aten.rsub), a sub with the operands swapped.
+strided copy; the pad of a 6-D view in diffusers' FIR resampling (SkipDownBlock2D,
+SkipUpBlock2D, AttnSkip*: "pad of a 6-D tensor"); `1 - x` (aten.rsub), a sub with the operands swapped.
 
 Each model is captured, run through the passes and interpreted in numpy against torch. The views
 are copies, exact; `1 - x` one rounding; the attention model does float32 sums of at most 16 products of
@@ -75,6 +76,22 @@ def _check(model: nn.Module, x: torch.Tensor) -> None:
 @pytest.mark.parametrize("form", FORMS)
 def test_view_forms_match_torch(form):
     _check(Fn(FORMS[form]), torch.randn(1, 4, 3, 5))
+
+
+class FirUpsample(nn.Module):
+    """diffusers' upfirdn2d_native zero-stuffing, as SkipUpBlock2D runs it: a pad of a 6-D view
+    whose unpadded dims merge to 4 (codegen/ops/pad.py)."""
+
+    def forward(self, x):
+        n, c, h, w = x.shape
+        x = (x * 2).reshape(-1, h, w, 1).view(-1, h, 1, w, 1, 1)
+        x = nn.functional.pad(x, [0, 0, 0, 1, 0, 0, 0, 1])
+        x = x.view(-1, h * 2, w * 2, 1)
+        return nn.functional.pad(x, [0, 0, 1, 2, 2, 1]).permute(0, 3, 1, 2).reshape(n, c, h * 2 + 3, w * 2 + 3)
+
+
+def test_pad_of_a_6d_view_matches_torch():
+    _check(FirUpsample(), torch.randn(1, 3, 4, 5))
 
 
 def test_multihead_attention_batch_first_matches_torch():
