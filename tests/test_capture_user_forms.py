@@ -3,7 +3,7 @@ SDK has (found bringing models that are not in this repository, issue #13):
 `x.squeeze()`, `unflatten` (nn.MultiheadAttention with batch_first), `view_as`/`reshape_as`,
 `movedim`, `swapaxes`, `.mT`, `.T` and `repeat_interleave` by a number, each a reshape or one
 strided copy; the pad of a 6-D view in diffusers' FIR resampling (SkipDownBlock2D,
-SkipUpBlock2D, AttnSkip*: "pad of a 6-D tensor"); `1 - x` (aten.rsub), a sub with the operands swapped.
+SkipUpBlock2D, AttnSkip*: "pad of a 6-D tensor"); `torch.stack` (a concat whose inputs lack the axis); `1 - x` (aten.rsub), a sub with the operands swapped.
 
 Each model is captured, run through the passes and interpreted in numpy against torch. The views
 are copies, exact; `1 - x` one rounding; the attention model does float32 sums of at most 16 products of
@@ -59,6 +59,7 @@ FORMS = {
     "repeat_interleave": lambda x: x.repeat_interleave(3, dim=1),
     "repeat_interleave-neg": lambda x: x.repeat_interleave(2, dim=-1).repeat_interleave(2, -2),
     "repeat_interleave-flat": lambda x: x.repeat_interleave(2),
+    "stack": lambda x: torch.stack([torch.sin(x), x], dim=-1).flatten(-2) + torch.stack([x, x], 1)[:, 1],
     "one-minus": lambda x: (1 - torch.sigmoid(x)) * x + (0.5 - x.mean(1, keepdim=True)),
     "rsub-tensor": lambda x: torch.rsub(x, x.abs()),
 }
