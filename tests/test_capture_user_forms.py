@@ -59,7 +59,7 @@ FORMS = {
     "repeat_interleave": lambda x: x.repeat_interleave(3, dim=1),
     "repeat_interleave-neg": lambda x: x.repeat_interleave(2, dim=-1).repeat_interleave(2, -2),
     "repeat_interleave-flat": lambda x: x.repeat_interleave(2),
-    "stack": lambda x: torch.stack([torch.sin(x), x], dim=-1).flatten(-2) + torch.stack([x, x], 1)[:, 1],
+    "stack": lambda x: torch.stack([torch.sin(x), x], dim=-1).flatten(-2) + torch.stack([x, x], 1)[:, 1].repeat(1, 1, 1, 2),
     "one-minus": lambda x: (1 - torch.sigmoid(x)) * x + (0.5 - x.mean(1, keepdim=True)),
     "rsub-tensor": lambda x: torch.rsub(x, x.abs()),
 }
