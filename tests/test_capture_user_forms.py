@@ -3,7 +3,8 @@ SDK has (found bringing models that are not in this repository, issue #13):
 `x.squeeze()`, `unflatten` (nn.MultiheadAttention with batch_first), `view_as`/`reshape_as`,
 `movedim`, `swapaxes`, `.mT`, `.T` and `repeat_interleave` by a number, each a reshape or one
 strided copy; the pad of a 6-D view in diffusers' FIR resampling (SkipDownBlock2D,
-SkipUpBlock2D, AttnSkip*: "pad of a 6-D tensor"); `torch.stack` (a concat whose inputs lack the axis); `1 - x` (aten.rsub), a sub with the operands swapped.
+SkipUpBlock2D, AttnSkip*: "pad of a 6-D tensor"); nn.Embedding looked up by an integer input (UNet2DModel's class labels and learned time
+embedding: "look the embedding up on the host"); `torch.stack` (a concat whose inputs lack the axis); `1 - x` (aten.rsub), a sub with the operands swapped.
 
 Each model is captured, run through the passes and interpreted in numpy against torch. The views
 are copies, exact; `1 - x` one rounding; the attention model does float32 sums of at most 16 products of
@@ -17,7 +18,7 @@ import pytest
 import torch
 from torch import nn
 
-from codegen.capture import capture
+from codegen.capture import UnsupportedOpError, capture
 from codegen.interpret import run_graph
 from codegen.passes import PrecisionPolicy, run_passes
 
@@ -93,6 +94,35 @@ class FirUpsample(nn.Module):
 
 def test_pad_of_a_6d_view_matches_torch():
     _check(FirUpsample(), torch.randn(1, 3, 4, 5))
+
+
+class ClassConditioned(nn.Module):
+    """A class label (an int input) picks a learned embedding added to the features, as
+    UNet2DModel(num_class_embeds=...) or time_embedding_type="learned" do."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.embed = nn.Embedding(10, 4)
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+
+    def forward(self, x, label):
+        return self.conv(x) + self.embed(label)[:, :, None, None]
+
+
+def test_embedding_of_an_integer_input_matches_torch():
+    model, x = ClassConditioned().eval(), torch.randn(1, 1, 4, 4)
+    graph = run_passes(capture(model, (x, torch.tensor([3]))), PrecisionPolicy())
+    for label in (0, 7, 9):
+        with torch.no_grad():
+            want = model(x, torch.tensor([label])).numpy()
+        got = run_graph(graph, [x.numpy(), np.array([label], dtype=np.int32)])[0]
+        assert np.abs(got - want).max() <= 1e-6 * np.abs(want).max()
+
+
+def test_embedding_of_several_indices_is_refused_with_the_reason():
+    with pytest.raises(UnsupportedOpError, match="embedding of 2 indices"):
+        capture(ClassConditioned().eval(), (torch.randn(2, 1, 4, 4), torch.tensor([3, 4])))
 
 
 def test_multihead_attention_batch_first_matches_torch():
