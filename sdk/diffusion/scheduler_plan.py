@@ -169,12 +169,16 @@ def _tabulate(scheduler, steps: int, name: str) -> SamplerPlan:
     return plan
 
 
-def scheduler_loop(scheduler, steps: int, model, x: torch.Tensor) -> tuple[torch.Tensor, list[float]]:
+def scheduler_loop(scheduler, steps: int, model, x: torch.Tensor,
+                   states: list | None = None) -> tuple[torch.Tensor, list[float]]:
     """diffusers' own sampling loop from the initial state x (already times init_noise_sigma):
-    scale_model_input, the model, scheduler.step. Returns the sample and each step's max |o|."""
+    scale_model_input, the model, scheduler.step. Returns the sample and each step's max |o|;
+    `states` collects each step's max |x| before its update."""
     s = fresh_scheduler(scheduler, steps)
     scales = []
     for t in s.timesteps:
+        if states is not None:
+            states.append(float(x.abs().max()))
         o = model(s.scale_model_input(x, t), t.reshape(1).expand(x.shape[0]))
         scales.append(float(o.abs().max()))
         x = s.step(o, t, x).prev_sample

@@ -55,7 +55,8 @@ def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient
         for board in boards:
             host = host_sample(spec.module, plan, board.seed, shape)
             rows.append({"seed": board.seed, **compare(board.sample, host.sample),
-                         "tolerance": sample_tolerance(manifest.layers, plan, host.output_scales),
+                         "tolerance": sample_tolerance(manifest.layers, plan, host.output_scales,
+                                                       host.state_scales, host.float32_error),
                          "instructions": board.instructions})
     for row in rows:
         row["tolerance"] += flips
