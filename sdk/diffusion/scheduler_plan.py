@@ -164,7 +164,7 @@ def _tabulate(scheduler, steps: int, name: str) -> SamplerPlan:
     plan = SamplerPlan("tabulated", scheduler.config.get("prediction_type", "epsilon"), times,
                        tuple(rows), history=history,
                        init_sigma=float(fresh.init_noise_sigma), clip_final=False,
-                       scheduler=name, source=scheduler)
+                       scheduler=name, source=scheduler, inference_steps=steps)
     _check_against_scheduler(plan, scheduler, steps, name)
     return plan
 

@@ -38,7 +38,7 @@ def _float32_error(model: torch.nn.Module, plan: sampling.SamplerPlan, x0: torch
     """max |sample − the same loop in float64|; 0 for a model that cannot run in float64 (a
     torch.export graph with float32 constants): the board's own bound then stands alone."""
     try:
-        exact, _ = scheduler_loop(plan.source, plan.steps, copy.deepcopy(model).double(), x0.double())
+        exact, _ = scheduler_loop(plan.source, plan.inference_steps or plan.steps, copy.deepcopy(model).double(), x0.double())
     except RuntimeError:
         return 0.0
     return float((sample.double() - exact).abs().max())
@@ -54,7 +54,7 @@ def sample_from(model: torch.nn.Module, plan: sampling.SamplerPlan, x: torch.Ten
     if plan.kind == "tabulated" and plan.source is not None:
         states: list[float] = []
         x0 = x * plan.init_sigma
-        x, scales = scheduler_loop(plan.source, plan.steps, model, x0, states)
+        x, scales = scheduler_loop(plan.source, plan.inference_steps or plan.steps, model, x0, states)
         return HostSample(x.numpy(), scales, states, _float32_error(model, plan, x0, x))
     x = sampling.run_plan(plan, model, x, scales)
     return HostSample(x.numpy(), scales)
