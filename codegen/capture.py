@@ -29,6 +29,7 @@ import torch
 from torch.export import ExportedProgram
 
 from codegen.capture_artefacts import SHAPE_ONLY, is_reshape, pass_through
+from codegen.capture_inplace import VIEW_WRITE, functional_target, view_write
 from codegen.ir import Graph, Node, Tensor
 from codegen.ops import CAPTURERS, OPS
 from codegen.ops.capture_util import UnsupportedOpError
@@ -193,9 +194,12 @@ class _Converter:
         self.names[fx_node.name] = fx_node.name
 
     def _convert(self, fx_node: torch.fx.Node) -> None:
+        if view_write(fx_node):  # x[:, :2] += y: the base's readers do not see it
+            self._fail(fx_node, VIEW_WRITE)
+            return
         if not fx_node.users:  # an assertion (_assert_tensor_metadata) or an unused result
             return
-        target = str(fx_node.target)
+        target = functional_target(fx_node) or str(fx_node.target)  # x += y: x + y
         tensor_args = [a for a in fx_node.all_input_nodes]
         if fx_node.target is operator.getitem and fx_node.args[0].name in self.constant_tuples:
             part = self.constant_tuples[fx_node.args[0].name][fx_node.args[1]]

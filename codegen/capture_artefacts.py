@@ -50,6 +50,8 @@ DESCRIBED = [
      "a constant"),
     ("a `slice` that takes exactly one input of a `torch.cat`", "that input"),
     ("`x * 1`, `x / 1`, `x + 0`, `x - 0` (a constant of ones or zeros, same shape out)", "identity"),
+    ("an in-place `op_` on a tensor of the model's own (`x += y`, `x.clamp_(…)`)", "the functional `op`"),
+    ("an in-place write through a view (`x[:, :2] += y`)", "refused: write it out of place"),
     ("ops whose inputs are all constants (buffers built with `arange`, `exp`, …)",
      "evaluated at build time"),
 ]

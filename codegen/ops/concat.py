@@ -1,7 +1,9 @@
 """concat: join up to MAX_CONCAT tensors along one axis.
 
 Layout: row-major, the output is `outer` blocks, each the inputs' `inner_sizes` elements in
-turn; the kernel copies blocks and never sees the axis.
+turn; the kernel copies blocks and never sees the axis. So torch.stack is a concat too: its
+inputs lack the new axis, their blocks are their dims from the axis on, the same bytes a
+concat of the inputs unsqueezed there copies.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from codegen.ops.spec import CallSite, OpSpec
 
 def reference(*inputs_and_attrs):
     *inputs, attrs = inputs_and_attrs
+    if attrs.get("stack"):
+        return np.stack(inputs, axis=attrs["axis"])
     return np.concatenate(inputs, axis=attrs["axis"])
 
 
@@ -21,6 +25,12 @@ def capture(args, kwargs, out_shape):
     tensors = list(args[0])
     axis = int(args[1] if len(args) > 1 else kwargs.get("dim", 0)) % len(out_shape)
     return "concat", tensors, {"axis": axis}
+
+
+def capture_stack(args, kwargs, out_shape):
+    tensors = list(args[0])
+    axis = int(args[1] if len(args) > 1 else kwargs.get("dim", 0)) % len(out_shape)
+    return "concat", tensors, {"axis": axis, "stack": True}
 
 
 def layout(graph, node) -> None:
@@ -47,5 +57,6 @@ def call(site: CallSite) -> list[str]:
             f"{site.function}(&{p}, {p}_inputs, {site.output}{site.tail});"]
 
 
-SPECS = [OpSpec("concat", 1, reference, variadic=True, captures={"aten.cat.default": capture},
+SPECS = [OpSpec("concat", 1, reference, variadic=True, captures={"aten.cat.default": capture,
+                                                                  "aten.stack.default": capture_stack},
                 layout=layout, params=params, call=call)]

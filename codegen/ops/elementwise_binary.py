@@ -40,6 +40,14 @@ def _capture(op: str):
     return capture
 
 
+def _capture_rsub(args, kwargs, out_shape):
+    """torch.rsub(x, c) = c - x: what `1 - x` (a number first) exports as."""
+    alpha = kwargs.get("alpha", args[2] if len(args) > 2 else 1)
+    if alpha != 1:
+        raise UnsupportedOpError(f"rsub with alpha={alpha}: write c - alpha * x explicitly")
+    return "sub", [args[1], args[0]], {"act": "none"}
+
+
 def _exact_reciprocal(c: float) -> float | None:
     """1/c where x * (1/c) == x / c for every float x: c = ±2^k with |k| <= 126."""
     if not math.isfinite(c) or c == 0.0:
@@ -100,7 +108,10 @@ def params(graph, node):
 def _spec(name: str, fn, targets: tuple[str, ...] = (), capture=None) -> OpSpec:
     """One broadcasting binary op; captured from aten.<name>.Tensor unless targets are given."""
     targets = targets or (f"aten.{name}.Tensor",)
-    return OpSpec(name, 2, _reference(fn), captures={t: capture or _capture(name) for t in targets},
+    captures = {t: capture or _capture(name) for t in targets}
+    if name == "sub":
+        captures.update({"aten.rsub.Scalar": _capture_rsub, "aten.rsub.Tensor": _capture_rsub})
+    return OpSpec(name, 2, _reference(fn), captures=captures,
                   layout=layout, params=params, call=params_call,
                   fusable_activation=True, elementwise=True)
 

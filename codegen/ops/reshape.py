@@ -14,7 +14,9 @@ def capture(args, kwargs, out_shape):
 
 
 VIEWS = ["aten.unsqueeze.default", "aten.squeeze.dim", "aten.squeeze.dims", "aten.view.default",
-         "aten.reshape.default", "aten._unsafe_view.default", "aten.flatten.using_ints"]
+         "aten.reshape.default", "aten._unsafe_view.default", "aten.flatten.using_ints",
+         "aten.squeeze.default", "aten.unflatten.int", "aten.view_as.default", "aten.reshape_as.default",
+         "aten.ravel.default"]
 
 SPECS = [OpSpec("reshape", 1, lambda x, a: x.reshape(a["shape"]), captures={t: capture for t in VIEWS},
                 precision=Precision(follows_input=True), alias=True)]

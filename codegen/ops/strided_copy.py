@@ -3,7 +3,8 @@ op that only moves elements. attrs: the view's `shape`, `strides` (input element
 `offset`, merged to the fewest dims, and the output's own `output_shape`.
 
 slice/narrow/select, the pieces of chunk/split/split_with_sizes/unbind, expand, repeat,
-permute/transpose/t and pixel_shuffle/unshuffle are each captured as a strided view of
+permute/transpose/t (and movedim, swapaxes, .mT, .T), repeat_interleave by a number and
+pixel_shuffle/unshuffle are each captured as a strided view of
 their input (codegen/ops/strided_view.py), merged to the fewest dims. One small gather
 kernel then serves them all, where TFLite Micro has separate transpose, strided-slice,
 tile and depth-to-space kernels. FP16 copies halves: exact in every precision.
@@ -123,6 +124,44 @@ def capture_t(args, kwargs, out_shape):
     return _copy(args[0], v.transpose(0, 1) if len(v.shape) == 2 else v, out_shape)
 
 
+def capture_movedim(args, kwargs, out_shape):
+    """torch.movedim(x, source, destination), one dim or lists of them."""
+    rank = len(shape_of(args[0]))
+    source, destination = args[1], args[2]
+    source = [source] if isinstance(source, int) else list(source)
+    destination = [destination] if isinstance(destination, int) else list(destination)
+    source, destination = [d % rank for d in source], [d % rank for d in destination]
+    order = [None] * rank
+    for s, d in zip(source, destination):
+        order[d] = s
+    rest = iter(d for d in range(rank) if d not in source)
+    return capture_permute([args[0], [d if d is not None else next(rest) for d in order]], {}, out_shape)
+
+
+def capture_matrix_transpose(args, kwargs, out_shape):
+    """x.mT: the last two dims swapped; x.T (numpy_T): all dims reversed."""
+    return _copy(args[0], _view(args).transpose(-2, -1), out_shape)
+
+
+def capture_numpy_t(args, kwargs, out_shape):
+    rank = len(shape_of(args[0]))
+    return _copy(args[0], _view(args).permute(list(range(rank))[::-1]), out_shape)
+
+
+def capture_repeat_interleave(args, kwargs, out_shape):
+    """x.repeat_interleave(r, dim) with a number r: each element of dim r times, i.e. dim d
+    split into (size, r) with strides (stride, 0); without dim, of the flattened tensor."""
+    repeats, dim = args[1], _arg(args, kwargs, 2, "dim")
+    v = _view(args)
+    if dim is None:
+        v = View.dense((int(np.prod(v.shape)),))
+        dim = 0
+    dim = v._dim(int(dim))
+    shape = list(v.shape[:dim + 1]) + [int(repeats)] + list(v.shape[dim + 1:])
+    strides = list(v.strides[:dim + 1]) + [0] + list(v.strides[dim + 1:])
+    return _copy(args[0], View(tuple(shape), tuple(strides), v.offset), out_shape)
+
+
 def capture_pixel_shuffle(args, kwargs, out_shape):
     return _copy(args[0], pixel_shuffle(_view(args), int(args[1])), out_shape)
 
@@ -148,6 +187,13 @@ CAPTURES = {
     "aten.permute.default": capture_permute,
     "aten.transpose.int": capture_transpose,
     "aten.t.default": capture_t,
+    "aten.movedim.int": capture_movedim,
+    "aten.movedim.intlist": capture_movedim,
+    "aten.swapaxes.default": capture_transpose,
+    "aten.swapdims.default": capture_transpose,
+    "aten.mT.default": capture_matrix_transpose,
+    "aten.numpy_T.default": capture_numpy_t,
+    "aten.repeat_interleave.self_int": capture_repeat_interleave,
     "aten.pixel_shuffle.default": capture_pixel_shuffle,
     "aten.pixel_unshuffle.default": capture_pixel_unshuffle,
     # multi-output ops: one strided copy per getitem (codegen/capture.py)

@@ -120,6 +120,13 @@ NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "true_divide": ("torch.true_divide (/)", ()),
     "var": ("torch.var", ()),
     "unbind": ("torch.unbind", ()),
+    "mT": ("Tensor.mT", ()),
+    "numpy_T": ("Tensor.T", ()),
+    "view_as": ("Tensor.view_as", ()),
+    "reshape_as": ("Tensor.reshape_as", ()),
+    "repeat_interleave": ("Tensor.repeat_interleave", ()),
+    "swapaxes": ("torch.swapaxes", ()),
+    "swapdims": ("torch.swapdims", ()),
 }
 
 _TARGET = re.compile(r"^(?:(\w+)\.)?(\w+?)(?:\.\w+)?$")

@@ -149,6 +149,19 @@ def evaluate_samples(samples: torch.Tensor, dataset: str, cache_dir: Path) -> Qu
         classifier_test_accuracy=accuracy)
 
 
+def _draw(ax, x: np.ndarray) -> None:
+    """One sample in [-1, 1]: [C, H, W] an image (one channel grey, three RGB, any other count
+    its channels side by side in grey), [C, L] or [C, 1, L] a signal (a curve per channel)."""
+    if x.ndim == 3 and x.shape[1] == 1 and x.shape[2] > 1:  # a 1-D model run as height 1
+        x = x[:, 0]
+    if x.ndim == 3 and x.shape[0] == 3:
+        ax.imshow(np.clip((x.transpose(1, 2, 0) + 1) / 2, 0, 1))
+    elif x.ndim == 3:
+        ax.imshow(np.concatenate(list(x), axis=1), cmap="gray", vmin=-1, vmax=1)
+    else:
+        ax.plot(x.reshape(-1, x.shape[-1]).T, linewidth=0.8)
+
+
 def save_grid(samples: torch.Tensor, path: Path, columns: int = 8) -> Path:
     """A PNG of the samples (images, or signals drawn as curves)."""
     import matplotlib
@@ -162,11 +175,7 @@ def save_grid(samples: torch.Tensor, path: Path, columns: int = 8) -> Path:
     for ax in axes.flat:
         ax.axis("off")
     for ax, x in zip(axes.flat, samples):
-        x = x.squeeze().numpy()
-        if x.ndim == 2:
-            ax.imshow(x, cmap="gray", vmin=-1, vmax=1)
-        else:
-            ax.plot(x, linewidth=0.8)
+        _draw(ax, x.numpy())
     fig.tight_layout()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)

@@ -46,13 +46,16 @@ class SamplerPlan:
     clip_final: bool = True
     scheduler: str = ""
     source: object = field(default=None, compare=False, repr=False)
+    # the num_inference_steps `source` was set to: a scheduler that calls the model more than
+    # once a step (HeunDiscreteScheduler: 2·n − 1 calls) has more rows than inference steps
+    inference_steps: int = field(default=0, compare=False, repr=False)
 
     @property
     def steps(self) -> int:
         return len(self.times)
 
     def to_dict(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k != "source"}
+        d = {k: v for k, v in asdict(self).items() if k not in ("source", "inference_steps")}
         return {**d, "steps": self.steps}
 
 

@@ -64,13 +64,15 @@ def _run(scheduler, steps: int, k: int, xs: torch.Tensor, os: torch.Tensor):
     return scale, out
 
 
-def _check_deterministic(scheduler, name: str) -> None:
+def _check_deterministic(scheduler, name: str, steps: int) -> None:
+    """Refuse a scheduler whose step adds noise. Probed at the user's step count (PNDM's
+    Runge-Kutta warm-up cannot be set to fewer than 4 steps)."""
     if scheduler.config.get("thresholding", False):
         raise UserError(f"{name} uses dynamic thresholding (a per-sample quantile of the clean "
                         "estimate), which the board's tabulated update cannot express: set "
                         "thresholding=False")
-    a = fresh_scheduler(scheduler, 2)
-    b = fresh_scheduler(scheduler, 2)
+    a = fresh_scheduler(scheduler, steps)
+    b = fresh_scheduler(scheduler, steps)
     x = torch.full((4, 1, 1, 1), 0.3, dtype=torch.float64)
     o = torch.full((4, 1, 1, 1), 0.2, dtype=torch.float64)
     ya = a.step(o, a.timesteps[0], a.scale_model_input(x, a.timesteps[0])).prev_sample
@@ -137,7 +139,7 @@ def _tabulate(scheduler, steps: int, name: str) -> SamplerPlan:
         raise UserError(f"`scheduler` is a {name}, not a diffusers scheduler (set_timesteps, step)")
     if not isinstance(steps, int) or steps < 1:
         raise UserError(f"num_inference_steps must be a positive integer, not {steps!r}")
-    _check_deterministic(scheduler, name)
+    _check_deterministic(scheduler, name, steps)
     clip = float(scheduler.config.get("clip_sample_range", 1.0)) if scheduler.config.get("clip_sample") else 0.0
     fresh = fresh_scheduler(scheduler, steps)
     times = tuple(float(t) for t in fresh.timesteps)
@@ -164,17 +166,21 @@ def _tabulate(scheduler, steps: int, name: str) -> SamplerPlan:
     plan = SamplerPlan("tabulated", scheduler.config.get("prediction_type", "epsilon"), times,
                        tuple(rows), history=history,
                        init_sigma=float(fresh.init_noise_sigma), clip_final=False,
-                       scheduler=name, source=scheduler)
+                       scheduler=name, source=scheduler, inference_steps=steps)
     _check_against_scheduler(plan, scheduler, steps, name)
     return plan
 
 
-def scheduler_loop(scheduler, steps: int, model, x: torch.Tensor) -> tuple[torch.Tensor, list[float]]:
+def scheduler_loop(scheduler, steps: int, model, x: torch.Tensor,
+                   states: list | None = None) -> tuple[torch.Tensor, list[float]]:
     """diffusers' own sampling loop from the initial state x (already times init_noise_sigma):
-    scale_model_input, the model, scheduler.step. Returns the sample and each step's max |o|."""
+    scale_model_input, the model, scheduler.step. Returns the sample and each step's max |o|;
+    `states` collects each step's max |x| before its update."""
     s = fresh_scheduler(scheduler, steps)
     scales = []
     for t in s.timesteps:
+        if states is not None:
+            states.append(float(x.abs().max()))
         o = model(s.scale_model_input(x, t), t.reshape(1).expand(x.shape[0]))
         scales.append(float(o.abs().max()))
         x = s.step(o, t, x).prev_sample

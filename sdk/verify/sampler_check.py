@@ -57,7 +57,8 @@ def check_sampler(manifest: BuildManifest, spec: ModelSpec, client: DeviceClient
             host = host_sample(spec.module, plan, board.seed, shape)
             rows.append({"seed": board.seed, **compare(board.sample, host.sample),
                          "tolerance": sample_tolerance(manifest.layers, plan, host.output_scales,
-                                                       int8_noise(manifest.int8_noise)),
+                                                       host.state_scales, host.float32_error,
+                                                       noise=int8_noise(manifest.int8_noise)),
                          "instructions": board.instructions})
     for row in rows:
         row["tolerance"] += flips

@@ -103,12 +103,44 @@ def int8_noise(noise: dict | None) -> float:
     return SIGMAS * step * math.sqrt(noise["roundings"] / 12.0)
 
 
-def sample_tolerance(layers: list[dict], plan, output_scales: list[float], noise: float = 0.0) -> float:
+def sample_tolerance(layers: list[dict], plan, output_scales: list[float],
+                     state_scales: list[float] = (), host_float32_error: float = 0.0,
+                     noise: float = 0.0) -> float:
     """Max |device sample − host sample| for one sample, from the per-call output tolerance:
     each step's model error (tolerance × that step's output scale on the host) passes into
     the state with the update's gain, and the steps' contributions add. It assumes a later
     model call does not amplify an earlier error — the sampler's ODE maps nearby states to
     nearby samples; validation against real checkpoints is what checks that assumption.
+
+    A diffusers scheduler's host sample is its own float32 loop, whose arithmetic is not the
+    board's: the board's update rounds within update_rounding() of the exact one, and the
+    host's sample is host_float32_error from its float64 twin. Where the state grows large
+    (an ε-model's clean estimate divided by a small √ᾱ, no clip) these are what dominate.
     noise: int8_noise() of the build, absolute, added to every call's limit."""
     per_call = output_tolerance(layers)
-    return sum(sampler_step_gain(plan, k) * (per_call * scale + noise) for k, scale in enumerate(output_scales))
+    model = sum(sampler_step_gain(plan, k) * (per_call * scale + noise) for k, scale in enumerate(output_scales))
+    if plan.kind != "tabulated" or not state_scales:
+        return model
+    return model + update_rounding(plan, state_scales, output_scales) + host_float32_error
+
+
+def update_rounding(plan, state_scales: list[float], output_scales: list[float]) -> float:
+    """How far the board's float32 tabulated updates (sdk/diffusion/sampling.py
+    tabulated_update, in the same order in gen/sampler.c) may be from exact ones, summed over
+    the steps. A step sums n products c·v (the clean estimate's cx·x + co·o once more scaled
+    by b), each coefficient rounded to float32 from float64, each product and each partial
+    sum rounded once: at most (n + 3) roundings of relative 2^-24 on any term's path, so
+    the error is within (n + 3)·2^-24·Σ|c|·max|v| (Higham's γ bound, to first order)."""
+    u = 2.0 ** -24
+    total = 0.0
+    for k, row in enumerate(plan.coefficients):
+        _, cx, co, _, a, b, d = row[:len(ROW_FIELDS)]
+        terms = [(a, state_scales[k]), (d, output_scales[k]), (b * cx, state_scales[k]),
+                 (b * co, output_scales[k])]
+        past = row[len(ROW_FIELDS):]
+        for j in range(1, plan.history + 1):
+            if k - j >= 0:
+                terms += [(past[2 * j - 2], state_scales[k - j]), (past[2 * j - 1], output_scales[k - j])]
+        terms = [(c, v) for c, v in terms if c]
+        total += (len(terms) + 3) * u * sum(abs(c) * v for c, v in terms)
+    return total
