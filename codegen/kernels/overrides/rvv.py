@@ -237,14 +237,22 @@ for _op in ("gelu", "gelu_tanh", "sigmoid"):
 
 # ---- int8: same bytes as the reference conv2d_s8 (TFLite's arithmetic) --------------------
 def conv_s8_scratch(p: dict) -> int:
-    """conv2d_s8_rvv (edgediff_conv2d_s8_rvv_get_buffer_size): the packed weights (blocks of
-    4 channels x 16-byte vectors of the kernel_h * kernel_w * c_in patch), 4 int32 per
-    channel of the blocks, a ring of kernel_h padded HWC input rows (+16 bytes each), two patches."""
-    c = p["conv"]
-    vectors = -(-(c["kernel_h"] * c["kernel_w"] * c["c_in"]) // 16)
-    row = (c["w_in"] + 2 * c["pad_w"]) * c["c_in"] + 16
-    return (round_up(-(-c["c_out"] // 4) * vectors * 64) + round_up(-(-c["c_out"] // 4) * 64)
-            + round_up(c["kernel_h"] * row) + 2 * (vectors * 16 + 16))
+    """conv2d_s8_rvv (edgediff_conv2d_s8_rvv_get_buffer_size): conv2d_s8_mve's, the kernel_h
+    input rows of an output row, padded, column by column (each column kernel_h x c_in
+    bytes), then the bytes the last patch's last vector reads past the patch. The weights
+    come packed from flash (_conv_s8_pack)."""
+    from codegen.kernels.overrides.mve import conv_s8_scratch as mve_scratch
+
+    return mve_scratch(p)
+
+
+def _conv_s8_pack(p: dict, arrays: list) -> dict:
+    """conv2d_s8_rvv reads its constants in conv2d_s8_mve's layout (the same blocks of 4
+    channels x 16-byte vectors, taps kx, ky, channel, and 16 int32 per block): packed at
+    build time by overrides/mve.py conv_s8_pack."""
+    from codegen.kernels.overrides.mve import conv_s8_pack
+
+    return conv_s8_pack(p, arrays)
 
 
 def _conv_s8_applies(p: dict) -> bool:
@@ -270,7 +278,7 @@ def _conv_dw_s8_scratch(p: dict) -> int:
 
 
 OVERRIDES["conv2d_s8"] = [Override("conv2d_s8_rvv", FEATURE, _conv_s8_applies,
-                                   scratch_bytes=conv_s8_scratch),
+                                   scratch_bytes=conv_s8_scratch, prepack=_conv_s8_pack),
                           Override("conv2d_dw_s8_rvv", FEATURE, _conv_dw_s8_applies,
                                    scratch_bytes=_conv_dw_s8_scratch)]
 

@@ -239,29 +239,21 @@ void edgediff_sigmoid_f32_rvv(const float *in, float *out, int32_t count);
 void edgediff_sigmoid_f16_rvv(const edgediff_f16_t *in, edgediff_f16_t *out, int32_t count);
 
 /* conv2d_s8_rvv: groups 1, dilation 1, kernel_h <= EDGEDIFF_S8_CONV_MAX_KH, any kernel,
- * stride and padding (overrides/rvv.py). Scratch: the weights packed in blocks of 4 output
- * channels x 16-byte vectors of the patch (kernel_h * kernel_w * c_in taps, channels
- * innermost, zero past the patch), then 4 int32 per output channel of the blocks (the bias
- * plus input offset x the channel's weight sum, the multiplier, the left shift and minus
- * the right shift), then a ring of kernel_h padded input rows (channels
- * innermost, 16 bytes of slack each), then the patches of two output pixels (+16 each). */
+ * stride and padding (overrides/rvv.py). Its weights and parameters come packed at build
+ * time as conv2d_s8_mve's (overrides/mve.py conv_s8_pack): weight is blocks of 4 output
+ * channels x 16-byte vectors of the patch (taps kx, ky, channel; zero past it), multiplier
+ * is 16 int32 per block (4 channels' bias plus input offset x weight sum, multiplier, left
+ * shift, minus the right shift); bias and shift are NULL. Scratch: the kernel_h input rows
+ * of an output row, padded, column by column, then the bytes the last patch's last vector
+ * reads past the patch (16 * patch_vectors - the patch). */
 static inline int32_t edgediff_conv2d_s8_rvv_patch_vectors(const conv2d_s8_params_t *p) {
     return (p->conv.kernel_h * p->conv.kernel_w * p->conv.c_in + 15) / 16;
 }
-static inline int32_t edgediff_conv2d_s8_rvv_weight_bytes(const conv2d_s8_params_t *p) {
-    return edgediff_scratch_round((p->conv.c_out + 3) / 4 * edgediff_conv2d_s8_rvv_patch_vectors(p) * 64);
-}
-static inline int32_t edgediff_conv2d_s8_rvv_row_bytes(const conv2d_s8_params_t *p) {
-    return (p->conv.w_in + 2 * p->conv.pad_w) * p->conv.c_in + 16;
-}
-static inline int32_t edgediff_conv2d_s8_rvv_ring_bytes(const conv2d_s8_params_t *p) {
-    return edgediff_scratch_round(p->conv.kernel_h * edgediff_conv2d_s8_rvv_row_bytes(p));
-}
 static inline int32_t edgediff_conv2d_s8_rvv_get_buffer_size(const conv2d_s8_params_t *p) {
-    return edgediff_conv2d_s8_rvv_weight_bytes(p)
-           + edgediff_scratch_round((p->conv.c_out + 3) / 4 * 64)
-           + edgediff_conv2d_s8_rvv_ring_bytes(p)
-           + 2 * (edgediff_conv2d_s8_rvv_patch_vectors(p) * 16 + 16);
+    const int32_t column = p->conv.kernel_h * p->conv.c_in;
+    return edgediff_scratch_round((p->conv.w_in + 2 * p->conv.pad_w) * column
+                                  + edgediff_conv2d_s8_rvv_patch_vectors(p) * 16
+                                  - p->conv.kernel_w * column);
 }
 void edgediff_conv2d_s8_rvv(const conv2d_s8_params_t *p, const int8_t *in, const int8_t *weight,
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,

@@ -1,8 +1,9 @@
 /*
  * Internal: the int8 dot-product core of the RVV kernels (conv2d_s8_rvv, linear_s8_rvv), not
- * API; the layout of internal/gemm_s8_mve.h. A layer's weights are packed once per call into
- * blocks of 4 output channels x 16-byte vectors of its depth (a conv's patch: ky, kx, then
- * channel; a linear's input row), zero past the depth; with them 4 int32 per channel: the
+ * API; the layout of internal/gemm_s8_mve.h. A layer's weights are packed into blocks of 4
+ * output channels x 16-byte vectors of its depth (a conv's patch: kx, ky, then channel, at
+ * build time by overrides/mve.py conv_s8_pack; a linear's input row, once per call by
+ * edgediff_s8_rvv_pack), zero past the depth; with them 4 int32 per channel: the
  * bias plus input_offset x the channel's weight sum (sum((x + offset) * w) = sum(x * w) +
  * offset * sum(w)), the multiplier, the left shift and minus the right shift. A step of a
  * dot product is 16 int8 products widened to int16 (vwmul) and summed into an int32
