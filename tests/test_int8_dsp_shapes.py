@@ -57,11 +57,12 @@ def test_predicate_scratch_and_blob():
 @pytest.mark.unit
 def test_pointwise_scratch_and_weights():
     """conv2d_1x1_s8_dsp: the scratch is the two pixels' columns, not the widened weights (zoo
-    unet's 64 -> 40 layer: 256 B where it was 5,120 + a row); the weights are int16 in flash,
-    per channel pair and group of 4 input channels 4 of each channel, zeros past c_in and
-    c_out."""
+    unet's 64 -> 32 layer at 8 x 8: 256 B where its weights widened and a row were 5,120); the
+    weights are int16 in flash, per channel pair and group of 4 input channels 4 of each
+    channel, zeros past c_in and c_out."""
     pointwise = dict(kernel_h=1, kernel_w=1, pad_h=0, pad_w=0)
-    assert scratch_bytes("conv2d_s8", _conv(c_in=64, c_out=40, **pointwise), M4) == 256
+    unet_11 = _conv(c_in=64, c_out=32, h_in=8, w_in=8, h_out=8, w_out=8, **pointwise)
+    assert scratch_bytes("conv2d_s8", unet_11, M4) == 256
     w = np.arange(3 * 5).reshape(3, 5, 1, 1) - 7
     blob = dsp_pointwise_pack.pointwise_pack(_conv(c_in=5, c_out=3, **pointwise), [None, w])
     assert len(blob) == dsp_pointwise_pack.blob_bytes(5, 3) == 2 * 2 * 8 * 2
