@@ -1,9 +1,10 @@
 """The build-time weights of conv2d_1x1_s8_dsp (codegen/kernels/dsp/conv2d_1x1_s8_dsp.c).
 
 The kernel multiplies int16 pairs with SMLAD; widening torch's int8 weights to int16 at run
-time took a scratch buffer as large as the layer's weights twice over, plus an input row (zoo
-unet's 64 -> 32 layer at 8 x 8: 5,120 B of arena). Packed here once instead, they live in flash and the scratch is just
-the two pixels' widened input columns (edgediff_s8_dsp_columns_bytes). Per pair of output
+time took a scratch buffer as large as the layer's weights twice over, plus an input row
+(zoo unet's 64 -> 32 layer at 8 x 8: 5,120 B of arena). Packed here once instead, they live
+in flash and the scratch is just the two pixels' widened input columns
+(edgediff_s8_dsp_columns_bytes). Per pair of output
 channels (a missing second channel of an odd count is zeros), per group of 4 input channels
 (c_in rounded up to 4 with zeros): the 4 int16 weights of the first channel, then the 4 of the
 second, the order in which the kernel's step reads them (two LDRDs).
