@@ -40,5 +40,6 @@ def pointwise_pack(params: dict, operands: list) -> np.ndarray:
 def pointwise_prepack(params: dict, operands: list) -> dict:
     """Override.prepack: the packed weights in place of the weight (input 1)."""
     if operands[1] is None:
-        raise ValueError("conv2d_1x1_s8_dsp packs its weights at build time: the layer's weight is not a constant")
+        raise ValueError("conv2d_1x1_s8_dsp packs its weights at build time: "
+                         "the layer's weight is not a constant")
     return {1: pointwise_pack(params, operands)}
