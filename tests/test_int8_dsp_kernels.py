@@ -21,6 +21,7 @@ from codegen.int8 import fixedpoint, ops
 from codegen.kernels import INCLUDE_DIR, kernel_sources
 from codegen.kernels.catalog import choose_function, scratch_bytes
 from codegen.kernels.overrides.dsp_conv_pack import conv_pack
+from codegen.kernels.overrides.dsp_pointwise_pack import pointwise_pack
 from tests import int8_cases as cases
 from tests.host_build import build_shared_library
 from tests.test_int8_kernels import (INT32_MIN, Conv2dParams, Conv2dS8Params, LinearParams,
@@ -124,6 +125,8 @@ def _run_conv(lib, geom, q, x, weight, bias, mult, shift) -> np.ndarray:
     b = None if bias is None else np.ascontiguousarray(bias, dtype=np.int32)
     if function == "conv2d_s8_dsp":  # its weights as the emitter packs them
         weight = np.ascontiguousarray(conv_pack(params, [None, weight, bias, mult, shift]))
+    else:
+        weight = np.ascontiguousarray(pointwise_pack(params, [None, weight, bias, mult, shift]))
     getattr(lib, "edgediff_" + function)(ctypes.byref(p), _ptr(x), _ptr(weight),
                                None if b is None else _ptr(b), _ptr(mult), _ptr(shift),
                                _ptr(out), _ptr(scratch))

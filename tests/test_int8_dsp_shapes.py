@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from codegen.kernels.catalog import choose_function, scratch_bytes
+from codegen.kernels.overrides import dsp_pointwise_pack
 from codegen.kernels.overrides.dsp_conv_pack import blob_bytes, conv_pack, steps
 from tests.test_int8_simd_kernels import _board_equals_numpy, _conv
 
@@ -51,6 +52,24 @@ def test_predicate_scratch_and_blob():
     assert list(head[:6]) == [0, 1 << 30, 0, 2, 1 << 30, 2]
     first = blob[48:64].view("<i2")  # slots (w[0,0,0,0], w[0,0,0,2]), then channel 1's
     assert list(first[:4]) == [w[0, 0, 0, 0], w[0, 0, 0, 2], w[1, 0, 0, 0], w[1, 0, 0, 2]]
+
+
+@pytest.mark.unit
+def test_pointwise_scratch_and_weights():
+    """conv2d_1x1_s8_dsp: the scratch is the two pixels' columns, not the widened weights (zoo
+    unet's 64 -> 32 layer at 8 x 8: 256 B where its weights widened and a row were 5,120); the
+    weights are int16 in flash, per channel pair and group of 4 input channels 4 of each
+    channel, zeros past c_in and c_out."""
+    pointwise = dict(kernel_h=1, kernel_w=1, pad_h=0, pad_w=0)
+    unet_11 = _conv(c_in=64, c_out=32, h_in=8, w_in=8, h_out=8, w_out=8, **pointwise)
+    assert scratch_bytes("conv2d_s8", unet_11, M4) == 256
+    w = np.arange(3 * 5).reshape(3, 5, 1, 1) - 7
+    blob = dsp_pointwise_pack.pointwise_pack(_conv(c_in=5, c_out=3, **pointwise), [None, w])
+    assert len(blob) == dsp_pointwise_pack.blob_bytes(5, 3) == 2 * 2 * 8 * 2
+    half = blob.view("<i2").reshape(2, 2, 2, 4)  # pair, group, channel, tap
+    assert list(half[0, 0, 1]) == list(w[1, :4, 0, 0])
+    assert list(half[0, 1, 0]) == [w[0, 4, 0, 0], 0, 0, 0]
+    assert not half[1, :, 1].any() and list(half[1, 0, 0]) == list(w[2, :4, 0, 0])
 
 
 @pytest.fixture(scope="module")

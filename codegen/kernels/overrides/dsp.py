@@ -4,8 +4,10 @@ Armv7E-M / Armv8-M Mainline (Cortex-M4, M7, M33), sources in codegen/kernels/dsp
 int8 convolution and fully connected layers on SMLAD (two 16 x 16-bit MACs per instruction),
 in blocks of 2 output channels x 2 pixels. The 3x3 convolution (conv2d_s8_dsp) takes its
 weights packed at build time (dsp_conv_pack.py: `Override.prepack`) and gathers only the column
-of the two pixels of a block; the pointwise one (conv2d_1x1_s8_dsp) and the linear layer widen
-their weights into scratch per call (internal/gemm_s8_dsp.h).
+of the two pixels of a block; the pointwise one (conv2d_1x1_s8_dsp) takes its weights widened to
+int16 at build time too (dsp_pointwise_pack.py) and widens only the two pixels' input columns;
+the linear layer widens its two input rows and sign-extends its int8 weights in registers
+(SXTB16, internal/gemm_s8_dsp.h), so its scratch is two columns as well.
 Same bytes as the reference kernels. The int8 ops' parameters are nested (conv2d_s8_params_t:
 `conv` and `q`), so the predicates read p["conv"] / p["linear"]. The scratch rules are those
 of the inline edgediff_*_dsp_get_buffer_size() in include/edgediff/kernels_dsp.h
@@ -15,7 +17,7 @@ of the inline edgediff_*_dsp_get_buffer_size() in include/edgediff/kernels_dsp.h
 from __future__ import annotations
 
 from codegen.kernels.catalog_types import Override
-from codegen.kernels.overrides import dsp_conv_pack
+from codegen.kernels.overrides import dsp_conv_pack, dsp_pointwise_pack
 from codegen.kernels.scratch import round_up
 
 FEATURE = "dsp"
@@ -53,11 +55,9 @@ def conv_1x1_applies(p: dict) -> bool:
 
 
 def conv_1x1_scratch(p: dict) -> int:
-    """conv2d_1x1_s8_dsp: the int16 weights (channel pairs x c_in rounded up to 4), then one
-    int16 input row."""
-    c = p["conv"]
-    c4 = -(-c["c_in"] // 4) * 4
-    return round_up(-(-c["c_out"] // 2) * 2 * c4 * 2) + round_up(c["w_in"] * c4 * 2)
+    """conv2d_1x1_s8_dsp: the two pixels' widened input columns (its weights are widened at
+    build time: dsp_pointwise_pack.py)."""
+    return columns_bytes(p["conv"]["c_in"])
 
 
 def linear_scratch(p: dict) -> int:
@@ -69,7 +69,8 @@ OVERRIDES: dict[str, list[Override]] = {
     "conv2d_s8": [Override("conv2d_s8_dsp", FEATURE, conv_applies, scratch_bytes=conv_scratch,
                            prepack=dsp_conv_pack.conv_prepack),
                   Override("conv2d_1x1_s8_dsp", FEATURE, conv_1x1_applies,
-                           scratch_bytes=conv_1x1_scratch)],
+                           scratch_bytes=conv_1x1_scratch,
+                           prepack=dsp_pointwise_pack.pointwise_prepack)],
     "linear_s8": [Override("linear_s8_dsp", FEATURE, lambda p: True,
                            scratch_bytes=linear_scratch)],
 }

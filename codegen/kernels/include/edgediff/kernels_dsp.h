@@ -19,17 +19,12 @@ static inline int32_t edgediff_s8_dsp_columns_bytes(int32_t depth) {
     return edgediff_scratch_round(2 * ((depth + 3) & ~3) * (int32_t)sizeof(int16_t));
 }
 
-/* conv2d_1x1_s8_dsp: 1x1 stride 1 pad 0; groups 1. The weights widened to int16 (channel
- * pairs x c_in rounded up to 4), then one int16 input row, channels innermost. */
-static inline int32_t edgediff_conv2d_1x1_s8_dsp_weight_bytes(const conv2d_s8_params_t *p) {
-    const int32_t c4 = (p->conv.c_in + 3) & ~3;
-    const int32_t pairs = (p->conv.c_out + 1) / 2;
-    return edgediff_scratch_round(pairs * 2 * p->conv.kernel_h * p->conv.kernel_w * c4 * 2);
-}
+/* conv2d_1x1_s8_dsp: 1x1 stride 1 pad 0; groups 1. Its `weight` is not torch's tensor but the
+ * int16 weights packed at build time (codegen/kernels/overrides/dsp_pointwise_pack.py: per
+ * channel pair, per group of 4 input channels, 4 weights of each channel); bias, multiplier and
+ * shift are torch's. Scratch: the two pixels' input columns, widened to int16. */
 static inline int32_t edgediff_conv2d_1x1_s8_dsp_get_buffer_size(const conv2d_s8_params_t *p) {
-    const int32_t c4 = (p->conv.c_in + 3) & ~3;
-    return edgediff_conv2d_1x1_s8_dsp_weight_bytes(p)
-           + edgediff_scratch_round(p->conv.kernel_h * (p->conv.w_in + 2 * p->conv.pad_w) * c4 * 2);
+    return edgediff_s8_dsp_columns_bytes(p->conv.c_in);
 }
 void edgediff_conv2d_1x1_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in,
                                 const int8_t *weight, const int32_t *bias,
