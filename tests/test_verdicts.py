@@ -127,6 +127,39 @@ def test_compare_counts_every_non_finite_disagreement():
 
 @pytest.mark.kernel
 @pytest.mark.hil
+def test_a_finite_error_past_the_tolerance_fails_and_one_within_it_passes(capsys, overflow_build, tmp_path,
+                                                                           monkeypatch):
+    """Sample 0 (level 0.5) is exact in FP16; one element of the board's answer is moved by a
+    fraction of the derived limit: 0.5 of it passes, 2 of it fails (the finite comparison, not
+    the NaN rule, decides)."""
+    import sdk.verify.validate as validate_module
+
+    def validate(shift: float) -> dict:
+        real = validate_module.run_sample
+
+        def shifted(client, inputs):
+            output, count = real(client, inputs)
+            output = output.copy()
+            output.flat[3] += shift
+            return output, count
+        monkeypatch.setattr(validate_module, "run_sample", shifted)
+        code, out = sdk(capsys, "--build-dir", overflow_build, "validate", "--target", "host", "--emulator",
+                        "--samples", 1, "--json", tmp_path / "r.json", "--png", tmp_path / "v.png")
+        monkeypatch.setattr(validate_module, "run_sample", real)
+        report = read_json(tmp_path / "r.json")
+        assert code == (0 if report["passed"] else 1), out
+        return report
+
+    exact = validate(0.0)
+    assert exact["passed"] and exact["max_abs_error"] == 0.0
+    limit = exact["tolerance_rel"] * 0.5e4  # the output scale: 1e4 · 0.5
+    assert validate(0.5 * limit)["passed"] is True
+    failed = validate(2.0 * limit)
+    assert failed["passed"] is False and failed["nonfinite_elements"] == 0
+
+
+@pytest.mark.kernel
+@pytest.mark.hil
 def test_validate_fails_and_names_a_sample_that_is_nan_on_the_board(capsys, overflow_build, tmp_path):
     report_path = tmp_path / "report.json"
     code, out = sdk(capsys, "--build-dir", overflow_build, "validate", "--target", "host", "--emulator",
