@@ -24,6 +24,7 @@ from codegen.kernels.overrides.dsp_conv_pack import conv_pack
 from codegen.kernels.overrides.dsp_pointwise_pack import pointwise_pack
 from tests import int8_cases as cases
 from tests.host_build import build_shared_library
+from tests.helpers.int8_params import conv_params
 from tests.test_int8_kernels import (INT32_MIN, Conv2dParams, Conv2dS8Params, LinearParams,
                                      LinearS8Params, QuantS8, _call_elementwise, _edge_int32,
                                      _multipliers, _ptr)
@@ -182,14 +183,6 @@ def test_linear_matches_numpy(lib):
         np.testing.assert_array_equal(out, want, err_msg=f"case {i}: {rows}x{n_in}->{n_out} {q}")
 
 
-def _conv_params(**changes) -> dict:
-    geom = dict(n=1, c_in=4, h_in=6, w_in=6, c_out=4, h_out=6, w_out=6, kernel_h=3, kernel_w=3,
-                stride_h=1, stride_w=1, pad_h=1, pad_w=1, dilation_h=1, dilation_w=1, groups=1,
-                act=0)
-    geom.update(changes)
-    return {"conv": geom, "q": dict(input_offset=0, output_offset=0, act_min=-128, act_max=127)}
-
-
 @pytest.mark.parametrize("changes", [dict(groups=2), dict(dilation_h=2, dilation_w=2, h_out=4, w_out=4),
                                      dict(pad_h=0, pad_w=0, h_out=4, w_out=4), dict(pad_h=0, h_out=4),
                                      dict(pad_w=0, w_out=4),
@@ -197,11 +190,11 @@ def _conv_params(**changes) -> dict:
                                      dict(stride_h=2, stride_w=1, h_out=3),
                                      dict(kernel_h=1, kernel_w=1, pad_h=1, pad_w=1, h_out=8, w_out=8)])
 def test_other_convs_keep_the_reference(changes):
-    assert choose_function("conv2d_s8", _conv_params(**changes), DSP) == "conv2d_s8"
+    assert choose_function("conv2d_s8", conv_params(**changes), DSP) == "conv2d_s8"
 
 
 def test_only_dsp_targets_take_it():
-    params = _conv_params()
+    params = conv_params()
     assert choose_function("conv2d_s8", params, DSP) == "conv2d_s8_dsp"
     assert choose_function("conv2d_s8", params, ("rv32imafc", "zbb", "fpu")) == "conv2d_s8"
     assert choose_function("conv2d_s8", params, ("host",)) == "conv2d_s8"

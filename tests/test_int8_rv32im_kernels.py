@@ -27,6 +27,7 @@ from tests.test_int8_dsp_kernels import _quant, _requant, _weights
 from tests.test_int8_kernels import (Conv2dParams, Conv2dS8Params, LinearParams, LinearS8Params,
                                      QuantS8, _ptr)
 from tests import int8_cases as cases
+from tests.helpers.int8_params import conv_params
 
 pytestmark = pytest.mark.kernel
 
@@ -182,31 +183,23 @@ def test_linear_matches_numpy(lib):
         np.testing.assert_array_equal(out, want, err_msg=f"case {i}: {rows}x{n_in}->{n_out} {q}")
 
 
-def _conv_params(**changes) -> dict:
-    geom = dict(n=1, c_in=4, h_in=6, w_in=6, c_out=4, h_out=6, w_out=6, kernel_h=3, kernel_w=3,
-                stride_h=1, stride_w=1, pad_h=1, pad_w=1, dilation_h=1, dilation_w=1, groups=1,
-                act=0)
-    geom.update(changes)
-    return {"conv": geom, "q": dict(input_offset=0, output_offset=0, act_min=-128, act_max=127)}
-
-
 @pytest.mark.unit
 def test_catalog_and_scratch():
     """Dilation 1 takes it on rv32 and fe310, any groups; dilated convolutions keep the
     reference; on rv32v the RVV kernels come first and this one takes what they refuse; the
     Arm and host targets never take it. No scratch: the hifive1-revb has no RAM to spare."""
-    params = _conv_params()
+    params = conv_params()
     for features in (RV32, FE310):
         assert choose_function("conv2d_s8", params, features) == "conv2d_s8_rv32im"
         for changes in (dict(groups=2), dict(groups=4)):
-            assert choose_function("conv2d_s8", _conv_params(**changes),
+            assert choose_function("conv2d_s8", conv_params(**changes),
                                    features) == "conv2d_s8_rv32im"
         for changes in (dict(dilation_h=2, h_out=4), dict(dilation_w=2, w_out=4)):
-            assert choose_function("conv2d_s8", _conv_params(**changes), features) == "conv2d_s8"
+            assert choose_function("conv2d_s8", conv_params(**changes), features) == "conv2d_s8"
     assert choose_function("conv2d_s8", params, RV32V) == "conv2d_s8_rvv"
-    assert choose_function("conv2d_s8", _conv_params(groups=4), RV32V) == "conv2d_dw_s8_rvv"
-    assert choose_function("conv2d_s8", _conv_params(groups=2), RV32V) == "conv2d_s8_rv32im"
-    big = _conv_params(kernel_h=9, kernel_w=9, pad_h=4, pad_w=4)  # past the RVV ring's rows
+    assert choose_function("conv2d_s8", conv_params(groups=4), RV32V) == "conv2d_dw_s8_rvv"
+    assert choose_function("conv2d_s8", conv_params(groups=2), RV32V) == "conv2d_s8_rv32im"
+    big = conv_params(kernel_h=9, kernel_w=9, pad_h=4, pad_w=4)  # past the RVV ring's rows
     assert choose_function("conv2d_s8", big, RV32V) == "conv2d_s8_rv32im"
     m4 = ("armv7em", "dsp", "fpv4_sp", "fpu")
     assert choose_function("conv2d_s8", params, m4) == "conv2d_s8_dsp"

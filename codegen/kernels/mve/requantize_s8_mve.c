@@ -9,6 +9,7 @@
  * lanes. out may alias in (each vector is read before it is written). */
 #include <arm_mve.h>
 
+#include "edgediff/internal/lut_s8_mve.h"
 #include "edgediff/kernels_mve.h"
 #include "edgediff/internal/requantize_s8_mve.h"
 
@@ -42,14 +43,5 @@ void edgediff_requantize_s8_mve(const requantize_s8_params_t *p, const int8_t *i
         vstrbq_s8(table + i, vreinterpretq_s8_u8(vidupq_n_u8((uint32_t)(i + 128) & 0xff, 1)));
     }
     rescale(table, table, 256, mul, zi, zo, left, right);
-    const uint8x16_t flip = vdupq_n_u8(0x80);
-    const uint8_t *src = (const uint8_t *)in;
-    for (int32_t n = count >> 4; n > 0; --n, src += 16, out += 16) {
-        vstrbq_s8(out, vldrbq_gather_offset_s8(table, veorq_u8(vldrbq_u8(src), flip)));
-    }
-    if (count & 15) {
-        const mve_pred16_t m = vctp8q((uint32_t)(count & 15));
-        const uint8x16_t index = veorq_u8(vldrbq_z_u8(src, m), flip);
-        vstrbq_p_s8(out, vldrbq_gather_offset_z_s8(table, index, m), m);
-    }
+    edgediff_lut_s8_mve_apply(table, in, out, count);
 }
