@@ -87,63 +87,58 @@ def _want(geom, q, x, weight, bias, mult, shift) -> np.ndarray:
                       act_min=q["act_min"], act_max=q["act_max"])
 
 
-@pytest.mark.parametrize("k,stride", [(3, 1), (3, 2), (1, 1)], ids=["3x3", "3x3s2", "1x1"])
-def test_tiled_convs_match_numpy(lib, k, stride):
-    """The shapes with compile-time tiles, padded as the zoo's (k // 2), over widths that
-    give left, right, both-sides and overlapping last tiles."""
-    rng = np.random.default_rng(1700 + 10 * k + stride)
+def _check_random(lib, rng, count: int, draw) -> None:
+    """count random cases, each geometry from draw(rng) (None: drawn again), against numpy."""
     done = 0
-    while done < CASES // 2:
-        geom = _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 11)),
-                         int(rng.integers(1, 11)), int(rng.integers(1, 9)),
-                         int(rng.integers(1, 40 * stride + 30)), k, k, stride, stride,
-                         k // 2, k // 2)
+    while done < count:
+        geom = draw(rng)
         if geom is None:
             continue
         case = _case(rng, geom)
         np.testing.assert_array_equal(_run(lib, geom, *case), _want(geom, *case),
                                       err_msg=f"case {done}: {geom} {case[0]}")
         done += 1
+
+
+@pytest.mark.parametrize("k,stride", [(3, 1), (3, 2), (1, 1)], ids=["3x3", "3x3s2", "1x1"])
+def test_tiled_convs_match_numpy(lib, k, stride):
+    """The shapes with compile-time tiles, padded as the zoo's (k // 2), over widths that
+    give left, right, both-sides and overlapping last tiles."""
+    def draw(rng):
+        return _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 11)),
+                         int(rng.integers(1, 11)), int(rng.integers(1, 9)),
+                         int(rng.integers(1, 40 * stride + 30)), k, k, stride, stride,
+                         k // 2, k // 2)
+
+    _check_random(lib, np.random.default_rng(1700 + 10 * k + stride), CASES // 2, draw)
 
 
 def test_any_kernel_stride_and_padding_match_numpy(lib):
     """Kernels 1-5 each way, strides 1-3, padding 0 to past half the kernel: the tiles where
     they fit, the column-testing tile elsewhere."""
-    rng = np.random.default_rng(1710)
-    done = 0
-    while done < CASES:
+    def draw(rng):
         kh, kw = int(rng.integers(1, 6)), int(rng.integers(1, 6))
-        geom = _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 8)),
+        return _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 8)),
                          int(rng.integers(1, 10)), int(rng.integers(1, 10)),
                          int(rng.integers(1, 36)), kh, kw, int(rng.integers(1, 4)),
                          int(rng.integers(1, 4)), int(rng.integers(0, kh // 2 + 2)),
                          int(rng.integers(0, kw // 2 + 2)))
-        if geom is None:
-            continue
-        case = _case(rng, geom)
-        np.testing.assert_array_equal(_run(lib, geom, *case), _want(geom, *case),
-                                      err_msg=f"case {done}: {geom} {case[0]}")
-        done += 1
+
+    _check_random(lib, np.random.default_rng(1710), CASES, draw)
 
 
 def test_grouped_and_depthwise_match_numpy(lib):
     """Groups of 1-3 input channels, depthwise with a depth multiplier of 1-3 (one input
     channel per group), any kernel, stride and padding."""
-    rng = np.random.default_rng(1730)
-    done = 0
-    while done < CASES // 2:
+    def draw(rng):
         kh, kw = int(rng.choice([1, 3, 3, 5])), int(rng.choice([1, 3, 3, 5]))
         s = int(rng.integers(1, 3))
-        geom = _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 4)),
+        return _geometry(rng, int(rng.integers(1, 3)), int(rng.integers(1, 4)),
                          int(rng.integers(1, 4)), int(rng.integers(1, 9)),
                          int(rng.integers(1, 40)), kh, kw, s, s, int(rng.integers(0, kh // 2 + 2)),
                          int(rng.integers(0, kw // 2 + 2)), groups=int(rng.integers(1, 6)))
-        if geom is None:
-            continue
-        case = _case(rng, geom)
-        np.testing.assert_array_equal(_run(lib, geom, *case), _want(geom, *case),
-                                      err_msg=f"case {done}: {geom} {case[0]}")
-        done += 1
+
+    _check_random(lib, np.random.default_rng(1730), CASES // 2, draw)
 
 
 @pytest.mark.parametrize("c_in,c_out", [(16, 16), (1, 16), (16, 1), (5, 7)])
