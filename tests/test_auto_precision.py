@@ -297,3 +297,48 @@ def test_int8_noise_is_five_sigma_of_the_roundings_in_output_steps():
     layers = [{"dtype": "f32", "accumulation_dtype": "f32", "accumulation": 9}]
     assert sample_tolerance(layers, Plan, [1.0, 4.0], noise=0.1) == pytest.approx(
         2.0 * (1e-4 * 1.0 + 0.1) + 0.5 * (1e-4 * 4.0 + 0.1))
+
+
+TIMED_NET = """
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+
+
+class Timed(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.time = nn.Linear(1, 4)
+        self.out = nn.Conv2d(4, 1, 3, padding=1)
+
+    def forward(self, x, t):
+        return self.out(self.conv(x) + self.time(t.reshape(1, 1)).reshape(1, 4, 1, 1))
+
+
+model = Timed().eval()
+example_input = (torch.randn(1, 1, 6, 6), torch.tensor([3.0]))
+time_steps = 10
+"""
+
+
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_naming_a_time_layer_that_int8_turns_into_tables_is_not_refused(capsys, tmp_path):
+    """With int8 layers and integer timesteps the time path becomes tables, so a layer of it
+    named in the policy (as --precision auto names it) is gone from the built graph: that is
+    not a typo, and the build goes on; a name no layer ever had is still refused."""
+    model = tmp_path / "timed.py"
+    model.write_text(TIMED_NET)
+    config = tmp_path / "p.toml"
+    config.write_text('default = "fp32"\n[layers]\n"linear" = "fp16"\n"conv2d" = "int8"\n"add" = "int8"\n"conv2d_1" = "int8"\n')
+    code, out = sdk(capsys, "--build-dir", tmp_path, "build", "--target", "rv32", "--model", model,
+                    "--precision-config", config)
+    assert code == 0, out
+    built = {layer["name"] for layer in load_manifest("rv32", tmp_path).layers}
+    assert "linear" not in built and "conv2d" in built
+    config.write_text('default = "fp32"\n[layers]\n"linaer" = "fp16"\n"conv2d" = "int8"\n')
+    code, out = sdk(capsys, "--build-dir", tmp_path / "typo", "build", "--target", "rv32", "--model", model,
+                    "--precision-config", config)
+    assert code == 2 and "precision overrides match no layer: linaer" in out
