@@ -17,7 +17,10 @@
 void uart_ns16550_init(void)
 {
     UART_REG(UART_LCR) = 0x03; /* 8 data bits, no parity, 1 stop bit */
-    UART_REG(UART_FCR) = 0x07; /* enable and clear FIFOs */
+    /* enable the FIFOs and clear the transmit one only: bytes that arrived before this (a
+     * host's request sent while the core was held in reset or paused, for the bootloader's
+     * recovery window) stay to be read; the framing skips any garbage */
+    UART_REG(UART_FCR) = 0x05;
 }
 
 uint8_t hal_uart_getc(void)
