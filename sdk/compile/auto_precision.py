@@ -116,7 +116,9 @@ class _Lowering:
     def __init__(self, spec: ModelSpec, isa_features: list[str], int8: bool = False):
         self.spec, self.isa_features = spec, isa_features
         self.captured = capture(spec.module, spec.example_inputs)
-        self.ranges = int8_ranges(spec, self.captured) if int8 else None
+        self.ranges = None
+        self.fp32 = self(PrecisionPolicy("fp32"))  # the start of every search; int8 calibrates on it
+        self.ranges = int8_ranges(spec, self.fp32[0]) if int8 else None
 
     def __call__(self, policy: PrecisionPolicy) -> tuple[Graph, MemoryPlan]:
         options = compile_options(self.spec, self.captured, policy, ranges=self.ranges)
@@ -197,7 +199,7 @@ def choose(spec: ModelSpec, isa_features: list[str], budget: Budget, compile_siz
     progress("calibrating int8 ranges" if int8 else "capturing")
     lowering = _Lowering(spec, isa_features, int8)
     progress("measuring the FP32 build")
-    graph, plan = lowering(PrecisionPolicy("fp32"))
+    graph, plan = lowering.fp32
     sizes = compile_sizes(graph, plan)
     overhead = {"flash": sizes["flash"] - weight_bytes(graph), "ram": sizes["ram"] - plan.arena_bytes}
     inputs = spec.sample_inputs(CALIBRATION_INPUTS, CALIBRATION_SEED)

@@ -9,7 +9,6 @@ inspection and replay) and the memory plan (plan.json).
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,9 +64,7 @@ def compile_options(spec: ModelSpec, captured: Graph, precision: PrecisionPolicy
     """The pipeline's options for a model: its sampler's schedule (tabulate_time turns the time
     input into a step index), and for int8 layers their calibration (or ranges given)."""
     schedule = (captured.inputs[1], spec.sampler.times) if spec.sampler is not None else (None, None)
-    calibration = (calibration_inputs(spec, calibration_size(spec), CALIBRATION_SEED)
-                   if precision.uses("int8") and ranges is None else None)
-    widen = covered_range if covers_tails(spec) else None
+    calibration, widen = int8_calibration(spec) if precision.uses("int8") and ranges is None else (None, None)
     time_steps = spec.time_steps if spec.sampler is None else None
     if int8_time_path is None:
         int8_time_path = spec.sampler is None
@@ -75,12 +72,16 @@ def compile_options(spec: ModelSpec, captured: Graph, precision: PrecisionPolicy
                           time_steps=time_steps, int8_time_path=int8_time_path, ranges=ranges)
 
 
-def int8_ranges(spec: ModelSpec, captured: Graph) -> dict[str, tuple[float, float]]:
-    """Every tensor's calibrated range on the FP32 graph (quantize_int8.observe, the inputs and
-    widening an int8 build uses): calibrated once, then given to many lowerings."""
-    options = compile_options(spec, captured, PrecisionPolicy("int8"))
-    graph = run_passes(copy.deepcopy(captured), compile_options(spec, captured, PrecisionPolicy("fp32")))
-    return observe(graph, options.calibration, options.calibration_widen)
+def int8_calibration(spec: ModelSpec):
+    """(inputs, widen) an int8 build calibrates its ranges on (quantize_int8.observe)."""
+    return (calibration_inputs(spec, calibration_size(spec), CALIBRATION_SEED),
+            covered_range if covers_tails(spec) else None)
+
+
+def int8_ranges(spec: ModelSpec, fp32_graph: Graph) -> dict[str, tuple[float, float]]:
+    """Every tensor's calibrated range on the model's lowered FP32 graph, as an int8 build
+    calibrates: once, then given to many lowerings (CompileOptions.ranges)."""
+    return observe(fp32_graph, *int8_calibration(spec))
 
 
 def generate_c(spec: ModelSpec, out_dir: Path, precision: PrecisionPolicy | None = None,
