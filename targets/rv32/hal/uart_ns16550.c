@@ -17,10 +17,16 @@
 void uart_ns16550_init(void)
 {
     UART_REG(UART_LCR) = 0x03; /* 8 data bits, no parity, 1 stop bit */
-    /* enable the FIFOs and clear the transmit one only: bytes that arrived before this (a
-     * host's request sent while the core was held in reset or paused, for the bootloader's
-     * recovery window) stay to be read; the framing skips any garbage */
+    /* enable the FIFOs; the framing skips any garbage left from before */
     UART_REG(UART_FCR) = 0x05;
+    /* Turning the FIFO on clears it anyway (16550; QEMU too) and does not tell QEMU, whose
+     * chardev stopped offering bytes while the FIFO-less receiver held one: until QEMU's main
+     * loop wakes for some other reason the rest of a request sent ahead stays in the host's
+     * socket, and a recovery window can close on it. A read of the empty receiver is harmless
+     * and is what makes QEMU offer bytes again. */
+    if (!(UART_REG(UART_LSR) & LSR_DATA_READY)) {
+        (void)UART_REG(UART_RBR_THR);
+    }
 }
 
 uint8_t hal_uart_getc(void)
