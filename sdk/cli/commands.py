@@ -213,7 +213,8 @@ def _budget(args):
 
     if args.budget is None:
         if args.precision == "auto":
-            raise UserError("--precision auto needs --budget ram=SIZE,flash=SIZE (e.g. --budget ram=96K,flash=512K)")
+            raise UserError("--precision auto needs --budget ram=SIZE,flash=SIZE,instructions=COUNT (e.g. --budget "
+                            "ram=96K,flash=512K, or instructions=20M)")
         return None
     if args.precision != "auto":
         raise UserError("--budget is for --precision auto (each layer's precision chosen to fit it)")
@@ -231,6 +232,8 @@ def _print_auto_precision(m) -> None:
 
     rows = [("budget", auto["budget"]),
             ("image: flash / RAM (static + stack reserved)", f"{auto['flash_bytes']:,} / {auto['ram_bytes']:,} B"),
+            *([("instructions per model call (emulator)", f"{auto['instructions']:,}")]
+              if auto.get("instructions") is not None else []),
             ("layers in FP16", listed(auto["fp16_layers"])),
             ("layers in int8", listed(auto.get("int8_layers", []))),
             ("output error / scale, predicted (RMS, from sensitivities)", f"{auto['predicted_rel_error']:.2e}"),
@@ -689,7 +692,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="on a target without an FPU (fe310, hifive1-revb): allow FP32/FP16 layers, run with "
                         "the compiler's soft-float routines (slow); without it such a target takes --precision int8")
     p.add_argument("--budget", help="with --precision auto: ram=SIZE,flash=SIZE the image must fit "
-                   "(K = 1024 bytes; RAM = .data + .bss + the reserved stack)")
+                   "(K = 1024 bytes; RAM = .data + .bss + the reserved stack), instructions=COUNT one model "
+                   "call may take on the emulated board (K = 1000, M = 10^6; counted as sdk bench counts)")
     p.add_argument("--signing-key", type=Path, help="Ed25519 private key file (PEM, from `sdk keys generate`) "
                    "that signs the image; default: this project's development key, .edgediff/dev-signing-key.pem, "
                    "made on first use (not for boards in the field)")

@@ -83,9 +83,11 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
         if budget is not None:
             choice = choose(spec, [] if reference_kernels else target.isa_features, budget,
                             lambda graph, plan: _trial_sizes(graph, plan, target, out / "trial", spec),
-                            progress)
+                            progress, run=lambda graph, plan: trial_instructions(graph, plan, target,
+                                                                                 out / "trial-run", spec))
             precision = choice.policy
-            shutil.rmtree(out / "trial", ignore_errors=True)
+            for trial in ("trial", "trial-run"):
+                shutil.rmtree(out / trial, ignore_errors=True)
             save_config(choice, out / "precision.toml")
         manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels, soft_float, tile,
                                choice.ranges if choice is not None else None)
@@ -117,6 +119,29 @@ def _trial_sizes(graph: Graph, plan: MemoryPlan, target: Target, out: Path, spec
         code = sum(r.used for r in error.regions if r.name in CODE_REGIONS)
         return {"flash": code, "ram": sum(r.used for r in error.regions) - code}
     return {"flash": image.flash_bytes, "ram": image.ram_bytes + image.stack_bytes}
+
+
+def trial_instructions(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
+                       spec: ModelSpec) -> tuple[int, dict[str, int]]:
+    """Instructions of one model call of a candidate image on the target's emulator, in all and
+    per emitted layer (the counters `sdk bench` reads), for `--budget instructions=`."""
+    from sdk.runner.board import BOOT_DEADLINE_S
+    from sdk.runner.client import DeviceClient
+    from sdk.runner.emulator import Emulator
+    from sdk.verify.validate import run_sample
+
+    try:
+        generated, image = build_graph(graph, plan, target, out, spec.sampler)
+    except DoesNotFit as error:
+        raise UserError(f"--budget instructions=…: the instructions are counted on the emulated {target.name}, "
+                        f"and a candidate image does not fit that board:\n{error.table()}\n"
+                        "drop instructions= from the budget, or build for a target with more memory") from None
+    inputs = spec.sample_inputs(1, 0)[0]  # the counts do not depend on the values
+    with Emulator(target, image.elf) as emulator, DeviceClient(emulator.port) as client:
+        client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
+        _, total = run_sample(client, [x.numpy() for x in inputs])
+        counts = client.counters()
+    return total, {layer.name: count for layer, count in zip(generated.emitted.layers, counts)}
 
 
 def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target: Target,
