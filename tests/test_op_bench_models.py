@@ -53,6 +53,7 @@ def test_the_matrix_benches_the_op_models_after_the_example_models(monkeypatch, 
                         calls.append((model, target, precision.default, reference)) or calls[-1])
     monkeypatch.setattr(bench_module, "_bench_auto", lambda root, model, target:
                         calls.append((model, target, "auto", False)) or calls[-1])
+    monkeypatch.setattr(bench_module, "_bench_auto_instructions", lambda root, model, target, results: None)
     targets = [load_target(t) for t in ("rv32", "rv32v", "cortex-m55")]
     bench_module.bench_matrix(tmp_path, targets)
     models = [c for c in calls if c[0] in bench_module.MATRIX_MODELS]
@@ -64,3 +65,21 @@ def test_the_matrix_benches_the_op_models_after_the_example_models(monkeypatch, 
     assert sorted(calls[len(models):]) == sorted(
         (op.name, target, precision, reference) for op in OP_BENCHES for target in ("rv32v", "cortex-m55")
         for precision in ("fp32", "fp16") for reference in (True, False))
+
+
+@pytest.mark.unit
+def test_the_instruction_budget_row_is_halfway_to_the_fastest_precision_where_one_beats_fp32(monkeypatch, tmp_path):
+    import types
+
+    import sdk.report.bench as bench_module
+
+    budgets = []
+    monkeypatch.setattr(bench_module, "bench", lambda model, target, root, budget: budgets.append(budget)
+                        or types.SimpleNamespace(precision=None))
+    def runs(**counts):
+        return [types.SimpleNamespace(model="dncnn", target="t", kernels="target", precision=p, instructions=n)
+                for p, n in counts.items()] + [types.SimpleNamespace(model="dncnn", target="t", kernels="reference",
+                                                                     precision="fp32", instructions=1)]
+    assert bench_module._bench_auto_instructions(tmp_path, "dncnn", "t", runs(fp32=100, fp16=110, int8=130)) is None
+    row = bench_module._bench_auto_instructions(tmp_path, "dncnn", "t", runs(fp32=100, fp16=110, int8=60))
+    assert budgets[-1].instructions == 80 and row.precision == "auto instructions=80"

@@ -112,6 +112,10 @@ def bench_matrix(build_root: Path, targets, on_result=lambda r: None) -> list[Be
             if model in INT8_MODELS and target.name in AUTO_TARGETS:
                 results.append(_bench_auto(build_root, model, target.name))
                 on_result(results[-1])
+                faster = _bench_auto_instructions(build_root, model, target.name, results)
+                if faster is not None:
+                    results.append(faster)
+                    on_result(results[-1])
     return results + bench_ops(build_root, targets, on_result)
 
 
@@ -125,6 +129,22 @@ def _bench_auto(build_root: Path, model: str, target: str) -> BenchResult:
     budget = Budget(ram=sum(m.ram_bytes + m.stack_bytes for m in need) // 2)
     result = bench(model, target, Path(build_root) / "bench" / model / "auto-isa", budget=budget)
     result.precision = f"auto ram={budget.ram}"
+    return result
+
+
+def _bench_auto_instructions(build_root: Path, model: str, target: str, results) -> BenchResult | None:
+    """`--precision auto --budget instructions=…` halfway between this run's FP32 count and the
+    fastest other precision's, where one is faster than FP32 on this core (else None)."""
+    from sdk.compile.auto_precision import Budget
+
+    counts = {r.precision: r.instructions for r in results
+              if r.model == model and r.target == target and r.kernels == "target"}
+    fastest = min(counts.get("fp16", counts["fp32"]), counts.get("int8", counts["fp32"]))
+    if fastest >= counts["fp32"]:
+        return None
+    budget = Budget(instructions=(counts["fp32"] + fastest) // 2)
+    result = bench(model, target, Path(build_root) / "bench" / model / "auto-instructions", budget=budget)
+    result.precision = f"auto instructions={budget.instructions}"
     return result
 
 
