@@ -99,15 +99,30 @@ def test_a_layer_without_an_int8_form_stays_float_with_a_warning(capsys, tmp_pat
     assert "warning: 1 layer(s) have no int8 form and stay float: mul" in text
 
 
-@pytest.mark.kernel
-@pytest.mark.slow
-def test_a_float_layer_feeding_an_int8_one_is_refused_with_its_name(capsys, tmp_path):
-    """A float mul whose result an int8 conv reads: C's and numpy's roundings of it could
-    differ by a quantized byte, so the build is refused, naming it (float_islands)."""
+@BOARD[0]
+@BOARD[1]
+@BOARD[2]
+def test_a_float_layer_feeding_an_int8_one_stays_float_and_the_build_is_checked_within_the_int8_noise(capsys,
+                                                                                                       tmp_path):
+    """A float mul whose result an int8 conv reads: C's and numpy's roundings of it could differ
+    by a quantized byte, so the board cannot be checked bit for bit. The mul stays float, the
+    warning says so and how the build is checked instead: against torch within the noise of
+    its int8 roundings (a limit that is there: the build records it), and the board passes."""
     path = tmp_path / "net.py"
     path.write_text(NET.replace("{body}", "return self.b(h * h)"))
     code, out = sdk(capsys, "--build-dir", tmp_path, "build", "--target", "rv32", "--model", path,
                     "--precision", "int8")
     text = " ".join(out.split())
-    assert code == 2 and "compute in float and feed int8 ones" in text and ": mul" in text, out
-    assert "Traceback" not in out and not (tmp_path / "rv32").exists()
+    assert code == 0, out
+    assert "no int8 form and stay float: mul" in text and "float layers feed int8 ones (mul)" in text
+    assert "not bit for bit" in text
+    from sdk.compile.manifest import load_manifest
+    from sdk.verify.tolerance import int8_noise
+    m = load_manifest("rv32", tmp_path)
+    assert m.int8_noise["roundings"] > 0 and int8_noise(m.int8_noise) > 0
+    code, out = sdk(capsys, "--build-dir", tmp_path, "validate", "--target", "rv32", "--emulator",
+                    "--samples", 4, "--json", tmp_path / "v.json", "--png", tmp_path / "v.png")
+    assert code == 0, out
+    report = read_json(tmp_path / "v.json")
+    assert report["passed"] is True and report["int8_reference"] is None  # within a tolerance, not bit for bit
+    assert 0 < report["max_rel_error"] <= report["tolerance_rel"]
