@@ -11,6 +11,7 @@ import torch
 from codegen.user_code import describe
 from sdk.errors import UserError
 from sdk.models.output import single_output
+from sdk.models.integer_inputs import embedding_bounds
 from sdk.models.spec import ModelSpec, gaussian_sampler
 
 
@@ -83,9 +84,9 @@ def _load_file(path: Path) -> ModelSpec:
         from sdk.diffusion.scheduler_model import scheduler_spec
 
         return scheduler_spec(name, model, example, module.scheduler, module.num_inference_steps)
-    sampler = getattr(module, "sample_inputs", None) or gaussian_sampler(example)
     time_steps = getattr(module, "time_steps", None)  # the timestep input takes 0..time_steps-1
     if time_steps is not None and (not isinstance(time_steps, int) or time_steps < 1):
         raise UserError(f"{path}: `time_steps` must be a positive int (the timestep input's values "
                         f"are 0..time_steps-1), not {time_steps!r}")
+    sampler = getattr(module, "sample_inputs", None) or gaussian_sampler(example, embedding_bounds(model, example))
     return ModelSpec(name, model, example, sampler, time_steps=time_steps)

@@ -52,20 +52,22 @@ def chunk_seed(seed: int, k: int) -> int:
     return seed if k == 0 else int(np.random.SeedSequence([seed % 2 ** 32, k]).generate_state(1)[0])
 
 
-def gaussian_sampler(example_inputs: tuple[torch.Tensor, ...]) -> InputSampler:
+def gaussian_sampler(example_inputs: tuple[torch.Tensor, ...], highs: dict[int, int] | None = None) -> InputSampler:
     """Inputs for a model that brings no sampler: Gaussian noise with each example's mean
     and spread, so values stay in the range the model was built for. An integer input (a
     diffusers timestep) gets whole numbers of its dtype, uniform from 0 to twice the example's
-    largest value (a timestep of 500 gives 0..1000), at least 0..1."""
+    largest value (a timestep of 500 gives 0..1000), at least 0..1, and at most highs[i]
+    (the last row of the embedding it indexes: sdk/models/integer_inputs.py)."""
+    highs = highs or {}
 
     def sample(n: int, seed: int) -> list[tuple[torch.Tensor, ...]]:
         gen = torch.Generator().manual_seed(seed)
         out = []
         for _ in range(n):
             sample_i = []
-            for ex in example_inputs:
+            for i, ex in enumerate(example_inputs):
                 if not ex.is_floating_point():
-                    high = max(2 * int(ex.max()) if ex.numel() else 0, 1)
+                    high = min(max(2 * int(ex.max()) if ex.numel() else 0, 1), highs.get(i, 2 ** 31 - 1))
                     sample_i.append(torch.randint(0, high + 1, ex.shape, generator=gen, dtype=ex.dtype))
                     continue
                 spread = ex.float().std() if ex.numel() > 1 else ex.float().abs().mean()
