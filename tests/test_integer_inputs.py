@@ -45,3 +45,32 @@ def test_a_class_label_is_drawn_within_its_embedding_and_a_plain_integer_up_to_t
     assert int(others.max()) == 12
     for x in drawn[:20]:
         spec.reference(x)  # torch finds every row it is asked for
+
+
+TIMED = """
+import torch
+from torch import nn
+
+
+class Timed(nn.Module):
+    def forward(self, x, t):
+        return x * t
+
+
+model = Timed().eval()
+example_input = (torch.randn(1, 1, 4, 4), torch.tensor([{t}]))
+time_steps = 10
+"""
+
+
+@pytest.mark.parametrize("t", ["3.0", "7"])
+def test_a_timestep_the_model_declares_whole_is_drawn_from_0_to_time_steps(tmp_path, t):
+    """`time_steps = 10`: a float timestep (an int8 build looks its time path up in tables of
+    10 rows) is drawn from the whole values 0..9, not as Gaussian noise around the example; an
+    integer one no higher than 9 (twice the example would reach 14)."""
+    path = tmp_path / "timed.py"
+    path.write_text(TIMED.replace("{t}", t))
+    spec = load_model(str(path))
+    times = torch.cat([x[1] for x in spec.sample_inputs(300, 1)])
+    assert times.dtype == (torch.float32 if "." in t else torch.int64)
+    assert torch.equal(torch.unique(times).double(), torch.arange(10).double())

@@ -88,5 +88,6 @@ def _load_file(path: Path) -> ModelSpec:
     if time_steps is not None and (not isinstance(time_steps, int) or time_steps < 1):
         raise UserError(f"{path}: `time_steps` must be a positive int (the timestep input's values "
                         f"are 0..time_steps-1), not {time_steps!r}")
-    sampler = getattr(module, "sample_inputs", None) or gaussian_sampler(example, embedding_bounds(model, example))
+    sampler = getattr(module, "sample_inputs", None) or gaussian_sampler(example, embedding_bounds(model, example),
+                                                                         time_steps)
     return ModelSpec(name, model, example, sampler, time_steps=time_steps)

@@ -52,13 +52,18 @@ def chunk_seed(seed: int, k: int) -> int:
     return seed if k == 0 else int(np.random.SeedSequence([seed % 2 ** 32, k]).generate_state(1)[0])
 
 
-def gaussian_sampler(example_inputs: tuple[torch.Tensor, ...], highs: dict[int, int] | None = None) -> InputSampler:
+def gaussian_sampler(example_inputs: tuple[torch.Tensor, ...], highs: dict[int, int] | None = None,
+                     time_steps: int | None = None) -> InputSampler:
     """Inputs for a model that brings no sampler: Gaussian noise with each example's mean
     and spread, so values stay in the range the model was built for. An integer input (a
     diffusers timestep) gets whole numbers of its dtype, uniform from 0 to twice the example's
     largest value (a timestep of 500 gives 0..1000), at least 0..1, and at most highs[i]
-    (the last row of the embedding it indexes: sdk/models/integer_inputs.py)."""
-    highs = highs or {}
+    (the last row of the embedding it indexes: sdk/models/integer_inputs.py). time_steps: the
+    model declares its float timestep (input 1) takes the whole values 0..time_steps-1, so it
+    is drawn from them."""
+    highs = dict(highs or {})
+    if time_steps:
+        highs[1] = min(highs.get(1, time_steps - 1), time_steps - 1)
 
     def sample(n: int, seed: int) -> list[tuple[torch.Tensor, ...]]:
         gen = torch.Generator().manual_seed(seed)
@@ -66,6 +71,9 @@ def gaussian_sampler(example_inputs: tuple[torch.Tensor, ...], highs: dict[int, 
         for _ in range(n):
             sample_i = []
             for i, ex in enumerate(example_inputs):
+                if i == 1 and time_steps and ex.is_floating_point():
+                    sample_i.append(torch.randint(0, time_steps, ex.shape, generator=gen).to(ex.dtype))
+                    continue  # whole values of a float timestep
                 if not ex.is_floating_point():
                     high = min(max(2 * int(ex.max()) if ex.numel() else 0, 1), highs.get(i, 2 ** 31 - 1))
                     sample_i.append(torch.randint(0, high + 1, ex.shape, generator=gen, dtype=ex.dtype))
