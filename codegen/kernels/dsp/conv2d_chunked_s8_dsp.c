@@ -213,6 +213,86 @@ static inline void dot(const uint32_t *col, int32_t steps, uint32_t odd9, const 
 }
 #endif
 
+/* A chunk that is not the last (always CHUNK channels: 36 steps, no loop end to test) for every
+ * output channel pair: the four sums from the header's biases (head, the first chunk) or from
+ * the scratch (head NULL), plus the chunk's taps, back to the scratch (sums, up to sums_end).
+ * All in one asm statement, its state on the stack (all 14 registers are the step's), so a
+ * pair costs 9 instructions (14 from the header) besides its 360 of steps. */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+/* The step with its registers named: column r12, weights lr, sums r8-r11. */
+#define EDGEDIFF_CONV_CHUNKED_S8_DSP_STEP_R                                                     \
+    "ldm r12!, {r0, r1, r2, r3}\n\t"                                                            \
+    "ldm lr!, {r4, r5, r6, r7}\n\t"                                                             \
+    "smlad r8, r4, r0, r8\n\t"                                                                  \
+    "smlad r9, r4, r1, r9\n\t"                                                                  \
+    "smlad r10, r5, r0, r10\n\t"                                                                \
+    "smlad r11, r5, r1, r11\n\t"                                                                \
+    "smlad r8, r6, r2, r8\n\t"                                                                  \
+    "smlad r9, r6, r3, r9\n\t"                                                                  \
+    "smlad r10, r7, r2, r10\n\t"                                                                \
+    "smlad r11, r7, r3, r11\n\t"
+#define EDGEDIFF_CONV_CHUNKED_S8_DSP_9R                                                         \
+    EDGEDIFF_CONV_CHUNKED_S8_DSP_STEP_R EDGEDIFF_CONV_CHUNKED_S8_DSP_STEP_R                     \
+    EDGEDIFF_CONV_CHUNKED_S8_DSP_STEP_R EDGEDIFF_CONV_CHUNKED_S8_DSP_STEP_R                     \
+    EDGEDIFF_CONV_CHUNKED_S8_DSP_STEP_R EDGEDIFF_CONV_CHUNKED_S8_DSP_STEP_R                     \
+    EDGEDIFF_CONV_CHUNKED_S8_DSP_STEP_R EDGEDIFF_CONV_CHUNKED_S8_DSP_STEP_R                     \
+    EDGEDIFF_CONV_CHUNKED_S8_DSP_STEP_R
+#define EDGEDIFF_CONV_CHUNKED_S8_DSP_PASS(INIT)                                                 \
+    __asm__ volatile("ldm r0, {r1, r2, r3, r4}\n\t"                                              \
+                     "push {r1, r2, r3, r4}\n\t" /* col, head, sums, sums_end */                 \
+                     "4:\n\t"                                                                  \
+                     "ldr r12, [sp]\n\t"                                                        \
+                     INIT                                                                      \
+                     EDGEDIFF_CONV_CHUNKED_S8_DSP_9R EDGEDIFF_CONV_CHUNKED_S8_DSP_9R              \
+                     EDGEDIFF_CONV_CHUNKED_S8_DSP_9R EDGEDIFF_CONV_CHUNKED_S8_DSP_9R              \
+                     "ldr r0, [sp, #8]\n\t"                                                     \
+                     "stmia r0!, {r8, r9, r10, r11}\n\t"                                        \
+                     "str r0, [sp, #8]\n\t"                                                     \
+                     "ldr r1, [sp, #12]\n\t"                                                    \
+                     "cmp r0, r1\n\t"                                                           \
+                     "bne 4b\n\t"                                                               \
+                     "add sp, sp, #16"                                                         \
+                     : [a] "+r"(a_), [w] "+r"(w_)                                              \
+                     :                                                                         \
+                     : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11",     \
+                       "r12", "cc", "memory")
+
+static __attribute__((noinline)) const uint32_t *pass(const uint32_t *col, const int32_t *head,
+                                                      int32_t *sums, int32_t *sums_end,
+                                                      const uint32_t *wq) {
+    const void *args[4] = {col, head, sums, sums_end};
+    register const void **a_ __asm__("r0") = args;
+    register const uint32_t *w_ __asm__("lr") = wq;
+    if (head) {
+        EDGEDIFF_CONV_CHUNKED_S8_DSP_PASS("ldr r1, [sp, #4]\n\t"
+                                          "ldr r8, [r1]\n\t"
+                                          "ldr r10, [r1, #24]\n\t"
+                                          "adds r1, r1, #48\n\t"
+                                          "str r1, [sp, #4]\n\t"
+                                          "mov r9, r8\n\t"
+                                          "mov r11, r10\n\t");
+    } else {
+        EDGEDIFF_CONV_CHUNKED_S8_DSP_PASS("ldr r1, [sp, #8]\n\t"
+                                          "ldm r1, {r8, r9, r10, r11}\n\t");
+    }
+    return w_;
+}
+#else
+static const uint32_t *pass(const uint32_t *col, const int32_t *head, int32_t *sums,
+                            int32_t *sums_end, const uint32_t *wq) {
+    const int32_t steps = edgediff_conv2d_chunked_s8_dsp_chunk_steps(CHUNK);
+    for (; sums < sums_end; sums += 4) {
+        if (head) {
+            sums[0] = sums[1] = head[0];
+            sums[2] = sums[3] = head[6];
+            head += HEAD_WORDS;
+        }
+        dot(col, steps, 0, &wq, sums);
+    }
+    return wq;
+}
+#endif
+
 /* conv2d_s8_dsp's requantization of one channel's two sums (header h, see there). */
 static inline void scale2(int32_t *y0, int32_t *y1, const int32_t *h) {
     const int32_t m = h[1];
@@ -265,16 +345,16 @@ static inline void put2(int8_t *o, int32_t y0, int32_t y1, uint32_t zp2, uint32_
 }
 #endif
 
-/* One chunk of a pixel block for every output channel pair: the sums start from the header's
- * bias (first chunk) or from the scratch, and go back to the scratch, or (last chunk) through
- * the requantization to the output o (channel pair after channel pair, 2 planes apart). */
+/* The last chunk of a pixel block for every output channel pair: the sums start from the
+ * header's bias (first: the only chunk) or from the scratch, and go through the requantization
+ * to the output o (channel pair after channel pair, 2 planes apart). */
 static inline __attribute__((always_inline)) void chunk(const conv2d_s8_params_t *p,
                                                         const int32_t *head,
                                                         const uint32_t **wq,
                                                         const uint32_t *col, int32_t steps,
                                                         int32_t *sums, int8_t *o,
                                                         int32_t plane_out, int two,
-                                                        const int first, const int last) {
+                                                        const int first) {
     const int32_t c_out = p->conv.c_out;
     const quant_s8_params_t q = p->q;
     const uint32_t odd9 = (uint32_t)(steps / 9) & 1u;
@@ -290,10 +370,6 @@ static inline __attribute__((always_inline)) void chunk(const conv2d_s8_params_t
             s[0] = sums[0], s[1] = sums[1], s[2] = sums[2], s[3] = sums[3];
         }
         dot(col, steps, odd9, wq, s);
-        if (!last) {
-            sums[0] = s[0], sums[1] = s[1], sums[2] = s[2], sums[3] = s[3];
-            continue;
-        }
         scale2(&s[0], &s[1], head);
         scale2(&s[2], &s[3], head + 6);
         int8_t *oc = o + co * plane_out;
@@ -344,15 +420,12 @@ void edgediff_conv2d_chunked_s8_dsp(const conv2d_s8_params_t *p, const int8_t *i
                     const int32_t steps = ck == CHUNK ? full
                                           : edgediff_conv2d_chunked_s8_dsp_chunk_steps(ck);
                     gather(image + c0 * plane, ck, h, w, oy, c, zpb, col, mode);
-                    const int first = c0 == 0, last = c0 + ck >= g->c_in;
-                    if (first && last) {
-                        chunk(p, head, &wq, col, steps, sums, o, plane_out, two, 1, 1);
-                    } else if (first) {
-                        chunk(p, head, &wq, col, steps, sums, o, plane_out, two, 1, 0);
-                    } else if (last) {
-                        chunk(p, head, &wq, col, steps, sums, o, plane_out, two, 0, 1);
+                    if (c0 + ck < g->c_in) {  /* a whole chunk, not the last */
+                        wq = pass(col, c0 == 0 ? head : 0, sums, sums + 4 * pairs_out, wq);
+                    } else if (c0 == 0) {
+                        chunk(p, head, &wq, col, steps, sums, o, plane_out, two, 1);
                     } else {
-                        chunk(p, head, &wq, col, steps, sums, o, plane_out, two, 0, 0);
+                        chunk(p, head, &wq, col, steps, sums, o, plane_out, two, 0);
                     }
                 }
             }
