@@ -13,6 +13,7 @@ points at the ends, saturating multipliers. tests/test_int8_dsp_target.py runs t
 from __future__ import annotations
 
 import ctypes
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,6 +29,7 @@ from tests.test_int8_simd_kernels import _conv
 pytestmark = pytest.mark.kernel
 
 CASES = 60
+CHUNKED = Path(__file__).parent / "fixtures" / "int8_dsp_chunked" / "model.py"
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +84,33 @@ def test_scratch_and_which_layers():
     stride2 = _conv(c_in=64, stride_h=2, stride_w=2, h_out=8, w_out=8)
     assert choose_override("conv2d_s8", stride2, DSP).function == "conv2d_s8_dsp"
     assert pack.chunks(40) == [(0, 16), (16, 16), (32, 8)]
+
+
+@pytest.fixture(scope="module")
+def m4_build(tmp_path_factory):
+    """The fixture network on cortex-m4 with conv2d_chunked_s8_dsp wherever it applies (the
+    planner would keep conv2d_s8_dsp where the arena has room: here, everywhere)."""
+    from codegen.kernels import catalog
+    from codegen.passes import PrecisionPolicy
+    from sdk.compile.build import build
+    from tests.helpers.tools import require_target
+
+    require_target("cortex-m4")
+    lean = [o for o in catalog.OVERRIDES["conv2d_s8"] if not o.arena_optional]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(catalog.OVERRIDES, "conv2d_s8", lean)
+        return build(str(CHUNKED), "cortex-m4", tmp_path_factory.mktemp("chunked"),
+                     PrecisionPolicy("int8"))
+
+
+@pytest.mark.hil
+@pytest.mark.slow
+def test_awkward_chunks_on_cortex_m4_equal_numpy(m4_build):
+    """The assembly paths the host build does not run (the row gather, the pass over the
+    channel pairs, the mid-way entry, the SIMD stores) give the numpy reference's bytes."""
+    from tests.test_int8_simd_kernels import _board_equals_numpy
+
+    functions = [layer["function"] for layer in m4_build.layers if layer["op"] == "conv2d_s8"]
+    assert functions == ["conv2d_s8_dsp", "conv2d_chunked_s8_dsp", "conv2d_s8_dsp",
+                         "conv2d_chunked_s8_dsp", "conv2d_s8", "conv2d_chunked_s8_dsp"], functions
+    _board_equals_numpy(m4_build, CHUNKED, samples=2)
