@@ -58,6 +58,13 @@ def conv_chunked_applies(p: dict) -> bool:
     return conv_applies(p) and c["stride_h"] == 1 and c["c_in"] > dsp_conv_chunked_pack.CHUNK
 
 
+def conv_wide_applies(p: dict) -> bool:
+    """conv2d_s8_dsp where conv2d_chunked_s8_dsp applies too (stride 1, more than 16 input
+    channels): the memory planner takes it only where its two-pixel column does not grow the
+    arena (Override.arena_optional)."""
+    return conv_chunked_applies(p)
+
+
 def conv_chunked_scratch(p: dict) -> int:
     """conv2d_chunked_s8_dsp: one chunk's column and the sums of every output channel pair."""
     return round_up(dsp_conv_chunked_pack.scratch_bytes(p["conv"]["c_in"], p["conv"]["c_out"]))
@@ -85,7 +92,7 @@ def linear_scratch(p: dict) -> int:
 OVERRIDES: dict[str, list[Override]] = {
     # a 3x3 layer conv2d_chunked_s8_dsp can run runs it unless conv2d_s8_dsp (faster, more
     # scratch) leaves the arena no larger (Override.arena_optional, codegen/plan.py)
-    "conv2d_s8": [Override("conv2d_s8_dsp", FEATURE, conv_chunked_applies,
+    "conv2d_s8": [Override("conv2d_s8_dsp", FEATURE, conv_wide_applies,
                            scratch_bytes=conv_scratch, prepack=dsp_conv_pack.conv_prepack,
                            arena_optional=True),
                   Override("conv2d_chunked_s8_dsp", FEATURE, conv_chunked_applies,
