@@ -259,7 +259,7 @@ def test_c_getters_equal_python_rules(tmp_path):
     assert len(c_bytes) == len(rows)
     for (o, p), c in zip(rows, c_bytes):
         assert o.scratch_bytes(p) == c, (o.function, p)
-    assert {"conv2d_s8_dsp", "linear_s8_dsp"} <= {o.function for o in overrides}  # int8 structs
+    assert {"conv2d_s8_dsp", "conv2d_chunked_s8_dsp", "linear_s8_dsp"} <= {o.function for o in overrides}  # int8 structs
 
 
 def test_overrides_of_a_reference_with_scratch_take_it_too():

@@ -12,12 +12,17 @@ Same bytes as the reference kernels. The int8 ops' parameters are nested (conv2d
 `conv` and `q`), so the predicates read p["conv"] / p["linear"]. The scratch rules are those
 of the inline edgediff_*_dsp_get_buffer_size() in include/edgediff/kernels_dsp.h
 (tests/test_kernel_scratch.py checks they agree).
+
+Where the two-pixel column of a 3x3 layer with many input channels would raise the arena's
+peak, conv2d_chunked_s8_dsp runs it instead: the same arithmetic over 16 input channels at a
+time, with int32 partial sums in the scratch (zoo unet's 64-channel layer: 832 B for 2,304);
+the memory planner keeps conv2d_s8_dsp wherever it does not grow the arena.
 """
 
 from __future__ import annotations
 
 from codegen.kernels.catalog_types import Override
-from codegen.kernels.overrides import dsp_conv_pack, dsp_pointwise_pack
+from codegen.kernels.overrides import dsp_conv_chunked_pack, dsp_conv_pack, dsp_pointwise_pack
 from codegen.kernels.scratch import round_up
 
 FEATURE = "dsp"
@@ -46,6 +51,25 @@ def conv_scratch(p: dict) -> int:
     return round_up(16 * dsp_conv_pack.steps(p["conv"]["c_in"]))
 
 
+def conv_chunked_applies(p: dict) -> bool:
+    """conv2d_chunked_s8_dsp: conv2d_s8_dsp's shapes with stride 1 and more input channels
+    than one chunk (with fewer its scratch would be conv2d_s8_dsp's)."""
+    c = p["conv"]
+    return conv_applies(p) and c["stride_h"] == 1 and c["c_in"] > dsp_conv_chunked_pack.CHUNK
+
+
+def conv_wide_applies(p: dict) -> bool:
+    """conv2d_s8_dsp where conv2d_chunked_s8_dsp applies too (stride 1, more than 16 input
+    channels): the memory planner takes it only where its two-pixel column does not grow the
+    arena (Override.arena_optional)."""
+    return conv_chunked_applies(p)
+
+
+def conv_chunked_scratch(p: dict) -> int:
+    """conv2d_chunked_s8_dsp: one chunk's column and the sums of every output channel pair."""
+    return round_up(dsp_conv_chunked_pack.scratch_bytes(p["conv"]["c_in"], p["conv"]["c_out"]))
+
+
 def conv_1x1_applies(p: dict) -> bool:
     """conv2d_1x1_s8_dsp: 1x1 stride 1 pad 0, groups 1."""
     c = p["conv"]
@@ -66,7 +90,15 @@ def linear_scratch(p: dict) -> int:
 
 
 OVERRIDES: dict[str, list[Override]] = {
-    "conv2d_s8": [Override("conv2d_s8_dsp", FEATURE, conv_applies, scratch_bytes=conv_scratch,
+    # a 3x3 layer conv2d_chunked_s8_dsp can run runs it unless conv2d_s8_dsp (faster, more
+    # scratch) leaves the arena no larger (Override.arena_optional, codegen/plan.py)
+    "conv2d_s8": [Override("conv2d_s8_dsp", FEATURE, conv_wide_applies,
+                           scratch_bytes=conv_scratch, prepack=dsp_conv_pack.conv_prepack,
+                           arena_optional=True),
+                  Override("conv2d_chunked_s8_dsp", FEATURE, conv_chunked_applies,
+                           scratch_bytes=conv_chunked_scratch,
+                           prepack=dsp_conv_chunked_pack.conv_chunked_prepack),
+                  Override("conv2d_s8_dsp", FEATURE, conv_applies, scratch_bytes=conv_scratch,
                            prepack=dsp_conv_pack.conv_prepack),
                   Override("conv2d_1x1_s8_dsp", FEATURE, conv_1x1_applies,
                            scratch_bytes=conv_1x1_scratch,

@@ -55,6 +55,28 @@ void edgediff_linear_s8_dsp(const linear_s8_params_t *p, const int8_t *in, const
                             const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
                             int8_t *out, void *scratch);
 
+/* conv2d_chunked_s8_dsp: conv2d_s8_dsp's shapes with stride 1 and more than
+ * EDGEDIFF_CONV2D_CHUNKED_S8_DSP_CHUNK input channels, in less scratch: the column of one
+ * chunk of input channels (16 bytes per step of it) and 4 int32 sums per output channel pair.
+ * Its `weight` is the blob of codegen/kernels/overrides/dsp_conv_chunked_pack.py (every channel
+ * pair's 12-word header, then the int16 weights chunk by chunk); bias, multiplier and shift are
+ * in the blob and not read. */
+#define EDGEDIFF_CONV2D_CHUNKED_S8_DSP_CHUNK 16
+static inline int32_t edgediff_conv2d_chunked_s8_dsp_chunk_steps(int32_t channels) {
+    const int32_t steps = (9 * ((channels + 1) / 2) + 1) / 2;
+    return (steps + 8) / 9 * 9;
+}
+static inline int32_t edgediff_conv2d_chunked_s8_dsp_get_buffer_size(const conv2d_s8_params_t *p) {
+    const int32_t c = p->conv.c_in < EDGEDIFF_CONV2D_CHUNKED_S8_DSP_CHUNK
+                          ? p->conv.c_in : EDGEDIFF_CONV2D_CHUNKED_S8_DSP_CHUNK;
+    return edgediff_scratch_round(16 * edgediff_conv2d_chunked_s8_dsp_chunk_steps(c)
+                                  + 16 * ((p->conv.c_out + 1) / 2));
+}
+void edgediff_conv2d_chunked_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in,
+                                    const int8_t *weight, const int32_t *bias,
+                                    const int32_t *multiplier, const int32_t *shift, int8_t *out,
+                                    void *scratch);
+
 #ifdef __cplusplus
 }
 #endif
