@@ -317,11 +317,19 @@ static inline void scale2(int32_t *y0, int32_t *y1, const int32_t *h) {
  * 2^(31+r) - [x < 0] * 2^32) / 2^(32+r)), and SMMLAR is floor((Ra * 2^32 + X*m + 2^31) / 2^32);
  * the zero point times 2^(32+r) comes out as itself. The packer takes it only where the
  * doubled sums cannot overflow, r is 1..22 and m >= 0 (overrides/dsp_conv_pack.py). */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+static inline int32_t scale_short(int32_t x2, const int32_t *t) {
+    int32_t y;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(y) : "r"(x2), "r"(t[0]), "r"(t[1] + (x2 >> 31)));
+    return y >> t[2];
+}
+#else
 static inline int32_t scale_short(int32_t x2, const int32_t *t) {
     const int64_t ra = (int64_t)(t[1] + (x2 >> 31));  /* x2 >> 31: -[x < 0] (ASR) */
     const int64_t sum = ra * 4294967296LL + (int64_t)x2 * t[0] + 2147483648LL;
     return (int32_t)(sum >> 32) >> t[2];
 }
+#endif
 
 /* Two outputs of a channel, adjacent pixels: plus the zero point, clamped to
  * [act_min, act_max], stored (on Arm as halves: QADD16, two SSUB16/SEL, one STRH). */
@@ -421,11 +429,11 @@ static inline int8_t clamp_s8(int32_t y, const quant_s8_params_t *q) {
                      "ssat r10, #8, r10\n\t"                                                   \
                      "ssat r11, #8, r11\n\t"                                                   \
                      "ldrd r6, r7, [sp, #8]\n\t"                                               \
-                     "strb r8, [r6]\n\t"                                                       \
-                     "strb r9, [r6, #1]\n\t"                                                   \
                      "add r12, r6, r7\n\t"                                                     \
                      "strb r10, [r12]\n\t"                                                     \
                      "strb r11, [r12, #1]\n\t"                                                 \
+                     "strb r8, [r6]\n\t" /* after: with plane 0 the first channel stays */     \
+                     "strb r9, [r6, #1]\n\t"                                                   \
                      "add r6, r12, r7\n\t"                                                     \
                      "str r6, [sp, #8]\n\t"                                                    \
                      "ldr r0, [sp, #16]\n\t"                                                   \
@@ -462,7 +470,7 @@ static void pairs_short(const uint32_t *wq, int32_t pairs, const uint32_t *col, 
         dot(col, steps, 0, &wq, s);
         const int32_t *t = (const int32_t *)(const void *)wq;
         wq += TAIL_WORDS;
-        for (int32_t k = 0; k < 4; ++k) {
+        for (int32_t k = 3; k >= 0; --k) {  /* the assembly's order */
             const int32_t y = scale_short(s[k], t + 3 * (k >> 1));
             o[(k >> 1) * plane_out + (k & 1)] = (int8_t)(y < -128 ? -128 : y > 127 ? 127 : y);
         }
@@ -471,8 +479,9 @@ static void pairs_short(const uint32_t *wq, int32_t pairs, const uint32_t *col, 
 #endif
 
 /* Every output channel of the pixel block (oy, ox..ox+1) from its gathered column: a short
- * layer's whole pairs in pairs_short() where it applies, the rest here, one channel pair at a
- * time. The sums' asm takes all 14 registers, so what the stores need is in locals, loaded
+ * layer's in pairs_short() where it applies (an odd count's last channel as a pair of its own
+ * whose empty second channel is stored at the same place first), the rest here, one channel
+ * pair at a time. The sums' asm takes all 14 registers, so what the stores need is in locals, loaded
  * once (an int8 store may alias anything that is not). */
 static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint32_t *col,
                   int32_t steps, int8_t *o, int32_t plane_out, int two) {
@@ -484,11 +493,15 @@ static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint3
     const int32_t *general = (const int32_t *)(const void *)(wq + ((c_out + 1) >> 1) * pair_words);
     const quant_s8_params_t q = p->q;
     int32_t co = 0;
-    if (short_requant && two && q.act_min == -128 && q.act_max == 127 && c_out >= 2) {
+    if (short_requant && two && q.act_min == -128 && q.act_max == 127) {
         const int32_t pairs = c_out >> 1;
-        pairs_short(wq, pairs, col, steps, o, plane_out);
-        co = 2 * pairs, wq += pairs * pair_words, o += pairs * 2 * plane_out;
-        general += pairs * GENERAL_WORDS;
+        if (pairs > 0) {
+            pairs_short(wq, pairs, col, steps, o, plane_out);
+        }
+        if (c_out & 1) {  /* the half pair: its empty channel stored first, then overwritten */
+            pairs_short(wq + pairs * pair_words, 1, col, steps, o + pairs * 2 * plane_out, 0);
+        }
+        return;
     }
     const uint32_t odd9 = (uint32_t)(steps / 9) & 1u;
     const uint32_t zp2 = (uint32_t)(uint16_t)q.output_offset * 0x10001u;
