@@ -489,7 +489,7 @@ static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint3
     const int short_requant = blob[0] != 0;
     const uint32_t *wq = blob + 1;
     const int32_t c_out = p->conv.c_out;
-    const int32_t pair_words = HEAD_WORDS + 4 * steps + TAIL_WORDS;
+    const int32_t pair_words = HEAD_WORDS + 4 * steps + (short_requant ? TAIL_WORDS : 0);
     const int32_t *general = (const int32_t *)(const void *)(wq + ((c_out + 1) >> 1) * pair_words);
     const quant_s8_params_t q = p->q;
     int32_t co = 0;
@@ -513,8 +513,8 @@ static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint3
         int32_t s[4] = {h[0], h[1], h[2], h[3]};  /* channel, pixel */
         dot(col, steps, odd9, &wq, s);
         const int32_t *t = (const int32_t *)(const void *)wq;
-        wq += TAIL_WORDS;
         if (short_requant) {
+            wq += TAIL_WORDS;
             o[0] = clamp_s8(scale_short(s[0], t), &q);
             if (two) {
                 o[1] = clamp_s8(scale_short(s[1], t), &q);

@@ -15,11 +15,11 @@ and its scratch is just the two pixels' column. The blob:
     (w[A,ky,0], w[A,ky,2]), (w[B,ky,0], w[B,ky,2]), (w[A,ky,1], w[B,ky,1]), each as the first
     channel's word then the second's; input channels rounded up to 2 and the slots to whole
     steps with zeros (doubled in a short layer);
-  - a tail of 6 int32, the short requantization of both channels (zeros in other layers):
-    per channel the multiplier m, a = 2^(r-1) + output_offset * 2^r and the right shift r;
-- then per pair of output channels 10 int32, the general requantization (zeros in a short
-  layer): per channel the multiplier, the left shift, the right shift - 1 (-1: none) and the
-  64-bit constant 2^30 + 2^(30 + right) as two words (low first).
+  - in a short layer, a tail of 6 int32, the short requantization of both channels: per
+    channel the multiplier m, a = 2^(r-1) + output_offset * 2^r and the right shift r;
+- in any other layer, then per pair of output channels 10 int32, the general
+  requantization: per channel the multiplier, the left shift, the right shift - 1 (-1: none)
+  and the 64-bit constant 2^30 + 2^(30 + right) as two words (low first).
 
 The short requantization: with the sum doubled (X = 2x) and a right shift r >= 1, TFLite's
 output x -> RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), r) + output_offset
@@ -27,9 +27,9 @@ is SMMLAR(X, m, a - [x < 0]) >> r, see the kernel's scale_short(). It needs ever
 shift right by 1..22 with no left shift and the doubled sum to fit: |bias'| + 128 sum|w| <
 2^30 (the int8 input, offset removed, is in [-128, 127]).
 
-Flash: 4 + (80 + 16 * steps) bytes per channel pair, where torch's int8 weights, bias,
-multiplier and shift were 9 * c_in + 12 bytes per channel (zoo dncnn's 16 -> 16 layer:
-5,252 B for 2,496).
+Flash: 4 + (40 + 16 * steps) bytes per channel pair in a short layer, 4 + (56 + 16 * steps)
+in another, where torch's int8 weights, bias, multiplier and shift were 9 * c_in + 12 bytes
+per channel (zoo dncnn's 16 -> 16 layer, short: 4,932 B for 2,496).
 """
 
 from __future__ import annotations
@@ -124,8 +124,7 @@ def conv_pack(params: dict, operands: list) -> np.ndarray:
     slots = _pad_channel(scale * _slots(weight, n_steps), c["c_out"])
     # [pair, slot, channel, half]: each slot holds the first channel's word, then the second's
     body = slots.reshape(pairs, 2, 2 * n_steps, 2).transpose(0, 2, 1, 3).astype("<i2")
-    tail = np.zeros((pairs, TAIL_WORDS), np.int64)
-    general = np.zeros((pairs, GENERAL_WORDS), np.int64)
+    tail = general = None
     if short:
         tail = _pad_channel(_short(multiplier, shift, q["output_offset"]), c["c_out"]).reshape(pairs, TAIL_WORDS)
     else:
@@ -133,14 +132,16 @@ def conv_pack(params: dict, operands: list) -> np.ndarray:
     words = lambda a: np.asarray(a).astype("<i4").view(np.int8)  # noqa: E731
     blob = [words([int(short)])]
     for i in range(pairs):
-        blob += [words(head[i]), body[i].reshape(-1).view(np.int8), words(tail[i])]
-    blob.append(words(general.reshape(-1)))
+        blob += [words(head[i]), body[i].reshape(-1).view(np.int8)]
+        blob += [words(tail[i])] if short else []
+    blob += [] if short else [words(general.reshape(-1))]
     return np.concatenate(blob).astype(np.int8)
 
 
-def blob_bytes(c_in: int, c_out: int) -> int:
+def blob_bytes(c_in: int, c_out: int, short: bool) -> int:
     """Flash of a layer's blob."""
-    return 4 + -(-c_out // 2) * (4 * (HEAD_WORDS + TAIL_WORDS + GENERAL_WORDS) + 16 * steps(c_in))
+    words = HEAD_WORDS + (TAIL_WORDS if short else GENERAL_WORDS)
+    return 4 + -(-c_out // 2) * (4 * words + 16 * steps(c_in))
 
 
 def conv_prepack(params: dict, operands: list) -> dict:
