@@ -55,7 +55,8 @@ def test_predicate_scratch_and_blob():
     assert list(blob[:4].view("<i4")) == [1]
     assert list(blob[4:20].view("<i4")) == [0, 0, 2, 2]  # bias 0 + input_offset 0 * sum, x2
     first = blob[20:28].view("<i2")  # slot (w[0,0,0,0], w[0,0,0,2]), then channel 1's
-    assert list(first) == [2 * w[0, 0, 0, 0], 2 * w[0, 0, 0, 2], 2 * w[1, 0, 0, 0], 2 * w[1, 0, 0, 2]]
+    assert list(first) == [2 * w[0, 0, 0, 0], 2 * w[0, 0, 0, 2],
+                           2 * w[1, 0, 0, 0], 2 * w[1, 0, 0, 2]]
     # m, 2^(r-1) + output_offset * 2^r, r per channel
     assert list(blob[4 + pair - 24:4 + pair].view("<i4")) == [1 << 30, 4 - 24, 3] * 2
     # a left shift: the general requantization, nothing doubled

@@ -111,7 +111,7 @@ static inline __attribute__((always_inline)) void row_pair(uint32_t *col, uint32
     "stmia %[d]!, {r0, r1, r2, r3, r4, r5}\n\t"
 
 #define EDGEDIFF_CONV_S8_DSP_PAIR_(...) EDGEDIFF_CONV_S8_DSP_PAIR(__VA_ARGS__)
-#define EDGEDIFF_CONV_S8_DSP_ROWS(FIXA, FIXB, TWICE)                                                   \
+#define EDGEDIFF_CONV_S8_DSP_ROWS(FIXA, FIXB, TWICE)                                            \
     do {                                                                                       \
         register uint32_t *dst_ __asm__("r12") = col;                                          \
         register uint32_t fix6_ __asm__("r6") = fix_;                                          \
@@ -133,15 +133,20 @@ static inline __attribute__((always_inline)) void row_pair(uint32_t *col, uint32
         col = dst_;                                                                            \
     } while (0)
 
+/* The FIX of the left and right padding columns, for both rows of a pair. */
+#define EDGEDIFF_CONV_S8_DSP_FIX_L                                                              \
+    "orr r0, %[fix], r0, lsl #8\n\t", "orr r2, %[fix], r2, lsl #8\n\t"
+#define EDGEDIFF_CONV_S8_DSP_FIX_R                                                              \
+    "orr r0, %[fix], r0, lsr #8\n\t", "orr r2, %[fix], r2, lsr #8\n\t"
+#define EDGEDIFF_CONV_S8_DSP_ROWS_(...) EDGEDIFF_CONV_S8_DSP_ROWS(__VA_ARGS__)
+
 /* `rows` (1 to 3) consecutive input rows (`back` from the end of one to the start of the
- * next, across the planes), each `pairs` (>= 1) pairs of input channels. */
+ * next, across the planes), each `pairs` (>= 1) pairs of input channels, an even number of
+ * them two a turn. */
 static __attribute__((noinline)) uint32_t *rows_s1(const int8_t *a_, int32_t plane,
                                                    int32_t pairs, int32_t rows, int32_t back,
                                                    uint32_t *col, uint32_t zpb,
                                                    const int mode) {
-#define EDGEDIFF_CONV_S8_DSP_FIX_L "orr r0, %[fix], r0, lsl #8\n\t", "orr r2, %[fix], r2, lsl #8\n\t"
-#define EDGEDIFF_CONV_S8_DSP_FIX_R "orr r0, %[fix], r0, lsr #8\n\t", "orr r2, %[fix], r2, lsr #8\n\t"
-#define EDGEDIFF_CONV_S8_DSP_ROWS_(...) EDGEDIFF_CONV_S8_DSP_ROWS(__VA_ARGS__)
     const uint32_t fix_ = mode == LEFT ? zpb : zpb << 24;
     if (pairs & 1) {
         if (mode == FAST) {
@@ -182,6 +187,9 @@ static inline __attribute__((always_inline)) void gather(const conv2d_params_t *
     const uint32_t zp16 = (uint32_t)(uint16_t)(int16_t)(int8_t)zpb;
     const uint32_t zz = zp16 | (zp16 << 16);
     const uint32_t zb4 = zpb * 0x01010101u;
+    /* stride 2: the border is in the window at c (LEFT) or in the one at c + 2 (RIGHT) */
+    const int xm = stride == 2 && mode == RIGHT ? FAST : mode;
+    const int ym = stride == 2 && mode == LEFT ? FAST : mode;
 #if EDGEDIFF_CONV_S8_DSP_ASM_ROWS
     const int32_t off = mode == FAST ? c : mode == LEFT ? 0 : c - 1;
     if (stride == 1 && mode != ANY && pairs > 0 && !odd && oy >= 1 && oy + 1 < h) {
@@ -207,15 +215,15 @@ static inline __attribute__((always_inline)) void gather(const conv2d_params_t *
         } else
 #endif
         for (int32_t cp = 0; cp < pairs; ++cp, a += 2 * plane, col += 6) {
-            const uint32_t xa = window(a, c, w, zpb, mode);
-            const uint32_t xb = window(a + plane, c, w, zpb, mode);
-            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, mode);
-            const uint32_t yb = stride == 1 ? 0 : window(a + plane, c + 2, w, zpb, mode);
+            const uint32_t xa = window(a, c, w, zpb, xm);
+            const uint32_t xb = window(a + plane, c, w, zpb, xm);
+            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, ym);
+            const uint32_t yb = stride == 1 ? 0 : window(a + plane, c + 2, w, zpb, ym);
             row_pair(col, xa, xb, ya, yb, stride);
         }
         if (odd) {  /* the last channel with a zero-weight partner */
-            const uint32_t xa = window(a, c, w, zpb, mode);
-            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, mode);
+            const uint32_t xa = window(a, c, w, zpb, xm);
+            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, ym);
             row_pair(col, xa, zb4, ya, zb4, stride);
             col += 6;
         }
@@ -393,8 +401,8 @@ static inline int8_t clamp_s8(int32_t y, const quant_s8_params_t *q) {
     EDGEDIFF_CONV_S8_DSP_STEP_R EDGEDIFF_CONV_S8_DSP_STEP_R EDGEDIFF_CONV_S8_DSP_STEP_R         \
     EDGEDIFF_CONV_S8_DSP_STEP_R EDGEDIFF_CONV_S8_DSP_STEP_R EDGEDIFF_CONV_S8_DSP_STEP_R
 #define EDGEDIFF_CONV_S8_DSP_STEPS_36                                                           \
-    "1:\n\t" EDGEDIFF_CONV_S8_DSP_STEPS_9 EDGEDIFF_CONV_S8_DSP_STEPS_9 EDGEDIFF_CONV_S8_DSP_STEPS_9      \
-    EDGEDIFF_CONV_S8_DSP_STEPS_9
+    "1:\n\t" EDGEDIFF_CONV_S8_DSP_STEPS_9 EDGEDIFF_CONV_S8_DSP_STEPS_9                         \
+    EDGEDIFF_CONV_S8_DSP_STEPS_9 EDGEDIFF_CONV_S8_DSP_STEPS_9
 #define EDGEDIFF_CONV_S8_DSP_STEPS_18                                                           \
     "ldr r0, [sp, #20]\n\t"                                                                    \
     "cbz r0, 1f\n\t"                                                                           \
@@ -444,8 +452,11 @@ static inline int8_t clamp_s8(int32_t y, const quant_s8_params_t *q) {
                      :                                                                         \
                      : "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory")
 
-static void pairs_short(const uint32_t *wq, int32_t pairs, const uint32_t *col, int32_t steps,
-                        int8_t *o, int32_t plane_out) {
+static inline __attribute__((always_inline)) void pairs_short(const uint32_t *wq,
+                                                              int32_t pairs,
+                                                              const uint32_t *col,
+                                                              int32_t steps, int8_t *o,
+                                                              int32_t plane_out) {
     const uint32_t pair_words = HEAD_WORDS + 4 * (uint32_t)steps + TAIL_WORDS;
     register uint32_t r0 __asm__("r0") = (uint32_t)wq;
     register uint32_t r1 __asm__("r1") = (uint32_t)(col + 4 * steps);
@@ -461,8 +472,11 @@ static void pairs_short(const uint32_t *wq, int32_t pairs, const uint32_t *col, 
     }
 }
 #else
-static void pairs_short(const uint32_t *wq, int32_t pairs, const uint32_t *col, int32_t steps,
-                        int8_t *o, int32_t plane_out) {
+static inline __attribute__((always_inline)) void pairs_short(const uint32_t *wq,
+                                                              int32_t pairs,
+                                                              const uint32_t *col,
+                                                              int32_t steps, int8_t *o,
+                                                              int32_t plane_out) {
     for (int32_t i = 0; i < pairs; ++i, o += 2 * plane_out) {
         const int32_t *h = (const int32_t *)(const void *)wq;
         int32_t s[4] = {h[0], h[1], h[2], h[3]};  /* channel, pixel */
@@ -481,8 +495,8 @@ static void pairs_short(const uint32_t *wq, int32_t pairs, const uint32_t *col, 
 /* Every output channel of the pixel block (oy, ox..ox+1) from its gathered column: a short
  * layer's in pairs_short() where it applies (an odd count's last channel as a pair of its own
  * whose empty second channel is stored at the same place first), the rest here, one channel
- * pair at a time. The sums' asm takes all 14 registers, so what the stores need is in locals, loaded
- * once (an int8 store may alias anything that is not). */
+ * pair at a time. The sums' asm takes all 14 registers, so what the stores need is in
+ * locals, loaded once (an int8 store may alias anything that is not). */
 static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint32_t *col,
                   int32_t steps, int8_t *o, int32_t plane_out, int two) {
     const uint32_t *blob = (const uint32_t *)(const void *)weight;
@@ -574,6 +588,10 @@ void edgediff_conv2d_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in, const
                     gather(g, image, oy, c, zpb, col, 1, ANY);
                 } else if (two && c >= 0 && c + 6 <= w) {
                     gather(g, image, oy, c, zpb, col, 2, FAST);
+                } else if (two && c == -1 && w >= 5) {
+                    gather(g, image, oy, c, zpb, col, 2, LEFT);
+                } else if (two && c >= 0 && c + 5 == w) {  /* byte c + 5 is not used */
+                    gather(g, image, oy, c, zpb, col, 2, RIGHT);
                 } else {
                     gather(g, image, oy, c, zpb, col, 2, ANY);
                 }

@@ -63,7 +63,8 @@ def short_requant(weight, bias, multiplier, shift, input_offset: int) -> bool:
     """Whether the layer's sums may be doubled and requantized by SMMLAR (see above)."""
     c_out = weight.shape[0]
     shift = np.asarray(shift, np.int64)
-    bound = np.abs(_bias(weight, bias, input_offset)) + 128 * np.abs(weight).reshape(c_out, -1).sum(axis=1)
+    taps = np.abs(weight).reshape(c_out, -1).sum(axis=1)
+    bound = np.abs(_bias(weight, bias, input_offset)) + 128 * taps
     return bool(np.all(shift <= -1) and np.all(shift >= -MAX_RIGHT)
                 and np.all(np.asarray(multiplier, np.int64) >= 0) and np.all(bound < (1 << 30)))
 
@@ -126,9 +127,11 @@ def conv_pack(params: dict, operands: list) -> np.ndarray:
     body = slots.reshape(pairs, 2, 2 * n_steps, 2).transpose(0, 2, 1, 3).astype("<i2")
     tail = general = None
     if short:
-        tail = _pad_channel(_short(multiplier, shift, q["output_offset"]), c["c_out"]).reshape(pairs, TAIL_WORDS)
+        tail = _short(multiplier, shift, q["output_offset"])
+        tail = _pad_channel(tail, c["c_out"]).reshape(pairs, TAIL_WORDS)
     else:
-        general = _pad_channel(_general(multiplier, shift), c["c_out"]).reshape(pairs, GENERAL_WORDS)
+        general = _pad_channel(_general(multiplier, shift), c["c_out"])
+        general = general.reshape(pairs, GENERAL_WORDS)
     words = lambda a: np.asarray(a).astype("<i4").view(np.int8)  # noqa: E731
     blob = [words([int(short)])]
     for i in range(pairs):
