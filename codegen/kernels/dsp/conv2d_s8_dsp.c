@@ -1,26 +1,33 @@
 /* int8 3x3 convolution (pad 1, stride 1 or 2, groups 1) for DSP cores (Cortex-M4/M7/M33,
  * overrides/dsp.py), same bytes as ref/conv2d_s8.c.
  *
- * The weights come packed at build time (overrides/dsp_conv_pack.py): per pair of output
- * channels a header (per channel: its bias plus input_offset * the sum of its weights, the
- * multiplier, the left shift, the right shift - 1 and a 64-bit rounding constant), then the
- * weights as int16 pairs in the order of the columns below. So no weight is widened or copied
- * at run time and the scratch is only the column of the two output pixels a block computes.
+ * The weights come packed at build time (overrides/dsp_conv_pack.py): a flag word (a short
+ * layer, below), then per pair of output channels the sums' start (per channel its bias plus
+ * input_offset * the sum of its weights), the weights as int16 pairs in the order of the
+ * columns below and, in a short layer, the pair's requantization; another layer's
+ * requantization (multiplier, left shift, right shift - 1, a 64-bit rounding constant) comes
+ * after all pairs. So no weight is widened or copied at run time and the scratch is only the
+ * column of the two output pixels a block computes.
  *
  * Column: for each kernel row ky and each pair of input channels (A, B), the 4 input bytes of
  * each row from the pixels' first column (stride 1: columns c..c+3 serve both pixels; stride 2
  * a second word from c + 2 for the second pixel) become six words: sign-extended by SXTB16 into
  * (A0, A2) and (A1, A3) and the same for B, and the middle taps (A1, B1), (A2, B2) by one
  * PKHBT/PKHTB each. The input offset is not added: the padding holds the input zero point (so
- * x + offset = 0 there, as the reference skips it) and offset * sum(w) is in the header's bias,
- * which starts the sums; the int32 sums wrap exactly as the reference's.
+ * x + offset = 0 there, as the reference skips it) and offset * sum(w) is in the sums' start;
+ * the int32 sums wrap exactly as the reference's.
  *
  * Block: 2 output channels x 2 pixels, 4 int32 sums; a step is 2 tap pairs for all four:
  * one LDM of 4 column words, one LDM of 4 weight words, 8 SMLADs (16 MACs in 10
- * instructions), 18 steps per loop iteration (entered half-way for an odd number of 9; inline assembly: the 14 registers are 4 sums, 2
- * pointers, 8 data; the loop's end sits on the stack). The requantization is TFLite's double
- * rounding folded into one 64-bit multiply-add (scale2()), the zero point and clamp on the
- * two pixels' halves (put2()). Where the instructions go: docs/INT8.md. */
+ * instructions), 36 steps per loop iteration for 16, 32 or 64 input channels, else 18
+ * (entered half-way for an odd number of 9); inline assembly: the 14 registers are 4 sums, 2
+ * pointers, 8 data; the loop's end sits on the stack. A short layer (every right shift 1..22,
+ * no left shift, the doubled sums cannot overflow: its weights and sums' start are stored
+ * doubled) runs all channel pairs of a block in one assembly loop, requantized in it by
+ * SMMLAR (scale_short(): 4 instructions an output with the zero point, SSAT for the int8
+ * clamp, STRB) where the clamp is int8's and the block has two pixels. Elsewhere a pair at a
+ * time: TFLite's double rounding folded into one 64-bit multiply-add (scale2()), the zero
+ * point and clamp on the two pixels' halves (put2()). Where the instructions go: docs/INT8.md. */
 #include "edgediff/kernels_dsp.h"
 #include "edgediff/internal/gemm_s8_dsp.h"
 
