@@ -515,14 +515,15 @@ static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint3
     const quant_s8_params_t q = p->q;
     int32_t co = 0;
     if (short_requant && two && q.act_min == -128 && q.act_max == 127) {
-        const int32_t pairs = c_out >> 1;
-        if (pairs > 0) {
-            pairs_short(wq, pairs, col, steps, o, plane_out);
+        /* the whole pairs; a single channel as a pair whose empty second channel is stored
+         * first at the same place (plane 0), then overwritten; an odd count's last channel
+         * below (one call site: the assembly is inlined once) */
+        const int32_t pairs = c_out > 1 ? c_out >> 1 : 1;
+        pairs_short(wq, pairs, col, steps, o, c_out > 1 ? plane_out : 0);
+        if (2 * pairs >= c_out) {
+            return;
         }
-        if (c_out & 1) {  /* the half pair: its empty channel stored first, then overwritten */
-            pairs_short(wq + pairs * pair_words, 1, col, steps, o + pairs * 2 * plane_out, 0);
-        }
-        return;
+        co = 2 * pairs, wq += pairs * pair_words, o += 2 * pairs * plane_out;
     }
     const uint32_t odd9 = (uint32_t)(steps / 9) & 1u;
     const uint32_t zp2 = (uint32_t)(uint16_t)q.output_offset * 0x10001u;
