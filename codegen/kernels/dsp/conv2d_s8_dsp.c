@@ -383,8 +383,10 @@ static inline int8_t clamp_s8(int32_t y, const quant_s8_params_t *q) {
     return (int8_t)(y < q->act_min ? q->act_min : y > q->act_max ? q->act_max : y);
 }
 
-/* A short layer, two pixels, an int8-wide clamp: `pairs` whole channel pairs from wq (their
- * heads, weights and tails in a row), everything in one assembly loop per block. Per pair:
+/* A short layer, two pixels, an int8-wide clamp: `pairs` channel pairs from wq (their heads,
+ * weights and tails in a row), everything in one assembly loop per block. The second
+ * channel's outputs are stored first, so with plane_out 0 a lone channel's empty partner
+ * leaves nothing behind. Per pair:
  * the sums start at the head (one LDM), the steps of dot(), then the tail (one LDM) and per
  * output ADD (the sign into a), SMMLAR, ASR, SSAT #8 and STRB. The 14 registers in the steps
  * are those of dot(); the pixels' column, its end, the output and the plane stride sit on the
@@ -500,9 +502,8 @@ static inline __attribute__((always_inline)) void pairs_short(const uint32_t *wq
 #endif
 
 /* Every output channel of the pixel block (oy, ox..ox+1) from its gathered column: a short
- * layer's in pairs_short() where it applies (an odd count's last channel as a pair of its own
- * whose empty second channel is stored at the same place first), the rest here, one channel
- * pair at a time. The sums' asm takes all 14 registers, so what the stores need is in
+ * layer's whole channel pairs in pairs_short() where it applies (a layer of one channel too),
+ * the rest here, one channel pair at a time. The sums' asm takes all 14 registers, so what the stores need is in
  * locals, loaded once (an int8 store may alias anything that is not). */
 static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint32_t *col,
                   int32_t steps, int8_t *o, int32_t plane_out, int two) {
