@@ -20,7 +20,7 @@ import pytest
 from codegen.int8 import fixedpoint, ops
 from codegen.kernels import INCLUDE_DIR, kernel_sources
 from codegen.kernels.catalog import choose_function, scratch_bytes
-from codegen.kernels.overrides.dsp_conv_pack import conv_pack
+from codegen.kernels.overrides.dsp_conv_pack import MAX_RIGHT, conv_pack, short_requant
 from codegen.kernels.overrides.dsp_pointwise_pack import pointwise_pack
 from tests import int8_cases as cases
 from tests.host_build import build_shared_library
@@ -157,6 +157,49 @@ def test_conv_dncnn_shape(lib):
     rng = np.random.default_rng(1560)
     case = conv_case(rng, 16, 16, 7, 9, 3, 1)
     np.testing.assert_array_equal(_run_conv(lib, *case), _want_conv(*case))
+
+
+def test_conv_takes_both_requantizations():
+    """The random cases of test_conv_matches_numpy run both requantizations of conv2d_s8_dsp:
+    the short one (doubled sums, SMMLAR; with the int8-wide clamp the one assembly loop per
+    block) and the general one."""
+    for stride in (1, 2):
+        rng = np.random.default_rng(1550 + 30 + stride)
+        kinds = set()
+        for _ in range(CASES):
+            shape = [int(rng.integers(1, 10)), int(rng.integers(1, 10)), int(rng.integers(1, 9)),
+                     int(rng.integers(1, 12))]
+            geom, q, x, weight, bias, mult, shift = conv_case(rng, *shape, 3, stride,
+                                                              n=int(rng.integers(1, 3)))
+            short = short_requant(weight.astype(np.int64), bias, mult, shift, q["input_offset"])
+            kinds.add((short, short and (q["act_min"], q["act_max"]) == (-128, 127)))
+        assert kinds == {(False, False), (True, False), (True, True)}
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_conv_short_requantization_edges(lib, stride):
+    """Short layers at the edges of what the packer lets through: right shifts 1, 2 and 22,
+    multipliers 0, 2^30 (every odd sum a tie of the high multiply, every other one of the
+    shift), INT32_MAX, zero points at both ends, sums near the 2^30 bound."""
+    rng = np.random.default_rng(1570 + stride)
+    for i in range(40):
+        case = list(conv_case(rng, int(rng.integers(1, 7)), int(rng.integers(2, 9)), 5, 7, 3,
+                              stride))
+        geom, q, weight = case[0], case[1], case[3]
+        c_out = geom["c_out"]
+        q.update(act_min=-128, act_max=127) if i % 2 else None
+        q["output_offset"] = int(rng.choice([-128, 127, q["output_offset"]]))
+        mult = rng.choice([0, 1 << 30, 1 << 30, np.iinfo(np.int32).max], c_out).astype(np.int32)
+        shift = -rng.choice([1, 2, 2, MAX_RIGHT], c_out).astype(np.int32)
+        total = weight.astype(np.int64).reshape(c_out, -1)
+        room = (1 << 30) - 1 - 128 * np.abs(total).sum(axis=1)  # |bias'| may reach it
+        bias = rng.choice([-1, 1], c_out) * room - q["input_offset"] * total.sum(axis=1)
+        if i % 3 == 0:
+            bias = rng.integers(-(1 << 12), 1 << 12, c_out)
+        case[4:7] = bias.astype(np.int32), mult, shift
+        assert short_requant(weight.astype(np.int64), case[4], mult, shift, q["input_offset"])
+        got = _run_conv(lib, *case)
+        np.testing.assert_array_equal(got, _want_conv(*case), err_msg=f"case {i}: {case[:2]}")
 
 
 def test_linear_matches_numpy(lib):

@@ -33,7 +33,9 @@ LAYERS = {"conv2d_s8_dsp": 2, "conv2d_1x1_s8_dsp": 1, "conv2d_s8": 7}
 def test_predicate_scratch_and_blob():
     """3x3 pad 1 stride 1 or 2 only; the scratch is the two pixels' column (zoo dncnn's
     16 -> 16 layer: 36 steps of 16 B, so its int8 arena stays within half the FP16 one) and
-    the blob 48 B of header and the int16 weights per channel pair."""
+    the blob a flag word, then per channel pair 16 B of sums' start, the int16 weights and
+    (a short layer) 24 B of its requantization, (another) then 40 B of the general
+    requantization per pair."""
     assert choose_function("conv2d_s8", _conv(), M4) == "conv2d_s8_dsp"
     assert choose_function("conv2d_s8", _conv(stride_h=2, stride_w=2, h_out=8, w_out=8), M4) \
         == "conv2d_s8_dsp"
@@ -45,13 +47,26 @@ def test_predicate_scratch_and_blob():
     assert [steps(c) for c in (1, 2, 3, 4, 16)] == [9, 9, 9, 9, 36]
     w = np.arange(5 * 3 * 9).reshape(5, 3, 3, 3) % 255 - 127
     p = _conv(c_in=3, c_out=5, act=0)
+    p["q"]["output_offset"] = -3
+    pair = 16 + 16 * 9 + 24  # one channel pair's head, weights and short tail
+    # a short layer: right shift 3, sums far from 2^30; weights and sums' start doubled
     blob = conv_pack(p, [None, w, np.arange(5), np.full(5, 1 << 30), np.full(5, -3)])
-    assert blob.dtype == np.int8 and len(blob) == blob_bytes(3, 5) == 3 * (48 + 16 * 9)
-    head = blob[:48].view("<i4")
-    # channel 0: bias 0 + input_offset 0 * sum, multiplier, left 0, right - 1 = 2, 2^30 + 2^33
-    assert list(head[:6]) == [0, 1 << 30, 0, 2, 1 << 30, 2]
-    first = blob[48:64].view("<i2")  # slots (w[0,0,0,0], w[0,0,0,2]), then channel 1's
-    assert list(first[:4]) == [w[0, 0, 0, 0], w[0, 0, 0, 2], w[1, 0, 0, 0], w[1, 0, 0, 2]]
+    assert blob.dtype == np.int8 and len(blob) == blob_bytes(3, 5, True) == 4 + 3 * pair
+    assert list(blob[:4].view("<i4")) == [1]
+    assert list(blob[4:20].view("<i4")) == [0, 0, 2, 2]  # bias 0 + input_offset 0 * sum, x2
+    first = blob[20:28].view("<i2")  # slot (w[0,0,0,0], w[0,0,0,2]), then channel 1's
+    assert list(first) == [2 * w[0, 0, 0, 0], 2 * w[0, 0, 0, 2],
+                           2 * w[1, 0, 0, 0], 2 * w[1, 0, 0, 2]]
+    # m, 2^(r-1) + output_offset * 2^r, r per channel
+    assert list(blob[4 + pair - 24:4 + pair].view("<i4")) == [1 << 30, 4 - 24, 3] * 2
+    # a left shift: the general requantization, nothing doubled
+    blob = conv_pack(p, [None, w, np.arange(5), np.full(5, 1 << 30), np.full(5, 1)])
+    assert len(blob) == blob_bytes(3, 5, False) == 4 + 3 * (pair - 24 + 40)
+    assert list(blob[:4].view("<i4")) == [0] and list(blob[4:20].view("<i4")) == [0, 0, 1, 1]
+    assert list(blob[20:24].view("<i2")) == [w[0, 0, 0, 0], w[0, 0, 0, 2]]
+    # per channel multiplier, left 1, right - 1 = -1, 2^30 as two words
+    general = 4 + 3 * (pair - 24)
+    assert list(blob[general:general + 40].view("<i4")) == [1 << 30, 1, -1, 1 << 30, 0] * 2
 
 
 @pytest.mark.unit

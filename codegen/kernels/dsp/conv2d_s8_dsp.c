@@ -1,30 +1,37 @@
 /* int8 3x3 convolution (pad 1, stride 1 or 2, groups 1) for DSP cores (Cortex-M4/M7/M33,
  * overrides/dsp.py), same bytes as ref/conv2d_s8.c.
  *
- * The weights come packed at build time (overrides/dsp_conv_pack.py): per pair of output
- * channels a header (per channel: its bias plus input_offset * the sum of its weights, the
- * multiplier, the left shift, the right shift - 1 and a 64-bit rounding constant), then the
- * weights as int16 pairs in the order of the columns below. So no weight is widened or copied
- * at run time and the scratch is only the column of the two output pixels a block computes.
+ * The weights come packed at build time (overrides/dsp_conv_pack.py): a flag word (a short
+ * layer, below), then per pair of output channels the sums' start (per channel its bias plus
+ * input_offset * the sum of its weights), the weights as int16 pairs in the order of the
+ * columns below and, in a short layer, the pair's requantization; another layer's
+ * requantization (multiplier, left shift, right shift - 1, a 64-bit rounding constant) comes
+ * after all pairs. So no weight is widened or copied at run time and the scratch is only the
+ * column of the two output pixels a block computes.
  *
  * Column: for each kernel row ky and each pair of input channels (A, B), the 4 input bytes of
  * each row from the pixels' first column (stride 1: columns c..c+3 serve both pixels; stride 2
  * a second word from c + 2 for the second pixel) become six words: sign-extended by SXTB16 into
  * (A0, A2) and (A1, A3) and the same for B, and the middle taps (A1, B1), (A2, B2) by one
  * PKHBT/PKHTB each. The input offset is not added: the padding holds the input zero point (so
- * x + offset = 0 there, as the reference skips it) and offset * sum(w) is in the header's bias,
- * which starts the sums; the int32 sums wrap exactly as the reference's.
+ * x + offset = 0 there, as the reference skips it) and offset * sum(w) is in the sums' start;
+ * the int32 sums wrap exactly as the reference's.
  *
  * Block: 2 output channels x 2 pixels, 4 int32 sums; a step is 2 tap pairs for all four:
  * one LDM of 4 column words, one LDM of 4 weight words, 8 SMLADs (16 MACs in 10
- * instructions), 18 steps per loop iteration (entered half-way for an odd number of 9; inline assembly: the 14 registers are 4 sums, 2
- * pointers, 8 data; the loop's end sits on the stack). The requantization is TFLite's double
- * rounding folded into one 64-bit multiply-add (scale2()), the zero point and clamp on the
- * two pixels' halves (put2()). Where the instructions go: docs/INT8.md. */
+ * instructions), 36 steps per loop iteration for 16, 32 or 64 input channels, else 18
+ * (entered half-way for an odd number of 9); inline assembly: the 14 registers are 4 sums, 2
+ * pointers, 8 data; the loop's end sits on the stack. A short layer (every right shift 1..22,
+ * no left shift, the doubled sums cannot overflow: its weights and sums' start are stored
+ * doubled) runs all channel pairs of a block in one assembly loop, requantized in it by
+ * SMMLAR (scale_short(): 4 instructions an output with the zero point, SSAT for the int8
+ * clamp, STRB) where the clamp is int8's and the block has two pixels. Elsewhere a pair at a
+ * time: TFLite's double rounding folded into one 64-bit multiply-add (scale2()), the zero
+ * point and clamp on the two pixels' halves (put2()). Where the instructions go: docs/INT8.md. */
 #include "edgediff/kernels_dsp.h"
 #include "edgediff/internal/gemm_s8_dsp.h"
 
-enum { HEAD_WORDS = 12, FAST = 0, LEFT = 1, RIGHT = 2, ANY = 3 };
+enum { HEAD_WORDS = 4, TAIL_WORDS = 6, GENERAL_WORDS = 10, FAST = 0, LEFT = 1, RIGHT = 2, ANY = 3 };
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 static inline uint32_t sxtb16_ror8(uint32_t x) {
@@ -96,51 +103,77 @@ static inline __attribute__((always_inline)) void row_pair(uint32_t *col, uint32
  * instructions (14 at a border), stored by one STM (its registers in ascending order). FIX is
  * empty inside the row; at the left padding column it shifts the zero point in below
  * (fix = zpb), at the right one above (fix = zpb << 24). */
-#define EDGEDIFF_CONV_S8_DSP_ROWS(FIXA, FIXB)                                                   \
+/* One pair of input rows: its six column words (see the macro below). */
+#define EDGEDIFF_CONV_S8_DSP_PAIR(FIXA, FIXB)                                                   \
+    "ldr r2, [%[a], %[plane]]\n\t"                                                              \
+    "ldr r0, [%[a]]\n\t"                                                                        \
+    "add %[a], %[a], %[plane], lsl #1\n\t"                                                      \
+    FIXA FIXB                                                                                  \
+    "sxtb16 r1, r0, ror #8\n\t"                                                                 \
+    "sxtb16 r0, r0\n\t"                                                                         \
+    "sxtb16 r3, r2, ror #8\n\t"                                                                 \
+    "sxtb16 r2, r2\n\t"                                                                         \
+    "pkhbt r4, r1, r3, lsl #16\n\t"                                                             \
+    "pkhtb r5, r2, r0, asr #16\n\t"                                                             \
+    "stmia %[d]!, {r0, r1, r2, r3, r4, r5}\n\t"
+
+#define EDGEDIFF_CONV_S8_DSP_PAIR_(...) EDGEDIFF_CONV_S8_DSP_PAIR(__VA_ARGS__)
+#define EDGEDIFF_CONV_S8_DSP_ROWS(FIXA, FIXB, TWICE)                                            \
     do {                                                                                       \
         register uint32_t *dst_ __asm__("r12") = col;                                          \
+        register uint32_t fix6_ __asm__("r6") = fix_;                                          \
         int32_t n_, k_ = rows;                                                                 \
         __asm__ volatile("3:\n\t"                                                              \
                          "mov %[n], %[pairs]\n\t"                                               \
                          "1:\n\t"                                                              \
-                         "ldr r2, [%[a], %[plane]]\n\t"                                         \
-                         "ldr r0, [%[a]]\n\t"                                                   \
-                         "add %[a], %[a], %[plane], lsl #1\n\t"                                 \
-                         FIXA FIXB                                                             \
-                         "sxtb16 r1, r0, ror #8\n\t"                                            \
-                         "sxtb16 r0, r0\n\t"                                                    \
-                         "sxtb16 r3, r2, ror #8\n\t"                                            \
-                         "sxtb16 r2, r2\n\t"                                                    \
-                         "pkhbt r4, r1, r3, lsl #16\n\t"                                        \
-                         "pkhtb r5, r2, r0, asr #16\n\t"                                        \
-                         "stmia %[d]!, {r0, r1, r2, r3, r4, r5}\n\t"                            \
+                         EDGEDIFF_CONV_S8_DSP_PAIR(FIXA, FIXB)                                 \
+                         TWICE                                                                 \
                          "subs %[n], %[n], #1\n\t"                                              \
                          "bne 1b\n\t"                                                           \
                          "add %[a], %[a], %[back]\n\t"                                          \
                          "subs %[k], %[k], #1\n\t"                                              \
                          "bne 3b"                                                              \
                          : [a] "+r"(a_), [d] "+r"(dst_), [n] "=&r"(n_), [k] "+r"(k_)            \
-                         : [plane] "r"(plane), [fix] "r"(fix_), [pairs] "r"(pairs),              \
+                         : [plane] "r"(plane), [fix] "r"(fix6_), [pairs] "r"(pairs),              \
                            [back] "r"(back)                                                    \
                          : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
         col = dst_;                                                                            \
     } while (0)
 
+/* The FIX of the left and right padding columns, for both rows of a pair. */
+#define EDGEDIFF_CONV_S8_DSP_FIX_L                                                              \
+    "orr r0, %[fix], r0, lsl #8\n\t", "orr r2, %[fix], r2, lsl #8\n\t"
+#define EDGEDIFF_CONV_S8_DSP_FIX_R                                                              \
+    "orr r0, %[fix], r0, lsr #8\n\t", "orr r2, %[fix], r2, lsr #8\n\t"
+#define EDGEDIFF_CONV_S8_DSP_ROWS_(...) EDGEDIFF_CONV_S8_DSP_ROWS(__VA_ARGS__)
+
 /* `rows` (1 to 3) consecutive input rows (`back` from the end of one to the start of the
- * next, across the planes), each `pairs` (>= 1) pairs of input channels. */
+ * next, across the planes), each `pairs` (>= 1) pairs of input channels, an even number of
+ * them two a turn. */
 static __attribute__((noinline)) uint32_t *rows_s1(const int8_t *a_, int32_t plane,
                                                    int32_t pairs, int32_t rows, int32_t back,
                                                    uint32_t *col, uint32_t zpb,
                                                    const int mode) {
+    const uint32_t fix_ = mode == LEFT ? zpb : zpb << 24;
+    if (pairs & 1) {
+        if (mode == FAST) {
+            EDGEDIFF_CONV_S8_DSP_ROWS("", "", "");
+        } else if (mode == LEFT) {
+            EDGEDIFF_CONV_S8_DSP_ROWS_(EDGEDIFF_CONV_S8_DSP_FIX_L, "");
+        } else {
+            EDGEDIFF_CONV_S8_DSP_ROWS_(EDGEDIFF_CONV_S8_DSP_FIX_R, "");
+        }
+        return col;
+    }
+    pairs >>= 1;  /* an even number of pairs: two a turn */
     if (mode == FAST) {
-        const uint32_t fix_ = 0;
-        EDGEDIFF_CONV_S8_DSP_ROWS("", "");
+        EDGEDIFF_CONV_S8_DSP_ROWS("", "", EDGEDIFF_CONV_S8_DSP_PAIR("", ""));
     } else if (mode == LEFT) {
-        const uint32_t fix_ = zpb;
-        EDGEDIFF_CONV_S8_DSP_ROWS("orr r0, %[fix], r0, lsl #8\n\t", "orr r2, %[fix], r2, lsl #8\n\t");
+        EDGEDIFF_CONV_S8_DSP_ROWS_(EDGEDIFF_CONV_S8_DSP_FIX_L,
+                                   EDGEDIFF_CONV_S8_DSP_PAIR_(EDGEDIFF_CONV_S8_DSP_FIX_L));
     } else {
-        const uint32_t fix_ = zpb << 24;
-        EDGEDIFF_CONV_S8_DSP_ROWS("orr r0, %[fix], r0, lsr #8\n\t", "orr r2, %[fix], r2, lsr #8\n\t");
+        EDGEDIFF_CONV_S8_DSP_ROWS_(EDGEDIFF_CONV_S8_DSP_FIX_R,
+                                   EDGEDIFF_CONV_S8_DSP_PAIR_(EDGEDIFF_CONV_S8_DSP_FIX_R));
     }
     return col;
 }
@@ -161,6 +194,9 @@ static inline __attribute__((always_inline)) void gather(const conv2d_params_t *
     const uint32_t zp16 = (uint32_t)(uint16_t)(int16_t)(int8_t)zpb;
     const uint32_t zz = zp16 | (zp16 << 16);
     const uint32_t zb4 = zpb * 0x01010101u;
+    /* stride 2: the border is in the window at c (LEFT) or in the one at c + 2 (RIGHT) */
+    const int xm = stride == 2 && mode == RIGHT ? FAST : mode;
+    const int ym = stride == 2 && mode == LEFT ? FAST : mode;
 #if EDGEDIFF_CONV_S8_DSP_ASM_ROWS
     const int32_t off = mode == FAST ? c : mode == LEFT ? 0 : c - 1;
     if (stride == 1 && mode != ANY && pairs > 0 && !odd && oy >= 1 && oy + 1 < h) {
@@ -186,15 +222,15 @@ static inline __attribute__((always_inline)) void gather(const conv2d_params_t *
         } else
 #endif
         for (int32_t cp = 0; cp < pairs; ++cp, a += 2 * plane, col += 6) {
-            const uint32_t xa = window(a, c, w, zpb, mode);
-            const uint32_t xb = window(a + plane, c, w, zpb, mode);
-            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, mode);
-            const uint32_t yb = stride == 1 ? 0 : window(a + plane, c + 2, w, zpb, mode);
+            const uint32_t xa = window(a, c, w, zpb, xm);
+            const uint32_t xb = window(a + plane, c, w, zpb, xm);
+            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, ym);
+            const uint32_t yb = stride == 1 ? 0 : window(a + plane, c + 2, w, zpb, ym);
             row_pair(col, xa, xb, ya, yb, stride);
         }
         if (odd) {  /* the last channel with a zero-weight partner */
-            const uint32_t xa = window(a, c, w, zpb, mode);
-            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, mode);
+            const uint32_t xa = window(a, c, w, zpb, xm);
+            const uint32_t ya = stride == 1 ? 0 : window(a, c + 2, w, zpb, ym);
             row_pair(col, xa, zb4, ya, zb4, stride);
             col += 6;
         }
@@ -263,7 +299,7 @@ static inline void dot(const uint32_t *col, int32_t steps, uint32_t odd9, const 
 }
 #endif
 
-/* One channel's two sums (bias included) through its requantization h = {.., multiplier,
+/* One channel's two sums (bias included) through its general requantization h = {multiplier,
  * left, right - 1, K lo, K hi}, without the output zero point and clamp. TFLite's
  * RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), r) for r >= 1 and m >= 0 is
  * floor((x*m + 2^30 + 2^(30+r) - [x < 0] * 2^31) / 2^(31+r)), K = 2^30 + 2^(30+r): the high
@@ -271,15 +307,15 @@ static inline void dot(const uint32_t *col, int32_t steps, uint32_t odd9, const 
  * floor((y + 2^(r-1) - [y < 0]) / 2^r), nested floors are one, and [y < 0] may be [x < 0]
  * because both give 0 when -2^30 <= x*m < 0. With r = 0: the high multiply of x << left. */
 static inline void scale2(int32_t *y0, int32_t *y1, const int32_t *h) {
-    const int32_t m = h[1];
-    if (h[3] < 0) {
-        const int32_t left = h[2];
+    const int32_t m = h[0];
+    if (h[2] < 0) {
+        const int32_t left = h[1];
         const int32_t x0 = (int32_t)((uint32_t)*y0 << left), x1 = (int32_t)((uint32_t)*y1 << left);
         *y0 = (int32_t)(((int64_t)x0 * m + ((int64_t)1 << 30)) >> 31);
         *y1 = (int32_t)(((int64_t)x1 * m + ((int64_t)1 << 30)) >> 31);
     } else {
-        const int64_t k = (int64_t)(((uint64_t)(uint32_t)h[5] << 32) | (uint32_t)h[4]);
-        const int32_t rm1 = h[3];
+        const int64_t k = (int64_t)(((uint64_t)(uint32_t)h[4] << 32) | (uint32_t)h[3]);
+        const int32_t rm1 = h[2];
         const int32_t x0 = *y0, x1 = *y1;
         int64_t t0 = k - (int64_t)(x0 & (int32_t)0x80000000u) * -1;  /* K - 2^31 [x < 0] */
         int64_t t1 = k - (int64_t)(x1 & (int32_t)0x80000000u) * -1;
@@ -289,6 +325,26 @@ static inline void scale2(int32_t *y0, int32_t *y1, const int32_t *h) {
         *y1 = (int32_t)(t1 >> 32) >> rm1;
     }
 }
+
+/* The short requantization of a doubled sum X = 2x (a layer the blob marks short) with its
+ * channel's t = {m, a, r}, a = 2^(r-1) + output_offset * 2^r, the output zero point included:
+ * SMMLAR(X, m, a - [x < 0]) >> r. Doubling the identity of scale2() gives floor((X*m + 2^31 +
+ * 2^(31+r) - [x < 0] * 2^32) / 2^(32+r)), and SMMLAR is floor((Ra * 2^32 + X*m + 2^31) / 2^32);
+ * the zero point times 2^(32+r) comes out as itself. The packer takes it only where the
+ * doubled sums cannot overflow, r is 1..22 and m >= 0 (overrides/dsp_conv_pack.py). */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+static inline int32_t scale_short(int32_t x2, const int32_t *t) {
+    int32_t y;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(y) : "r"(x2), "r"(t[0]), "r"(t[1] + (x2 >> 31)));
+    return y >> t[2];
+}
+#else
+static inline int32_t scale_short(int32_t x2, const int32_t *t) {
+    const int64_t ra = (int64_t)(t[1] + (x2 >> 31));  /* x2 >> 31: -[x < 0] (ASR) */
+    const int64_t sum = ra * 4294967296LL + (int64_t)x2 * t[0] + 2147483648LL;
+    return (int32_t)(sum >> 32) >> t[2];
+}
+#endif
 
 /* Two outputs of a channel, adjacent pixels: plus the zero point, clamped to
  * [act_min, act_max], stored (on Arm as halves: QADD16, two SSUB16/SEL, one STRH). */
@@ -322,25 +378,180 @@ static inline void put2(int8_t *o, int32_t y0, int32_t y1, uint32_t zp2, uint32_
 }
 #endif
 
-/* Every output channel of the pixel block (oy, ox..ox+1) from its gathered column. The sums'
- * asm takes all 14 registers, so what the stores need is in locals, loaded once (an int8
- * store may alias anything that is not). */
+/* A short layer's output: the zero point is in scale_short(), the clamp is left. */
+static inline int8_t clamp_s8(int32_t y, const quant_s8_params_t *q) {
+    return (int8_t)(y < q->act_min ? q->act_min : y > q->act_max ? q->act_max : y);
+}
+
+/* A short layer, two pixels, an int8-wide clamp: `pairs` channel pairs from wq (their heads,
+ * weights and tails in a row), everything in one assembly loop per block. The second
+ * channel's outputs are stored first, so with plane_out 0 a lone channel's empty partner
+ * leaves nothing behind. Per pair:
+ * the sums start at the head (one LDM), the steps of dot(), then the tail (one LDM) and per
+ * output ADD (the sign into a), SMMLAR, ASR, SSAT #8 and STRB. The 14 registers in the steps
+ * are those of dot(); the pixels' column, its end, the output and the plane stride sit on the
+ * stack. */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+/* dot()'s step with its registers named: column r12, weights lr, sums r8 to r11. */
+#define EDGEDIFF_CONV_S8_DSP_STEP_R                                                             \
+    "ldm r12!, {r0, r1, r2, r3}\n\t"                                                            \
+    "ldm lr!, {r4, r5, r6, r7}\n\t"                                                             \
+    "smlad r8, r4, r0, r8\n\t"                                                                  \
+    "smlad r9, r4, r1, r9\n\t"                                                                  \
+    "smlad r10, r5, r0, r10\n\t"                                                                \
+    "smlad r11, r5, r1, r11\n\t"                                                                \
+    "smlad r8, r6, r2, r8\n\t"                                                                  \
+    "smlad r9, r6, r3, r9\n\t"                                                                  \
+    "smlad r10, r7, r2, r10\n\t"                                                                \
+    "smlad r11, r7, r3, r11\n\t"
+
+#define EDGEDIFF_CONV_S8_DSP_STEPS_9                                                            \
+    EDGEDIFF_CONV_S8_DSP_STEP_R EDGEDIFF_CONV_S8_DSP_STEP_R EDGEDIFF_CONV_S8_DSP_STEP_R         \
+    EDGEDIFF_CONV_S8_DSP_STEP_R EDGEDIFF_CONV_S8_DSP_STEP_R EDGEDIFF_CONV_S8_DSP_STEP_R         \
+    EDGEDIFF_CONV_S8_DSP_STEP_R EDGEDIFF_CONV_S8_DSP_STEP_R EDGEDIFF_CONV_S8_DSP_STEP_R
+#define EDGEDIFF_CONV_S8_DSP_STEPS_36                                                           \
+    "1:\n\t" EDGEDIFF_CONV_S8_DSP_STEPS_9 EDGEDIFF_CONV_S8_DSP_STEPS_9                         \
+    EDGEDIFF_CONV_S8_DSP_STEPS_9 EDGEDIFF_CONV_S8_DSP_STEPS_9
+#define EDGEDIFF_CONV_S8_DSP_STEPS_18                                                           \
+    "ldr r0, [sp, #20]\n\t"                                                                    \
+    "cbz r0, 1f\n\t"                                                                           \
+    "b 2f\n\t"                                                                                 \
+    "1:\n\t" EDGEDIFF_CONV_S8_DSP_STEPS_9 "2:\n\t" EDGEDIFF_CONV_S8_DSP_STEPS_9
+
+#define EDGEDIFF_CONV_S8_DSP_PAIRS(BODY)                                                       \
+    __asm__ volatile("push {r1, r2, r3, r4, r5, r6}\n\t" /* end, col, o, plane, wend, odd */   \
+                     "mov lr, r0\n\t"                                                          \
+                     "4:\n\t"                                                                  \
+                     "ldm lr!, {r8, r9, r10, r11}\n\t"                                         \
+                     "ldr r12, [sp, #4]\n\t"                                                   \
+                     BODY                                                                      \
+                     "ldr r0, [sp]\n\t"                                                        \
+                     "cmp r12, r0\n\t"                                                         \
+                     "bne 1b\n\t"                                                              \
+                     "ldm lr!, {r0, r1, r2, r3, r4, r5}\n\t"                                   \
+                     "add r6, r1, r8, asr #31\n\t"                                             \
+                     "add r7, r1, r9, asr #31\n\t"                                             \
+                     "smmlar r8, r8, r0, r6\n\t"                                               \
+                     "smmlar r9, r9, r0, r7\n\t"                                               \
+                     "add r6, r4, r10, asr #31\n\t"                                            \
+                     "add r7, r4, r11, asr #31\n\t"                                            \
+                     "smmlar r10, r10, r3, r6\n\t"                                             \
+                     "smmlar r11, r11, r3, r7\n\t"                                             \
+                     "asr r8, r8, r2\n\t"                                                      \
+                     "asr r9, r9, r2\n\t"                                                      \
+                     "asr r10, r10, r5\n\t"                                                    \
+                     "asr r11, r11, r5\n\t"                                                    \
+                     "ssat r8, #8, r8\n\t"                                                     \
+                     "ssat r9, #8, r9\n\t"                                                     \
+                     "ssat r10, #8, r10\n\t"                                                   \
+                     "ssat r11, #8, r11\n\t"                                                   \
+                     "ldrd r6, r7, [sp, #8]\n\t"                                               \
+                     "add r12, r6, r7\n\t"                                                     \
+                     "strb r10, [r12]\n\t"                                                     \
+                     "strb r11, [r12, #1]\n\t"                                                 \
+                     "strb r8, [r6]\n\t" /* after: with plane 0 the first channel stays */     \
+                     "strb r9, [r6, #1]\n\t"                                                   \
+                     "add r6, r12, r7\n\t"                                                     \
+                     "str r6, [sp, #8]\n\t"                                                    \
+                     "ldr r0, [sp, #16]\n\t"                                                   \
+                     "cmp lr, r0\n\t"                                                          \
+                     "bne 4b\n\t"                                                              \
+                     "add sp, sp, #24"                                                         \
+                     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)    \
+                     :                                                                         \
+                     : "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory")
+
+static inline __attribute__((always_inline)) void pairs_short(const uint32_t *wq,
+                                                              int32_t pairs,
+                                                              const uint32_t *col,
+                                                              int32_t steps, int8_t *o,
+                                                              int32_t plane_out) {
+    const uint32_t pair_words = HEAD_WORDS + 4 * (uint32_t)steps + TAIL_WORDS;
+    register uint32_t r0 __asm__("r0") = (uint32_t)wq;
+    register uint32_t r1 __asm__("r1") = (uint32_t)(col + 4 * steps);
+    register uint32_t r2 __asm__("r2") = (uint32_t)col;
+    register uint32_t r3 __asm__("r3") = (uint32_t)o;
+    register uint32_t r4 __asm__("r4") = (uint32_t)plane_out;
+    register uint32_t r5 __asm__("r5") = (uint32_t)(wq + pairs * pair_words);
+    register uint32_t r6 __asm__("r6") = (uint32_t)(steps / 9) & 1u;
+    if (steps % 36 == 0) {  /* 16, 32, 64 input channels: 36 steps a turn */
+        EDGEDIFF_CONV_S8_DSP_PAIRS(EDGEDIFF_CONV_S8_DSP_STEPS_36);
+    } else {  /* 18 a turn, an odd number of 9 entered mid-way */
+        EDGEDIFF_CONV_S8_DSP_PAIRS(EDGEDIFF_CONV_S8_DSP_STEPS_18);
+    }
+}
+#else
+static inline __attribute__((always_inline)) void pairs_short(const uint32_t *wq,
+                                                              int32_t pairs,
+                                                              const uint32_t *col,
+                                                              int32_t steps, int8_t *o,
+                                                              int32_t plane_out) {
+    for (int32_t i = 0; i < pairs; ++i, o += 2 * plane_out) {
+        const int32_t *h = (const int32_t *)(const void *)wq;
+        int32_t s[4] = {h[0], h[1], h[2], h[3]};  /* channel, pixel */
+        wq += HEAD_WORDS;
+        dot(col, steps, 0, &wq, s);
+        const int32_t *t = (const int32_t *)(const void *)wq;
+        wq += TAIL_WORDS;
+        for (int32_t k = 3; k >= 0; --k) {  /* the assembly's order */
+            const int32_t y = scale_short(s[k], t + 3 * (k >> 1));
+            o[(k >> 1) * plane_out + (k & 1)] = (int8_t)(y < -128 ? -128 : y > 127 ? 127 : y);
+        }
+    }
+}
+#endif
+
+/* Every output channel of the pixel block (oy, ox..ox+1) from its gathered column: a short
+ * layer's whole channel pairs in pairs_short() where it applies (a layer of one channel too),
+ * the rest here, one channel pair at a time. The sums' asm takes all 14 registers, so what the stores need is in
+ * locals, loaded once (an int8 store may alias anything that is not). */
 static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint32_t *col,
                   int32_t steps, int8_t *o, int32_t plane_out, int two) {
-    const uint32_t *wq = (const uint32_t *)(const void *)weight;
+    const uint32_t *blob = (const uint32_t *)(const void *)weight;
+    const int short_requant = blob[0] != 0;
+    const uint32_t *wq = blob + 1;
     const int32_t c_out = p->conv.c_out;
+    const int32_t pair_words = HEAD_WORDS + 4 * steps + (short_requant ? TAIL_WORDS : 0);
+    const int32_t *general = (const int32_t *)(const void *)(wq + ((c_out + 1) >> 1) * pair_words);
     const quant_s8_params_t q = p->q;
+    int32_t co = 0;
+    if (short_requant && two && q.act_min == -128 && q.act_max == 127) {
+        /* the whole pairs; a single channel as a pair whose empty second channel is stored
+         * first at the same place (plane 0), then overwritten; an odd count's last channel
+         * below (one call site: the assembly is inlined once) */
+        const int32_t pairs = c_out > 1 ? c_out >> 1 : 1;
+        pairs_short(wq, pairs, col, steps, o, c_out > 1 ? plane_out : 0);
+        if (2 * pairs >= c_out) {
+            return;
+        }
+        co = 2 * pairs, wq += pairs * pair_words, o += 2 * pairs * plane_out;
+    }
     const uint32_t odd9 = (uint32_t)(steps / 9) & 1u;
     const uint32_t zp2 = (uint32_t)(uint16_t)q.output_offset * 0x10001u;
     const uint32_t lo2 = (uint32_t)(uint16_t)q.act_min * 0x10001u;
     const uint32_t hi2 = (uint32_t)(uint16_t)q.act_max * 0x10001u;
-    for (int32_t co = 0; co < c_out; co += 2, o += 2 * plane_out) {
+    for (; co < c_out; co += 2, o += 2 * plane_out, general += GENERAL_WORDS) {
         const int32_t *h = (const int32_t *)(const void *)wq;
         wq += HEAD_WORDS;
-        int32_t s[4] = {h[0], h[0], h[6], h[6]};  /* channel, pixel */
+        int32_t s[4] = {h[0], h[1], h[2], h[3]};  /* channel, pixel */
         dot(col, steps, odd9, &wq, s);
-        scale2(&s[0], &s[1], h);
-        scale2(&s[2], &s[3], h + 6);
+        const int32_t *t = (const int32_t *)(const void *)wq;
+        if (short_requant) {
+            wq += TAIL_WORDS;
+            o[0] = clamp_s8(scale_short(s[0], t), &q);
+            if (two) {
+                o[1] = clamp_s8(scale_short(s[1], t), &q);
+            }
+            if (co + 1 < c_out) {
+                o[plane_out] = clamp_s8(scale_short(s[2], t + 3), &q);
+                if (two) {
+                    o[plane_out + 1] = clamp_s8(scale_short(s[3], t + 3), &q);
+                }
+            }
+            continue;
+        }
+        scale2(&s[0], &s[1], general);
+        scale2(&s[2], &s[3], general + 5);
         if (two) {  /* output_offset is in [-128, 127], so its 16-bit halves add exactly */
             put2(o, s[0], s[1], zp2, lo2, hi2);
             if (co + 1 < c_out) {
@@ -386,6 +597,10 @@ void edgediff_conv2d_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in, const
                     gather(g, image, oy, c, zpb, col, 1, ANY);
                 } else if (two && c >= 0 && c + 6 <= w) {
                     gather(g, image, oy, c, zpb, col, 2, FAST);
+                } else if (two && c == -1 && w >= 5) {
+                    gather(g, image, oy, c, zpb, col, 2, LEFT);
+                } else if (two && c >= 0 && c + 5 == w) {  /* byte c + 5 is not used */
+                    gather(g, image, oy, c, zpb, col, 2, RIGHT);
                 } else {
                     gather(g, image, oy, c, zpb, col, 2, ANY);
                 }

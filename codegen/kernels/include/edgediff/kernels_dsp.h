@@ -33,8 +33,8 @@ void edgediff_conv2d_1x1_s8_dsp(const conv2d_s8_params_t *p, const int8_t *in,
 
 /* conv2d_s8_dsp: 3x3 pad 1 stride 1 or 2, groups 1, dilation 1. Its `weight` is not torch's
  * tensor but the layer's blob packed at build time (codegen/kernels/overrides/dsp_conv_pack.py:
- * per pair of output channels 12 int32 of bias and requantization, then the int16 weights in
- * the order of the columns); bias, multiplier and shift are in the blob and not read. Scratch:
+ * per pair of output channels the sums' start, the int16 weights in the order of the columns
+ * and the requantization); bias, multiplier and shift are in the blob and not read. Scratch:
  * the column of two output pixels, 16 bytes per step of 2 x 2 tap pairs. */
 static inline int32_t edgediff_conv2d_s8_dsp_steps(const conv2d_s8_params_t *p) {
     const int32_t slots = 9 * ((p->conv.c_in + 1) / 2);  /* tap pairs per pixel */
