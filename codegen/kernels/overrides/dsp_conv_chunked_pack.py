@@ -1,10 +1,10 @@
 """The build-time weight blob of conv2d_chunked_s8_dsp (codegen/kernels/dsp/conv2d_chunked_s8_dsp.c).
 
 The kernel runs conv2d_s8_dsp's arithmetic over CHUNK input channels at a time, so it reads
-the same header and int16 weight slots (dsp_conv_pack.py), ordered by chunk:
+the same int16 weight slots (dsp_conv_pack.py), ordered by chunk:
 
-- first the 12-word header of every output channel pair (a missing second channel of an odd
-  count is zeros);
+- first the 12-word header of every output channel pair, 6 per channel: the sums' start and
+  the general requantization (a missing second channel of an odd count is zeros);
 - then for each chunk of input channels (CHUNK of them, the last one the rest), for every
   output channel pair in turn, that chunk's slots as dsp_conv_pack lays out a layer of those
   input channels (rounded up to whole steps of 9 with zeros).
@@ -17,9 +17,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from codegen.kernels.overrides.dsp_conv_pack import HEAD_WORDS, _header, _slots, steps
+from codegen.kernels.overrides.dsp_conv_pack import _bias, _general, _slots, _wrap32, steps
 
 CHUNK = 16  # EDGEDIFF_CONV2D_CHUNKED_S8_DSP_CHUNK
+HEAD_WORDS = 12
+
+
+def _header(weight, bias, multiplier, shift, input_offset: int) -> np.ndarray:
+    """[c_out, 6] int64 holding the int32 header words of each channel: bias + input_offset *
+    sum(weights) (wrapping like the int32 sums), then dsp_conv_pack's general requantization
+    (multiplier, left shift, right shift - 1, the 64-bit rounding constant as two words)."""
+    if np.any(np.asarray(multiplier) < 0):
+        raise ValueError("conv2d_chunked_s8_dsp: a negative requantization multiplier")
+    return np.concatenate([_wrap32(_bias(weight, bias, input_offset))[:, None], _general(multiplier, shift)], axis=1)
 
 
 def chunks(c_in: int) -> list[tuple[int, int]]:
