@@ -659,8 +659,10 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
          * for pair stores) */
         const int32_t pairs = ((uintptr_t)in_n & 3) == 0 && (p->w_in & 1) == 0 &&
                               (s == 2 || ((uintptr_t)(out + n * p->c_out * plane) & 3) == 0);
-        /* the two-row tiles where the rows pair up and a row holds a tile */
-        const int32_t rows2 = (p->h_out & 1) == 0 && p->w_out >= 4;
+        /* the two-row tiles where the rows pair up, a row holds a tile and there are input
+         * channels enough to pay for their setup (a one-channel stem runs 2 x 8 at least as
+         * fast) */
+        const int32_t rows2 = (p->h_out & 1) == 0 && p->w_out >= 4 && c_in >= 4;
         for (int32_t co0 = 0, co = block; co0 < p->c_out; co0 += co) {
             const int32_t left = p->c_out - co0;
             co = left >= block ? block : (left >= 2 ? 2 : 1);
