@@ -227,6 +227,7 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, cons
     (void)wh1, (void)wh2, (void)wh3;
 #define EDGEDIFF_CF16_CI()                                                               \
     do {                                                                               \
+        __asm__("" : "+r"(r0), "+r"(r1), "+r"(r2)); /* as EDGEDIFF_CF16_R2_CI's */    \
         if (S == 1) {                                                                  \
             EDGEDIFF_CF16_ROW1(r0, 0);                                                 \
             EDGEDIFF_CF16_ROW1(r1, 1);                                                 \
@@ -240,7 +241,7 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, cons
     } while (0)
     {
         const int HW = 0, OFF = 0;
-        for (int32_t ci = 0; ci < t->cw; ++ci) {
+        for (int32_t n = t->cw; n > 0; --n) {
             EDGEDIFF_CF16_CI();
             w += 9 * CO;
         }
@@ -265,7 +266,7 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, cons
 #endif
     {
         const int HW = 1, OFF = 0;
-        for (; ci < t->c_in; ++ci) {
+        for (int32_t n = t->c_in - ci; n > 0; --n) {
             EDGEDIFF_CF16_CI();
             wh0 += 9, wh1 += 9, wh2 += 9, wh3 += 9;
         }
@@ -391,8 +392,12 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile2r(const edgediff_cf16_tile_t *t, co
     EDGEDIFF_CF16_SEED(0);
     EDGEDIFF_CF16_SEED(1);
     (void)wh1;
+/* The empty asm keeps each row pointer a plain pointer stepped once per input channel
+ * (the halves at immediate offsets of it): without it the compiler re-derives every row's
+ * address from a shared induction variable, one more add per row and channel. */
 #define EDGEDIFF_CF16_R2_CI()                                                              \
     do {                                                                                 \
+        __asm__("" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3));                            \
         EDGEDIFF_CF16_R2_WROW(0);                                                        \
         EDGEDIFF_CF16_R2_ROW(r0, 0, 0, 0);                                               \
         EDGEDIFF_CF16_R2_WROW(1);                                                        \
@@ -404,7 +409,7 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile2r(const edgediff_cf16_tile_t *t, co
     } while (0)
     {
         const int HW = 0, OFF = 0;
-        for (int32_t ci = 0; ci < t->cw; ++ci) {
+        for (int32_t n = t->cw; n > 0; --n) { /* a count down: no bound reloaded from t */
             EDGEDIFF_CF16_R2_CI();
             w += 9 * CO;
         }
@@ -427,7 +432,7 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile2r(const edgediff_cf16_tile_t *t, co
 #endif
     {
         const int HW = 1, OFF = 0;
-        for (; ci < t->c_in; ++ci) {
+        for (int32_t n = t->c_in - ci; n > 0; --n) {
             EDGEDIFF_CF16_R2_CI();
             wh0 += 9, wh1 += 9;
         }
