@@ -225,7 +225,7 @@ def _trial(graph: Graph, choices, aliases: Aliases, tiling: TilePlan | None = No
 def _with_optional_kernels(graph: Graph, features: tuple[str, ...], choices, place,
                            mode: str) -> tuple[dict, _Trial]:
     """Each layer an arena_optional override takes (a faster kernel with a larger scratch,
-    e.g. conv2d_wide_f16_fpu) gets it where the arena does not grow: from the plan without
+    e.g. conv2d_1x1_band_f16_fpu) gets it where the arena does not grow: from the plan without
     any (place(choices): a placement), one layer at a time in step order, keeping each that
     leaves the arena no larger and copies no concat the plan before it took as slices (a
     copy costs its bytes' moves every inference, more than such a kernel saves), so the

@@ -53,18 +53,6 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
                              edgediff_f16_t *out, void *scratch);
 
-/* conv2d_wide_f16_fpu (fpu/conv2d_wide_f16_fpu.c): conv2d_f16_fpu with the weights of every
- * input channel of a block widened into the scratch (conv2d_f16_fpu: those that
- * EDGEDIFF_FPU_CONV_F16_W_BYTES holds); taken for layers with more input channels than
- * that, within EDGEDIFF_FPU_CONV_F16_WIDE_BYTES, whose scratch does not grow the arena
- * (codegen/plan.py). */
-static inline int32_t edgediff_conv2d_wide_f16_fpu_get_buffer_size(const conv2d_params_t *p) {
-    return edgediff_scratch_round(edgediff_conv2d_f16_fpu_block(p) * p->c_in * 9 * 4);
-}
-void edgediff_conv2d_wide_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
-                                  const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                                  edgediff_f16_t *out, void *scratch);
-
 /* ---- conv2d_1x1_<dtype>_fpu: pointwise, stride 1, pad 0 (internal/conv2d_1x1_fpu.h) --- */
 void edgediff_conv2d_1x1_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
                                  const float *bias, float *out);

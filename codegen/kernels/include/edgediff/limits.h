@@ -75,11 +75,6 @@
  * UNet's arena peaks, and this keeps its scratch inside the 43 KB goal. */
 #define EDGEDIFF_FPU_CONV_F16_W_BYTES 1872
 
-/* conv2d_wide_f16_fpu's scratch at most (the weights of one block of output channels, every
- * input channel, as floats): 2 x 64 channels at stride 1 (4,608 bytes), 4 x 56 at stride 2;
- * the planner takes it only where it does not grow the arena. */
-#define EDGEDIFF_FPU_CONV_F16_WIDE_BYTES 8192
-
 /* The gather kernels of the scalar FPU (conv1d_, conv_transpose2d_ and conv2d_dw_<dtype>_fpu)
  * work on zero-padded FP32 copies of their input rows (FP16 widened there once) and FP32
  * packed weights in their scratch; a layer whose scratch would pass _GATHER_BYTES keeps the
