@@ -225,9 +225,11 @@ def _trial(graph: Graph, choices, aliases: Aliases, tiling: TilePlan | None = No
 def _with_optional_kernels(graph: Graph, features: tuple[str, ...], choices, place,
                            mode: str) -> tuple[dict, _Trial]:
     """Each layer an arena_optional override takes (a faster kernel with a larger scratch,
-    e.g. conv2d_band_f16_fpu) gets it where the arena does not grow: from the plan without
+    e.g. conv2d_1x1_band_f16_fpu) gets it where the arena does not grow: from the plan without
     any (place(choices): a placement), one layer at a time in step order, keeping each that
-    leaves the arena no larger, so the arena never passes that of the kernels without them.
+    leaves the arena no larger and copies no concat the plan before it took as slices (a
+    copy costs its bytes' moves every inference, more than such a kernel saves), so the
+    arena never passes that of the kernels without them.
     mode "every": every layer it takes gets it (the tests); "none": none does."""
     best = place(choices)
     if mode == "none":
@@ -240,7 +242,8 @@ def _with_optional_kernels(graph: Graph, features: tuple[str, ...], choices, pla
             continue
         trial_choices = {**choices, node.name: faster}
         trial = place(trial_choices)
-        if mode == "every" or trial.arena <= best.arena:
+        if mode == "every" or (trial.arena <= best.arena
+                               and trial.aliases.elided >= best.aliases.elided):
             best, choices = trial, trial_choices
     return choices, best
 

@@ -1,15 +1,16 @@
-"""The FP16 convolutions of #14 that widen into scratch once per layer what the lean
-kernels widen in every load, on the scalar FPU cores: conv2d_band_f16_fpu (3x3: every
-weight and each input row, then the FP32 register tiles) and conv2d_1x1_band_f16_fpu
-(pointwise: the weights of a block of 4 output channels). Both are arena_optional
-overrides: the memory planner takes them only where their scratch does not grow the arena
-(host checks on the zoo UNet), and the case image below asks for them everywhere ("every")
-to check their numbers on one board per ISA (rv32, cortex-m4) against float64 numpy with
-the derived bound of tests/helpers/kernel_check.py: tiles on both borders, one-channel
-blocks, pixels past the last full tile, odd widths (unaligned rows for the Arm pair loads),
-a one-row image (padding rows above and below), a last pointwise block that overlaps the
-one before, two images in a batch, each activation; and conv2d_f16_fpu's Arm paths added
-with them (a one-channel output layer from pair loads, pair stores)."""
+"""The FP16 pointwise convolution of #14 that widens into scratch once per layer what the
+lean kernel widens in every load, on the scalar FPU cores: conv2d_1x1_band_f16_fpu (the
+weights of a block of 4 output channels). It is an arena_optional override: the memory
+planner takes it only where its scratch does not grow the arena (host checks on the zoo
+UNet), and the case image below asks for it everywhere ("every") to check its numbers on one
+board per ISA (rv32, cortex-m4) against float64 numpy with the derived bound of
+tests/helpers/kernel_check.py: a last pointwise block that overlaps the one before, two
+images in a batch, each activation. The same image checks conv2d_f16_fpu's paths, which no
+optional kernel replaces on the 3x3 layers (its two-row tiles beat widening the input
+first): tiles on both borders, one-channel blocks, pixels past the last full tile, odd
+widths (unaligned rows for the Arm pair loads), a one-row image (padding rows above and
+below), a one-channel output layer from pair loads, pair stores, and the two-row tiles with
+the weights past the widened ones read as halves (on Arm as pairs)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from tests.helpers.kernel_check import case_failures, run_case_image
 from tests.helpers.tools import require_target
 from tests.kernel_cases import CaseBuilder
 
-BAND = "conv2d_band_f16_fpu"
+LEAN = "conv2d_f16_fpu"
 PW_BAND = "conv2d_1x1_band_f16_fpu"
 
 
@@ -40,16 +41,12 @@ def _params(**kw) -> dict:
 
 @pytest.mark.unit
 def test_the_catalog_offers_it_only_to_the_planner():
-    """Without the planner's consent the lean kernel runs; the band kernel takes stride 1
-    with at least 4 channels each way within its scratch budget."""
-    assert choose_function("conv2d_f16", _params(), ["fpu"]) == "conv2d_f16_fpu"
-    assert choose_override("conv2d_f16", _params(), ["fpu"], optional=True).function == BAND
-    for refused in (_params(stride_h=2, stride_w=2, h_out=8, w_out=8), _params(c_in=1),
-                    _params(c_out=1), _params(c_in=64, c_out=64)):
-        assert choose_override("conv2d_f16", refused, ["fpu"], optional=True).function \
-            == "conv2d_f16_fpu"
-    assert choose_override("conv2d_f32", _params(), ["fpu"], optional=True).function \
-        == "conv2d_f32_fpu"
+    """Without the planner's consent the lean kernel runs; the band kernel takes pointwise
+    layers with at least 4 output channels; a 3x3 layer has no optional kernel."""
+    assert choose_function("conv2d_f16", _params(), ["fpu"]) == LEAN
+    for conv3x3 in (_params(), _params(c_in=64, c_out=64),
+                    _params(stride_h=2, stride_w=2, h_out=8, w_out=8)):
+        assert choose_override("conv2d_f16", conv3x3, ["fpu"], optional=True).function == LEAN
     pointwise = _params(kernel_h=1, kernel_w=1, pad_h=0, pad_w=0)
     assert choose_function("conv2d_f16", pointwise, ["fpu"]) == "conv2d_1x1_f16_fpu"
     assert choose_override("conv2d_f16", pointwise, ["fpu"], optional=True).function == PW_BAND
@@ -60,15 +57,15 @@ def test_the_catalog_offers_it_only_to_the_planner():
 @pytest.mark.unit
 @pytest.mark.slow
 def test_the_planner_takes_it_where_the_arena_does_not_grow():
-    """zoo unet FP16 on rv32: the band kernel runs some 3x3 layers, and the arena is the one
-    the lean kernels alone give (the #14 goal, 43,000 B)."""
+    """zoo unet FP16 on rv32: the band kernel runs some pointwise layers, and the arena is
+    the one the lean kernels alone give (the #14 goal, 43,000 B)."""
     spec = load_model("unet")
     features = load_target("rv32").isa_features
     graph, plan = lower(spec, PrecisionPolicy("fp16"), features)
-    band = [layer for layer, f in plan.kernels.items() if f in (BAND, PW_BAND)]
-    assert {BAND, PW_BAND} <= set(plan.kernels.values()), plan.kernels
+    band = [layer for layer, f in plan.kernels.items() if f == PW_BAND]
+    assert {PW_BAND, LEAN} <= set(plan.kernels.values()), plan.kernels
     lean = plan_memory(graph, features, optional_kernels="none")
-    assert not {BAND, PW_BAND} & set(lean.kernels.values())
+    assert PW_BAND not in set(lean.kernels.values())
     assert plan.arena_bytes <= lean.arena_bytes <= 43_000
     for layer in band:
         assert plan.scratch[layer][1] > lean.scratch.get(layer, (0, 0))[1]
@@ -77,24 +74,33 @@ def test_the_planner_takes_it_where_the_arena_does_not_grow():
 def band_case_graph(seed: int = 0):
     b = CaseBuilder(seed)
 
-    def conv(name, c_in, c_out, h, w, act="none", bias=True, n=1, k=3):
+    def conv(name, c_in, c_out, h, w, act="none", bias=True, n=1, k=3, stride=1):
         x = b.input(f"{name}_x", (n, c_in, h, w))
         wt = b.weight(f"{name}_w", (c_out, c_in, k, k), 1 / np.sqrt(c_in * k * k))
         bs = b.weight(f"{name}_b", (c_out,), 0.1) if bias else ""
-        b.op(name, "conv2d", [x, wt, bs], (n, c_out, h, w), stride=[1, 1],
+        h_out, w_out = (h - 1) // stride + 1, (w - 1) // stride + 1
+        b.op(name, "conv2d", [x, wt, bs], (n, c_out, h_out, w_out), stride=[stride, stride],
              padding=[k // 2, k // 2], dilation=[1, 1], groups=1, act=act)
 
-    conv("band16", 16, 16, 8, 12, act="silu")  # the 4 x 4 tiles, both borders, 3 blocks
-    conv("band_tail", 5, 6, 5, 9, act="relu", bias=False)  # 1-channel blocks, 1 pixel past, odd w
-    conv("band_row", 4, 4, 1, 6)  # padding rows above and below, 2 pixels past the tile
-    conv("band_batch", 4, 5, 3, 4, act="silu", n=2)  # one tile on both borders, batch of 2
+    conv("lean16", 16, 16, 8, 12, act="silu")  # two-row tiles, both borders, 8 blocks
+    conv("lean_tail", 5, 6, 5, 9, act="relu", bias=False)  # odd h: 2 x 8 tiles, 1 pixel past, odd w
+    conv("lean_row", 4, 4, 1, 6)  # padding rows above and below, 2 pixels past the tile
+    conv("lean_batch", 4, 5, 4, 4, act="silu", n=2)  # one tile on both borders, a 1-channel block
+    conv("lean_s2", 40, 6, 7, 10, act="relu", stride=2)  # 4 x 4 tiles, weights past 13 as halves
     conv("pw_band", 16, 8, 4, 8, k=1)  # pointwise: 2 blocks, aligned rows (Arm pair loads)
     conv("pw_band_tail", 5, 6, 3, 5, k=1, act="silu", bias=False)  # 15 pixels, overlapping block
     conv("pw_band_batch", 3, 4, 2, 2, k=1, act="relu", n=2)
-    # conv2d_f16_fpu's Arm paths of the same change: a one-channel output layer from pair
-    # loads, and the pair stores of the stride-1 pair-load tiles (even widths)
+    # conv2d_f16_fpu's Arm paths: a one-channel output layer from pair loads, and the pair
+    # stores of the stride-1 pair-load tiles (even widths)
     conv("lean_out1", 8, 1, 6, 10, act="relu")
     conv("lean_pairs", 3, 2, 5, 8, n=2)
+    # its two-row tiles: input channels past the widened weights' 26 (27: read as halves;
+    # 28: on Arm as pairs of input channels), a one-channel last block, 2 pixels past the
+    # last tile, padding rows above and below, SiLU through the out-of-line store, ReLU with
+    # pair stores, a batch of 2
+    conv("lean_rows2_halves", 27, 3, 4, 10, act="silu")
+    conv("lean_rows2_pairs", 28, 2, 2, 8, bias=False)
+    conv("lean_rows2_relu", 4, 2, 6, 8, act="relu", n=2)
     return b.graph, b.input_values
 
 
@@ -110,8 +116,7 @@ def results(request, tmp_path_factory):
 @pytest.mark.slow
 def test_band_cases_match_exact_arithmetic_on_the_board(results):
     graph, _, _, functions, _ = results
-    want = {n.name: PW_BAND if n.name.startswith("pw_") else
-            "conv2d_f16_fpu" if n.name.startswith("lean_") else BAND for n in graph.nodes}
+    want = {n.name: PW_BAND if n.name.startswith("pw_") else LEAN for n in graph.nodes}
     assert {n.name: functions[n.name] for n in graph.nodes} == want, functions
     failures = case_failures(results)
     assert not failures, "\n".join(failures)

@@ -127,15 +127,6 @@ def _conv_shape(rng: random.Random) -> dict:
                 dilation_w=1, groups=1, act=rng.choice([0, 1, 2]))
 
 
-def _small_conv_shape(rng: random.Random) -> dict:
-    """A conv of the sizes conv2d_band_f16_fpu takes (its whole float copy within a budget)."""
-    p = _conv_shape(rng)
-    c_in, c_out = rng.randint(1, 40), rng.randint(1, 40)
-    w_in = rng.randint(1, 40)
-    return {**p, "c_in": c_in, "c_out": c_out, "w_in": w_in,
-            "w_out": (w_in + 2 * p["pad_w"] - p["kernel_w"]) // p["stride_w"] + 1}
-
-
 def _binary_shape(rng: random.Random) -> dict:
     kh, kw = rng.randint(1, 5), rng.randint(1, 5)
     sh, sw = rng.randint(1, 3), rng.randint(1, 3)
@@ -217,7 +208,7 @@ def _shapes(o, rng: random.Random) -> list[dict]:
             _float_conv_shape if o.function.startswith("binary_weight_") else
             _binary_shape if o.function.startswith("binary_") else
             _attention_shape if o.function.startswith("attention_") else _linear_shape if o.function.startswith("linear_") else
-            _small_conv_shape if o.function == "conv2d_band_f16_fpu" else _conv_shape)
+            _conv_shape)
     shapes = []
     for _ in range(200 * SHAPES_PER_KERNEL):
         p = make(rng)
@@ -243,8 +234,7 @@ def test_c_getters_equal_python_rules(tmp_path):
                                                "conv1d_f16_fpu", "conv2d_dw_f32_fpu",
                                                "conv2d_dw_f16_fpu", "conv_transpose2d_f32_fpu",
                                                "conv_transpose2d_f16_fpu", "attention_f32_fpu",
-                                               "attention_f16_fpu", "conv2d_band_f16_fpu",
-                                               "conv2d_1x1_band_f16_fpu"}
+                                               "attention_f16_fpu", "conv2d_1x1_band_f16_fpu"}
     source = tmp_path / "getters.c"
     source.write_text(_program(overrides))
     exe = tmp_path / "getters"

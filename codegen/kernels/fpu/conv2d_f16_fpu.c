@@ -1,30 +1,35 @@
-/* FP16-storage 3x3 convolution for cores with a scalar FPU (rv32 F/Zfh, Cortex-M4/M7/M33):
- * pad 1, stride 1 or 2, groups 1. The tiles read the input halves where they lie, each
- * widened in its load once per tile of output channels (flh + fcvt.s.h on rv32 Zfh; on Arm
- * one vldr and vcvtb/vcvtt per two halves when the rows are 4-byte aligned, else ldrh +
- * vmov + vcvtb per half). The weights of one block of output channels are widened into
- * the scratch once per layer, packed [ci][ky][kx][co], for the first input channels up to
- * EDGEDIFF_FPU_CONV_F16_W_BYTES (edgediff_conv2d_f16_fpu_widened); the tiles read the
- * rest as halves in place (one conversion per weight load; on Arm, 2-channel blocks with
- * aligned halves, two input channels per step from 9 pair loads per output channel), so
- * the scratch stays small where the arena peaks. ACCUMULATION: FP32 with fused multiply-adds (fmaf: one rounding
- * per multiply-add where the reference rounds twice, so Higham's gamma_K bound of the
- * reference's error analysis still bounds it); the bias seeds the sum, the activation acts
- * on the FP32 sum, one rounding to half per output.
+/* FP16-storage 3x3 convolution for cores with a scalar FPU (rv32 F/Zfh,
+ * Cortex-M4/M7/M33): pad 1, stride 1 or 2, groups 1. The tiles read the input halves
+ * where they lie, each widened in its load once per tile (flh + fcvt.s.h on rv32 Zfh;
+ * on Arm one vldr and vcvtb/vcvtt per two halves when the rows are 4-byte aligned, else
+ * ldrh + vmov + vcvtb per half). The weights of one block of output channels are
+ * widened into the scratch once per layer, packed [ci][ky][kx][co], for the first input
+ * channels up to EDGEDIFF_FPU_CONV_F16_W_BYTES (edgediff_conv2d_f16_fpu_widened); the
+ * tiles read the rest as halves in place (one conversion per weight load; on Arm,
+ * 2-channel blocks with aligned halves, two input channels per step from 9 pair loads
+ * per output channel), so the scratch stays small where the arena peaks. ACCUMULATION:
+ * FP32 with fused multiply-adds (fmaf: one rounding per multiply-add where the
+ * reference rounds twice, so Higham's gamma_K bound of the reference's error analysis
+ * still bounds it); the bias seeds the sum, the activation acts on the FP32 sum, one
+ * rounding to half per output.
  *
- * Tiles (CO output channels x PX consecutive output pixels of one row, all accumulators,
- * the input values of a kernel row and the CO weights of a tap in FP registers): stride 1
- * takes 2 x 8 (16 accumulators, 10 input values per kernel row: 10 half loads, or 6 pair
- * loads, and 6 weight loads per 48 FMAs; each widened input value serves 2 channels x up
- * to 3 taps), stride 2 takes 4 x 4 (9 input values, 12 weight loads per 48 FMAs). Fewer
- * channels left than the block: 1-channel (stride 2: 2, then 1) tiles. The padding costs
- * no test in the loop (as conv2d_f32_fpu): a kernel row above or below the input reads a
- * row of zeros whose channel step is 0, the first (last) tile of a row is a variant that
- * takes the padding column as the constant 0 (a right border only ever hides the tile's
- * last input column, since (w_out - 1) * S + 1 <= w_in); pixels past the last full tile
- * are computed one at a time with bounds tests. Measured inner loop (one input channel,
- * 144 MACs, widened weights): 228 instructions on rv32, 205-217 on Cortex-M4 with pair
- * loads (conv2d_f32_fpu: 205). */
+ * Tiles (all accumulators, the input values in use and the weights of the taps in use
+ * in FP registers). Stride 1, an even number of output rows and at least 4 input
+ * channels: two-row tiles, 2 output channels x 2 rows x 4 pixels (16 accumulators): the
+ * 4 input rows under both output rows, 6 values each, streamed value by value into
+ * every tap that meets them, with the 12 weights of the two kernel rows an input row
+ * feeds in registers; each widened input value serves 2 rows x 2 channels x up to 3
+ * taps, 24 conversions per input channel for 144 MACs. Otherwise, stride 1: 2 x 8 (one
+ * row; 10 input values per kernel row, 30 conversions per input channel); stride 2: 4 x
+ * 4 (9 input values, 12 weight loads per 48 FMAs). Fewer channels left than the block:
+ * 1-channel (stride 2: 2, then 1) tiles. The padding costs no test in the loop (as
+ * conv2d_f32_fpu): a kernel row above or below the input reads a row of zeros whose
+ * channel step is 0, the first (last) tile of a row is a variant that takes the padding
+ * column as the constant 0 (a right border only ever hides the tile's last input
+ * column, since (w_out - 1) * S + 1 <= w_in); pixels past the last full tile are
+ * computed one at a time with bounds tests. Measured inner loop (one input channel, 144
+ * MACs, widened weights, a tile off the borders): two-row 217 instructions on rv32, 209
+ * on Cortex-M4 with pair loads (2 x 8: 232 and 217; conv2d_f32_fpu: 205). */
 #include <math.h>
 #include <stddef.h>
 
@@ -47,8 +52,8 @@ static const edgediff_cf16_half_t edgediff_cf16_zeros[14] __attribute__((aligned
  * first input channel;
  * step[k]: its channel step (0 for a padding row). */
 typedef struct {
-    const edgediff_cf16_half_t *r[3];
-    int32_t step[3];
+    const edgediff_cf16_half_t *r[4]; /* the two-row tile reads 4 input rows */
+    int32_t step[4];
     const float *w;    /* packed weights [ci][9][co] of the block's first cw input channels */
     const edgediff_cf16_half_t *wh; /* the first channel's halves from input channel cw on */
     int32_t wstep;     /* c_in * 9: one output channel's halves to the next */
@@ -57,6 +62,7 @@ typedef struct {
     const float *bias; /* CO values */
     edgediff_cf16_half_t *out; /* (co0, y, x) */
     int32_t plane;     /* h_out * w_out */
+    int32_t w_out;     /* one output row to the next (the two-row tile) */
     int32_t act;
 } edgediff_cf16_tile_t;
 
@@ -193,14 +199,16 @@ EDGEDIFF_CF16_INLINE float edgediff_cf16_act(float v, int32_t act) {
         }                                                                              \
     } while (0)
 
-/* The tile's co x px sums in buf through the activation to the output, rounded once. */
+/* The tile's co x rows x px sums in buf through the activation to the output, rounded once. */
 static __attribute__((noinline)) void edgediff_cf16_put(const edgediff_cf16_tile_t *t,
                                                         const float *buf, int32_t co,
-                                                        int32_t px) {
+                                                        int32_t px, int32_t rows) {
     for (int32_t c = 0; c < co; ++c) {
-        edgediff_cf16_half_t *o = t->out + c * t->plane;
-        for (int32_t j = 0; j < px; ++j) {
-            o[j] = (edgediff_cf16_half_t)edgediff_apply_act(buf[c * px + j], t->act);
+        for (int32_t y = 0; y < rows; ++y) {
+            edgediff_cf16_half_t *o = t->out + c * t->plane + y * t->w_out;
+            for (int32_t j = 0; j < px; ++j) {
+                o[j] = (edgediff_cf16_half_t)edgediff_apply_act(buf[(c * rows + y) * px + j], t->act);
+            }
         }
     }
 }
@@ -224,6 +232,7 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, cons
     (void)wh1, (void)wh2, (void)wh3;
 #define EDGEDIFF_CF16_CI()                                                               \
     do {                                                                               \
+        __asm__("" : "+r"(r0), "+r"(r1), "+r"(r2)); /* as EDGEDIFF_CF16_R2_CI's */    \
         if (S == 1) {                                                                  \
             EDGEDIFF_CF16_ROW1(r0, 0);                                                 \
             EDGEDIFF_CF16_ROW1(r1, 1);                                                 \
@@ -237,7 +246,7 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, cons
     } while (0)
     {
         const int HW = 0, OFF = 0;
-        for (int32_t ci = 0; ci < t->cw; ++ci) {
+        for (int32_t n = t->cw; n > 0; --n) {
             EDGEDIFF_CF16_CI();
             w += 9 * CO;
         }
@@ -262,7 +271,7 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, cons
 #endif
     {
         const int HW = 1, OFF = 0;
-        for (; ci < t->c_in; ++ci) {
+        for (int32_t n = t->c_in - ci; n > 0; --n) {
             EDGEDIFF_CF16_CI();
             wh0 += 9, wh1 += 9, wh2 += 9, wh3 += 9;
         }
@@ -278,7 +287,167 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_tile(const edgediff_cf16_tile_t *t, cons
         EDGEDIFF_CF16_STORE(3);
     }
     if (act != EDGEDIFF_ACT_NONE && act != EDGEDIFF_ACT_RELU) {
-        edgediff_cf16_put(t, buf, CO, PX);
+        edgediff_cf16_put(t, buf, CO, PX, 1);
+    }
+}
+
+/* The two-row tile (stride 1, 2 channels): output rows y and y + 1 x 4 pixels x 2 channels,
+ * the same 16 accumulators as the 2 x 8 tile (a<c><j>: pixel j of row y, j + 4 of row
+ * y + 1), but every widened input value serves both rows: 4 input rows of 6 values per
+ * input channel, 24 conversions for its 144 MACs where the 2 x 8 tile takes 30 (10 values
+ * x 3 kernel rows), and the same 18 weight loads. Input row I feeds kernel row I of output
+ * row y and kernel row I - 1 of output row y + 1; it is streamed value by value (value j
+ * meets taps kx = j - 3 .. j), so beside the accumulators only the 12 weights of two
+ * kernel rows and a value or two are live (each weight loaded once per input channel).
+ * Measured inner loop (one input channel, widened weights): 215 instructions on rv32 where
+ * the 2 x 8 tile takes 232, 207 on Cortex-M4 with pair loads (2 x 8: 217). */
+/* The 6 weights of kernel row K (taps 3K .. 3K + 2, channels a and b), loaded once per
+ * input channel and held in registers for the two input rows that use them: the empty asm
+ * makes them opaque, so the compiler neither reloads them at every use nor moves the loads. */
+#define EDGEDIFF_CF16_R2_WROW(K)                                                           \
+    float wk##K##0a = EDGEDIFF_CF16_W((K) * 3, 0), wk##K##0b = EDGEDIFF_CF16_W((K) * 3, 1);   \
+    float wk##K##1a = EDGEDIFF_CF16_W((K) * 3 + 1, 0), wk##K##1b = EDGEDIFF_CF16_W((K) * 3 + 1, 1); \
+    float wk##K##2a = EDGEDIFF_CF16_W((K) * 3 + 2, 0), wk##K##2b = EDGEDIFF_CF16_W((K) * 3 + 2, 1); \
+    __asm__("" : EDGEDIFF_FPU_REG(wk##K##0a), EDGEDIFF_FPU_REG(wk##K##0b),                 \
+            EDGEDIFF_FPU_REG(wk##K##1a), EDGEDIFF_FPU_REG(wk##K##1b),                      \
+            EDGEDIFF_FPU_REG(wk##K##2a), EDGEDIFF_FPU_REG(wk##K##2b))
+/* Value v of input row I into the accumulators of pixel P (row y: kernel row KA = I) and
+ * Q = P + 4 (row y + 1: kernel row KB = I - 1) through tap kx; the row that has no such
+ * kernel row (I 0: row y + 1; I 3: row y) is skipped. */
+#define EDGEDIFF_CF16_R2_F(I, KA, KB, P, Q, kx, v)                                          \
+    do {                                                                                 \
+        if ((I) <= 2) {                                                                  \
+            a0##P = fmaf(v, wk##KA##kx##a, a0##P);                                       \
+            a1##P = fmaf(v, wk##KA##kx##b, a1##P);                                       \
+        }                                                                                \
+        if ((I) >= 1) {                                                                  \
+            a0##Q = fmaf(v, wk##KB##kx##a, a0##Q);                                       \
+            a1##Q = fmaf(v, wk##KB##kx##b, a1##Q);                                       \
+        }                                                                                \
+    } while (0)
+/* Input row I (pointer r): its 6 values in order, each into every tap it meets. */
+#define EDGEDIFF_CF16_R2_ROW(r, I, KA, KB)                                                 \
+    do {                                                                                 \
+        {                                                                                \
+            const float v = EDGEDIFF_CF16_V(r, 0);                                       \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 0, 4, 0, v);                                   \
+        }                                                                                \
+        {                                                                                \
+            const float v = EDGEDIFF_CF16_V(r, 1);                                       \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 1, 5, 0, v);                                   \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 0, 4, 1, v);                                   \
+        }                                                                                \
+        {                                                                                \
+            const float v = EDGEDIFF_CF16_V(r, 2);                                       \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 2, 6, 0, v);                                   \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 1, 5, 1, v);                                   \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 0, 4, 2, v);                                   \
+        }                                                                                \
+        {                                                                                \
+            const float v = EDGEDIFF_CF16_V(r, 3);                                       \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 3, 7, 0, v);                                   \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 2, 6, 1, v);                                   \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 1, 5, 2, v);                                   \
+        }                                                                                \
+        {                                                                                \
+            const float v = EDGEDIFF_CF16_V(r, 4);                                       \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 3, 7, 1, v);                                   \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 2, 6, 2, v);                                   \
+        }                                                                                \
+        {                                                                                \
+            const float v = EDGEDIFF_CF16_V(r, 5);                                       \
+            EDGEDIFF_CF16_R2_F(I, KA, KB, 3, 7, 2, v);                                   \
+        }                                                                                \
+    } while (0)
+/* Channel c's 8 sums (rows y and y + 1): as EDGEDIFF_CF16_STORE. */
+#define EDGEDIFF_CF16_R2_STORE(c)                                                          \
+    do {                                                                                 \
+        edgediff_cf16_half_t *o = t->out + (c) * t->plane, *o1 = o + t->w_out;           \
+        if ((act == EDGEDIFF_ACT_NONE || act == EDGEDIFF_ACT_RELU) && A) {               \
+            EDGEDIFF_CF16_PUT2(o, edgediff_cf16_act(a##c##0, act), edgediff_cf16_act(a##c##1, act)); \
+            EDGEDIFF_CF16_PUT2(o + 2, edgediff_cf16_act(a##c##2, act), edgediff_cf16_act(a##c##3, act)); \
+            EDGEDIFF_CF16_PUT2(o1, edgediff_cf16_act(a##c##4, act), edgediff_cf16_act(a##c##5, act)); \
+            EDGEDIFF_CF16_PUT2(o1 + 2, edgediff_cf16_act(a##c##6, act), edgediff_cf16_act(a##c##7, act)); \
+        } else if (act == EDGEDIFF_ACT_NONE || act == EDGEDIFF_ACT_RELU) {               \
+            o[0] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##0, act);                \
+            o[1] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##1, act);                \
+            o[2] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##2, act);                \
+            o[3] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##3, act);                \
+            o1[0] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##4, act);               \
+            o1[1] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##5, act);               \
+            o1[2] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##6, act);               \
+            o1[3] = (edgediff_cf16_half_t)edgediff_cf16_act(a##c##7, act);               \
+        } else {                                                                         \
+            float *q = buf + (c) * 8;                                                    \
+            q[0] = a##c##0, q[1] = a##c##1, q[2] = a##c##2, q[3] = a##c##3;              \
+            q[4] = a##c##4, q[5] = a##c##5, q[6] = a##c##6, q[7] = a##c##7;              \
+        }                                                                                \
+    } while (0)
+
+/* One two-row tile, left/right border L/R, pair loads A (t->r[0..3]: input rows y - 1 ..
+ * y + 2, as the 2 x 8 tile's). */
+EDGEDIFF_CF16_INLINE void edgediff_cf16_tile2r(const edgediff_cf16_tile_t *t, const int L,
+                                               const int R, const int A) {
+    const int CO = 2, N = 6;
+    const edgediff_cf16_half_t *r0 = t->r[0], *r1 = t->r[1], *r2 = t->r[2], *r3 = t->r[3];
+    const int32_t s0 = t->step[0], s1 = t->step[1], s2 = t->step[2], s3 = t->step[3];
+    const float *w = t->w;
+    const edgediff_cf16_half_t *wh0 = t->wh, *wh1 = wh0 + t->wstep;
+    const int32_t act = t->act;
+    EDGEDIFF_CF16_SEED(0);
+    EDGEDIFF_CF16_SEED(1);
+    (void)wh1;
+/* The empty asm keeps each row pointer a plain pointer stepped once per input channel
+ * (the halves at immediate offsets of it): without it the compiler re-derives every row's
+ * address from a shared induction variable, one more add per row and channel. */
+#define EDGEDIFF_CF16_R2_CI()                                                              \
+    do {                                                                                 \
+        __asm__("" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3));                            \
+        EDGEDIFF_CF16_R2_WROW(0);                                                        \
+        EDGEDIFF_CF16_R2_ROW(r0, 0, 0, 0);                                               \
+        EDGEDIFF_CF16_R2_WROW(1);                                                        \
+        EDGEDIFF_CF16_R2_ROW(r1, 1, 1, 0);                                               \
+        EDGEDIFF_CF16_R2_WROW(2);                                                        \
+        EDGEDIFF_CF16_R2_ROW(r2, 2, 2, 1);                                               \
+        EDGEDIFF_CF16_R2_ROW(r3, 3, 2, 2);                                               \
+        r0 += s0, r1 += s1, r2 += s2, r3 += s3;                                          \
+    } while (0)
+    {
+        const int HW = 0, OFF = 0;
+        for (int32_t n = t->cw; n > 0; --n) { /* a count down: no bound reloaded from t */
+            EDGEDIFF_CF16_R2_CI();
+            w += 9 * CO;
+        }
+    }
+    int32_t ci = t->cw;
+#if EDGEDIFF_FPU_PAIRS
+    if (A && t->wpairs) {
+        for (; ci + 2 <= t->c_in; ci += 2) {
+            {
+                const int HW = 2, OFF = 0;
+                EDGEDIFF_CF16_R2_CI();
+            }
+            {
+                const int HW = 2, OFF = 9;
+                EDGEDIFF_CF16_R2_CI();
+            }
+            wh0 += 18, wh1 += 18;
+        }
+    }
+#endif
+    {
+        const int HW = 1, OFF = 0;
+        for (int32_t n = t->c_in - ci; n > 0; --n) {
+            EDGEDIFF_CF16_R2_CI();
+            wh0 += 9, wh1 += 9;
+        }
+    }
+#undef EDGEDIFF_CF16_R2_CI
+    float buf[2 * 8];
+    EDGEDIFF_CF16_R2_STORE(0);
+    EDGEDIFF_CF16_R2_STORE(1);
+    if (act != EDGEDIFF_ACT_NONE && act != EDGEDIFF_ACT_RELU) {
+        edgediff_cf16_put(t, buf, 2, 4, 2);
     }
 }
 
@@ -351,6 +520,52 @@ EDGEDIFF_CF16_INLINE void edgediff_cf16_block(edgediff_cf16_tile_t *t, const con
     }
 }
 
+/* Every output row pair of one 2-channel block, stride 1, in two-row tiles (h_out even):
+ * the tiles of a row pair (the four border variants inlined), then the pixels past the last
+ * full tile. A: pair loads (Arm, aligned rows). */
+static __attribute__((noinline)) void edgediff_cf16_block2r(edgediff_cf16_tile_t *t,
+                                                            const conv2d_params_t *p,
+                                                            const edgediff_cf16_half_t *in_n,
+                                                            edgediff_cf16_half_t *out_c) {
+    const int A = EDGEDIFF_FPU_PAIRS;
+    const int32_t h_in = p->h_in, w_in = p->w_in, w_out = p->w_out, plane_in = h_in * w_in;
+    const int32_t full = w_out - w_out % 4;
+    for (int32_t y = 0; y < p->h_out; y += 2) {
+        const edgediff_cf16_half_t *rows[4];
+        for (int32_t k = 0; k < 4; ++k) {
+            const int32_t iy = y - 1 + k;
+            const int32_t inside = iy >= 0 && iy < h_in;
+            rows[k] = inside ? in_n + iy * w_in : NULL;
+            t->step[k] = inside ? plane_in : 0;
+        }
+        for (int32_t x = 0; x < full; x += 4) {
+            const int32_t left = x == 0, right = x + 4 >= w_in;
+            for (int32_t k = 0; k < 4; ++k) {
+                const int32_t skip = A ? 1 : left; /* pair loads: r at column x */
+                t->r[k] = rows[k] ? rows[k] + x - 1 + skip : edgediff_cf16_zeros + 1 + skip;
+            }
+            t->out = out_c + y * w_out + x;
+            if (!left && !right) {
+                edgediff_cf16_tile2r(t, 0, 0, A);
+            } else if (!right) {
+                edgediff_cf16_tile2r(t, 1, 0, A);
+            } else if (!left) {
+                edgediff_cf16_tile2r(t, 0, 1, A);
+            } else {
+                edgediff_cf16_tile2r(t, 1, 1, A);
+            }
+        }
+        for (int32_t yy = y; yy < y + 2; ++yy) {
+            for (int32_t x = full; x < w_out; ++x) {
+                for (int32_t c = 0; c < 2; ++c) {
+                    const float v = edgediff_cf16_pixel(p, t, in_n, 2, c, yy, x);
+                    out_c[c * t->plane + yy * w_out + x] = (edgediff_cf16_half_t)edgediff_cf16_act(v, p->act);
+                }
+            }
+        }
+    }
+}
+
 /* One function per block shape, stride and load scheme: the blocks of 2 (stride 2: 4)
  * channels, the last channels (stride 1: 1; stride 2: 2 and 1). */
 typedef void (*edgediff_cf16_block_fn)(edgediff_cf16_tile_t *t, const conv2d_params_t *p,
@@ -383,7 +598,10 @@ EDGEDIFF_CF16_BLOCK(edgediff_cf16_block1s1a, 1, 8, 1, 1, 1)
  * full blocks, and a one-channel layer's, a denoiser's output layer: the last channel of
  * a wider layer is too little of it to pay for the code); cout1: the layer has 1 channel. */
 static edgediff_cf16_block_fn edgediff_cf16_pick(int32_t co, int32_t s, int32_t pairs,
-                                                int32_t cout1) {
+                                                int32_t cout1, int32_t rows2) {
+    if (rows2 && s == 1 && co == 2 && (pairs || !EDGEDIFF_FPU_PAIRS)) {
+        return edgediff_cf16_block2r;
+    }
 #if EDGEDIFF_FPU_PAIRS
     if (pairs && s == 1 && co == 2) {
         return edgediff_cf16_block2s1a;
@@ -443,6 +661,7 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
     t.c_in = c_in;
     t.cw = cw;
     t.plane = plane;
+    t.w_out = p->w_out;
     t.act = p->act;
     for (int32_t n = 0; n < p->n; ++n) {
         const edgediff_f16_t *in_n = in + n * c_in * plane_in;
@@ -450,6 +669,10 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
          * for pair stores) */
         const int32_t pairs = ((uintptr_t)in_n & 3) == 0 && (p->w_in & 1) == 0 &&
                               (s == 2 || ((uintptr_t)(out + n * p->c_out * plane) & 3) == 0);
+        /* the two-row tiles where the rows pair up, a row holds a tile and there are input
+         * channels enough to pay for their setup (a one-channel stem runs 2 x 8 at least as
+         * fast) */
+        const int32_t rows2 = (p->h_out & 1) == 0 && p->w_out >= 4 && c_in >= 4;
         for (int32_t co0 = 0, co = block; co0 < p->c_out; co0 += co) {
             const int32_t left = p->c_out - co0;
             co = left >= block ? block : (left >= 2 ? 2 : 1);
@@ -467,7 +690,7 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
             t.wh = src + cw * 9;
             t.wpairs = ((uintptr_t)t.wh & 3) == 0 && (t.wstep & 1) == 0;
             edgediff_f16_t *out_c = out + (n * p->c_out + co0) * plane;
-            edgediff_cf16_pick(co, s, pairs, p->c_out == 1)(&t, p, in_n, out_c);
+            edgediff_cf16_pick(co, s, pairs, p->c_out == 1, rows2)(&t, p, in_n, out_c);
         }
     }
 }

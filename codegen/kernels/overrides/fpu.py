@@ -54,22 +54,6 @@ def conv3x3_f16_scratch(p: dict) -> int:
     return round_up(conv3x3_f16_block(p) * conv3x3_f16_widened(p) * 9 * 4)
 
 
-def conv3x3_band_scratch(p: dict) -> int:
-    """conv2d_band_f16_fpu (edgediff_conv2d_band_f16_fpu_get_buffer_size): every weight
-    widened to floats, then a ring of 3 widened input rows of every input channel."""
-    return round_up(p["c_out"] * p["c_in"] * 9 * 4) + round_up(3 * p["c_in"] * p["w_in"] * 4)
-
-
-def conv3x3_band_applies(p: dict) -> bool:
-    """conv2d_band_f16_fpu: the stride-1 3x3 layers of conv2d_f16_fpu with at least 4
-    input and 4 output channels (fewer, and at stride 2, its widening costs more than
-    conv2d_f16_fpu's conversions in the loads) whose float copies fit
-    EDGEDIFF_FPU_CONV_F16_BAND_BYTES; arena_optional, so the planner takes it only where
-    that scratch does not grow the arena (else conv2d_f16_fpu runs the layer)."""
-    return (conv3x3_applies(p) and p["stride_h"] == 1 and p["c_in"] >= 4 and p["c_out"] >= 4
-            and conv3x3_band_scratch(p) <= limit("FPU_CONV_F16_BAND_BYTES"))
-
-
 def pointwise_applies(p: dict) -> bool:
     """conv2d_1x1_<dtype>_fpu: 1x1, stride 1, pad 0, groups 1 (dilation is moot), any size;
     no scratch."""
@@ -125,9 +109,7 @@ def _fpu(function: str, applies=_always, scratch_bytes=None, in_place: bool = Fa
 OVERRIDES: dict[str, list[Override]] = {
     "conv2d_f32": [Override("conv2d_f32_fpu", FEATURE, conv3x3_applies),
                    Override("conv2d_1x1_f32_fpu", FEATURE, pointwise_applies)],
-    "conv2d_f16": [Override("conv2d_band_f16_fpu", FEATURE, conv3x3_band_applies,
-                            scratch_bytes=conv3x3_band_scratch, arena_optional=True),
-                   Override("conv2d_f16_fpu", FEATURE, conv3x3_applies,
+    "conv2d_f16": [Override("conv2d_f16_fpu", FEATURE, conv3x3_applies,
                             scratch_bytes=conv3x3_f16_scratch),
                    Override("conv2d_1x1_band_f16_fpu", FEATURE, pointwise_band_applies,
                             scratch_bytes=pointwise_band_scratch, arena_optional=True),

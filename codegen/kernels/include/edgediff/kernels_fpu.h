@@ -53,21 +53,6 @@ void edgediff_conv2d_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                              const edgediff_f16_t *weight, const edgediff_f16_t *bias,
                              edgediff_f16_t *out, void *scratch);
 
-/* conv2d_band_f16_fpu (fpu/conv2d_band_f16_fpu.c): the same layers at FP32 speed where the
- * scratch may hold every weight widened to floats, then a ring of 3 widened input rows of
- * all input channels; taken for layers within EDGEDIFF_FPU_CONV_F16_BAND_BYTES whose
- * scratch does not grow the arena (codegen/plan.py). */
-static inline int32_t edgediff_conv2d_band_f16_fpu_weights(const conv2d_params_t *p) {
-    return edgediff_scratch_round(p->c_out * p->c_in * 9 * 4) / 4; /* floats */
-}
-static inline int32_t edgediff_conv2d_band_f16_fpu_get_buffer_size(const conv2d_params_t *p) {
-    return edgediff_conv2d_band_f16_fpu_weights(p) * 4 +
-           edgediff_scratch_round(3 * p->c_in * p->w_in * 4);
-}
-void edgediff_conv2d_band_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
-                                  const edgediff_f16_t *weight, const edgediff_f16_t *bias,
-                                  edgediff_f16_t *out, void *scratch);
-
 /* ---- conv2d_1x1_<dtype>_fpu: pointwise, stride 1, pad 0 (internal/conv2d_1x1_fpu.h) --- */
 void edgediff_conv2d_1x1_f32_fpu(const conv2d_params_t *p, const float *in, const float *weight,
                                  const float *bias, float *out);

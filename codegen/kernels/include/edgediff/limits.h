@@ -75,11 +75,6 @@
  * UNet's arena peaks, and this keeps its scratch inside the 43 KB goal. */
 #define EDGEDIFF_FPU_CONV_F16_W_BYTES 1872
 
-/* conv2d_band_f16_fpu's scratch at most (every weight and 3 input rows of all channels as
- * floats): the 16-channel layers at 16 x 16 (12,288 bytes) and the one-channel stems and
- * output layers; the planner takes it only where it does not grow the arena. */
-#define EDGEDIFF_FPU_CONV_F16_BAND_BYTES 16384
-
 /* The gather kernels of the scalar FPU (conv1d_, conv_transpose2d_ and conv2d_dw_<dtype>_fpu)
  * work on zero-padded FP32 copies of their input rows (FP16 widened there once) and FP32
  * packed weights in their scratch; a layer whose scratch would pass _GATHER_BYTES keeps the

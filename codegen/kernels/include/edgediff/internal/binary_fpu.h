@@ -31,7 +31,9 @@
                     EDGEDIFF_FPU_STORE(out, ACT(v));                                        \
                     ++a, ++b, ++out;                                                        \
                 }                                                                           \
-                for (; end - out >= 2; a += 2, b += 2, out += 2) {                          \
+                /* a pointer compare ends the loop (not end - out >= 2) */                  \
+                elem_t *const pairs_end = out + ((end - out) & ~1);                         \
+                for (; out != pairs_end; a += 2, b += 2, out += 2) {                        \
                     float a0, a1, b0, b1;                                                   \
                     EDGEDIFF_FPU_LOAD2(a, a0, a1);                                          \
                     EDGEDIFF_FPU_LOAD2(b, b0, b1);                                          \
@@ -52,7 +54,9 @@
                     EDGEDIFF_FPU_STORE(out, ACT(v));                                        \
                     ++a, ++out;                                                             \
                 }                                                                           \
-                for (; end - out >= 2; a += 2, out += 2) {                                  \
+                elem_t *const pairs_end = out + ((end - out) & ~1);                         \
+                UNROLL /* pays here, not in the two-vector loop above */                   \
+                for (; out != pairs_end; a += 2, out += 2) {                                \
                     float a0, a1;                                                           \
                     EDGEDIFF_FPU_LOAD2(a, a0, a1);                                          \
                     const float v0 = EDGEDIFF_FPU_OP(a0, s), v1 = EDGEDIFF_FPU_OP(a1, s);   \

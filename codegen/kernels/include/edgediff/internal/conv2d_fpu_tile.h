@@ -1,7 +1,7 @@
 /* The FP32 register tile of the scalar-FPU 3x3 convolution (pad 1, stride 1 or 2), shared
- * by conv2d_f32_fpu.c (float input, weights and output where they lie) and
- * conv2d_band_f16_fpu.c (float copies of the FP16 input rows and weights in its scratch,
- * FP16 output). Template header (not API): the including .c defines EDGEDIFF_CF32_OUT_T,
+ * by conv2d_f32_fpu.c (float input, weights and output where they lie); an FP16 output
+ * (each sum rounded once on store) is kept for a kernel that widens its operands into
+ * float scratch first. Template header (not API): the including .c defines EDGEDIFF_CF32_OUT_T,
  * the output element type (float, or edgediff_f16_t: each sum rounded once on store).
  *
  * A tile is 4 output channels x 4 consecutive output pixels of one row: 16 accumulators,

@@ -35,7 +35,8 @@ static inline void group_sums(const elem_t *x, int32_t count, float *s1, float *
         a1 = v;
         q1 = v * v;
     }
-    for (; end - x >= 2; x += 2) {
+    /* the loop ends on a pointer compare (not end - x >= 2: one instruction less per pair) */
+    for (const elem_t *pairs_end = x + ((end - x) & ~1); x != pairs_end; x += 2) {
         float v0, v1;
         EDGEDIFF_FPU_LOAD2(x, v0, v1);
         a0 += v0;
@@ -79,7 +80,7 @@ static inline float group_deviations(const elem_t *x, int32_t count, float mean)
         const float d = EDGEDIFF_FPU_LOAD(x++) - mean;
         q1 = d * d;
     }
-    for (; end - x >= 2; x += 2) {
+    for (const elem_t *pairs_end = x + ((end - x) & ~1); x != pairs_end; x += 2) {
         float d0, d1;
         EDGEDIFF_FPU_LOAD2(x, d0, d1);
         d0 -= mean, d1 -= mean;
@@ -123,7 +124,8 @@ static inline float group_deviations(const elem_t *x, int32_t count, float mean)
                 EDGEDIFF_FPU_STORE(y, ACT(v));                                              \
                 ++x, ++y;                                                                   \
             }                                                                               \
-            for (; end - x >= 2; x += 2, y += 2) {                                          \
+            for (const elem_t *pairs_end = x + ((end - x) & ~1); x != pairs_end;            \
+                 x += 2, y += 2) {                                                          \
                 float v0, v1;                                                               \
                 EDGEDIFF_FPU_LOAD2(x, v0, v1);                                              \
                 v0 = EDGEDIFF_FMA(v0 - mean, scale, shift);                                 \
