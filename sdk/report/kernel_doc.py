@@ -46,8 +46,12 @@ def render() -> str:
                     else ("FP16" if o.half_accumulation else "FP32") if op in DOT_OPS else "—")
             lines.append(f"| `{base}` | `{o.function}` | {o.feature} | {handles} | {sums} |")
     lines += ["", "## What each override does", ""]
+    described = set()  # a function listed twice (an arena-optional entry and its own) is described once
     for base in sorted(OVERRIDES):
         for o in OVERRIDES[base]:
+            if o.function in described:
+                continue
+            described.add(o.function)
             path = kernel_source(o.function).relative_to(KERNEL_ROOT.parent.parent)
             lines += [f"**`{o.function}`** (`{path}`): {_first_comment(o.function)}", ""]
     return "\n".join(lines)
