@@ -12,14 +12,16 @@
  * (about 14 instructions per 1,152 MACs of a 32-channel chunk pair). The memory planner runs it
  * only where conv2d_s8_dsp would grow the arena (conv2d_s8_dsp is the arena_optional override).
  *
- * The weights come packed at build time (overrides/dsp_conv_chunked_pack.py): first the 12-word
- * header of every output channel pair (conv2d_s8_dsp's: bias plus input_offset * sum(w),
- * multiplier, shifts, rounding constant), then chunk after chunk, for every channel pair in
+ * The weights come packed at build time (overrides/dsp_conv_chunked_pack.py): a flag word (a
+ * short layer, as conv2d_s8_dsp's: weights and sums' starts doubled), the 12-word header of
+ * every output channel pair (per channel bias plus input_offset * sum(w), then the general
+ * requantization: multiplier, shifts, rounding constant; or the short one), then chunk after
+ * chunk, for every channel pair in
  * turn, that chunk's int16 weight slots in conv2d_s8_dsp's column order (so the weights are
  * read front to back). The column words are conv2d_s8_dsp's (see there); the gather, the inner
  * step (inline assembly, all 14 registers) and the requantization are the same code, shared
  * in internal/conv2d_s8_dsp_parts.h, here for stride 1 (the header's words 1-5 and 7-11 are
- * the two channels' general requantization, as scale2() reads it). A column word past a
+ * the two channels' requantization as scale2() or scale_short() reads it). A column word past a
  * chunk's taps (the steps rounded up to 9) is never written: its weights are 0, and any int16
  * times 0 adds nothing. */
 #include "edgediff/kernels_dsp.h"
@@ -98,14 +100,15 @@ static const uint32_t *pass(const uint32_t *col, const int32_t *head, int32_t *s
 
 /* The last chunk of a pixel block for every output channel pair: the sums start from the
  * header's bias (first: the only chunk) or from the scratch, and go through the requantization
- * to the output o (channel pair after channel pair, 2 planes apart). */
+ * (the short one in a short layer, an output at a time; else the general one) to the output o
+ * (channel pair after channel pair, 2 planes apart). */
 static inline __attribute__((always_inline)) void chunk(const conv2d_s8_params_t *p,
                                                         const int32_t *head,
                                                         const uint32_t **wq,
                                                         const uint32_t *col, int32_t steps,
                                                         int32_t *sums, int8_t *o,
                                                         int32_t plane_out, int two,
-                                                        const int first) {
+                                                        int short_requant, const int first) {
     const int32_t c_out = p->conv.c_out;
     const quant_s8_params_t q = p->q;
     const uint32_t odd9 = (uint32_t)(steps / 9) & 1u;
@@ -121,8 +124,13 @@ static inline __attribute__((always_inline)) void chunk(const conv2d_s8_params_t
             s[0] = sums[0], s[1] = sums[1], s[2] = sums[2], s[3] = sums[3];
         }
         edgediff_conv3_dot(col, steps, odd9, wq, s);
-        edgediff_conv3_store_general(o + co * plane_out, plane_out, s, head + 1, head + 7, &q,
-                                     zp2, lo2, hi2, two, co + 1 < c_out);
+        if (short_requant) {
+            edgediff_conv3_store_short(o + co * plane_out, plane_out, s, head + 1, head + 7, &q,
+                                       lo2, hi2, two, co + 1 < c_out);
+        } else {
+            edgediff_conv3_store_general(o + co * plane_out, plane_out, s, head + 1, head + 7,
+                                         &q, zp2, lo2, hi2, two, co + 1 < c_out);
+        }
     }
 }
 
@@ -135,7 +143,8 @@ void edgediff_conv2d_chunked_s8_dsp(const conv2d_s8_params_t *p, const int8_t *i
     const int32_t h = g->h_in, w = g->w_in, plane = h * w;
     const int32_t plane_out = g->h_out * g->w_out;
     const int32_t pairs_out = (g->c_out + 1) / 2;
-    const int32_t *head = (const int32_t *)(const void *)weight;
+    const int short_requant = *(const int32_t *)(const void *)weight != 0;
+    const int32_t *head = (const int32_t *)(const void *)weight + 1;
     const uint32_t *body = (const uint32_t *)(const void *)(head + HEAD_WORDS * pairs_out);
     const int32_t full = edgediff_conv2d_chunked_s8_dsp_chunk_steps(CHUNK);
     const uint32_t zpb = (uint32_t)(uint8_t)(int8_t)(-p->q.input_offset);
@@ -162,9 +171,9 @@ void edgediff_conv2d_chunked_s8_dsp(const conv2d_s8_params_t *p, const int8_t *i
                     if (c0 + ck < g->c_in) {  /* a whole chunk, not the last */
                         wq = pass(col, c0 == 0 ? head : 0, sums, sums + 4 * pairs_out, wq);
                     } else if (c0 == 0) {
-                        chunk(p, head, &wq, col, steps, sums, o, plane_out, two, 1);
+                        chunk(p, head, &wq, col, steps, sums, o, plane_out, two, short_requant, 1);
                     } else {
-                        chunk(p, head, &wq, col, steps, sums, o, plane_out, two, 0);
+                        chunk(p, head, &wq, col, steps, sums, o, plane_out, two, short_requant, 0);
                     }
                 }
             }

@@ -172,7 +172,8 @@ static void block(const conv2d_s8_params_t *p, const int8_t *weight, const uint3
         const int32_t *t = (const int32_t *)(const void *)wq;
         if (short_requant) {
             wq += TAIL_WORDS;
-            edgediff_conv3_store_short(o, plane_out, s, t, &q, two, co + 1 < c_out);
+            edgediff_conv3_store_short(o, plane_out, s, t, t + 3, &q, lo2, hi2, two,
+                                       co + 1 < c_out);
             continue;
         }
         edgediff_conv3_store_general(o, plane_out, s, general, general + 5, &q, zp2, lo2, hi2,

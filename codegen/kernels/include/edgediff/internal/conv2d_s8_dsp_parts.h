@@ -392,19 +392,24 @@ static inline __attribute__((always_inline)) void edgediff_conv3_store_general(
     }
 }
 
-/* The same through the short requantization of doubled sums, t the pair's {m, a, r} x 2
- * (scale_short()), an output at a time (the assembly of a whole block is conv2d_s8_dsp's). */
+/* The same through the short requantization of doubled sums, t0 and t1 the two channels'
+ * {m, a, r} (scale_short(), the zero point included), an output at a time but for the clamp
+ * (put2() with no zero point where `two`; conv2d_s8_dsp also has the assembly of a whole
+ * block). */
 static inline __attribute__((always_inline)) void edgediff_conv3_store_short(
-    int8_t *o, int32_t plane_out, const int32_t s[4], const int32_t *t,
-    const quant_s8_params_t *q, int two, int both) {
-    o[0] = edgediff_conv3_clamp_s8(edgediff_conv3_scale_short(s[0], t), q);
+    int8_t *o, int32_t plane_out, const int32_t s[4], const int32_t *t0, const int32_t *t1,
+    const quant_s8_params_t *q, uint32_t lo2, uint32_t hi2, int two, int both) {
     if (two) {
-        o[1] = edgediff_conv3_clamp_s8(edgediff_conv3_scale_short(s[1], t), q);
-    }
-    if (both) {
-        o[plane_out] = edgediff_conv3_clamp_s8(edgediff_conv3_scale_short(s[2], t + 3), q);
-        if (two) {
-            o[plane_out + 1] = edgediff_conv3_clamp_s8(edgediff_conv3_scale_short(s[3], t + 3), q);
+        edgediff_conv3_put2(o, edgediff_conv3_scale_short(s[0], t0),
+                            edgediff_conv3_scale_short(s[1], t0), 0, lo2, hi2);
+        if (both) {
+            edgediff_conv3_put2(o + plane_out, edgediff_conv3_scale_short(s[2], t1),
+                                edgediff_conv3_scale_short(s[3], t1), 0, lo2, hi2);
+        }
+    } else {
+        o[0] = edgediff_conv3_clamp_s8(edgediff_conv3_scale_short(s[0], t0), q);
+        if (both) {
+            o[plane_out] = edgediff_conv3_clamp_s8(edgediff_conv3_scale_short(s[2], t1), q);
         }
     }
 }
