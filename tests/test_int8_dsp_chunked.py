@@ -21,6 +21,7 @@ import pytest
 from codegen.kernels import INCLUDE_DIR, kernel_sources
 from codegen.kernels.catalog import choose_override
 from codegen.kernels.overrides import dsp_conv_chunked_pack as pack
+from codegen.kernels.overrides.dsp_conv_pack import short_requant
 from tests.host_build import build_shared_library
 from tests.test_int8_dsp_kernels import DSP, _want_conv, conv_case
 from tests.test_int8_kernels import Conv2dParams, Conv2dS8Params, QuantS8, _ptr
@@ -56,13 +57,19 @@ def _run(lib, geom, q, x, weight, bias, mult, shift) -> np.ndarray:
 
 
 def test_conv_matches_numpy(lib):
+    """Random layers, both requantizations among them: the short one (doubled sums, SMMLAR)
+    and the general one."""
     rng = np.random.default_rng(1570)
+    kinds = set()
     for i in range(CASES):
         shape = (int(rng.integers(17, 53)), int(rng.integers(1, 10)), int(rng.integers(1, 10)),
                  int(rng.integers(1, 12)))
         case = conv_case(rng, *shape, 3, 1, n=int(rng.integers(1, 3)))
         np.testing.assert_array_equal(_run(lib, *case), _want_conv(*case),
                                       err_msg=f"case {i}: {case[:2]}")
+        _, q, _, weight, bias, mult, shift = case
+        kinds.add(short_requant(weight.astype(np.int64), bias, mult, shift, q["input_offset"]))
+    assert kinds == {False, True}
 
 
 def test_conv_unet_shape(lib):
@@ -89,7 +96,9 @@ def test_scratch_and_which_layers():
 @pytest.fixture(scope="module")
 def m4_build(tmp_path_factory):
     """The fixture network on cortex-m4 with conv2d_chunked_s8_dsp wherever it applies (the
-    planner would keep conv2d_s8_dsp where the arena has room: here, everywhere)."""
+    planner would keep conv2d_s8_dsp where the arena has room: here, everywhere). Its three
+    chunked layers all qualify for the short requantization; the last one (6 outputs) is
+    packed with the general one, so the board runs both."""
     from codegen.kernels import catalog
     from codegen.passes import PrecisionPolicy
     from sdk.compile.build import build
@@ -99,6 +108,8 @@ def m4_build(tmp_path_factory):
     lean = [o for o in catalog.OVERRIDES["conv2d_s8"] if not o.arena_optional]
     with pytest.MonkeyPatch.context() as mp:
         mp.setitem(catalog.OVERRIDES, "conv2d_s8", lean)
+        mp.setattr(pack, "short_requant",
+                   lambda weight, *rest: len(weight) != 6 and short_requant(weight, *rest))
         return build(str(CHUNKED), "cortex-m4", tmp_path_factory.mktemp("chunked"),
                      PrecisionPolicy("int8"))
 

@@ -108,14 +108,21 @@ def _pad_channel(array: np.ndarray, c_out: int) -> np.ndarray:
     return array
 
 
+def layer_operands(params: dict, operands: list, kernel: str) -> tuple:
+    """weight ([c_out, c_in, 3, 3] int64), bias, multiplier and shift of a layer for `kernel`'s
+    blob (this one's and conv2d_chunked_s8_dsp's): a negative multiplier is an error."""
+    c = params["conv"]
+    weight = np.asarray(operands[1], np.int64).reshape(c["c_out"], c["c_in"], 3, 3)
+    if np.any(np.asarray(operands[3]) < 0):
+        raise ValueError(f"{kernel}: a negative requantization multiplier")
+    return weight, operands[2], operands[3], operands[4]
+
+
 def conv_pack(params: dict, operands: list) -> np.ndarray:
     """The blob (int8 bytes) that replaces the weight operand: operands are the layer's
     inputs as numpy arrays (None where not constant): x, weight, bias, multiplier, shift."""
     c, q = params["conv"], params["q"]
-    weight = np.asarray(operands[1], np.int64).reshape(c["c_out"], c["c_in"], 3, 3)
-    bias, multiplier, shift = operands[2], operands[3], operands[4]
-    if np.any(np.asarray(multiplier) < 0):
-        raise ValueError("conv2d_s8_dsp: a negative requantization multiplier")
+    weight, bias, multiplier, shift = layer_operands(params, operands, "conv2d_s8_dsp")
     short = short_requant(weight, bias, multiplier, shift, q["input_offset"])
     scale = 2 if short else 1
     n_steps = steps(c["c_in"])
