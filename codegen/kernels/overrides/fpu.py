@@ -62,10 +62,16 @@ def pointwise_applies(p: dict) -> bool:
             and p["h_out"] == p["h_in"] and p["w_out"] == p["w_in"])
 
 
+def pointwise_band_block(p: dict) -> int:
+    """edgediff_conv2d_1x1_band_f16_fpu_block: output channels per block, 8 where c_out >= 8
+    (rv32's 8 x 3 tiles; Arm's 4 x 4 tiles take it as two halves), else 4."""
+    return 8 if p["c_out"] >= 8 else 4
+
+
 def pointwise_band_scratch(p: dict) -> int:
     """conv2d_1x1_band_f16_fpu (edgediff_conv2d_1x1_band_f16_fpu_get_buffer_size): the
-    weights of a block of 4 output channels widened to floats."""
-    return round_up(4 * p["c_in"] * 4)
+    weights of a block of output channels widened to floats."""
+    return round_up(pointwise_band_block(p) * p["c_in"] * 4)
 
 
 def pointwise_band_applies(p: dict) -> bool:
