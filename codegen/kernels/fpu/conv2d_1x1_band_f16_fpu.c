@@ -55,43 +55,51 @@ static inline void edgediff_pb16_put(edgediff_f16_t *out, float v, int32_t act) 
         EDGEDIFF_PB16_Q(3, v3);                                                          \
     } while (0)
 
-/* 4 output channels (widened weights wp: [ci][4]) x 4 pixels at x (input rows hw apart)
- * to out (channel step hw); two input channels per iteration; A: pair loads. */
+/* 4 output channels (widened weights w: [ci][4]) x 4 pixels at x (input rows hw apart)
+ * to out (channel step hw), for `pixels` pixels (a multiple of 4) a tile at a time (one
+ * call per run: a call per tile costs ~16 instructions on Arm); two input channels per
+ * iteration; A: pair loads. */
 static inline __attribute__((always_inline)) void edgediff_pb16_tile_body(
-    const edgediff_f16_t *x, const float *wp, const float *b, edgediff_f16_t *out,
-    int32_t c_in, int32_t hw, int32_t act, const int A) {
-    float a00 = b[0], a01 = b[0], a02 = b[0], a03 = b[0];
-    float a10 = b[1], a11 = b[1], a12 = b[1], a13 = b[1];
-    float a20 = b[2], a21 = b[2], a22 = b[2], a23 = b[2];
-    float a30 = b[3], a31 = b[3], a32 = b[3], a33 = b[3];
+    const edgediff_f16_t *x0_, const float *w, const float *b, edgediff_f16_t *out,
+    int32_t c_in, int32_t hw, int32_t act, int32_t pixels, const int A) {
     (void)A;
-    const float *end = wp + (c_in & ~1) * 4;
-    for (; wp != end; wp += 8, x += 2 * hw) {
-        EDGEDIFF_PB16_STEP(x, wp);
-        EDGEDIFF_PB16_STEP(x + hw, wp + 4);
-    }
-    if (c_in & 1) {
-        EDGEDIFF_PB16_STEP(x, wp);
-    }
-    const float acc[16] = {a00, a01, a02, a03, a10, a11, a12, a13,
-                           a20, a21, a22, a23, a30, a31, a32, a33};
-    for (int c = 0; c < 4; ++c) {
-        for (int j = 0; j < 4; ++j) {
-            edgediff_pb16_put(out + c * hw + j, acc[c * 4 + j], act);
+    for (const edgediff_f16_t *x_end = x0_ + pixels; x0_ != x_end; x0_ += 4, out += 4) {
+        float a00 = b[0], a01 = b[0], a02 = b[0], a03 = b[0];
+        float a10 = b[1], a11 = b[1], a12 = b[1], a13 = b[1];
+        float a20 = b[2], a21 = b[2], a22 = b[2], a23 = b[2];
+        float a30 = b[3], a31 = b[3], a32 = b[3], a33 = b[3];
+        const edgediff_f16_t *x = x0_;
+        const float *wp = w;
+        const float *end = wp + (c_in & ~1) * 4;
+        for (; wp != end; wp += 8, x += 2 * hw) {
+            EDGEDIFF_PB16_STEP(x, wp);
+            EDGEDIFF_PB16_STEP(x + hw, wp + 4);
+        }
+        if (c_in & 1) {
+            EDGEDIFF_PB16_STEP(x, wp);
+        }
+        const float acc[16] = {a00, a01, a02, a03, a10, a11, a12, a13,
+                               a20, a21, a22, a23, a30, a31, a32, a33};
+        for (int c = 0; c < 4; ++c) {
+            for (int j = 0; j < 4; ++j) {
+                edgediff_pb16_put(out + c * hw + j, acc[c * 4 + j], act);
+            }
         }
     }
 }
 
 typedef void (*edgediff_pb16_tile_fn)(const edgediff_f16_t *, const float *, const float *,
-                                      edgediff_f16_t *, int32_t, int32_t, int32_t);
+                                      edgediff_f16_t *, int32_t, int32_t, int32_t, int32_t);
 static void edgediff_pb16_tile(const edgediff_f16_t *x, const float *w, const float *b,
-                               edgediff_f16_t *out, int32_t c_in, int32_t hw, int32_t act) {
-    edgediff_pb16_tile_body(x, w, b, out, c_in, hw, act, 0);
+                               edgediff_f16_t *out, int32_t c_in, int32_t hw, int32_t act,
+                               int32_t pixels) {
+    edgediff_pb16_tile_body(x, w, b, out, c_in, hw, act, pixels, 0);
 }
 #if EDGEDIFF_FPU_PAIRS
 static void edgediff_pb16_tile_pairs(const edgediff_f16_t *x, const float *w, const float *b,
-                                     edgediff_f16_t *out, int32_t c_in, int32_t hw, int32_t act) {
-    edgediff_pb16_tile_body(x, w, b, out, c_in, hw, act, 1);
+                                     edgediff_f16_t *out, int32_t c_in, int32_t hw, int32_t act,
+                                     int32_t pixels) {
+    edgediff_pb16_tile_body(x, w, b, out, c_in, hw, act, pixels, 1);
 }
 #endif
 
@@ -179,17 +187,27 @@ static float edgediff_pb16_dot(const edgediff_f16_t *x, const float *wp, float b
 
 /* The 4 x 4 tiles over one image's hw pixels for 4 output channels (widened weights wq:
  * [ci][4], biases bq) to y (channel step hw); the pixels past the last tile one at a time. */
-static void edgediff_pb16_quad(const edgediff_f16_t *x, const float *wq, const float *bq,
+static inline __attribute__((always_inline)) void edgediff_pb16_quad(const edgediff_f16_t *x, const float *wq, const float *bq,
                                edgediff_f16_t *y, int32_t c_in, int32_t hw, int32_t act,
                                edgediff_pb16_tile_fn tile) {
     const int32_t hw4 = hw - hw % 4;
-    for (int32_t i = 0; i < hw4; i += 4) {
-        tile(x + i, wq, bq, y + i, c_in, hw, act);
+    if (hw4 > 0) {
+        tile(x, wq, bq, y, c_in, hw, act, hw4);
     }
     for (int32_t i = hw4; i < hw; ++i) {
         for (int c = 0; c < 4; ++c) {
             edgediff_pb16_put(y + c * hw + i, edgediff_pb16_dot(x + i, wq + c, bq[c], c_in, hw, 4),
                               act);
+        }
+    }
+}
+
+/* The weights of `channels` output channels (rows of c_in halves at w) widened to
+ * [ci][channels] floats at wf. */
+static void edgediff_pb16_widen(const edgediff_f16_t *w, float *wf, int channels, int32_t c_in) {
+    for (int c = 0; c < channels; ++c) {
+        for (int32_t ci = 0; ci < c_in; ++ci) {
+            wf[ci * channels + c] = (float)w[c * c_in + ci];
         }
     }
 }
@@ -221,11 +239,11 @@ void edgediff_conv2d_1x1_band_f16_fpu(const conv2d_params_t *p, const edgediff_f
         for (int c = 0; c < block; ++c) {
             b[c] = bias ? (float)bias[co + c] : 0.0f;
         }
-        for (int c = 0; c < block; ++c) {
-            float *dst = wide ? wf + c : wf + (c / 4) * 4 * c_in + c % 4;
-            const int32_t step = wide ? 8 : 4;
-            for (int32_t ci = 0; ci < c_in; ++ci) {
-                dst[ci * step] = (float)weight[(co + c) * c_in + ci];
+        if (wide) {
+            edgediff_pb16_widen(weight + co * c_in, wf, 8, c_in);
+        } else {
+            for (int c = 0; c < block; c += 4) {
+                edgediff_pb16_widen(weight + (co + c) * c_in, wf + c * c_in, 4, c_in);
             }
         }
         for (int32_t n = 0; n < p->n; ++n) {
