@@ -76,7 +76,7 @@ def pointwise_band_scratch(p: dict) -> int:
 
 def pointwise_band_applies(p: dict) -> bool:
     """conv2d_1x1_band_f16_fpu: the layers of conv2d_1x1_f16_fpu with at least 4 output
-    channels (a block of the tiles); arena_optional, so the planner takes it only where
+    channels (a block of the tiles; 8 from 8 output channels on); arena_optional, so the planner takes it only where
     its scratch does not grow the arena (else conv2d_1x1_f16_fpu runs the layer)."""
     return pointwise_applies(p) and p["c_out"] >= 4
 
@@ -124,7 +124,8 @@ OVERRIDES: dict[str, list[Override]] = {
     # once into the scratch).
     "linear_f32": _fpu("linear_f32_fpu"),
     "linear_f16": _fpu("linear_f16_fpu", scratch_bytes=linear_f16_scratch),
-    # FP32 statistics (one pass where safe, else two), fused SiLU from a polynomial e^x.
+    # FP32 statistics (one pass where safe, else two; FP16 storage's bound for "safe" is
+    # its own rounding), fused SiLU from a polynomial e^x.
     "group_norm_f32": _fpu("group_norm_f32_fpu", in_place=True),
     "group_norm_f16": _fpu("group_norm_f16_fpu", in_place=True),
     "silu_f32": _fpu("silu_f32_fpu", in_place=True),
