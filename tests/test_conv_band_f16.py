@@ -1,11 +1,12 @@
 """The FP16 pointwise convolution of #14 that widens into scratch once per layer what the
 lean kernel widens in every load, on the scalar FPU cores: conv2d_1x1_band_f16_fpu (the
-weights of a block of 4 output channels). It is an arena_optional override: the memory
-planner takes it only where its scratch does not grow the arena (host checks on the zoo
-UNet), and the case image below asks for it everywhere ("every") to check its numbers on one
-board per ISA (rv32, cortex-m4) against float64 numpy with the derived bound of
-tests/helpers/kernel_check.py: a last pointwise block that overlaps the one before, two
-images in a batch, each activation. The same image checks conv2d_f16_fpu's paths, which no
+weights of a block of 8 output channels, 4 below 8). It is an arena_optional override: the
+memory planner takes it only where its scratch does not grow the arena (host checks on the
+zoo UNet), and the case image below asks for it everywhere ("every") to check its numbers
+on one board per ISA (rv32, cortex-m4) against float64 numpy with the derived bound of
+tests/helpers/kernel_check.py: blocks of 4 and of 8 output channels, a last block and a
+last tile that overlap the ones before, two images in a batch, each activation. The same
+image checks conv2d_f16_fpu's paths, which no
 optional kernel replaces on the 3x3 layers (its two-row tiles beat widening the input
 first): tiles on both borders, one-channel blocks, pixels past the last full tile, odd
 widths (unaligned rows for the Arm pair loads), a one-row image (padding rows above and
@@ -90,6 +91,13 @@ def band_case_graph(seed: int = 0):
     conv("pw_band", 16, 8, 4, 8, k=1)  # pointwise: 2 blocks, aligned rows (Arm pair loads)
     conv("pw_band_tail", 5, 6, 3, 5, k=1, act="silu", bias=False)  # 15 pixels, overlapping block
     conv("pw_band_batch", 3, 4, 2, 2, k=1, act="relu", n=2)
+    # blocks of 8 output channels (rv32: 8 x 3 tiles; Arm: 4 x 4 tiles on each half): an
+    # odd c_in, a last block overlapping the one before, a last tile overlapping the one
+    # before (10 pixels), SiLU through the array; ReLU from the registers in a batch of 2;
+    # fewer pixels than a tile (one at a time)
+    conv("pw_band8_silu", 9, 10, 2, 5, k=1, act="silu")
+    conv("pw_band8_relu", 6, 8, 3, 3, k=1, act="relu", n=2)
+    conv("pw_band8_short", 7, 12, 1, 2, k=1)
     # conv2d_f16_fpu's Arm paths: a one-channel output layer from pair loads, and the pair
     # stores of the stride-1 pair-load tiles (even widths)
     conv("lean_out1", 8, 1, 6, 10, act="relu")

@@ -62,15 +62,21 @@ def pointwise_applies(p: dict) -> bool:
             and p["h_out"] == p["h_in"] and p["w_out"] == p["w_in"])
 
 
+def pointwise_band_block(p: dict) -> int:
+    """edgediff_conv2d_1x1_band_f16_fpu_block: output channels per block, 8 where c_out >= 8
+    (rv32's 8 x 3 tiles; Arm's 4 x 4 tiles take it as two halves), else 4."""
+    return 8 if p["c_out"] >= 8 else 4
+
+
 def pointwise_band_scratch(p: dict) -> int:
     """conv2d_1x1_band_f16_fpu (edgediff_conv2d_1x1_band_f16_fpu_get_buffer_size): the
-    weights of a block of 4 output channels widened to floats."""
-    return round_up(4 * p["c_in"] * 4)
+    weights of a block of output channels widened to floats."""
+    return round_up(pointwise_band_block(p) * p["c_in"] * 4)
 
 
 def pointwise_band_applies(p: dict) -> bool:
     """conv2d_1x1_band_f16_fpu: the layers of conv2d_1x1_f16_fpu with at least 4 output
-    channels (a block of the tiles); arena_optional, so the planner takes it only where
+    channels (a block of the tiles; 8 from 8 output channels on); arena_optional, so the planner takes it only where
     its scratch does not grow the arena (else conv2d_1x1_f16_fpu runs the layer)."""
     return pointwise_applies(p) and p["c_out"] >= 4
 
@@ -118,7 +124,8 @@ OVERRIDES: dict[str, list[Override]] = {
     # once into the scratch).
     "linear_f32": _fpu("linear_f32_fpu"),
     "linear_f16": _fpu("linear_f16_fpu", scratch_bytes=linear_f16_scratch),
-    # FP32 statistics (one pass where safe, else two), fused SiLU from a polynomial e^x.
+    # FP32 statistics (one pass where safe, else two; FP16 storage's bound for "safe" is
+    # its own rounding), fused SiLU from a polynomial e^x.
     "group_norm_f32": _fpu("group_norm_f32_fpu", in_place=True),
     "group_norm_f16": _fpu("group_norm_f16_fpu", in_place=True),
     "silu_f32": _fpu("silu_f32_fpu", in_place=True),

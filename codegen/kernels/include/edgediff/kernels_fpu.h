@@ -61,10 +61,14 @@ void edgediff_conv2d_1x1_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t 
                                  edgediff_f16_t *out);
 
 /* conv2d_1x1_band_f16_fpu (fpu/conv2d_1x1_band_f16_fpu.c): the same layers (c_out >= 4)
- * with the weights of a block of 4 output channels widened into the scratch, 4 rows of
- * c_in floats; taken where that does not grow the arena (codegen/plan.py). */
+ * with the weights of a block of output channels (8 where c_out >= 8, else 4) widened into
+ * the scratch, c_in floats per channel; taken where that does not grow the arena
+ * (codegen/plan.py). */
+static inline int32_t edgediff_conv2d_1x1_band_f16_fpu_block(const conv2d_params_t *p) {
+    return p->c_out >= 8 ? 8 : 4;
+}
 static inline int32_t edgediff_conv2d_1x1_band_f16_fpu_get_buffer_size(const conv2d_params_t *p) {
-    return edgediff_scratch_round(4 * p->c_in * 4);
+    return edgediff_scratch_round(edgediff_conv2d_1x1_band_f16_fpu_block(p) * p->c_in * 4);
 }
 void edgediff_conv2d_1x1_band_f16_fpu(const conv2d_params_t *p, const edgediff_f16_t *in,
                                       const edgediff_f16_t *weight, const edgediff_f16_t *bias,
