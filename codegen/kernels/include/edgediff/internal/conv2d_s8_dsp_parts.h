@@ -164,6 +164,74 @@ static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s1(
     }
     return col;
 }
+
+/* Stride 2, one input row, `pairs` (>= 1) pairs of its input channels from a (the window's
+ * first byte at c, or the row's first byte at the left padding column, 2 planes a pair): per
+ * pair the windows at c (xa, xb) and at c + 2 (ya, yb; loaded from a + 2, or a + 1 at a
+ * border where FIXY shifts the zero point in above) and the six words of
+ * edgediff_conv3_row_pair() from them in 8 instructions, stored by one STM. FIXX shifts the
+ * zero point in below at the left padding column. */
+#define EDGEDIFF_CONV_S8_DSP_PAIR2(YOFF, FIXX, FIXY)                                            \
+    "ldr r0, [%[a]]\n\t"                                                                        \
+    "ldr r1, [%[a], #" YOFF "]\n\t"                                                              \
+    "add %[a], %[a], %[plane]\n\t"                                                              \
+    "ldr r2, [%[a]]\n\t"                                                                        \
+    "ldr r3, [%[a], #" YOFF "]\n\t"                                                              \
+    "add %[a], %[a], %[plane]\n\t"                                                              \
+    FIXX FIXY                                                                                  \
+    "sxtb16 %[t], r0, ror #8\n\t"                                                               \
+    "sxtb16 r5, r2, ror #8\n\t"                                                                 \
+    "sxtb16 r0, r0\n\t"                                                                         \
+    "sxtb16 r1, r1\n\t"                                                                         \
+    "sxtb16 r2, r2\n\t"                                                                         \
+    "sxtb16 r3, r3\n\t"                                                                         \
+    "pkhbt r4, %[t], r5, lsl #16\n\t"                                                           \
+    "pkhtb r5, r5, %[t], asr #16\n\t"                                                           \
+    "stmia %[d]!, {r0, r1, r2, r3, r4, r5}\n\t"
+
+#define EDGEDIFF_CONV_S8_DSP_ROW2(TWICE, ...)                                                   \
+    do {                                                                                       \
+        uint32_t t_;                                                                           \
+        __asm__ volatile("1:\n\t"                                                              \
+                         EDGEDIFF_CONV_S8_DSP_PAIR2(__VA_ARGS__)                               \
+                         TWICE                                                                 \
+                         "subs %[n], %[n], #1\n\t"                                              \
+                         "bne 1b\n\t"                                                           \
+                         : [a] "+r"(a_), [d] "+r"(col), [n] "+r"(n_), [t] "=&r"(t_)             \
+                         : [plane] "r"(plane), [fix] "r"(fix_)                                  \
+                         : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
+    } while (0)
+/* The FIXX, FIXY of the left and right padding columns. */
+#define EDGEDIFF_CONV_S8_DSP_FIX2_L                                                             \
+    "orr r0, %[fix], r0, lsl #8\n\t" "orr r2, %[fix], r2, lsl #8\n\t", ""
+#define EDGEDIFF_CONV_S8_DSP_FIX2_R                                                             \
+    "", "orr r1, %[fix], r1, lsr #8\n\t" "orr r3, %[fix], r3, lsr #8\n\t"
+#define EDGEDIFF_CONV_S8_DSP_ROW2_(...) EDGEDIFF_CONV_S8_DSP_ROW2(__VA_ARGS__)
+#define EDGEDIFF_CONV_S8_DSP_PAIR2_(...) EDGEDIFF_CONV_S8_DSP_PAIR2(__VA_ARGS__)
+
+static __attribute__((noinline)) uint32_t *edgediff_conv3_row_s2(
+    const int8_t *a_, int32_t plane, int32_t pairs, uint32_t *col, uint32_t zpb, const int mode) {
+    const uint32_t fix_ = mode == EDGEDIFF_CONV3_LEFT ? zpb : zpb << 24;
+    int32_t n_ = pairs & 1 ? pairs : pairs >> 1;
+    if (pairs & 1) {
+        if (mode == EDGEDIFF_CONV3_FAST) {
+            EDGEDIFF_CONV_S8_DSP_ROW2("", "2", "", "");
+        } else if (mode == EDGEDIFF_CONV3_LEFT) {
+            EDGEDIFF_CONV_S8_DSP_ROW2_("", "1", EDGEDIFF_CONV_S8_DSP_FIX2_L);
+        } else {
+            EDGEDIFF_CONV_S8_DSP_ROW2_("", "1", EDGEDIFF_CONV_S8_DSP_FIX2_R);
+        }
+    } else if (mode == EDGEDIFF_CONV3_FAST) {
+        EDGEDIFF_CONV_S8_DSP_ROW2(EDGEDIFF_CONV_S8_DSP_PAIR2("2", "", ""), "2", "", "");
+    } else if (mode == EDGEDIFF_CONV3_LEFT) {
+        EDGEDIFF_CONV_S8_DSP_ROW2_(EDGEDIFF_CONV_S8_DSP_PAIR2_("1", EDGEDIFF_CONV_S8_DSP_FIX2_L),
+                                   "1", EDGEDIFF_CONV_S8_DSP_FIX2_L);
+    } else {
+        EDGEDIFF_CONV_S8_DSP_ROW2_(EDGEDIFF_CONV_S8_DSP_PAIR2_("1", EDGEDIFF_CONV_S8_DSP_FIX2_R),
+                                   "1", EDGEDIFF_CONV_S8_DSP_FIX2_R);
+    }
+    return col;
+}
 #define EDGEDIFF_CONV_S8_DSP_ASM_ROWS 1
 #else
 #define EDGEDIFF_CONV_S8_DSP_ASM_ROWS 0
@@ -204,6 +272,11 @@ static inline __attribute__((always_inline)) void edgediff_conv3_gather(
 #if EDGEDIFF_CONV_S8_DSP_ASM_ROWS
         if (stride == 1 && mode != EDGEDIFF_CONV3_ANY && pairs > 0) {
             col = edgediff_conv3_rows_s1(a + off, plane, pairs, 1, 0, col, zpb, mode);
+            a += 2 * plane * pairs;
+        } else
+        if (stride == 2 && mode != EDGEDIFF_CONV3_ANY && pairs > 0) {
+            col = edgediff_conv3_row_s2(a + (mode == EDGEDIFF_CONV3_LEFT ? 0 : c), plane, pairs,
+                                        col, zpb, mode);
             a += 2 * plane * pairs;
         } else
 #endif
