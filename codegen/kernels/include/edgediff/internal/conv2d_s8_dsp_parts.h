@@ -179,26 +179,33 @@ static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s1(
     "ldr r3, [%[a], #" YOFF "]\n\t"                                                              \
     "add %[a], %[a], %[plane]\n\t"                                                              \
     FIXX FIXY                                                                                  \
-    "sxtb16 %[t], r0, ror #8\n\t"                                                               \
+    "sxtb16 r4, r0, ror #8\n\t"                                                                 \
     "sxtb16 r5, r2, ror #8\n\t"                                                                 \
+    "pkhbt r4, r4, r5, lsl #16\n\t"                                                             \
+    "pkhtb r5, r5, r0, asr #24\n\t" /* A3: xa's top byte */                                     \
     "sxtb16 r0, r0\n\t"                                                                         \
     "sxtb16 r1, r1\n\t"                                                                         \
     "sxtb16 r2, r2\n\t"                                                                         \
     "sxtb16 r3, r3\n\t"                                                                         \
-    "pkhbt r4, %[t], r5, lsl #16\n\t"                                                           \
-    "pkhtb r5, r5, %[t], asr #16\n\t"                                                           \
     "stmia %[d]!, {r0, r1, r2, r3, r4, r5}\n\t"
 
 #define EDGEDIFF_CONV_S8_DSP_ROW2(TWICE, ...)                                                   \
     do {                                                                                       \
-        uint32_t t_;                                                                           \
-        __asm__ volatile("1:\n\t"                                                              \
+        int32_t n_ = pairs_, k_ = rows;                                                        \
+        __asm__ volatile("str %[n], [sp, #-8]!\n\t" /* the pairs a row, on the stack */         \
+                         "3:\n\t"                                                              \
+                         "ldr %[n], [sp]\n\t"                                                   \
+                         "1:\n\t"                                                              \
                          EDGEDIFF_CONV_S8_DSP_PAIR2(__VA_ARGS__)                               \
                          TWICE                                                                 \
                          "subs %[n], %[n], #1\n\t"                                              \
                          "bne 1b\n\t"                                                           \
-                         : [a] "+r"(a_), [d] "+r"(col), [n] "+r"(n_), [t] "=&r"(t_)             \
-                         : [plane] "r"(plane), [fix] "r"(fix_)                                  \
+                         "add %[a], %[a], %[back]\n\t"                                          \
+                         "subs %[k], %[k], #1\n\t"                                              \
+                         "bne 3b\n\t"                                                           \
+                         "add sp, sp, #8"                                                      \
+                         : [a] "+r"(a_), [d] "+r"(col), [n] "+r"(n_), [k] "+r"(k_)              \
+                         : [plane] "r"(plane), [fix] "r"(fix_), [back] "r"(back)                \
                          : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
     } while (0)
 /* The FIXX, FIXY of the left and right padding columns. */
@@ -209,10 +216,11 @@ static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s1(
 #define EDGEDIFF_CONV_S8_DSP_ROW2_(...) EDGEDIFF_CONV_S8_DSP_ROW2(__VA_ARGS__)
 #define EDGEDIFF_CONV_S8_DSP_PAIR2_(...) EDGEDIFF_CONV_S8_DSP_PAIR2(__VA_ARGS__)
 
-static __attribute__((noinline)) uint32_t *edgediff_conv3_row_s2(
-    const int8_t *a_, int32_t plane, int32_t pairs, uint32_t *col, uint32_t zpb, const int mode) {
+static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s2(
+    const int8_t *a_, int32_t plane, int32_t pairs, int32_t rows, int32_t back, uint32_t *col,
+    uint32_t zpb, const int mode) {
     const uint32_t fix_ = mode == EDGEDIFF_CONV3_LEFT ? zpb : zpb << 24;
-    int32_t n_ = pairs & 1 ? pairs : pairs >> 1;
+    const int32_t pairs_ = pairs & 1 ? pairs : pairs >> 1;
     if (pairs & 1) {
         if (mode == EDGEDIFF_CONV3_FAST) {
             EDGEDIFF_CONV_S8_DSP_ROW2("", "2", "", "");
@@ -259,6 +267,12 @@ static inline __attribute__((always_inline)) void edgediff_conv3_gather(
                                w - 2 * pairs * plane, col, zpb, mode);
         return;
     }
+    if (stride == 2 && mode != EDGEDIFF_CONV3_ANY && pairs > 0 && !odd && oy >= 1 &&
+        2 * oy + 1 < h) {
+        edgediff_conv3_rows_s2(image + (2 * oy - 1) * w + (mode == EDGEDIFF_CONV3_LEFT ? 0 : c),
+                               plane, pairs, 3, w - 2 * pairs * plane, col, zpb, mode);
+        return;
+    }
 #endif
     for (int32_t ky = 0; ky < 3; ++ky) {
         const int32_t iy = oy * stride - 1 + ky;
@@ -275,8 +289,8 @@ static inline __attribute__((always_inline)) void edgediff_conv3_gather(
             a += 2 * plane * pairs;
         } else
         if (stride == 2 && mode != EDGEDIFF_CONV3_ANY && pairs > 0) {
-            col = edgediff_conv3_row_s2(a + (mode == EDGEDIFF_CONV3_LEFT ? 0 : c), plane, pairs,
-                                        col, zpb, mode);
+            col = edgediff_conv3_rows_s2(a + (mode == EDGEDIFF_CONV3_LEFT ? 0 : c), plane, pairs,
+                                         1, 0, col, zpb, mode);
             a += 2 * plane * pairs;
         } else
 #endif
