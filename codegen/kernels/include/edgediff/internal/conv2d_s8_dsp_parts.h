@@ -165,38 +165,49 @@ static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s1(
     return col;
 }
 
-/* Stride 2, one input row, `pairs` (>= 1) pairs of its input channels from a (the window's
- * first byte at c, or the row's first byte at the left padding column, 2 planes a pair): per
- * pair the windows at c (xa, xb) and at c + 2 (ya, yb; loaded from a + 2, or a + 1 at a
- * border where FIXY shifts the zero point in above) and the six words of
- * edgediff_conv3_row_pair() from them in 8 instructions, stored by one STM. FIXX shifts the
- * zero point in below at the left padding column. */
-#define EDGEDIFF_CONV_S8_DSP_PAIR2(YOFF, FIXX, FIXY)                                            \
-    "ldr r0, [%[a]]\n\t"                                                                        \
-    "ldr r1, [%[a], #" YOFF "]\n\t"                                                              \
-    "add %[a], %[a], %[plane]\n\t"                                                              \
-    "ldr r2, [%[a]]\n\t"                                                                        \
-    "ldr r3, [%[a], #" YOFF "]\n\t"                                                              \
-    "add %[a], %[a], %[plane]\n\t"                                                              \
-    FIXX FIXY                                                                                  \
+/* Stride 2, `rows` (1 to 3) input rows as edgediff_conv3_rows_s1()'s, `pairs` (>= 1) pairs of
+ * input channels each from a (the window's first byte at c, or at the left padding column the
+ * row's first byte): per pair the windows at c (xa, xb) and at c + 1 (ya, yb) and the six
+ * words of edgediff_conv3_row_pair() from them in 8 instructions, (A2, A4) as ya's odd bytes
+ * and A3 as xa's top one; stored by one STM. The window at c + 1 is inside the row at the
+ * right padding column too (c + 4 = w - 1), so only the left one needs a fix: the zero point
+ * shifted in below, and the windows at c + 1 are the row's first words. */
+#define EDGEDIFF_CONV_S8_DSP_PAIR2_TAIL                                                         \
     "sxtb16 r4, r0, ror #8\n\t"                                                                 \
     "sxtb16 r5, r2, ror #8\n\t"                                                                 \
     "pkhbt r4, r4, r5, lsl #16\n\t"                                                             \
-    "pkhtb r5, r5, r0, asr #24\n\t" /* A3: xa's top byte */                                     \
+    "pkhtb r5, r5, r0, asr #24\n\t"                                                             \
     "sxtb16 r0, r0\n\t"                                                                         \
-    "sxtb16 r1, r1\n\t"                                                                         \
     "sxtb16 r2, r2\n\t"                                                                         \
-    "sxtb16 r3, r3\n\t"                                                                         \
     "stmia %[d]!, {r0, r1, r2, r3, r4, r5}\n\t"
+#define EDGEDIFF_CONV_S8_DSP_PAIR2_F                                                            \
+    "ldr r0, [%[a]]\n\t"                                                                        \
+    "ldr r1, [%[a], #1]\n\t"                                                                    \
+    "add %[a], %[a], %[plane]\n\t"                                                              \
+    "ldr r2, [%[a]]\n\t"                                                                        \
+    "ldr r3, [%[a], #1]\n\t"                                                                    \
+    "add %[a], %[a], %[plane]\n\t"                                                              \
+    "sxtb16 r1, r1, ror #8\n\t"                                                                 \
+    "sxtb16 r3, r3, ror #8\n\t"                                                                 \
+    EDGEDIFF_CONV_S8_DSP_PAIR2_TAIL
+#define EDGEDIFF_CONV_S8_DSP_PAIR2_L                                                            \
+    "ldr r0, [%[a]]\n\t"                                                                        \
+    "ldr r2, [%[a], %[plane]]\n\t"                                                              \
+    "add %[a], %[a], %[plane], lsl #1\n\t"                                                      \
+    "sxtb16 r1, r0, ror #8\n\t"                                                                 \
+    "sxtb16 r3, r2, ror #8\n\t"                                                                 \
+    "orr r0, %[fix], r0, lsl #8\n\t"                                                            \
+    "orr r2, %[fix], r2, lsl #8\n\t"                                                            \
+    EDGEDIFF_CONV_S8_DSP_PAIR2_TAIL
 
-#define EDGEDIFF_CONV_S8_DSP_ROW2(TWICE, ...)                                                   \
+#define EDGEDIFF_CONV_S8_DSP_ROW2(PAIR, TWICE)                                                   \
     do {                                                                                       \
         int32_t n_ = pairs_, k_ = rows;                                                        \
         __asm__ volatile("str %[n], [sp, #-8]!\n\t" /* the pairs a row, on the stack */         \
                          "3:\n\t"                                                              \
                          "ldr %[n], [sp]\n\t"                                                   \
                          "1:\n\t"                                                              \
-                         EDGEDIFF_CONV_S8_DSP_PAIR2(__VA_ARGS__)                               \
+                         PAIR                                                                  \
                          TWICE                                                                 \
                          "subs %[n], %[n], #1\n\t"                                              \
                          "bne 1b\n\t"                                                           \
@@ -208,35 +219,21 @@ static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s1(
                          : [plane] "r"(plane), [fix] "r"(fix_), [back] "r"(back)                \
                          : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
     } while (0)
-/* The FIXX, FIXY of the left and right padding columns. */
-#define EDGEDIFF_CONV_S8_DSP_FIX2_L                                                             \
-    "orr r0, %[fix], r0, lsl #8\n\t" "orr r2, %[fix], r2, lsl #8\n\t", ""
-#define EDGEDIFF_CONV_S8_DSP_FIX2_R                                                             \
-    "", "orr r1, %[fix], r1, lsr #8\n\t" "orr r3, %[fix], r3, lsr #8\n\t"
-#define EDGEDIFF_CONV_S8_DSP_ROW2_(...) EDGEDIFF_CONV_S8_DSP_ROW2(__VA_ARGS__)
-#define EDGEDIFF_CONV_S8_DSP_PAIR2_(...) EDGEDIFF_CONV_S8_DSP_PAIR2(__VA_ARGS__)
-
 static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s2(
     const int8_t *a_, int32_t plane, int32_t pairs, int32_t rows, int32_t back, uint32_t *col,
     uint32_t zpb, const int mode) {
-    const uint32_t fix_ = mode == EDGEDIFF_CONV3_LEFT ? zpb : zpb << 24;
+    const uint32_t fix_ = zpb;
     const int32_t pairs_ = pairs & 1 ? pairs : pairs >> 1;
     if (pairs & 1) {
-        if (mode == EDGEDIFF_CONV3_FAST) {
-            EDGEDIFF_CONV_S8_DSP_ROW2("", "2", "", "");
-        } else if (mode == EDGEDIFF_CONV3_LEFT) {
-            EDGEDIFF_CONV_S8_DSP_ROW2_("", "1", EDGEDIFF_CONV_S8_DSP_FIX2_L);
+        if (mode == EDGEDIFF_CONV3_LEFT) {
+            EDGEDIFF_CONV_S8_DSP_ROW2(EDGEDIFF_CONV_S8_DSP_PAIR2_L, "");
         } else {
-            EDGEDIFF_CONV_S8_DSP_ROW2_("", "1", EDGEDIFF_CONV_S8_DSP_FIX2_R);
+            EDGEDIFF_CONV_S8_DSP_ROW2(EDGEDIFF_CONV_S8_DSP_PAIR2_F, "");
         }
-    } else if (mode == EDGEDIFF_CONV3_FAST) {
-        EDGEDIFF_CONV_S8_DSP_ROW2(EDGEDIFF_CONV_S8_DSP_PAIR2("2", "", ""), "2", "", "");
     } else if (mode == EDGEDIFF_CONV3_LEFT) {
-        EDGEDIFF_CONV_S8_DSP_ROW2_(EDGEDIFF_CONV_S8_DSP_PAIR2_("1", EDGEDIFF_CONV_S8_DSP_FIX2_L),
-                                   "1", EDGEDIFF_CONV_S8_DSP_FIX2_L);
+        EDGEDIFF_CONV_S8_DSP_ROW2(EDGEDIFF_CONV_S8_DSP_PAIR2_L, EDGEDIFF_CONV_S8_DSP_PAIR2_L);
     } else {
-        EDGEDIFF_CONV_S8_DSP_ROW2_(EDGEDIFF_CONV_S8_DSP_PAIR2_("1", EDGEDIFF_CONV_S8_DSP_FIX2_R),
-                                   "1", EDGEDIFF_CONV_S8_DSP_FIX2_R);
+        EDGEDIFF_CONV_S8_DSP_ROW2(EDGEDIFF_CONV_S8_DSP_PAIR2_F, EDGEDIFF_CONV_S8_DSP_PAIR2_F);
     }
     return col;
 }
