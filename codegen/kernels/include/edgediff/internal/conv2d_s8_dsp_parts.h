@@ -264,10 +264,20 @@ static inline __attribute__((always_inline)) void edgediff_conv3_gather(
                                w - 2 * pairs * plane, col, zpb, mode);
         return;
     }
-    if (stride == 2 && mode != EDGEDIFF_CONV3_ANY && pairs > 0 && !odd && oy >= 1 &&
-        2 * oy + 1 < h) {
-        edgediff_conv3_rows_s2(image + (2 * oy - 1) * w + (mode == EDGEDIFF_CONV3_LEFT ? 0 : c),
-                               plane, pairs, 3, w - 2 * pairs * plane, col, zpb, mode);
+    if (stride == 2 && mode != EDGEDIFF_CONV3_ANY && pairs > 0 && !odd) {
+        /* the rows inside the image in one call, the padding rows' (zp, zp) around it */
+        const int32_t lo = oy == 0 ? 0 : 2 * oy - 1;
+        const int32_t hi = 2 * oy + 1 < h ? 2 * oy + 1 : h - 1;
+        for (int32_t i = 0; i < (lo - (2 * oy - 1)) * 6 * pairs; i += 2) {
+            col[i] = zz, col[i + 1] = zz;  /* 6 * pairs words: even */
+        }
+        col += (lo - (2 * oy - 1)) * 6 * pairs;
+        col = edgediff_conv3_rows_s2(image + lo * w + (mode == EDGEDIFF_CONV3_LEFT ? 0 : c),
+                                     plane, pairs, hi - lo + 1, w - 2 * pairs * plane, col, zpb,
+                                     mode);
+        for (int32_t i = 0; i < (2 * oy + 1 - hi) * 6 * pairs; i += 2) {
+            col[i] = zz, col[i + 1] = zz;
+        }
         return;
     }
 #endif
