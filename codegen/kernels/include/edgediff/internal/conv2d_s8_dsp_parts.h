@@ -219,6 +219,20 @@ static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s1(
                          : [plane] "r"(plane), [fix] "r"(fix_), [back] "r"(back)                \
                          : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
     } while (0)
+/* The same for one turn a row (16 input channels): no count of the turns. */
+#define EDGEDIFF_CONV_S8_DSP_ROW2_ONE(PAIR, TWICE)                                              \
+    do {                                                                                       \
+        int32_t k_ = rows;                                                                     \
+        __asm__ volatile("3:\n\t"                                                              \
+                         PAIR                                                                  \
+                         TWICE                                                                 \
+                         "add %[a], %[a], %[back]\n\t"                                          \
+                         "subs %[k], %[k], #1\n\t"                                              \
+                         "bne 3b"                                                              \
+                         : [a] "+r"(a_), [d] "+r"(col), [k] "+r"(k_)                            \
+                         : [plane] "r"(plane), [fix] "r"(fix_), [back] "r"(back)                \
+                         : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
+    } while (0)
 static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s2(
     const int8_t *a_, int32_t plane, int32_t pairs, int32_t rows, int32_t back, uint32_t *col,
     uint32_t zpb, const int mode) {
@@ -229,7 +243,17 @@ static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s2(
                                        : pairs >> 3;
 #define EDGEDIFF_CONV_S8_DSP_PAIR2_2(P) P P
 #define EDGEDIFF_CONV_S8_DSP_PAIR2_4(P) P P P P
-    if ((pairs & 7) == 0) {  /* 16, 32, 64 input channels: eight pairs a turn */
+    if (pairs == 8) {  /* 16 input channels: a row in one turn */
+        if (mode == EDGEDIFF_CONV3_LEFT) {
+            EDGEDIFF_CONV_S8_DSP_ROW2_ONE(
+                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_L),
+                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_L));
+        } else {
+            EDGEDIFF_CONV_S8_DSP_ROW2_ONE(
+                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_F),
+                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_F));
+        }
+    } else if ((pairs & 7) == 0) {  /* 32, 64 input channels: eight pairs a turn */
         if (mode == EDGEDIFF_CONV3_LEFT) {
             EDGEDIFF_CONV_S8_DSP_ROW2(
                 EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_L),
