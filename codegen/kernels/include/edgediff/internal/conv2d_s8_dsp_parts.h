@@ -237,10 +237,7 @@ static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s2(
     const int8_t *a_, int32_t plane, int32_t pairs, int32_t rows, int32_t back, uint32_t *col,
     uint32_t zpb, const int mode) {
     const uint32_t fix_ = zpb;
-    const int32_t pairs_ = pairs & 1   ? pairs
-                           : pairs & 3 ? pairs >> 1
-                           : pairs & 7 ? pairs >> 2
-                                       : pairs >> 3;
+    const int32_t pairs_ = pairs & 1 ? pairs : pairs & 3 ? pairs >> 1 : pairs >> 2;
 #define EDGEDIFF_CONV_S8_DSP_PAIR2_2(P) P P
 #define EDGEDIFF_CONV_S8_DSP_PAIR2_4(P) P P P P
     if (pairs == 8) {  /* 16 input channels: a row in one turn */
@@ -250,16 +247,6 @@ static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s2(
                 EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_L));
         } else {
             EDGEDIFF_CONV_S8_DSP_ROW2_ONE(
-                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_F),
-                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_F));
-        }
-    } else if ((pairs & 7) == 0) {  /* 32, 64 input channels: eight pairs a turn */
-        if (mode == EDGEDIFF_CONV3_LEFT) {
-            EDGEDIFF_CONV_S8_DSP_ROW2(
-                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_L),
-                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_L));
-        } else {
-            EDGEDIFF_CONV_S8_DSP_ROW2(
                 EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_F),
                 EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_F));
         }
