@@ -331,11 +331,6 @@ static inline __attribute__((always_inline)) void edgediff_conv3_gather(
             col = edgediff_conv3_rows_s1(a + off, plane, pairs, 1, 0, col, zpb, mode);
             a += 2 * plane * pairs;
         } else
-        if (stride == 2 && mode != EDGEDIFF_CONV3_ANY && pairs > 0) {
-            col = edgediff_conv3_rows_s2(a + (mode == EDGEDIFF_CONV3_LEFT ? 0 : c), plane, pairs,
-                                         1, 0, col, zpb, mode);
-            a += 2 * plane * pairs;
-        } else
 #endif
         for (int32_t cp = 0; cp < pairs; ++cp, a += 2 * plane, col += 6) {
             const uint32_t xa = edgediff_conv3_window(a, c, w, zpb, xm);
