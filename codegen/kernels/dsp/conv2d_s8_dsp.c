@@ -11,7 +11,7 @@
  *
  * Column: for each kernel row ky and each pair of input channels (A, B), the 4 input bytes of
  * each row from the pixels' first column (stride 1: columns c..c+3 serve both pixels; stride 2
- * a second word from c + 2 for the second pixel) become six words: sign-extended by SXTB16 into
+ * a second word for the second pixel, in the assembly gather the one from c + 1) become six words: sign-extended by SXTB16 into
  * (A0, A2) and (A1, A3) and the same for B, and the middle taps (A1, B1), (A2, B2) by one
  * PKHBT/PKHTB each. The input offset is not added: the padding holds the input zero point (so
  * x + offset = 0 there, as the reference skips it) and offset * sum(w) is in the sums' start;

@@ -164,6 +164,115 @@ static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s1(
     }
     return col;
 }
+
+/* Stride 2, `rows` (1 to 3) input rows as edgediff_conv3_rows_s1()'s, `pairs` (>= 1) pairs of
+ * input channels each from a (the window's first byte at c, or at the left padding column the
+ * row's first byte): per pair the windows at c (xa, xb) and at c + 1 (ya, yb) and the six
+ * words of edgediff_conv3_row_pair() from them in 8 instructions, (A2, A4) as ya's odd bytes
+ * and A3 as xa's top one; stored by one STM. The window at c + 1 is inside the row at the
+ * right padding column too (c + 4 = w - 1), so only the left one needs a fix: the zero point
+ * shifted in below, and the windows at c + 1 are the row's first words. */
+#define EDGEDIFF_CONV_S8_DSP_PAIR2_TAIL                                                         \
+    "sxtb16 r4, r0, ror #8\n\t"                                                                 \
+    "sxtb16 r5, r2, ror #8\n\t"                                                                 \
+    "pkhbt r4, r4, r5, lsl #16\n\t"                                                             \
+    "pkhtb r5, r5, r0, asr #24\n\t"                                                             \
+    "sxtb16 r0, r0\n\t"                                                                         \
+    "sxtb16 r2, r2\n\t"                                                                         \
+    "stmia %[d]!, {r0, r1, r2, r3, r4, r5}\n\t"
+#define EDGEDIFF_CONV_S8_DSP_PAIR2_F                                                            \
+    "ldr r0, [%[a]]\n\t"                                                                        \
+    "ldr r1, [%[a], #1]\n\t"                                                                    \
+    "add %[a], %[a], %[plane]\n\t"                                                              \
+    "ldr r2, [%[a]]\n\t"                                                                        \
+    "ldr r3, [%[a], #1]\n\t"                                                                    \
+    "add %[a], %[a], %[plane]\n\t"                                                              \
+    "sxtb16 r1, r1, ror #8\n\t"                                                                 \
+    "sxtb16 r3, r3, ror #8\n\t"                                                                 \
+    EDGEDIFF_CONV_S8_DSP_PAIR2_TAIL
+#define EDGEDIFF_CONV_S8_DSP_PAIR2_L                                                            \
+    "ldr r0, [%[a]]\n\t"                                                                        \
+    "ldr r2, [%[a], %[plane]]\n\t"                                                              \
+    "add %[a], %[a], %[plane], lsl #1\n\t"                                                      \
+    "sxtb16 r1, r0, ror #8\n\t"                                                                 \
+    "sxtb16 r3, r2, ror #8\n\t"                                                                 \
+    "orr r0, %[fix], r0, lsl #8\n\t"                                                            \
+    "orr r2, %[fix], r2, lsl #8\n\t"                                                            \
+    EDGEDIFF_CONV_S8_DSP_PAIR2_TAIL
+
+#define EDGEDIFF_CONV_S8_DSP_ROW2(PAIR, TWICE)                                                   \
+    do {                                                                                       \
+        int32_t n_ = pairs_, k_ = rows;                                                        \
+        __asm__ volatile("str %[n], [sp, #-8]!\n\t" /* the pairs a row, on the stack */         \
+                         "3:\n\t"                                                              \
+                         "ldr %[n], [sp]\n\t"                                                   \
+                         "1:\n\t"                                                              \
+                         PAIR                                                                  \
+                         TWICE                                                                 \
+                         "subs %[n], %[n], #1\n\t"                                              \
+                         "bne 1b\n\t"                                                           \
+                         "add %[a], %[a], %[back]\n\t"                                          \
+                         "subs %[k], %[k], #1\n\t"                                              \
+                         "bne 3b\n\t"                                                           \
+                         "add sp, sp, #8"                                                      \
+                         : [a] "+r"(a_), [d] "+r"(col), [n] "+r"(n_), [k] "+r"(k_)              \
+                         : [plane] "r"(plane), [fix] "r"(fix_), [back] "r"(back)                \
+                         : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
+    } while (0)
+/* The same for one turn a row (16 input channels): no count of the turns. */
+#define EDGEDIFF_CONV_S8_DSP_ROW2_ONE(PAIR, TWICE)                                              \
+    do {                                                                                       \
+        int32_t k_ = rows;                                                                     \
+        __asm__ volatile("3:\n\t"                                                              \
+                         PAIR                                                                  \
+                         TWICE                                                                 \
+                         "add %[a], %[a], %[back]\n\t"                                          \
+                         "subs %[k], %[k], #1\n\t"                                              \
+                         "bne 3b"                                                              \
+                         : [a] "+r"(a_), [d] "+r"(col), [k] "+r"(k_)                            \
+                         : [plane] "r"(plane), [fix] "r"(fix_), [back] "r"(back)                \
+                         : "r0", "r1", "r2", "r3", "r4", "r5", "cc", "memory");                 \
+    } while (0)
+static __attribute__((noinline)) uint32_t *edgediff_conv3_rows_s2(
+    const int8_t *a_, int32_t plane, int32_t pairs, int32_t rows, int32_t back, uint32_t *col,
+    uint32_t zpb, const int mode) {
+    const uint32_t fix_ = zpb;
+    const int32_t pairs_ = pairs & 1 ? pairs : pairs & 3 ? pairs >> 1 : pairs >> 2;
+#define EDGEDIFF_CONV_S8_DSP_PAIR2_2(P) P P
+#define EDGEDIFF_CONV_S8_DSP_PAIR2_4(P) P P P P
+    if (pairs == 8) {  /* 16 input channels: a row in one turn */
+        if (mode == EDGEDIFF_CONV3_LEFT) {
+            EDGEDIFF_CONV_S8_DSP_ROW2_ONE(
+                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_L),
+                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_L));
+        } else {
+            EDGEDIFF_CONV_S8_DSP_ROW2_ONE(
+                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_F),
+                EDGEDIFF_CONV_S8_DSP_PAIR2_4(EDGEDIFF_CONV_S8_DSP_PAIR2_F));
+        }
+    } else if ((pairs & 3) == 0) {  /* four pairs a turn */
+        if (mode == EDGEDIFF_CONV3_LEFT) {
+            EDGEDIFF_CONV_S8_DSP_ROW2(
+                EDGEDIFF_CONV_S8_DSP_PAIR2_2(EDGEDIFF_CONV_S8_DSP_PAIR2_L),
+                EDGEDIFF_CONV_S8_DSP_PAIR2_2(EDGEDIFF_CONV_S8_DSP_PAIR2_L));
+        } else {
+            EDGEDIFF_CONV_S8_DSP_ROW2(
+                EDGEDIFF_CONV_S8_DSP_PAIR2_2(EDGEDIFF_CONV_S8_DSP_PAIR2_F),
+                EDGEDIFF_CONV_S8_DSP_PAIR2_2(EDGEDIFF_CONV_S8_DSP_PAIR2_F));
+        }
+    } else if (pairs & 1) {
+        if (mode == EDGEDIFF_CONV3_LEFT) {
+            EDGEDIFF_CONV_S8_DSP_ROW2(EDGEDIFF_CONV_S8_DSP_PAIR2_L, "");
+        } else {
+            EDGEDIFF_CONV_S8_DSP_ROW2(EDGEDIFF_CONV_S8_DSP_PAIR2_F, "");
+        }
+    } else if (mode == EDGEDIFF_CONV3_LEFT) {
+        EDGEDIFF_CONV_S8_DSP_ROW2(EDGEDIFF_CONV_S8_DSP_PAIR2_L, EDGEDIFF_CONV_S8_DSP_PAIR2_L);
+    } else {
+        EDGEDIFF_CONV_S8_DSP_ROW2(EDGEDIFF_CONV_S8_DSP_PAIR2_F, EDGEDIFF_CONV_S8_DSP_PAIR2_F);
+    }
+    return col;
+}
 #define EDGEDIFF_CONV_S8_DSP_ASM_ROWS 1
 #else
 #define EDGEDIFF_CONV_S8_DSP_ASM_ROWS 0
@@ -189,6 +298,22 @@ static inline __attribute__((always_inline)) void edgediff_conv3_gather(
         /* all three rows inside the image: one call */
         edgediff_conv3_rows_s1(image + (oy - 1) * w + off, plane, pairs, 3,
                                w - 2 * pairs * plane, col, zpb, mode);
+        return;
+    }
+    if (stride == 2 && mode != EDGEDIFF_CONV3_ANY && pairs > 0 && !odd) {
+        /* the rows inside the image in one call, the padding rows' (zp, zp) around it */
+        const int32_t lo = oy == 0 ? 0 : 2 * oy - 1;
+        const int32_t hi = 2 * oy + 1 < h ? 2 * oy + 1 : h - 1;
+        for (int32_t i = 0; i < (lo - (2 * oy - 1)) * 6 * pairs; i += 2) {
+            col[i] = zz, col[i + 1] = zz;  /* 6 * pairs words: even */
+        }
+        col += (lo - (2 * oy - 1)) * 6 * pairs;
+        col = edgediff_conv3_rows_s2(image + lo * w + (mode == EDGEDIFF_CONV3_LEFT ? 0 : c),
+                                     plane, pairs, hi - lo + 1, w - 2 * pairs * plane, col, zpb,
+                                     mode);
+        for (int32_t i = 0; i < (2 * oy + 1 - hi) * 6 * pairs; i += 2) {
+            col[i] = zz, col[i + 1] = zz;
+        }
         return;
     }
 #endif
