@@ -74,10 +74,6 @@ class Budget:
             raise UserError(f"--budget needs at least one of ram=SIZE, flash=SIZE, instructions=COUNT (e.g. {EXAMPLE})")
         return cls(**values)
 
-    @property
-    def memory(self) -> bool:
-        return self.ram is not None or self.flash is not None
-
     def excess(self, sizes: dict[str, int]) -> dict[str, int]:
         """How far over the budget each resource is (only those over; instructions only when
         the sizes have them)."""
