@@ -294,7 +294,7 @@ def choose(spec: ModelSpec, isa_features: list[str], budget: Budget, compile_siz
         miss = budget.excess(sizes)
         if not miss:
             chosen = (graph, sizes)
-        expected = estimated(k, order)
+        expected = estimated(k, order) if miss else {}
         for resource in miss:  # the estimate was short by at least this much
             overhead[resource] += max(sizes[resource] - expected[resource], 1)
     if chosen is None:

@@ -81,13 +81,11 @@ def build(model_ref: str, target_name: str, root: Path = DEFAULT_BUILD_ROOT,
     with staged_build(final) as out:
         choice = None
         if budget is not None:
-            choice = choose(spec, [] if reference_kernels else target.isa_features, budget,
-                            lambda graph, plan: _trial_sizes(graph, plan, target, out / "trial", spec),
-                            progress, run=lambda graph, plan: trial_instructions(graph, plan, target,
-                                                                                 out / "trial-run", spec))
+            trials = _Trials(target, out / "trial", spec)
+            choice = choose(spec, [] if reference_kernels else target.isa_features, budget, trials.sizes,
+                            progress, run=trials.instructions)
             precision = choice.policy
-            for trial in ("trial", "trial-run"):
-                shutil.rmtree(out / trial, ignore_errors=True)
+            shutil.rmtree(out / "trial", ignore_errors=True)
             save_config(choice, out / "precision.toml")
         manifest = _build_into(out, final, model_ref, spec, target, precision, reference_kernels, soft_float, tile,
                                choice.ranges if choice is not None else None)
@@ -110,38 +108,52 @@ def _sign(manifest: BuildManifest, out: Path, final: Path, key: SigningKey, secu
     manifest.security_counter = security_counter
 
 
-def _trial_sizes(graph: Graph, plan: MemoryPlan, target: Target, out: Path, spec: ModelSpec) -> dict[str, int]:
-    """The flash and RAM (static + reserved stack) of a compiled candidate image; for one a
-    board cannot hold, what the fit check measured (flash: the code regions, RAM: the rest)."""
-    try:
-        _, image = build_graph(graph, plan, target, out, spec.sampler)
-    except DoesNotFit as error:
-        code = sum(r.used for r in error.regions if r.name in CODE_REGIONS)
-        return {"flash": code, "ram": sum(r.used for r in error.regions) - code}
-    return {"flash": image.flash_bytes, "ram": image.ram_bytes + image.stack_bytes}
+class _Trials:
+    """The candidate images `--precision auto` compiles into out/: the sizes of each, and for a
+    budget that counts instructions, one model call of some on the emulator. The search asks
+    for an image's instructions right after its sizes, so the last image built is kept and
+    not compiled twice."""
 
+    def __init__(self, target: Target, out: Path, spec: ModelSpec):
+        self.target, self.out, self.spec = target, out, spec
+        self._last = None  # (graph, plan, (generated, image))
 
-def trial_instructions(graph: Graph, plan: MemoryPlan, target: Target, out: Path,
-                       spec: ModelSpec) -> tuple[int, dict[str, int]]:
-    """Instructions of one model call of a candidate image on the target's emulator, in all and
-    per emitted layer (the counters `sdk bench` reads), for `--budget instructions=`."""
-    from sdk.runner.board import BOOT_DEADLINE_S
-    from sdk.runner.client import DeviceClient
-    from sdk.runner.emulator import Emulator
-    from sdk.verify.validate import run_sample
+    def _build(self, graph: Graph, plan: MemoryPlan):
+        if self._last is None or self._last[0] is not graph or self._last[1] is not plan:
+            self._last = None  # a candidate that does not fit leaves nothing to reuse
+            self._last = (graph, plan, build_graph(graph, plan, self.target, self.out, self.spec.sampler))
+        return self._last[2]
 
-    try:
-        generated, image = build_graph(graph, plan, target, out, spec.sampler)
-    except DoesNotFit as error:
-        raise UserError(f"--budget instructions=…: the instructions are counted on the emulated {target.name}, "
-                        f"and a candidate image does not fit that board:\n{error.table()}\n"
-                        "drop instructions= from the budget, or build for a target with more memory") from None
-    inputs = spec.sample_inputs(1, 0)[0]  # the counts do not depend on the values
-    with Emulator(target, image.elf) as emulator, DeviceClient(emulator.port) as client:
-        client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
-        _, total = run_sample(client, [x.numpy() for x in inputs])
-        counts = client.counters()
-    return total, {layer.name: count for layer, count in zip(generated.emitted.layers, counts)}
+    def sizes(self, graph: Graph, plan: MemoryPlan) -> dict[str, int]:
+        """The flash and RAM (static + reserved stack) of a compiled candidate image; for one a
+        board cannot hold, what the fit check measured (flash: the code regions, RAM: the rest)."""
+        try:
+            _, image = self._build(graph, plan)
+        except DoesNotFit as error:
+            code = sum(r.used for r in error.regions if r.name in CODE_REGIONS)
+            return {"flash": code, "ram": sum(r.used for r in error.regions) - code}
+        return {"flash": image.flash_bytes, "ram": image.ram_bytes + image.stack_bytes}
+
+    def instructions(self, graph: Graph, plan: MemoryPlan) -> tuple[int, dict[str, int]]:
+        """Instructions of one model call of a candidate image on the target's emulator, in all
+        and per emitted layer (the counters `sdk bench` reads), for `--budget instructions=`."""
+        from sdk.runner.board import BOOT_DEADLINE_S
+        from sdk.runner.client import DeviceClient
+        from sdk.runner.emulator import Emulator
+        from sdk.verify.validate import run_sample
+
+        try:
+            generated, image = self._build(graph, plan)
+        except DoesNotFit as error:
+            raise UserError(f"--budget instructions=…: the instructions are counted on the emulated "
+                            f"{self.target.name}, and a candidate image does not fit that board:\n{error.table()}\n"
+                            "drop instructions= from the budget, or build for a target with more memory") from None
+        inputs = self.spec.sample_inputs(1, 0)[0]  # the counts do not depend on the values
+        with Emulator(self.target, image.elf) as emulator, DeviceClient(emulator.port) as client:
+            client.wait_until_ready(deadline_s=BOOT_DEADLINE_S)
+            _, total = run_sample(client, [x.numpy() for x in inputs])
+            counts = client.counters()
+        return total, {layer.name: count for layer, count in zip(generated.emitted.layers, counts)}
 
 
 def _build_into(out: Path, final: Path, model_ref: str, spec: ModelSpec, target: Target,
